@@ -1,0 +1,218 @@
+// Package knn finds the exact k nearest neighbours of every point of a cloud.
+//
+// A point cloud is a row-major N×D matrix of float64 (rows are points). Search
+// returns, for every row, its K nearest other rows (the row itself is never
+// its own neighbour) and their distances, sorted by increasing distance with
+// ties broken by the smaller index. Results never depend on the number of
+// threads: every row is computed independently and written to its own slot.
+//
+// Distances are Euclidean, or, with Cosine, the Euclidean distance between the
+// L2-normalised rows (the chord, 2·sin(θ/2)); note that 1 − cos θ as a
+// "distance" would halve every intrinsic-dimension estimate.
+//
+// Reported distances are always computed exactly from the rows in float64 as
+// sqrt(Σ (xᵢ − yᵢ)²), never through ‖x‖² + ‖y‖² − 2x·y, so near-duplicate
+// rows keep their true, small, non-zero distance.
+package knn
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+)
+
+// Metric selects the distance between rows.
+type Metric int
+
+const (
+	// Euclidean is the ordinary L2 distance (the default).
+	Euclidean Metric = iota
+	// Cosine is the Euclidean distance between L2-normalised rows (the chord).
+	Cosine
+)
+
+// String returns "euclidean" or "cosine".
+func (m Metric) String() string {
+	switch m {
+	case Euclidean:
+		return "euclidean"
+	case Cosine:
+		return "cosine"
+	}
+	return fmt.Sprintf("Metric(%d)", int(m))
+}
+
+// ParseMetric parses "euclidean" or "cosine".
+func ParseMetric(s string) (Metric, error) {
+	switch s {
+	case "euclidean", "":
+		return Euclidean, nil
+	case "cosine":
+		return Cosine, nil
+	}
+	return 0, fmt.Errorf("unknown metric %q (want euclidean or cosine)", s)
+}
+
+// Options configures Search. A nil *Options means the zero value: Euclidean,
+// GOMAXPROCS threads.
+type Options struct {
+	Metric  Metric
+	Threads int // worker goroutines; 0 means runtime.GOMAXPROCS(0)
+}
+
+func (o *Options) threads() int {
+	if o == nil || o.Threads <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return o.Threads
+}
+
+func (o *Options) metric() Metric {
+	if o == nil {
+		return Euclidean
+	}
+	return o.Metric
+}
+
+// Graph holds the K nearest neighbours of each of N points.
+//
+// Row i's neighbours are Index[i*K:(i+1)*K] at distances Dist[i*K:(i+1)*K],
+// ascending, ties broken by the smaller index.
+type Graph struct {
+	N, K  int
+	Index []int32
+	Dist  []float64
+}
+
+// Neighbors returns the neighbour indices and distances of row i.
+func (g *Graph) Neighbors(i int) ([]int32, []float64) {
+	return g.Index[i*g.K : (i+1)*g.K], g.Dist[i*g.K : (i+1)*g.K]
+}
+
+// ErrTooFewPoints is returned when k ≥ n (a point has only n − 1 others).
+var ErrTooFewPoints = errors.New("knn: need more points than neighbours")
+
+// Search returns the k nearest neighbours of every row of the n×d matrix x.
+// It returns ErrTooFewPoints when k > n − 1, and an error when, for Cosine,
+// a row has zero norm.
+func Search(x []float64, n, d, k int, opt *Options) (*Graph, error) {
+	if len(x) != n*d {
+		panic(fmt.Sprintf("knn: len(x) = %d, want n·d = %d·%d", len(x), n, d))
+	}
+	if k < 1 {
+		panic("knn: k < 1")
+	}
+	if k > n-1 {
+		return nil, fmt.Errorf("%w: k = %d with %d points", ErrTooFewPoints, k, n)
+	}
+	if opt.metric() == Cosine {
+		var err error
+		if x, err = Normalize(x, n, d); err != nil {
+			return nil, err
+		}
+	}
+	return searchFunc(x, n, d, k, opt.threads()), nil
+}
+
+// searchFunc is the search strategy; the fast kernel replaces it.
+var searchFunc = bruteForce
+
+// Normalize returns a copy of x with every row scaled to unit L2 norm. It
+// returns an error naming the first row of zero norm.
+func Normalize(x []float64, n, d int) ([]float64, error) {
+	y := make([]float64, len(x))
+	for i := 0; i < n; i++ {
+		row := x[i*d : (i+1)*d]
+		var s float64
+		for _, v := range row {
+			s += v * v
+		}
+		if s == 0 {
+			return nil, fmt.Errorf("row %d has zero norm: the cosine distance is undefined", i)
+		}
+		inv := 1 / math.Sqrt(s)
+		out := y[i*d : (i+1)*d]
+		for j, v := range row {
+			out[j] = v * inv
+		}
+	}
+	return y, nil
+}
+
+// Dist2 returns the exact squared Euclidean distance Σ (aᵢ − bᵢ)².
+func Dist2(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		d0 := a[i] - b[i]
+		d1 := a[i+1] - b[i+1]
+		d2 := a[i+2] - b[i+2]
+		d3 := a[i+3] - b[i+3]
+		s0 += d0 * d0
+		s1 += d1 * d1
+		s2 += d2 * d2
+		s3 += d3 * d3
+	}
+	for ; i < len(a); i++ {
+		dd := a[i] - b[i]
+		s0 += dd * dd
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// bruteForce computes every distance exactly; rows are split over threads.
+func bruteForce(x []float64, n, d, k, threads int) *Graph {
+	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
+	parallelRows(n, threads, func(i int, h *TopK) {
+		h.Reset(k)
+		xi := x[i*d : (i+1)*d]
+		for j := 0; j < n; j++ {
+			if j != i {
+				h.Push(Dist2(xi, x[j*d:(j+1)*d]), int32(j))
+			}
+		}
+		h.Sorted(g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
+		for j := i * k; j < (i+1)*k; j++ {
+			g.Dist[j] = math.Sqrt(g.Dist[j])
+		}
+	})
+	return g
+}
+
+// parallelRows calls f for every row in [0, n) from threads goroutines, each
+// with its own TopK scratch. Rows are handed out in small chunks.
+func parallelRows(n, threads int, f func(i int, h *TopK)) {
+	if threads > n {
+		threads = n
+	}
+	if threads < 1 {
+		threads = 1
+	}
+	const chunk = 16
+	var mu sync.Mutex
+	next := 0
+	var wg sync.WaitGroup
+	for t := 0; t < threads; t++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := new(TopK)
+			for {
+				mu.Lock()
+				lo := next
+				next += chunk
+				mu.Unlock()
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					f(i, h)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
