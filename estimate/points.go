@@ -1,0 +1,51 @@
+package estimate
+
+import (
+	"github.com/intdim/intdim/knn"
+)
+
+// Options configures Points. A nil *Options, or the zero value, means the
+// defaults: TwoNN, 10 % discarded, k = 20, max rank 256, no resampling
+// (fraction 0.9 when resampling), Euclidean, duplicates collapsed, seed 0.
+type Options struct {
+	Method     string     // twonn (default), twonn-ml, gride, mle, pca or all
+	Discard    float64    // TwoNN: fraction of largest μ discarded; 0 means 0.1, negative means none
+	Paper      bool       // TwoNN in the convention of Ansuini et al.'s code
+	K          int        // MLE neighbours; 0 means 20
+	MaxRank    int        // GRIDE largest n₂; 0 means 256
+	Resample   int        // number of random subsets for error bars; 0 for none
+	Fraction   float64    // size of each subset as a fraction of N; 0 means 0.9
+	Metric     knn.Metric // Euclidean (default) or Cosine
+	Duplicates string     // collapse (default), drop or keep
+	Seed       uint64     // seed of every random choice
+	Threads    int        // 0 means GOMAXPROCS; results do not depend on it
+}
+
+// Result is one method's estimate. Err is the standard error or the
+// standard deviation over resamplings (nil when there is none); Lo and Hi
+// bound an exact interval where the method has one. Multi-scale methods fill
+// Scales, IDs and Errs (for GRIDE the scales are the ranks n₂), and ID and Err
+// are those of the first scale.
+type Result struct {
+	Method   string    `json:"method"`
+	ID       float64   `json:"id"`
+	Err      *float64  `json:"err"`
+	Lo       *float64  `json:"lo"`
+	Hi       *float64  `json:"hi"`
+	Scales   []int     `json:"scales,omitempty"`
+	IDs      []float64 `json:"ids,omitempty"`
+	Errs     []float64 `json:"errs,omitempty"`
+	Spectrum []float64 `json:"spectrum,omitempty"` // PCA: explained-variance ratios, descending
+}
+
+// Report is the outcome of Points, in the JSON shape of 'intdim estimate'.
+type Report struct {
+	Input      string   `json:"input"`
+	N          int      `json:"n"`
+	Dim        int      `json:"dim"`
+	NUsed      int      `json:"n_used"`
+	Duplicates int      `json:"duplicates"`
+	Seed       uint64   `json:"seed"`
+	Results    []Result `json:"results"`
+	Warnings   []string `json:"warnings"`
+}

@@ -1,0 +1,90 @@
+// Package progress reports the progress of long work on stderr: a bar on a
+// terminal, plain periodic lines otherwise, and nothing when quiet.
+package progress
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// Bar reports progress towards a total. A nil *Bar is valid and silent.
+type Bar struct {
+	mu    sync.Mutex
+	bar   *progressbar.ProgressBar
+	w     io.Writer
+	desc  string
+	total int64
+	done  int64
+	last  time.Time
+	every time.Duration
+}
+
+// New returns a progress reporter writing to w, or nil when quiet. On a
+// terminal it draws a bar; otherwise it prints a line at most every 5 s.
+func New(w io.Writer, total int64, desc string, quiet bool) *Bar {
+	if quiet || w == nil {
+		return nil
+	}
+	b := &Bar{w: w, desc: desc, total: total, last: time.Now(), every: 5 * time.Second}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		b.bar = progressbar.NewOptions64(total,
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetDescription(desc),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetElapsedTime(true),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionThrottle(100*time.Millisecond),
+		)
+	}
+	return b
+}
+
+// Add advances the bar by n.
+func (b *Bar) Add(n int64) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.done += n
+	if b.bar != nil {
+		b.bar.Add64(n)
+		return
+	}
+	if now := time.Now(); now.Sub(b.last) >= b.every {
+		b.last = now
+		fmt.Fprintf(b.w, "%s: %d/%d\n", b.desc, b.done, b.total)
+	}
+}
+
+// Describe changes the description shown next to the bar.
+func (b *Bar) Describe(desc string) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.desc = desc
+	if b.bar != nil {
+		b.bar.Describe(desc)
+	}
+}
+
+// Finish completes the bar.
+func (b *Bar) Finish() {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.bar != nil {
+		b.bar.Finish()
+	}
+}
