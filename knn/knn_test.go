@@ -117,8 +117,8 @@ func TestNearDuplicatesKeepDistance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.Dist[0] != 1e-6 && math.Abs(g.Dist[0]-1e-6) > 1e-15 {
-		t.Fatalf("near-duplicate distance %g, want 1e-6", g.Dist[0])
+	if want := x[d] - x[0]; g.Dist[0] != want {
+		t.Fatalf("near-duplicate distance %g, want %g", g.Dist[0], want)
 	}
 }
 
