@@ -1,0 +1,265 @@
+package safetensors
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"unicode/utf8"
+)
+
+// MaxHeaderSize is the largest JSON header accepted, in bytes (the same
+// limit as the reference Rust implementation).
+const MaxHeaderSize = 100_000_000
+
+// Info describes one tensor of a file without its data.
+type Info struct {
+	Name   string
+	DType  string
+	Shape  []int
+	Offset int64 // absolute position of the first byte in the file
+	Size   int64 // number of bytes
+}
+
+// Header is the parsed header of a safetensors file.
+type Header struct {
+	Metadata   map[string]string
+	Tensors    []Info // in the order of the header's JSON text
+	DataOffset int64  // where the data buffer starts: 8 + header length
+}
+
+// Names returns the tensors' names in header order.
+func (h *Header) Names() []string {
+	names := make([]string, len(h.Tensors))
+	for i, t := range h.Tensors {
+		names[i] = t.Name
+	}
+	return names
+}
+
+// Len returns the number of elements of the tensor (1 for a scalar).
+func (t *Info) Len() int {
+	n, _ := count(t.Shape) // validated by ReadHeader
+	return n
+}
+
+// ReadHeader reads and validates the header of the safetensors file of the
+// given size held by r: every tensor has a supported dtype, a shape whose
+// size matches its byte range, and a byte range inside the file.
+func ReadHeader(r io.ReaderAt, size int64) (*Header, error) {
+	if size < 8 {
+		return nil, fmt.Errorf("truncated: %d bytes, too short for a safetensors header length", size)
+	}
+	var lenBuf [8]byte
+	if _, err := r.ReadAt(lenBuf[:], 0); err != nil {
+		return nil, readErr(err)
+	}
+	hl := binary.LittleEndian.Uint64(lenBuf[:])
+	if hl > MaxHeaderSize {
+		return nil, fmt.Errorf("header too large: %d bytes (limit %d); not a safetensors file?", hl, MaxHeaderSize)
+	}
+	if int64(hl) > size-8 {
+		return nil, fmt.Errorf("truncated header: header length %d but only %d bytes follow", hl, size-8)
+	}
+	raw := make([]byte, hl)
+	if _, err := r.ReadAt(raw, 8); err != nil {
+		return nil, readErr(err)
+	}
+	h := &Header{DataOffset: 8 + int64(hl)}
+	if err := parseHeader(h, raw, size-h.DataOffset); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+func readErr(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("truncated data: file shorter than its stated size")
+	}
+	return err
+}
+
+// entry is one tensor's header entry.
+type entry struct {
+	DType       string  `json:"dtype"`
+	Shape       []int64 `json:"shape"`
+	DataOffsets []int64 `json:"data_offsets"`
+}
+
+// parseHeader fills h from the JSON text raw; dataLen is the size of the
+// data buffer.
+func parseHeader(h *Header, raw []byte, dataLen int64) error {
+	trimmed := bytes.TrimLeft(raw, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return errors.New("bad header: not a JSON object; not a safetensors file?")
+	}
+	if !utf8.Valid(raw) {
+		return errors.New("bad header: not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if _, err := dec.Token(); err != nil { // '{'
+		return jsonErr(err)
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return jsonErr(err)
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return errors.New("bad header JSON: object key is not a string")
+		}
+		if seen[key] {
+			return fmt.Errorf("bad header: duplicate key %q", key)
+		}
+		seen[key] = true
+		if key == "__metadata__" {
+			var md map[string]any
+			if err := dec.Decode(&md); err != nil {
+				return fmt.Errorf("bad header: __metadata__: %v", oneLine(err))
+			}
+			h.Metadata = make(map[string]string, len(md))
+			for k, v := range md {
+				s, ok := v.(string)
+				if !ok {
+					return fmt.Errorf("bad header: __metadata__ value of %q is not a string", k)
+				}
+				h.Metadata[k] = s
+			}
+			continue
+		}
+		var e entry
+		if err := dec.Decode(&e); err != nil {
+			return fmt.Errorf("bad header: tensor %q: %v", key, oneLine(err))
+		}
+		info, err := e.info(key, dataLen)
+		if err != nil {
+			return err
+		}
+		info.Offset += int64(len(raw)) + 8
+		h.Tensors = append(h.Tensors, info)
+	}
+	if _, err := dec.Token(); err != nil { // '}'
+		return jsonErr(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("bad header JSON: data after the closing brace")
+	}
+	return nil
+}
+
+// info validates e and returns its Info, with Offset relative to the data
+// buffer.
+func (e *entry) info(name string, dataLen int64) (Info, error) {
+	et, ok := types[e.DType]
+	if !ok {
+		return Info{}, fmt.Errorf("tensor %q: unsupported dtype %q", name, e.DType)
+	}
+	if len(e.DataOffsets) != 2 {
+		return Info{}, fmt.Errorf("bad header: tensor %q: data_offsets must be [begin, end]", name)
+	}
+	b, end := e.DataOffsets[0], e.DataOffsets[1]
+	if b < 0 || end < b {
+		return Info{}, fmt.Errorf("bad header: tensor %q: invalid data_offsets [%d, %d]", name, b, end)
+	}
+	if end > dataLen {
+		return Info{}, fmt.Errorf("truncated data: tensor %q lies at bytes [%d, %d) of the data but the file holds %d", name, b, end, dataLen)
+	}
+	shape := make([]int, len(e.Shape))
+	for i, d := range e.Shape {
+		if d < 0 || int64(int(d)) != d {
+			return Info{}, fmt.Errorf("bad header: tensor %q: invalid dimension %d", name, d)
+		}
+		shape[i] = int(d)
+	}
+	n, ok := count(shape)
+	if !ok || int64(n) > (end-b)/int64(et.Size) || int64(n)*int64(et.Size) != end-b {
+		return Info{}, fmt.Errorf("tensor %q: shape %s × %s needs %s bytes, data_offsets give %d",
+			name, FormatShape(shape), e.DType, byteCount(shape, et.Size), end-b)
+	}
+	return Info{Name: name, DType: e.DType, Shape: shape, Offset: b, Size: end - b}, nil
+}
+
+func jsonErr(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("bad header JSON at byte %d: %v", se.Offset, se)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("bad header JSON: not closed")
+	}
+	return fmt.Errorf("bad header JSON: %v", oneLine(err))
+}
+
+// oneLine keeps an error message on one line.
+func oneLine(err error) string {
+	return string(bytes.ReplaceAll([]byte(err.Error()), []byte("\n"), []byte(" ")))
+}
+
+// Read reads a whole safetensors file of the given size from r.
+func Read(r io.ReaderAt, size int64) (*File, error) {
+	h, err := ReadHeader(r, size)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Metadata: h.Metadata, Tensors: make([]Tensor, len(h.Tensors))}
+	for i, t := range h.Tensors {
+		data := make([]byte, t.Size)
+		if _, err := r.ReadAt(data, t.Offset); err != nil && !(err == io.EOF && t.Size == 0) {
+			return nil, readErr(err)
+		}
+		f.Tensors[i] = Tensor{Name: t.Name, DType: t.DType, Shape: t.Shape, Data: data}
+	}
+	return f, nil
+}
+
+// ReadFloat64 reads the tensor's values from the file r into dst, converted
+// to float64, in place (see the package doc). len(dst) must be t.Len().
+func (t *Info) ReadFloat64(r io.ReaderAt, dst []float64) error {
+	et, ok := types[t.DType]
+	if !ok || len(dst)*et.Size != int(t.Size) {
+		panic(fmt.Sprintf("safetensors: ReadFloat64: %d values for tensor %q (%s, %d bytes)", len(dst), t.Name, t.DType, t.Size))
+	}
+	if err := et.ReadFull(io.NewSectionReader(r, t.Offset, t.Size), dst); err != nil {
+		return readErr(err)
+	}
+	return nil
+}
+
+// ReadFile reads the safetensors file at path. Errors are prefixed with the
+// path: "model.safetensors: truncated data: ...".
+func ReadFile(path string) (*File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, PathError(path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, PathError(path, err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory", path)
+	}
+	out, err := Read(f, st.Size())
+	if err != nil {
+		return nil, PathError(path, err)
+	}
+	return out, nil
+}
+
+// PathError returns err as "path: problem", unwrapping an *fs.PathError so
+// that the path appears once.
+func PathError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
