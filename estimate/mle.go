@@ -1,0 +1,60 @@
+package estimate
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/intdim/intdim/knn"
+)
+
+// MLE is the maximum-likelihood estimator of Levina & Bickel (NIPS 2004)
+// with the combination of MacKay & Ghahramani (2005), as scikit-dimension
+// MLE() with its defaults (n_neighbors = k, comb = "mle"). With
+// T₁ ≤ … ≤ T_k the distances of point x to its k nearest neighbours (x
+// itself excluded),
+//
+//	m(x) = (k − 1) / Σⱼ₌₁..ₖ log(T_k / T_j),
+//
+// and the global estimate is the inverse of the mean inverse,
+// 1 / mean(1/m(x)). A point whose k distances are all equal contributes
+// 1/m(x) = 0, as in scikit-dimension.
+//
+// It returns a *DuplicatesError (errors.Is ErrDuplicates) if some T₁ = 0 and
+// ErrDegenerate if every point has k equal distances. It panics if k < 2 or
+// g.K < k.
+func MLE(g *knn.Graph, k int) (float64, error) {
+	if k < 2 {
+		panic(fmt.Sprintf("estimate: MLE needs k >= 2, got %d", k))
+	}
+	if g.K < k {
+		panic(fmt.Sprintf("estimate: MLE with k = %d on a graph of %d neighbours", k, g.K))
+	}
+	if g.N < 1 {
+		return 0, fmt.Errorf("%w: MLE on an empty point set", ErrTooFewPoints)
+	}
+	dup := 0
+	var sum float64 // Σ over points of 1/m(x)
+	for i := 0; i < g.N; i++ {
+		t := g.Dist[i*g.K : i*g.K+k]
+		if t[0] == 0 {
+			dup++
+			continue
+		}
+		if math.IsNaN(t[0]) || math.IsInf(t[k-1], 0) {
+			return 0, fmt.Errorf("%w: neighbour distance is not finite at point %d", ErrBadParam, i)
+		}
+		lk := math.Log(t[k-1])
+		var s float64
+		for _, tj := range t[:k-1] {
+			s += lk - math.Log(tj)
+		}
+		sum += s / float64(k-1)
+	}
+	if dup > 0 {
+		return 0, &DuplicatesError{Count: dup}
+	}
+	if sum == 0 {
+		return 0, fmt.Errorf("%w: every point has %d equidistant neighbours", ErrDegenerate, k)
+	}
+	return float64(g.N) / sum, nil
+}

@@ -1,0 +1,77 @@
+package estimate
+
+import (
+	"math"
+	"testing"
+
+	"github.com/intdim/intdim/internal/synth"
+	"github.com/intdim/intdim/knn"
+)
+
+// TestMLERefs compares with scikit-dimension MLE() (1e-6 relative).
+func TestMLERefs(t *testing.T) {
+	for _, c := range loadRefCases(t) {
+		if c.name == "dup10_swissroll_D3" {
+			continue // checked in checkDuplicateSet: ErrDuplicates
+		}
+		got, err := MLE(c.g, 20)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if want := scalar(t, c.ref.Results["skdim.mle"].Value); !relClose(got, want, 1e-6) {
+			t.Errorf("%s: MLE = %.12g, skdim.mle = %.12g", c.name, got, want)
+		}
+	}
+}
+
+// TestMLEManifolds: Levina–Bickel on manifolds of known ID. With k = 20 the
+// neighbourhoods are larger than TwoNN's, so the boundary and curvature bias
+// is larger at high d (about −15 % for a 10-cube with N = 2000).
+func TestMLEManifolds(t *testing.T) {
+	cases := []struct {
+		name   string
+		x      []float64
+		d      int
+		lo, hi float64
+	}{
+		{"hypercube d=2 in 4", synth.Hypercube(1500, 2, 4, 11), 4, 1.85, 2.1},
+		{"sphere d=3", synth.Sphere(1500, 3, 12), 4, 2.8, 3.2},
+		{"gaussian d=5 in 9", synth.Gaussian(1500, 5, 9, 13), 9, 4.3, 5.3},
+	}
+	for _, c := range cases {
+		m := len(c.x) / c.d
+		g, err := knn.Search(c.x, m, c.d, 20, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := MLE(g, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got < c.lo || got > c.hi {
+			t.Errorf("%s: MLE = %.3f, want in [%g, %g]", c.name, got, c.lo, c.hi)
+		}
+	}
+}
+
+// TestMLEClosedForm: T_j = j^(1/d) (the expected shape of a d-dimensional
+// neighbourhood) gives m = (k − 1)/Σ log(T_k/T_j) by hand.
+func TestMLEClosedForm(t *testing.T) {
+	const k, d = 5, 3.0
+	g := &knn.Graph{N: 2, K: k, Index: make([]int32, 2*k), Dist: make([]float64, 2*k)}
+	var s float64
+	for j := 1; j <= k; j++ {
+		g.Dist[j-1] = math.Pow(float64(j), 1/d)
+		g.Dist[k+j-1] = 2 * math.Pow(float64(j), 1/d) // scale does not matter
+		s += math.Log(float64(k)/float64(j)) / d
+	}
+	want := (k - 1) / s
+	got, err := MLE(g, k)
+	if err != nil || math.Abs(got-want) > 1e-14*want {
+		t.Errorf("MLE = %v, %v; want %v", got, err, want)
+	}
+	// Only the first k of g.K neighbours count.
+	if got2, _ := MLE(g, 3); got2 == got {
+		t.Errorf("MLE with k = 3 equals k = 5")
+	}
+}

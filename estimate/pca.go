@@ -1,0 +1,185 @@
+package estimate
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// PCA is the outcome of PCID.
+type PCA struct {
+	ID       int       // components needed for the threshold
+	Spectrum []float64 // explained-variance ratios, descending, every nonzero component
+}
+
+// PCID is the linear estimate of Ansuini et al. (NeurIPS 2019): the number of
+// principal components that explain a fraction threshold (they use 0.9) of the
+// variance. Each column of the n×d matrix x is z-scored (mean 0, population
+// standard deviation 1, as scikit-learn's StandardScaler); constant columns
+// are dropped. With λ₁ ≥ λ₂ ≥ … the eigenvalues of the covariance of the
+// z-scores and rₖ = λₖ/Σλ, the ID is the smallest m with r₁ + … + r_m >
+// threshold. (Their script printed m − 1.)
+//
+// When n ≤ d the nonzero eigenvalues are those of the n×n Gram matrix ZZᵀ of
+// the centred data, so the d×d covariance is never formed; otherwise the d×d
+// matrix ZᵀZ is used. Eigenvalues below n·d·ε·λ₁ are numerical zeros and left
+// out of Spectrum and of Σλ.
+//
+// It returns ErrTooFewPoints for n < 2, ErrConstant if every column is
+// constant and ErrBadParam unless 0 < threshold < 1.
+func PCID(x []float64, n, d int, threshold float64) (*PCA, error) {
+	if len(x) != n*d {
+		panic(fmt.Sprintf("estimate: PCID: len(x) = %d, want n·d = %d·%d", len(x), n, d))
+	}
+	if !(threshold > 0 && threshold < 1) {
+		return nil, fmt.Errorf("%w: PCA threshold %g, want 0 < threshold < 1", ErrBadParam, threshold)
+	}
+	if n < 2 {
+		return nil, fmt.Errorf("%w: PCA needs at least 2 points, have %d", ErrTooFewPoints, n)
+	}
+	z, dz := zscore(x, n, d)
+	if dz == 0 {
+		return nil, fmt.Errorf("%w: PCA has no variance to explain", ErrConstant)
+	}
+	var g []float64
+	var m int
+	if n <= dz {
+		g, m = gram(z, n, dz, 2), n
+	} else {
+		g, m = gram(transpose(z, n, dz), dz, n, 2), dz
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(mat.NewSymDense(m, g), false) {
+		return nil, fmt.Errorf("PCA: eigenvalue decomposition did not converge")
+	}
+	vals := eig.Values(nil)
+	slices.Reverse(vals) // descending
+	if !(vals[0] > 0) || math.IsInf(vals[0], 0) {
+		return nil, fmt.Errorf("%w: PCA variance is %g", ErrConstant, vals[0])
+	}
+	zero := float64(n) * float64(dz) * 2.220446049250313e-16 * vals[0]
+	var total float64
+	k := 0
+	for k < len(vals) && vals[k] > zero {
+		total += vals[k]
+		k++
+	}
+	p := &PCA{Spectrum: make([]float64, k)}
+	var cum float64
+	for i, v := range vals[:k] {
+		p.Spectrum[i] = v / total
+		cum += p.Spectrum[i]
+		if p.ID == 0 && cum > threshold {
+			p.ID = i + 1
+		}
+	}
+	if p.ID == 0 { // rounding left the sum just under a threshold near 1
+		p.ID = k
+	}
+	return p, nil
+}
+
+// zscore returns the z-scores of the non-constant columns of the n×d matrix
+// x, as an n×dz row-major matrix: (x − mean)/std with the population
+// standard deviation. A column is constant when all its values are equal.
+func zscore(x []float64, n, d int) (z []float64, dz int) {
+	mean := make([]float64, d)
+	for i := 0; i < n; i++ {
+		for j, v := range x[i*d : (i+1)*d] {
+			mean[j] += v
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	keep := make([]int, 0, d)
+	scale := make([]float64, 0, d)
+	for j := 0; j < d; j++ {
+		var ss float64
+		constant := true
+		for i := 0; i < n; i++ {
+			v := x[i*d+j]
+			if v != x[j] {
+				constant = false
+			}
+			ss += (v - mean[j]) * (v - mean[j])
+		}
+		if constant || ss == 0 {
+			continue
+		}
+		keep = append(keep, j)
+		scale = append(scale, 1/math.Sqrt(ss/float64(n)))
+	}
+	dz = len(keep)
+	z = make([]float64, n*dz)
+	for i := 0; i < n; i++ {
+		row := x[i*d : (i+1)*d]
+		out := z[i*dz : (i+1)*dz]
+		for c, j := range keep {
+			out[c] = (row[j] - mean[j]) * scale[c]
+		}
+	}
+	return z, dz
+}
+
+// transpose returns the d×n transpose of the n×d matrix a.
+func transpose(a []float64, n, d int) []float64 {
+	t := make([]float64, n*d)
+	for i := 0; i < n; i++ {
+		for j, v := range a[i*d : (i+1)*d] {
+			t[j*n+i] = v
+		}
+	}
+	return t
+}
+
+// gram returns the symmetric n×n matrix A·Aᵀ of the n×d row-major matrix a
+// (both triangles filled), computed by threads goroutines. Each entry is
+// one fixed-order dot product, so the result does not depend on threads.
+// This is the hot spot of PCID: a fast kernel can replace it.
+func gram(a []float64, n, d, threads int) []float64 {
+	g := make([]float64, n*n)
+	threads = max(1, min(threads, n))
+	var wg sync.WaitGroup
+	for t := 0; t < threads; t++ {
+		wg.Add(1)
+		go func(t int) {
+			defer wg.Done()
+			// Rows t, t+threads, …: row i costs i+1 dot products, so the
+			// strided split balances the triangle.
+			for i := t; i < n; i += threads {
+				ai := a[i*d : (i+1)*d]
+				for j := 0; j <= i; j++ {
+					g[i*n+j] = dot(ai, a[j*d:(j+1)*d])
+				}
+			}
+		}(t)
+	}
+	wg.Wait()
+	for i := 0; i < n; i++ {
+		for j := 0; j < i; j++ {
+			g[j*n+i] = g[i*n+j]
+		}
+	}
+	return g
+}
+
+// dot returns Σ aᵢbᵢ with four partial sums in a fixed order.
+func dot(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
