@@ -1,0 +1,27 @@
+// Package kernel computes blocks of dot products and squared Euclidean
+// distances between float32 rows, the inner loop of every neighbour search
+// and Gram matrix in intdim (DESIGN.md §4).
+//
+// For rows xᵢ of X (m×d) and yⱼ of Y (n×d) the distance block is
+//
+//	Dᵢⱼ = ‖xᵢ‖² + ‖yⱼ‖² − 2·xᵢ·yⱼ,
+//
+// and the cost is the matrix product X·Yᵀ, 2·m·n·d flops. The product is
+// cache-blocked after Goto & van de Geijn, "Anatomy of high-performance
+// matrix multiplication" (ACM TOMS 2008): rows are packed into interleaved
+// panels of MR (left) and NR (right) rows, and a register-tiled micro-kernel
+// accumulates an MR×NR tile over KC features at a time. Sums are carried in
+// float32 inside a micro-kernel call and in float64 across every FlushEvery
+// features, so the rounding error of an entry is at most
+//
+//	|ĝᵢⱼ − xᵢ·yⱼ| ≤ Tau(d)·‖xᵢ‖·‖yⱼ‖ (Higham, Accuracy and Stability of
+//	Numerical Algorithms, 2nd ed., §3.1, γₙ = n·u/(1 − n·u)),
+//
+// with the inputs already rounded to float32.
+//
+// The micro-kernels are Go assembly for amd64 (AVX-512F 12×32 and AVX2+FMA
+// 6×16 tiles, chosen at run time with golang.org/x/sys/cpu). The pure-Go
+// twin, tileGo, is always compiled, is the specification the assembly is
+// tested against, and is the only variant under the purego build tag or on
+// other architectures.
+package kernel

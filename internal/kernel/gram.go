@@ -1,0 +1,151 @@
+package kernel
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// BlockRows is the largest side of the blocks passed to the callbacks of
+// SymGram and Gram; it is also the stride of their block buffers.
+const BlockRows = 192
+
+// kcBlock is the number of features per micro-kernel call: a 32×256 float32
+// B panel (32 KiB) stays in L1 while the A panels stream from L2.
+const kcBlock = 256
+
+// worker holds one goroutine's block buffers.
+type worker struct {
+	c32 []float32
+	g64 []float64
+}
+
+func newWorker() *worker {
+	return &worker{c32: make([]float32, BlockRows*BlockRows), g64: make([]float64, BlockRows*BlockRows)}
+}
+
+// block computes g64[(i−i0)·BlockRows + (j−j0)] = Σₖ aᵢₖ·bⱼₖ for i in
+// [i0, i1), j in [j0, j1) (multiples of padRows, at most BlockRows apart),
+// summing each kcBlock features in float32 by the micro-kernel and each
+// FlushEvery features into float64.
+func (w *worker) block(pa, pb *Packed, i0, i1, j0, j1 int) {
+	im, d := pa.im, pa.D
+	mr, nr := im.mr, im.nr
+	const ld = BlockRows
+	if d == 0 {
+		for i := 0; i < i1-i0; i++ {
+			clear(w.g64[i*ld : i*ld+j1-j0])
+		}
+		return
+	}
+	first := true
+	for k0 := 0; k0 < d; k0 += kcBlock {
+		kc := min(kcBlock, d-k0)
+		acc := k0%FlushEvery != 0
+		for jp := j0; jp < j1; jp += nr {
+			bp := &pb.b[jp*d+k0*nr]
+			for ip := i0; ip < i1; ip += mr {
+				im.tile(&pa.a[ip*d+k0*mr], bp, kc, &w.c32[(ip-i0)*ld+jp-j0], ld, acc)
+			}
+		}
+		if end := k0 + kc; end%FlushEvery == 0 || end == d {
+			for i := 0; i < i1-i0; i++ {
+				c := w.c32[i*ld : i*ld+j1-j0]
+				g := w.g64[i*ld : i*ld+j1-j0]
+				if first {
+					for j, v := range c {
+						g[j] = float64(v)
+					}
+				} else {
+					for j, v := range c {
+						g[j] += float64(v)
+					}
+				}
+			}
+			first = false
+		}
+	}
+}
+
+func threadCount(threads int) int {
+	if threads <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return threads
+}
+
+// BlockFunc receives one block of a Gram matrix: g[(i−i0)·ldg + (j−j0)] is
+// the dot product of rows i and j, for i in [i0, i1) and j in [j0, j1)
+// (clipped to the real rows). worker identifies the calling goroutine, in
+// [0, threads). g is reused after the call returns.
+type BlockFunc func(worker, i0, i1, j0, j1 int, g []float64, ldg int)
+
+// SymGram calls fn for every block of the symmetric Gram matrix X·Xᵀ of the
+// packed matrix p on or above the diagonal (j0 ≥ i0), each computed once,
+// from threads goroutines (0 means GOMAXPROCS). Blocks are BlockRows square
+// except at the end; diagonal blocks are complete (both triangles). Calls
+// for different blocks run concurrently.
+func SymGram(p *Packed, threads int, fn BlockFunc) {
+	if p.a == nil || p.b == nil {
+		panic("kernel: SymGram needs both layouts")
+	}
+	nb := (p.Rows + BlockRows - 1) / BlockRows
+	type task struct{ bi, bj int }
+	tasks := make([]task, 0, nb*(nb+1)/2)
+	// Walk block rows from the longest; interleave so both workers stay busy.
+	for bi := 0; bi < nb; bi++ {
+		for bj := bi; bj < nb; bj++ {
+			tasks = append(tasks, task{bi, bj})
+		}
+	}
+	run(len(tasks), threadCount(threads), func(w *worker, id, t int) {
+		i0, j0 := tasks[t].bi*BlockRows, tasks[t].bj*BlockRows
+		i1, j1 := min(i0+BlockRows, p.Rows), min(j0+BlockRows, p.Rows)
+		w.block(p, p, i0, i1, j0, j1)
+		if i0 < p.N && j0 < p.N {
+			fn(id, i0, min(i1, p.N), j0, min(j1, p.N), w.g64, BlockRows)
+		}
+	})
+}
+
+// Cross calls fn for every block of the product X·Yᵀ of the packed m×d
+// matrix x and n×d matrix y (concurrently, from threads goroutines).
+func Cross(x, y *Packed, threads int, fn BlockFunc) {
+	if x.D != y.D || x.im.name != y.im.name {
+		panic(fmt.Sprintf("kernel: Cross of %d and %d features", x.D, y.D))
+	}
+	nbi := (x.Rows + BlockRows - 1) / BlockRows
+	nbj := (y.Rows + BlockRows - 1) / BlockRows
+	run(nbi*nbj, threadCount(threads), func(w *worker, id, t int) {
+		i0, j0 := t/nbj*BlockRows, t%nbj*BlockRows
+		i1, j1 := min(i0+BlockRows, x.Rows), min(j0+BlockRows, y.Rows)
+		w.block(x, y, i0, i1, j0, j1)
+		if i0 < x.N && j0 < y.N {
+			fn(id, i0, min(i1, x.N), j0, min(j1, y.N), w.g64, BlockRows)
+		}
+	})
+}
+
+// run calls f for tasks 0…n−1 from threads goroutines, each with its own
+// worker buffers.
+func run(n, threads int, f func(w *worker, id, t int)) {
+	threads = max(1, min(threads, n))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for id := 0; id < threads; id++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := newWorker()
+			for {
+				t := int(next.Add(1) - 1)
+				if t >= n {
+					return
+				}
+				f(w, id, t)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package kernel
+
+func asmImpls() []impl { return nil }
+
+func peakFlops(iters int) float64 { return peakFlopsGo(iters) }
