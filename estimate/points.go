@@ -49,3 +49,46 @@ type Report struct {
 	Results    []Result `json:"results"`
 	Warnings   []string `json:"warnings"`
 }
+
+// Methods lists the method names accepted by Options.Method, in the order
+// "all" runs them.
+var Methods = []string{"twonn", "twonn-ml", "gride", "mle", "pca"}
+
+// Defaults.
+const (
+	DefaultDiscard  = 0.1
+	DefaultK        = 20
+	DefaultMaxRank  = 256
+	DefaultFraction = 0.9
+	// Confidence of the exact TwoNN-ML interval reported in Lo and Hi.
+	Confidence = 0.95
+)
+
+// withDefaults returns a copy of o with zero fields set to their defaults.
+func (o *Options) withDefaults() Options {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	if c.Method == "" {
+		c.Method = "twonn"
+	}
+	if c.Discard == 0 {
+		c.Discard = DefaultDiscard
+	} else if c.Discard < 0 {
+		c.Discard = 0
+	}
+	if c.K == 0 {
+		c.K = DefaultK
+	}
+	if c.MaxRank == 0 {
+		c.MaxRank = DefaultMaxRank
+	}
+	if c.Fraction == 0 {
+		c.Fraction = DefaultFraction
+	}
+	if c.Duplicates == "" {
+		c.Duplicates = "collapse"
+	}
+	return c
+}

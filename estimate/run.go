@@ -1,0 +1,298 @@
+package estimate
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/intdim/intdim/knn"
+)
+
+// Points estimates the intrinsic dimension of the n×d row-major matrix x
+// with the methods of opt, after handling duplicate rows as opt says:
+//
+//   - "collapse" (default): exact duplicate rows are collapsed to one and the
+//     number removed is reported in Report.Duplicates;
+//   - "drop": points whose nearest neighbour is at distance 0 are left out
+//     of the TwoNN fits (the convention of Ansuini et al.'s code);
+//   - "keep": nothing is done, and an estimate that duplicates break
+//     returns an error wrapping ErrDuplicates.
+//
+// One neighbour search serves every method and every resampling. With
+// opt.Resample = R > 0 the ID and Err of twonn, twonn-ml and mle are the
+// mean and standard deviation over R random subsets of ⌊Fraction·N⌋ points
+// (Ansuini et al. 2019), drawn from a generator seeded with opt.Seed.
+// The result does not depend on opt.Threads.
+func Points(x []float64, n, d int, opt *Options) (*Report, error) {
+	o := opt.withDefaults()
+	methods, err := parseMethods(o.Method)
+	if err != nil {
+		return nil, err
+	}
+	e, rep, err := prepare(x, n, d, o)
+	if err != nil {
+		return nil, err
+	}
+	k := 0
+	for _, m := range methods {
+		k = max(k, e.neighbours(m))
+	}
+	if err := e.drawSubsets(); err != nil {
+		return nil, err
+	}
+	if len(e.subsets) > 0 {
+		k = max(k, knn.SubsetK(e.n, len(e.subsets[0]), 2))
+	}
+	if slices.Contains(methods, "mle") && e.o.K > e.n-1 {
+		return nil, fmt.Errorf("mle: k = %d needs more than %d points", e.o.K, e.n)
+	}
+	if err := e.search(k); err != nil {
+		return nil, err
+	}
+	for _, meth := range methods {
+		res, err := e.run(meth)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", meth, err)
+		}
+		rep.Results = append(rep.Results, *res)
+	}
+	rep.Warnings = append(rep.Warnings, e.warnings...)
+	return rep, nil
+}
+
+// prepare validates the options, normalises rows for the cosine metric and
+// collapses duplicates, returning the engine and the report's header.
+func prepare(x []float64, n, d int, o Options) (*engine, *Report, error) {
+	var err error
+	if o.Duplicates != "collapse" && o.Duplicates != "drop" && o.Duplicates != "keep" {
+		return nil, nil, fmt.Errorf("unknown duplicates policy %q (want collapse, drop or keep)", o.Duplicates)
+	}
+	if o.Fraction <= 0 || o.Fraction > 1 {
+		return nil, nil, fmt.Errorf("fraction %g outside (0, 1]", o.Fraction)
+	}
+	if o.Discard >= 1 {
+		return nil, nil, fmt.Errorf("discard %g outside [0, 1)", o.Discard)
+	}
+	rep := &Report{N: n, Dim: d, NUsed: n, Seed: o.Seed, Warnings: []string{}}
+	if o.Metric == knn.Cosine {
+		if x, err = knn.Normalize(x, n, d); err != nil {
+			return nil, nil, err
+		}
+	}
+	if o.Duplicates == "collapse" {
+		u := knn.FindDuplicates(x, n, d)
+		if r := u.Removed(); r > 0 {
+			x = knn.Gather(x, d, u.Keep)
+			rep.Duplicates = r
+			rep.NUsed = len(u.Keep)
+			rep.Warnings = append(rep.Warnings,
+				fmt.Sprintf("collapsed %d duplicate rows (%d distinct of %d)", r, len(u.Keep), n))
+		}
+	}
+	m := rep.NUsed
+	if m < 3 {
+		return nil, nil, fmt.Errorf("%d distinct points: at least 3 are needed", m)
+	}
+	if m < 100 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d points: the estimate is unreliable", m))
+	}
+	// Rows are already normalised for cosine: search them as Euclidean.
+	e := &engine{x: x, n: m, d: d, o: o, kopt: &knn.Options{Threads: o.Threads}}
+	return e, rep, nil
+}
+
+func parseMethods(s string) ([]string, error) {
+	if s == "all" {
+		return Methods, nil
+	}
+	if slices.Contains(Methods, s) {
+		return []string{s}, nil
+	}
+	return nil, fmt.Errorf("unknown method %q (want twonn, twonn-ml, gride, mle, pca or all)", s)
+}
+
+// engine holds the data and the one neighbour graph shared by all methods.
+type engine struct {
+	x        []float64
+	n, d     int
+	o        Options
+	kopt     *knn.Options
+	g        *knn.Graph
+	subsets  [][]int // resampling subsets, drawn once
+	blocks   [][]int // numbers of blocks of each scale analysis
+	warnings []string
+}
+
+// neighbours returns the number of neighbours a method needs.
+func (e *engine) neighbours(meth string) int {
+	switch meth {
+	case "twonn", "twonn-ml":
+		return 2
+	case "mle":
+		return e.o.K
+	case "gride":
+		return e.maxRank()
+	}
+	return 0
+}
+
+// maxRank is the largest power of two ≤ min(MaxRank, n − 1).
+func (e *engine) maxRank() int {
+	r := 2
+	for r*2 <= e.o.MaxRank && r*2 <= e.n-1 {
+		r *= 2
+	}
+	return r
+}
+
+// drawSubsets draws the resampling subsets, once, from the seed.
+func (e *engine) drawSubsets() error {
+	if e.o.Resample <= 0 {
+		return nil
+	}
+	size := int(math.Floor(e.o.Fraction * float64(e.n)))
+	if size < 3 {
+		return fmt.Errorf("resampling subsets of %d points: at least 3 are needed", size)
+	}
+	r := rand.New(rand.NewPCG(e.o.Seed, 0x1d1d))
+	for range e.o.Resample {
+		rows := r.Perm(e.n)[:size]
+		slices.Sort(rows)
+		e.subsets = append(e.subsets, rows)
+	}
+	return nil
+}
+
+// search finds k neighbours of every point (capped at n − 1).
+func (e *engine) search(k int) error {
+	if k == 0 {
+		return nil
+	}
+	k = min(k, e.n-1)
+	g, err := knn.Search(e.x, e.n, e.d, k, e.kopt)
+	e.g = g
+	return err
+}
+
+func (e *engine) run(meth string) (*Result, error) {
+	res := &Result{Method: meth}
+	switch meth {
+	case "gride":
+		s, err := GRIDE(e.g, e.maxRank())
+		if err != nil {
+			return nil, err
+		}
+		res.Scales, res.IDs, res.Errs = s.Scales, s.IDs, s.Errs
+		res.ID, res.Err = s.IDs[0], ptr(s.Errs[0])
+		return res, nil
+	case "pca":
+		p, err := PCID(e.x, e.n, e.d, 0.9)
+		if err != nil {
+			return nil, err
+		}
+		res.ID = float64(p.ID)
+		res.Spectrum = p.Spectrum
+		return res, nil
+	}
+	one := func(g *knn.Graph) (id, stderr, lo, hi float64, err error) {
+		stderr, lo, hi = math.NaN(), math.NaN(), math.NaN()
+		switch meth {
+		case "twonn":
+			id, err = e.twonn(g)
+		case "twonn-ml":
+			mu, drop := e.ratios(g)
+			_ = drop
+			id, stderr, lo, hi, err = TwoNNML(mu, Confidence)
+		case "mle":
+			id, err = MLE(g, e.o.K)
+		}
+		return
+	}
+	id, stderr, lo, hi, err := one(e.g)
+	if err != nil {
+		return nil, err
+	}
+	res.ID = id
+	if !math.IsNaN(stderr) {
+		res.Err = ptr(stderr)
+	}
+	if !math.IsNaN(lo) {
+		res.Lo, res.Hi = ptr(lo), ptr(hi)
+	}
+	if len(e.subsets) > 0 {
+		k := e.neighbours(meth)
+		ids := make([]float64, 0, len(e.subsets))
+		for _, rows := range e.subsets {
+			sg, err := e.g.Subset(e.x, e.d, rows, k, e.kopt)
+			if err != nil {
+				return nil, err
+			}
+			v, _, _, _, err := one(sg)
+			if err != nil {
+				return nil, fmt.Errorf("resampling: %w", err)
+			}
+			ids = append(ids, v)
+		}
+		mean, std := meanStd(ids)
+		res.ID, res.Err = mean, ptr(std)
+		res.Lo, res.Hi = nil, nil
+	}
+	return res, nil
+}
+
+// ratios returns μ = r₂/r₁ of every point, without the points at r₁ = 0
+// under the "drop" policy (and how many were dropped).
+func (e *engine) ratios(g *knn.Graph) ([]float64, int) {
+	mu := Ratios(g)
+	if e.o.Duplicates != "drop" {
+		return mu, 0
+	}
+	kept := mu[:0:0]
+	for i := 0; i < g.N; i++ {
+		if g.Dist[i*g.K] > 0 {
+			kept = append(kept, mu[i])
+		}
+	}
+	return kept, len(mu) - len(kept)
+}
+
+func (e *engine) twonn(g *knn.Graph) (float64, error) {
+	if e.o.Paper {
+		r1 := make([]float64, g.N)
+		r2 := make([]float64, g.N)
+		for i := range g.N {
+			r1[i], r2[i] = g.Dist[i*g.K], g.Dist[i*g.K+1]
+		}
+		f, err := TwoNNPaper(r1, r2)
+		if err != nil {
+			return 0, err
+		}
+		return f.ID, nil
+	}
+	mu, _ := e.ratios(g)
+	f, err := TwoNN(mu, e.o.Discard)
+	if err != nil {
+		if errors.Is(err, ErrDuplicates) && e.o.Duplicates == "keep" {
+			return 0, fmt.Errorf("%w (use --duplicates collapse or drop)", err)
+		}
+		return 0, err
+	}
+	return f.ID, nil
+}
+
+// meanStd returns the mean and the population standard deviation (as
+// numpy.std, used by Ansuini et al.).
+func meanStd(v []float64) (mean, std float64) {
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float64(len(v))
+	for _, x := range v {
+		std += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(std / float64(len(v)))
+}
+
+func ptr(v float64) *float64 { return &v }
