@@ -1,0 +1,144 @@
+package imageset
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// NaturalLess reports whether a sorts before b in natural order: runs of
+// decimal digits compare by value ("img2" < "img10"), everything else byte
+// by byte; ties in value ("01" and "1") fall back to plain order.
+func NaturalLess(a, b string) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		ca, cb := a[i], b[j]
+		if isDigit(ca) && isDigit(cb) {
+			si, sj := i, j
+			for i < len(a) && isDigit(a[i]) {
+				i++
+			}
+			for j < len(b) && isDigit(b[j]) {
+				j++
+			}
+			na := strings.TrimLeft(a[si:i], "0")
+			nb := strings.TrimLeft(b[sj:j], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			continue
+		}
+		if ca != cb {
+			return ca < cb
+		}
+		i++
+		j++
+	}
+	if len(a)-i != len(b)-j {
+		return len(a)-i < len(b)-j
+	}
+	return a < b
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// IsImage reports whether name has a JPEG or PNG extension (any case).
+func IsImage(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".jpg", ".jpeg", ".png":
+		return true
+	}
+	return false
+}
+
+// List returns the JPEG and PNG files under dir (recursively, so that
+// class sub-folders work), in natural order of their paths relative to dir.
+// Hidden files and folders are skipped. It is an error if there are none.
+func List(dir string) ([]string, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s: not a directory", dir)
+	}
+	var rel []string
+	err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != dir && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() && IsImage(d.Name()) {
+			r, err := filepath.Rel(dir, p)
+			if err != nil {
+				return err
+			}
+			rel = append(rel, filepath.ToSlash(r))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(rel) == 0 {
+		return nil, fmt.Errorf("%s: no .jpg, .jpeg or .png images", dir)
+	}
+	slices.SortFunc(rel, func(a, b string) int {
+		switch {
+		case NaturalLess(a, b):
+			return -1
+		case NaturalLess(b, a):
+			return 1
+		}
+		return 0
+	})
+	out := make([]string, len(rel))
+	for i, r := range rel {
+		out[i] = filepath.Join(dir, filepath.FromSlash(r))
+	}
+	return out, nil
+}
+
+// Select picks the images to use from files (in natural order): the first n
+// when sample is 0, or sample files drawn without replacement with the
+// given seed, kept in natural order. n = 0 means all files. It is an error
+// to ask for more files than there are.
+func Select(files []string, n, sample int, seed uint64) ([]string, error) {
+	if n < 0 || sample < 0 {
+		panic("imageset: negative count")
+	}
+	if n > 0 && sample > 0 {
+		return nil, fmt.Errorf("give either a count or a sample size, not both")
+	}
+	if sample > 0 {
+		if sample > len(files) {
+			return nil, fmt.Errorf("asked to sample %d images but there are %d", sample, len(files))
+		}
+		r := rand.New(rand.NewPCG(seed, 0x696d616765736574))
+		idx := r.Perm(len(files))[:sample]
+		slices.Sort(idx)
+		out := make([]string, sample)
+		for i, k := range idx {
+			out[i] = files[k]
+		}
+		return out, nil
+	}
+	if n == 0 {
+		return files, nil
+	}
+	if n > len(files) {
+		return nil, fmt.Errorf("asked for %d images but there are %d", n, len(files))
+	}
+	return files[:n], nil
+}
