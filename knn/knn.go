@@ -117,7 +117,7 @@ func Search(x []float64, n, d, k int, opt *Options) (*Graph, error) {
 }
 
 // searchFunc is the search strategy; the fast kernel replaces it.
-var searchFunc = bruteForce
+var searchFunc = kernelSearch
 
 // Normalize returns a copy of x with every row scaled to unit L2 norm. It
 // returns an error naming the first row of zero norm.

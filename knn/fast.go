@@ -1,0 +1,232 @@
+package knn
+
+import (
+	"math"
+	"sync"
+
+	"github.com/intdim/intdim/internal/kernel"
+)
+
+// kernelSearch is the default search strategy: candidates are ranked with
+// the float32 kernel (internal/kernel) and then re-ranked exactly.
+//
+// Rows are centred (distances do not change) and scaled by a power of two
+// into [−1, 1], rounded to float32, and the Gram matrix G is computed by the
+// kernel, each symmetric block once. With nᵢ the float64 squared norms of the
+// centred, scaled rows, the approximate squared distance
+// aᵢⱼ = nᵢ + nⱼ − 2ĝᵢⱼ is within eᵢⱼ = τ·(nᵢ + nⱼ) + ε of the value that
+// Dist2 returns (τ = kernel.Tau(d) plus the float64 rounding of Dist2 and
+// of the centring; ε covers float32 underflow). For row i let Uᵢ be the k-th
+// smallest upper bound aᵢⱼ + eᵢⱼ: k rows lie within Uᵢ, so every one of the
+// true k nearest satisfies aᵢⱼ − eᵢⱼ ≤ Uᵢ. Those candidates are kept, their
+// distances recomputed with Dist2 from the original rows, and the k smallest
+// taken with ties broken by index: the result equals bruteForce exactly,
+// whatever the thread count. A row whose candidate list grows past
+// maxCandidates (many rows at the same distance) is searched directly.
+func kernelSearch(x []float64, n, d, k, threads int) *Graph {
+	pr, ok := prepare(x, n, d)
+	if !ok {
+		return bruteForce(x, n, d, k, threads)
+	}
+	rows := collect(pr, n, d, k, threads)
+	return refine(x, n, d, k, rows, threads)
+}
+
+// prepared is a matrix centred, scaled and packed for the kernel.
+type prepared struct {
+	p    *kernel.Packed
+	norm []float64 // squared norms of the centred, scaled float64 rows
+	tau  float64   // relative error bound
+	eabs float64   // absolute error bound (float32 underflow)
+}
+
+// prepare centres and scales x; ok is false when x holds a NaN or infinity.
+func prepare(x []float64, n, d int) (pr *prepared, ok bool) {
+	mean := make([]float64, d)
+	for i := 0; i < n; i++ {
+		for j, v := range x[i*d : (i+1)*d] {
+			mean[j] += v
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	var big float64
+	for i := 0; i < n; i++ {
+		for j, v := range x[i*d : (i+1)*d] {
+			big = max(big, math.Abs(v-mean[j]))
+		}
+	}
+	if math.IsNaN(big) || math.IsInf(big, 0) {
+		return nil, false
+	}
+	scale := 1.0
+	if big > 0 {
+		_, e := math.Frexp(big) // big = f·2^e, f in [0.5, 1)
+		scale = math.Ldexp(1, -e)
+	}
+	norm := make([]float64, n)
+	p := kernel.PackFunc(n, d, func(i int, dst []float32) {
+		var s float64
+		for j, v := range x[i*d : (i+1)*d] {
+			c := (v - mean[j]) * scale
+			s += c * c
+			dst[j] = float32(c)
+		}
+		norm[i] = s
+	})
+	// Dist2 and the centring each err by at most (d+2)·2⁻⁵³ relative to
+	// nᵢ + nⱼ (‖xᵢ − xⱼ‖² ≤ 2(nᵢ + nⱼ)); the Gram entry by Tau(d).
+	tau := 2*kernel.Tau(d) + float64(4*d+16)*0x1p-52
+	eabs := float64(4*d+4) * 0x1p-120
+	return &prepared{p: p, norm: norm, tau: tau, eabs: eabs}, true
+}
+
+// candidateFloor is the smallest cap on a row's candidate list (a variable
+// so that tests can exercise the overflow path).
+var candidateFloor = 4096
+
+// maxCandidates bounds a row's candidate list; rows beyond it are searched
+// directly.
+func maxCandidates(k int) int { return max(candidateFloor, 64*k) }
+
+// rowCands holds the candidates of one row.
+type rowCands struct {
+	up       TopK      // the k smallest upper bounds aᵢⱼ + eᵢⱼ
+	idx      []int32   // candidates j
+	lo       []float64 // their lower bounds aᵢⱼ − eᵢⱼ
+	limit    int       // prune when len(idx) reaches it
+	overflow bool      // too many candidates: search directly
+}
+
+func (r *rowCands) bound() float64 {
+	if r.up.Len() < r.up.k {
+		return math.Inf(1)
+	}
+	return r.up.Worst()
+}
+
+// add records j with lower and upper bounds lo ≤ up, given lo ≤ bound().
+func (r *rowCands) add(j int32, lo, up float64, k int) {
+	r.up.Push(up, j)
+	r.idx = append(r.idx, j)
+	r.lo = append(r.lo, lo)
+	if len(r.idx) >= r.limit {
+		r.prune()
+		if len(r.idx) > maxCandidates(k) {
+			r.overflow = true
+			r.idx, r.lo = nil, nil
+			return
+		}
+		r.limit = max(r.limit, 2*len(r.idx))
+	}
+}
+
+// prune drops candidates whose lower bound exceeds the current bound.
+func (r *rowCands) prune() {
+	u := r.bound()
+	m := 0
+	for t, lo := range r.lo {
+		if lo <= u {
+			r.idx[m], r.lo[m] = r.idx[t], lo
+			m++
+		}
+	}
+	r.idx, r.lo = r.idx[:m], r.lo[:m]
+}
+
+// collect runs the kernel over all symmetric blocks and returns every row's
+// candidates.
+func collect(pr *prepared, n, d, k, threads int) []rowCands {
+	rows := make([]rowCands, n)
+	for i := range rows {
+		rows[i].up.Reset(k)
+		rows[i].limit = 4*k + 64
+	}
+	nb := (n + kernel.BlockRows - 1) / kernel.BlockRows
+	locks := make([]sync.Mutex, nb)
+	tau, eabs, norm := pr.tau, pr.eabs, pr.norm
+	// h[j] = (1 − τ)·nⱼ: the test aᵢⱼ − eᵢⱼ ≤ Uᵢ reads
+	// h[j] − 2ĝᵢⱼ ≤ Uᵢ − (1 − τ)·nᵢ + ε.
+	h := make([]float64, n)
+	for j, v := range norm {
+		h[j] = (1 - tau) * v
+	}
+	push := func(i, j int, g float64) {
+		r := &rows[i]
+		if r.overflow {
+			return
+		}
+		a := norm[i] + norm[j] - 2*g
+		e := tau*(norm[i]+norm[j]) + eabs
+		if a-e <= r.bound() {
+			r.add(int32(j), a-e, a+e, k)
+		}
+	}
+	kernel.SymGram(pr.p, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+		locks[i0/kernel.BlockRows].Lock()
+		for i := i0; i < i1; i++ {
+			gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
+			hj := h[j0:j1]
+			t := rows[i].bound() - h[i] + eabs
+			for jj, v := range gi {
+				if hj[jj]-2*v <= t && j0+jj != i {
+					push(i, j0+jj, v)
+					t = rows[i].bound() - h[i] + eabs
+				}
+			}
+		}
+		locks[i0/kernel.BlockRows].Unlock()
+		if j0 == i0 {
+			return
+		}
+		locks[j0/kernel.BlockRows].Lock()
+		for j := j0; j < j1; j++ {
+			hi := h[i0:i1]
+			t := rows[j].bound() - h[j] + eabs
+			for ii := range hi {
+				v := g[ii*ld+j-j0]
+				if hi[ii]-2*v <= t {
+					push(j, i0+ii, v)
+					t = rows[j].bound() - h[j] + eabs
+				}
+			}
+		}
+		locks[j0/kernel.BlockRows].Unlock()
+	})
+	return rows
+}
+
+// refine recomputes the candidates' distances exactly and keeps the k
+// nearest, ties by index.
+func refine(x []float64, n, d, k int, rows []rowCands, threads int) *Graph {
+	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
+	parallelRows(n, threads, func(i int, h *TopK) {
+		h.Reset(k)
+		xi := x[i*d : (i+1)*d]
+		r := &rows[i]
+		if r.overflow {
+			for j := 0; j < n; j++ {
+				if j != i {
+					h.Push(Dist2(xi, x[j*d:(j+1)*d]), int32(j))
+				}
+			}
+		} else {
+			u := r.bound()
+			for t, j := range r.idx {
+				if r.lo[t] <= u {
+					h.Push(Dist2(xi, x[int(j)*d:(int(j)+1)*d]), j)
+				}
+			}
+		}
+		*r = rowCands{}
+		if h.Len() != k {
+			panic("knn: candidate set smaller than k")
+		}
+		h.Sorted(g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
+		for j := i * k; j < (i+1)*k; j++ {
+			g.Dist[j] = math.Sqrt(g.Dist[j])
+		}
+	})
+	return g
+}
