@@ -20,7 +20,8 @@ type Scaling struct {
 const (
 	grideOutlier = 20                           // μ ≥ q₅₀ + 20·(q₉₅ − q₅₀) is dropped
 	grideOne     = 1 + 10*2.220446049250313e-16 // μ = 1 becomes 1 + 10·ε
-	grideFloor   = 1e-7                         // 1 − μ^(−d) floored at 2·floor (score), floor (Fisher)
+	grideFloor   = 1e-7                         // score: 1 − μ^(−d) floored at 2·grideFloor
+	fisherFloor  = 5 * 2.220446049250313e-16    // Fisher information: 1 − μ^(−d) floored at 5·ε
 	grideTol     = 1e-10                        // relative tolerance of the root
 )
 
@@ -82,15 +83,16 @@ func GRIDE(g *knn.Graph, maxRank int) (*Scaling, error) {
 //	(N − 1)/d + Σᵢ [(n₂ − n₁ − 1)/(1 − μᵢ^(−d)) − (n₂ − 1)] log μᵢ,
 //
 // which decreases strictly in d, so the root is unique. As DADApy
-// (_argmax_loglik, whose log-likelihood starts (N − 1)·log d so that (1, 2)
-// equals TwoNN-ML), before the fit μ ≥ q₅₀ + 20·(q₉₅ − q₅₀) is dropped
-// (percentiles linearly interpolated), μ = 1 becomes 1 + 10·ε and N is the
-// number of μ kept; 1 − μ^(−d) is floored at 2·10⁻⁷. The standard error is
-// 1/√J with the Fisher information
+// (_filter_mus and _argmax_loglik, whose log-likelihood starts (N − 1)·log d
+// so that (1, 2) equals TwoNN-ML): μ = 1 becomes 1 + 10·ε; μ ≥ q₅₀ +
+// 20·(q₉₅ − q₅₀) (percentiles linearly interpolated) is left out of the
+// likelihood and N is the number of μ kept; 1 − μ^(−d) is floored at 2·10⁻⁷.
+// The standard error is 1/√J with the Fisher information taken, as DADApy's
+// _fisher_info_scaling, over all M ratios:
 //
-//	J = N/d² + (n₂ − n₁ − 1) Σᵢ μᵢ^(−d) (log μᵢ / (1 − μᵢ^(−d)))²
+//	J = M/d² + (n₂ − n₁ − 1) Σᵢ μᵢ^(−d) (log μᵢ / (1 − μᵢ^(−d)))²
 //
-// (1 − μ^(−d) floored at 10⁻⁷). It returns a *DuplicatesError for +Inf or NaN
+// (1 − μ^(−d) floored at 5·ε). It returns a *DuplicatesError for +Inf or NaN
 // ratios, ErrTooFewPoints for fewer than 3 kept and ErrDegenerate if every
 // μ = 1. It panics unless 1 ≤ n₁ < n₂.
 func GRIDEScale(mu []float64, n1, n2 int) (id, stderr float64, err error) {
@@ -103,33 +105,45 @@ func GRIDEScale(mu []float64, n1, n2 int) (id, stderr float64, err error) {
 	if len(mu) < 3 {
 		return 0, 0, fmt.Errorf("%w: GRIDE needs at least 3 points, have %d", ErrTooFewPoints, len(mu))
 	}
-	sorted := slices.Clone(mu)
-	slices.Sort(sorted)
-	q50, q95 := percentile(sorted, 0.5), percentile(sorted, 0.95)
-	cut := q50 + grideOutlier*(q95-q50)
-	var logs []float64
-	for _, m := range mu {
-		if m >= cut {
-			continue
-		}
+	if slices.Max(mu) == 1 {
+		return 0, 0, fmt.Errorf("%w: all %d ratios r%d/r%d equal 1", ErrDegenerate, len(mu), n2, n1)
+	}
+	// μ = 1 would put a pole in the score: as DADApy, it becomes 1 + 10·ε.
+	r := make([]float64, len(mu))
+	for i, m := range mu {
 		if m == 1 {
 			m = grideOne
 		}
-		logs = append(logs, math.Log(m))
+		r[i] = m
 	}
-	n := len(logs)
+	sorted := slices.Clone(r)
+	slices.Sort(sorted)
+	q50, q95 := percentile(sorted, 0.5), percentile(sorted, 0.95)
+	cut := q50 + grideOutlier*(q95-q50)
+	all := make([]float64, len(r))
+	var kept []float64
+	for i, m := range r {
+		all[i] = math.Log(m)
+		if m < cut {
+			kept = append(kept, all[i])
+		}
+	}
+	n := len(kept)
 	if n < 3 {
 		return 0, 0, fmt.Errorf("%w: GRIDE keeps %d points after the outlier cut", ErrTooFewPoints, n)
 	}
-	if slices.Max(logs) <= math.Log(grideOne) {
+	if slices.Max(kept) <= math.Log(grideOne) {
 		return 0, 0, fmt.Errorf("%w: all %d ratios r%d/r%d equal 1", ErrDegenerate, n, n2, n1)
 	}
-	p := grideProblem{logs: logs, a: float64(n2 - n1 - 1), b: float64(n2 - 1)}
+	a, b := float64(n2-n1-1), float64(n2-1)
+	p := grideProblem{logs: kept, a: a, b: b}
 	id, err = p.root()
 	if err != nil {
 		return 0, 0, err
 	}
-	return id, 1 / math.Sqrt(p.fisher(id)), nil
+	// The Fisher information is taken over all the ratios, outliers included.
+	full := grideProblem{logs: all, a: a, b: b}
+	return id, 1 / math.Sqrt(full.fisher(id)), nil
 }
 
 // grideProblem is the GRIDE score for fixed log μ: a = n₂ − n₁ − 1, b = n₂ − 1.
@@ -162,7 +176,7 @@ func (p *grideProblem) fisher(d float64) float64 {
 	j := float64(len(p.logs)) / (d * d)
 	for _, l := range p.logs {
 		e := math.Exp(-d * l)
-		u := max(1-e, grideFloor)
+		u := max(1-e, fisherFloor)
 		r := l / u
 		j += p.a * e * r * r
 	}
