@@ -1,0 +1,124 @@
+package plot
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/intdim/intdim/study"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Accuracy draws Figure 4 of Ansuini et al. (2019): the ID of the last
+// hidden layer of every network (with its error bar) against its test error,
+// coloured by family, the least-squares line, and Pearson's r and two-sided
+// p in the legend. Each point is labelled with the network's name.
+func Accuracy(a *study.Accuracy) *Figure {
+	p := newPanel("Last hidden layer ID against test error", "ID of the last hidden layer", "test error (%)")
+	f := newFigure("accuracy", p)
+	groups := map[string][]int{}
+	var order []string
+	for i, n := range a.Networks {
+		g := n.Family
+		if g == "" {
+			g = n.Dataset
+		}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	sort.SliceStable(order, func(i, j int) bool { return order[i] < order[j] })
+	var xs, ys []float64
+	for gi, g := range order {
+		var xy plotter.XYs
+		var xe plotter.XErrors
+		for _, i := range groups[g] {
+			n := a.Networks[i]
+			y := 100 * (1 - n.TestAccuracy)
+			if !finite(n.ID) || !finite(y) {
+				continue
+			}
+			e := 0.0
+			if n.Err != nil && finite(*n.Err) {
+				e = math.Abs(*n.Err)
+			}
+			xy = append(xy, plotter.XY{X: n.ID, Y: y})
+			xe = append(xe, struct{ Low, High float64 }{e, e})
+			xs = append(xs, n.ID-e, n.ID+e)
+			ys = append(ys, y)
+		}
+		if len(xy) == 0 {
+			continue
+		}
+		_, gs := seriesStyle(gi)
+		gs.Radius = vg.Points(4)
+		sc, _ := plotter.NewScatter(xy)
+		sc.GlyphStyle = gs
+		p.Add(sc)
+		if eb, err := plotter.NewXErrorBars(errXs{xy, xe}); err == nil {
+			eb.LineStyle = draw.LineStyle{Color: gs.Color, Width: vg.Points(1)}
+			p.Add(eb)
+		}
+		name := g
+		if name == "" {
+			name = "networks"
+		}
+		f.addLegend(name, sc)
+	}
+	if len(xs) > 0 {
+		padx := 0.08 * (maxOf(xs) - minOf(xs) + 1e-9)
+		p.X.Min, p.X.Max = minOf(xs)-padx, maxOf(xs)+padx
+		pady := 0.1 * (maxOf(ys) - minOf(ys) + 1e-9)
+		p.Y.Min, p.Y.Max = math.Max(0, minOf(ys)-pady), maxOf(ys)+pady
+	}
+	if c := a.Pearson; c != nil && len(xs) > 0 {
+		// The stored line is error as a fraction against ID; draw it in %.
+		x0, x1 := p.X.Min, p.X.Max
+		l, err := plotter.NewLine(plotter.XYs{
+			{X: x0, Y: 100 * (c.Intercept + c.Slope*x0)},
+			{X: x1, Y: 100 * (c.Intercept + c.Slope*x1)},
+		})
+		if err == nil {
+			l.LineStyle = draw.LineStyle{Color: black, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}
+			p.Add(l)
+			f.addLegend("least squares", l)
+			f.addLegend(fmt.Sprintf("r = %.2f, p = %s", c.R, formatP(c.P)))
+			f.addLegend(fmt.Sprintf("N = %d networks", c.N))
+		}
+	}
+	if len(a.Networks) <= 20 {
+		var lxy plotter.XYs
+		var names []string
+		for _, n := range a.Networks {
+			y := 100 * (1 - n.TestAccuracy)
+			if finite(n.ID) && finite(y) {
+				lxy = append(lxy, plotter.XY{X: n.ID, Y: y})
+				names = append(names, n.Name)
+			}
+		}
+		if lb, err := plotter.NewLabels(plotter.XYLabels{XYs: lxy, Labels: names}); err == nil {
+			for i := range lb.TextStyle {
+				lb.TextStyle[i].Font = font.From(sans, 7)
+				lb.TextStyle[i].Color = grey
+			}
+			lb.Offset = vg.Point{X: vg.Points(5), Y: vg.Points(3)}
+			p.Add(lb)
+		}
+	}
+	return f
+}
+
+// formatP prints a p-value with two significant digits.
+func formatP(p float64) string {
+	switch {
+	case p == 0:
+		return "0"
+	case p < 1e-3:
+		return trimExp(p)
+	}
+	return fmt.Sprintf("%.2g", p)
+}

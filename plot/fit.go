@@ -1,0 +1,76 @@
+package plot
+
+import (
+	"fmt"
+	"math"
+
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// FitData is the TwoNN fit of one point cloud, in the JSON shape
+// {"kind":"twonn-fit", ...} that 'intdim plot --fit' writes: X[i] = log μ₍ᵢ₎
+// and Y[i] = −log(1 − i/N) for the sorted ratios; the first NFit points
+// were fitted by a line through the origin of slope ID, the rest were
+// discarded (Facco et al. 2017).
+type FitData struct {
+	Kind  string    `json:"kind"` // "twonn-fit"
+	Input string    `json:"input"`
+	ID    float64   `json:"id"`
+	N     int       `json:"n"`
+	NFit  int       `json:"n_fit"`
+	X     []float64 `json:"x"`
+	Y     []float64 `json:"y"`
+}
+
+// Fit draws the TwoNN diagnostic: the empirical −log(1 − F(μ)) against log μ,
+// the fitted points and the discarded tail in two colours, and the fitted
+// line y = ID·x through the origin. Points on a straight line through the
+// origin mean the Pareto law of μ holds: the ID is well defined at the
+// scale of the second neighbour.
+func Fit(fd *FitData) *Figure {
+	title := fmt.Sprintf("TwoNN fit: ID = %.3g", fd.ID)
+	if fd.Input != "" {
+		title = fd.Input + ": " + title
+	}
+	p := newPanel(title, "log μ", "−log(1 − F(μ))")
+	f := newFigure("twonn-fit", p)
+	nfit := fd.NFit
+	if nfit <= 0 || nfit > len(fd.X) {
+		nfit = len(fd.X)
+	}
+	fit := series{Name: fmt.Sprintf("fitted (%d points)", nfit), X: fd.X[:nfit], Y: fd.Y[:min(nfit, len(fd.Y))]}
+	tail := series{Name: fmt.Sprintf("discarded (%d points)", len(fd.X)-nfit), X: fd.X[nfit:], Y: fd.Y[min(nfit, len(fd.Y)):]}
+	scatter := func(s series, c int, shape draw.GlyphDrawer) {
+		xy, _ := s.points(false, false)
+		if len(xy) == 0 {
+			return
+		}
+		sc, err := plotter.NewScatter(xy)
+		if err != nil {
+			return
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: colour(c), Radius: vg.Points(2), Shape: shape}
+		p.Add(sc)
+		f.addLegend(s.Name, sc)
+	}
+	scatter(fit, 0, draw.CircleGlyph{})
+	scatter(tail, 1, draw.RingGlyph{})
+	xmax := maxOf(fd.X)
+	if finite(xmax) && xmax > 0 && finite(fd.ID) {
+		l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: xmax, Y: fd.ID * xmax}})
+		if err == nil {
+			l.LineStyle = draw.LineStyle{Color: black, Width: vg.Points(1.4)}
+			p.Add(l)
+			f.addLegend(fmt.Sprintf("slope ID = %.3g", fd.ID), l)
+		}
+		p.X.Min = 0
+		p.Y.Min = 0
+		p.Y.Max = math.Max(maxOf(fd.Y), fd.ID*xmax) * 1.05
+	}
+	return f
+}
+
+var _ gplot.Thumbnailer = (*plotter.Line)(nil)

@@ -1,0 +1,303 @@
+package plot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/study"
+)
+
+// Doc is one JSON document and the name it came from (a file path).
+type Doc struct {
+	Name string
+	Data []byte
+}
+
+// Kinds of document that FromJSON recognises, by their shape:
+//
+//	profile   {"layers": [...]}                        intdim profile
+//	demo      {"models": [{"name", "test_accuracy", "layers"}]}
+//	estimate  {"results": [...]}                       intdim estimate (gride scales, pca spectrum)
+//	scale     {"method", "scales", "ids", "errs"}      intdim scale
+//	twonn-fit {"kind": "twonn-fit", "x", "y", ...}     intdim plot --fit
+//	linearize {"kind": "linearize", ...}               intdim linearize
+//	accuracy  {"kind": "accuracy-study", ...}          intdim study accuracy
+const (
+	KindProfile   = "profile"
+	KindDemo      = "demo"
+	KindEstimate  = "estimate"
+	KindScale     = "scale"
+	KindFit       = "twonn-fit"
+	KindLinearize = "linearize"
+	KindAccuracy  = "accuracy-study"
+)
+
+// shape holds the fields that tell the kinds apart.
+type shape struct {
+	Kind    string          `json:"kind"`
+	Models  json.RawMessage `json:"models"`
+	Layers  json.RawMessage `json:"layers"`
+	Results json.RawMessage `json:"results"`
+	Scales  json.RawMessage `json:"scales"`
+	IDs     json.RawMessage `json:"ids"`
+}
+
+// Detect returns the kind of a JSON document, or an error saying why it is
+// not one intdim can draw.
+func Detect(data []byte) (string, error) {
+	var s shape
+	if err := json.Unmarshal(data, &s); err != nil {
+		return "", fmt.Errorf("not a JSON object: %v", err)
+	}
+	switch s.Kind {
+	case KindFit, KindLinearize, KindAccuracy:
+		return s.Kind, nil
+	case "":
+	default:
+		return "", fmt.Errorf("unknown kind %q", s.Kind)
+	}
+	switch {
+	case s.Models != nil:
+		return KindDemo, nil
+	case s.Layers != nil:
+		return KindProfile, nil
+	case s.Results != nil:
+		return KindEstimate, nil
+	case s.Scales != nil && s.IDs != nil:
+		return KindScale, nil
+	}
+	return "", errors.New("not an intdim result (no layers, models, results, scales or kind)")
+}
+
+// ScaleDoc is the JSON of 'intdim scale': the ID against the number of
+// points (method blocks or decimate) or the neighbour rank n₂ (gride).
+type ScaleDoc struct {
+	Input  string    `json:"input"`
+	N      int       `json:"n"`
+	Dim    int       `json:"dim"`
+	Seed   uint64    `json:"seed"`
+	Method string    `json:"method"`
+	Scales []float64 `json:"scales"`
+	IDs    []float64 `json:"ids"`
+	Errs   []float64 `json:"errs"`
+}
+
+// profileDoc is the JSON of 'intdim profile', plus an optional accuracy.
+type profileDoc struct {
+	study.Model
+	Accuracy *float64 `json:"accuracy"`
+}
+
+// demoDoc is the JSON of 'intdim demo'.
+type demoDoc struct {
+	Models []study.Model `json:"models"`
+}
+
+// Models decodes the models of a profile or demo document. A profile's
+// model is named by its "name" field or else after the file; its accuracy
+// is "test_accuracy" or "accuracy" when present.
+func Models(d Doc) ([]study.Model, error) {
+	kind, err := Detect(d.Data)
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case KindDemo:
+		var dd demoDoc
+		if err := strictDecode(d.Data, &dd); err != nil {
+			return nil, err
+		}
+		for i := range dd.Models {
+			if dd.Models[i].Name == "" {
+				dd.Models[i].Name = fmt.Sprintf("%s[%d]", baseName(d.Name), i)
+			}
+		}
+		return dd.Models, nil
+	case KindProfile:
+		var pd profileDoc
+		if err := strictDecode(d.Data, &pd); err != nil {
+			return nil, err
+		}
+		m := pd.Model
+		if m.Name == "" {
+			m.Name = baseName(d.Name)
+		}
+		if m.TestAccuracy == nil {
+			m.TestAccuracy = pd.Accuracy
+		}
+		return []study.Model{m}, nil
+	}
+	return nil, fmt.Errorf("a %s document has no models", kind)
+}
+
+func strictDecode(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("bad JSON: %v", err)
+	}
+	return nil
+}
+
+func baseName(path string) string {
+	b := filepath.Base(path)
+	return strings.TrimSuffix(b, filepath.Ext(b))
+}
+
+// FromJSON returns every figure the documents support, documents of one kind
+// overlaid in one figure: profiles and demos give the profile figure (and,
+// with three or more accuracies, the accuracy figure); estimates give ID
+// against neighbour rank (gride results) and the PCA spectrum (pca
+// results); scale documents give ID against scale; a fit, a linearization
+// or an accuracy study gives its own figure. Errors name the document.
+func FromJSON(docs ...Doc) ([]*Figure, error) {
+	var (
+		models  []study.Model
+		method  string
+		grides  []Curve
+		specs   []Spectrum
+		points  []Curve // scale: number of points
+		ranks   []Curve // scale: gride ranks
+		figs    []*Figure
+		trailer []*Figure
+	)
+	for _, d := range docs {
+		kind, err := Detect(d.Data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", d.Name, err)
+		}
+		switch kind {
+		case KindDemo, KindProfile:
+			ms, err := Models(d)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", d.Name, err)
+			}
+			for _, m := range ms {
+				if len(m.Layers) == 0 {
+					return nil, fmt.Errorf("%s: model %q has no layers", d.Name, m.Name)
+				}
+				if method == "" {
+					method = m.Method
+				}
+			}
+			models = append(models, ms...)
+		case KindEstimate:
+			var r estimate.Report
+			if err := strictDecode(d.Data, &r); err != nil {
+				return nil, fmt.Errorf("%s: %v", d.Name, err)
+			}
+			name := r.Input
+			if name == "" {
+				name = baseName(d.Name)
+			}
+			found := false
+			for _, res := range r.Results {
+				if len(res.Scales) > 0 {
+					if len(res.IDs) != len(res.Scales) {
+						return nil, fmt.Errorf("%s: %s result has %d scales but %d ids", d.Name, res.Method, len(res.Scales), len(res.IDs))
+					}
+					c := Curve{Name: name, ID: res.IDs, Err: res.Errs}
+					if len(docs) == 1 {
+						c.Name = res.Method
+					}
+					for _, s := range res.Scales {
+						c.X = append(c.X, float64(s))
+					}
+					grides = append(grides, c)
+					found = true
+				}
+				if len(res.Spectrum) > 0 {
+					specs = append(specs, Spectrum{Name: name, Ratio: res.Spectrum})
+					found = true
+				}
+			}
+			if !found {
+				return nil, fmt.Errorf("%s: nothing to draw (no multi-scale or pca result; try --method gride or pca)", d.Name)
+			}
+		case KindScale:
+			var s ScaleDoc
+			if err := strictDecode(d.Data, &s); err != nil {
+				return nil, fmt.Errorf("%s: %v", d.Name, err)
+			}
+			if len(s.Scales) != len(s.IDs) || (s.Errs != nil && len(s.Errs) != len(s.IDs)) {
+				return nil, fmt.Errorf("%s: %d scales, %d ids and %d errs differ in length", d.Name, len(s.Scales), len(s.IDs), len(s.Errs))
+			}
+			name := s.Input
+			if name == "" {
+				name = baseName(d.Name)
+			}
+			if s.Method != "" {
+				name += " (" + s.Method + ")"
+			}
+			c := Curve{Name: name, X: s.Scales, ID: s.IDs, Err: s.Errs}
+			if s.Method == "gride" {
+				ranks = append(ranks, c)
+			} else {
+				points = append(points, c)
+			}
+		case KindFit:
+			var fd FitData
+			if err := strictDecode(d.Data, &fd); err != nil {
+				return nil, fmt.Errorf("%s: %v", d.Name, err)
+			}
+			if len(fd.X) != len(fd.Y) || len(fd.X) == 0 {
+				return nil, fmt.Errorf("%s: fit has %d x and %d y values", d.Name, len(fd.X), len(fd.Y))
+			}
+			trailer = append(trailer, Fit(&fd))
+		case KindLinearize:
+			var l study.Linearization
+			if err := strictDecode(d.Data, &l); err != nil {
+				return nil, fmt.Errorf("%s: %v", d.Name, err)
+			}
+			if len(l.DataIDs) != len(l.Sizes) || len(l.SurrogateIDs) != len(l.Sizes) {
+				return nil, fmt.Errorf("%s: sizes and ids differ in length", d.Name)
+			}
+			trailer = append(trailer, Linearized(&l))
+		case KindAccuracy:
+			var a study.Accuracy
+			if err := strictDecode(d.Data, &a); err != nil {
+				return nil, fmt.Errorf("%s: %v", d.Name, err)
+			}
+			if len(a.Networks) == 0 {
+				return nil, fmt.Errorf("%s: the study has no networks", d.Name)
+			}
+			trailer = append(trailer, Accuracy(&a))
+		}
+	}
+	if len(models) > 0 {
+		figs = append(figs, Profile(models, method))
+		withAcc := 0
+		for _, m := range models {
+			if m.TestAccuracy != nil {
+				withAcc++
+			}
+		}
+		if withAcc >= 3 && withAcc == len(models) {
+			if a, err := study.FromModels(models, ""); err == nil {
+				figs = append(figs, Accuracy(a))
+			}
+		}
+	}
+	if len(points) > 0 {
+		figs = append(figs, Scale(points, "number of points N"))
+	}
+	if len(ranks) > 0 {
+		figs = append(figs, Scale(ranks, "neighbour rank n₂"))
+	}
+	if len(grides) > 0 {
+		figs = append(figs, Scale(grides, "neighbour rank n₂"))
+	}
+	if len(specs) > 0 {
+		figs = append(figs, Spectra(specs))
+	}
+	figs = append(figs, trailer...)
+	if len(figs) == 0 {
+		return nil, errors.New("nothing to draw")
+	}
+	return figs, nil
+}
+
