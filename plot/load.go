@@ -300,4 +300,3 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 	}
 	return figs, nil
 }
-
