@@ -1,0 +1,83 @@
+package knn
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestSubsetFromListsExact: random 90 % and 5 % subsets, several seeds,
+// Euclidean and cosine, data with ties: the answer from the lists equals a
+// search of the gathered subset bit for bit.
+func TestSubsetFromListsExact(t *testing.T) {
+	n, d := 400, 6
+	grid := make([]float64, n*d) // many equal distances
+	for i := range grid {
+		grid[i] = float64((i * 7919) % 5)
+	}
+	for _, data := range []struct {
+		name string
+		x    []float64
+	}{{"gauss", randMatrix(n, d, 11)}, {"grid", grid}} {
+		for _, metric := range []Metric{Euclidean, Cosine} {
+			if metric == Cosine && data.name == "grid" {
+				continue // grid has zero rows
+			}
+			opt := &Options{Metric: metric}
+			for seed := uint64(1); seed <= 4; seed++ {
+				r := rand.New(rand.NewPCG(seed, 3))
+				for _, c := range []struct{ size, k int }{{360, 2}, {360, 5}, {20, 2}, {100, 3}} {
+					K := SubsetK(n, c.size, c.k)
+					g, err := Search(data.x, n, d, K, opt)
+					if err != nil {
+						t.Fatal(err)
+					}
+					rows := r.Perm(n)[:c.size]
+					got, err := g.Subset(data.x, d, rows, c.k, opt)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := Search(Gather(data.x, d, rows), c.size, d, c.k, opt)
+					if err != nil {
+						t.Fatal(err)
+					}
+					sameGraph(t, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestSubsetShortListsFallBack: lists too short for most rows (direct
+// search of the subset) and for a few rows (per-row fallback).
+func TestSubsetShortListsFallBack(t *testing.T) {
+	n, d := 300, 4
+	x := randMatrix(n, d, 21)
+	g, err := Search(x, n, d, 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(8, 8))
+	for _, size := range []int{150, 299} {
+		rows := r.Perm(n)[:size]
+		got, err := g.Subset(x, d, rows, 2, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameGraph(t, got, naive(Gather(x, d, rows), size, d, 2))
+	}
+	if _, err := g.Subset(x, d, []int{1, 2}, 2, nil); err == nil {
+		t.Fatal("k ≥ subset size accepted")
+	}
+}
+
+func TestSubsetK(t *testing.T) {
+	if got := SubsetK(2000, 1800, 2); got != 5 {
+		t.Errorf("SubsetK(90 %%, k=2) = %d, want 5", got)
+	}
+	if got := SubsetK(2000, 100, 2); got < 150 || got > 200 {
+		t.Errorf("SubsetK(5 %%, k=2) = %d, want ~180", got)
+	}
+	if got := SubsetK(10, 5, 2); got > 9 {
+		t.Errorf("SubsetK capped at n−1: %d", got)
+	}
+}
