@@ -170,6 +170,36 @@ func TestGRIDEOnes(t *testing.T) {
 	}
 }
 
+// TestGRIDERootTolerance: the score changes sign within 1e-10 (relative)
+// of the returned root.
+func TestGRIDERootTolerance(t *testing.T) {
+	for _, c := range []struct {
+		n1 int
+		d  float64
+	}{{1, 4}, {4, 7}, {32, 15}} {
+		n2 := 2 * c.n1
+		mu := betaRatios(2000, c.n1, n2-c.n1, c.d, 17)
+		sorted := slices.Sorted(slices.Values(mu))
+		q50, q95 := percentile(sorted, 0.5), percentile(sorted, 0.95)
+		if sorted[len(sorted)-1] >= q50+20*(q95-q50) {
+			t.Fatalf("n1 = %d: sample has outliers; pick another seed", c.n1)
+		}
+		id, _, err := GRIDEScale(mu, c.n1, n2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := grideProblem{a: float64(n2 - c.n1 - 1), b: float64(n2 - 1)}
+		for _, m := range mu {
+			p.logs = append(p.logs, math.Log(m))
+		}
+		below, _ := p.score(id * (1 - 1e-10))
+		above, _ := p.score(id * (1 + 1e-10))
+		if !(below > 0 && above < 0) {
+			t.Errorf("n1 = %d: score %g at id(1 − 1e-10), %g at id(1 + 1e-10); want a sign change", c.n1, below, above)
+		}
+	}
+}
+
 func TestGRIDEErrors(t *testing.T) {
 	if _, _, err := GRIDEScale([]float64{1, 1, 1, 1, 1}, 2, 4); !errors.Is(err, ErrDegenerate) {
 		t.Errorf("all μ = 1: err = %v, want ErrDegenerate", err)

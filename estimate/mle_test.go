@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -74,4 +75,19 @@ func TestMLEClosedForm(t *testing.T) {
 	if got2, _ := MLE(g, 3); got2 == got {
 		t.Errorf("MLE with k = 3 equals k = 5")
 	}
+}
+
+func ExampleMLE() {
+	// The unit 3-sphere in 4 dimensions, k = 20 neighbours.
+	x := synth.Sphere(2000, 3, 1)
+	g, err := knn.Search(x, 2000, 4, 20, nil)
+	if err != nil {
+		panic(err)
+	}
+	id, err := MLE(g, 20)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("ID ≈ %.0f\n", id)
+	// Output: ID ≈ 3
 }

@@ -29,7 +29,8 @@ type PCA struct {
 // out of Spectrum and of Σλ.
 //
 // It returns ErrTooFewPoints for n < 2, ErrConstant if every column is
-// constant and ErrBadParam unless 0 < threshold < 1.
+// constant, and ErrBadParam for a NaN or infinite value or unless
+// 0 < threshold < 1.
 func PCID(x []float64, n, d int, threshold float64) (*PCA, error) {
 	if len(x) != n*d {
 		panic(fmt.Sprintf("estimate: PCID: len(x) = %d, want n·d = %d·%d", len(x), n, d))
@@ -39,6 +40,11 @@ func PCID(x []float64, n, d int, threshold float64) (*PCA, error) {
 	}
 	if n < 2 {
 		return nil, fmt.Errorf("%w: PCA needs at least 2 points, have %d", ErrTooFewPoints, n)
+	}
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%w: PCA: value %g at row %d, column %d", ErrBadParam, v, i/d, i%d)
+		}
 	}
 	z, dz := zscore(x, n, d)
 	if dz == 0 {

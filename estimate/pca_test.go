@@ -143,6 +143,9 @@ func TestPCIDErrors(t *testing.T) {
 	if _, err := PCID([]float64{1, 2}, 1, 2, 0.9); !errors.Is(err, ErrTooFewPoints) {
 		t.Errorf("one point: err = %v, want ErrTooFewPoints", err)
 	}
+	if _, err := PCID([]float64{1, 2, math.NaN(), 4}, 2, 2, 0.9); !errors.Is(err, ErrBadParam) {
+		t.Errorf("NaN: err = %v, want ErrBadParam", err)
+	}
 	if _, err := PCID([]float64{1, 2, 3, 4}, 2, 2, 1); !errors.Is(err, ErrBadParam) {
 		t.Errorf("threshold 1: err = %v, want ErrBadParam", err)
 	}

@@ -331,3 +331,14 @@ func ExampleTwoNN() {
 	fmt.Printf("ID ≈ %.0f from %d of %d ratios\n", fit.ID, fit.NFit, fit.N)
 	// Output: ID ≈ 2 from 900 of 1000 ratios
 }
+
+func ExampleTwoNNML() {
+	// Ratios drawn from the Pareto law of a 6-dimensional manifold.
+	mu := synth.ParetoRatios(10000, 6, 1)
+	id, se, lo, hi, err := TwoNNML(mu, 0.95)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("ID = %.1f ± %.2f, 95%% interval [%.1f, %.1f]\n", id, se, lo, hi)
+	// Output: ID = 5.9 ± 0.06, 95% interval [5.8, 6.1]
+}
