@@ -1,0 +1,137 @@
+package onnx
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/intdim/intdim/internal/progress"
+)
+
+// Source supplies the images of a forward run.
+type Source interface {
+	Len() int
+	// Load writes image i, preprocessed, to dst (C × H × W floats).
+	Load(i int, dst []float32) error
+}
+
+// Layer is a candidate layer with the shape of one image's activation.
+type Layer struct {
+	Value
+	Shape []int // without the batch dimension
+}
+
+// Dim is the number of units: the product of the shape.
+func (l Layer) Dim() int {
+	d := 1
+	for _, s := range l.Shape {
+		d *= s
+	}
+	return d
+}
+
+// batchFor returns the batch size to run: the model's own when its batch
+// dimension is fixed.
+func (m *Model) batchFor(batch int) int {
+	if m.InputShape[0] > 0 {
+		return m.InputShape[0]
+	}
+	if batch <= 0 {
+		panic("onnx: batch size must be positive")
+	}
+	return batch
+}
+
+// Layers evaluates every candidate of Values on a batch of blank h × w
+// images and returns the float32 ones with their shapes, in graph order.
+func (m *Model) Layers(r Runner, h, w int) ([]Layer, error) {
+	b := m.batchFor(2)
+	vals := m.Values()
+	names := make([]string, 0, len(vals))
+	for _, v := range vals[1:] {
+		names = append(names, v.Name)
+	}
+	x := make([]float32, b*3*h*w)
+	out, err := r.Run(x, []int{b, 3, h, w}, names)
+	if err != nil {
+		return nil, err
+	}
+	layers := []Layer{{Value: vals[0], Shape: []int{3, h, w}}}
+	for i, t := range out {
+		if !t.Float || len(t.Shape) == 0 || t.Shape[0] != b {
+			continue
+		}
+		layers = append(layers, Layer{Value: vals[i+1], Shape: slices.Clone(t.Shape[1:])})
+	}
+	return layers, nil
+}
+
+// ForwardOptions configures Forward.
+type ForwardOptions struct {
+	H, W     int           // input size of the images from the source
+	Batch    int           // images per forward pass (the model's own if fixed); 0 means 32
+	Progress *progress.Bar // advanced by the number of images done; may be nil
+}
+
+// Forward runs every image of src through r once, in batches, and hands
+// each batch's activations of the layers to sink: acts[j] holds n rows
+// (images start … start+n−1) of layers[j].Dim() floats, valid only during
+// the call. The input layer is taken from the images themselves.
+func Forward(m *Model, r Runner, src Source, layers []Layer, opt ForwardOptions, sink func(start, n int, acts [][]float32) error) error {
+	if opt.Batch == 0 {
+		opt.Batch = 32
+	}
+	b := m.batchFor(opt.Batch)
+	img := 3 * opt.H * opt.W
+	var names []string
+	for _, l := range layers {
+		if l.Name != m.Input {
+			names = append(names, l.Name)
+		}
+	}
+	x := make([]float32, b*img)
+	acts := make([][]float32, len(layers))
+	total := src.Len()
+	for start := 0; start < total; start += b {
+		n := min(b, total-start)
+		for i := 0; i < n; i++ {
+			if err := src.Load(start+i, x[i*img:(i+1)*img]); err != nil {
+				return err
+			}
+		}
+		rows := n
+		if m.InputShape[0] > 0 {
+			clear(x[n*img:]) // fixed batch: pad with blank images
+			rows = b
+		}
+		var out []Tensor
+		if len(names) > 0 {
+			var err error
+			out, err = r.Run(x[:rows*img], []int{rows, 3, opt.H, opt.W}, names)
+			if err != nil {
+				return err
+			}
+		}
+		k := 0
+		for j, l := range layers {
+			if l.Name == m.Input {
+				acts[j] = x[:n*img]
+				continue
+			}
+			t := out[k]
+			k++
+			if !t.Float {
+				return fmt.Errorf("%s: value %q is not float32", m.Path, l.Name)
+			}
+			d := l.Dim()
+			if len(t.Shape) == 0 || t.Shape[0] != rows || len(t.Data) != rows*d {
+				return fmt.Errorf("%s: value %q has shape %v for a batch of %d, expected (%d, %v)", m.Path, l.Name, t.Shape, rows, rows, l.Shape)
+			}
+			acts[j] = t.Data[:n*d]
+		}
+		if err := sink(start, n, acts); err != nil {
+			return err
+		}
+		opt.Progress.Add(int64(n))
+	}
+	return nil
+}
