@@ -1,0 +1,182 @@
+package nn
+
+import "fmt"
+
+// Conv2D is a 2-D convolution (cross-correlation, as in PyTorch's
+// nn.Conv2d) with square kernels, stride and zero padding:
+//
+//	y[o, i, j] = b[o] + Σ_{c,u,v} W[o, c, u, v] · x[c, i·stride + u − pad, j·stride + v − pad]
+//
+// computed as a matrix product with the im2col matrix of each sample.
+type Conv2D struct {
+	Name                string
+	InC, OutC           int
+	Kernel, Stride, Pad int
+	in, outShape        Shape
+	W, B                *Param
+}
+
+// NewConv2D returns a convolution with out channels, a k×k kernel, the
+// given stride (0 means 1) and zero padding.
+func NewConv2D(name string, out, k, stride, pad int) *Conv2D {
+	if stride == 0 {
+		stride = 1
+	}
+	if out <= 0 || k <= 0 || stride < 0 || pad < 0 {
+		panic("nn: NewConv2D: bad geometry")
+	}
+	return &Conv2D{Name: name, OutC: out, Kernel: k, Stride: stride, Pad: pad}
+}
+
+// LayerName implements Layer.
+func (l *Conv2D) LayerName() string { return l.Name }
+
+func (l *Conv2D) String() string {
+	return fmt.Sprintf("Conv2D(%d→%d, k%d, s%d, p%d)", l.InC, l.OutC, l.Kernel, l.Stride, l.Pad)
+}
+
+func (l *Conv2D) setup(in Shape, prefix string) (Shape, error) {
+	oh := (in.H+2*l.Pad-l.Kernel)/l.Stride + 1
+	ow := (in.W+2*l.Pad-l.Kernel)/l.Stride + 1
+	if oh <= 0 || ow <= 0 {
+		return Shape{}, fmt.Errorf("nn: conv %s: input %v too small for kernel %d", prefix, in, l.Kernel)
+	}
+	l.InC = in.C
+	l.in = in
+	l.outShape = Shape{l.OutC, oh, ow}
+	l.W = newParam(prefix+".weight", l.OutC, in.C, l.Kernel, l.Kernel)
+	l.B = newParam(prefix+".bias", l.OutC)
+	return l.outShape, nil
+}
+
+func (l *Conv2D) params() []*Param { return []*Param{l.W, l.B} }
+
+// im2row writes the (OH·OW) × (C·k·k) patch matrix of one sample x: row
+// q = (i, j) holds x[c, i·stride + u − pad, j·stride + v − pad] at column
+// (c, u, v), zero outside the image.
+func (l *Conv2D) im2row(x, rows []float32) {
+	in, out, k, st, pad := l.in, l.outShape, l.Kernel, l.Stride, l.Pad
+	kk := in.C * k * k
+	r := 0
+	for c := 0; c < in.C; c++ {
+		xc := x[c*in.H*in.W : (c+1)*in.H*in.W]
+		for u := 0; u < k; u++ {
+			for v := 0; v < k; v++ {
+				for i := 0; i < out.H; i++ {
+					y := i*st + u - pad
+					base := i * out.W * kk
+					if y < 0 || y >= in.H {
+						for j := 0; j < out.W; j++ {
+							rows[base+j*kk+r] = 0
+						}
+						continue
+					}
+					src := xc[y*in.W : (y+1)*in.W]
+					for j := 0; j < out.W; j++ {
+						xx := j*st + v - pad
+						if xx < 0 || xx >= in.W {
+							rows[base+j*kk+r] = 0
+						} else {
+							rows[base+j*kk+r] = src[xx]
+						}
+					}
+				}
+				r++
+			}
+		}
+	}
+}
+
+// row2im adds the gradient of one sample's patch matrix into dx.
+func (l *Conv2D) row2im(drows, dx []float32) {
+	in, out, k, st, pad := l.in, l.outShape, l.Kernel, l.Stride, l.Pad
+	kk := in.C * k * k
+	r := 0
+	for c := 0; c < in.C; c++ {
+		xc := dx[c*in.H*in.W : (c+1)*in.H*in.W]
+		for u := 0; u < k; u++ {
+			for v := 0; v < k; v++ {
+				for i := 0; i < out.H; i++ {
+					y := i*st + u - pad
+					if y < 0 || y >= in.H {
+						continue
+					}
+					base := i * out.W * kk
+					dst := xc[y*in.W : (y+1)*in.W]
+					for j := 0; j < out.W; j++ {
+						xx := j*st + v - pad
+						if xx >= 0 && xx < in.W {
+							dst[xx] += drows[base+j*kk+r]
+						}
+					}
+				}
+				r++
+			}
+		}
+	}
+}
+
+// forward: with R the (n·P)×K patch matrix of the n samples (P = OH·OW,
+// K = C·k·k), Y = W·Rᵀ (OC × n·P) is one matrix product.
+func (l *Conv2D) forward(s *slot, x []float32, n int) {
+	s.x = x
+	kk := l.InC * l.Kernel * l.Kernel
+	p := l.outShape.H * l.outShape.W
+	np := n * p
+	isz, osz := l.in.Size(), l.outShape.Size()
+	s.cols = grow(s.cols, np*kk)
+	for i := 0; i < n; i++ {
+		l.im2row(x[i*isz:(i+1)*isz], s.cols[i*p*kk:(i+1)*p*kk])
+	}
+	s.t1 = grow(s.t1, l.OutC*np)
+	matmulNT(s.t1, l.W.W, l.OutC, s.cols, np, kk, false, &s.d64)
+	s.out = grow(s.out, n*osz)
+	for o, b := range l.B.W {
+		src := s.t1[o*np : (o+1)*np]
+		for i := 0; i < n; i++ {
+			dst := s.out[i*osz+o*p : i*osz+(o+1)*p]
+			for q, v := range src[i*p : (i+1)*p] {
+				dst[q] = v + b
+			}
+		}
+	}
+}
+
+// backward: with G the output gradient as OC × n·P, ∂W += G·R and
+// ∂R = Gᵀ·W, scattered back into the input gradient.
+func (l *Conv2D) backward(s *slot, dy []float32, n int, needDx bool) {
+	gw, gb := s.grads[0], s.grads[1]
+	kk := l.InC * l.Kernel * l.Kernel
+	p := l.outShape.H * l.outShape.W
+	np := n * p
+	isz, osz := l.in.Size(), l.outShape.Size()
+	s.t1 = grow(s.t1, l.OutC*np)
+	for o := range gb {
+		dst := s.t1[o*np : (o+1)*np]
+		var sum float32
+		for i := 0; i < n; i++ {
+			src := dy[i*osz+o*p : i*osz+(o+1)*p]
+			copy(dst[i*p:(i+1)*p], src)
+			for _, v := range src {
+				sum += v
+			}
+		}
+		gb[o] += sum
+	}
+	s.t2 = grow(s.t2, kk*np)
+	transpose(s.t2, s.cols, np, kk)
+	matmulNT(gw, s.t1, l.OutC, s.t2, kk, np, true, &s.d64)
+	if !needDx {
+		return
+	}
+	transpose(s.t2[:np*l.OutC], s.t1, l.OutC, np) // Gᵀ, n·P × OC
+	s.t3 = grow(s.t3, kk*l.OutC)
+	transpose(s.t3, l.W.W, l.OutC, kk) // Wᵀ, K × OC
+	s.dcols = grow(s.dcols, np*kk)
+	matmulNT(s.dcols, s.t2, np, s.t3, kk, l.OutC, false, &s.d64)
+	s.dx = grow(s.dx, n*isz)
+	clear(s.dx)
+	for i := 0; i < n; i++ {
+		l.row2im(s.dcols[i*p*kk:(i+1)*p*kk], s.dx[i*isz:(i+1)*isz])
+	}
+}

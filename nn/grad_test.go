@@ -1,0 +1,86 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func randData(n int, sh Shape, classes int, seed uint64) *Dataset {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	d := &Dataset{X: make([]float32, n*sh.Size()), Y: make([]uint8, n), N: n, Shape: sh}
+	for i := range d.X {
+		d.X[i] = float32(rng.NormFloat64())
+	}
+	for i := range d.Y {
+		d.Y[i] = uint8(rng.IntN(classes))
+	}
+	return d
+}
+
+// checkGrads compares the analytic gradient of the mean NLL of every
+// parameter with central finite differences.
+func checkGrads(t *testing.T, net *Net, d *Dataset) {
+	t.Helper()
+	tr := newTrainer(net, 3)
+	idx := make([]int, d.N)
+	for i := range idx {
+		idx[i] = i
+	}
+	tr.step(d, idx)
+	rng := rand.New(rand.NewPCG(7, 7))
+	const eps = 1e-3
+	for _, p := range net.Params() {
+		g := append([]float32(nil), p.G...)
+		for trial := 0; trial < 12; trial++ {
+			i := rng.IntN(len(p.W))
+			w := p.W[i]
+			p.W[i] = w + eps
+			_, lp := net.Evaluate(d.X, d.Y, d.N)
+			p.W[i] = w - eps
+			_, lm := net.Evaluate(d.X, d.Y, d.N)
+			p.W[i] = w
+			fd := (lp - lm) / (2 * eps)
+			if diff := math.Abs(fd - float64(g[i])); diff > 2e-3+2e-2*math.Abs(fd) {
+				t.Errorf("%s[%d]: analytic %.6g, finite difference %.6g", p.Name, i, g[i], fd)
+			}
+		}
+	}
+}
+
+func TestGradDense(t *testing.T) {
+	in := Shape{5, 1, 1}
+	net, err := New(in, 1, NewDense("a", 7), NewReLU("r"), NewDense("b", 4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGrads(t, net, randData(9, in, 4, 2))
+}
+
+func TestGradConvPool(t *testing.T) {
+	in := Shape{2, 9, 8}
+	net, err := New(in, 3,
+		NewConv2D("c1", 3, 3, 1, 0), // 3×7×6
+		NewMaxPool2D("p1", 2),       // 3×3×3
+		NewReLU("r1"),
+		NewConv2D("c2", 4, 2, 2, 1), // stride 2, pad 1: 4×2×2
+		NewReLU("r2"),
+		NewFlatten("f"),
+		NewDense("out", 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := net.OutShape(3); got != (Shape{4, 2, 2}) {
+		t.Fatalf("conv output shape %v", got)
+	}
+	checkGrads(t, net, randData(6, in, 3, 4))
+}
+
+func TestGradPaperShape(t *testing.T) {
+	in := Shape{1, 12, 12}
+	net, err := Arch{Conv: []int{3, 4}, Hidden: []int{5}}.Build(in, 3, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGrads(t, net, randData(5, in, 3, 6))
+}

@@ -1,0 +1,54 @@
+package nn
+
+import "github.com/intdim/intdim/internal/kernel"
+
+// kernelMin is the number of multiply-adds from which matmulNT hands the
+// product to the SIMD kernel of internal/kernel rather than the pure-Go gemm.
+const kernelMin = 1 << 14
+
+// matmulNT sets c (m×n) to a·bᵀ, or adds it when acc is set, for the rows of
+// a (m×k) and b (n×k). Large products run on internal/kernel's float32
+// micro-kernels (float64 results, rounded once to float32), small ones on
+// gemm. Each entry is the same whatever the other rows are, so results do
+// not depend on how samples are split into shards or chunks.
+func matmulNT(c, a []float32, m int, b []float32, n, k int, acc bool, buf *[]float64) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if m*n*k < kernelMin || k == 0 {
+		gemm(false, true, m, n, k, a, k, b, k, acc, c, n)
+		return
+	}
+	if cap(*buf) < m*n {
+		*buf = make([]float64, m*n)
+	}
+	d := (*buf)[:m*n]
+	kernel.Dots(d, a[:m*k], m, b[:n*k], n, k, 1)
+	c = c[:m*n]
+	if acc {
+		for i, v := range d {
+			c[i] += float32(v)
+		}
+	} else {
+		for i, v := range d {
+			c[i] = float32(v)
+		}
+	}
+}
+
+// transpose sets dst (cols×rows) to the transpose of src (rows×cols).
+func transpose(dst, src []float32, rows, cols int) {
+	const bs = 32
+	for r0 := 0; r0 < rows; r0 += bs {
+		r1 := min(rows, r0+bs)
+		for c0 := 0; c0 < cols; c0 += bs {
+			c1 := min(cols, c0+bs)
+			for r := r0; r < r1; r++ {
+				row := src[r*cols : (r+1)*cols]
+				for c := c0; c < c1; c++ {
+					dst[c*rows+r] = row[c]
+				}
+			}
+		}
+	}
+}
