@@ -193,6 +193,10 @@ func TestDecodeAndReadFull(t *testing.T) {
 		for _, n := range []int{0, 1, 7, 1000} {
 			want := values(ty, n, rng)
 			src := encode(t, ty, want)
+			enc := make([]byte, len(src))
+			if ty.Encode(enc, want); !bytes.Equal(enc, src) {
+				t.Fatalf("%v: Encode differs from the test encoder", ty)
+			}
 			got := make([]float64, n)
 			ty.Decode(got, src)
 			got32 := make([]float32, n)
@@ -227,5 +231,74 @@ func TestString(t *testing.T) {
 	}
 	if (Type{Float, 3, false}).Valid() || (Type{Bool, 2, false}).Valid() {
 		t.Error("invalid types reported valid")
+	}
+}
+
+func TestToFloat16(t *testing.T) {
+	for h := 0; h < 0x10000; h++ {
+		v := Float16(uint16(h))
+		if math.IsNaN(v) {
+			if g := ToFloat16(v); !math.IsNaN(Float16(g)) {
+				t.Fatalf("NaN encodes to %#04x", g)
+			}
+			continue
+		}
+		if g := ToFloat16(v); g != uint16(h) {
+			t.Fatalf("ToFloat16(%g) = %#04x, want %#04x", v, g, h)
+		}
+	}
+	cases := []struct {
+		v    float64
+		want uint16
+	}{
+		{1 + math.Ldexp(1, -11), 0x3c00},                      // tie, to even (down)
+		{1 + 3*math.Ldexp(1, -11), 0x3c02},                    // tie, to even (up)
+		{1 + math.Ldexp(1, -11) + math.Ldexp(1, -40), 0x3c01}, // just above a tie
+		{65519, 0x7bff}, {65520, 0x7c00}, {1e10, 0x7c00}, {-1e10, 0xfc00},
+		{math.Ldexp(1, -25), 0x0000},      // tie with 0: to even
+		{math.Ldexp(3, -26), 0x0001},      // above the tie
+		{math.Ldexp(1023.5, -24), 0x0400}, // rounds up to the smallest normal
+		{1e-30, 0}, {math.Copysign(0, -1), 0x8000},
+	}
+	for _, c := range cases {
+		if g := ToFloat16(c.v); g != c.want {
+			t.Errorf("ToFloat16(%g) = %#04x, want %#04x", c.v, g, c.want)
+		}
+	}
+}
+
+func TestToBFloat16(t *testing.T) {
+	for b := 0; b < 0x10000; b++ {
+		v := BFloat16(uint16(b))
+		if !math.IsNaN(v) && ToBFloat16(v) != uint16(b) {
+			t.Fatalf("ToBFloat16(%g) = %#04x, want %#04x", v, ToBFloat16(v), b)
+		}
+	}
+	// 1 + 2⁻⁸ + 2⁻³⁰ is just above a tie: one rounding from float64 goes up,
+	// while rounding through float32 first would land on the tie and go down.
+	if g := ToBFloat16(1 + math.Ldexp(1, -8) + math.Ldexp(1, -30)); g != 0x3f81 {
+		t.Errorf("ToBFloat16 double rounding: %#04x", g)
+	}
+}
+
+func TestEncodeSaturates(t *testing.T) {
+	cases := []struct {
+		ty   Type
+		in   float64
+		want float64
+	}{
+		{Type{Int, 1, false}, 300, 127}, {Type{Int, 1, false}, -300, -128}, {Type{Int, 8, false}, 1e30, math.MaxInt64},
+		{Type{Int, 8, true}, -1e30, math.MinInt64}, {Type{Int, 4, false}, -7.9, -7}, {Type{Int, 2, false}, math.NaN(), 0},
+		{Type{Uint, 1, false}, 256, 255}, {Type{Uint, 8, false}, 1e30, math.MaxUint64}, {Type{Uint, 2, true}, -5, 0},
+		{Type{Bool, 1, false}, -0.5, 1},
+	}
+	for _, c := range cases {
+		b := make([]byte, c.ty.Size)
+		c.ty.Encode(b, []float64{c.in})
+		got := make([]float64, 1)
+		c.ty.Decode(got, b)
+		if got[0] != c.want {
+			t.Errorf("%v: Encode(%g) decodes to %g, want %g", c.ty, c.in, got[0], c.want)
+		}
 	}
 }
