@@ -52,6 +52,7 @@ func TestMLEManifolds(t *testing.T) {
 		if got < c.lo || got > c.hi {
 			t.Errorf("%s: MLE = %.3f, want in [%g, %g]", c.name, got, c.lo, c.hi)
 		}
+		t.Logf("%s: MLE = %.3f", c.name, got)
 	}
 }
 

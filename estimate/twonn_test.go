@@ -280,13 +280,10 @@ func mlErr(_, _, _, _ float64, err error) error { return err }
 
 // TestTwoNNManifolds: manifolds of known ID generated in Go. TwoNN is close to
 // the truth at low d and underestimates at larger d (curvature and the
-// boundary; for a d-cube with N = 2000 the bias is about −10 % at d = 10), so
+// boundary; for a d-cube with N = 2000 the bias is about −15 % at d = 10), so
 // the tolerance grows with d.
 func TestTwoNNManifolds(t *testing.T) {
-	n := 2000
-	if testing.Short() {
-		n = 1000
-	}
+	const n = 2000 // the ranges below hold for this N and these seeds
 	cases := []struct {
 		name   string
 		x      []float64
@@ -314,6 +311,7 @@ func TestTwoNNManifolds(t *testing.T) {
 		if f.ID < c.lo || f.ID > c.hi {
 			t.Errorf("%s: TwoNN = %.3f, want in [%g, %g] (true %g)", c.name, f.ID, c.lo, c.hi, c.id)
 		}
+		t.Logf("%s: TwoNN = %.3f (true %g)", c.name, f.ID, c.id)
 	}
 }
 
