@@ -1,0 +1,305 @@
+package knn
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+
+	"github.com/intdim/intdim/internal/kernel"
+	"github.com/intdim/intdim/tensorio/npy"
+)
+
+// SearchFile returns the k nearest neighbours of every row of the .npy file
+// at path (rows = Shape[0], a row flattened over the other axes), with the
+// shape n×d. When loading the matrix as float64 (plus the kernel's float32
+// copy, 16 bytes per element) fits in memBudget bytes, the file is read and
+// searched with Search; otherwise it is streamed in column blocks (see
+// streamSearch) and never held whole. memBudget ≤ 0 means DefaultMemBudget().
+// The graph is identical to Search on the loaded matrix either way.
+// Errors name the file.
+func SearchFile(path string, k int, opt *Options, memBudget int64) (g *Graph, n, d int, err error) {
+	if k < 1 {
+		panic("knn: k < 1")
+	}
+	if memBudget <= 0 {
+		memBudget = DefaultMemBudget()
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, 0, fileError(path, err)
+	}
+	defer f.Close()
+	h, err := npy.ReadHeader(f)
+	if err != nil {
+		return nil, 0, 0, fileError(path, err)
+	}
+	n, d = h.Rows(), h.Cols()
+	if k > n-1 {
+		return nil, n, d, fmt.Errorf("%s: %w: k = %d with %d points", path, ErrTooFewPoints, k, n)
+	}
+	if float64(n)*float64(d)*16 <= float64(memBudget) {
+		_, x, err := npy.ReadFile(path)
+		if err != nil {
+			return nil, n, d, err
+		}
+		g, err = Search(x, n, d, k, opt)
+		if err != nil {
+			return nil, n, d, fmt.Errorf("%s: %v", path, err)
+		}
+		return g, n, d, nil
+	}
+	g, err = streamSearch(f, h, n, d, k, opt, memBudget)
+	if err != nil {
+		return nil, n, d, fileError(path, err)
+	}
+	return g, n, d, nil
+}
+
+func fileError(path string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// streamWidth returns the number of columns per block: a block costs
+// 16 bytes per element (float64 values, float32 packed twice), and gets a
+// quarter of the budget left after the n×n accumulator; it is a multiple of
+// 4 so that pass 2 sums exactly as Dist2 does.
+func streamWidth(n, d int, memBudget int64) int {
+	free := memBudget - int64(n)*int64(n)*8
+	w := int(max(free/4, 0) / (int64(max(n, 1)) * 16))
+	w = max(w, 64) / 4 * 4
+	if w >= d {
+		return d
+	}
+	return w
+}
+
+// streamSearch searches an n×d .npy matrix without loading it, in two (three
+// for Cosine) passes over column blocks [c₀, c₁):
+//
+//  0. Cosine only: the row norms, summed in the same order as Normalize.
+//  1. Each block is centred by its own column means, scaled by a power of two,
+//     rounded to float32 and its Gram matrix added (kernel.AddGram) into an
+//     n×n float64 accumulator G, with the squared norms nᵢ; then G holds the
+//     Gram matrix of the centred rows to within τ·(nᵢ + nⱼ)/2 and the
+//     candidates of every row are chosen exactly as in kernelSearch.
+//  2. For the candidate pairs only, Σ (xᵢₖ − xⱼₖ)² is accumulated in float64
+//     over the blocks in Dist2's own order (four running sums, block starts
+//     multiple of 4), so the distances equal Dist2 bit for bit and the graph
+//     equals Search on the loaded matrix.
+//
+// Memory: G (8·n² bytes) plus one block (16·n·w bytes).
+func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBudget int64) (*Graph, error) {
+	threads := opt.threads()
+	w := streamWidth(n, d, memBudget)
+	buf := make([]float64, n*w)
+	blocks := func(f func(c0, c1 int, x []float64) error) error {
+		for c0 := 0; c0 < d; c0 += w {
+			c1 := min(c0+w, d)
+			x := buf[:n*(c1-c0)]
+			if err := npy.ReadColumns(r, h, c0, c1, x); err != nil {
+				return err
+			}
+			if err := f(c0, c1, x); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// Pass 0: row scale for Cosine.
+	var inv []float64
+	if opt.metric() == Cosine {
+		ss := make([]float64, n)
+		if err := blocks(func(c0, c1 int, x []float64) error {
+			m := c1 - c0
+			for i := range ss {
+				for _, v := range x[i*m : (i+1)*m] {
+					ss[i] += v * v
+				}
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		inv = make([]float64, n)
+		for i, s := range ss {
+			if s == 0 {
+				return nil, fmt.Errorf("row %d has zero norm: the cosine distance is undefined", i)
+			}
+			inv[i] = 1 / math.Sqrt(s)
+		}
+	}
+	normalize := func(x []float64, m int) {
+		if inv == nil {
+			return
+		}
+		for i, s := range inv {
+			row := x[i*m : (i+1)*m]
+			for j, v := range row {
+				row[j] = v * s
+			}
+		}
+	}
+	// Pass 1: Gram of the block-centred rows.
+	gram := make([]float64, n*n)
+	norm := make([]float64, n)
+	var eabs float64
+	nblocks := 0
+	mean := make([]float64, w)
+	if err := blocks(func(c0, c1 int, x []float64) error {
+		m := c1 - c0
+		normalize(x, m)
+		nblocks++
+		mean := mean[:m]
+		clear(mean)
+		for i := 0; i < n; i++ {
+			for j, v := range x[i*m : (i+1)*m] {
+				mean[j] += v
+			}
+		}
+		var big float64
+		for j := range mean {
+			mean[j] /= float64(n)
+		}
+		for i := 0; i < n; i++ {
+			for j, v := range x[i*m : (i+1)*m] {
+				big = max(big, math.Abs(v-mean[j]))
+			}
+		}
+		if math.IsNaN(big) || math.IsInf(big, 0) {
+			return fmt.Errorf("columns %d…%d hold a NaN or infinity", c0, c1-1)
+		}
+		scale := 1.0
+		if big > 0 {
+			_, e := math.Frexp(big)
+			scale = math.Ldexp(1, -e)
+		}
+		p := kernel.PackFunc(n, m, func(i int, dst []float32) {
+			var s float64
+			for j, v := range x[i*m : (i+1)*m] {
+				c := (v - mean[j]) * scale
+				s += c * c
+				dst[j] = float32(c)
+			}
+			norm[i] += s / (scale * scale)
+		})
+		un := 1 / (scale * scale) // exact: a power of two
+		kernel.SymGram(p, threads, func(_, i0, i1, j0, j1 int, b []float64, ldb int) {
+			for i := i0; i < i1; i++ {
+				src := b[(i-i0)*ldb : (i-i0)*ldb+j1-j0]
+				dst := gram[i*n+j0 : i*n+j1]
+				for j, v := range src {
+					dst[j] += v * un
+				}
+				if j0 != i0 {
+					for j, v := range src {
+						gram[(j0+j)*n+i] += v * un
+					}
+				}
+			}
+		})
+		eabs += float64(4*m+4) * 0x1p-120 * un
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	tau := 2*kernel.Tau(min(w, d)) + float64(4*d+16)*0x1p-52 + float64(nblocks+2)*0x1p-50
+	rows := candidatesFromGram(gram, norm, n, k, tau, eabs, threads)
+	gram = nil
+	// Pass 2: exact squared distances of the candidate pairs.
+	type pair struct {
+		j int32
+		s [4]float64
+	}
+	cands := make([][]pair, n)
+	for i := range rows {
+		r := &rows[i]
+		if r.overflow {
+			for j := 0; j < n; j++ {
+				if j != i {
+					cands[i] = append(cands[i], pair{j: int32(j)})
+				}
+			}
+		} else {
+			u := r.bound()
+			for t, j := range r.idx {
+				if r.lo[t] <= u {
+					cands[i] = append(cands[i], pair{j: j})
+				}
+			}
+		}
+		rows[i] = rowCands{}
+	}
+	d4 := d / 4 * 4
+	if err := blocks(func(c0, c1 int, x []float64) error {
+		m := c1 - c0
+		normalize(x, m)
+		parallelRows(n, threads, func(i int, _ *TopK) {
+			a := x[i*m : (i+1)*m]
+			for t := range cands[i] {
+				c := &cands[i][t]
+				b := x[int(c.j)*m : (int(c.j)+1)*m]
+				s0, s1, s2, s3 := c.s[0], c.s[1], c.s[2], c.s[3]
+				q := 0
+				for ; q+4 <= m && c0+q+4 <= d4; q += 4 {
+					d0 := a[q] - b[q]
+					d1 := a[q+1] - b[q+1]
+					d2 := a[q+2] - b[q+2]
+					d3 := a[q+3] - b[q+3]
+					s0 += d0 * d0
+					s1 += d1 * d1
+					s2 += d2 * d2
+					s3 += d3 * d3
+				}
+				for ; q < m; q++ {
+					dd := a[q] - b[q]
+					s0 += dd * dd
+				}
+				c.s = [4]float64{s0, s1, s2, s3}
+			}
+		})
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
+	parallelRows(n, threads, func(i int, h *TopK) {
+		h.Reset(k)
+		for _, c := range cands[i] {
+			h.Push((c.s[0]+c.s[1])+(c.s[2]+c.s[3]), c.j)
+		}
+		h.Sorted(g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
+		for j := i * k; j < (i+1)*k; j++ {
+			g.Dist[j] = math.Sqrt(g.Dist[j])
+		}
+	})
+	return g, nil
+}
+
+// candidatesFromGram chooses every row's candidates from a complete Gram
+// matrix of centred rows, by the rule of kernelSearch.
+func candidatesFromGram(gram, norm []float64, n, k int, tau, eabs float64, threads int) []rowCands {
+	rows := make([]rowCands, n)
+	parallelRows(n, threads, func(i int, _ *TopK) {
+		r := &rows[i]
+		r.up.Reset(k)
+		r.limit = 4*k + 64
+		gi := gram[i*n : (i+1)*n]
+		for j, v := range gi {
+			if j == i || r.overflow {
+				continue
+			}
+			a := norm[i] + norm[j] - 2*v
+			e := tau*(norm[i]+norm[j]) + eabs
+			if a-e <= r.bound() {
+				r.add(int32(j), a-e, a+e, k)
+			}
+		}
+	})
+	return rows
+}
