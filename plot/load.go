@@ -22,8 +22,9 @@ type Doc struct {
 //
 //	profile   {"layers": [...]}                        intdim profile
 //	demo      {"models": [{"name", "test_accuracy", "layers"}]}
-//	estimate  {"results": [...]}                       intdim estimate (gride scales, pca spectrum)
-//	scale     {"method", "scales", "ids", "errs"}      intdim scale
+//	estimate  {"results": [...]}                       intdim estimate and intdim scale:
+//	                                                   multi-scale results, pca spectrum
+//	scale     {"method", "scales", "ids", "errs"}      one scale analysis
 //	twonn-fit {"kind": "twonn-fit", "x", "y", ...}     intdim plot --fit
 //	linearize {"kind": "linearize", ...}               intdim linearize
 //	accuracy  {"kind": "accuracy-study", ...}          intdim study accuracy
@@ -158,7 +159,6 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 	var (
 		models  []study.Model
 		method  string
-		grides  []Curve
 		specs   []Spectrum
 		points  []Curve // scale: number of points
 		ranks   []Curve // scale: gride ranks
@@ -200,14 +200,20 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 					if len(res.IDs) != len(res.Scales) {
 						return nil, fmt.Errorf("%s: %s result has %d scales but %d ids", d.Name, res.Method, len(res.Scales), len(res.IDs))
 					}
-					c := Curve{Name: name, ID: res.IDs, Err: res.Errs}
+					c := Curve{Name: name + " (" + res.Method + ")", ID: res.IDs, Err: res.Errs}
 					if len(docs) == 1 {
 						c.Name = res.Method
 					}
 					for _, s := range res.Scales {
 						c.X = append(c.X, float64(s))
 					}
-					grides = append(grides, c)
+					// GRIDE's scales are neighbour ranks n₂; block analysis
+					// and decimation (twonn-blocks, twonn-decimate) count points.
+					if strings.HasPrefix(res.Method, "gride") {
+						ranks = append(ranks, c)
+					} else {
+						points = append(points, c)
+					}
 					found = true
 				}
 				if len(res.Spectrum) > 0 {
@@ -287,9 +293,6 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 	}
 	if len(ranks) > 0 {
 		figs = append(figs, Scale(ranks, "neighbour rank n₂"))
-	}
-	if len(grides) > 0 {
-		figs = append(figs, Scale(grides, "neighbour rank n₂"))
 	}
 	if len(specs) > 0 {
 		figs = append(figs, Spectra(specs))
