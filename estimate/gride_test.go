@@ -241,3 +241,16 @@ func ExampleGRIDE() {
 	// n2 =  8: ID ≈ 2
 	// n2 = 16: ID ≈ 2
 }
+
+func BenchmarkGRIDEScale(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		mu := betaRatios(n, 8, 8, 6, 1)
+		b.Run(fmt.Sprint("N=", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := GRIDEScale(mu, 8, 16); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -193,3 +193,16 @@ func ExamplePCID() {
 	fmt.Printf("PC-ID %d, %d nonzero components\n", p.ID, len(p.Spectrum))
 	// Output: PC-ID 3, 3 nonzero components
 }
+
+func BenchmarkPCID(b *testing.B) {
+	for _, c := range []struct{ n, d int }{{500, 50}, {200, 2000}, {1000, 1000}} {
+		x := synth.Gaussian(c.n, 20, c.d, 1)
+		b.Run(fmt.Sprintf("N=%d,D=%d", c.n, c.d), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := PCID(x, c.n, c.d, 0.9); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

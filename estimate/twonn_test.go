@@ -340,3 +340,16 @@ func ExampleTwoNNML() {
 	fmt.Printf("ID = %.1f ± %.2f, 95%% interval [%.1f, %.1f]\n", id, se, lo, hi)
 	// Output: ID = 5.9 ± 0.06, 95% interval [5.8, 6.1]
 }
+
+func BenchmarkTwoNN(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		mu := synth.ParetoRatios(n, 5, 1)
+		b.Run(fmt.Sprint("N=", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := TwoNN(mu, 0.1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
