@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 
+	"github.com/intdim/intdim/internal/kernel"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -143,34 +143,11 @@ func transpose(a []float64, n, d int) []float64 {
 }
 
 // gram returns the symmetric n×n matrix A·Aᵀ of the n×d row-major matrix a
-// (both triangles filled), computed by threads goroutines. Each entry is
-// one fixed-order dot product, so the result does not depend on threads.
-// This is the hot spot of PCID: a fast kernel can replace it.
+// (both triangles filled), computed by threads goroutines with the blocked
+// float64 kernel (internal/kernel.Gram64: each symmetric block once, fused
+// multiply-adds in a fixed order), so the result does not depend on threads.
 func gram(a []float64, n, d, threads int) []float64 {
-	g := make([]float64, n*n)
-	threads = max(1, min(threads, n))
-	var wg sync.WaitGroup
-	for t := 0; t < threads; t++ {
-		wg.Add(1)
-		go func(t int) {
-			defer wg.Done()
-			// Rows t, t+threads, …: row i costs i+1 dot products, so the
-			// strided split balances the triangle.
-			for i := t; i < n; i += threads {
-				ai := a[i*d : (i+1)*d]
-				for j := 0; j <= i; j++ {
-					g[i*n+j] = dot(ai, a[j*d:(j+1)*d])
-				}
-			}
-		}(t)
-	}
-	wg.Wait()
-	for i := 0; i < n; i++ {
-		for j := 0; j < i; j++ {
-			g[j*n+i] = g[i*n+j]
-		}
-	}
-	return g
+	return kernel.Gram64(a, n, d, threads)
 }
 
 // dot returns Σ aᵢbᵢ with four partial sums in a fixed order.
