@@ -104,13 +104,23 @@ func FormatShape(shape []int) string {
 	return strings.Join(s, "×")
 }
 
-// count returns the product of shape, false on overflow or a negative size.
+// count returns the product of shape, and false if a dimension is negative
+// or the product of the nonzero dimensions overflows int (so that no
+// sub-product, such as the row length of a 0×10¹⁰×10¹⁰ array, overflows).
 func count(shape []int) (int, bool) {
-	n := 1
+	n, nz := 1, 1
 	for _, d := range shape {
-		if d < 0 || (d != 0 && n > math.MaxInt/d) {
+		if d < 0 {
 			return 0, false
 		}
+		if d == 0 {
+			n = 0
+			continue
+		}
+		if nz > math.MaxInt/d {
+			return 0, false
+		}
+		nz *= d
 		n *= d
 	}
 	return n, true

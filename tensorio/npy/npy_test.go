@@ -358,3 +358,15 @@ func FuzzNPY(f *testing.F) {
 		}
 	})
 }
+
+func TestZeroRowsHugeColumns(t *testing.T) {
+	file := build(1, dict("<f8", false, []int{0, 1 << 40, 1 << 40}), nil)
+	if _, _, err := Read(bytes.NewReader(file), int64(len(file))); err == nil || !strings.Contains(err.Error(), "too many elements") {
+		t.Errorf("0×2⁴⁰×2⁴⁰: %v", err)
+	}
+	file = build(1, dict("<f8", false, []int{0, 1 << 20, 1 << 20}), nil)
+	h, data, err := Read(bytes.NewReader(file), int64(len(file)))
+	if err != nil || len(data) != 0 || h.Cols() != 1<<40 {
+		t.Errorf("0×2²⁰×2²⁰: %v %v", h, err)
+	}
+}
