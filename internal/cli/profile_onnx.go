@@ -1,0 +1,256 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/intdim/intdim/imageset"
+	"github.com/intdim/intdim/internal/atomicfile"
+	"github.com/intdim/intdim/internal/progress"
+	"github.com/intdim/intdim/onnx"
+	"github.com/intdim/intdim/profile"
+	"github.com/intdim/intdim/tensorio/npy"
+)
+
+// onnxArgs are the flags of 'intdim profile --onnx MODEL --images DIR'.
+// Seed and quiet come from the profile command's own --seed and --quiet.
+type onnxArgs struct {
+	model, images         string
+	n, sample, batch      int
+	seed                  uint64
+	preprocess, mean, std string
+	resize, crop          int
+	layers                string
+	listLayers            bool
+	backend, ortLib       string
+	saveActivations       string
+	quiet                 bool
+}
+
+// registerONNXFlags adds the ONNX flags to the profile command's flag set.
+func registerONNXFlags(fs *flag.FlagSet) *onnxArgs {
+	a := &onnxArgs{}
+	fs.StringVar(&a.model, "onnx", "", "ONNX image model: profile its layers over --images")
+	fs.StringVar(&a.images, "images", "", "--onnx: folder of JPEG/PNG images (sub-folders included), natural name order")
+	fs.IntVar(&a.n, "n", 0, "--onnx: use the first N images (0: all)")
+	fs.IntVar(&a.sample, "sample", 0, "--onnx: use N images drawn at random with --seed")
+	fs.IntVar(&a.batch, "batch", 32, "--onnx: images per forward pass")
+	fs.StringVar(&a.preprocess, "preprocess", "imagenet", "--onnx: imagenet (resize short side, centre crop, normalise) or none (images at the model's size)")
+	fs.IntVar(&a.resize, "resize", 256, "--onnx: imagenet preprocessing: short side after resizing")
+	fs.IntVar(&a.crop, "crop", 224, "--onnx: imagenet preprocessing: centre crop side")
+	fs.StringVar(&a.mean, "mean", "0.485,0.456,0.406", "--onnx: per-channel mean subtracted after scaling to [0, 1]")
+	fs.StringVar(&a.std, "std", "0.229,0.224,0.225", "--onnx: per-channel standard deviation to divide by")
+	fs.StringVar(&a.layers, "layers", "auto", "--onnx: auto (the paper's layers), all, or ONNX value names NAME,...")
+	fs.BoolVar(&a.listLayers, "list-layers", false, "--onnx: print every candidate layer with its shape and exit")
+	fs.StringVar(&a.backend, "backend", "auto", "--onnx: gomlx (pure Go), ort (onnxruntime, build tag ort) or auto (ort when a library is given)")
+	fs.StringVar(&a.ortLib, "ort-lib", "", "--onnx: path of libonnxruntime.so (default: $ONNXRUNTIME_LIB)")
+	fs.StringVar(&a.saveActivations, "save-activations", "", "--onnx: also write each layer's activations to DIR/NN_NAME.npy (float32)")
+	return a
+}
+
+// onnxSetup is a checked model with its runner and image geometry.
+type onnxSetup struct {
+	m      *onnx.Model
+	r      onnx.Runner
+	pre    *imageset.Preprocess
+	h, w   int
+	layers []onnx.Layer // every candidate
+}
+
+func parseTriple(flagName, s string) (*[3]float64, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 3 {
+		return nil, Usage("--%s %q: want three comma-separated numbers", flagName, s)
+	}
+	var v [3]float64
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return nil, Usage("--%s %q: %q is not a number", flagName, s, p)
+		}
+		v[i] = x
+	}
+	return &v, nil
+}
+
+func (a *onnxArgs) setup() (*onnxSetup, error) {
+	if a.model == "" {
+		return nil, Usage("no --onnx MODEL")
+	}
+	mean, err := parseTriple("mean", a.mean)
+	if err != nil {
+		return nil, err
+	}
+	std, err := parseTriple("std", a.std)
+	if err != nil {
+		return nil, err
+	}
+	if a.batch < 1 {
+		return nil, Usage("--batch %d: need at least 1", a.batch)
+	}
+	if a.resize < 1 || a.crop < 1 {
+		return nil, Usage("--resize and --crop must be positive")
+	}
+	m, err := onnx.Open(a.model)
+	if err != nil {
+		return nil, BadInput(err)
+	}
+	pre := &imageset.Preprocess{Mode: a.preprocess, Resize: a.resize, Crop: a.crop, Mean: mean, Std: std}
+	mh, mw := max(m.InputShape[2], 0), max(m.InputShape[3], 0)
+	h, w, err := pre.Check(mh, mw)
+	if err != nil {
+		return nil, Usage("%s: %v", a.model, err)
+	}
+	r, err := onnx.NewRunner(m, &onnx.RunnerOptions{Backend: a.backend, ORTLib: a.ortLib})
+	if err != nil {
+		return nil, Usage("%v", err)
+	}
+	layers, err := m.Layers(r, h, w)
+	if err != nil {
+		r.Close()
+		return nil, BadInput(err)
+	}
+	return &onnxSetup{m: m, r: r, pre: pre, h: h, w: w, layers: layers}, nil
+}
+
+// listONNXLayers prints every candidate layer of the model: value name,
+// op, depth, shape per image and units; '*' marks the --layers auto ones.
+func listONNXLayers(a *onnxArgs, stdout io.Writer) error {
+	s, err := a.setup()
+	if err != nil {
+		return err
+	}
+	defer s.r.Close()
+	auto := map[string]bool{}
+	for _, v := range s.m.Auto() {
+		auto[v.Name] = true
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "auto\tlayer\top\tdepth\tshape\tunits")
+	for _, l := range s.layers {
+		mark := ""
+		if auto[l.Name] {
+			mark = "*"
+		}
+		dims := make([]string, len(l.Shape))
+		for i, d := range l.Shape {
+			dims[i] = strconv.Itoa(d)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\n", mark, l.Name, l.Op, l.Depth, strings.Join(dims, "×"), l.Dim())
+	}
+	return tw.Flush()
+}
+
+// imageSource feeds preprocessed images to onnx.Forward.
+type imageSource struct {
+	files []string
+	pre   *imageset.Preprocess
+	h, w  int
+}
+
+func (s *imageSource) Len() int { return len(s.files) }
+func (s *imageSource) Load(i int, dst []float32) error {
+	return imageset.Load(dst, s.files[i], s.pre, s.h, s.w)
+}
+
+// onnxLayers runs the images through the model once, batched, and returns
+// the requested layers' activations (one row per image, flattened), with
+// their depth: the number of Conv/Gemm/MatMul nodes from the input.
+func onnxLayers(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer) ([]profile.Layer, error) {
+	a.seed, a.quiet = seed, quiet
+	if a.images == "" {
+		return nil, Usage("--onnx needs --images DIR")
+	}
+	if a.n < 0 || a.sample < 0 {
+		return nil, Usage("--n and --sample must not be negative")
+	}
+	if a.n > 0 && a.sample > 0 {
+		return nil, Usage("give --n or --sample, not both")
+	}
+	files, err := imageset.List(a.images)
+	if err != nil {
+		return nil, BadInput(err)
+	}
+	if files, err = imageset.Select(files, a.n, a.sample, seed); err != nil {
+		return nil, BadInput(fmt.Errorf("%s: %v", a.images, err))
+	}
+	if len(files) < 3 {
+		return nil, BadInput(fmt.Errorf("%s: %d images; an ID needs at least 3", a.images, len(files)))
+	}
+	s, err := a.setup()
+	if err != nil {
+		return nil, err
+	}
+	defer s.r.Close()
+	sel, err := s.m.Select(s.layers, a.layers)
+	if err != nil {
+		return nil, BadInput(err)
+	}
+	if a.saveActivations != "" {
+		if err := os.MkdirAll(a.saveActivations, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	n := len(files)
+	acts := make([][]float32, len(sel))
+	for j, l := range sel {
+		acts[j] = make([]float32, 0, n*l.Dim())
+	}
+	if !quiet && s.r.Name() == "gomlx" {
+		fmt.Fprintf(stderr, "intdim: %s on the pure-Go backend (exact, slow on large networks; build with -tags ort and give --ort-lib for speed)\n", filepath.Base(a.model))
+	}
+	bar := progress.New(stderr, int64(n), "images ("+s.r.Name()+")", quiet)
+	src := &imageSource{files: files, pre: s.pre, h: s.h, w: s.w}
+	err = onnx.Forward(s.m, s.r, src, sel, onnx.ForwardOptions{H: s.h, W: s.w, Batch: a.batch, Progress: bar},
+		func(start, k int, batch [][]float32) error {
+			for j := range batch {
+				acts[j] = append(acts[j], batch[j]...)
+			}
+			return nil
+		})
+	bar.Finish()
+	if err != nil {
+		return nil, BadInput(err)
+	}
+	out := make([]profile.Layer, len(sel))
+	for j, l := range sel {
+		if a.saveActivations != "" {
+			shape := append([]int{n}, l.Shape...)
+			name := fmt.Sprintf("%02d_%s.npy", j, fileSafe(l.Name))
+			err := atomicfile.WriteFile(filepath.Join(a.saveActivations, name), func(w io.Writer) error {
+				return npy.Write(w, shape, acts[j])
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		d := float64(l.Depth)
+		data := make([]float64, len(acts[j]))
+		for i, v := range acts[j] {
+			data[i] = float64(v)
+		}
+		acts[j] = nil
+		out[j] = profile.Layer{Name: l.Name, N: n, D: l.Dim(), Data: data, Depth: &d}
+	}
+	return out, nil
+}
+
+// fileSafe turns an ONNX value name into a file name.
+func fileSafe(name string) string {
+	b := []byte(strings.Trim(name, "/"))
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	if len(b) == 0 {
+		return "value"
+	}
+	return string(b)
+}
