@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/intdim/intdim/estimate"
+
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -23,6 +25,21 @@ type FitData struct {
 	NFit  int       `json:"n_fit"`
 	X     []float64 `json:"x"`
 	Y     []float64 `json:"y"`
+}
+
+// NewFitData returns the plot data of a TwoNN fit of input, without the
+// points where y = −log(1 − i/N) is infinite (the last one).
+func NewFitData(input string, f *estimate.TwoNNFit) *FitData {
+	fd := &FitData{Kind: KindFit, Input: input, ID: f.ID, N: f.N, NFit: f.NFit, X: []float64{}, Y: []float64{}}
+	for i := range f.X {
+		if i < len(f.Y) && finite(f.X[i]) && finite(f.Y[i]) {
+			fd.X = append(fd.X, f.X[i])
+			fd.Y = append(fd.Y, f.Y[i])
+		} else if i < f.NFit {
+			fd.NFit--
+		}
+	}
+	return fd
 }
 
 // Fit draws the TwoNN diagnostic: the empirical −log(1 − F(μ)) against log μ,

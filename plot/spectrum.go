@@ -60,3 +60,4 @@ func Spectra(specs []Spectrum) *Figure {
 	logRange(&p.Y, ys...)
 	return f
 }
+

@@ -90,7 +90,7 @@ func newPanel(title, xlabel, ylabel string) *gplot.Plot {
 // logAxis turns a into a log axis with ticks at the powers of ten and, when
 // the range is under two decades, at 2 and 5 times them.
 func logAxis(a *gplot.Axis) {
-	a.Scale = gplot.LogScale{}
+	a.Scale = logScale{}
 	a.Tick.Marker = logTicks{}
 }
 
@@ -168,4 +168,19 @@ func withAlpha(c color.Color, a uint8) color.Color {
 	r, g, b, _ := c.RGBA()
 	f := float64(a) / 255
 	return color.RGBA{uint8(float64(r>>8) * f), uint8(float64(g>>8) * f), uint8(float64(b>>8) * f), a}
+}
+
+// logScale is gplot.LogScale, except at the arithmetic midpoint of the
+// range, where it returns 0.5: gonum/plot reserves the room of a vertical
+// axis label around Norm((min+max)/2), which on a log axis sits near the
+// top and would push the panel down; the label itself is drawn at the
+// centre. Axis ranges from logRange carry margins, so no data point falls
+// exactly on that midpoint.
+type logScale struct{}
+
+func (logScale) Normalize(min, max, x float64) float64 {
+	if x == 0.5*(min+max) {
+		return 0.5
+	}
+	return gplot.LogScale{}.Normalize(min, max, x)
 }
