@@ -60,4 +60,3 @@ func Spectra(specs []Spectrum) *Figure {
 	logRange(&p.Y, ys...)
 	return f
 }
-
