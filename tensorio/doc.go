@@ -1,0 +1,36 @@
+// Package tensorio reads the point clouds that intdim measures: arrays in
+// numpy's .npy and .npz formats and in .safetensors files, or a directory of
+// those, each converted to float64.
+//
+// A spec names what to read:
+//
+//	FILE          every array of a .npy, .npz or .safetensors file
+//	FILE:NAME     one array: an .npz member (without ".npy") or a
+//	              safetensors tensor; for a .npy file, its base name
+//	DIR           every array of every .npy/.npz/.safetensors file directly
+//	              inside DIR (not recursive), files in natural name order
+//	              (layer2 before layer10), arrays in container order
+//	DIR:NAME      the array called NAME among those
+//
+// A path may itself contain ':': the whole spec is tried as a path first,
+// then the splits at each ':' from the right.
+//
+// Order matters for layer profiles, so it is kept exactly: .npz arrays come
+// in the zip's member order and safetensors tensors in the order their keys
+// appear in the JSON header, as their writers put them.
+//
+// A point cloud is an array of rank ≥ 2 whose rows are the points; higher
+// ranks are flattened per row (N×C×H×W → N rows of C·H·W). Array.Matrix
+// gives the shape as a matrix and CheckPoints validates a cloud.
+//
+// The formats and dtypes are described in the subpackages npy, npz and
+// safetensors: float64, float32, float16, bfloat16 (safetensors), signed and
+// unsigned integers of 8–64 bits and bool, little- or big-endian (.npy),
+// C or Fortran order (.npy). Large arrays are read once, in place: the
+// bytes go straight into the float64 result, with no second copy.
+//
+// Every error is one line that starts with the file's path:
+//
+//	x.npy: truncated data: header says 2000×100 float32 (800000 bytes), file has 1234
+//	acts.npz: no array "conv9"; the archive holds: conv1, pool1, conv2
+package tensorio

@@ -1,0 +1,350 @@
+package tensorio
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/intdim/intdim/tensorio/npy"
+	"github.com/intdim/intdim/tensorio/npz"
+	"github.com/intdim/intdim/tensorio/safetensors"
+)
+
+// Extensions lists the file name extensions Open reads.
+var Extensions = []string{".npy", ".npz", ".safetensors"}
+
+func supported(path string) bool {
+	return slices.Contains(Extensions, strings.ToLower(filepath.Ext(path)))
+}
+
+// Open reads every array named by spec (FILE, FILE:NAME, DIR or DIR:NAME;
+// see the package documentation), in container order, and a directory's
+// files in natural name order.
+func Open(spec string) ([]*Array, error) {
+	path, name, sel, fi, err := resolve(spec)
+	if err != nil {
+		return nil, err
+	}
+	if fi.IsDir() {
+		return openDir(path, name, sel)
+	}
+	return openFile(path, name, sel)
+}
+
+// OpenMatrix reads the one array named by spec and checks that it has rank
+// ≥ 2 (see Array.Matrix). A spec that names several arrays is an error that
+// lists them ("use FILE:NAME").
+func OpenMatrix(spec string) (*Array, error) {
+	arrays, err := Open(spec)
+	if err != nil {
+		return nil, err
+	}
+	if len(arrays) != 1 {
+		path, _, _, _, _ := resolve(spec)
+		names := make([]string, len(arrays))
+		for i, a := range arrays {
+			names[i] = a.Name
+		}
+		return nil, fmt.Errorf("%s: holds %d arrays (%s); use %s:NAME to pick one", path, len(arrays), nameList(names), path)
+	}
+	if _, _, err := arrays[0].Matrix(); err != nil {
+		return nil, err
+	}
+	return arrays[0], nil
+}
+
+// resolve splits spec into a path that exists and an optional array name.
+func resolve(spec string) (path, name string, sel bool, fi fs.FileInfo, err error) {
+	if spec == "" {
+		return "", "", false, nil, errors.New("empty input path")
+	}
+	if fi, err := os.Stat(spec); err == nil {
+		return spec, "", false, fi, nil
+	}
+	for i := strings.LastIndexByte(spec, ':'); i > 0; i = strings.LastIndexByte(spec[:i], ':') {
+		if fi, err := os.Stat(spec[:i]); err == nil {
+			name := spec[i+1:]
+			if name == "" {
+				return "", "", false, nil, fmt.Errorf("%s: empty array name after ':'", spec[:i])
+			}
+			return spec[:i], name, true, fi, nil
+		}
+	}
+	// Nothing exists: report the likeliest path.
+	path = spec
+	if i := strings.LastIndexByte(spec, ':'); i > 0 && supported(spec[:i]) && !supported(spec) {
+		path = spec[:i]
+	}
+	_, err = os.Stat(path)
+	return "", "", false, nil, pathError(path, err)
+}
+
+// pathError returns err as "path: problem", without the *fs.PathError's
+// own operation and path.
+func pathError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// baseName is the name of a plain .npy file's array.
+func baseName(path string) string {
+	b := filepath.Base(path)
+	return strings.TrimSuffix(b, filepath.Ext(b))
+}
+
+// openFile reads the arrays of one file: all of them, or the one called
+// name if sel.
+func openFile(path, name string, sel bool) ([]*Array, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".npy":
+		base := baseName(path)
+		if sel && name != base {
+			return nil, fmt.Errorf("%s: no array %q; a .npy file holds one array, %q", path, name, base)
+		}
+		h, data, err := npy.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return []*Array{{Name: base, Shape: h.Shape, Data: data, Source: path, DType: h.TypeName()}}, nil
+	case ".npz":
+		return openNPZ(path, name, sel)
+	case ".safetensors":
+		return openSafetensors(path, name, sel)
+	}
+	return nil, unsupportedErr(path)
+}
+
+// open opens a regular file and returns it with its size.
+func open(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, pathError(path, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, pathError(path, err)
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: not a regular file", path)
+	}
+	return f, st.Size(), nil
+}
+
+// pick returns the names to read: all, or name if sel (an error listing
+// the names if it is not among them).
+func pick(path string, names []string, name string, sel bool) ([]string, error) {
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%s: holds no arrays", path)
+	}
+	if !sel {
+		return names, nil
+	}
+	if !slices.Contains(names, name) {
+		return nil, fmt.Errorf("%s: no array %q; it holds: %s", path, name, nameList(names))
+	}
+	return []string{name}, nil
+}
+
+func openNPZ(path, name string, sel bool) ([]*Array, error) {
+	f, size, err := open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r, err := npz.NewReader(f, size)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	names, err := pick(path, r.Names(), name, sel)
+	if err != nil {
+		return nil, err
+	}
+	arrays := make([]*Array, 0, len(names))
+	for _, n := range names {
+		h, data, err := r.Read(n)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		arrays = append(arrays, &Array{Name: n, Shape: h.Shape, Data: data, Source: path, DType: h.TypeName()})
+	}
+	return arrays, nil
+}
+
+func openSafetensors(path, name string, sel bool) ([]*Array, error) {
+	f, size, err := open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h, err := safetensors.ReadHeader(f, size)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	names, err := pick(path, h.Names(), name, sel)
+	if err != nil {
+		return nil, err
+	}
+	arrays := make([]*Array, 0, len(names))
+	for i := range h.Tensors {
+		t := &h.Tensors[i]
+		if sel && t.Name != names[0] {
+			continue
+		}
+		data := make([]float64, t.Len())
+		if err := t.ReadFloat64(f, data); err != nil {
+			return nil, fmt.Errorf("%s: tensor %q: %w", path, t.Name, err)
+		}
+		et, _ := safetensors.ElemType(t.DType)
+		arrays = append(arrays, &Array{Name: t.Name, Shape: t.Shape, Data: data, Source: path, DType: et.String()})
+	}
+	return arrays, nil
+}
+
+// listDir returns the supported files directly inside dir (hidden files and
+// directories skipped), in natural name order.
+func listDir(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, pathError(dir, err)
+	}
+	var files []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") || !supported(e.Name()) {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if fi, err := os.Stat(p); err != nil || fi.IsDir() {
+			continue
+		}
+		files = append(files, p)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: empty directory: no .npy, .npz or .safetensors files in it", dir)
+	}
+	slices.SortFunc(files, func(a, b string) int {
+		if NaturalLess(a, b) {
+			return -1
+		}
+		if NaturalLess(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return files, nil
+}
+
+// Names returns the names of the arrays in the file or directory path, in
+// the order Open reads them, reading headers only.
+func Names(path string) ([]string, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, pathError(path, err)
+	}
+	if !fi.IsDir() {
+		return fileNames(path)
+	}
+	files, err := listDir(path)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, f := range files {
+		n, err := fileNames(f)
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, n...)
+	}
+	return names, nil
+}
+
+// fileNames lists the array names of one file from its header(s).
+func fileNames(path string) ([]string, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".npy":
+		return []string{baseName(path)}, nil
+	case ".npz":
+		f, size, err := open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r, err := npz.NewReader(f, size)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return r.Names(), nil
+	case ".safetensors":
+		f, size, err := open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		h, err := safetensors.ReadHeader(f, size)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return h.Names(), nil
+	}
+	return nil, unsupportedErr(path)
+}
+
+func unsupportedErr(path string) error {
+	return fmt.Errorf("%s: unsupported file type %q (want .npy, .npz or .safetensors, or a directory of them)", path, filepath.Ext(path))
+}
+
+// openDir reads every array of the directory's files, or the one called
+// name if sel.
+func openDir(dir, name string, sel bool) ([]*Array, error) {
+	files, err := listDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !sel {
+		var arrays []*Array
+		for _, f := range files {
+			a, err := openFile(f, "", false)
+			if err != nil {
+				return nil, err
+			}
+			arrays = append(arrays, a...)
+		}
+		return arrays, nil
+	}
+	var all, in []string
+	for _, f := range files {
+		names, err := fileNames(f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, names...)
+		if slices.Contains(names, name) {
+			in = append(in, f)
+		}
+	}
+	switch len(in) {
+	case 0:
+		return nil, fmt.Errorf("%s: no array %q in the directory; it holds: %s", dir, name, nameList(all))
+	case 1:
+		return openFile(in[0], name, true)
+	}
+	return nil, fmt.Errorf("%s: %d files hold an array %q (%s); use FILE:NAME", dir, len(in), name, nameList(in))
+}
+
+// nameList joins names for a message, eliding all but the first 20.
+func nameList(names []string) string {
+	const max = 20
+	if len(names) <= max {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s, … (%d more)", strings.Join(names[:max], ", "), len(names)-max)
+}
