@@ -370,3 +370,46 @@ func TestZeroRowsHugeColumns(t *testing.T) {
 		t.Errorf("0×2²⁰×2²⁰: %v %v", h, err)
 	}
 }
+
+func TestFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.npy")
+	vals := make([]float32, 7*5)
+	for i := range vals {
+		vals[i] = float32(i)
+	}
+	var buf bytes.Buffer
+	Write(&buf, []int{7, 5}, vals)
+	os.WriteFile(path, buf.Bytes(), 0o644)
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := make([]float64, 7*2)
+	if err := f.ReadColumns(3, 5, dst); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 7 {
+		if dst[2*i] != float64(5*i+3) || dst[2*i+1] != float64(5*i+4) {
+			t.Fatalf("row %d: %v", i, dst[2*i:2*i+2])
+		}
+	}
+	if f.Rows() != 7 || f.Cols() != 5 || f.Close() != nil {
+		t.Error("header or Close")
+	}
+	os.WriteFile(path, buf.Bytes()[:buf.Len()-1], 0o644)
+	if _, err := Open(path); err == nil || err.Error() != path+": truncated data: header says 7×5 float32 (140 bytes), file has 139" {
+		t.Errorf("truncated: %v", err)
+	}
+	os.WriteFile(path, append(buf.Bytes(), 0), 0o644)
+	if _, err := Open(path); err == nil || !strings.HasPrefix(err.Error(), path+": data length mismatch") {
+		t.Errorf("long: %v", err)
+	}
+	os.WriteFile(path, []byte("junk"), 0o644)
+	if _, err := Open(path); err == nil || !strings.HasPrefix(err.Error(), path+": not a .npy file") {
+		t.Errorf("junk: %v", err)
+	}
+	if _, err := Open(dir); err == nil {
+		t.Error("Open(dir) succeeded")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync"
 	"unsafe"
 )
 
@@ -100,6 +101,23 @@ func Float16(h uint16) float64 {
 	return sign * math.Ldexp(float64(0x400|mant), exp-25)
 }
 
+var (
+	halfOnce  sync.Once
+	halfTable *[1 << 16]float64
+)
+
+// half returns the value of every binary16 bit pattern (512 KiB, built on
+// first use).
+func half() *[1 << 16]float64 {
+	halfOnce.Do(func() {
+		halfTable = new([1 << 16]float64)
+		for h := range halfTable {
+			halfTable[h] = Float16(uint16(h))
+		}
+	})
+	return halfTable
+}
+
 // BFloat16 returns the value of the bfloat16 number with bits b, exactly:
 // bfloat16 is the upper 16 bits of an IEEE 754 binary32.
 func BFloat16(b uint16) float64 {
@@ -120,14 +138,29 @@ func (t Type) Decode(dst []float64, src []byte) {
 			v := math.Float64frombits(o.Uint64(src[8*i:]))
 			dst[i] = v
 		}
+	case t.Kind == Float && t.Size == 4 && !t.BigEndian: // the common case, inlined
+		le := binary.LittleEndian
+		for i := range dst {
+			v := float64(math.Float32frombits(le.Uint32(src[4*i:])))
+			dst[i] = v
+		}
 	case t.Kind == Float && t.Size == 4:
 		for i := range dst {
 			v := float64(math.Float32frombits(o.Uint32(src[4*i:])))
 			dst[i] = v
 		}
 	case t.Kind == Float && t.Size == 2:
+		tab := half()
+		if !t.BigEndian {
+			le := binary.LittleEndian
+			for i := range dst {
+				v := tab[le.Uint16(src[2*i:])]
+				dst[i] = v
+			}
+			break
+		}
 		for i := range dst {
-			v := Float16(o.Uint16(src[2*i:]))
+			v := tab[o.Uint16(src[2*i:])]
 			dst[i] = v
 		}
 	case t.Kind == BFloat:
