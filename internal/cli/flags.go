@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/knn"
+)
+
+// estimateFlags are the flags shared by estimate, scale and profile.
+type estimateFlags struct {
+	method, metric, duplicates, format string
+	discard, fraction                  float64
+	paper, quiet                       bool
+	k, maxRank, resample, threads      int
+	seed                               uint64
+}
+
+func addEstimateFlags(fs *flag.FlagSet, method string) *estimateFlags {
+	f := &estimateFlags{}
+	fs.StringVar(&f.method, "method", method, "estimator: twonn, twonn-ml, gride, mle, pca or all")
+	fs.Float64Var(&f.discard, "discard", estimate.DefaultDiscard, "TwoNN: fraction of the largest ratios r2/r1 left out of the fit")
+	fs.BoolVar(&f.paper, "paper", false, "TwoNN exactly as the code of Ansuini et al. 2019")
+	fs.IntVar(&f.k, "k", estimate.DefaultK, "MLE: number of neighbours")
+	fs.IntVar(&f.maxRank, "max-rank", estimate.DefaultMaxRank, "GRIDE: largest neighbour rank n2")
+	fs.IntVar(&f.resample, "resample", 0, "error bars from this many random subsets (paper: 20-50)")
+	fs.Float64Var(&f.fraction, "fraction", estimate.DefaultFraction, "size of each resampled subset, as a fraction of the points")
+	fs.StringVar(&f.metric, "metric", "euclidean", "distance: euclidean or cosine (chord between normalised rows)")
+	fs.StringVar(&f.duplicates, "duplicates", "collapse", "duplicate rows: collapse, drop (paper) or keep")
+	fs.Uint64Var(&f.seed, "seed", 1, "seed of every random choice")
+	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: all cores); results do not depend on it")
+	addFormatFlag(fs, &f.format)
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress on stderr")
+	return f
+}
+
+func addFormatFlag(fs *flag.FlagSet, p *string) {
+	fs.StringVar(p, "format", "text", "output: text, json or csv")
+}
+
+func checkFormat(f string) error {
+	switch f {
+	case "text", "json", "csv":
+		return nil
+	}
+	return Usage("unknown --format %q (want text, json or csv)", f)
+}
+
+// options validates the flags and returns the estimator options.
+func (f *estimateFlags) options() (*estimate.Options, error) {
+	if err := checkFormat(f.format); err != nil {
+		return nil, err
+	}
+	m, err := knn.ParseMetric(f.metric)
+	if err != nil {
+		return nil, Usage("%v", err)
+	}
+	switch f.duplicates {
+	case "collapse", "drop", "keep":
+	default:
+		return nil, Usage("unknown --duplicates %q (want collapse, drop or keep)", f.duplicates)
+	}
+	if f.discard < 0 || f.discard >= 1 {
+		return nil, Usage("--discard %g outside [0, 1)", f.discard)
+	}
+	if f.fraction <= 0 || f.fraction > 1 {
+		return nil, Usage("--fraction %g outside (0, 1]", f.fraction)
+	}
+	if f.k < 2 {
+		return nil, Usage("--k %d: need at least 2", f.k)
+	}
+	if f.maxRank < 2 {
+		return nil, Usage("--max-rank %d: need at least 2", f.maxRank)
+	}
+	if f.resample < 0 {
+		return nil, Usage("--resample %d is negative", f.resample)
+	}
+	valid := f.method == "all"
+	for _, m := range estimate.Methods {
+		valid = valid || f.method == m
+	}
+	if !valid {
+		return nil, Usage("unknown --method %q (want twonn, twonn-ml, gride, mle, pca or all)", f.method)
+	}
+	disc := f.discard
+	if disc == 0 {
+		disc = -1 // estimate.Options: negative means none
+	}
+	return &estimate.Options{
+		Method: f.method, Discard: disc, Paper: f.paper, K: f.k, MaxRank: f.maxRank,
+		Resample: f.resample, Fraction: f.fraction, Metric: m, Duplicates: f.duplicates,
+		Seed: f.seed, Threads: f.threads,
+	}, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// fmtErr formats an optional error bar.
+func fmtErr(p *float64) string {
+	if p == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", *p)
+}

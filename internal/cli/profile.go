@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/intdim/intdim/internal/progress"
+	"github.com/intdim/intdim/profile"
+	"github.com/intdim/intdim/tensorio"
+)
+
+func init() {
+	Register(&Command{Name: "profile", Summary: "ID of every layer: one layer per array, file or directory entry", Run: runProfile})
+}
+
+func runProfile(args []string, stdout, stderr io.Writer) error {
+	fs := NewFlagSet("profile", stderr)
+	f := addEstimateFlags(fs, "twonn")
+	noPCA := fs.Bool("no-pca", false, "skip the PC-ID of each layer")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: intdim profile [flags] INPUT...   (each array of each INPUT is a layer, in order; a directory in natural name order)")
+		fs.PrintDefaults()
+	}
+	pos, err := Parse(fs, args)
+	if err != nil {
+		return err
+	}
+	opt, err := f.options()
+	if err != nil {
+		return err
+	}
+	if opt.Method == "all" || opt.Method == "pca" {
+		return Usage("--method %s: a profile takes one ID method (twonn, twonn-ml, gride or mle); PC-ID is always included", opt.Method)
+	}
+	if len(pos) == 0 {
+		return Usage("no INPUT (see intdim profile -h)")
+	}
+	b := profile.New(opt)
+	if *noPCA {
+		b.SkipPCA()
+	}
+	// Open every input first so that a bad file fails before any work.
+	var arrays []*tensorio.Array
+	for _, spec := range pos {
+		as, err := tensorio.Open(spec)
+		if err != nil {
+			return BadInput(err)
+		}
+		arrays = append(arrays, as...)
+	}
+	bar := progress.New(stderr, int64(len(arrays)), "layers", f.quiet)
+	for i, a := range arrays {
+		if err := tensorio.CheckPoints(a); err != nil {
+			return BadInput(err)
+		}
+		n, d, err := a.Matrix()
+		if err != nil {
+			return BadInput(err)
+		}
+		bar.Describe(a.Name)
+		if err := b.Add(profile.Layer{Name: a.Name, N: n, D: d, Data: a.Data}); err != nil {
+			return BadInput(err)
+		}
+		arrays[i] = nil // free the activations
+		bar.Add(1)
+	}
+	bar.Finish()
+	return writeProfile(stdout, f.format, b.Profile())
+}
+
+func writeProfile(w io.Writer, format string, p *profile.Profile) error {
+	switch format {
+	case "json":
+		return writeJSON(w, p)
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"index", "name", "rel_depth", "n", "dim", "id", "err", "pc_id", "method", "seed"})
+		for _, l := range p.Layers {
+			pc := ""
+			if l.PCID != nil {
+				pc = strconv.Itoa(*l.PCID)
+			}
+			cw.Write([]string{strconv.Itoa(l.Index), l.Name, ftoa(l.RelDepth), strconv.Itoa(l.N),
+				strconv.Itoa(l.Dim), ftoa(l.ID), optF(l.Err), pc, p.Method, strconv.FormatUint(p.Seed, 10)})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "layer\trel. depth\tpoints\tdim\tID (%s)\t± err\tPC-ID\t\n", p.Method)
+	for _, l := range p.Layers {
+		pc := "-"
+		if l.PCID != nil {
+			pc = strconv.Itoa(*l.PCID)
+		}
+		fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%.2f\t%s\t%s\t\n", l.Name, l.RelDepth, l.N, l.Dim, l.ID, fmtErr(l.Err), pc)
+	}
+	return tw.Flush()
+}

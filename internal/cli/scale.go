@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/intdim/intdim/estimate"
+)
+
+func init() {
+	Register(&Command{Name: "scale", Summary: "ID against scale: block analysis, decimation, GRIDE", Run: runScale})
+}
+
+func runScale(args []string, stdout, stderr io.Writer) error {
+	fs := NewFlagSet("scale", stderr)
+	f := addEstimateFlags(fs, "twonn")
+	var so estimate.ScaleOptions
+	fs.IntVar(&so.Blocks, "blocks", 0, "block analysis: b = 1..B disjoint blocks of N/b points (default 20 when nothing else is chosen)")
+	fs.BoolVar(&so.Decimate, "decimate", false, "decimation: disjoint subsets of N/2^i points")
+	fs.BoolVar(&so.Gride, "gride", false, "GRIDE at neighbour ranks 2, 4, ..., --max-rank")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: intdim scale [--blocks 20] [--decimate] [--gride] [flags] INPUT")
+		fs.PrintDefaults()
+	}
+	pos, err := Parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return Usage("want one INPUT, got %d (see intdim scale -h)", len(pos))
+	}
+	opt, err := f.options()
+	if err != nil {
+		return err
+	}
+	if so.Blocks < 0 {
+		return Usage("--blocks %d is negative", so.Blocks)
+	}
+	if so.Blocks == 0 && !so.Decimate && !so.Gride {
+		so.Blocks = 20
+	}
+	a, n, d, err := loadPoints(pos[0])
+	if err != nil {
+		return err
+	}
+	rep, err := estimate.Scale(a.Data, n, d, so, opt)
+	if err != nil {
+		return BadInput(fmt.Errorf("%s: %w", pos[0], err))
+	}
+	rep.Input = pos[0]
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(stderr, "intdim scale: warning: %s\n", w)
+	}
+	return writeReport(stdout, f.format, rep)
+}
