@@ -5,6 +5,7 @@ package onnx
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -70,7 +71,15 @@ func (r *ortRunner) Run(x []float32, shape []int, names []string) ([]Tensor, err
 		if err != nil {
 			return nil, err
 		}
-		s, err = ort.NewDynamicAdvancedSessionWithONNXData(data, []string{r.m.Input}, names, nil)
+		opts, err := ort.NewSessionOptions()
+		if err != nil {
+			return nil, err
+		}
+		// As many threads as Go uses (GOMAXPROCS follows CPU quotas).
+		opts.SetIntraOpNumThreads(runtime.GOMAXPROCS(0))
+		opts.SetInterOpNumThreads(1)
+		s, err = ort.NewDynamicAdvancedSessionWithONNXData(data, []string{r.m.Input}, names, opts)
+		opts.Destroy()
 		if err != nil {
 			return nil, fmt.Errorf("%s: onnxruntime: %v", r.m.Path, firstLine(err.Error()))
 		}
