@@ -148,7 +148,7 @@ func TestScaleBlocksAndDecimate(t *testing.T) {
 		t.Fatalf("blocks %+v", b)
 	}
 	dec := rep.Results[1]
-	want := []int{1000, 500, 250, 125, 62, 31, 15}
+	want := []int{1000, 500, 250, 125, 62, 31, 16}
 	for i, s := range want {
 		if dec.Scales[i] != s {
 			t.Fatalf("decimation scales %v, want %v", dec.Scales, want)

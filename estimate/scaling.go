@@ -16,9 +16,10 @@ type ScaleOptions struct {
 	// disjoint blocks of ⌊N/b⌋ points and TwoNN is fitted on each; the
 	// result at scale ⌊N/b⌋ is the mean and standard deviation over blocks.
 	Blocks int
-	// Decimate runs the decimation of DADApy's return_id_scaling_2NN: the
-	// same with b = 1, 2, 4, … while a block has at least 10 points, so the
-	// scales are N/2ⁱ.
+	// Decimate runs the decimation of DADApy's return_id_scaling_2NN: at
+	// each size s = N/2ⁱ (rounded half to even; i < ⌊log₂ N⌋ − 1, s > 10),
+	// 2ⁱ random subsets of s points; the result is their mean ID and its
+	// standard error std/√2ⁱ, as DADApy reports it.
 	Decimate bool
 	// Gride adds GRIDE at n₂ = 2, 4, … up to Options.MaxRank.
 	Gride bool
@@ -56,8 +57,11 @@ func Scale(x []float64, n, d int, so ScaleOptions, opt *Options) (*Report, error
 	}
 	if so.Decimate {
 		var bs []int
-		for b := 1; e.n/b >= 10; b *= 2 {
-			bs = append(bs, b)
+		for i := 0; i < int(math.Log2(float64(e.n)))-1; i++ {
+			if decimatedSize(e.n, 1<<i) <= 10 {
+				break
+			}
+			bs = append(bs, 1<<i)
 		}
 		analyses = append(analyses, "twonn-decimate")
 		e.blocks = append(e.blocks, bs)
@@ -65,7 +69,7 @@ func Scale(x []float64, n, d int, so ScaleOptions, opt *Options) (*Report, error
 	k := 2
 	for _, bs := range e.blocks {
 		if len(bs) > 0 {
-			k = max(k, knn.SubsetK(e.n, e.n/bs[len(bs)-1], 2))
+			k = max(k, knn.SubsetK(e.n, decimatedSize(e.n, bs[len(bs)-1]), 2))
 		}
 	}
 	if so.Gride {
@@ -81,12 +85,21 @@ func Scale(x []float64, n, d int, so ScaleOptions, opt *Options) (*Report, error
 	r := rand.New(rand.NewPCG(o.Seed, 0xb10c))
 	for a, bs := range e.blocks {
 		res := Result{Method: analyses[a], ID: full}
+		decimate := analyses[a] == "twonn-decimate"
 		for _, b := range bs {
 			size := e.n / b
+			if decimate {
+				size = decimatedSize(e.n, b)
+			}
 			perm := r.Perm(e.n)
 			ids := make([]float64, b)
 			for j := range b {
-				rows := slices.Clone(perm[j*size : (j+1)*size])
+				var rows []int
+				if decimate {
+					rows = r.Perm(e.n)[:size] // independent subsets, as DADApy
+				} else {
+					rows = slices.Clone(perm[j*size : (j+1)*size]) // disjoint blocks
+				}
 				slices.Sort(rows)
 				sg, err := e.g.Subset(e.x, e.d, rows, 2, e.kopt)
 				if err != nil {
@@ -97,6 +110,9 @@ func Scale(x []float64, n, d int, so ScaleOptions, opt *Options) (*Report, error
 				}
 			}
 			mean, std := meanStd(ids)
+			if decimate {
+				std /= math.Sqrt(float64(b))
+			}
 			res.Scales = append(res.Scales, size)
 			res.IDs = append(res.IDs, mean)
 			res.Errs = append(res.Errs, std)
@@ -120,4 +136,9 @@ func Scale(x []float64, n, d int, so ScaleOptions, opt *Options) (*Report, error
 		}
 	}
 	return rep, nil
+}
+
+// decimatedSize is N/b rounded half to even (numpy.rint, as DADApy).
+func decimatedSize(n, b int) int {
+	return int(math.RoundToEven(float64(n) / float64(b)))
 }
