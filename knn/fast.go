@@ -34,7 +34,9 @@ func kernelSearch(x []float64, n, d, k, threads int) *Graph {
 
 // prepared is a matrix centred, scaled and packed for the kernel.
 type prepared struct {
-	p    *kernel.Packed
+	p     *kernel.Packed
+	mean  []float64 // column means
+	scale float64   // power of two applied after centring
 	norm []float64 // squared norms of the centred, scaled float64 rows
 	tau  float64   // relative error bound
 	eabs float64   // absolute error bound (float32 underflow)
@@ -79,7 +81,7 @@ func prepare(x []float64, n, d int) (pr *prepared, ok bool) {
 	// nᵢ + nⱼ (‖xᵢ − xⱼ‖² ≤ 2(nᵢ + nⱼ)); the Gram entry by Tau(d).
 	tau := 2*kernel.Tau(d) + float64(4*d+16)*0x1p-52
 	eabs := float64(4*d+4) * 0x1p-120
-	return &prepared{p: p, norm: norm, tau: tau, eabs: eabs}, true
+	return &prepared{p: p, mean: mean, scale: scale, norm: norm, tau: tau, eabs: eabs}, true
 }
 
 // candidateFloor is the smallest cap on a row's candidate list (a variable
@@ -202,31 +204,37 @@ func collect(pr *prepared, n, d, k, threads int) []rowCands {
 func refine(x []float64, n, d, k int, rows []rowCands, threads int) *Graph {
 	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
 	parallelRows(n, threads, func(i int, h *TopK) {
-		h.Reset(k)
-		xi := x[i*d : (i+1)*d]
-		r := &rows[i]
-		if r.overflow {
-			for j := 0; j < n; j++ {
-				if j != i {
-					h.Push(Dist2(xi, x[j*d:(j+1)*d]), int32(j))
-				}
-			}
-		} else {
-			u := r.bound()
-			for t, j := range r.idx {
-				if r.lo[t] <= u {
-					h.Push(Dist2(xi, x[int(j)*d:(int(j)+1)*d]), j)
-				}
-			}
-		}
-		*r = rowCands{}
-		if h.Len() != k {
-			panic("knn: candidate set smaller than k")
-		}
-		h.Sorted(g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
-		for j := i * k; j < (i+1)*k; j++ {
-			g.Dist[j] = math.Sqrt(g.Dist[j])
-		}
+		refineRow(x, n, d, k, i, &rows[i], h, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
 	})
 	return g
+}
+
+// refineRow writes the k nearest of row i among its candidates r (all rows
+// when r overflowed), by exact distance and then index, into idx and dist,
+// and releases r.
+func refineRow(x []float64, n, d, k, i int, r *rowCands, h *TopK, idx []int32, dist []float64) {
+	h.Reset(k)
+	xi := x[i*d : (i+1)*d]
+	if r.overflow {
+		for j := 0; j < n; j++ {
+			if j != i {
+				h.Push(Dist2(xi, x[j*d:(j+1)*d]), int32(j))
+			}
+		}
+	} else {
+		u := r.bound()
+		for t, j := range r.idx {
+			if r.lo[t] <= u {
+				h.Push(Dist2(xi, x[int(j)*d:(int(j)+1)*d]), j)
+			}
+		}
+	}
+	*r = rowCands{}
+	if h.Len() != k {
+		panic("knn: candidate set smaller than k")
+	}
+	h.Sorted(idx, dist)
+	for t := range dist {
+		dist[t] = math.Sqrt(dist[t])
+	}
 }

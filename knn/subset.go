@@ -19,11 +19,12 @@ import (
 // distance (ties are then reordered by position in rows, as Search breaks
 // them): that holds when some list entry after the k-th member is strictly
 // farther. Rows whose list runs out first are searched directly against the
-// subset with exact float64 distances; when more than 1/64 of the rows would
-// need that, the gathered subset is searched instead. With K neighbours
+// subset (searchQueries: the kernel, then exact distances); when more than a
+// quarter of the rows would need that, the gathered subset is searched
+// instead. With K neighbours
 // kept, a random subset holding a fraction f of the points leaves a row
-// short with probability P(Binomial(K, f) < k); SubsetK picks K so that this
-// is rare.
+// short with probability about P(Binomial(K − 1, f) < k); SubsetK picks K
+// so that this is rare.
 func (g *Graph) Subset(x []float64, d int, rows []int, k int, opt *Options) (*Graph, error) {
 	m := len(rows)
 	if k < 1 {
@@ -96,7 +97,7 @@ func (g *Graph) Subset(x []float64, d int, rows []int, k int, opt *Options) (*Gr
 	if nshort == 0 {
 		return out, nil
 	}
-	if nshort*64 > m {
+	if nshort*4 > m {
 		return direct()
 	}
 	xs := Gather(x, d, rows)
@@ -106,32 +107,30 @@ func (g *Graph) Subset(x []float64, d int, rows []int, k int, opt *Options) (*Gr
 			return nil, err
 		}
 	}
-	parallelRows(m, opt.threads(), func(p int, h *TopK) {
-		if !short[p] {
-			return
+	queries := make([]int, 0, nshort)
+	for p, s := range short {
+		if s {
+			queries = append(queries, p)
 		}
-		h.Reset(k)
-		xp := xs[p*d : (p+1)*d]
-		for q := 0; q < m; q++ {
-			if q != p {
-				h.Push(Dist2(xp, xs[q*d:(q+1)*d]), int32(q))
-			}
-		}
-		h.Sorted(out.Index[p*k:(p+1)*k], out.Dist[p*k:(p+1)*k])
-		for t := p * k; t < (p+1)*k; t++ {
-			out.Dist[t] = math.Sqrt(out.Dist[t])
-		}
-	})
+	}
+	idx, dist := searchQueries(xs, m, d, k, queries, opt.threads())
+	for t, p := range queries {
+		copy(out.Index[p*k:(p+1)*k], idx[t*k:(t+1)*k])
+		copy(out.Dist[p*k:(p+1)*k], dist[t*k:(t+1)*k])
+	}
 	return out, nil
 }
 
 // SubsetK returns how many neighbours to keep in a search of n points so
 // that Subset can usually answer k-neighbour queries for subsets of size
-// points from the lists without a direct search: the smallest K with
-// P(Binomial(K, size/n) < k) ≤ 10⁻³ (at most n − 1). For 90 % subsets and
-// k = 2 it is 5; for 5 % subsets (block analysis with 20 blocks) it is 180.
-// The bound treats the members of a list as independent draws; random
-// subsets without replacement are at least as concentrated.
+// points from the lists without a direct search. A row is answered from its
+// list when its first K − 1 entries hold k subset members, which fails with
+// probability P(Binomial(K − 1, size/n) < k) for a random subset; SubsetK is
+// the smallest K that makes this at most min(10⁻², 0.05/size) (about one
+// row in twenty subsets needs the kernel fallback), capped at 32 + 32·k
+// (beyond that, exact re-ranking of the longer lists costs more than the
+// fallback it saves) and at n − 1. For 90 % subsets and k = 2 it is 8; for
+// 5 % subsets (20 blocks) the cap, 96.
 func SubsetK(n, size, k int) int {
 	if size >= n {
 		return min(k, n-1)
@@ -140,12 +139,14 @@ func SubsetK(n, size, k int) int {
 	if f <= 0 {
 		return min(k, n-1)
 	}
-	for K := k; K < n-1; K++ {
-		if binomLess(K, f, k) <= 1e-3 {
+	target := min(1e-2, 0.05/float64(size))
+	limit := min(n-1, 32+32*k)
+	for K := k + 1; K < limit; K++ {
+		if binomLess(K-1, f, k) <= target {
 			return K
 		}
 	}
-	return max(n-1, k)
+	return max(limit, min(k, n-1))
 }
 
 // binomLess returns P(Binomial(n, p) < k).

@@ -71,13 +71,42 @@ func TestSubsetShortListsFallBack(t *testing.T) {
 }
 
 func TestSubsetK(t *testing.T) {
-	if got := SubsetK(2000, 1800, 2); got != 5 {
-		t.Errorf("SubsetK(90 %%, k=2) = %d, want 5", got)
+	if got := SubsetK(2000, 1800, 2); got != 8 {
+		t.Errorf("SubsetK(90 %%, k=2) = %d, want 8", got)
 	}
-	if got := SubsetK(2000, 100, 2); got < 150 || got > 200 {
-		t.Errorf("SubsetK(5 %%, k=2) = %d, want ~180", got)
+	if got := SubsetK(2000, 100, 2); got != 96 {
+		t.Errorf("SubsetK(5 %%, k=2) = %d, want the cap 96", got)
+	}
+	if got := SubsetK(2000, 1000, 2); got < 10 || got > 30 {
+		t.Errorf("SubsetK(50 %%, k=2) = %d", got)
 	}
 	if got := SubsetK(10, 5, 2); got > 9 {
 		t.Errorf("SubsetK capped at n−1: %d", got)
+	}
+}
+
+// TestSearchQueries: the kernel fallback of Subset equals brute force for
+// the queried rows, on data with ties and near-duplicates.
+func TestSearchQueries(t *testing.T) {
+	n, d := 250, 7
+	x := randMatrix(n, d, 31)
+	for i := 0; i < n; i += 3 {
+		for j := 0; j < d; j++ {
+			x[i*d+j] = float64(int(x[i*d+j]*2)) + 1e5 // ties, large offset
+		}
+	}
+	copy(x[10*d:11*d], x[4*d:5*d])
+	want := bruteForce(x, n, d, 5, 1)
+	queries := []int{249, 0, 4, 10, 77, 78, 3}
+	for _, th := range []int{1, 2} {
+		idx, dist := searchQueries(x, n, d, 5, queries, th)
+		for tq, q := range queries {
+			wi, wd := want.Neighbors(q)
+			for s := 0; s < 5; s++ {
+				if idx[tq*5+s] != wi[s] || dist[tq*5+s] != wd[s] {
+					t.Fatalf("query %d: got %v %v, want %v %v", q, idx[tq*5:tq*5+5], dist[tq*5:tq*5+5], wi, wd)
+				}
+			}
+		}
 	}
 }

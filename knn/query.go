@@ -1,0 +1,77 @@
+package knn
+
+import (
+	"sync"
+
+	"github.com/intdim/intdim/internal/kernel"
+)
+
+// searchQueries returns the k nearest other rows of each row listed in
+// queries, among all n rows of x (n×d), exactly as bruteForce ranks them:
+// row t of the result (Index[t·k:(t+1)·k], Dist likewise) belongs to
+// queries[t]. It is kernelSearch restricted to some rows: the float32 kernel
+// computes the queries × all block products (kernel.Cross), candidates are
+// kept with the same error bound, and their distances recomputed with
+// Dist2. Cost: packing x, plus 2·len(queries)·n·d kernel flops.
+func searchQueries(x []float64, n, d, k int, queries []int, threads int) (idx []int32, dist []float64) {
+	q := len(queries)
+	idx, dist = make([]int32, q*k), make([]float64, q*k)
+	pr, ok := prepare(x, n, d)
+	if !ok {
+		parallelRows(q, threads, func(t int, h *TopK) {
+			r := rowCands{overflow: true}
+			refineRow(x, n, d, k, queries[t], &r, h, idx[t*k:(t+1)*k], dist[t*k:(t+1)*k])
+		})
+		return idx, dist
+	}
+	pq := kernel.PackFunc(q, d, func(t int, dst []float32) {
+		i := queries[t]
+		for j, v := range x[i*d : (i+1)*d] {
+			dst[j] = float32((v - pr.mean[j]) * pr.scale)
+		}
+	})
+	rows := make([]rowCands, q)
+	for t := range rows {
+		rows[t].up.Reset(k)
+		rows[t].limit = 4*k + 64
+	}
+	locks := make([]sync.Mutex, (q+kernel.BlockRows-1)/kernel.BlockRows)
+	norm, tau, eabs := pr.norm, pr.tau, pr.eabs
+	h := make([]float64, n)
+	for j, v := range norm {
+		h[j] = (1 - tau) * v
+	}
+	kernel.Cross(pq, pr.p, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+		locks[i0/kernel.BlockRows].Lock()
+		defer locks[i0/kernel.BlockRows].Unlock()
+		for t := i0; t < i1; t++ {
+			i := queries[t]
+			r := &rows[t]
+			if r.overflow {
+				continue
+			}
+			gi := g[(t-i0)*ld : (t-i0)*ld+j1-j0]
+			hj := h[j0:j1]
+			lim := r.bound() - h[i] + eabs
+			for jj, v := range gi {
+				j := j0 + jj
+				if hj[jj]-2*v > lim || j == i {
+					continue
+				}
+				a := norm[i] + norm[j] - 2*v
+				e := tau*(norm[i]+norm[j]) + eabs
+				if a-e <= r.bound() {
+					r.add(int32(j), a-e, a+e, k)
+					if r.overflow {
+						break
+					}
+					lim = r.bound() - h[i] + eabs
+				}
+			}
+		}
+	})
+	parallelRows(q, threads, func(t int, hp *TopK) {
+		refineRow(x, n, d, k, queries[t], &rows[t], hp, idx[t*k:(t+1)*k], dist[t*k:(t+1)*k])
+	})
+	return idx, dist
+}
