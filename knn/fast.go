@@ -37,9 +37,9 @@ type prepared struct {
 	p     *kernel.Packed
 	mean  []float64 // column means
 	scale float64   // power of two applied after centring
-	norm []float64 // squared norms of the centred, scaled float64 rows
-	tau  float64   // relative error bound
-	eabs float64   // absolute error bound (float32 underflow)
+	norm  []float64 // squared norms of the centred, scaled float64 rows
+	tau   float64   // relative error bound
+	eabs  float64   // absolute error bound (float32 underflow)
 }
 
 // prepare centres and scales x; ok is false when x holds a NaN or infinity.
