@@ -22,7 +22,7 @@ func TestTrainSmallFamily(t *testing.T) {
 	}
 	var logged []string
 	a, err := Train(specs, TrainOptions{Dataset: "mnist", Train: train, Test: test, Points: 400, Resample: 3, Seed: 5,
-		Log: func(n Network) { logged = append(logged, n.Name) }})
+		OnDone: func(_ int, n Network) { logged = append(logged, n.Name) }})
 	if err != nil {
 		t.Fatal(err)
 	}

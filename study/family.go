@@ -121,10 +121,12 @@ type TrainOptions struct {
 	Seed     uint64  // weights, sample order and resamplings
 	Threads  int     // ID estimation threads (0: all)
 
-	// Progress, if not nil, advances by Spec.Cost of every network as it
-	// trains (see Cost). Log, if not nil, is called once per network done.
+	// Progress, if not nil, advances by Spec.Cost/1e6 of every network as
+	// it trains (see Cost). OnStart and OnDone, if not nil, are called
+	// before and after each network.
 	Progress *progress.Bar
-	Log      func(n Network)
+	OnStart  func(i int, s Spec)
+	OnDone   func(i int, n Network)
 }
 
 // Train trains every network of specs on o.Train, measures its test
@@ -158,6 +160,9 @@ func Train(specs []Spec, o TrainOptions) (*Accuracy, error) {
 	a := &Accuracy{Kind: "accuracy-study", Method: "twonn", Seed: o.Seed, Points: points,
 		Resample: o.Resample, Fraction: o.Fraction, Warnings: []string{}}
 	for i, sp := range specs {
+		if o.OnStart != nil {
+			o.OnStart(i, sp)
+		}
 		net, err := sp.Arch.Build(o.Train.Shape, 10, o.Seed+uint64(i))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", sp.Name, err)
@@ -165,7 +170,7 @@ func Train(specs []Spec, o TrainOptions) (*Accuracy, error) {
 		train := o.Train.Subset(sp.Subset)
 		net.Mean, net.Std = train.MeanStd()
 		batches := (train.N + o.Batch - 1) / o.Batch
-		perBatch := sp.Cost(o.Train.N) / float64(sp.Epochs*batches)
+		perBatch := sp.Cost(o.Train.N) / 1e6 / float64(sp.Epochs*batches)
 		done := 0.0
 		cfg := nn.Config{Epochs: sp.Epochs, Batch: o.Batch, LR: o.LR, Momentum: o.Momentum, Seed: o.Seed + uint64(i),
 			OnBatch: func(_, _, _ int) error {
@@ -188,8 +193,8 @@ func Train(specs []Spec, o TrainOptions) (*Accuracy, error) {
 		n.Width, n.Depth, n.Epochs, n.Params = sp.Width(), sp.Depth(), sp.Epochs, net.NumParams()
 		n.TestAccuracy = acc
 		a.Networks = append(a.Networks, n)
-		if o.Log != nil {
-			o.Log(n)
+		if o.OnDone != nil {
+			o.OnDone(i, n)
 		}
 	}
 	a.Correlate()

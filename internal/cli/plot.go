@@ -1,0 +1,205 @@
+package cli
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/knn"
+	"github.com/intdim/intdim/plot"
+)
+
+func init() {
+	Register(&Command{Name: "plot", Summary: "figures (PNG, SVG) from the JSON of profile, demo, estimate, scale, linearize, study", Run: runPlot})
+}
+
+func runPlot(args []string, stdout, stderr io.Writer) error {
+	fs := NewFlagSet("plot", stderr)
+	out := fs.String("out", "", "figure to write: FIG.png or FIG.svg (more figures go to FIG-KIND.png)")
+	kind := fs.String("kind", "", "draw only this figure: profile, accuracy, scale, spectrum, linearize, twonn-fit")
+	fit := fs.String("fit", "", "draw the TwoNN fit diagnostic of the point cloud INPUT (FILE or FILE:NAME) instead of reading JSON")
+	discard := fs.Float64("discard", estimate.DefaultDiscard, "--fit: fraction of the largest ratios r2/r1 left out of the fit")
+	metric := fs.String("metric", "euclidean", "--fit: distance, euclidean or cosine")
+	var format string
+	addFormatFlag(fs, &format)
+	fs.Bool("quiet", false, "no progress on stderr (plot has no long step)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: intdim plot FILE.json... --out FIG.png|FIG.svg [--kind KIND]")
+		fmt.Fprintln(stderr, "       intdim plot --fit INPUT --out FIG.png [--format json]   (TwoNN fit diagnostic)")
+		fs.PrintDefaults()
+	}
+	pos, err := Parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := checkFormat(format); err != nil {
+		return err
+	}
+	if *out != "" {
+		if _, err := plot.Format(*out); err != nil {
+			return Usage("--out %v", err)
+		}
+	}
+	var figs []*plot.Figure
+	if *fit != "" {
+		if len(pos) > 0 {
+			return Usage("--fit takes no JSON files (got %q)", pos[0])
+		}
+		if *discard < 0 || *discard >= 1 {
+			return Usage("--discard %g outside [0, 1)", *discard)
+		}
+		m, err := knn.ParseMetric(*metric)
+		if err != nil {
+			return Usage("%v", err)
+		}
+		fd, warn, err := twoNNFitData(*fit, *discard, m)
+		if err != nil {
+			return err
+		}
+		for _, w := range warn {
+			fmt.Fprintf(stderr, "intdim plot: warning: %s\n", w)
+		}
+		if format == "json" {
+			if err := writeJSON(stdout, fd); err != nil {
+				return err
+			}
+		} else if *out == "" {
+			return Usage("--out FIG.png or FIG.svg is required (or --format json for the fit's data)")
+		}
+		if *out == "" {
+			return nil
+		}
+		figs = []*plot.Figure{plot.Fit(fd)}
+	} else {
+		if len(pos) == 0 {
+			return Usage("want at least one FILE.json (see intdim plot -h)")
+		}
+		if *out == "" {
+			return Usage("--out FIG.png or FIG.svg is required")
+		}
+		docs, err := readDocs(pos)
+		if err != nil {
+			return err
+		}
+		if figs, err = plot.FromJSON(docs...); err != nil {
+			return BadInput(err)
+		}
+	}
+	if *kind != "" {
+		var keep []*plot.Figure
+		var have []string
+		for _, f := range figs {
+			have = append(have, f.Kind)
+			if f.Kind == *kind {
+				keep = append(keep, f)
+			}
+		}
+		if len(keep) == 0 {
+			return Usage("--kind %q: these files give %s", *kind, strings.Join(have, ", "))
+		}
+		figs = keep
+	}
+	paths := figurePaths(*out, figs)
+	for i, f := range figs {
+		if err := f.Save(paths[i]); err != nil {
+			return err
+		}
+	}
+	if *fit != "" && format == "json" {
+		return nil
+	}
+	switch format {
+	case "json":
+		type entry struct {
+			Kind string `json:"kind"`
+			Path string `json:"path"`
+		}
+		var es []entry
+		for i, f := range figs {
+			es = append(es, entry{f.Kind, paths[i]})
+		}
+		return writeJSON(stdout, map[string]any{"figures": es})
+	case "csv":
+		cw := csv.NewWriter(stdout)
+		cw.Write([]string{"kind", "path"})
+		for i, f := range figs {
+			cw.Write([]string{f.Kind, paths[i]})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	for i, f := range figs {
+		fmt.Fprintf(stdout, "%s: %s\n", f.Kind, paths[i])
+	}
+	return nil
+}
+
+// figurePaths names the files of figs: the first is out, the others
+// out's name with -KIND before the extension.
+func figurePaths(out string, figs []*plot.Figure) []string {
+	ext := filepath.Ext(out)
+	base := strings.TrimSuffix(out, ext)
+	paths := make([]string, len(figs))
+	used := map[string]bool{}
+	for i, f := range figs {
+		p := out
+		if i > 0 {
+			p = base + "-" + f.Kind + ext
+			for k := 2; used[p]; k++ {
+				p = fmt.Sprintf("%s-%s%d%s", base, f.Kind, k, ext)
+			}
+		}
+		used[p] = true
+		paths[i] = p
+	}
+	return paths
+}
+
+// readDocs reads JSON files; a read error names the file.
+func readDocs(paths []string) ([]plot.Doc, error) {
+	var docs []plot.Doc
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, BadInput(err)
+		}
+		docs = append(docs, plot.Doc{Name: p, Data: b})
+	}
+	return docs, nil
+}
+
+// twoNNFitData computes the TwoNN fit of a point cloud, exact duplicate
+// rows collapsed, for the fit diagnostic.
+func twoNNFitData(spec string, discard float64, m knn.Metric) (*plot.FitData, []string, error) {
+	a, n, d, err := loadPoints(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	x := a.Data
+	var warn []string
+	if m == knn.Cosine {
+		if x, err = knn.Normalize(x, n, d); err != nil {
+			return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
+		}
+	}
+	if u := knn.FindDuplicates(x, n, d); u.Removed() > 0 {
+		warn = append(warn, fmt.Sprintf("collapsed %d duplicate rows (%d distinct of %d)", u.Removed(), len(u.Keep), n))
+		x, n = knn.Gather(x, d, u.Keep), len(u.Keep)
+	}
+	if n < 4 {
+		return nil, nil, BadInput(fmt.Errorf("%s: %d distinct points, the fit needs at least 4", spec, n))
+	}
+	g, err := knn.Search(x, n, d, 2, nil)
+	if err != nil {
+		return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
+	}
+	fit, err := estimate.TwoNN(estimate.Ratios(g), discard)
+	if err != nil {
+		return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
+	}
+	return plot.NewFitData(spec, fit), warn, nil
+}

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/intdim/intdim/report"
+)
+
+func init() {
+	report.Version = Version
+	Register(&Command{Name: "report", Summary: "self-contained HTML report (figures, tables, settings) from intdim JSON", Run: runReport})
+}
+
+func runReport(args []string, stdout, stderr io.Writer) error {
+	fs := NewFlagSet("report", stderr)
+	out := fs.String("out", "", "HTML file to write (required), e.g. report.html")
+	title := fs.String("title", "", "title of the report (default: intdim report)")
+	var format string
+	addFormatFlag(fs, &format)
+	fs.Bool("quiet", false, "no progress on stderr (report has no long step)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: intdim report FILE.json... --out REPORT.html")
+		fmt.Fprintln(stderr, "FILE.json: the JSON of intdim profile, demo, estimate, scale, linearize, study accuracy or plot --fit.")
+		fs.PrintDefaults()
+	}
+	pos, err := Parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := checkFormat(format); err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return Usage("want at least one FILE.json (see intdim report -h)")
+	}
+	if *out == "" {
+		return Usage("--out REPORT.html is required")
+	}
+	if !strings.HasSuffix(strings.ToLower(*out), ".html") && !strings.HasSuffix(strings.ToLower(*out), ".htm") {
+		return Usage("--out %s: want a .html file", *out)
+	}
+	docs, err := readDocs(pos)
+	if err != nil {
+		return err
+	}
+	report.Version = Version
+	if err := report.WriteDocs(*out, docs, &report.Options{Title: *title, Time: time.Now()}); err != nil {
+		return BadInput(err)
+	}
+	switch format {
+	case "json":
+		return writeJSON(stdout, map[string]any{"report": *out, "inputs": pos})
+	case "csv":
+		cw := csv.NewWriter(stdout)
+		cw.Write([]string{"report"})
+		cw.Write([]string{*out})
+		cw.Flush()
+		return cw.Error()
+	}
+	fmt.Fprintf(stdout, "report: %s\n", *out)
+	return nil
+}
