@@ -2,9 +2,11 @@ package nn
 
 import "github.com/intdim/intdim/internal/kernel"
 
-// kernelMin is the number of multiply-adds from which matmulNT hands the
-// product to the SIMD kernel of internal/kernel rather than the pure-Go gemm.
-const kernelMin = 1 << 14
+// kernelMinK is the reduction length from which matmulNT hands the product
+// to the SIMD kernel of internal/kernel rather than the pure-Go gemm. The
+// choice depends on k alone, so that a sample's result does not depend on
+// how many samples share the product.
+const kernelMinK = 8
 
 // matmulNT sets c (m×n) to a·bᵀ, or adds it when acc is set, for the rows of
 // a (m×k) and b (n×k). Large products run on internal/kernel's float32
@@ -15,7 +17,7 @@ func matmulNT(c, a []float32, m int, b []float32, n, k int, acc bool, buf *[]flo
 	if m == 0 || n == 0 {
 		return
 	}
-	if m*n*k < kernelMin || k == 0 {
+	if k < kernelMinK {
 		gemm(false, true, m, n, k, a, k, b, k, acc, c, n)
 		return
 	}
