@@ -27,7 +27,7 @@ type Correlation struct {
 }
 
 // ErrConstant is returned by Pearson when one sample has no variance.
-var ErrConstant = errors.New("study: a sample is constant, correlation undefined")
+var ErrConstant = errors.New("a sample is constant, the correlation is undefined")
 
 // Pearson returns the correlation of x and y. It needs at least three pairs
 // of finite values and panics if the lengths differ.
@@ -37,12 +37,12 @@ func Pearson(x, y []float64) (Correlation, error) {
 	}
 	n := len(x)
 	if n < 3 {
-		return Correlation{}, fmt.Errorf("study: correlation needs at least 3 pairs, have %d", n)
+		return Correlation{}, fmt.Errorf("a correlation needs at least 3 pairs, have %d", n)
 	}
 	var mx, my float64
 	for i := range x {
 		if math.IsNaN(x[i]) || math.IsInf(x[i], 0) || math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
-			return Correlation{}, fmt.Errorf("study: pair %d is not finite (%g, %g)", i, x[i], y[i])
+			return Correlation{}, fmt.Errorf("pair %d is not finite (%g, %g)", i, x[i], y[i])
 		}
 		mx += x[i]
 		my += y[i]

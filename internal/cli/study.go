@@ -239,8 +239,8 @@ func writeAccuracy(w io.Writer, format string, a *study.Accuracy) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "network\tfamily\twidth\tdepth\tepochs\tparams\ttest acc.\tlayer\tdim\tID\t± err")
 	for _, n := range a.Networks {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%.2f %%\t%s\t%d\t%.2f\t%s\n", n.Name, n.Family, n.Width, n.Depth, n.Epochs, n.Params,
-			100*n.TestAccuracy, n.Layer, n.Dim, n.ID, fmtErr(n.Err))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.2f %%\t%s\t%d\t%.2f\t%s\n", n.Name, dash(n.Family), dashInt(n.Width), dashInt(n.Depth),
+			dashInt(n.Epochs), dashInt(n.Params), 100*n.TestAccuracy, n.Layer, n.Dim, n.ID, fmtErr(n.Err))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -249,4 +249,19 @@ func writeAccuracy(w io.Writer, format string, a *study.Accuracy) error {
 		fmt.Fprintf(w, "Pearson r = %.3f (last-hidden-layer ID against test error), p = %.3g (two-sided, t = %.2f, %d networks)\n", c.R, c.P, c.T, c.N)
 	}
 	return nil
+}
+
+// dash and dashInt print unknown (empty or zero) values as "-".
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func dashInt(v int) string {
+	if v == 0 {
+		return "-"
+	}
+	return strconv.Itoa(v)
 }
