@@ -21,6 +21,8 @@ import (
 	"math"
 	"runtime"
 	"sync"
+
+	"github.com/intdim/intdim/internal/kernel"
 )
 
 // Metric selects the distance between rows.
@@ -141,27 +143,11 @@ func Normalize(x []float64, n, d int) ([]float64, error) {
 	return y, nil
 }
 
-// Dist2 returns the exact squared Euclidean distance Σ (aᵢ − bᵢ)².
-func Dist2(a, b []float64) float64 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		d0 := a[i] - b[i]
-		d1 := a[i+1] - b[i+1]
-		d2 := a[i+2] - b[i+2]
-		d3 := a[i+3] - b[i+3]
-		s0 += d0 * d0
-		s1 += d1 * d1
-		s2 += d2 * d2
-		s3 += d3 * d3
-	}
-	for ; i < len(a); i++ {
-		dd := a[i] - b[i]
-		s0 += dd * dd
-	}
-	return (s0 + s1) + (s2 + s3)
-}
+// Dist2 returns the squared Euclidean distance Σ (aᵢ − bᵢ)² computed in
+// float64 from the rows (never through ‖a‖² + ‖b‖² − 2a·b), in the fixed
+// order of kernel.Dist2 (32 interleaved partial sums, vectorised), so its
+// value does not depend on the machine, the variant or the thread count.
+func Dist2(a, b []float64) float64 { return kernel.Dist2(a, b) }
 
 // bruteForce computes every distance exactly; rows are split over threads.
 func bruteForce(x []float64, n, d, k, threads int) *Graph {

@@ -68,11 +68,11 @@ func fileError(path string, err error) error {
 // streamWidth returns the number of columns per block: a block costs
 // 16 bytes per element (float64 values, float32 packed twice), and gets a
 // quarter of the budget left after the n×n accumulator; it is a multiple of
-// 4 so that pass 2 sums exactly as Dist2 does.
+// kernel.Dist2Lanes so that pass 2 sums exactly as Dist2 does.
 func streamWidth(n, d int, memBudget int64) int {
 	free := memBudget - int64(n)*int64(n)*8
 	w := int(max(free/4, 0) / (int64(max(n, 1)) * 16))
-	w = max(w, 64) / 4 * 4
+	w = max(w, 64) / kernel.Dist2Lanes * kernel.Dist2Lanes
 	if w >= d {
 		return d
 	}
@@ -89,9 +89,10 @@ func streamWidth(n, d int, memBudget int64) int {
 //     Gram matrix of the centred rows to within τ·(nᵢ + nⱼ)/2 and the
 //     candidates of every row are chosen exactly as in kernelSearch.
 //  2. For the candidate pairs only, Σ (xᵢₖ − xⱼₖ)² is accumulated in float64
-//     over the blocks in Dist2's own order (four running sums, block starts
-//     multiple of 4), so the distances equal Dist2 bit for bit and the graph
-//     equals Search on the loaded matrix.
+//     over the blocks in Dist2's own order (kernel.Dist2Acc's 32 partial
+//     sums, block starts multiple of 32, kernel.Dist2Sum for the tail), so
+//     the distances equal Dist2 bit for bit and the graph equals Search on
+//     the loaded matrix.
 //
 // Memory: G (8·n² bytes) plus one block (16·n·w bytes).
 func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBudget int64) (*Graph, error) {
@@ -214,7 +215,7 @@ func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBu
 	// Pass 2: exact squared distances of the candidate pairs.
 	type pair struct {
 		j int32
-		s [4]float64
+		s [kernel.Dist2Lanes]float64
 	}
 	cands := make([][]pair, n)
 	for i := range rows {
@@ -235,32 +236,26 @@ func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBu
 		}
 		rows[i] = rowCands{}
 	}
-	d4 := d / 4 * 4
+	dl := d &^ (kernel.Dist2Lanes - 1) // columns summed by Dist2Acc
+	dist2 := make([][]float64, n)
 	if err := blocks(func(c0, c1 int, x []float64) error {
 		m := c1 - c0
 		normalize(x, m)
+		split := max(0, min(m, dl-c0)) // a multiple of 32
 		parallelRows(n, threads, func(i int, _ *TopK) {
 			a := x[i*m : (i+1)*m]
 			for t := range cands[i] {
 				c := &cands[i][t]
 				b := x[int(c.j)*m : (int(c.j)+1)*m]
-				s0, s1, s2, s3 := c.s[0], c.s[1], c.s[2], c.s[3]
-				q := 0
-				for ; q+4 <= m && c0+q+4 <= d4; q += 4 {
-					d0 := a[q] - b[q]
-					d1 := a[q+1] - b[q+1]
-					d2 := a[q+2] - b[q+2]
-					d3 := a[q+3] - b[q+3]
-					s0 += d0 * d0
-					s1 += d1 * d1
-					s2 += d2 * d2
-					s3 += d3 * d3
+				kernel.Dist2Acc(&c.s, a[:split], b[:split])
+			}
+			if c1 == d {
+				dist2[i] = make([]float64, len(cands[i]))
+				for t := range cands[i] {
+					c := &cands[i][t]
+					b := x[int(c.j)*m : (int(c.j)+1)*m]
+					dist2[i][t] = kernel.Dist2Sum(&c.s, a[split:], b[split:])
 				}
-				for ; q < m; q++ {
-					dd := a[q] - b[q]
-					s0 += dd * dd
-				}
-				c.s = [4]float64{s0, s1, s2, s3}
 			}
 		})
 		return nil
@@ -270,8 +265,8 @@ func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBu
 	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
 	parallelRows(n, threads, func(i int, h *TopK) {
 		h.Reset(k)
-		for _, c := range cands[i] {
-			h.Push((c.s[0]+c.s[1])+(c.s[2]+c.s[3]), c.j)
+		for t, c := range cands[i] {
+			h.Push(dist2[i][t], c.j)
 		}
 		h.Sorted(g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
 		for j := i * k; j < (i+1)*k; j++ {

@@ -1,0 +1,46 @@
+"""Peer baselines for bench/compare.sh (Debian python3-numpy, python3-sklearn).
+
+  peers.py matmul N D THREADS     numpy float32 X @ X.T, best of 3, GFLOP/s
+  peers.py twonn FILE.npy         sklearn NearestNeighbors (3 neighbours,
+                                  itself included) + the TwoNN fit of
+                                  DADApy/scikit-dimension (discard 10 %,
+                                  slope through the origin); load excluded
+"""
+import sys, time
+import numpy as np
+
+
+def matmul(n, d):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((n, d), dtype=np.float32)
+    best = 1e9
+    for _ in range(3):
+        t = time.perf_counter()
+        x @ x.T
+        best = min(best, time.perf_counter() - t)
+    return 2.0 * n * n * d / best / 1e9
+
+
+def twonn(path):
+    from sklearn.neighbors import NearestNeighbors
+    x = np.load(path)
+    t = time.perf_counter()
+    nn = NearestNeighbors(n_neighbors=3).fit(x)
+    dist, _ = nn.kneighbors(x)
+    mu = np.sort(dist[:, 2] / dist[:, 1])
+    n = len(mu)
+    m = int(n * 0.9)
+    xs = np.log(mu[:m])
+    ys = -np.log(1 - np.arange(1, m + 1) / n)
+    idim = float(xs @ ys / (xs @ xs))
+    return time.perf_counter() - t, idim
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "matmul":
+        n, d, th = map(int, sys.argv[2:5])
+        print(f"numpy_matmul_threads{th}_n{n}_d{d} {matmul(n, d):.1f} GFLOP/s")
+    else:
+        s, idim = twonn(sys.argv[2])
+        x = np.load(sys.argv[2], mmap_mode="r")
+        print(f"sklearn_twonn_n{x.shape[0]}_d{x.shape[1]} {s:.3f} s id={idim:.4f}")
