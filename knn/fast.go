@@ -42,46 +42,98 @@ type prepared struct {
 	eabs  float64   // absolute error bound (float32 underflow)
 }
 
+// matrix is a view of rows of a row-major matrix: row p is
+// x[rows[p]·d : (rows[p]+1)·d], or x[p·d : (p+1)·d] when rows is nil.
+type matrix struct {
+	x    []float64
+	d    int
+	rows []int
+}
+
+func (m matrix) n() int {
+	if m.rows == nil {
+		return len(m.x) / m.d
+	}
+	return len(m.rows)
+}
+
+func (m matrix) row(p int) []float64 {
+	if m.rows != nil {
+		p = m.rows[p]
+	}
+	return m.x[p*m.d : (p+1)*m.d]
+}
+
 // prepare centres and scales x; ok is false when x holds a NaN or infinity.
 func prepare(x []float64, n, d int) (pr *prepared, ok bool) {
+	return prepareWith(matrix{x: x, d: d}, true)
+}
+
+// prepareWith centres the rows of m on the mean of a sample of at most 256
+// of them (any centre is valid: it only has to be the same for every row,
+// and a good one keeps norms, hence the error bound, small), scales them by
+// a power of two, and packs them in one pass; left = false packs only the
+// right-hand layout (enough for the "all rows" side of kernel.Cross). If a
+// scaled entry exceeds 2⁴⁰ (the sample missed the spread) the scale is
+// recomputed from that entry and the pass repeated; ok is false for NaN or
+// infinite entries.
+func prepareWith(m matrix, left bool) (pr *prepared, ok bool) {
+	n, d := m.n(), m.d
 	mean := make([]float64, d)
-	for i := 0; i < n; i++ {
-		for j, v := range x[i*d : (i+1)*d] {
+	ns := min(n, 256)
+	for t := 0; t < ns; t++ {
+		for j, v := range m.row(t * n / ns) {
 			mean[j] += v
 		}
 	}
-	for j := range mean {
-		mean[j] /= float64(n)
-	}
 	var big float64
-	for i := 0; i < n; i++ {
-		for j, v := range x[i*d : (i+1)*d] {
+	for j := range mean {
+		mean[j] /= float64(max(ns, 1))
+	}
+	for t := 0; t < ns; t++ {
+		for j, v := range m.row(t * n / ns) {
 			big = max(big, math.Abs(v-mean[j]))
 		}
 	}
-	if math.IsNaN(big) || math.IsInf(big, 0) {
-		return nil, false
+	pack := kernel.PackFunc
+	if !left {
+		pack = kernel.PackRightFunc
 	}
-	scale := 1.0
-	if big > 0 {
-		_, e := math.Frexp(big) // big = f·2^e, f in [0.5, 1)
-		scale = math.Ldexp(1, -e)
-	}
-	norm := make([]float64, n)
-	p := kernel.PackFunc(n, d, func(i int, dst []float32) {
-		var s float64
-		for j, v := range x[i*d : (i+1)*d] {
-			c := (v - mean[j]) * scale
-			s += c * c
-			dst[j] = float32(c)
+	for {
+		if math.IsNaN(big) || math.IsInf(big, 0) {
+			return nil, false
 		}
-		norm[i] = s
-	})
-	// Dist2 and the centring each err by at most (d+2)·2⁻⁵³ relative to
-	// nᵢ + nⱼ (‖xᵢ − xⱼ‖² ≤ 2(nᵢ + nⱼ)); the Gram entry by Tau(d).
-	tau := 2*kernel.Tau(d) + float64(4*d+16)*0x1p-52
-	eabs := float64(4*d+4) * 0x1p-120
-	return &prepared{p: p, mean: mean, scale: scale, norm: norm, tau: tau, eabs: eabs}, true
+		scale := 1.0
+		if big > 0 {
+			_, e := math.Frexp(big) // big = f·2^e, f in [0.5, 1)
+			scale = math.Ldexp(1, -e)
+		}
+		norm := make([]float64, n)
+		var over float64 // largest |centred value| beyond the range, or NaN
+		p := pack(n, d, func(i int, dst []float32) {
+			var s, top float64
+			for j, v := range m.row(i) {
+				c := (v - mean[j]) * scale
+				s += c * c
+				top = max(top, math.Abs(c))
+				dst[j] = float32(c)
+			}
+			norm[i] = s
+			if !(top <= 0x1p40) {
+				over = max(over, top/scale)
+			}
+		})
+		if over != 0 {
+			big = over
+			continue
+		}
+		// Dist2 and the centring each err by at most (d+2)·2⁻⁵³ relative to
+		// nᵢ + nⱼ (‖xᵢ − xⱼ‖² ≤ 2(nᵢ + nⱼ)); the Gram entry by Tau(d);
+		// entries below 2⁻¹²⁶ lose up to 2⁻¹⁴⁹ each (with |c| ≤ 2⁴⁰).
+		tau := 2*kernel.Tau(d) + float64(4*d+16)*0x1p-52
+		eabs := float64(4*d+4) * 0x1p-100
+		return &prepared{p: p, mean: mean, scale: scale, norm: norm, tau: tau, eabs: eabs}, true
+	}
 }
 
 // candidateFloor is the smallest cap on a row's candidate list (a variable
@@ -203,29 +255,30 @@ func collect(pr *prepared, n, d, k, threads int) []rowCands {
 // nearest, ties by index.
 func refine(x []float64, n, d, k int, rows []rowCands, threads int) *Graph {
 	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
+	m := matrix{x: x, d: d}
 	parallelRows(n, threads, func(i int, h *TopK) {
-		refineRow(x, n, d, k, i, &rows[i], h, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
+		refineRow(m, k, i, &rows[i], h, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
 	})
 	return g
 }
 
-// refineRow writes the k nearest of row i among its candidates r (all rows
-// when r overflowed), by exact distance and then index, into idx and dist,
-// and releases r.
-func refineRow(x []float64, n, d, k, i int, r *rowCands, h *TopK, idx []int32, dist []float64) {
+// refineRow writes the k nearest of row i of m among its candidates r (all
+// rows when r overflowed), by exact distance and then index, into idx and
+// dist, and releases r.
+func refineRow(m matrix, k, i int, r *rowCands, h *TopK, idx []int32, dist []float64) {
 	h.Reset(k)
-	xi := x[i*d : (i+1)*d]
+	xi := m.row(i)
 	if r.overflow {
-		for j := 0; j < n; j++ {
+		for j := 0; j < m.n(); j++ {
 			if j != i {
-				h.Push(Dist2(xi, x[j*d:(j+1)*d]), int32(j))
+				h.Push(Dist2(xi, m.row(j)), int32(j))
 			}
 		}
 	} else {
 		u := r.bound()
 		for t, j := range r.idx {
 			if r.lo[t] <= u {
-				h.Push(Dist2(xi, x[int(j)*d:(int(j)+1)*d]), j)
+				h.Push(Dist2(xi, m.row(int(j))), j)
 			}
 		}
 	}

@@ -95,3 +95,14 @@ func TestKernelSearchTinyValues(t *testing.T) {
 	x[0] = 1 // the scale is set by one large entry
 	checkExact(t, "tiny", x, 120, 9, 5)
 }
+
+func TestKernelSearchOutlierBeyondSample(t *testing.T) {
+	// The centre and scale come from a sample of 256 rows; row 299 is not in
+	// it and is 1e15 times farther out, forcing the rescaling pass.
+	n, d := 300, 5
+	x := randMatrix(n, d, 17)
+	x[299*d+2] = 1e15
+	checkExact(t, "outlier", x, n, d, 4)
+	x[299*d+2] = 1e300
+	checkExact(t, "huge outlier", x, n, d, 4)
+}

@@ -7,26 +7,26 @@ import (
 )
 
 // searchQueries returns the k nearest other rows of each row listed in
-// queries, among all n rows of x (n×d), exactly as bruteForce ranks them:
+// queries, among all rows of m, exactly as bruteForce on the gathered rows
+// ranks them (indices are positions in m):
 // row t of the result (Index[t·k:(t+1)·k], Dist likewise) belongs to
 // queries[t]. It is kernelSearch restricted to some rows: the float32 kernel
 // computes the queries × all block products (kernel.Cross), candidates are
 // kept with the same error bound, and their distances recomputed with
-// Dist2. Cost: packing x, plus 2·len(queries)·n·d kernel flops.
-func searchQueries(x []float64, n, d, k int, queries []int, threads int) (idx []int32, dist []float64) {
-	q := len(queries)
+// Dist2. Cost: one packing pass over m, plus 2·len(queries)·n·d kernel flops.
+func searchQueries(m matrix, k int, queries []int, threads int) (idx []int32, dist []float64) {
+	q, n, d := len(queries), m.n(), m.d
 	idx, dist = make([]int32, q*k), make([]float64, q*k)
-	pr, ok := prepare(x, n, d)
+	pr, ok := prepareWith(m, false)
 	if !ok {
 		parallelRows(q, threads, func(t int, h *TopK) {
 			r := rowCands{overflow: true}
-			refineRow(x, n, d, k, queries[t], &r, h, idx[t*k:(t+1)*k], dist[t*k:(t+1)*k])
+			refineRow(m, k, queries[t], &r, h, idx[t*k:(t+1)*k], dist[t*k:(t+1)*k])
 		})
 		return idx, dist
 	}
 	pq := kernel.PackFunc(q, d, func(t int, dst []float32) {
-		i := queries[t]
-		for j, v := range x[i*d : (i+1)*d] {
+		for j, v := range m.row(queries[t]) {
 			dst[j] = float32((v - pr.mean[j]) * pr.scale)
 		}
 	})
@@ -71,7 +71,7 @@ func searchQueries(x []float64, n, d, k int, queries []int, threads int) (idx []
 		}
 	})
 	parallelRows(q, threads, func(t int, hp *TopK) {
-		refineRow(x, n, d, k, queries[t], &rows[t], hp, idx[t*k:(t+1)*k], dist[t*k:(t+1)*k])
+		refineRow(m, k, queries[t], &rows[t], hp, idx[t*k:(t+1)*k], dist[t*k:(t+1)*k])
 	})
 	return idx, dist
 }

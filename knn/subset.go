@@ -100,12 +100,13 @@ func (g *Graph) Subset(x []float64, d int, rows []int, k int, opt *Options) (*Gr
 	if nshort*4 > m {
 		return direct()
 	}
-	xs := Gather(x, d, rows)
+	mat := matrix{x: x, d: d, rows: rows}
 	if opt.metric() == Cosine {
-		var err error
-		if xs, err = Normalize(xs, m, d); err != nil {
+		xs, err := Normalize(Gather(x, d, rows), m, d)
+		if err != nil {
 			return nil, err
 		}
+		mat = matrix{x: xs, d: d}
 	}
 	queries := make([]int, 0, nshort)
 	for p, s := range short {
@@ -113,7 +114,7 @@ func (g *Graph) Subset(x []float64, d int, rows []int, k int, opt *Options) (*Gr
 			queries = append(queries, p)
 		}
 	}
-	idx, dist := searchQueries(xs, m, d, k, queries, opt.threads())
+	idx, dist := searchQueries(mat, k, queries, opt.threads())
 	for t, p := range queries {
 		copy(out.Index[p*k:(p+1)*k], idx[t*k:(t+1)*k])
 		copy(out.Dist[p*k:(p+1)*k], dist[t*k:(t+1)*k])
@@ -127,10 +128,10 @@ func (g *Graph) Subset(x []float64, d int, rows []int, k int, opt *Options) (*Gr
 // list when its first K − 1 entries hold k subset members, which fails with
 // probability P(Binomial(K − 1, size/n) < k) for a random subset; SubsetK is
 // the smallest K that makes this at most min(10⁻², 0.05/size) (about one
-// row in twenty subsets needs the kernel fallback), capped at 32 + 32·k
+// row in twenty subsets needs the kernel fallback), capped at 16 + 16·k
 // (beyond that, exact re-ranking of the longer lists costs more than the
 // fallback it saves) and at n − 1. For 90 % subsets and k = 2 it is 8; for
-// 5 % subsets (20 blocks) the cap, 96.
+// 5 % subsets (20 blocks) the cap, 48.
 func SubsetK(n, size, k int) int {
 	if size >= n {
 		return min(k, n-1)
@@ -140,7 +141,7 @@ func SubsetK(n, size, k int) int {
 		return min(k, n-1)
 	}
 	target := min(1e-2, 0.05/float64(size))
-	limit := min(n-1, 32+32*k)
+	limit := min(n-1, 16+16*k)
 	for K := k + 1; K < limit; K++ {
 		if binomLess(K-1, f, k) <= target {
 			return K

@@ -74,8 +74,8 @@ func TestSubsetK(t *testing.T) {
 	if got := SubsetK(2000, 1800, 2); got != 8 {
 		t.Errorf("SubsetK(90 %%, k=2) = %d, want 8", got)
 	}
-	if got := SubsetK(2000, 100, 2); got != 96 {
-		t.Errorf("SubsetK(5 %%, k=2) = %d, want the cap 96", got)
+	if got := SubsetK(2000, 100, 2); got != 48 {
+		t.Errorf("SubsetK(5 %%, k=2) = %d, want the cap 48", got)
 	}
 	if got := SubsetK(2000, 1000, 2); got < 10 || got > 30 {
 		t.Errorf("SubsetK(50 %%, k=2) = %d", got)
@@ -99,7 +99,7 @@ func TestSearchQueries(t *testing.T) {
 	want := bruteForce(x, n, d, 5, 1)
 	queries := []int{249, 0, 4, 10, 77, 78, 3}
 	for _, th := range []int{1, 2} {
-		idx, dist := searchQueries(x, n, d, 5, queries, th)
+		idx, dist := searchQueries(matrix{x: x, d: d}, 5, queries, th)
 		for tq, q := range queries {
 			wi, wd := want.Neighbors(q)
 			for s := 0; s < 5; s++ {

@@ -112,6 +112,9 @@ func SymGram(p *Packed, threads int, fn BlockFunc) {
 // Cross calls fn for every block of the product X·Yᵀ of the packed m×d
 // matrix x and n×d matrix y (concurrently, from threads goroutines).
 func Cross(x, y *Packed, threads int, fn BlockFunc) {
+	if x.a == nil || y.b == nil {
+		panic("kernel: Cross needs the left layout of x and the right layout of y")
+	}
 	if x.D != y.D || x.im.name != y.im.name {
 		panic(fmt.Sprintf("kernel: Cross of %d and %d features", x.D, y.D))
 	}

@@ -24,7 +24,17 @@ func Pack(x []float32, n, d int) *Packed {
 // PackFunc packs an n×d matrix whose row i is produced by row(i, dst), which
 // must fill dst (length d). It avoids holding a row-major float32 copy.
 func PackFunc(n, d int, row func(i int, dst []float32)) *Packed {
-	p := newPacked(best, n, d, true, true)
+	return packFunc(n, d, true, row)
+}
+
+// PackRightFunc is PackFunc for the right-hand layout only: the result can
+// be the y argument of Cross, not x, nor an argument of SymGram.
+func PackRightFunc(n, d int, row func(i int, dst []float32)) *Packed {
+	return packFunc(n, d, false, row)
+}
+
+func packFunc(n, d int, left bool, row func(i int, dst []float32)) *Packed {
+	p := newPacked(best, n, d, left, true)
 	buf := make([]float32, d)
 	for i := 0; i < n; i++ {
 		row(i, buf)
