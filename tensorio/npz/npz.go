@@ -6,9 +6,10 @@
 // which is the order numpy wrote them in. Members whose names do not end in
 // ".npy" and directories are ignored. A member is read straight from the
 // zip stream into its float64 result, in place (see npy.Read), and its CRC
-// is verified. Sizes are checked before allocating: a member must be no
-// larger than its compressed size allows (deflate expands at most 1032:1),
-// and its .npy header must agree with its size.
+// is verified. Sizes are checked before allocating: a member's compressed
+// size must fit in the archive, its size must be no larger than that allows
+// (stored: equal; deflate expands at most 1032:1), and its .npy header must
+// agree with its size.
 //
 // Errors are one line without the archive's path: `member "conv1":
 // truncated data: ...`; callers prefix the path.
@@ -29,6 +30,7 @@ import (
 type Reader struct {
 	names []string
 	files []*zip.File
+	size  int64 // of the archive
 }
 
 // NewReader opens the .npz archive of the given size held by r. It reads
@@ -44,7 +46,7 @@ func NewReader(r io.ReaderAt, size int64) (*Reader, error) {
 		}
 		return nil, fmt.Errorf("not a .npz file: %v", err)
 	}
-	rd := &Reader{}
+	rd := &Reader{size: size}
 	seen := map[string]bool{}
 	for _, f := range z.File {
 		if !strings.HasSuffix(f.Name, ".npy") || strings.HasSuffix(f.Name, "/") {
@@ -89,7 +91,7 @@ func (r *Reader) open(i int) (io.ReadCloser, int64, error) {
 			limit = math.MaxInt64
 		}
 	}
-	if size > math.MaxInt64 || size > limit {
+	if f.CompressedSize64 > uint64(r.size) || size > math.MaxInt64 || size > limit {
 		return nil, 0, fmt.Errorf("member %q: implausible size %d for %d compressed bytes", r.names[i], size, f.CompressedSize64)
 	}
 	rc, err := f.Open()
