@@ -24,6 +24,9 @@ type Array struct {
 // where names the array for a message: "x.npy", or `x.npz: array "conv1"`
 // when the name does not already follow from the path.
 func (a *Array) where() string {
+	if a.Source == "" {
+		return fmt.Sprintf("array %q", a.Name)
+	}
 	base := filepath.Base(a.Source)
 	if a.Name == strings.TrimSuffix(base, filepath.Ext(base)) {
 		return a.Source

@@ -211,6 +211,7 @@ func TestMatrixAndCheckPoints(t *testing.T) {
 		{&Array{Name: "c", Source: "a.npz", Shape: []int{3, 2}, Data: []float64{0, 1, 2, 3, math.NaN(), math.Inf(1)}}, `a.npz: array "c": row 2, column 0 is NaN (counting from 0); values must be finite`},
 		{&Array{Name: "x", Source: "x.npy", Shape: []int{3, 2}, Data: []float64{0, 1, 2, math.Inf(-1), 4, 5}}, "x.npy: row 1, column 1 is -Inf"},
 		{&Array{Name: "x", Source: "x.npy", Shape: []int{3, 2}, Data: seq(5, 1)}, "x.npy: 5 values for shape 3×2"},
+		{&Array{Name: "mem", Shape: []int{1, 2}, Data: seq(2, 1)}, `array "mem": 1 rows (shape 1×2)`},
 	}
 	for _, c := range cases {
 		if err := CheckPoints(c.a); err == nil || !strings.HasPrefix(err.Error(), c.want) {
