@@ -1,0 +1,49 @@
+package tensorio
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/intdim/intdim/tensorio/safetensors"
+)
+
+// TestReadInPlace checks that reading allocates the float64 result and
+// little else: no whole-file byte buffer, no conversion copy.
+func TestReadInPlace(t *testing.T) {
+	const n = 1 << 18 // rows of 4 → 1 Mi values, 8 MiB of float64
+	dir := t.TempDir()
+	f32 := make([]float32, 4*n)
+	f64 := make([]float64, 4*n)
+	for i := range f32 {
+		f32[i] = float32(i % 1000)
+		f64[i] = float64(i % 1000)
+	}
+	writeNPY(t, filepath.Join(dir, "f8.npy"), []int{n, 4}, f64)
+	writeNPY(t, filepath.Join(dir, "f4.npy"), []int{n, 4}, f32)
+	writeST(t, filepath.Join(dir, "f4.safetensors"), safetensors.F32("x", []int{n, 4}, f32))
+	writeNPZ(t, filepath.Join(dir, "f8.npz"), false, []string{"x"}, []int{n, 4})
+	writeNPZ(t, filepath.Join(dir, "f8d.npz"), true, []string{"x"}, []int{n, 4})
+	f32 = nil
+	f64 = nil
+	result := uint64(8 * 4 * n)
+	for _, name := range []string{"f8.npy", "f4.npy", "f4.safetensors", "f8.npz", "f8d.npz"} {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		a, err := Open(filepath.Join(dir, name))
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a[0].Data) != 4*n {
+			t.Fatalf("%s: %d values", name, len(a[0].Data))
+		}
+		t.Logf("%s: %d bytes allocated", name, after.TotalAlloc-before.TotalAlloc)
+		if got := after.TotalAlloc - before.TotalAlloc; got > result+result/8 {
+			t.Errorf("%s: allocated %d bytes for a %d-byte result", name, got, result)
+		}
+	}
+	os.RemoveAll(dir)
+}
