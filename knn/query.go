@@ -14,10 +14,19 @@ import (
 // computes the queries × all block products (kernel.Cross), candidates are
 // kept with the same error bound, and their distances recomputed with
 // Dist2. Cost: one packing pass over m, plus 2·len(queries)·n·d kernel flops.
+// directQueries is the number of queries up to which searchQueries scans
+// every row exactly (q·n·d element operations) instead of packing m for
+// the kernel (≈ 10 ns per element, random rows): the break-even is near 10.
+const directQueries = 8
+
 func searchQueries(m matrix, k int, queries []int, threads int) (idx []int32, dist []float64) {
 	q, n, d := len(queries), m.n(), m.d
 	idx, dist = make([]int32, q*k), make([]float64, q*k)
-	pr, ok := prepareWith(m, false)
+	// A few queries: scanning all rows exactly costs less than packing them.
+	pr, ok := (*prepared)(nil), false
+	if q > directQueries {
+		pr, ok = prepareWith(m, false)
+	}
 	if !ok {
 		parallelRows(q, threads, func(t int, h *TopK) {
 			r := rowCands{overflow: true}

@@ -97,14 +97,20 @@ func TestSearchQueries(t *testing.T) {
 	}
 	copy(x[10*d:11*d], x[4*d:5*d])
 	want := bruteForce(x, n, d, 5, 1)
-	queries := []int{249, 0, 4, 10, 77, 78, 3}
-	for _, th := range []int{1, 2} {
-		idx, dist := searchQueries(matrix{x: x, d: d}, 5, queries, th)
-		for tq, q := range queries {
-			wi, wd := want.Neighbors(q)
-			for s := 0; s < 5; s++ {
-				if idx[tq*5+s] != wi[s] || dist[tq*5+s] != wd[s] {
-					t.Fatalf("query %d: got %v %v, want %v %v", q, idx[tq*5:tq*5+5], dist[tq*5:tq*5+5], wi, wd)
+	few := []int{249, 0, 4, 10, 77, 78, 3} // scanned directly
+	many := append([]int{}, few...)        // through the kernel
+	for q := 100; q < 130; q++ {
+		many = append(many, q)
+	}
+	for _, queries := range [][]int{few, many} {
+		for _, th := range []int{1, 2} {
+			idx, dist := searchQueries(matrix{x: x, d: d}, 5, queries, th)
+			for tq, q := range queries {
+				wi, wd := want.Neighbors(q)
+				for s := 0; s < 5; s++ {
+					if idx[tq*5+s] != wi[s] || dist[tq*5+s] != wd[s] {
+						t.Fatalf("query %d: got %v %v, want %v %v", q, idx[tq*5:tq*5+5], dist[tq*5:tq*5+5], wi, wd)
+					}
 				}
 			}
 		}
