@@ -55,8 +55,8 @@ func ReadHeader(r io.ReaderAt, size int64) (*Header, error) {
 		return nil, fmt.Errorf("truncated: %d bytes, too short for a safetensors header length", size)
 	}
 	var lenBuf [8]byte
-	if _, err := r.ReadAt(lenBuf[:], 0); err != nil {
-		return nil, readErr(err)
+	if err := readAt(r, lenBuf[:], 0); err != nil {
+		return nil, err
 	}
 	hl := binary.LittleEndian.Uint64(lenBuf[:])
 	if hl > MaxHeaderSize {
@@ -66,14 +66,27 @@ func ReadHeader(r io.ReaderAt, size int64) (*Header, error) {
 		return nil, fmt.Errorf("truncated header: header length %d but only %d bytes follow", hl, size-8)
 	}
 	raw := make([]byte, hl)
-	if _, err := r.ReadAt(raw, 8); err != nil {
-		return nil, readErr(err)
+	if err := readAt(r, raw, 8); err != nil {
+		return nil, err
 	}
 	h := &Header{DataOffset: 8 + int64(hl)}
 	if err := parseHeader(h, raw, size-h.DataOffset); err != nil {
 		return nil, err
 	}
 	return h, nil
+}
+
+// readAt fills p from r at off; a full read is a success even when it
+// comes with io.EOF, as io.ReaderAt allows at the end of the input.
+func readAt(r io.ReaderAt, p []byte, off int64) error {
+	n, err := r.ReadAt(p, off)
+	if n == len(p) {
+		return nil
+	}
+	if err == nil {
+		err = io.ErrUnexpectedEOF
+	}
+	return readErr(err)
 }
 
 func readErr(err error) error {
@@ -211,8 +224,8 @@ func Read(r io.ReaderAt, size int64) (*File, error) {
 	f := &File{Metadata: h.Metadata, Tensors: make([]Tensor, len(h.Tensors))}
 	for i, t := range h.Tensors {
 		data := make([]byte, t.Size)
-		if _, err := r.ReadAt(data, t.Offset); err != nil && !(err == io.EOF && t.Size == 0) {
-			return nil, readErr(err)
+		if err := readAt(r, data, t.Offset); err != nil {
+			return nil, err
 		}
 		f.Tensors[i] = Tensor{Name: t.Name, DType: t.DType, Shape: t.Shape, Data: data}
 	}

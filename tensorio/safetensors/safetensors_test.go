@@ -3,6 +3,7 @@ package safetensors
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -288,4 +289,34 @@ func FuzzSafetensors(f *testing.F) {
 			}
 		}
 	})
+}
+
+// eofReaderAt returns io.EOF with a full read at the end of the input, as
+// io.ReaderAt allows.
+type eofReaderAt struct{ b []byte }
+
+func (r eofReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off >= int64(len(r.b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b[off:])
+	if off+int64(n) == int64(len(r.b)) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+func TestReaderAtEOF(t *testing.T) {
+	var buf bytes.Buffer
+	Write(&buf, []Tensor{F32("a", []int{2}, []float32{1, 2})}, nil)
+	f, err := Read(eofReaderAt{buf.Bytes()}, int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := f.Tensors[0].Float32(); !slices.Equal(v, []float32{1, 2}) {
+		t.Errorf("got %v", v)
+	}
+	if _, err := Read(eofReaderAt{buf.Bytes()[:buf.Len()-1]}, int64(buf.Len())); err == nil || !strings.Contains(err.Error(), "truncated data") {
+		t.Errorf("short reader: %v", err)
+	}
 }
