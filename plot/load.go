@@ -94,8 +94,11 @@ type profileDoc struct {
 	Accuracy *float64 `json:"accuracy"`
 }
 
-// demoDoc is the JSON of 'intdim demo'.
+// demoDoc is the JSON of 'intdim demo': models measured with one method
+// and seed.
 type demoDoc struct {
+	Method string        `json:"method"`
+	Seed   uint64        `json:"seed"`
 	Models []study.Model `json:"models"`
 }
 
@@ -114,6 +117,9 @@ func Models(d Doc) ([]study.Model, error) {
 			return nil, err
 		}
 		for i := range dd.Models {
+			if dd.Models[i].Method == "" {
+				dd.Models[i].Method, dd.Models[i].Seed = dd.Method, dd.Seed
+			}
 			if dd.Models[i].Name == "" {
 				dd.Models[i].Name = fmt.Sprintf("%s[%d]", baseName(d.Name), i)
 			}
@@ -150,8 +156,7 @@ func baseName(path string) string {
 }
 
 // FromJSON returns every figure the documents support, documents of one kind
-// overlaid in one figure: profiles and demos give the profile figure (and,
-// with three or more accuracies, the accuracy figure); estimates give ID
+// overlaid in one figure: profiles and demos give the profile figure; estimates give ID
 // against neighbour rank (gride results) and the PCA spectrum (pca
 // results); scale documents give ID against scale; a fit, a linearization
 // or an accuracy study gives its own figure. Errors name the document.
@@ -275,18 +280,10 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 		}
 	}
 	if len(models) > 0 {
+		// The accuracy figure is not drawn here: models of one demo are
+		// trained on different data (shuffled labels, offsets, none), which
+		// Figure 4 does not compare; 'intdim study accuracy --from' draws it.
 		figs = append(figs, Profile(models, method))
-		withAcc := 0
-		for _, m := range models {
-			if m.TestAccuracy != nil {
-				withAcc++
-			}
-		}
-		if withAcc >= 3 && withAcc == len(models) {
-			if a, err := study.FromModels(models, ""); err == nil {
-				figs = append(figs, Accuracy(a))
-			}
-		}
 	}
 	if len(points) > 0 {
 		figs = append(figs, Scale(points, "number of points N"))

@@ -112,7 +112,7 @@ func mustJSON(t *testing.T, v any) []byte {
 }
 
 func TestProfileDemo(t *testing.T) {
-	demo := map[string]any{"models": []study.Model{
+	demo := map[string]any{"method": "twonn-ml", "seed": 3, "models": []study.Model{
 		{Name: "trained", TestAccuracy: ptr(0.99), Layers: layers(1, true)},
 		{Name: "untrained", TestAccuracy: ptr(0.11), Layers: layers(1.1, true)},
 		{Name: "shuffled", TestAccuracy: ptr(0.10), Layers: layers(1.6, true)},
@@ -121,8 +121,12 @@ func TestProfileDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Three accuracies: the profile and the accuracy scatter.
-	if len(figs) != 2 || figs[0].Kind != "profile" || figs[1].Kind != "accuracy" {
+	ms, err := Models(Doc{"demo.json", mustJSON(t, demo)})
+	if err != nil || len(ms) != 3 || ms[2].Method != "twonn-ml" || ms[2].Seed != 3 {
+		t.Errorf("models: %v (%+v)", err, ms)
+	}
+	// The profile only: the accuracy scatter is the study's.
+	if len(figs) != 1 || figs[0].Kind != "profile" {
 		t.Fatalf("figures %v", kinds(figs))
 	}
 	f := figs[0]
@@ -131,9 +135,9 @@ func TestProfileDemo(t *testing.T) {
 	}
 	texts, cols := svgInfo(t, f)
 	wantTexts(t, texts, "Intrinsic dimension across layers", "ID, PC-ID and embedding dimension",
-		"ID (twonn)", "dimension", "layer (at its relative depth)", "input", "pool2", "d1", "output",
+		"ID (twonn-ml)", "dimension", "layer (at its relative depth)", "input", "pool2", "d1", "output",
 		"trained (99.0 %)", "untrained (11.0 %)", "shuffled (10.0 %)",
-		"twonn ID (right)", "PC-ID, 90 % (right)", "embedding dim. (right)")
+		"twonn-ml ID (right)", "PC-ID, 90 % (right)", "embedding dim. (right)")
 	wantColours(t, cols, 3)
 	if got := f.Legend(); len(got) != 6 {
 		t.Errorf("legend %q, want 3 models and 3 keys", got)

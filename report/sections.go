@@ -27,6 +27,19 @@ func section(d plot.Doc) (sectionData, error) {
 			s.add("method", models[0].Method)
 			s.add("seed", strconv.FormatUint(models[0].Seed, 10))
 		}
+		var top struct {
+			N        int     `json:"n"`
+			Resample int     `json:"resample"`
+			Fraction float64 `json:"fraction"`
+		}
+		if json.Unmarshal(d.Data, &top) == nil && kind == plot.KindDemo {
+			if top.N > 0 {
+				s.add("points per layer", itoa(top.N))
+			}
+			if top.Resample > 0 {
+				s.add("resamplings", fmt.Sprintf("%d of %g %% of the points", top.Resample, 100*top.Fraction))
+			}
+		}
 		for _, m := range models {
 			t := tableData{Caption: m.Label(), Head: []string{"layer", "rel. depth", "N", "dim", "ID", "± err", "PC-ID", "warnings"}}
 			for _, l := range m.Layers {
@@ -37,11 +50,6 @@ func section(d plot.Doc) (sectionData, error) {
 				t.Rows = append(t.Rows, []string{l.Name, f3(l.RelDepth), itoa(l.N), itoa(l.Dim), f3(l.ID), optErr(l.Err), pc, join(l.Warnings)})
 			}
 			s.Tables = append(s.Tables, t)
-		}
-		if len(models) >= 3 {
-			if a, err := study.FromModels(models, ""); err == nil && a.Pearson != nil {
-				s.Tables = append(s.Tables, accuracyTable(a))
-			}
 		}
 	case plot.KindEstimate:
 		var r estimate.Report
