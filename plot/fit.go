@@ -59,7 +59,11 @@ func Fit(fd *FitData) *Figure {
 		nfit = len(fd.X)
 	}
 	fit := series{Name: fmt.Sprintf("fitted (%d points)", nfit), X: fd.X[:nfit], Y: fd.Y[:min(nfit, len(fd.Y))]}
-	tail := series{Name: fmt.Sprintf("discarded (%d points)", len(fd.X)-nfit), X: fd.X[nfit:], Y: fd.Y[min(nfit, len(fd.Y)):]}
+	discarded := len(fd.X) - nfit
+	if fd.N > len(fd.X) {
+		discarded = fd.N - nfit // the last point, at y = +Inf, is not drawn
+	}
+	tail := series{Name: fmt.Sprintf("discarded (%d points)", discarded), X: fd.X[nfit:], Y: fd.Y[min(nfit, len(fd.Y)):]}
 	scatter := func(s series, c int, shape draw.GlyphDrawer) {
 		xy, _ := s.points(false, false)
 		if len(xy) == 0 {

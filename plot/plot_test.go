@@ -206,7 +206,7 @@ func TestFitFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	texts, cols := svgInfo(t, figs[0])
-	wantTexts(t, texts, "log μ", "−log(1 − F(μ))", "fitted (180 points)", "discarded (19 points)",
+	wantTexts(t, texts, "log μ", "−log(1 − F(μ))", "fitted (180 points)", "discarded (20 points)",
 		fmt.Sprintf("slope ID = %.3g", fit.ID), fmt.Sprintf("pareto: TwoNN fit: ID = %.3g", fit.ID))
 	wantColours(t, cols, 2)
 }
