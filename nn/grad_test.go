@@ -84,3 +84,60 @@ func TestGradPaperShape(t *testing.T) {
 	}
 	checkGrads(t, net, randData(5, in, 3, 6))
 }
+
+// TestMaxPool2Generic checks the 2×2 fast path against the general loop,
+// ties included.
+func TestMaxPool2Generic(t *testing.T) {
+	in := Shape{3, 7, 6}
+	a := NewMaxPool2D("", 2)
+	if _, err := a.setup(in, "p"); err != nil {
+		t.Fatal(err)
+	}
+	x := randData(4, in, 1, 1).X
+	for i := range x {
+		if i%5 == 0 {
+			x[i] = 0.5 // ties
+		}
+	}
+	var fast, slow slot
+	a.forward(&fast, x, 4)
+	slow.out = make([]float32, 4*a.out.Size())
+	slow.idx = make([]int32, 4*a.out.Size())
+	// general loop
+	o := 0
+	for i := 0; i < 4; i++ {
+		for c := 0; c < in.C; c++ {
+			base := i*in.Size() + c*in.H*in.W
+			for y := 0; y < a.out.H; y++ {
+				for xo := 0; xo < a.out.W; xo++ {
+					best := base + y*2*in.W + xo*2
+					bv := x[best]
+					for u := 0; u < 2; u++ {
+						for v := 0; v < 2; v++ {
+							r := base + (y*2+u)*in.W + xo*2 + v
+							if x[r] > bv {
+								bv, best = x[r], r
+							}
+						}
+					}
+					slow.out[o], slow.idx[o] = bv, int32(best)
+					o++
+				}
+			}
+		}
+	}
+	for i := range slow.out {
+		if fast.out[i] != slow.out[i] || fast.idx[i] != slow.idx[i] {
+			t.Fatalf("output %d: %g@%d, want %g@%d", i, fast.out[i], fast.idx[i], slow.out[i], slow.idx[i])
+		}
+	}
+}
+
+func TestGradPool3(t *testing.T) {
+	in := Shape{1, 7, 7}
+	net, err := New(in, 8, NewConv2D("c", 2, 2, 1, 0), NewMaxPool2D("p", 3), NewFlatten(""), NewDense("out", 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGrads(t, net, randData(4, in, 3, 9))
+}

@@ -42,6 +42,10 @@ func (l *MaxPool2D) forward(s *slot, x []float32, n int) {
 		s.idx = make([]int32, n*osz)
 	}
 	s.idx = s.idx[:n*osz]
+	if k == 2 {
+		l.forward2(s, x, n)
+		return
+	}
 	o := 0
 	for i := 0; i < n; i++ {
 		for c := 0; c < in.C; c++ {
@@ -63,6 +67,38 @@ func (l *MaxPool2D) forward(s *slot, x []float32, n int) {
 					o++
 				}
 			}
+		}
+	}
+}
+
+// forward2 is forward for 2×2 windows, with the same order of comparisons.
+func (l *MaxPool2D) forward2(s *slot, x []float32, n int) {
+	in, out := l.in, l.out
+	planes := n * in.C
+	o := 0
+	for pl := 0; pl < planes; pl++ {
+		base := pl * in.H * in.W
+		for y := 0; y < out.H; y++ {
+			r0 := base + 2*y*in.W
+			row0 := x[r0 : r0+2*out.W]
+			row1 := x[r0+in.W : r0+in.W+2*out.W]
+			dst := s.out[o : o+out.W]
+			idx := s.idx[o : o+out.W]
+			for j := range dst {
+				best, bv := r0+2*j, row0[2*j]
+				if v := row0[2*j+1]; v > bv {
+					best, bv = r0+2*j+1, v
+				}
+				if v := row1[2*j]; v > bv {
+					best, bv = r0+in.W+2*j, v
+				}
+				if v := row1[2*j+1]; v > bv {
+					best, bv = r0+in.W+2*j+1, v
+				}
+				dst[j] = bv
+				idx[j] = int32(best)
+			}
+			o += out.W
 		}
 	}
 }
