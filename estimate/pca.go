@@ -103,21 +103,23 @@ func zscore(x []float64, n, d int) (z []float64, dz int) {
 	}
 	keep := make([]int, 0, d)
 	scale := make([]float64, 0, d)
-	for j := 0; j < d; j++ {
-		var ss float64
-		constant := true
-		for i := 0; i < n; i++ {
-			v := x[i*d+j]
+	// Row by row (cache order): the same sums, in the same order, per column.
+	ss := make([]float64, d)
+	varies := make([]bool, d)
+	for i := 0; i < n; i++ {
+		for j, v := range x[i*d : (i+1)*d] {
 			if v != x[j] {
-				constant = false
+				varies[j] = true
 			}
-			ss += (v - mean[j]) * (v - mean[j])
+			ss[j] += (v - mean[j]) * (v - mean[j])
 		}
-		if constant || ss == 0 {
+	}
+	for j := 0; j < d; j++ {
+		if !varies[j] || ss[j] == 0 {
 			continue
 		}
 		keep = append(keep, j)
-		scale = append(scale, 1/math.Sqrt(ss/float64(n)))
+		scale = append(scale, 1/math.Sqrt(ss[j]/float64(n)))
 	}
 	dz = len(keep)
 	z = make([]float64, n*dz)
