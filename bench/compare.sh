@@ -37,7 +37,7 @@ for th in 1 2; do
 		$PY bench/peers.py matmul 4096 768 $th | tee -a "$R"
 done
 
-# 4–5: TwoNN end to end.
+# 4–5: TwoNN end to end (sklearn with all cores: its default BLAS threads).
 for n in 5000 20000; do
 	f="$OUT/x${n}.npy"
 	[ -f "$f" ] || "$B" gen -n $n -d 768 -latent 10 -out "$f"
@@ -52,10 +52,6 @@ f="$OUT/x20000.npy"
 "$B" estimate -in "$f" -reps 1 -resample 20 | tee -a "$R"
 "$B" estimate -in "$f" -reps 1 -blocks 20 | tee -a "$R"
 "$B" estimate -in "$f" -reps 1 | tee -a "$R"
-for a in "" "-resample 20" "-blocks 20"; do
-	/usr/bin/time -f "cpu_twonn${a// /}_n20000 %U s user %S s sys %e s wall" "$B" estimate -in "$f" -reps 1 $a >/dev/null 2>>"$R.tmp"
-	tail -1 "$R.tmp" | tee -a "$R"
-done
 
 # 6: PC-ID at scale.
 "$B" pcid -n 2000 -d 100000 -reps 1 | tee -a "$R"

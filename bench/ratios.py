@@ -26,20 +26,24 @@ def ratio(name, a, b, goal=""):
 
 
 for th in (1, 2):
-    peak = get(f"peak_threads{th}")
-    ker = get(f"kernel_.*_threads{th}_n4096_d768")
-    np_ = get(f"numpy_matmul_threads{th}_n4096_d768")
-    ratio(f"kernel / FMA peak, {th} thread(s)", ker, peak, ">= 0.50")
-    ratio(f"kernel / numpy matmul, {th} thread(s)", ker, np_)
+    ratio(f"kernel / FMA peak, {th} thread(s), per wall second",
+          get(f"kernel_.*_threads{th}_n4096_d768"), get(f"peak_threads{th}"), ">= 0.50")
+    ratio(f"kernel / FMA peak, {th} thread(s), per CPU second",
+          get(f"kernel_percpu_threads{th}_n4096_d768"), get(f"peak_percpu_threads{th}"), ">= 0.50")
+    ratio(f"kernel / numpy matmul, {th} thread(s), per wall second",
+          get(f"kernel_.*_threads{th}_n4096_d768"), get(f"numpy_matmul_threads{th}_n4096_d768"))
+    ratio(f"kernel / numpy matmul, {th} thread(s), per CPU second",
+          get(f"kernel_percpu_threads{th}_n4096_d768"), get(f"numpy_matmul_percpu_threads{th}_n4096_d768"))
 for n in (5000, 20000):
-    ratio(f"TwoNN {n}x768: sklearn time / intdim time", get(f"sklearn_twonn_n{n}_d768"),
-          get(f"twonn_n{n}_d768_threads2"), ">= 20" if n == 20000 else "")
-single = get("twonn_n20000_d768_threads2")
-ratio("resample 20 / single (wall)", get("twonn_resample20_n20000_d768_threads2"), single, "<= 1.3")
-ratio("blocks 20 / single (wall)", get("twonn_blocks20_n20000_d768_threads2"), single, "<= 3")
-cs = get("cpu_twonn_n20000")
-ratio("resample 20 / single (user CPU)", get("cpu_twonn-resample20_n20000"), cs, "<= 1.3")
-ratio("blocks 20 / single (user CPU)", get("cpu_twonn-blocks20_n20000"), cs, "<= 3")
+    goal = ">= 20" if n == 20000 else ""
+    ratio(f"TwoNN {n}x768: sklearn / intdim, wall", get(f"sklearn_twonn_n{n}_d768"),
+          get(f"twonn_n{n}_d768_threads2"), goal)
+    ratio(f"TwoNN {n}x768: sklearn / intdim, CPU", get(f"cpu_sklearn_twonn_n{n}_d768"),
+          get(f"cpu_twonn_n{n}_d768_threads2"), goal)
+for kind, pre in (("wall", ""), ("CPU", "cpu_")):
+    single = get(f"{pre}twonn_n20000_d768_threads2")
+    ratio(f"resample 20 / single, {kind}", get(f"{pre}twonn_resample20_n20000_d768_threads2"), single, "<= 1.3")
+    ratio(f"blocks 20 / single, {kind}", get(f"{pre}twonn_blocks20_n20000_d768_threads2"), single, "<= 3")
 rss = get("searchfile_peak_rss")
 if rss:
     print(f"6.4 GB layer peak RSS: {rss / 1024:.0f} MiB (goal < 1024)")
