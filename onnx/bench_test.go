@@ -9,7 +9,8 @@ import (
 )
 
 // BenchmarkForward measures images per second through the test models,
-// collecting their auto layers, with every backend available: gomlx, and
+// collecting their auto layers, with every backend available: gomlx,
+// native, and
 // ort when built with -tags ort and ONNXRUNTIME_LIB is set. Set
 // INTDIM_BENCH_ONNX to a further model (scripts/bench_onnx.sh exports
 // torchvision's ResNet-18) and INTDIM_BENCH_BATCH to the batch size
@@ -26,7 +27,7 @@ func BenchmarkForward(b *testing.B) {
 			batch = 10*batch + int(c-'0')
 		}
 	}
-	backends := []string{"gomlx"}
+	backends := []string{"gomlx", "native"}
 	if ortBuilt && os.Getenv("ONNXRUNTIME_LIB") != "" {
 		backends = append(backends, "ort")
 	}

@@ -10,8 +10,16 @@
 // values for a batch of images; Forward streams a set of images through a
 // Runner once, collecting every requested layer from the same passes.
 //
-// Two runners exist: "gomlx", pure Go, by way of github.com/gomlx/onnx-gomlx
-// on GoMLX's simplego backend (exact but slow on large networks), always
-// compiled; and "ort", github.com/yalue/onnxruntime_go, compiled with the
-// build tag ort and given the path of libonnxruntime.so at run time.
+// Three runners exist. "native" interprets the graph in Go, convolutions
+// and fully connected layers as matrix products on the module's SIMD
+// kernel (internal/kernel); it covers the operators of image classifiers
+// (Conv, pooling, BatchNormalization, Gemm, MatMul, element-wise and shape
+// operators) and is the default. "gomlx", also pure Go, runs any graph that
+// github.com/gomlx/onnx-gomlx converts, on GoMLX's simplego backend: exact
+// but slow on large networks (unvectorised convolutions); it is the
+// fallback for operators that native lacks. "ort",
+// github.com/yalue/onnxruntime_go, is compiled with the build tag ort and
+// loads libonnxruntime.so at run time. Intermediate values are exposed to
+// onnxruntime by adding them to the graph outputs. All three agree on the
+// test models to float32 rounding.
 package onnx

@@ -18,7 +18,7 @@ type Runner interface {
 	// Run evaluates the named values for the images in x, of the given
 	// shape (N, C, H, W; float32, row-major), all from one forward pass.
 	Run(x []float32, shape []int, names []string) ([]Tensor, error)
-	// Name says which backend runs the model ("gomlx" or "ort").
+	// Name says which backend runs the model ("native", "gomlx" or "ort").
 	Name() string
 	Close() error
 }
@@ -26,9 +26,10 @@ type Runner interface {
 // RunnerOptions selects and configures the backend. The zero value
 // means Backend "auto".
 type RunnerOptions struct {
-	// Backend is "gomlx", "ort" or "auto" (also ""): ort when a library
-	// path is given by ORTLib or the environment variable ONNXRUNTIME_LIB
-	// and the program was built with the tag ort, gomlx otherwise.
+	// Backend is "native", "gomlx", "ort" or "auto" (also ""): ort when a
+	// library path is given by ORTLib or the environment variable
+	// ONNXRUNTIME_LIB and the program was built with the tag ort; otherwise
+	// native when it implements every operator of the model, else gomlx.
 	Backend string
 	// ORTLib is the path of libonnxruntime.so; "" means ONNXRUNTIME_LIB.
 	ORTLib string
@@ -56,9 +57,14 @@ func NewRunner(m *Model, opt *RunnerOptions) (Runner, error) {
 		if o.ORTLib != "" {
 			return nil, fmt.Errorf("an onnxruntime library was given but this program was built without onnxruntime support (rebuild with -tags ort)")
 		}
+		if r, err := newNative(m); err == nil {
+			return r, nil
+		}
 		return newGoMLX(m)
 	case "gomlx":
 		return newGoMLX(m)
+	case "native":
+		return newNative(m)
 	case "ort":
 		if !ortBuilt {
 			return nil, fmt.Errorf("backend ort: this program was built without onnxruntime support (rebuild with -tags ort)")
@@ -68,7 +74,7 @@ func NewRunner(m *Model, opt *RunnerOptions) (Runner, error) {
 		}
 		return newORT(m, lib)
 	}
-	return nil, fmt.Errorf("unknown backend %q (want auto, gomlx or ort)", o.Backend)
+	return nil, fmt.Errorf("unknown backend %q (want auto, native, gomlx or ort)", o.Backend)
 }
 
 func checkInput(x []float32, shape []int) {

@@ -14,6 +14,9 @@ Outputs
     onnx/testdata/resnet_tiny.onnx, onnx/testdata/vgg_tiny.onnx
         Tiny ResNet-style and VGG-style networks for 3x16x16 inputs, random
         weights from fixed seeds, dynamic batch axis, opset 13.
+    onnx/testdata/ops_tiny.onnx
+        A small network using the remaining operators of intdim's native
+        backend (only its output is kept as a reference).
     onnx/testdata/images/img_N.png (N = 1..96)
         Small generated images on a low-dimensional manifold (coloured blobs and
         gradients); RGB, grey, RGBA and palette PNGs.
@@ -115,6 +118,38 @@ class VGGTiny(nn.Module):
         return torch.matmul(x, self.w2) + self.b2
 
 
+class OpsTiny(nn.Module):
+    """Exercises the other operators of the native backend: constant Pad,
+    grouped, dilated and depthwise convolutions, ceil-mode pooling, average
+    pooling counting the padding, LeakyRelu, Sigmoid, Tanh, Mul, Clip,
+    Concat, Transpose, a dynamic Reshape (Shape, Gather, Unsqueeze, Concat),
+    Gemm, Div, Sub, Unsqueeze, a batched MatMul, Squeeze and Softmax."""
+
+    def __init__(self):
+        super().__init__()
+        self.g = nn.Conv2d(3, 6, 3, padding=1, dilation=2, groups=3)
+        self.dw = nn.Conv2d(6, 6, 3, stride=2, padding=1, groups=6)
+        self.pool = nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True)
+        self.avg = nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=True, ceil_mode=True)
+        self.pool2 = nn.MaxPool2d(2, stride=2, padding=1, ceil_mode=True)  # 9 -> 5, not 6
+        self.fc = nn.Linear(12 * 9 * 9 + 6 * 8 * 8 + 12 * 5 * 5, 12)
+        self.w = nn.Parameter(0.3 * torch.randn(12, 12))
+
+    def forward(self, x):
+        x = nn.functional.pad(x, (1, 1, 1, 1), value=0.25)
+        y1 = nn.functional.leaky_relu(self.g(x), 0.1)
+        y2 = torch.sigmoid(self.dw(y1))
+        z = torch.cat([self.pool(y1), self.avg(y1)], 1)
+        z = torch.clamp(z * torch.sigmoid(z), -0.5, 2.0)
+        u = self.pool2(z).flatten(1)
+        z = z.permute(0, 2, 3, 1)
+        z = z.reshape(z.shape[0], -1)
+        t = torch.tanh(y2).flatten(1)
+        h = self.fc(torch.cat([z, t, u], 1)) / 3.0 - 0.1
+        h = torch.matmul(h.unsqueeze(1), self.w)
+        return torch.softmax(h.squeeze(1), dim=-1)
+
+
 def blob_image(rng, size):
     """An image from a few parameters: background gradient plus a coloured blob."""
     yy, xx = np.mgrid[0:size, 0:size] / (size - 1)
@@ -212,6 +247,11 @@ def main():
         h = v.p2(torch.relu(v.c3(v.bn(h))))
         fc1 = torch.relu(v.fc1(torch.flatten(h, 1)))
     np.save(os.path.join(ODIR, "ref_vgg_tiny_fc1.npy"), fc1.numpy().astype(np.float32))
+
+    torch.manual_seed(3)
+    ops = OpsTiny()
+    export(ops, "ops_tiny", x, {})
+    os.remove(os.path.join(ODIR, "ref_ops_tiny_input.npy"))
 
     # imageset references: odd sizes through torchvision's ImageNet-style pipeline.
     os.makedirs(IDIR, exist_ok=True)

@@ -1,0 +1,113 @@
+package onnx
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// TestNativeAgrees runs every candidate layer of both test models with the
+// native and the gomlx runner and compares them, and the auto layers with
+// PyTorch's activations.
+func TestNativeAgrees(t *testing.T) {
+	for name, want := range autoLayers {
+		m, err := Open(filepath.Join("testdata", name+".onnx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := NewRunner(m, &RunnerOptions{Backend: "gomlx"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nat, err := NewRunner(m, &RunnerOptions{Backend: "native"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lg, err := m.Layers(g, 16, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := m.Layers(nat, 16, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(lg) != len(ln) {
+			t.Fatalf("%s: %d candidate layers with gomlx, %d native", name, len(lg), len(ln))
+		}
+		src := testImages(t)
+		run := func(r Runner) [][]float32 {
+			acts := make([][]float32, len(lg))
+			err := Forward(m, r, src, lg, ForwardOptions{H: 16, W: 16, Batch: 40}, func(start, n int, a [][]float32) error {
+				for j := range a {
+					acts[j] = append(acts[j], a[j]...)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return acts
+		}
+		ag, an := run(g), run(nat)
+		for j, l := range lg {
+			ref := make([]float64, len(ag[j]))
+			for i, v := range ag[j] {
+				ref[i] = float64(v)
+			}
+			if d := maxRelDiff(an[j], ref); d > 1e-5 {
+				t.Errorf("%s %s: native differs from gomlx by %.3g", name, l.Name, d)
+			}
+		}
+		for _, w := range want {
+			_, ref := readNpy(t, filepath.Join("testdata", "ref_"+name+"_"+w.ref+".npy"))
+			for j, l := range lg {
+				if l.Name == w.value {
+					d := maxRelDiff(an[j], ref)
+					t.Logf("%s %-7s native vs PyTorch %.2g", name, w.ref, d)
+					if d > 1e-4 {
+						t.Errorf("%s %s: native differs from PyTorch by %.3g", name, w.ref, d)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestNativeOps compares the native runner with PyTorch on ops_tiny, a
+// network made of the operators the two main test models lack (gomlx
+// cannot run it: its simplego backend has no Pad).
+func TestNativeOps(t *testing.T) {
+	m, err := Open(filepath.Join("testdata", "ops_tiny.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRunner(m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Name() != "native" {
+		t.Fatalf("default backend %s, want native", r.Name())
+	}
+	cands, err := m.Layers(r, 16, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := m.Select(cands, "output")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []float32
+	for _, batch := range []int{96, 7} {
+		got = got[:0]
+		err = Forward(m, r, testImages(t), out, ForwardOptions{H: 16, W: 16, Batch: batch}, func(start, n int, a [][]float32) error {
+			got = append(got, a[0]...)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, ref := readNpy(t, filepath.Join("testdata", "ref_ops_tiny_output.npy"))
+		if d := maxRelDiff(got, ref); d > 1e-5 {
+			t.Errorf("batch %d: native differs from PyTorch by %.3g", batch, d)
+		}
+	}
+}
