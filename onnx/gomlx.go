@@ -27,7 +27,9 @@ type gomlxRunner struct {
 
 func newGoMLX(m *Model) (r Runner, err error) {
 	err = exceptions.TryCatch[error](func() {
-		be, err := simplego.New("")
+		// Sequential op execution: simplego's parallel executor races
+		// (go test -race, gomlx v0.26.0), and CNN graphs gain little from it.
+		be, err := simplego.New("ops_sequential")
 		if err != nil {
 			panic(err)
 		}
