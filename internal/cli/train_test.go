@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestTrainSmall(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := run("train", "--data", "mnist", "--arch", "conv=4;hidden=16", "--subset", "1000", "--epochs", "2",
+		"--batch", "32", "--lr", "0.05", "--out", dir, "--quiet", "--format", "json", "--track-id", "--track-n", "300")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var lg trainLog
+	if err := json.Unmarshal([]byte(out), &lg); err != nil {
+		t.Fatal(err)
+	}
+	// Before training, 4 points inside the first epoch, 2 epochs.
+	if len(lg.Rows) != 7 {
+		t.Fatalf("%d log rows, want 7", len(lg.Rows))
+	}
+	first, last := lg.Rows[0], lg.Rows[len(lg.Rows)-1]
+	if last.Epoch != 2 || last.TestAcc < 0.5 || !(last.TestLoss < first.TestLoss) {
+		t.Errorf("after %g epochs test accuracy %.3f, loss %.3f (before %.3f)", last.Epoch, last.TestAcc, last.TestLoss, first.TestLoss)
+	}
+	for _, name := range []string{"input", "conv1", "pool1", "d1", "output"} {
+		if id := last.IDs[name]; !(id > 1 && id < 40) {
+			t.Errorf("ID of %s: %g", name, id)
+		}
+	}
+	// The input's ID does not change with training.
+	if first.IDs["input"] != last.IDs["input"] {
+		t.Errorf("input ID %g then %g", first.IDs["input"], last.IDs["input"])
+	}
+	for _, f := range []string{"model.safetensors", "log.json", "log.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	csv, _ := os.ReadFile(filepath.Join(dir, "log.csv"))
+	if !strings.HasPrefix(string(csv), "epoch,step,lr,train_loss,train_accuracy,test_loss,test_accuracy,seconds,id_input,") ||
+		strings.Count(string(csv), "\n") != 8 {
+		t.Errorf("log.csv:\n%s", csv)
+	}
+	// The saved network has the logged accuracy.
+	acc, err := modelAccuracy(dir, "", false, 0)
+	if err != nil || math.Abs(acc-last.TestAcc) > 1e-12 {
+		t.Errorf("reloaded accuracy %g (%v), logged %g", acc, err, last.TestAcc)
+	}
+	layers, err := modelLayers(dir, "mnist-test", 50, false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dims := []int{784, 4 * 26 * 26, 4 * 13 * 13, 16, 10}
+	if len(layers) != len(dims) {
+		t.Fatalf("%d layers", len(layers))
+	}
+	for i, l := range layers {
+		if l.N != 50 || l.D != dims[i] || len(l.Data) != 50*dims[i] {
+			t.Errorf("layer %s: %d×%d", l.Name, l.N, l.D)
+		}
+	}
+	un, err := modelLayers(dir, "mnist-test", 50, true, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if un[0].Data[300] != layers[0].Data[300] || un[4].Data[7] == layers[4].Data[7] {
+		t.Error("untrained network: input should match, output differ")
+	}
+	if acc, _ := modelAccuracy(dir, "", true, 3); acc > 0.3 {
+		t.Errorf("untrained accuracy %g", acc)
+	}
+}
+
+func TestTrainBadUsage(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range [][]string{
+		{"train", "--data", "cifar", "--out", dir},
+		{"train", "--data", "mnist"},
+		{"train", "--arch", "conv=x", "--out", dir},
+		{"train", "--epochs", "0", "--out", dir},
+		{"train", "--lr-after", "3", "--out", dir},
+		{"train", "--format", "xml", "--out", dir},
+	} {
+		code, _, errs := run(c...)
+		if code != 2 || strings.Count(errs, "\n") != 1 || !strings.HasPrefix(errs, "intdim train: ") {
+			t.Errorf("%v: exit %d, stderr %q", c, code, errs)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "model.safetensors")); err == nil {
+		t.Error("a failed run left a model")
+	}
+}
+
+func TestModelBadInput(t *testing.T) {
+	if _, err := modelLayers("/nonexistent/model", "", 10, false, 0); err == nil || !strings.Contains(err.Error(), "/nonexistent/model") {
+		t.Errorf("error %v", err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.safetensors")
+	os.WriteFile(bad, []byte("not a model at all"), 0o644)
+	if _, err := modelLayers(bad, "", 10, false, 0); err == nil || !strings.Contains(err.Error(), "bad.safetensors") {
+		t.Errorf("error %v", err)
+	}
+	if _, err := modelLayers("builtin", "cifar-test", 10, false, 0); err == nil {
+		t.Error("unknown data accepted")
+	}
+}
+
+func TestBuiltinModels(t *testing.T) {
+	for _, name := range builtinNames {
+		net, data, acc, err := loadModel("builtin:" + name)
+		if err != nil || data != name || net.NumParams() != 225034 {
+			t.Errorf("%s: %v, data %q, %d parameters", name, err, data, net.NumParams())
+		}
+		if name == "mnist" && acc < 0.985 {
+			t.Errorf("embedded mnist network: test accuracy %g", acc)
+		}
+	}
+	layers, err := modelLayers("builtin", "mnist-test", 20, false, 0)
+	if err != nil || len(layers) != 7 || layers[1].Name != "conv1" || layers[1].D != 21632 {
+		t.Errorf("builtin layers: %v", err)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	code, out, errs := run("demo", "--out", dir, "--n", "150", "--resample", "2", "--quiet", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rep demoReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, m := range rep.Models {
+		names = append(names, m.Name)
+		if len(m.Layers) != 7 || m.Layers[6].Name != "output" || m.Layers[0].Err == nil || m.Layers[0].PCID == nil {
+			t.Errorf("%s: layers %+v", m.Name, m.Layers)
+		}
+	}
+	if strings.Join(names, ",") != "mnist,mnist-shuffled,mnist-offset,untrained" {
+		t.Errorf("models %v", names)
+	}
+	if un := rep.Models[3].TestAccuracy; un > 0.3 || rep.Models[0].TestAccuracy < 0.9 {
+		t.Errorf("accuracies: trained %g, untrained %g", rep.Models[0].TestAccuracy, un)
+	}
+	disk, _ := os.ReadFile(filepath.Join(dir, "demo.json"))
+	if string(disk) != out {
+		t.Error("demo.json differs from the JSON output")
+	}
+	csv, _ := os.ReadFile(filepath.Join(dir, "demo.csv"))
+	if strings.Count(string(csv), "\n") != 1+4*7 {
+		t.Errorf("demo.csv has %d lines", strings.Count(string(csv), "\n"))
+	}
+	code, txt, _ := run("demo", "--out", dir, "--n", "150", "--resample", "0", "--quiet")
+	if code != 0 || !strings.Contains(txt, "mnist-shuffled") || !strings.Contains(txt, "pool2") {
+		t.Errorf("text output:\n%s", txt)
+	}
+}
