@@ -48,7 +48,7 @@ func registerONNXFlags(fs *flag.FlagSet) *onnxArgs {
 	fs.StringVar(&a.std, "std", "0.229,0.224,0.225", "--onnx: per-channel standard deviation to divide by")
 	fs.StringVar(&a.layers, "layers", "auto", "--onnx: auto (the paper's layers), all, or ONNX value names NAME,...")
 	fs.BoolVar(&a.listLayers, "list-layers", false, "--onnx: print every candidate layer with its shape and exit")
-	fs.StringVar(&a.backend, "backend", "auto", "--onnx: gomlx (pure Go), ort (onnxruntime, build tag ort) or auto (ort when a library is given)")
+	fs.StringVar(&a.backend, "backend", "auto", "--onnx: native (Go, SIMD), gomlx (Go, any graph, slow), ort (onnxruntime, build tag ort) or auto (ort when a library is given, else native, else gomlx)")
 	fs.StringVar(&a.ortLib, "ort-lib", "", "--onnx: path of libonnxruntime.so (default: $ONNXRUNTIME_LIB)")
 	fs.StringVar(&a.saveActivations, "save-activations", "", "--onnx: also write each layer's activations to DIR/NN_NAME.npy (float32)")
 	return a
@@ -203,7 +203,7 @@ func onnxLayers(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer) ([]profi
 		acts[j] = make([]float32, 0, n*l.Dim())
 	}
 	if !quiet && s.r.Name() == "gomlx" {
-		fmt.Fprintf(stderr, "intdim: %s on the pure-Go backend (exact, slow on large networks; build with -tags ort and give --ort-lib for speed)\n", filepath.Base(a.model))
+		fmt.Fprintf(stderr, "intdim: %s runs on the gomlx backend (exact, but slow on large networks; build with -tags ort and give --ort-lib for speed)\n", filepath.Base(a.model))
 	}
 	bar := progress.New(stderr, int64(n), "images ("+s.r.Name()+")", quiet)
 	src := &imageSource{files: files, pre: s.pre, h: s.h, w: s.w}

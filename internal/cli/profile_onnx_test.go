@@ -71,37 +71,39 @@ func TestONNXProfile(t *testing.T) {
 		{"vgg_tiny", []string{"input", "pool1", "pool2", "fc1", "output"}, []float64{0, 2, 3, 4, 5}},
 	}
 	for _, c := range cases {
-		a := onnxFlags(t, "--onnx", filepath.Join(onnxTestdata, c.model+".onnx"),
-			"--images", filepath.Join(onnxTestdata, "images"), "--preprocess", "none", "--batch", "40")
-		layers, err := onnxLayers(a, 1, true, io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(layers) != len(c.refs) {
-			t.Fatalf("%s: %d layers, want %d", c.model, len(layers), len(c.refs))
-		}
-		for j, l := range layers {
-			if l.Depth == nil || *l.Depth != c.depths[j] {
-				t.Errorf("%s layer %s: depth %v, want %v", c.model, l.Name, l.Depth, c.depths[j])
+		for _, backend := range []string{"native", "gomlx"} {
+			a := onnxFlags(t, "--onnx", filepath.Join(onnxTestdata, c.model+".onnx"), "--backend", backend,
+				"--images", filepath.Join(onnxTestdata, "images"), "--preprocess", "none", "--batch", "40")
+			layers, err := onnxLayers(a, 1, true, io.Discard)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		got, err := profile.Run(layers, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := profile.Run(refLayers(t, c.model, c.refs), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for j := range got.Layers {
-			g, w := got.Layers[j], want.Layers[j]
-			t.Logf("%s %-32s rel.depth %.2f dim %4d ID %.4f (PyTorch %.4f)", c.model, g.Name, g.RelDepth, g.Dim, g.ID, w.ID)
-			if math.Abs(g.ID-w.ID) > 1e-4*math.Abs(w.ID) || g.Dim != w.Dim || g.N != 96 {
-				t.Errorf("%s %s: ID %v (dim %d), from the references %v (dim %d)", c.model, g.Name, g.ID, g.Dim, w.ID, w.Dim)
+			if len(layers) != len(c.refs) {
+				t.Fatalf("%s: %d layers, want %d", c.model, len(layers), len(c.refs))
 			}
-		}
-		if r := got.Layers[len(got.Layers)-1].RelDepth; r != 1 {
-			t.Errorf("%s: output relative depth %v", c.model, r)
+			for j, l := range layers {
+				if l.Depth == nil || *l.Depth != c.depths[j] {
+					t.Errorf("%s layer %s: depth %v, want %v", c.model, l.Name, l.Depth, c.depths[j])
+				}
+			}
+			got, err := profile.Run(layers, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := profile.Run(refLayers(t, c.model, c.refs), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j := range got.Layers {
+				g, w := got.Layers[j], want.Layers[j]
+				t.Logf("%s %s %-32s rel.depth %.2f dim %4d ID %.4f (PyTorch %.4f)", c.model, backend, g.Name, g.RelDepth, g.Dim, g.ID, w.ID)
+				if math.Abs(g.ID-w.ID) > 1e-4*math.Abs(w.ID) || g.Dim != w.Dim || g.N != 96 {
+					t.Errorf("%s %s: ID %v (dim %d), from the references %v (dim %d)", c.model, g.Name, g.ID, g.Dim, w.ID, w.Dim)
+				}
+			}
+			if r := got.Layers[len(got.Layers)-1].RelDepth; r != 1 {
+				t.Errorf("%s: output relative depth %v", c.model, r)
+			}
 		}
 	}
 }
