@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/intdim/intdim/study"
 	"gonum.org/v1/plot/font"
@@ -21,8 +22,12 @@ func Accuracy(a *study.Accuracy) *Figure {
 	f := newFigure("accuracy", p)
 	groups := map[string][]int{}
 	var order []string
+	several := len(a.ByDataset) > 1
 	for i, n := range a.Networks {
 		g := n.Family
+		if several {
+			g = strings.TrimSpace(n.Dataset + " " + n.Family)
+		}
 		if g == "" {
 			g = n.Dataset
 		}
@@ -75,19 +80,42 @@ func Accuracy(a *study.Accuracy) *Figure {
 		pady := 0.1 * (maxOf(ys) - minOf(ys) + 1e-9)
 		p.Y.Min, p.Y.Max = math.Max(0, minOf(ys)-pady), maxOf(ys)+pady
 	}
-	if c := a.Pearson; c != nil && len(xs) > 0 {
-		// The stored line is error as a fraction against ID; draw it in %.
-		x0, x1 := p.X.Min, p.X.Max
-		l, err := plotter.NewLine(plotter.XYs{
-			{X: x0, Y: 100 * (c.Intercept + c.Slope*x0)},
-			{X: x1, Y: 100 * (c.Intercept + c.Slope*x1)},
-		})
-		if err == nil {
-			l.LineStyle = draw.LineStyle{Color: black, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}
+	if len(xs) > 0 {
+		// One least-squares line per data set when there are several (a
+		// pooled line would mix their difficulties), else one for all.
+		type fit struct {
+			name string
+			c    *study.Correlation
+		}
+		var fits []fit
+		if several {
+			for _, d := range a.ByDataset {
+				if d.Pearson != nil {
+					fits = append(fits, fit{d.Dataset + ": ", d.Pearson})
+				}
+			}
+		} else if a.Pearson != nil {
+			fits = append(fits, fit{"", a.Pearson})
+		}
+		for i, ft := range fits {
+			c := ft.c
+			// The stored line is error as a fraction against ID; draw it in %.
+			x0, x1 := p.X.Min, p.X.Max
+			l, err := plotter.NewLine(plotter.XYs{
+				{X: x0, Y: 100 * (c.Intercept + c.Slope*x0)},
+				{X: x1, Y: 100 * (c.Intercept + c.Slope*x1)},
+			})
+			if err != nil {
+				continue
+			}
+			l.LineStyle = draw.LineStyle{Color: black, Width: vg.Points(1.2), Dashes: lineDashes[i%len(lineDashes)]}
 			p.Add(l)
-			f.addLegend("least squares", l)
-			f.addLegend(fmt.Sprintf("r = %.2f, p = %s", c.R, formatP(c.P)))
-			f.addLegend(fmt.Sprintf("N = %d networks", c.N))
+			f.addLegend(ft.name+"least squares", l)
+			f.addLegend(fmt.Sprintf("r = %.2f, p = %s, N = %d", c.R, formatP(c.P), c.N))
+		}
+		if several && a.Pearson != nil {
+			c := a.Pearson
+			f.addLegend(fmt.Sprintf("pooled: r = %.2f, p = %s, N = %d", c.R, formatP(c.P), c.N))
 		}
 	}
 	if len(a.Networks) <= 20 {
@@ -110,6 +138,13 @@ func Accuracy(a *study.Accuracy) *Figure {
 		}
 	}
 	return f
+}
+
+// lineDashes tell the least-squares lines of several data sets apart.
+var lineDashes = [][]vg.Length{
+	{vg.Points(5), vg.Points(3)},
+	{vg.Points(1.5), vg.Points(2)},
+	{vg.Points(8), vg.Points(2), vg.Points(1.5), vg.Points(2)},
 }
 
 // formatP prints a p-value with two significant digits.

@@ -264,11 +264,31 @@ func TestAccuracyFigure(t *testing.T) {
 	}
 	texts, cols := svgInfo(t, figs[0])
 	wantTexts(t, texts, "ID of the last hidden layer", "test error (%)", "cnn", "mlp", "least squares",
-		fmt.Sprintf("r = %.2f, p = %s", a.Pearson.R, formatP(a.Pearson.P)), "N = 5 networks", "mlp-64", "cnn-64")
+		fmt.Sprintf("r = %.2f, p = %s, N = 5", a.Pearson.R, formatP(a.Pearson.P)), "mlp-64", "cnn-64")
 	wantColours(t, cols, 2)
 	if a.Pearson.R < 0.9 {
 		t.Errorf("r = %.3f: ID and error rise together here", a.Pearson.R)
 	}
+
+	// Two data sets: groups by data set and family, a line and an r each.
+	for i := range a.Networks {
+		a.Networks[i].Dataset = "mnist"
+	}
+	b := &study.Accuracy{Kind: KindAccuracy, Networks: []study.Network{
+		{Name: "f1", Family: "mlp", Dataset: "fashion", TestAccuracy: 0.85, ID: 14},
+		{Name: "f2", Family: "mlp", Dataset: "fashion", TestAccuracy: 0.86, ID: 12},
+		{Name: "f3", Family: "cnn", Dataset: "fashion", TestAccuracy: 0.91, ID: 10},
+	}}
+	m := study.Merge(a, b)
+	figs, err = FromJSON(Doc{"both.json", mustJSON(t, m)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts, cols = svgInfo(t, figs[0])
+	wantTexts(t, texts, "fashion cnn", "fashion mlp", "mnist cnn", "mnist mlp", "mnist: least squares", "fashion: least squares",
+		fmt.Sprintf("r = %.2f, p = %s, N = 3", m.ByDataset[1].Pearson.R, formatP(m.ByDataset[1].Pearson.P)),
+		fmt.Sprintf("pooled: r = %.2f, p = %s, N = 8", m.Pearson.R, formatP(m.Pearson.P)))
+	wantColours(t, cols, 4)
 }
 
 func TestLinearizedFigure(t *testing.T) {

@@ -159,9 +159,14 @@ func accuracyTable(a *study.Accuracy) tableData {
 		caption += fmt.Sprintf(": Pearson r = %.3f (ID against test error), p = %.3g, N = %d; test error = %.4f + %.4f × ID",
 			c.R, c.P, c.N, c.Intercept, c.Slope)
 	}
-	t := tableData{Caption: caption, Head: []string{"network", "family", "width", "depth", "epochs", "parameters", "test accuracy", "layer", "dim", "ID", "± err"}}
+	for _, d := range a.ByDataset {
+		if c := d.Pearson; c != nil {
+			caption += fmt.Sprintf("; within %s: r = %.3f, p = %.3g, N = %d", d.Dataset, c.R, c.P, c.N)
+		}
+	}
+	t := tableData{Caption: caption, Head: []string{"network", "data", "family", "width", "depth", "epochs", "parameters", "test accuracy", "layer", "dim", "ID", "± err"}}
 	for _, n := range a.Networks {
-		t.Rows = append(t.Rows, []string{n.Name, n.Family, itoa0(n.Width), itoa0(n.Depth), itoa0(n.Epochs), itoa0(n.Params),
+		t.Rows = append(t.Rows, []string{n.Name, n.Dataset, n.Family, itoa0(n.Width), itoa0(n.Depth), itoa0(n.Epochs), itoa0(n.Params),
 			fmt.Sprintf("%.2f %%", 100*n.TestAccuracy), n.Layer, itoa(n.Dim), f3(n.ID), optErr(n.Err)})
 	}
 	return t

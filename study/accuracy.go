@@ -14,6 +14,7 @@ type Model struct {
 	TestAccuracy *float64              `json:"test_accuracy,omitempty"`
 	Method       string                `json:"method,omitempty"`
 	Seed         uint64                `json:"seed,omitempty"`
+	Data         string                `json:"data,omitempty"` // the images measured (the demo's "data")
 	Layers       []profile.LayerResult `json:"layers"`
 }
 
@@ -73,34 +74,91 @@ type Network struct {
 // JSON shape of 'intdim study accuracy'. Pearson correlates ID (x) with test
 // error = 1 − accuracy (y), so that, as in the paper (r = 0.94 over 14
 // ImageNet networks), a positive r means a lower ID goes with fewer errors.
+// When the networks come from several data sets, ByDataset holds the
+// correlation within each (Pearson pools them all).
 type Accuracy struct {
-	Kind     string       `json:"kind"` // "accuracy-study"
-	Method   string       `json:"method"`
-	Seed     uint64       `json:"seed"`
-	Points   int          `json:"points,omitempty"` // test images per representation
-	Resample int          `json:"resample,omitempty"`
-	Fraction float64      `json:"fraction,omitempty"`
-	Networks []Network    `json:"networks"`
-	Pearson  *Correlation `json:"pearson"` // nil when undefined
-	Warnings []string     `json:"warnings"`
+	Kind      string               `json:"kind"` // "accuracy-study"
+	Method    string               `json:"method"`
+	Seed      uint64               `json:"seed"`
+	Points    int                  `json:"points,omitempty"` // test images per representation
+	Resample  int                  `json:"resample,omitempty"`
+	Fraction  float64              `json:"fraction,omitempty"`
+	Networks  []Network            `json:"networks"`
+	Pearson   *Correlation         `json:"pearson"` // nil when undefined
+	ByDataset []DatasetCorrelation `json:"by_dataset,omitempty"`
+	Warnings  []string             `json:"warnings"`
 }
 
-// Correlate sets a.Pearson from a.Networks, or adds a warning when fewer than
-// three networks or constant values leave it undefined.
-func (a *Accuracy) Correlate() {
-	x := make([]float64, len(a.Networks))
-	y := make([]float64, len(a.Networks))
-	for i, n := range a.Networks {
-		x[i] = n.ID
-		y[i] = 1 - n.TestAccuracy
+// DatasetCorrelation is the correlation among the networks of one data set
+// (nil when undefined).
+type DatasetCorrelation struct {
+	Dataset string       `json:"dataset"`
+	Pearson *Correlation `json:"pearson"`
+}
+
+// Datasets returns the distinct data sets of a.Networks in order of first
+// appearance.
+func (a *Accuracy) Datasets() []string {
+	var ds []string
+	seen := map[string]bool{}
+	for _, n := range a.Networks {
+		if !seen[n.Dataset] {
+			seen[n.Dataset] = true
+			ds = append(ds, n.Dataset)
+		}
 	}
-	a.Pearson = nil
+	return ds
+}
+
+// Correlate sets a.Pearson from a.Networks, and a.ByDataset when they come
+// from more than one data set, adding a warning for every correlation that
+// fewer than three networks or constant values leave undefined.
+func (a *Accuracy) Correlate() {
+	a.Pearson = a.correlate("", true)
+	a.ByDataset = nil
+	if ds := a.Datasets(); len(ds) > 1 {
+		for _, d := range ds {
+			a.ByDataset = append(a.ByDataset, DatasetCorrelation{Dataset: d, Pearson: a.correlate(d, false)})
+		}
+	}
+}
+
+// correlate returns the correlation of the networks of data set d (all of
+// them when all is true).
+func (a *Accuracy) correlate(d string, all bool) *Correlation {
+	var x, y []float64
+	for _, n := range a.Networks {
+		if all || n.Dataset == d {
+			x = append(x, n.ID)
+			y = append(y, 1-n.TestAccuracy)
+		}
+	}
 	c, err := Pearson(x, y)
 	if err != nil {
-		a.Warnings = append(a.Warnings, "no correlation: "+err.Error())
-		return
+		what := "no correlation"
+		if !all {
+			what += " within " + d
+		}
+		a.Warnings = append(a.Warnings, what+": "+err.Error())
+		return nil
 	}
-	a.Pearson = &c
+	return &c
+}
+
+// Merge returns the study made of the networks of every part, in order,
+// with their correlations; settings are those of the first part.
+func Merge(parts ...*Accuracy) *Accuracy {
+	if len(parts) == 0 {
+		panic("study: Merge of nothing")
+	}
+	m := *parts[0]
+	m.Networks = nil
+	m.Warnings = []string{}
+	for _, p := range parts {
+		m.Networks = append(m.Networks, p.Networks...)
+	}
+	m.Correlate()
+	return &m
 }
 
 // FromModels builds the accuracy study from finished profiles: for every
@@ -127,7 +185,7 @@ func FromModels(models []Model, layer string) (*Accuracy, error) {
 			a.Method, a.Seed = m.Method, m.Seed
 		}
 		a.Networks = append(a.Networks, Network{
-			Name: m.Name, TestAccuracy: *m.TestAccuracy,
+			Name: m.Name, Dataset: m.Data, TestAccuracy: *m.TestAccuracy,
 			Layer: l.Name, ID: l.ID, Err: l.Err, Dim: l.Dim,
 		})
 	}

@@ -123,3 +123,35 @@ func TestFromModels(t *testing.T) {
 		t.Errorf("one model: %+v", one)
 	}
 }
+
+func TestCorrelateByDataset(t *testing.T) {
+	nets := func(ds string, ids, accs []float64) *Accuracy {
+		a := &Accuracy{Kind: "accuracy-study", Seed: 1}
+		for i := range ids {
+			a.Networks = append(a.Networks, Network{Name: ds + string(rune('a'+i)), Dataset: ds, ID: ids[i], TestAccuracy: accs[i]})
+		}
+		a.Correlate()
+		return a
+	}
+	m := nets("mnist", []float64{6, 8, 10}, []float64{0.99, 0.98, 0.96})
+	f := nets("fashion", []float64{9, 10, 12, 14}, []float64{0.90, 0.88, 0.87, 0.80})
+	if m.ByDataset != nil || m.Pearson == nil {
+		t.Fatalf("one data set: %+v", m)
+	}
+	all := Merge(m, f)
+	if len(all.Networks) != 7 || all.Pearson == nil || all.Pearson.N != 7 || len(all.ByDataset) != 2 {
+		t.Fatalf("merged: %+v", all)
+	}
+	for i, want := range []*Accuracy{m, f} {
+		got := all.ByDataset[i]
+		if got.Dataset != want.Networks[0].Dataset || got.Pearson == nil || *got.Pearson != *want.Pearson {
+			t.Errorf("%s: %+v, want %+v", got.Dataset, got.Pearson, want.Pearson)
+		}
+	}
+	// Two networks of one data set: that correlation is undefined, with a
+	// warning; the others stand.
+	two := Merge(m, nets("tiny", []float64{1, 2}, []float64{0.5, 0.6}))
+	if two.ByDataset[1].Pearson != nil || two.ByDataset[0].Pearson == nil || len(two.Warnings) != 1 || !strings.Contains(two.Warnings[0], "within tiny") {
+		t.Errorf("%+v %v", two.ByDataset, two.Warnings)
+	}
+}

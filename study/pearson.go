@@ -16,7 +16,8 @@ import (
 //
 // where F_t is the CDF of Student's t with N − 2 degrees of freedom, so P is
 // the two-sided p-value of the null hypothesis r = 0 for bivariate normal
-// data (as scipy.stats.pearsonr).
+// data (as scipy.stats.pearsonr). When |r| = 1, T is ±math.MaxFloat64 and P
+// is 0.
 type Correlation struct {
 	N         int     `json:"n"`
 	R         float64 `json:"r"`
@@ -65,7 +66,8 @@ func Pearson(x, y []float64) (Correlation, error) {
 	c.Intercept = my - c.Slope*mx
 	df := float64(n - 2)
 	if 1-r*r == 0 {
-		c.T = math.Copysign(math.Inf(1), r)
+		// t is infinite; JSON cannot hold that, so T saturates.
+		c.T = math.Copysign(math.MaxFloat64, r)
 		c.P = 0
 		return c, nil
 	}

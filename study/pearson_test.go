@@ -63,7 +63,7 @@ func TestPearsonClosedForm(t *testing.T) {
 
 func TestPearsonPerfectAndErrors(t *testing.T) {
 	c, err := Pearson([]float64{1, 2, 3}, []float64{6, 4, 2})
-	if err != nil || c.R != -1 || c.P != 0 {
+	if err != nil || c.R != -1 || c.P != 0 || c.T != -math.MaxFloat64 {
 		t.Errorf("perfect anticorrelation: %+v, %v", c, err)
 	}
 	if _, err := Pearson([]float64{1, 2}, []float64{1, 2}); err == nil {

@@ -127,6 +127,7 @@ func TestFiguresBadInput(t *testing.T) {
 		{[]string{"study", "accuracy", "extra.json"}, 2, "files go after --from"},
 		{[]string{"study", "accuracy", "--from", bad}, 2, "bad.json"},
 		{[]string{"study", "accuracy", "--net", "x:bogus:1"}, 2, "--net"},
+		{[]string{"study", "accuracy", "--net", "x:mlp:1", "--data", "cifar"}, 2, "unknown --data"},
 	} {
 		code, _, errs := run(c.args...)
 		if code != c.code || !strings.Contains(errs, c.msg) || strings.Count(errs, "\n") != 1 {
@@ -224,7 +225,7 @@ func TestStudyAccuracy(t *testing.T) {
 	dir := t.TempDir()
 	fig, rep, save := filepath.Join(dir, "s.svg"), filepath.Join(dir, "s.html"), filepath.Join(dir, "s.json")
 	code, out, errs = run("study", "accuracy", "--net", "t8:hidden=8:1:200", "--net", "t16:hidden=16:2:600", "--net", "t4:hidden=4:1:100",
-		"--points", "300", "--resample", "2", "--quiet", "--out", fig, "--report", rep, "--save", save)
+		"--points", "300", "--resample", "2", "--quiet", "--out", fig, "--report", rep, "--save", save, "--data", "mnist")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}

@@ -37,7 +37,7 @@ func runStudy(args []string, stdout, stderr io.Writer) error {
 	accs := fs.String("accuracy", "", "--from: test accuracies (0-1), in order, of the models whose JSON has none")
 	layer := fs.String("layer", "", "layer to measure (default: the last hidden layer, before the output)")
 	fs.Var(&nets, "net", "train this network instead of the default family: NAME:ARCH:EPOCHS[:TRAIN_IMAGES], ARCH as in intdim train --arch (repeatable)")
-	data := fs.String("data", "mnist", "data set: mnist, or fashion (Fashion-MNIST from "+mnist.FashionDir+")")
+	data := fs.String("data", "auto", "data sets, comma-separated: mnist, fashion (Fashion-MNIST from "+mnist.FashionDir+"); auto: mnist, and fashion when installed")
 	points := fs.Int("points", 2000, "test images whose last-hidden-layer ID is measured")
 	resample := fs.Int("resample", 20, "resamplings for the ID's error bar")
 	fraction := fs.Float64("fraction", 0.9, "size of each resampling, as a fraction of --points")
@@ -102,9 +102,22 @@ func runStudy(args []string, stdout, stderr io.Writer) error {
 				specs = append(specs, sp)
 			}
 		}
-		if a, err = trainFamily(specs, *data, *points, *resample, *fraction, *lr, *seed, *threads, *quiet, stderr); err != nil {
-			return err
+		sets := strings.Split(*data, ",")
+		if *data == "auto" {
+			sets = []string{"mnist"}
+			if _, err := os.Stat(mnist.FashionDir); err == nil {
+				sets = append(sets, "fashion")
+			}
 		}
+		var parts []*study.Accuracy
+		for _, set := range sets {
+			p, err := trainFamily(specs, strings.TrimSpace(set), *points, *resample, *fraction, *lr, *seed, *threads, *quiet, stderr)
+			if err != nil {
+				return err
+			}
+			parts = append(parts, p)
+		}
+		a = study.Merge(parts...)
 	}
 	for _, w := range a.Warnings {
 		fmt.Fprintf(stderr, "intdim study: warning: %s\n", w)
@@ -191,7 +204,7 @@ func trainFamily(specs []study.Spec, data string, points, resample int, fraction
 			return nil, BadInput(err)
 		}
 	default:
-		return nil, Usage("unknown --data %q (want mnist or fashion)", data)
+		return nil, Usage("unknown --data %q (want mnist, fashion or auto)", data)
 	}
 	shape := nn.Shape{C: 1, H: mnist.Rows, W: mnist.Cols}
 	train := &nn.Dataset{X: trS.Pixels, Y: trS.Labels, N: trS.N, Shape: shape}
@@ -206,12 +219,12 @@ func trainFamily(specs []study.Spec, data string, points, resample int, fraction
 		Dataset: data, Train: train, Test: test, Points: points, Resample: resample, Fraction: fraction,
 		LR: lr, Seed: seed, Threads: threads, Progress: bar,
 		OnStart: func(i int, s study.Spec) {
-			bar.Describe(fmt.Sprintf("training %s (%d/%d)", s.Name, i+1, len(specs)))
+			bar.Describe(fmt.Sprintf("training %s on %s (%d/%d)", s.Name, data, i+1, len(specs)))
 		},
 		OnDone: func(i int, n study.Network) {
 			if !quiet {
-				fmt.Fprintf(stderr, "intdim study: %s: test accuracy %.4f, %s ID %.2f ± %s (%.0f s)\n",
-					n.Name, n.TestAccuracy, n.Layer, n.ID, fmtErr(n.Err), time.Since(start).Seconds())
+				fmt.Fprintf(stderr, "intdim study: %s on %s: test accuracy %.4f, %s ID %.2f ± %s (%.0f s)\n",
+					n.Name, data, n.TestAccuracy, n.Layer, n.ID, fmtErr(n.Err), time.Since(start).Seconds())
 			}
 		},
 	})
@@ -237,16 +250,25 @@ func writeAccuracy(w io.Writer, format string, a *study.Accuracy) error {
 		return cw.Error()
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "network\tfamily\twidth\tdepth\tepochs\tparams\ttest acc.\tlayer\tdim\tID\t± err")
+	fmt.Fprintln(tw, "network\tdata\tfamily\twidth\tdepth\tepochs\tparams\ttest acc.\tlayer\tdim\tID\t± err")
 	for _, n := range a.Networks {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.2f %%\t%s\t%d\t%.2f\t%s\n", n.Name, dash(n.Family), dashInt(n.Width), dashInt(n.Depth),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f %%\t%s\t%d\t%.2f\t%s\n", n.Name, dash(n.Dataset), dash(n.Family), dashInt(n.Width), dashInt(n.Depth),
 			dashInt(n.Epochs), dashInt(n.Params), 100*n.TestAccuracy, n.Layer, n.Dim, n.ID, fmtErr(n.Err))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	for _, d := range a.ByDataset {
+		if c := d.Pearson; c != nil {
+			fmt.Fprintf(w, "%s: Pearson r = %.3f, p = %.3g (two-sided, t = %.2f, %d networks)\n", d.Dataset, c.R, c.P, c.T, c.N)
+		}
+	}
 	if c := a.Pearson; c != nil {
-		fmt.Fprintf(w, "Pearson r = %.3f (last-hidden-layer ID against test error), p = %.3g (two-sided, t = %.2f, %d networks)\n", c.R, c.P, c.T, c.N)
+		what := ""
+		if len(a.ByDataset) > 1 {
+			what = "pooled: "
+		}
+		fmt.Fprintf(w, "%sPearson r = %.3f (last-hidden-layer ID against test error), p = %.3g (two-sided, t = %.2f, %d networks)\n", what, c.R, c.P, c.T, c.N)
 	}
 	return nil
 }
