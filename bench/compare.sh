@@ -49,6 +49,8 @@ for n in 5000 20000; do
 	fi
 done
 f="$OUT/x20000.npy"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $PY bench/peers.py twonn "$f" f64 | tee -a "$R"
+"$B" estimate -in "$f" -reps 1 | tee -a "$R"
 "$B" estimate -in "$f" -reps 1 -resample 20 | tee -a "$R"
 "$B" estimate -in "$f" -reps 1 -blocks 20 | tee -a "$R"
 "$B" estimate -in "$f" -reps 1 | tee -a "$R"

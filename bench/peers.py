@@ -1,10 +1,12 @@
 """Peer baselines for bench/compare.sh (Debian python3-numpy, python3-sklearn).
 
   peers.py matmul N D THREADS     numpy float32 X @ X.T, best of 3, GFLOP/s
-  peers.py twonn FILE.npy         sklearn NearestNeighbors (3 neighbours,
+  peers.py twonn FILE.npy [f64]   sklearn NearestNeighbors (3 neighbours,
                                   itself included) + the TwoNN fit of
                                   DADApy/scikit-dimension (discard 10 %,
-                                  slope through the origin); load excluded
+                                  slope through the origin); load excluded;
+                                  f64: the array cast to float64 first (as
+                                  a float64 .npy would be), cast excluded
 """
 import sys, time
 import numpy as np
@@ -25,9 +27,11 @@ def matmul(n, d):
     return f / best / 1e9, f / cpu / 1e9
 
 
-def twonn(path):
+def twonn(path, f64=False):
     from sklearn.neighbors import NearestNeighbors
     x = np.load(path)
+    if f64:
+        x = x.astype(np.float64)
     c = time.process_time()
     t = time.perf_counter()
     nn = NearestNeighbors(n_neighbors=3).fit(x)
@@ -48,7 +52,9 @@ if __name__ == "__main__":
         print(f"numpy_matmul_threads{th}_n{n}_d{d} {g:.1f} GFLOP/s")
         print(f"numpy_matmul_percpu_threads{th}_n{n}_d{d} {gc:.1f} GFLOP/cpu-s")
     else:
-        s, c, idim = twonn(sys.argv[2])
+        f64 = sys.argv[3:4] == ["f64"]
+        s, c, idim = twonn(sys.argv[2], f64)
         x = np.load(sys.argv[2], mmap_mode="r")
-        print(f"sklearn_twonn_n{x.shape[0]}_d{x.shape[1]} {s:.3f} s id={idim:.4f}")
-        print(f"cpu_sklearn_twonn_n{x.shape[0]}_d{x.shape[1]} {c:.3f} cpu-s")
+        tag = "sklearn64" if f64 else "sklearn"
+        print(f"{tag}_twonn_n{x.shape[0]}_d{x.shape[1]} {s:.3f} s id={idim:.4f}")
+        print(f"cpu_{tag}_twonn_n{x.shape[0]}_d{x.shape[1]} {c:.3f} cpu-s")

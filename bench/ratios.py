@@ -1,14 +1,15 @@
 """Ratios from bench/compare.sh results (every baseline from the same run)."""
 import re, sys
 
-v = {}
+v = {}  # name -> mean of its measurements in this run
 for line in open(sys.argv[1]):
     p = line.split()
     if len(p) >= 2 and not line.startswith("#"):
         try:
-            v[p[0]] = float(p[1])
+            v.setdefault(p[0], []).append(float(p[1]))
         except ValueError:
             pass
+v = {k: sum(x) / len(x) for k, x in v.items()}
 
 
 def get(pat):
@@ -40,6 +41,10 @@ for n in (5000, 20000):
           get(f"twonn_n{n}_d768_threads2"), goal)
     ratio(f"TwoNN {n}x768: sklearn / intdim, CPU", get(f"cpu_sklearn_twonn_n{n}_d768"),
           get(f"cpu_twonn_n{n}_d768_threads2"), goal)
+ratio("TwoNN 20000x768: sklearn on float64 / intdim, wall", get("sklearn64_twonn_n20000_d768"),
+      get("twonn_n20000_d768_threads2"), ">= 20")
+ratio("TwoNN 20000x768: sklearn on float64 / intdim, CPU", get("cpu_sklearn64_twonn_n20000_d768"),
+      get("cpu_twonn_n20000_d768_threads2"), ">= 20")
 for kind, pre in (("wall", ""), ("CPU", "cpu_")):
     single = get(f"{pre}twonn_n20000_d768_threads2")
     ratio(f"resample 20 / single, {kind}", get(f"{pre}twonn_resample20_n20000_d768_threads2"), single, "<= 1.3")
