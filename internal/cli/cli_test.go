@@ -256,3 +256,26 @@ func TestProfileOrderAndJSON(t *testing.T) {
 		t.Fatalf("profile %+v", p)
 	}
 }
+
+func TestProfileModelLayers(t *testing.T) {
+	code, out, errs := run("profile", "--model", "mnist", "--n", "300", "--no-pca", "--quiet", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	want := []string{"input", "conv1", "pool1", "conv2", "pool2", "d1", "output"}
+	if len(lines) != len(want)+1 {
+		t.Fatalf("%d lines:\n%s", len(lines), out)
+	}
+	for i, name := range want {
+		if f := strings.Split(lines[i+1], ","); f[1] != name || f[3] != "300" {
+			t.Errorf("line %d: %s", i+1, lines[i+1])
+		}
+	}
+	if code, _, _ := run("profile", "--model", "mnist", "x.npy"); code != 2 {
+		t.Errorf("--model with INPUT: exit %d, want 2", code)
+	}
+	if code, _, errs := run("profile", "--model", "no-such-model"); code != 2 {
+		t.Errorf("unknown model: exit %d, want 2 (%s)", code, errs)
+	}
+}

@@ -20,8 +20,14 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("profile", stderr)
 	f := addEstimateFlags(fs, "twonn")
 	noPCA := fs.Bool("no-pca", false, "skip the PC-ID of each layer")
+	model := fs.String("model", "", "profile a network: a directory written by 'intdim train' or a built-in name (mnist, mnist-shuffled, mnist-offset)")
+	data := fs.String("data", "", "--model: test images (mnist-test, mnist-offset-test, fashion-test; default: the set the model was trained for)")
+	untrained := fs.Bool("untrained", false, "--model: replace the weights by a fresh initialisation drawn with --seed")
+	ox := registerONNXFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: intdim profile [flags] INPUT...   (each array of each INPUT is a layer, in order; a directory in natural name order)")
+		fmt.Fprintln(stderr, "Usage: intdim profile [flags] INPUT...          each array of each INPUT is a layer, in order (a directory in natural name order)")
+		fmt.Fprintln(stderr, "       intdim profile --model NAME|DIR [--n 2000] [--untrained] [flags]")
+		fmt.Fprintln(stderr, "       intdim profile --onnx MODEL.onnx --images DIR [--n N] [flags]")
 		fs.PrintDefaults()
 	}
 	pos, err := Parse(fs, args)
@@ -35,12 +41,45 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	if opt.Method == "all" || opt.Method == "pca" {
 		return Usage("--method %s: a profile takes one ID method (twonn, twonn-ml, gride or mle); PC-ID is always included", opt.Method)
 	}
-	if len(pos) == 0 {
-		return Usage("no INPUT (see intdim profile -h)")
-	}
 	b := profile.New(opt)
 	if *noPCA {
 		b.SkipPCA()
+	}
+	if *model != "" || ox.model != "" {
+		if len(pos) > 0 || (*model != "" && ox.model != "") {
+			return Usage("give either INPUT files, --model or --onnx")
+		}
+		var layers []profile.Layer
+		if *model != "" {
+			n := ox.n
+			if n == 0 {
+				n = 2000
+			}
+			layers, err = modelLayers(*model, *data, n, *untrained, f.seed)
+		} else {
+			ox.seed, ox.quiet = f.seed, f.quiet
+			if ox.listLayers {
+				return listONNXLayers(ox, stdout)
+			}
+			layers, err = onnxLayers(ox, f.seed, f.quiet, stderr)
+		}
+		if err != nil {
+			return BadInput(err)
+		}
+		bar := progress.New(stderr, int64(len(layers)), "layers", f.quiet)
+		for i := range layers {
+			bar.Describe(layers[i].Name)
+			if err := b.Add(layers[i]); err != nil {
+				return BadInput(err)
+			}
+			layers[i].Data = nil // free the activations
+			bar.Add(1)
+		}
+		bar.Finish()
+		return writeProfile(stdout, f.format, b.Profile())
+	}
+	if len(pos) == 0 {
+		return Usage("no INPUT (see intdim profile -h)")
 	}
 	// Open every input first so that a bad file fails before any work.
 	var arrays []*tensorio.Array
