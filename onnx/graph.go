@@ -13,6 +13,10 @@ var notLayers = map[string]bool{
 	"Range": true, "EyeLike": true, "RandomNormalLike": true, "RandomUniformLike": true,
 }
 
+// multiOutput are the operators whose second and later outputs are data
+// too; for the others only the first output is a candidate layer.
+var multiOutput = map[string]bool{"Split": true}
+
 // Value is a candidate layer: the graph input or a node output computed
 // from it.
 type Value struct {
@@ -41,9 +45,9 @@ func (m *Model) Values() []Value {
 		if weightOps[n.op] {
 			d++
 		}
-		for _, o := range n.out {
-			if o == "" {
-				continue
+		for k, o := range n.out {
+			if o == "" || (k > 0 && !multiOutput[n.op]) {
+				continue // MaxPool indices, Dropout masks, batch-norm statistics
 			}
 			depth[o] = d
 			out = append(out, Value{Name: o, Op: n.op, Depth: d})
@@ -96,7 +100,7 @@ func (m *Model) Auto() []Value {
 	for _, v := range vals[1:] {
 		n := producer[v.Name]
 		if n.out[0] != v.Name {
-			continue // secondary outputs (MaxPool indices, BatchNorm statistics)
+			continue // further outputs of Split
 		}
 		switch {
 		case n.op == "MaxPool" || n.op == "AveragePool" || n.op == "LpPool":

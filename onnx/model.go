@@ -203,8 +203,8 @@ func int64s(dtype int32, vals []int64, raw []byte) ([]int64, bool) {
 }
 
 // withOutputs returns the serialized model with names appended to the
-// graph outputs (float32 tensors of unknown shape), so that runtimes that
-// only return graph outputs expose intermediate values.
+// graph outputs, without a type (onnxruntime infers it), so that runtimes
+// that only return graph outputs expose intermediate values.
 func (m *Model) withOutputs(names []string) ([]byte, error) {
 	p := cloneOf(&m.g.Proto)
 	gp := p.GetGraph()
@@ -220,12 +220,7 @@ func (m *Model) withOutputs(names []string) ([]byte, error) {
 		vi := cloneOf(tmpl)
 		vi.Name = name
 		vi.DocString = ""
-		tt := vi.GetType().GetTensorType()
-		if tt == nil {
-			return nil, fmt.Errorf("%s: output %q is not a tensor", m.Path, tmpl.GetName())
-		}
-		tt.Shape = nil
-		tt.ElemType = tensorFloat
+		vi.Type = nil
 		gp.Output = append(gp.Output, vi)
 		have[name] = true
 	}
