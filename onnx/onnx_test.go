@@ -174,3 +174,53 @@ func TestOpenErrors(t *testing.T) {
 		t.Errorf("unknown layer: %v", err)
 	}
 }
+
+// TestFixedBatch runs vgg_tiny exported with a batch size of 5: Forward
+// uses batches of 5 whatever is asked, pads the last one (96 = 19·5 + 1)
+// and drops the padding rows.
+func TestFixedBatch(t *testing.T) {
+	m, err := Open(filepath.Join("testdata", "vgg_tiny_b5.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.InputShape[0] != 5 {
+		t.Fatalf("input shape %v", m.InputShape)
+	}
+	for _, backend := range []string{"native", "gomlx"} {
+		r, err := NewRunner(m, &RunnerOptions{Backend: backend})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cands, err := m.Layers(r, 16, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers, err := m.Select(cands, "output,/p1/MaxPool_output_0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out, pool []float32
+		batches := 0
+		err = Forward(m, r, testImages(t), layers, ForwardOptions{H: 16, W: 16, Batch: 32}, func(start, n int, a [][]float32) error {
+			batches++
+			out = append(out, a[0]...)
+			pool = append(pool, a[1]...)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if batches != 20 {
+			t.Errorf("%s: %d batches, want 20", backend, batches)
+		}
+		_, ref := readNpy(t, filepath.Join("testdata", "ref_vgg_tiny_output.npy"))
+		_, refPool := readNpy(t, filepath.Join("testdata", "ref_vgg_tiny_pool1.npy"))
+		if d := maxRelDiff(out, ref); d > 1e-5 {
+			t.Errorf("%s: output differs from PyTorch by %.3g", backend, d)
+		}
+		if d := maxRelDiff(pool, refPool); d > 1e-5 {
+			t.Errorf("%s: pool1 differs from PyTorch by %.3g", backend, d)
+		}
+		r.Close()
+	}
+}

@@ -14,6 +14,8 @@ Outputs
     onnx/testdata/resnet_tiny.onnx, onnx/testdata/vgg_tiny.onnx
         Tiny ResNet-style and VGG-style networks for 3x16x16 inputs, random
         weights from fixed seeds, dynamic batch axis, opset 13.
+    onnx/testdata/vgg_tiny_b5.onnx
+        vgg_tiny exported with a fixed batch size of 5.
     onnx/testdata/ops_tiny.onnx
         A small network using the remaining operators of intdim's native
         backend (only its output is kept as a reference).
@@ -23,7 +25,9 @@ Outputs
     onnx/testdata/ref_<model>_<layer>.npy
         float32 activations of the layers that '--layers auto' picks, for all
         96 images in natural name order, flattened per image. Preprocessing:
-        scale to [0, 1], normalise with the ImageNet mean and std.
+        scale to [0, 1], normalise with the ImageNet mean and std. (Outputs of
+        fully connected layers can change in the last bit between runs:
+        PyTorch's threaded matrix products.)
     imageset/testdata/...
         Odd-sized images and their torchvision preprocessing (Resize(20),
         CenterCrop(16), ToTensor, Normalize), for the resize/crop test, and
@@ -240,6 +244,10 @@ def main():
         "pool1": lambda m: m.p1,
         "pool2": lambda m: m.p2,
     })
+    # The same network with a fixed batch of 5 (no dynamic axis), to test
+    # the padding of the last batch.
+    torch.onnx.export(vgg, x[:5], os.path.join(ODIR, "vgg_tiny_b5.onnx"), opset_version=13,
+                      input_names=["input"], output_names=["output"], do_constant_folding=True)
     # fc1 after its ReLU: not a module output, capture by recomputation.
     with torch.no_grad():
         v = vgg
