@@ -2,12 +2,15 @@ package onnx
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/intdim/intdim/internal/progress"
 )
 
-// Source supplies the images of a forward run.
+// Source supplies the images of a forward run. Load is called from
+// several goroutines at once, for different images.
 type Source interface {
 	Len() int
 	// Load writes image i, preprocessed, to dst (C × H × W floats).
@@ -41,10 +44,9 @@ func (m *Model) batchFor(batch int) int {
 	return batch
 }
 
-// Layers evaluates every candidate of Values on a batch of blank h × w
-// images and returns the float32 ones with their shapes, in graph order.
+// Layers evaluates every candidate of Values on a blank h × w image and returns the float32 ones with their shapes, in graph order.
 func (m *Model) Layers(r Runner, h, w int) ([]Layer, error) {
-	b := m.batchFor(2)
+	b := m.batchFor(1)
 	vals := m.Values()
 	names := make([]string, 0, len(vals))
 	for _, v := range vals[1:] {
@@ -93,10 +95,8 @@ func Forward(m *Model, r Runner, src Source, layers []Layer, opt ForwardOptions,
 	total := src.Len()
 	for start := 0; start < total; start += b {
 		n := min(b, total-start)
-		for i := 0; i < n; i++ {
-			if err := src.Load(start+i, x[i*img:(i+1)*img]); err != nil {
-				return err
-			}
+		if err := loadBatch(src, start, n, x, img); err != nil {
+			return err
 		}
 		rows := n
 		if m.InputShape[0] > 0 {
@@ -132,6 +132,40 @@ func Forward(m *Model, r Runner, src Source, layers []Layer, opt ForwardOptions,
 			return err
 		}
 		opt.Progress.Add(int64(n))
+	}
+	return nil
+}
+
+// loadBatch loads images start … start+n−1 into x, img floats each, from
+// up to GOMAXPROCS goroutines. The error reported is that of the first
+// failing image, whatever the scheduling.
+func loadBatch(src Source, start, n int, x []float32, img int) error {
+	errs := make([]error, n)
+	workers := min(n, runtime.GOMAXPROCS(0))
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				errs[i] = src.Load(start+i, x[i*img:(i+1)*img])
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
