@@ -21,12 +21,14 @@ type worker struct {
 	g64 []float64
 }
 
-func newWorker() *worker {
+// workers recycles block buffers (442 KiB each) across calls: small
+// products (nn, onnx) call Dots many times.
+var workers = sync.Pool{New: func() any {
 	return &worker{c32: make([]float32, BlockRows*BlockRows), g64: make([]float64, BlockRows*BlockRows)}
-}
+}}
 
 // block computes g64[(i−i0)·BlockRows + (j−j0)] = Σₖ aᵢₖ·bⱼₖ for i in
-// [i0, i1), j in [j0, j1) (multiples of padRows, at most BlockRows apart),
+// [i0, i1), j in [j0, j1) (panel-aligned, at most BlockRows apart),
 // summing each kcBlock features in float32 by the micro-kernel and each
 // FlushEvery features into float64.
 func (w *worker) block(pa, pb *Packed, i0, i1, j0, j1 int) {
@@ -140,7 +142,8 @@ func run(n, threads int, f func(w *worker, id, t int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newWorker()
+			w := workers.Get().(*worker)
+			defer workers.Put(w)
 			for {
 				t := int(next.Add(1) - 1)
 				if t >= n {

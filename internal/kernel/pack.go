@@ -47,7 +47,16 @@ func newPacked(im impl, n, d int, left, right bool) *Packed {
 	if n < 0 || d < 0 {
 		panic(fmt.Sprintf("kernel: negative shape %d×%d", n, d))
 	}
-	rows := (n + padRows - 1) / padRows * padRows
+	// Pad to the tile height (left only), width (right only), or a multiple
+	// of both (SymGram's blocks).
+	pad := padRows
+	switch {
+	case left && !right:
+		pad = im.mr
+	case right && !left:
+		pad = im.nr
+	}
+	rows := (n + pad - 1) / pad * pad
 	p := &Packed{N: n, D: d, Rows: rows, im: im}
 	if left {
 		p.a = make([]float32, rows*d)
