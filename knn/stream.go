@@ -50,6 +50,12 @@ func SearchFile(path string, k int, opt *Options, memBudget int64) (g *Graph, n,
 		}
 		return g, n, d, nil
 	}
+	// Streaming holds an n×n float64 accumulator; refuse one beyond the
+	// budget (small ones, under 64 MiB, always run).
+	if acc := int64(n) * int64(n) * 8; acc > memBudget && acc > 64<<20 {
+		return nil, n, d, fmt.Errorf("%s: %d×%d does not fit in the memory budget of %s, and streaming it needs an %d×%d accumulator of %s",
+			path, n, d, formatBytes(memBudget), n, n, formatBytes(acc))
+	}
 	g, err = streamSearch(f, h, n, d, k, opt, memBudget)
 	if err != nil {
 		return nil, n, d, fileError(path, err)
@@ -297,4 +303,12 @@ func candidatesFromGram(gram, norm []float64, n, k int, tau, eabs float64, threa
 		}
 	})
 	return rows
+}
+
+// formatBytes writes b in MiB or GiB.
+func formatBytes(b int64) string {
+	if b >= 1<<30 {
+		return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
+	}
+	return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
 }

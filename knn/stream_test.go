@@ -98,6 +98,11 @@ func TestSearchFileErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), short) || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("truncated file: %v", err)
 	}
+	// Too many points for an n×n accumulator in the budget.
+	many := writeNpy(t, []int{3000, 3}, make([]float32, 9000)) // 72 MB accumulator
+	if _, _, _, err := SearchFile(many, 2, nil, 100000); err == nil || !strings.Contains(err.Error(), "accumulator") || !strings.Contains(err.Error(), many) {
+		t.Fatalf("n×n over budget: %v", err)
+	}
 	if _, _, _, err := SearchFile(filepath.Join(t.TempDir(), "missing.npy"), 2, nil, 0); err == nil {
 		t.Fatal("missing file accepted")
 	}
