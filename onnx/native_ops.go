@@ -3,6 +3,7 @@ package onnx
 import (
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/intdim/intdim/internal/kernel"
 )
@@ -303,47 +304,98 @@ func (r *nativeRunner) conv(n *nnode, x, w, b *ntensor) *ntensor {
 	}
 	Mg, K, P := M/g, Cg*kh*kw, Ho*Wo
 	out := &ntensor{shape: []int{N, M, Ho, Wo}, f: make([]float32, N*M*P)}
-	col := make([]float32, P*K)
-	dst := make([]float64, Mg*P)
+	// Tasks: (image, group, chunk of output positions), spread over the
+	// threads, each with a single-threaded product, so that im2row, packing
+	// and products all run in parallel.
+	chunks := 1
+	if N*g < r.threads {
+		chunks = min((r.threads+N*g-1)/(N*g), max(P/64, 1))
+	}
+	per := (P + chunks - 1) / chunks
+	type task struct{ i, gi, p0, p1 int }
+	var tasks []task
 	for i := 0; i < N; i++ {
 		for gi := 0; gi < g; gi++ {
+			for p0 := 0; p0 < P; p0 += per {
+				tasks = append(tasks, task{i, gi, p0, min(p0+per, P)})
+			}
+		}
+	}
+	parallel(len(tasks), r.threads, func() func(int) {
+		col := make([]float32, per*K)
+		dst := make([]float64, Mg*per)
+		return func(t int) {
+			tk := tasks[t]
+			i, gi, np := tk.i, tk.gi, tk.p1-tk.p0
 			// im2row: one row of K inputs per output position.
-			for oy := 0; oy < Ho; oy++ {
-				for ox := 0; ox < Wo; ox++ {
-					row := col[(oy*Wo+ox)*K:]
-					k := 0
-					for c := 0; c < Cg; c++ {
-						plane := x.f[((i*C)+gi*Cg+c)*H*W:]
-						for ky := 0; ky < kh; ky++ {
-							iy := oy*st[0] - pd[0] + ky*dl[0]
-							for kx := 0; kx < kw; kx++ {
-								ix := ox*st[1] - pd[1] + kx*dl[1]
-								if iy >= 0 && iy < H && ix >= 0 && ix < W {
-									row[k] = plane[iy*W+ix]
-								} else {
-									row[k] = 0
-								}
-								k++
+			for p := tk.p0; p < tk.p1; p++ {
+				oy, ox := p/Wo, p%Wo
+				row := col[(p-tk.p0)*K : (p-tk.p0+1)*K]
+				k := 0
+				for c := 0; c < Cg; c++ {
+					plane := x.f[((i*C)+gi*Cg+c)*H*W:]
+					for ky := 0; ky < kh; ky++ {
+						iy := oy*st[0] - pd[0] + ky*dl[0]
+						if iy < 0 || iy >= H {
+							clear(row[k : k+kw])
+							k += kw
+							continue
+						}
+						line := plane[iy*W:]
+						for kx := 0; kx < kw; kx++ {
+							ix := ox*st[1] - pd[1] + kx*dl[1]
+							if ix >= 0 && ix < W {
+								row[k] = line[ix]
+							} else {
+								row[k] = 0
 							}
+							k++
 						}
 					}
 				}
 			}
-			wg := w.f[gi*Mg*K : (gi+1)*Mg*K]
-			kernel.Dots(dst, wg, Mg, col, P, K, r.threads)
+			d := dst[:Mg*np]
+			kernel.Dots(d, w.f[gi*Mg*K:(gi+1)*Mg*K], Mg, col[:np*K], np, K, 1)
 			for m := 0; m < Mg; m++ {
 				var bias float32
 				if b != nil {
 					bias = b.f[gi*Mg+m]
 				}
-				o := out.f[(i*M+gi*Mg+m)*P:]
-				for p, v := range dst[m*P : (m+1)*P] {
+				o := out.f[(i*M+gi*Mg+m)*P+tk.p0:]
+				for p, v := range d[m*np : (m+1)*np] {
 					o[p] = float32(v) + bias
 				}
 			}
 		}
-	}
+	})
 	return out
+}
+
+// parallel runs tasks 0 … n−1 on up to threads goroutines; setup is called
+// once per goroutine and returns its task function (with its own buffers).
+func parallel(n, threads int, setup func() func(int)) {
+	workers := max(1, min(n, threads))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run := setup()
+			for {
+				mu.Lock()
+				t := next
+				next++
+				mu.Unlock()
+				if t >= n {
+					return
+				}
+				run(t)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func pool(n *nnode, x *ntensor) *ntensor {
