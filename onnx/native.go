@@ -146,8 +146,33 @@ func tensorFromProto(dims []int64, dtype int32, raw []byte, f32 []float32, i64 [
 	return t, nil
 }
 
+// NativeSupport returns nil if the native runner implements every node of
+// the model, or an error naming the first one it does not.
+func (m *Model) NativeSupport() error {
+	for _, pn := range m.g.Proto.GetGraph().GetNode() {
+		op := pn.GetOpType()
+		if d := pn.GetDomain(); d != "" && d != "ai.onnx" {
+			return fmt.Errorf("%s: operator %s of domain %s not supported by the native backend", m.Path, op, d)
+		}
+		if !nativeOps[op] {
+			return fmt.Errorf("%s: operator %s not supported by the native backend", m.Path, op)
+		}
+		if op == "Conv" || op == "MaxPool" || op == "AveragePool" {
+			for _, a := range pn.GetAttribute() {
+				if p := string(a.GetS()); a.GetName() == "auto_pad" && p != "NOTSET" && p != "VALID" && p != "" {
+					return fmt.Errorf("%s: %s with auto_pad %s not supported by the native backend", m.Path, op, p)
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // newNative prepares the native runner, or says which operator it lacks.
 func newNative(m *Model) (Runner, error) {
+	if err := m.NativeSupport(); err != nil {
+		return nil, err
+	}
 	gp := m.g.Proto.GetGraph()
 	r := &nativeRunner{m: m, consts: map[string]*ntensor{}, threads: runtime.GOMAXPROCS(0)}
 	for _, t := range gp.GetInitializer() {
@@ -159,12 +184,6 @@ func newNative(m *Model) (Runner, error) {
 	}
 	for k, pn := range gp.GetNode() {
 		n := nnode{node: m.nodes[k], attrs: map[string]attr{}}
-		if d := pn.GetDomain(); d != "" && d != "ai.onnx" {
-			return nil, fmt.Errorf("%s: operator %s of domain %s not supported by the native backend", m.Path, n.op, d)
-		}
-		if !nativeOps[n.op] {
-			return nil, fmt.Errorf("%s: operator %s not supported by the native backend", m.Path, n.op)
-		}
 		for _, a := range pn.GetAttribute() {
 			v := attr{i: a.GetI(), f: a.GetF(), ints: a.GetInts(), floats: a.GetFloats(), s: string(a.GetS()), set: true}
 			if t := a.GetT(); t != nil {
@@ -175,11 +194,6 @@ func newNative(m *Model) (Runner, error) {
 				v.t = nt
 			}
 			n.attrs[a.GetName()] = v
-		}
-		if n.op == "Conv" || n.op == "MaxPool" || n.op == "AveragePool" {
-			if p, ok := n.attrs["auto_pad"]; ok && p.s != "NOTSET" && p.s != "VALID" && p.s != "" {
-				return nil, fmt.Errorf("%s: %s with auto_pad %s not supported by the native backend", m.Path, n.op, p.s)
-			}
 		}
 		r.nodes = append(r.nodes, n)
 	}

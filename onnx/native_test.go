@@ -2,7 +2,10 @@ package onnx
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/proto"
 )
 
 // TestNativeAgrees runs every candidate layer of both test models with the
@@ -109,5 +112,46 @@ func TestNativeOps(t *testing.T) {
 		if d := maxRelDiff(got, ref); d > 1e-5 {
 			t.Errorf("batch %d: native differs from PyTorch by %.3g", batch, d)
 		}
+	}
+}
+
+// TestAutoFallback: a graph with an operator that native lacks (Abs here)
+// runs on gomlx under the auto backend, and NativeSupport names the
+// operator.
+func TestAutoFallback(t *testing.T) {
+	m, err := Open(filepath.Join("testdata", "vgg_tiny.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range m.g.Proto.GetGraph().GetNode() {
+		if n.GetOpType() == "Relu" {
+			n.OpType = "Abs"
+			break
+		}
+	}
+	b, err := proto.Marshal(&m.g.Proto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err = Parse("abs.onnx", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.NativeSupport(); err == nil || !strings.Contains(err.Error(), "Abs") {
+		t.Fatalf("NativeSupport: %v", err)
+	}
+	r, err := NewRunner(m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.Name() != "gomlx" {
+		t.Fatalf("auto backend %s, want gomlx", r.Name())
+	}
+	if _, err := NewRunner(m, &RunnerOptions{Backend: "native"}); err == nil {
+		t.Fatal("native accepted Abs")
+	}
+	if _, err := m.Layers(r, 16, 16); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -203,7 +203,11 @@ func onnxLayers(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer) ([]profi
 		acts[j] = make([]float32, 0, n*l.Dim())
 	}
 	if !quiet && s.r.Name() == "gomlx" {
-		fmt.Fprintf(stderr, "intdim: %s runs on the gomlx backend (exact, but slow on large networks; build with -tags ort and give --ort-lib for speed)\n", filepath.Base(a.model))
+		why := ""
+		if err := s.m.NativeSupport(); err != nil {
+			why = " (" + strings.TrimPrefix(err.Error(), a.model+": ") + ")"
+		}
+		fmt.Fprintf(stderr, "intdim: %s runs on the gomlx backend%s: exact, but slow on large networks; build with -tags ort and give --ort-lib for speed\n", filepath.Base(a.model), why)
 	}
 	bar := progress.New(stderr, int64(n), "images ("+s.r.Name()+")", quiet)
 	src := &imageSource{files: files, pre: s.pre, h: s.h, w: s.w}
