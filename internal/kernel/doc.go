@@ -19,9 +19,12 @@
 //
 // with the inputs already rounded to float32.
 //
-// The micro-kernels are Go assembly for amd64 (AVX-512F 12×32 and AVX2+FMA
-// 6×16 tiles, chosen at run time with golang.org/x/sys/cpu). The pure-Go
-// twin, tileGo, is always compiled, is the specification the assembly is
-// tested against, and is the only variant under the purego build tag or on
-// other architectures.
+// The micro-kernels are Go assembly: on amd64 AVX-512F 12×32 and AVX2+FMA
+// 6×16 tiles, chosen at run time with golang.org/x/sys/cpu; on arm64 an
+// ASIMD 6×16 tile. The pure-Go twin, tileGo, is always compiled, is the
+// specification every assembly variant is tested against (odd sizes, guard
+// bands, FuzzTile), and is the only variant under the purego build tag or on
+// other architectures. Gram64 (float64, for PC-ID) and Dist2 (exact squared
+// distances) follow the same pattern, and their twins agree bit for bit.
+// The assembly is written out by hand (fully unrolled; no generator).
 package kernel

@@ -86,10 +86,13 @@ const FlushEvery = 2048
 //
 // where xᵢ, yⱼ are the float64 rows before rounding to float32 (provided no
 // entry underflows float32). It covers the rounding of the inputs (2u), the
-// float32 sums of at most FlushEvery terms (γ_FlushEvery, Higham §3.1), and
+// float32 sums of at most FlushEvery terms and FlushEvery/kcBlock chunk
+// additions (γ_m, Higham §3.1), and
 // the float64 sums across flushes, with a 10 % margin.
 func Tau(d int) float64 {
-	m := float64(min(d, FlushEvery) + 2)
+	// An entry is a chain of at most min(d, FlushEvery) float32 fused
+	// multiply-adds plus one float32 addition per kcBlock chunk.
+	m := float64(min(d, FlushEvery) + FlushEvery/kcBlock + 2)
 	gamma := m * u32 / (1 - m*u32)
 	return 1.1*(gamma+2.01*u32) + float64(d/FlushEvery+2)*0x1p-50
 }
