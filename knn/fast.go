@@ -24,6 +24,9 @@ import (
 // whatever the thread count. A row whose candidate list grows past
 // maxCandidates (many rows at the same distance) is searched directly.
 func kernelSearch(x []float64, n, d, k, threads int) *Graph {
+	if d == 0 {
+		return bruteForce(x, n, d, k, threads) // every distance is 0
+	}
 	pr, ok := prepare(x, n, d)
 	if !ok {
 		return bruteForce(x, n, d, k, threads)

@@ -106,3 +106,7 @@ func TestKernelSearchOutlierBeyondSample(t *testing.T) {
 	x[299*d+2] = 1e300
 	checkExact(t, "huge outlier", x, n, d, 4)
 }
+
+func TestKernelSearchZeroDimensions(t *testing.T) {
+	checkExact(t, "d=0", nil, 6, 0, 3)
+}

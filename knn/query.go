@@ -24,7 +24,7 @@ func searchQueries(m matrix, k int, queries []int, threads int) (idx []int32, di
 	idx, dist = make([]int32, q*k), make([]float64, q*k)
 	// A few queries: scanning all rows exactly costs less than packing them.
 	pr, ok := (*prepared)(nil), false
-	if q > directQueries {
+	if q > directQueries && d > 0 {
 		pr, ok = prepareWith(m, false)
 	}
 	if !ok {
