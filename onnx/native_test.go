@@ -79,6 +79,7 @@ func TestNativeAgrees(t *testing.T) {
 // network made of the operators the two main test models lack (gomlx
 // cannot run it: its simplego backend has no Pad).
 func TestNativeOps(t *testing.T) {
+	t.Setenv("ONNXRUNTIME_LIB", "") // the default backend without onnxruntime
 	m, err := Open(filepath.Join("testdata", "ops_tiny.onnx"))
 	if err != nil {
 		t.Fatal(err)
@@ -119,6 +120,7 @@ func TestNativeOps(t *testing.T) {
 // runs on gomlx under the auto backend, and NativeSupport names the
 // operator.
 func TestAutoFallback(t *testing.T) {
+	t.Setenv("ONNXRUNTIME_LIB", "")
 	m, err := Open(filepath.Join("testdata", "vgg_tiny.onnx"))
 	if err != nil {
 		t.Fatal(err)

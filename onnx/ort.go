@@ -22,6 +22,11 @@ var (
 )
 
 func initORT(lib string) error {
+	if st, err := os.Stat(lib); err != nil {
+		return fmt.Errorf("onnxruntime library: %v (give --ort-lib or ONNXRUNTIME_LIB the path of libonnxruntime.so)", err)
+	} else if st.IsDir() {
+		return fmt.Errorf("onnxruntime library %s is a directory; give the path of libonnxruntime.so", lib)
+	}
 	ortMu.Lock()
 	defer ortMu.Unlock()
 	if ortLib != "" {
@@ -29,11 +34,6 @@ func initORT(lib string) error {
 			return fmt.Errorf("onnxruntime already loaded from %s, cannot load %s", ortLib, lib)
 		}
 		return ortInit
-	}
-	if st, err := os.Stat(lib); err != nil {
-		return fmt.Errorf("onnxruntime library: %v (give --ort-lib or ONNXRUNTIME_LIB the path of libonnxruntime.so)", err)
-	} else if st.IsDir() {
-		return fmt.Errorf("onnxruntime library %s is a directory; give the path of libonnxruntime.so", lib)
 	}
 	ortLib = lib
 	ort.SetSharedLibraryPath(lib)
