@@ -225,6 +225,7 @@ func collect(pr *prepared, n, d, k, threads int) []rowCands {
 		for i := i0; i < i1; i++ {
 			gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
 			hj := h[j0:j1]
+			hj = hj[:len(gi)]
 			t := rows[i].bound() - h[i] + eabs
 			for jj, v := range gi {
 				if hj[jj]-2*v <= t && j0+jj != i {
@@ -237,15 +238,22 @@ func collect(pr *prepared, n, d, k, threads int) []rowCands {
 		if j0 == i0 {
 			return
 		}
+		// The transposed half, walking g by rows (contiguous) with one
+		// threshold per column; each row j still sees i in increasing order.
 		locks[j0/kernel.BlockRows].Lock()
-		for j := j0; j < j1; j++ {
-			hi := h[i0:i1]
-			t := rows[j].bound() - h[j] + eabs
-			for ii := range hi {
-				v := g[ii*ld+j-j0]
-				if hi[ii]-2*v <= t {
-					push(j, i0+ii, v)
-					t = rows[j].bound() - h[j] + eabs
+		var tcol [kernel.BlockRows]float64
+		tc := tcol[:j1-j0]
+		for jj := range tc {
+			tc[jj] = rows[j0+jj].bound() - h[j0+jj] + eabs
+		}
+		for i := i0; i < i1; i++ {
+			gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
+			gi = gi[:len(tc)]
+			hv := h[i]
+			for jj, v := range gi {
+				if hv-2*v <= tc[jj] {
+					push(j0+jj, i, v)
+					tc[jj] = rows[j0+jj].bound() - h[j0+jj] + eabs
 				}
 			}
 		}
