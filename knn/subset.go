@@ -1,6 +1,7 @@
 package knn
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -12,7 +13,10 @@ import (
 // rows. g is a graph already computed on all of x with the same metric (it
 // may be nil); neighbours are read from it where its lists are long enough,
 // and searched directly otherwise. The result equals Search on the gathered
-// subset exactly.
+// subset exactly. x may be nil when the rows are not in memory (a graph
+// from SearchFile): then every row must be answered from the lists, else
+// ErrShortLists is returned (search with SubsetK neighbours to make that
+// rare).
 //
 // A member's k nearest within the subset are the first k members in its
 // full list, provided the list also holds every point at the k-th member's
@@ -33,8 +37,14 @@ func (g *Graph) Subset(x []float64, d int, rows []int, k int, opt *Options) (*Gr
 	if k > m-1 {
 		return nil, fmt.Errorf("%w: k = %d with %d points", ErrTooFewPoints, k, m)
 	}
-	direct := func() (*Graph, error) { return Search(Gather(x, d, rows), m, d, k, opt) }
-	if g == nil || d <= 0 || g.N*d != len(x) || g.K < k {
+	listsOnly := x == nil && g != nil // rows not in memory (SearchFile)
+	direct := func() (*Graph, error) {
+		if listsOnly {
+			return nil, fmt.Errorf("%w: %d-neighbour subset of %d rows", ErrShortLists, k, m)
+		}
+		return Search(Gather(x, d, rows), m, d, k, opt)
+	}
+	if g == nil || (!listsOnly && (d <= 0 || g.N*d != len(x))) || g.K < k {
 		return direct()
 	}
 	n := g.N
@@ -97,7 +107,7 @@ func (g *Graph) Subset(x []float64, d int, rows []int, k int, opt *Options) (*Gr
 	if nshort == 0 {
 		return out, nil
 	}
-	if nshort*4 > m {
+	if nshort*4 > m || listsOnly {
 		return direct()
 	}
 	mat := matrix{x: x, d: d, rows: rows}
@@ -121,6 +131,10 @@ func (g *Graph) Subset(x []float64, d int, rows []int, k int, opt *Options) (*Gr
 	}
 	return out, nil
 }
+
+// ErrShortLists is returned by Subset when x is nil (the rows are not in
+// memory, as after SearchFile) and some lists are too short to answer.
+var ErrShortLists = errors.New("knn: neighbour lists too short for the subset and no rows to search")
 
 // SubsetK returns how many neighbours to keep in a search of n points so
 // that Subset can usually answer k-neighbour queries for subsets of size

@@ -1,6 +1,7 @@
 package knn
 
 import (
+	"errors"
 	"math/rand/v2"
 	"testing"
 )
@@ -114,5 +115,30 @@ func TestSearchQueries(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSubsetWithoutRows: with x = nil the lists alone answer, exactly, or
+// ErrShortLists says they cannot.
+func TestSubsetWithoutRows(t *testing.T) {
+	n, d := 300, 5
+	x := randMatrix(n, d, 41)
+	g, err := Search(x, n, d, SubsetK(n, 270, 2), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(2, 2))
+	rows := r.Perm(n)[:270]
+	got, err := g.Subset(nil, d, rows, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameGraph(t, got, naive(Gather(x, d, rows), len(rows), d, 2))
+	small, err := Search(x, n, d, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := small.Subset(nil, d, rows[:30], 2, nil); !errors.Is(err, ErrShortLists) {
+		t.Fatalf("short lists without rows: %v", err)
 	}
 }
