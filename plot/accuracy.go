@@ -16,7 +16,8 @@ import (
 // Accuracy draws Figure 4 of Ansuini et al. (2019): the ID of the last
 // hidden layer of every network (with its error bar) against its test error,
 // coloured by family, the least-squares line, and Pearson's r and two-sided
-// p in the legend. Each point is labelled with the network's name.
+// p in the legend. Each point is labelled with the network's name when
+// there are at most 12.
 func Accuracy(a *study.Accuracy) *Figure {
 	p := newPanel("Last hidden layer ID against test error", "ID of the last hidden layer", "test error (%)")
 	f := newFigure("accuracy", p)
@@ -118,7 +119,7 @@ func Accuracy(a *study.Accuracy) *Figure {
 			f.addLegend(fmt.Sprintf("pooled: r = %.2f, p = %s, N = %d", c.R, formatP(c.P), c.N))
 		}
 	}
-	if len(a.Networks) <= 20 {
+	if len(a.Networks) <= 12 {
 		var lxy plotter.XYs
 		var names []string
 		for _, n := range a.Networks {

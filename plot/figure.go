@@ -59,7 +59,8 @@ func (f *Figure) Size() (w, h vg.Length) {
 	if w == 0 {
 		w = vg.Length(len(f.Panels)) * 5 * vg.Inch
 		if len(f.entries) > 0 {
-			w += 1.5 * vg.Inch
+			r := f.legend.Rectangle(draw.Canvas{})
+			w += max(1.5*vg.Inch, r.Max.X-r.Min.X+vg.Points(20))
 		}
 	}
 	if h == 0 {

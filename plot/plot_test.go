@@ -322,7 +322,7 @@ func TestPNGAndSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	w, h := f.Size()
-	if dx, dy := img.Bounds().Dx(), img.Bounds().Dy(); dx != int(math.Ceil(float64(w/vg.Inch)*DPI)) || dy != int(math.Ceil(float64(h/vg.Inch)*DPI)) {
+	if dx, dy := img.Bounds().Dx(), img.Bounds().Dy(); dx != int(float64(w/vg.Inch)*DPI+0.5) || dy != int(float64(h/vg.Inch)*DPI+0.5) {
 		t.Errorf("PNG %d×%d, want %.0f×%.0f", dx, dy, float64(w/vg.Inch)*DPI, float64(h/vg.Inch)*DPI)
 	}
 	if err := f.Save(filepath.Join(dir, "fig.gif")); err == nil {
