@@ -286,10 +286,10 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 		figs = append(figs, Profile(models, method))
 	}
 	if len(points) > 0 {
-		figs = append(figs, Scale(points, "number of points N"))
+		figs = append(figs, Scale(points))
 	}
 	if len(ranks) > 0 {
-		figs = append(figs, Scale(ranks, "neighbour rank n₂"))
+		figs = append(figs, Ranks(ranks))
 	}
 	if len(specs) > 0 {
 		figs = append(figs, Spectra(specs))

@@ -179,8 +179,8 @@ func TestScaleFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(figs) != 2 {
-		t.Fatalf("figures %v, want points and ranks", kinds(figs))
+	if len(figs) != 2 || figs[0].Kind != "scale" || figs[1].Kind != "scale-rank" {
+		t.Fatalf("figures %v, want scale and scale-rank", kinds(figs))
 	}
 	texts, cols := svgInfo(t, figs[0])
 	wantTexts(t, texts, "number of points N", "intrinsic dimension", "twonn-blocks", "twonn-decimate", "200", "500", "1000")

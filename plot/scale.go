@@ -16,11 +16,18 @@ type Curve struct {
 	Err  []float64
 }
 
-// Scale draws ID against the number of points (block analysis, decimation)
-// or the neighbour rank n₂ (GRIDE), with error bars, on a log x axis; xlabel
-// names the scale. A plateau is the range where the ID is well defined.
-func Scale(curves []Curve, xlabel string) *Figure {
-	return curveFigure("scale", "Intrinsic dimension against scale", xlabel, curves)
+// Scale draws ID against the number of points (block analysis,
+// decimation), with error bars, on a log x axis. A plateau is the range of
+// scales where the ID is well defined; a rise at small N is the estimator's
+// bias.
+func Scale(curves []Curve) *Figure {
+	return curveFigure("scale", "Intrinsic dimension against the number of points", "number of points N", curves)
+}
+
+// Ranks draws ID against the neighbour rank n₂ of GRIDE (Denti et al.
+// 2022), with error bars, on a log x axis: the ID at growing length scales.
+func Ranks(curves []Curve) *Figure {
+	return curveFigure("scale-rank", "Intrinsic dimension against neighbour rank", "neighbour rank n₂", curves)
 }
 
 // Linearized draws Figure 5B of Ansuini et al. (2019): the TwoNN ID of the

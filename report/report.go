@@ -116,9 +116,12 @@ var captions = map[string]string{
 	"accuracy": "The ID of the last hidden layer of each network against its test error, with the least-squares " +
 		"line; r is Pearson's correlation and p its two-sided p-value (Student's t with N − 2 degrees of freedom). " +
 		"Ansuini et al. (2019) found r = 0.94 over 14 ImageNet networks.",
-	"scale": "The ID against the number of points (block analysis, decimation) or the neighbour rank (GRIDE). " +
-		"A plateau marks the scales at which the ID is well defined; a rise at small N is the estimator's bias, " +
-		"a drift at large rank curvature or noise.",
+	"scale": "The ID against the number of points (block analysis: disjoint blocks of N/b points; decimation: " +
+		"N/2ⁱ), mean ± std over blocks. A plateau marks the scales at which the ID is well defined; a rise at " +
+		"small N is the estimator's bias.",
+	"scale-rank": "The GRIDE ID against the neighbour rank n₂ (ratios of the n₂-th to the n₂/2-th neighbour " +
+		"distance), ± its standard error: the ID at growing length scales. Noise inflates it at small ranks, " +
+		"curvature and boundaries bend it at large ones.",
 	"twonn-fit": "The TwoNN fit (Facco et al. 2017): −log(1 − F(μ)) against log μ for the ratios μ = r₂/r₁. " +
 		"On a manifold of dimension d the points lie on a line through the origin of slope d. The largest μ " +
 		"(open markers) are left out of the fit.",

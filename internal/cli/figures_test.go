@@ -82,7 +82,7 @@ func TestPlotEstimateFigures(t *testing.T) {
 		t.Fatalf("plot: exit %d %s", code, errs)
 	}
 	// GRIDE against rank, and the PCA spectrum.
-	want := "kind,path\nscale," + fig + "\nspectrum," + strings.TrimSuffix(fig, ".png") + "-spectrum.png\n"
+	want := "kind,path\nscale-rank," + fig + "\nspectrum," + strings.TrimSuffix(fig, ".png") + "-spectrum.png\n"
 	if out != want {
 		t.Errorf("plot printed %q, want %q", out, want)
 	}
@@ -93,7 +93,7 @@ func TestPlotEstimateFigures(t *testing.T) {
 	if code, out, _ = run("plot", ej, "--out", only, "--kind", "spectrum"); code != 0 || out != "spectrum: "+only+"\n" {
 		t.Errorf("--kind spectrum: exit %d, %q", code, out)
 	}
-	if code, _, errs = run("plot", ej, "--out", only, "--kind", "profile"); code != 2 || !strings.Contains(errs, "scale, spectrum") {
+	if code, _, errs = run("plot", ej, "--out", only, "--kind", "profile"); code != 2 || !strings.Contains(errs, "scale-rank, spectrum") {
 		t.Errorf("--kind profile: exit %d, %q", code, errs)
 	}
 	// The report of the same JSON inlines both figures.
