@@ -79,7 +79,10 @@ func parseTriple(flagName, s string) (*[3]float64, error) {
 	return &v, nil
 }
 
-func (a *onnxArgs) setup() (*onnxSetup, error) {
+// setup opens the model and its runner and evaluates the candidate layers.
+// For a listing, a model with a fixed input size is taken at that size
+// whatever the preprocessing flags.
+func (a *onnxArgs) setup(list bool) (*onnxSetup, error) {
 	if a.model == "" {
 		return nil, Usage("no --onnx MODEL")
 	}
@@ -104,6 +107,9 @@ func (a *onnxArgs) setup() (*onnxSetup, error) {
 	pre := &imageset.Preprocess{Mode: a.preprocess, Resize: a.resize, Crop: a.crop, Mean: mean, Std: std}
 	mh, mw := max(m.InputShape[2], 0), max(m.InputShape[3], 0)
 	h, w, err := pre.Check(mh, mw)
+	if list && mh > 0 && mw > 0 {
+		h, w, err = mh, mw, nil
+	}
 	if err != nil {
 		return nil, Usage("%s: %v", a.model, err)
 	}
@@ -122,7 +128,7 @@ func (a *onnxArgs) setup() (*onnxSetup, error) {
 // listONNXLayers prints every candidate layer of the model: value name,
 // op, depth, shape per image and units; '*' marks the --layers auto ones.
 func listONNXLayers(a *onnxArgs, stdout io.Writer) error {
-	s, err := a.setup()
+	s, err := a.setup(true)
 	if err != nil {
 		return err
 	}
@@ -183,7 +189,7 @@ func onnxLayers(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer) ([]profi
 	if len(files) < 3 {
 		return nil, BadInput(fmt.Errorf("%s: %d images; an ID needs at least 3", a.images, len(files)))
 	}
-	s, err := a.setup()
+	s, err := a.setup(false)
 	if err != nil {
 		return nil, err
 	}

@@ -152,7 +152,7 @@ func TestONNXLayerNamesSampleAndSave(t *testing.T) {
 
 func TestListONNXLayers(t *testing.T) {
 	var out bytes.Buffer
-	a := onnxFlags(t, "--onnx", filepath.Join(onnxTestdata, "resnet_tiny.onnx"), "--preprocess", "none", "--list-layers")
+	a := onnxFlags(t, "--onnx", filepath.Join(onnxTestdata, "resnet_tiny.onnx"), "--list-layers") // fixed size: any preprocessing
 	if err := listONNXLayers(a, &out); err != nil {
 		t.Fatal(err)
 	}
