@@ -169,38 +169,55 @@ func (s *imageSource) Load(i int, dst []float32) error {
 // the requested layers' activations (one row per image, flattened), with
 // their depth: the number of Conv/Gemm/MatMul nodes from the input.
 func onnxLayers(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer) ([]profile.Layer, error) {
+	var out []profile.Layer
+	err := onnxEachLayer(a, seed, quiet, stderr, func(l profile.Layer) error {
+		out = append(out, l)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// onnxEachLayer is onnxLayers handing the layers to fn one at a time, in
+// order: the activations are held as float32 while the images run, and only
+// the layer passed to fn is in float64, so that a caller that estimates
+// and drops each layer needs N × (units of all layers) × 4 bytes plus one
+// layer × 8 bytes. An error from fn stops it and is returned as is.
+func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn func(profile.Layer) error) error {
 	a.seed, a.quiet = seed, quiet
 	if a.images == "" {
-		return nil, Usage("--onnx needs --images DIR")
+		return Usage("--onnx needs --images DIR")
 	}
 	if a.n < 0 || a.sample < 0 {
-		return nil, Usage("--n and --sample must not be negative")
+		return Usage("--n and --sample must not be negative")
 	}
 	if a.n > 0 && a.sample > 0 {
-		return nil, Usage("give --n or --sample, not both")
+		return Usage("give --n or --sample, not both")
 	}
 	files, err := imageset.List(a.images)
 	if err != nil {
-		return nil, BadInput(err)
+		return BadInput(err)
 	}
 	if files, err = imageset.Select(files, a.n, a.sample, seed); err != nil {
-		return nil, BadInput(fmt.Errorf("%s: %v", a.images, err))
+		return BadInput(fmt.Errorf("%s: %v", a.images, err))
 	}
 	if len(files) < 3 {
-		return nil, BadInput(fmt.Errorf("%s: %d images; an ID needs at least 3", a.images, len(files)))
+		return BadInput(fmt.Errorf("%s: %d images; an ID needs at least 3", a.images, len(files)))
 	}
 	s, err := a.setup(false)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer s.r.Close()
 	sel, err := s.m.Select(s.layers, a.layers)
 	if err != nil {
-		return nil, BadInput(err)
+		return BadInput(err)
 	}
 	if a.saveActivations != "" {
 		if err := os.MkdirAll(a.saveActivations, 0o755); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	n := len(files)
@@ -226,9 +243,8 @@ func onnxLayers(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer) ([]profi
 		})
 	bar.Finish()
 	if err != nil {
-		return nil, BadInput(err)
+		return BadInput(err)
 	}
-	out := make([]profile.Layer, len(sel))
 	for j, l := range sel {
 		if a.saveActivations != "" {
 			shape := append([]int{n}, l.Shape...)
@@ -237,18 +253,22 @@ func onnxLayers(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer) ([]profi
 				return npy.Write(w, shape, acts[j])
 			})
 			if err != nil {
-				return nil, err
+				return err
 			}
 		}
+	}
+	for j, l := range sel {
 		d := float64(l.Depth)
 		data := make([]float64, len(acts[j]))
 		for i, v := range acts[j] {
 			data[i] = float64(v)
 		}
 		acts[j] = nil
-		out[j] = profile.Layer{Name: l.Name, N: n, D: l.Dim(), Data: data, Depth: &d}
+		if err := fn(profile.Layer{Name: l.Name, N: n, D: l.Dim(), Data: data, Depth: &d}); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // fileSafe turns an ONNX value name into a file name.

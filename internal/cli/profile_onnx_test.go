@@ -233,3 +233,23 @@ func TestONNXErrors(t *testing.T) {
 		t.Errorf("files left after a failure: %v", ents)
 	}
 }
+
+func TestONNXEachLayerStops(t *testing.T) {
+	a := onnxFlags(t, "--onnx", filepath.Join(onnxTestdata, "vgg_tiny.onnx"),
+		"--images", filepath.Join(onnxTestdata, "images"), "--preprocess", "none", "--n", "10")
+	stop := errors.New("enough")
+	var names []string
+	err := onnxEachLayer(a, 1, true, io.Discard, func(l profile.Layer) error {
+		names = append(names, l.Name)
+		if l.N != 10 || len(l.Data) != 10*l.D {
+			t.Errorf("layer %s: %d×%d with %d values", l.Name, l.N, l.D, len(l.Data))
+		}
+		if len(names) == 2 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || strings.Join(names, " ") != "input /p1/MaxPool_output_0" {
+		t.Fatalf("err %v after %q", err, names)
+	}
+}
