@@ -37,10 +37,11 @@ var (
 // metric-compatible with Arial and Helvetica.
 var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
-// glyphs are the markers of successive series: filled ones first.
+// glyphs are the markers of successive series: filled ones first, then
+// crosses; hollow ones last, as they also mark PC-IDs and discarded points.
 var glyphs = []draw.GlyphDrawer{
-	draw.CircleGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{},
-	draw.RingGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{},
+	draw.CircleGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{},
+	draw.RingGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{},
 }
 
 // colour returns the colour of series i.
