@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"math"
 	"math/rand/v2"
@@ -44,6 +45,24 @@ func TestPlotFitAndJSON(t *testing.T) {
 	if fd.Kind != "twonn-fit" || math.Abs(fd.ID-2) > 0.25 || fd.N != 800 || fd.NFit != 720 || len(fd.X) != 799 || len(fd.Y) != 799 {
 		t.Errorf("fit JSON: kind %s ID %.3f n %d n_fit %d, %d x", fd.Kind, fd.ID, fd.N, fd.NFit, len(fd.X))
 	}
+	// Paper mode: the 20 points of 10 duplicate pairs (r1 = 0), and those
+	// whose nearest neighbour is one of them (r1 = r2), are dropped; 90 % of
+	// the rest is fitted.
+	dup := append(synth.SwissRoll(800, 0, 2), synth.SwissRoll(800, 0, 2)[:30]...)
+	pd := writeFile(t, "dup.npy", npyBytes("<f8", []int{810, 3}, f64bytes(dup)))
+	code, out2, errs := run("plot", "--fit", pd, "--paper", "--format", "json")
+	if code != 0 || !strings.Contains(errs, " of 810 points dropped (r1 = 0 or r1 = r2)") {
+		t.Fatalf("paper: exit %d, %q", code, errs)
+	}
+	var pfd struct {
+		N    int
+		NFit int `json:"n_fit"`
+	}
+	if err := json.Unmarshal([]byte(out2), &pfd); err != nil || pfd.N > 790 || pfd.N < 700 || pfd.NFit != int(0.9*float64(pfd.N)) ||
+		!strings.Contains(errs, fmt.Sprintf("paper mode: %d of 810", 810-pfd.N)) {
+		t.Errorf("paper fit: %+v, %v", pfd, err)
+	}
+
 	// The fit JSON draws the same figure.
 	fj := writeFile(t, "fit.json", []byte(out))
 	png1 := filepath.Join(filepath.Dir(fj), "fit.png")

@@ -24,6 +24,7 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 	fit := fs.String("fit", "", "draw the TwoNN fit diagnostic of the point cloud INPUT (FILE or FILE:NAME) instead of reading JSON")
 	discard := fs.Float64("discard", estimate.DefaultDiscard, "--fit: fraction of the largest ratios r2/r1 left out of the fit")
 	metric := fs.String("metric", "euclidean", "--fit: distance, euclidean or cosine")
+	paper := fs.Bool("paper", false, "--fit: TwoNN as the code of Ansuini et al. 2019 (drops r1 = 0 and r1 = r2, fits 90 % of the rest)")
 	var format string
 	addFormatFlag(fs, &format)
 	fs.Bool("quiet", false, "no progress on stderr (plot has no long step)")
@@ -56,7 +57,7 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return Usage("%v", err)
 		}
-		fd, warn, err := twoNNFitData(*fit, *discard, m)
+		fd, warn, err := twoNNFitData(*fit, *discard, m, *paper)
 		if err != nil {
 			return err
 		}
@@ -172,9 +173,10 @@ func readDocs(paths []string) ([]plot.Doc, error) {
 	return docs, nil
 }
 
-// twoNNFitData computes the TwoNN fit of a point cloud, exact duplicate
-// rows collapsed, for the fit diagnostic.
-func twoNNFitData(spec string, discard float64, m knn.Metric) (*plot.FitData, []string, error) {
+// twoNNFitData computes the TwoNN fit of a point cloud for the fit
+// diagnostic: exact duplicate rows collapsed, or, in paper mode, points with
+// r₁ = 0 or r₁ = r₂ dropped as in Ansuini et al.'s code.
+func twoNNFitData(spec string, discard float64, m knn.Metric, paper bool) (*plot.FitData, []string, error) {
 	a, n, d, err := loadPoints(spec)
 	if err != nil {
 		return nil, nil, err
@@ -186,7 +188,7 @@ func twoNNFitData(spec string, discard float64, m knn.Metric) (*plot.FitData, []
 			return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
 		}
 	}
-	if u := knn.FindDuplicates(x, n, d); u.Removed() > 0 {
+	if u := knn.FindDuplicates(x, n, d); u.Removed() > 0 && !paper {
 		warn = append(warn, fmt.Sprintf("collapsed %d duplicate rows (%d distinct of %d)", u.Removed(), len(u.Keep), n))
 		x, n = knn.Gather(x, d, u.Keep), len(u.Keep)
 	}
@@ -197,7 +199,19 @@ func twoNNFitData(spec string, discard float64, m knn.Metric) (*plot.FitData, []
 	if err != nil {
 		return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
 	}
-	fit, err := estimate.TwoNN(estimate.Ratios(g), discard)
+	var fit *estimate.TwoNNFit
+	if paper {
+		r1, r2 := make([]float64, n), make([]float64, n)
+		for i := range r1 {
+			r1[i], r2[i] = g.Dist[i*g.K], g.Dist[i*g.K+1]
+		}
+		fit, err = estimate.TwoNNPaper(r1, r2)
+		if err == nil && fit.N < n {
+			warn = append(warn, fmt.Sprintf("paper mode: %d of %d points dropped (r1 = 0 or r1 = r2)", n-fit.N, n))
+		}
+	} else {
+		fit, err = estimate.TwoNN(estimate.Ratios(g), discard)
+	}
 	if err != nil {
 		return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
 	}
