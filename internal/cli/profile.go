@@ -49,31 +49,37 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 		if len(pos) > 0 || (*model != "" && ox.model != "") {
 			return Usage("give either INPUT files, --model or --onnx")
 		}
-		var layers []profile.Layer
+		bar := progress.New(stderr, 0, "layers", f.quiet)
+		add := func(l profile.Layer) error {
+			bar.Describe(l.Name)
+			defer bar.Add(1)
+			return b.Add(l) // l.Data is not kept
+		}
 		if *model != "" {
 			n := ox.n
 			if n == 0 {
 				n = 2000
 			}
-			layers, err = modelLayers(*model, *data, n, *untrained, f.seed)
+			layers, err := modelLayers(*model, *data, n, *untrained, f.seed)
+			if err != nil {
+				return BadInput(err)
+			}
+			for i := range layers {
+				if err := add(layers[i]); err != nil {
+					return BadInput(err)
+				}
+				layers[i].Data = nil
+			}
 		} else {
 			ox.seed, ox.quiet = f.seed, f.quiet
 			if ox.listLayers {
 				return listONNXLayers(ox, stdout)
 			}
-			layers, err = onnxLayers(ox, f.seed, f.quiet, stderr)
-		}
-		if err != nil {
-			return BadInput(err)
-		}
-		bar := progress.New(stderr, int64(len(layers)), "layers", f.quiet)
-		for i := range layers {
-			bar.Describe(layers[i].Name)
-			if err := b.Add(layers[i]); err != nil {
+			// One layer at a time: the activations of a large network do
+			// not all fit in memory as float64.
+			if err := onnxEachLayer(ox, f.seed, f.quiet, stderr, add); err != nil {
 				return BadInput(err)
 			}
-			layers[i].Data = nil // free the activations
-			bar.Add(1)
 		}
 		bar.Finish()
 		return writeProfile(stdout, f.format, b.Profile())
