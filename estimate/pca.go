@@ -57,6 +57,31 @@ func PCID(x []float64, n, d int, threshold float64) (*PCA, error) {
 	} else {
 		g, m = gram(transpose(z, n, dz), dz, n, 2), dz
 	}
+	return pcidFromGram(g, m, n, dz, threshold)
+}
+
+// PCIDGram is PCID from the n×n Gram matrix g = ZZᵀ of the z-scored
+// columns (dz of them, constant columns dropped), as knn.SearchFileWith
+// accumulates it for a layer streamed from disk; g is overwritten.
+func PCIDGram(g []float64, n, dz int, threshold float64) (*PCA, error) {
+	if len(g) != n*n {
+		panic(fmt.Sprintf("estimate: PCIDGram: len(g) = %d, want %d²", len(g), n))
+	}
+	if !(threshold > 0 && threshold < 1) {
+		return nil, fmt.Errorf("%w: PCA threshold %g, want 0 < threshold < 1", ErrBadParam, threshold)
+	}
+	if n < 2 {
+		return nil, fmt.Errorf("%w: PCA needs at least 2 points, have %d", ErrTooFewPoints, n)
+	}
+	if dz == 0 {
+		return nil, fmt.Errorf("%w: PCA has no variance to explain", ErrConstant)
+	}
+	return pcidFromGram(g, n, n, dz, threshold)
+}
+
+// pcidFromGram finishes PCID from the m×m Gram or covariance matrix g of
+// the n×dz z-scores.
+func pcidFromGram(g []float64, m, n, dz int, threshold float64) (*PCA, error) {
 	var eig mat.EigenSym
 	if !eig.Factorize(mat.NewSymDense(m, g), false) {
 		return nil, fmt.Errorf("PCA: eigenvalue decomposition did not converge")

@@ -20,6 +20,33 @@ import (
 // The graph is identical to Search on the loaded matrix either way.
 // Errors name the file.
 func SearchFile(path string, k int, opt *Options, memBudget int64) (g *Graph, n, d int, err error) {
+	r, err := SearchFileWith(path, k, opt, memBudget, false)
+	if err != nil {
+		if r != nil {
+			return nil, r.N, r.D, err
+		}
+		return nil, 0, 0, err
+	}
+	return r.Graph, r.N, r.D, nil
+}
+
+// FileSearch is the result of SearchFileWith.
+type FileSearch struct {
+	Graph    *Graph
+	N, D     int
+	Streamed bool // the file was streamed, not loaded
+	// ZGram (when asked for) is the N×N Gram matrix ZZᵀ of the z-scored
+	// columns (mean 0, population standard deviation 1, constant columns
+	// dropped, as PC-ID does, DESIGN.md §2), summed in float64 by
+	// kernel.AddGram64; ZDim is the number of columns kept. Its eigenvalues
+	// are those of PC-ID, so a layer larger than memory still gets one.
+	ZGram []float64
+	ZDim  int
+}
+
+// SearchFileWith is SearchFile, optionally also accumulating the z-score
+// Gram matrix for PC-ID in the same pass over the file (zgram).
+func SearchFileWith(path string, k int, opt *Options, memBudget int64, zgram bool) (*FileSearch, error) {
 	if k < 1 {
 		panic("knn: k < 1")
 	}
@@ -28,39 +55,87 @@ func SearchFile(path string, k int, opt *Options, memBudget int64) (g *Graph, n,
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, 0, fileError(path, err)
+		return nil, fileError(path, err)
 	}
 	defer f.Close()
 	h, err := npy.ReadHeader(f)
 	if err != nil {
-		return nil, 0, 0, fileError(path, err)
+		return nil, fileError(path, err)
 	}
-	n, d = h.Rows(), h.Cols()
+	n, d := h.Rows(), h.Cols()
+	res := &FileSearch{N: n, D: d}
 	if k > n-1 {
-		return nil, n, d, fmt.Errorf("%s: %w: k = %d with %d points", path, ErrTooFewPoints, k, n)
+		return res, fmt.Errorf("%s: %w: k = %d with %d points", path, ErrTooFewPoints, k, n)
 	}
 	if float64(n)*float64(d)*16 <= float64(memBudget) {
 		_, x, err := npy.ReadFile(path)
 		if err != nil {
-			return nil, n, d, err
+			return res, err
 		}
-		g, err = Search(x, n, d, k, opt)
-		if err != nil {
-			return nil, n, d, fmt.Errorf("%s: %v", path, err)
+		if zgram {
+			z, dz := zscoreColumns(x, n, d)
+			res.ZGram, res.ZDim = kernel.Gram64(z, n, dz, opt.threads()), dz
 		}
-		return g, n, d, nil
+		if res.Graph, err = Search(x, n, d, k, opt); err != nil {
+			return res, fmt.Errorf("%s: %v", path, err)
+		}
+		return res, nil
 	}
-	// Streaming holds an n×n float64 accumulator; refuse one beyond the
-	// budget (small ones, under 64 MiB, always run).
+	// Streaming holds an n×n float64 accumulator (two with zgram); refuse
+	// one beyond the budget (small ones, under 64 MiB, always run).
 	if acc := int64(n) * int64(n) * 8; acc > memBudget && acc > 64<<20 {
-		return nil, n, d, fmt.Errorf("%s: %d×%d does not fit in the memory budget of %s, and streaming it needs an %d×%d accumulator of %s",
+		return res, fmt.Errorf("%s: %d×%d does not fit in the memory budget of %s, and streaming it needs an %d×%d accumulator of %s",
 			path, n, d, formatBytes(memBudget), n, n, formatBytes(acc))
 	}
-	g, err = streamSearch(f, h, n, d, k, opt, memBudget)
-	if err != nil {
-		return nil, n, d, fileError(path, err)
+	res.Streamed = true
+	if err := streamSearch(f, h, n, d, k, opt, memBudget, zgram, res); err != nil {
+		return res, fileError(path, err)
 	}
-	return g, n, d, nil
+	return res, nil
+}
+
+// zscoreColumns returns the z-scores of the non-constant columns of the
+// n×d matrix x as an n×dz matrix: (x − mean)/std with the population
+// standard deviation, a column being constant when all its values are equal
+// (the convention of estimate.PCID).
+func zscoreColumns(x []float64, n, d int) (z []float64, dz int) {
+	mean := make([]float64, d)
+	for i := 0; i < n; i++ {
+		for j, v := range x[i*d : (i+1)*d] {
+			mean[j] += v
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	ss := make([]float64, d)
+	varies := make([]bool, d)
+	for i := 0; i < n; i++ {
+		for j, v := range x[i*d : (i+1)*d] {
+			if v != x[j] {
+				varies[j] = true
+			}
+			ss[j] += (v - mean[j]) * (v - mean[j])
+		}
+	}
+	var keep []int
+	var scale []float64
+	for j := 0; j < d; j++ {
+		if varies[j] && ss[j] != 0 {
+			keep = append(keep, j)
+			scale = append(scale, 1/math.Sqrt(ss[j]/float64(n)))
+		}
+	}
+	dz = len(keep)
+	z = make([]float64, n*dz)
+	for i := 0; i < n; i++ {
+		row := x[i*d : (i+1)*d]
+		out := z[i*dz : (i+1)*dz]
+		for c, j := range keep {
+			out[c] = (row[j] - mean[j]) * scale[c]
+		}
+	}
+	return z, dz
 }
 
 func fileError(path string, err error) error {
@@ -76,8 +151,13 @@ func fileError(path string, err error) error {
 // quarter of the budget left after the n×n accumulator; it is a multiple of
 // kernel.Dist2Lanes so that pass 2 sums exactly as Dist2 does.
 func streamWidth(n, d int, memBudget int64) int {
+	return streamWidthPer(n, d, memBudget, 16)
+}
+
+// streamWidthPer is streamWidth for blocks costing perElem bytes per element.
+func streamWidthPer(n, d int, memBudget int64, perElem int64) int {
 	free := memBudget - int64(n)*int64(n)*8
-	w := int(max(free/4, 0) / (int64(max(n, 1)) * 16))
+	w := int(max(free/4, 0) / (int64(max(n, 1)) * perElem))
 	w = max(w, 64) / kernel.Dist2Lanes * kernel.Dist2Lanes
 	if w >= d {
 		return d
@@ -89,7 +169,9 @@ func streamWidth(n, d int, memBudget int64) int {
 // for Cosine) passes over column blocks [c₀, c₁):
 //
 //  0. Cosine only: the row norms, summed in the same order as Normalize.
-//  1. Each block is centred by its own column means, scaled by a power of two,
+//  1. (With zgram, each block's columns are z-scored, exactly as whole
+//     columns, and kernel.AddGram64 adds their Gram into FileSearch.ZGram.)
+//     Each block is centred by its own column means, scaled by a power of two,
 //     rounded to float32 and its Gram matrix added (kernel.AddGram) into an
 //     n×n float64 accumulator G, with the squared norms nᵢ; then G holds the
 //     Gram matrix of the centred rows to within τ·(nᵢ + nⱼ)/2 and the
@@ -100,10 +182,17 @@ func streamWidth(n, d int, memBudget int64) int {
 //     the distances equal Dist2 bit for bit and the graph equals Search on
 //     the loaded matrix.
 //
-// Memory: G (8·n² bytes) plus one block (16·n·w bytes).
-func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBudget int64) (*Graph, error) {
+// Memory: G (8·n² bytes) plus one block (16·n·w bytes); with zgram a
+// second n×n accumulator and 40·n·w bytes per block.
+func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBudget int64, zgram bool, res *FileSearch) error {
 	threads := opt.threads()
 	w := streamWidth(n, d, memBudget)
+	if zgram {
+		// z-scores (8 B) and kernel.AddGram64's packing (16 B) per element,
+		// a second n×n accumulator.
+		w = streamWidthPer(n, d, memBudget-int64(n)*int64(n)*8, 40)
+		res.ZGram = make([]float64, n*n)
+	}
 	buf := make([]float64, n*w)
 	blocks := func(f func(c0, c1 int, x []float64) error) error {
 		for c0 := 0; c0 < d; c0 += w {
@@ -131,12 +220,12 @@ func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBu
 			}
 			return nil
 		}); err != nil {
-			return nil, err
+			return err
 		}
 		inv = make([]float64, n)
 		for i, s := range ss {
 			if s == 0 {
-				return nil, fmt.Errorf("row %d has zero norm: the cosine distance is undefined", i)
+				return fmt.Errorf("row %d has zero norm: the cosine distance is undefined", i)
 			}
 			inv[i] = 1 / math.Sqrt(s)
 		}
@@ -160,6 +249,11 @@ func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBu
 	mean := make([]float64, w)
 	if err := blocks(func(c0, c1 int, x []float64) error {
 		m := c1 - c0
+		if zgram {
+			z, mz := zscoreColumns(x, n, m)
+			kernel.AddGram64(res.ZGram, z, n, mz, threads)
+			res.ZDim += mz
+		}
 		normalize(x, m)
 		nblocks++
 		mean := mean[:m]
@@ -213,7 +307,7 @@ func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBu
 		eabs += float64(4*m+4) * 0x1p-120 * un
 		return nil
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	tau := 2*kernel.Tau(min(w, d)) + float64(4*d+16)*0x1p-52 + float64(nblocks+2)*0x1p-50
 	rows := candidatesFromGram(gram, norm, n, k, tau, eabs, threads)
@@ -266,7 +360,7 @@ func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBu
 		})
 		return nil
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
 	parallelRows(n, threads, func(i int, h *TopK) {
@@ -279,7 +373,8 @@ func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBu
 			g.Dist[j] = math.Sqrt(g.Dist[j])
 		}
 	})
-	return g, nil
+	res.Graph = g
+	return nil
 }
 
 // candidatesFromGram chooses every row's candidates from a complete Gram

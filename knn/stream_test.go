@@ -1,6 +1,7 @@
 package knn
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,5 +106,47 @@ func TestSearchFileErrors(t *testing.T) {
 	}
 	if _, _, _, err := SearchFile(filepath.Join(t.TempDir(), "missing.npy"), 2, nil, 0); err == nil {
 		t.Fatal("missing file accepted")
+	}
+}
+
+// TestSearchFileZGram: the z-score Gram accumulated while streaming equals
+// the one of the loaded matrix (to float64 rounding), constant columns
+// dropped, and the graph is unchanged.
+func TestSearchFileZGram(t *testing.T) {
+	n, d := 70, 200
+	x := randMatrix(n, d, 8)
+	for i := 0; i < n; i++ {
+		x[i*d+5] = 3    // constant column
+		x[i*d+150] = -1 // another, in a later block
+		x[i*d+7] *= 1e4 // a wide one
+	}
+	path := writeNpy(t, []int{n, d}, x)
+	streamed, err := SearchFileWith(path, 3, nil, 2048, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := SearchFileWith(path, 3, nil, 1<<30, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !streamed.Streamed || loaded.Streamed {
+		t.Fatalf("streamed %v, loaded %v", streamed.Streamed, loaded.Streamed)
+	}
+	if streamed.ZDim != d-2 || loaded.ZDim != d-2 {
+		t.Fatalf("ZDim %d and %d, want %d", streamed.ZDim, loaded.ZDim, d-2)
+	}
+	sameGraph(t, streamed.Graph, loaded.Graph)
+	for i, v := range loaded.ZGram {
+		if math.Abs(streamed.ZGram[i]-v) > 1e-12*float64(d) {
+			t.Fatalf("ZGram[%d] = %v streamed, %v loaded", i, streamed.ZGram[i], v)
+		}
+	}
+	// Diagonal: Σ z² over a row; the trace is n·dz.
+	var tr float64
+	for i := 0; i < n; i++ {
+		tr += streamed.ZGram[i*n+i]
+	}
+	if math.Abs(tr-float64(n*(d-2))) > 1e-8*tr {
+		t.Fatalf("trace %v, want %d", tr, n*(d-2))
 	}
 }

@@ -75,8 +75,15 @@ const chunkWidth64 = 4096
 // Each symmetric block is computed once, from threads goroutines (0 means
 // GOMAXPROCS). This is the Gram or covariance of PC-ID (DESIGN.md §2).
 func Gram64(a []float64, n, d, threads int) []float64 {
-	if len(a) != n*d {
-		panic(fmt.Sprintf("kernel: len(a) = %d, want %d·%d", len(a), n, d))
+	g := make([]float64, n*n)
+	AddGram64(g, a, n, d, threads)
+	return g
+}
+
+// AddGram64 adds A·Aᵀ, computed as Gram64 does, into g (n×n, row-major).
+func AddGram64(g, a []float64, n, d, threads int) {
+	if len(a) != n*d || len(g) != n*n {
+		panic(fmt.Sprintf("kernel: AddGram64 of len(a) = %d, len(g) = %d, want %d·%d and %d²", len(a), len(g), n, d, n))
 	}
 	im := best64
 	mr, nr := im.mr, im.nr
@@ -121,13 +128,12 @@ func Gram64(a []float64, n, d, threads int) []float64 {
 			}
 		})
 	}
-	g := make([]float64, n*n)
 	for i := 0; i < n; i++ {
-		for j := i; j < n; j++ {
+		g[i*n+i] += gp[i*rows+i]
+		for j := i + 1; j < n; j++ {
 			v := gp[i*rows+j]
-			g[i*n+j] = v
-			g[j*n+i] = v
+			g[i*n+j] += v
+			g[j*n+i] += v
 		}
 	}
-	return g
 }
