@@ -8,7 +8,8 @@
 #      fit vs intdim (library, read excluded; and the CLI end to end)
 #   5. --resample 20 and scale --blocks 20 against a single estimate
 #   6. PC-ID at 2,000×100,000
-#   7. a 2,000×802,816 float32 layer (6.4 GB) streamed under a 1 GB budget,
+#   7. a 2,000×802,816 float32 layer (6.4 GB) streamed under a 1 GB budget
+#      (TwoNN graph and the PC-ID z-score Gram in the same passes),
 #      peak RSS by /usr/bin/time -v
 # Usage: bench/compare.sh [OUTDIR]   (default bench/out; SKIP_BIG=1 skips 7)
 set -uo pipefail
@@ -62,7 +63,7 @@ env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $PY bench/peers.py twonn "$f" f64 |
 if [ -z "${SKIP_BIG:-}" ]; then
 	big="$OUT/big.npy"
 	[ -f "$big" ] || "$B" gen -n 2000 -d 802816 -latent 10 -out "$big"
-	/usr/bin/time -v "$B" searchfile -in "$big" -mem $((1 << 30)) 2>"$OUT/big.time" | tee -a "$R"
+	/usr/bin/time -v "$B" searchfile -pcid -in "$big" -mem $((1 << 30)) 2>"$OUT/big.time" | tee -a "$R"
 	log "searchfile_peak_rss $(awk -F: '/Maximum resident/ {print $2}' "$OUT/big.time") KB"
 	rm -f "$big"
 fi

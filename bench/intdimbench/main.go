@@ -47,6 +47,7 @@ func main() {
 	blocks := fs.Int("blocks", 0, "estimate: block analysis up to this many blocks")
 	mem := fs.Int64("mem", 0, "searchfile: memory budget in bytes")
 	reps := fs.Int("reps", 3, "repetitions (best time is reported)")
+	withPCID := fs.Bool("pcid", false, "searchfile: also PC-ID from the streamed z-score Gram")
 	fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
@@ -61,7 +62,7 @@ func main() {
 	case "pcid":
 		err = pcid(*n, *d, *latent, *reps)
 	case "searchfile":
-		err = searchFile(*in, *mem, *threads)
+		err = searchFile(*in, *mem, *threads, *withPCID)
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
@@ -237,17 +238,24 @@ func pcid(n, d, latent, reps int) error {
 	return nil
 }
 
-func searchFile(path string, mem int64, threads int) error {
+func searchFile(path string, mem int64, threads int, withPCID bool) error {
 	t := time.Now()
-	g, n, d, err := knn.SearchFile(path, 2, &knn.Options{Threads: threads}, mem)
+	r, err := knn.SearchFileWith(path, 2, &knn.Options{Threads: threads}, mem, withPCID)
 	if err != nil {
 		return err
 	}
 	s := time.Since(t).Seconds()
-	fit, err := estimate.TwoNN(estimate.Ratios(g), 0.1)
+	fit, err := estimate.TwoNN(estimate.Ratios(r.Graph), 0.1)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("searchfile_n%d_d%d %.1f s id=%.3f\n", n, d, s, fit.ID)
+	fmt.Printf("searchfile_n%d_d%d %.1f s id=%.3f streamed=%v\n", r.N, r.D, s, fit.ID, r.Streamed)
+	if withPCID {
+		p, err := estimate.PCIDGram(r.ZGram, r.N, r.ZDim, 0.9)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("searchfile_pcid_n%d_d%d %.1f s pc_id=%d\n", r.N, r.D, time.Since(t).Seconds(), p.ID)
+	}
 	return nil
 }
