@@ -18,7 +18,8 @@ type Param struct {
 	Shape []int
 	W     []float32 // values
 	G     []float32 // gradient of the loss, summed over shards
-	V     []float32 // momentum buffer
+	V     []float32 // momentum buffer (Adam: second moment)
+	M     []float32 // Adam: first moment (allocated on first use)
 }
 
 func newParam(name string, shape ...int) *Param {

@@ -52,6 +52,7 @@ type Config struct {
 	LR          float64 // default 0.01
 	Momentum    float64 // e.g. 0.9; 0 means none
 	WeightDecay float64
+	Optimizer   string // "sgd" (default, with Momentum) or "adam" (LR is Adam's step size)
 	Seed        uint64 // order of the samples in every epoch
 	Shards      int    // default DefaultShards
 
@@ -106,6 +107,12 @@ func Train(net *Net, train, test *Dataset, cfg Config) ([]EpochStats, error) {
 			return nil, fmt.Errorf("nn: label %d for a network with %d outputs", v, net.Classes)
 		}
 	}
+	switch cfg.Optimizer {
+	case "", "sgd", "adam":
+	default:
+		return nil, fmt.Errorf("nn: unknown optimizer %q (want sgd or adam)", cfg.Optimizer)
+	}
+	adam := &Adam{WeightDecay: cfg.WeightDecay}
 	t := newTrainer(net, cfg.Shards)
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
 	var hist []EpochStats
@@ -115,7 +122,8 @@ func Train(net *Net, train, test *Dataset, cfg Config) ([]EpochStats, error) {
 		if cfg.LRAt != nil {
 			lr = cfg.LRAt(ep)
 		}
-		opt := SGD{LR: lr, Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay}
+		sgd := SGD{LR: lr, Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay}
+		adam.LR = lr
 		perm := rng.Perm(train.N)
 		var lossSum float64
 		correct := 0
@@ -124,7 +132,11 @@ func Train(net *Net, train, test *Dataset, cfg Config) ([]EpochStats, error) {
 			loss, ok := t.step(train, idx)
 			lossSum += loss
 			correct += ok
-			opt.Step(net)
+			if cfg.Optimizer == "adam" {
+				adam.Step(net)
+			} else {
+				sgd.Step(net)
+			}
 			if cfg.OnBatch != nil {
 				if err := cfg.OnBatch(ep, b+1, batches); err != nil {
 					if errors.Is(err, ErrStop) {

@@ -98,6 +98,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	lrAfter := fs.String("lr-after", "", "learning-rate steps EPOCH:LR,... (from that epoch on, counted from 1)")
 	mom := fs.Float64("momentum", 0.9, "SGD momentum")
 	wd := fs.Float64("weight-decay", 0, "L2 weight decay")
+	optim := fs.String("optimizer", "sgd", "sgd (with --momentum) or adam (--lr is its step size, e.g. 0.001)")
+	initDir := fs.String("init", "", "start from the weights of a model (a directory written by intdim train or a .safetensors file) instead of a fresh initialisation")
 	seed := fs.Uint64("seed", 1, "seed of the initial weights and of the sample order")
 	dataSeed := fs.Uint64("data-seed", 1, "seed of the shuffled labels or of the offsets")
 	lambda := fs.Float64("lambda", mnist.DefaultLambda, "mnist-offset: offsets c ~ U(0, lambda) before min-max rescaling")
@@ -129,6 +131,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if *epochs < 1 || *batch < 1 || !(*lr > 0) || *mom < 0 || *wd < 0 || *subset < 0 || *testN < 0 || *trackN < 3 || !(*lambda > 0) {
 		return Usage("--epochs, --batch, --lr, --lambda must be positive; --momentum, --weight-decay, --subset non-negative; --track-n at least 3")
 	}
+	if *optim != "sgd" && *optim != "adam" {
+		return Usage("unknown --optimizer %q (want sgd or adam)", *optim)
+	}
 	arch, err := nn.ParseArch(*archS)
 	if err != nil {
 		return Usage("--arch: %v", err)
@@ -153,6 +158,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return Usage("--arch: %v", err)
 	}
 	net.Mean, net.Std = train.MeanStd()
+	if *initDir != "" {
+		// The architecture and normalisation come from the model.
+		if net, _, _, err = loadModel(*initDir); err != nil {
+			return err
+		}
+	}
 
 	lg := &trainLog{Data: *data, Arch: arch.String(), Args: args, Layers: net.Names()}
 	nTrack := min(*trackN, trackSet.N)
@@ -203,7 +214,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	curLR := *lr
 	step := 0
 	cfg := nn.Config{
-		Epochs: *epochs, Batch: *batch, LR: *lr, Momentum: *mom, WeightDecay: *wd, Seed: *seed,
+		Epochs: *epochs, Batch: *batch, LR: *lr, Momentum: *mom, WeightDecay: *wd, Seed: *seed, Optimizer: *optim,
 		LRAt: func(ep int) float64 {
 			if v, ok := sched[ep+1]; ok {
 				curLR = v
