@@ -13,6 +13,15 @@
 // Reported distances are always computed exactly from the rows in float64 as
 // sqrt(Σ (xᵢ − yᵢ)²), never through ‖x‖² + ‖y‖² − 2x·y, so near-duplicate
 // rows keep their true, small, non-zero distance.
+//
+// Speed (DESIGN.md §4): candidates are ranked by the float32 SIMD kernel of
+// internal/kernel (‖x‖² + ‖y‖² − 2·X·Yᵀ over symmetric blocks, each computed
+// once), keeping every row whose distance could, within a rigorous float32
+// error bound, be among the k smallest; their distances are then recomputed
+// exactly (Dist2), so the graph equals brute force bit for bit. One search
+// with SubsetK neighbours answers every resampling and block through
+// (*Graph).Subset. SearchFile streams a .npy layer larger than the memory
+// budget in column blocks.
 package knn
 
 import (
