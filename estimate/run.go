@@ -35,22 +35,101 @@ func Points(x []float64, n, d int, opt *Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := 0
-	for _, m := range methods {
-		k = max(k, e.neighbours(m))
-	}
 	if err := e.drawSubsets(); err != nil {
 		return nil, err
-	}
-	if len(e.subsets) > 0 {
-		k = max(k, knn.SubsetK(e.n, len(e.subsets[0]), 2))
 	}
 	if slices.Contains(methods, "mle") && e.o.K > e.n-1 {
 		return nil, fmt.Errorf("mle: k = %d needs more than %d points", e.o.K, e.n)
 	}
-	if err := e.search(k); err != nil {
+	if err := e.search(e.neighboursFor(methods, false)); err != nil {
 		return nil, err
 	}
+	return e.finish(rep, methods)
+}
+
+// NeighboursNeeded returns how many neighbours per point FromGraph needs in
+// its graph of n points with opt. With resampling, a subset's k nearest
+// members must be in every point's list, since there are no rows to search:
+// K = ⌈(k + 6√k + 6)/f⌉ for subsets of a fraction f (a margin of six
+// binomial standard deviations and more), at most n − 1.
+func NeighboursNeeded(n int, opt *Options) (int, error) {
+	o := opt.withDefaults()
+	methods, err := parseMethods(o.Method)
+	if err != nil {
+		return 0, err
+	}
+	e := &engine{n: n, o: o}
+	if err := e.drawSubsets(); err != nil {
+		return 0, err
+	}
+	return min(e.neighboursFor(methods, true), n-1), nil
+}
+
+// neighboursFor is the number of neighbours the methods need, including
+// what resampling needs to answer its subsets from the lists: usually
+// (knn.SubsetK; Subset searches the rows directly where a list runs out) or,
+// with strict, always (see NeighboursNeeded).
+func (e *engine) neighboursFor(methods []string, strict bool) int {
+	k, kSub := 0, 0
+	for _, m := range methods {
+		k = max(k, e.neighbours(m))
+		if m != "gride" {
+			kSub = max(kSub, e.neighbours(m))
+		}
+	}
+	if len(e.subsets) > 0 && kSub > 0 {
+		if strict {
+			f := float64(len(e.subsets[0])) / float64(e.n)
+			kk := float64(kSub)
+			k = max(k, int(math.Ceil((kk+6*math.Sqrt(kk)+6)/f)))
+		} else {
+			k = max(k, knn.SubsetK(e.n, len(e.subsets[0]), kSub))
+		}
+	}
+	return k
+}
+
+// FromGraph estimates the ID from a neighbour graph g of n points in d
+// dimensions computed elsewhere, such as knn.SearchFileWith on a layer
+// larger than memory; g.K must be at least NeighboursNeeded(n, opt). The
+// rows themselves are not needed: resampling answers its subsets from the
+// lists, and PC-ID comes from pca (nil if not computed). Exact duplicates
+// cannot be collapsed without the rows: under the default policy the points
+// at distance 0 from their nearest neighbour are dropped instead, with a
+// warning.
+func FromGraph(g *knn.Graph, n, d int, pca *PCA, opt *Options) (*Report, error) {
+	o := opt.withDefaults()
+	methods, err := parseMethods(o.Method)
+	if err != nil {
+		return nil, err
+	}
+	if g.N != n {
+		panic(fmt.Sprintf("estimate: FromGraph: graph of %d points, n = %d", g.N, n))
+	}
+	rep := &Report{N: n, Dim: d, NUsed: n, Seed: o.Seed, Warnings: []string{}}
+	zero := 0
+	for i := range g.N {
+		if g.Dist[i*g.K] == 0 {
+			zero++
+		}
+	}
+	if zero > 0 && o.Duplicates == "collapse" {
+		o.Duplicates = "drop"
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf(
+			"%d points have an exact duplicate: without the rows in memory they are dropped, not collapsed", zero))
+	}
+	e := &engine{n: n, d: d, o: o, kopt: &knn.Options{Threads: o.Threads}, g: g, pca: pca}
+	if err := e.drawSubsets(); err != nil {
+		return nil, err
+	}
+	if need := min(e.neighboursFor(methods, false), n-1); g.K < need {
+		return nil, fmt.Errorf("the graph keeps %d neighbours per point, %d are needed", g.K, need)
+	}
+	return e.finish(rep, methods)
+}
+
+// finish runs every method on the searched engine.
+func (e *engine) finish(rep *Report, methods []string) (*Report, error) {
 	for _, meth := range methods {
 		res, err := e.run(meth)
 		if err != nil {
@@ -122,6 +201,7 @@ type engine struct {
 	g        *knn.Graph
 	subsets  [][]int // resampling subsets, drawn once
 	blocks   [][]int // numbers of blocks of each scale analysis
+	pca      *PCA    // PC-ID computed elsewhere (FromGraph)
 	warnings []string
 }
 
@@ -141,7 +221,7 @@ func (e *engine) neighbours(meth string) int {
 // maxRank is the largest power of two ≤ min(MaxRank, n − 1).
 func (e *engine) maxRank() int {
 	r := 2
-	for r*2 <= e.o.MaxRank && r*2 <= e.n-1 {
+	for r*2 <= e.o.MaxRank && r*2 <= e.n-1 && (e.g == nil || r*2 <= e.g.K) {
 		r *= 2
 	}
 	return r
@@ -188,9 +268,14 @@ func (e *engine) run(meth string) (*Result, error) {
 		res.ID, res.Err = s.IDs[0], ptr(s.Errs[0])
 		return res, nil
 	case "pca":
-		p, err := PCID(e.x, e.n, e.d, 0.9)
-		if err != nil {
-			return nil, err
+		p := e.pca
+		if e.x != nil {
+			var err error
+			if p, err = PCID(e.x, e.n, e.d, 0.9); err != nil {
+				return nil, err
+			}
+		} else if p == nil {
+			return nil, errors.New("PC-ID needs the rows or their Gram matrix")
 		}
 		res.ID = float64(p.ID)
 		res.Spectrum = p.Spectrum
