@@ -45,24 +45,40 @@ func (b *Builder) Add(l Layer) error {
 	if err != nil {
 		return fmt.Errorf("layer %s: %w", l.Name, err)
 	}
-	r := rep.Results[0]
-	lr := LayerResult{
-		Name: l.Name, Index: len(b.layers), Depth: l.Depth,
-		N: l.N, Dim: l.D, ID: r.ID, Err: r.Err, Warnings: rep.Warnings,
-	}
+	var pcid *int
+	var warn []string
 	if b.pca {
 		o := b.opt
 		o.Method, o.Resample = "pca", 0
 		p, err := estimate.Points(l.Data, l.N, l.D, &o)
 		if err != nil {
-			lr.Warnings = append(lr.Warnings, "pc-id: "+err.Error())
+			warn = append(warn, "pc-id: "+err.Error())
 		} else {
 			v := int(p.Results[0].ID)
-			lr.PCID = &v
+			pcid = &v
 		}
 	}
-	b.layers = append(b.layers, lr)
+	b.AddReport(l.Name, l.Depth, rep, pcid)
+	last := &b.layers[len(b.layers)-1]
+	last.Warnings = append(last.Warnings, warn...)
 	return nil
+}
+
+// PCA reports whether the builder computes the PC-ID of every layer.
+func (b *Builder) PCA() bool { return b.pca }
+
+// Options returns the estimator options of the builder.
+func (b *Builder) Options() estimate.Options { return b.opt }
+
+// AddReport appends a layer estimated elsewhere (for instance with
+// estimate.FromGraph on a layer streamed from disk): its ID is
+// rep.Results[0], pcid its PC-ID (nil if not computed).
+func (b *Builder) AddReport(name string, depth *float64, rep *estimate.Report, pcid *int) {
+	r := rep.Results[0]
+	b.layers = append(b.layers, LayerResult{
+		Name: name, Index: len(b.layers), Depth: depth, N: rep.N, Dim: rep.Dim,
+		ID: r.ID, Err: r.Err, PCID: pcid, Warnings: append([]string{}, rep.Warnings...),
+	})
 }
 
 // Profile returns the profile of the layers added so far, with relative

@@ -279,3 +279,41 @@ func TestProfileModelLayers(t *testing.T) {
 		t.Errorf("unknown model: exit %d, want 2 (%s)", code, errs)
 	}
 }
+
+// A layer larger than --mem is streamed from disk and gives the same
+// estimate as loading it.
+func TestStreamedLayerEqualsLoaded(t *testing.T) {
+	x := synth.Hypercube(500, 4, 40, 6)
+	p := writeFile(t, "wide.npy", npyBytes("<f8", []int{500, 40}, f64bytes(x)))
+	for _, method := range []string{"twonn", "all"} {
+		args := []string{"estimate", p, "--method", method, "--resample", "4", "--format", "json", "--max-rank", "32"}
+		code, loaded, errs := run(args...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		code, streamed, errs := run(append(args, "--mem", "20K")...)
+		if code != 0 {
+			t.Fatalf("streamed: exit %d: %s", code, errs)
+		}
+		if !strings.Contains(errs, "streamed from disk") {
+			t.Errorf("no streaming warning: %q", errs)
+		}
+		var a, b map[string]any
+		json.Unmarshal([]byte(loaded), &a)
+		json.Unmarshal([]byte(streamed), &b)
+		ra, rb := a["results"].([]any), b["results"].([]any)
+		for i := range ra {
+			ia, ib := ra[i].(map[string]any)["id"].(float64), rb[i].(map[string]any)["id"].(float64)
+			if math.Abs(ia-ib) > 1e-9*math.Abs(ia) {
+				t.Errorf("%s result %d: loaded %g, streamed %g", method, i, ia, ib)
+			}
+		}
+	}
+	code, out, errs := run("profile", p, p, "--mem", "20K", "--quiet", "--format", "csv", "--resample", "3")
+	if code != 0 || strings.Count(out, "wide") != 2 {
+		t.Fatalf("profile: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, _ := run("estimate", p, "--mem", "lots"); code != 2 {
+		t.Errorf("--mem lots: exit %d, want 2", code)
+	}
+}

@@ -18,6 +18,7 @@ func init() {
 func runEstimate(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("estimate", stderr)
 	f := addEstimateFlags(fs, "twonn")
+	mem := addMemFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim estimate [flags] INPUT   (INPUT: FILE, FILE:NAME)")
 		fs.PrintDefaults()
@@ -33,13 +34,19 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	a, n, d, err := loadPoints(pos[0])
-	if err != nil {
-		return err
-	}
-	rep, err := estimate.Points(a.Data, n, d, opt)
-	if err != nil {
-		return BadInput(fmt.Errorf("%s: %w", pos[0], err))
+	var rep *estimate.Report
+	if mem.streamed(pos[0]) {
+		if rep, _, err = estimateStreamed(pos[0], mem, opt, opt.Method == "pca" || opt.Method == "all"); err != nil {
+			return err
+		}
+	} else {
+		a, n, d, err := loadPoints(pos[0])
+		if err != nil {
+			return err
+		}
+		if rep, err = estimate.Points(a.Data, n, d, opt); err != nil {
+			return BadInput(fmt.Errorf("%s: %w", pos[0], err))
+		}
 	}
 	rep.Input = pos[0]
 	for _, w := range rep.Warnings {

@@ -4,7 +4,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/intdim/intdim/internal/progress"
@@ -20,6 +22,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("profile", stderr)
 	f := addEstimateFlags(fs, "twonn")
 	noPCA := fs.Bool("no-pca", false, "skip the PC-ID of each layer")
+	mem := addMemFlag(fs)
 	model := fs.String("model", "", "profile a network: a directory written by 'intdim train' or a built-in name (mnist, mnist-shuffled, mnist-offset)")
 	data := fs.String("data", "", "--model: test images (mnist-test, mnist-offset-test, fashion-test; default: the set the model was trained for)")
 	untrained := fs.Bool("untrained", false, "--model: replace the weights by a fresh initialisation drawn with --seed")
@@ -89,7 +92,13 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	}
 	// Open every input first so that a bad file fails before any work.
 	var arrays []*tensorio.Array
+	stream := map[int]string{} // layers larger than memory, by position
 	for _, spec := range pos {
+		if mem.streamed(spec) {
+			stream[len(arrays)] = spec
+			arrays = append(arrays, &tensorio.Array{Name: strings.TrimSuffix(filepath.Base(spec), filepath.Ext(spec))})
+			continue
+		}
 		as, err := tensorio.Open(spec)
 		if err != nil {
 			return BadInput(err)
@@ -98,6 +107,17 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	}
 	bar := progress.New(stderr, int64(len(arrays)), "layers", f.quiet)
 	for i, a := range arrays {
+		if path, ok := stream[i]; ok {
+			bar.Describe(a.Name)
+			o := b.Options()
+			rep, pcid, err := estimateStreamed(path, mem, &o, b.PCA())
+			if err != nil {
+				return err
+			}
+			b.AddReport(a.Name, nil, rep, pcid)
+			bar.Add(1)
+			continue
+		}
 		if err := tensorio.CheckPoints(a); err != nil {
 			return BadInput(err)
 		}
