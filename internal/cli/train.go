@@ -159,10 +159,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	net.Mean, net.Std = train.MeanStd()
 	if *initDir != "" {
-		// The architecture and normalisation come from the model.
+		// The architecture comes from the model; the normalisation is
+		// that of the training set, as for a fresh network.
 		if net, _, _, err = loadModel(*initDir); err != nil {
 			return err
 		}
+		net.Mean, net.Std = train.MeanStd()
 	}
 
 	lg := &trainLog{Data: *data, Arch: arch.String(), Args: args, Layers: net.Names()}
