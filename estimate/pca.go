@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/intdim/intdim/internal/kernel"
+	"github.com/intdim/intdim/internal/linalg"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -82,6 +83,7 @@ func PCIDGram(g []float64, n, dz int, threshold float64) (*PCA, error) {
 // pcidFromGram finishes PCID from the m×m Gram or covariance matrix g of
 // the n×dz z-scores.
 func pcidFromGram(g []float64, m, n, dz int, threshold float64) (*PCA, error) {
+	linalg.Install() // two-thread tridiagonal reduction (internal/linalg)
 	var eig mat.EigenSym
 	if !eig.Factorize(mat.NewSymDense(m, g), false) {
 		return nil, fmt.Errorf("PCA: eigenvalue decomposition did not converge")
