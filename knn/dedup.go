@@ -1,9 +1,6 @@
 package knn
 
-import (
-	"hash/maphash"
-	"math"
-)
+import "math"
 
 // Duplicates describes the exact duplicate rows of a matrix.
 type Duplicates struct {
@@ -21,23 +18,11 @@ func (u *Duplicates) Removed() int { return len(u.Group) - len(u.Keep) }
 // FindDuplicates groups the rows of the n×d matrix x that are bit-for-bit
 // equal (with +0 and −0 treated as equal). It runs in O(n·d) expected time.
 func FindDuplicates(x []float64, n, d int) *Duplicates {
-	seed := maphash.MakeSeed()
 	u := &Duplicates{Group: make([]int, n)}
 	buckets := make(map[uint64][]int, n)
-	var h maphash.Hash
-	h.SetSeed(seed)
-	var buf [8]byte
 	for i := 0; i < n; i++ {
 		row := x[i*d : (i+1)*d]
-		h.Reset()
-		for _, v := range row {
-			b := math.Float64bits(v + 0) // −0 + 0 = +0
-			for s := 0; s < 8; s++ {
-				buf[s] = byte(b >> (8 * s))
-			}
-			h.Write(buf[:])
-		}
-		key := h.Sum64()
+		key := hashRow(row)
 		found := -1
 		for _, g := range buckets[key] {
 			if equalRows(row, x[u.Keep[g]*d:(u.Keep[g]+1)*d]) {
@@ -55,6 +40,34 @@ func FindDuplicates(x []float64, n, d int) *Duplicates {
 		u.Group[i] = found
 	}
 	return u
+}
+
+// hashRow mixes the bits of a row's values (−0 as +0) into 64 bits: four
+// independent multiply–xor lanes, then a final avalanche. Equal rows hash
+// equally; unequal ones are told apart by equalRows.
+func hashRow(row []float64) uint64 {
+	const m = 0x9E3779B97F4A7C15
+	h0, h1, h2, h3 := uint64(1), uint64(2), uint64(3), uint64(4)
+	i := 0
+	for ; i+4 <= len(row); i += 4 {
+		h0 = (h0 ^ math.Float64bits(row[i]+0)) * m
+		h1 = (h1 ^ math.Float64bits(row[i+1]+0)) * m
+		h2 = (h2 ^ math.Float64bits(row[i+2]+0)) * m
+		h3 = (h3 ^ math.Float64bits(row[i+3]+0)) * m
+		h0 ^= h0 >> 29
+		h1 ^= h1 >> 29
+		h2 ^= h2 >> 29
+		h3 ^= h3 >> 29
+	}
+	for ; i < len(row); i++ {
+		h0 = (h0 ^ math.Float64bits(row[i]+0)) * m
+		h0 ^= h0 >> 29
+	}
+	h := h0 ^ (h1 * 31) ^ (h2 * 961) ^ (h3 * 29791) ^ uint64(len(row))
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	return h
 }
 
 func equalRows(a, b []float64) bool {
