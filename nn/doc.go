@@ -20,7 +20,8 @@
 //
 // # Training
 //
-// Train runs SGD with momentum and weight decay (PyTorch's semantics) on
+// Train runs SGD with momentum and weight decay (PyTorch's semantics; Adam
+// with Config.Optimizer = "adam") on
 // mini-batches. Each batch is split into a fixed number of shards
 // (Config.Shards, default 8) that run in parallel; their gradients are
 // summed in shard order, so the weights after training are bit-identical
