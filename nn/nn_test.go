@@ -234,3 +234,19 @@ func TestParseArch(t *testing.T) {
 		t.Error("4 conv blocks on 28×28 built")
 	}
 }
+
+func TestAdamLearns(t *testing.T) {
+	train, test := blobs(600, 5, 1), blobs(300, 5, 2)
+	net, _ := MLP.Build(train.Shape, 5, 2)
+	net.Mean, net.Std = train.MeanStd()
+	hist, err := Train(net, train, test, Config{Epochs: 3, Batch: 32, LR: 0.001, Optimizer: "adam", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc := hist[len(hist)-1].TestAcc; acc < 0.8 {
+		t.Errorf("Adam: test accuracy %.3f", acc)
+	}
+	if _, err := Train(net, train, test, Config{Optimizer: "rmsprop"}); err == nil {
+		t.Error("unknown optimizer accepted")
+	}
+}
