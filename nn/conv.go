@@ -57,6 +57,25 @@ func (l *Conv2D) params() []*Param { return []*Param{l.W, l.B} }
 func (l *Conv2D) im2row(x, rows []float32) {
 	in, out, k, st, pad := l.in, l.outShape, l.Kernel, l.Stride, l.Pad
 	kk := in.C * k * k
+	if st == 1 && pad == 0 {
+		// Every patch lies inside the image: copy k values at a time.
+		q := 0
+		for i := 0; i < out.H; i++ {
+			for j := 0; j < out.W; j++ {
+				dst := rows[q*kk : (q+1)*kk]
+				q++
+				r := 0
+				for c := 0; c < in.C; c++ {
+					off := c*in.H*in.W + i*in.W + j
+					for u := 0; u < k; u++ {
+						copy(dst[r:r+k], x[off+u*in.W:off+u*in.W+k])
+						r += k
+					}
+				}
+			}
+		}
+		return
+	}
 	r := 0
 	for c := 0; c < in.C; c++ {
 		xc := x[c*in.H*in.W : (c+1)*in.H*in.W]

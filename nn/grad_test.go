@@ -3,6 +3,7 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -140,4 +141,37 @@ func TestGradPool3(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkGrads(t, net, randData(4, in, 3, 9))
+}
+
+// TestIm2rowFast checks the stride-1, unpadded copy path of im2row against
+// the general loop (run with a padding of 0 through the strided path).
+func TestIm2rowFast(t *testing.T) {
+	in := Shape{3, 6, 7}
+	fast := NewConv2D("a", 2, 3, 1, 0)
+
+	fast.setup(in, "a")
+
+	x := randData(1, in, 1, 1).X
+	a := make([]float32, 4*5*27)
+	b := make([]float32, 4*5*27)
+	fast.im2row(x, a)
+	// The definition.
+	q := 0
+	for i := 0; i < 4; i++ {
+		for j := 0; j < 5; j++ {
+			r := 0
+			for c := 0; c < 3; c++ {
+				for u := 0; u < 3; u++ {
+					for v := 0; v < 3; v++ {
+						b[q*27+r] = x[c*42+(i+u)*7+j+v]
+						r++
+					}
+				}
+			}
+			q++
+		}
+	}
+	if !slices.Equal(a, b) {
+		t.Error("im2row fast path differs from the definition")
+	}
 }

@@ -38,14 +38,26 @@ func matmulNT(c, a []float32, m int, b []float32, n, k int, acc bool, buf *[]flo
 	}
 }
 
-// transpose sets dst (cols×rows) to the transpose of src (rows×cols).
+// transpose sets dst (cols×rows) to the transpose of src (rows×cols), in
+// 32×32 blocks, four source rows at a time.
 func transpose(dst, src []float32, rows, cols int) {
 	const bs = 32
 	for r0 := 0; r0 < rows; r0 += bs {
 		r1 := min(rows, r0+bs)
 		for c0 := 0; c0 < cols; c0 += bs {
 			c1 := min(cols, c0+bs)
-			for r := r0; r < r1; r++ {
+			r := r0
+			for ; r+4 <= r1; r += 4 {
+				s0 := src[r*cols : (r+1)*cols]
+				s1 := src[(r+1)*cols : (r+2)*cols]
+				s2 := src[(r+2)*cols : (r+3)*cols]
+				s3 := src[(r+3)*cols : (r+4)*cols]
+				for c := c0; c < c1; c++ {
+					d := dst[c*rows+r : c*rows+r+4 : c*rows+r+4]
+					d[0], d[1], d[2], d[3] = s0[c], s1[c], s2[c], s3[c]
+				}
+			}
+			for ; r < r1; r++ {
 				row := src[r*cols : (r+1)*cols]
 				for c := c0; c < c1; c++ {
 					dst[c*rows+r] = row[c]
