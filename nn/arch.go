@@ -112,3 +112,32 @@ func (a Arch) Build(in Shape, classes int, seed uint64) (*Net, error) {
 	net.Arch = a
 	return net, nil
 }
+
+// NumParams returns the number of parameters of a.Build(in, classes, ·)
+// without building it, or an error if the input is too small for the
+// convolutions.
+func (a Arch) NumParams(in Shape, classes int) (int, error) {
+	// Count in float64 so that absurd shapes cannot overflow.
+	var n float64
+	c, h, w := in.C, in.H, in.W
+	if c <= 0 || h <= 0 || w <= 0 || classes <= 0 {
+		return 0, fmt.Errorf("nn: input %v with %d classes", in, classes)
+	}
+	for i, oc := range a.Conv {
+		if h < 4 || w < 4 {
+			return 0, fmt.Errorf("nn: conv%d: input %dx%d too small for conv k3 and max-pool 2", i+1, h, w)
+		}
+		n += float64(oc)*float64(c)*9 + float64(oc)
+		c, h, w = oc, (h-2)/2, (w-2)/2
+	}
+	d := float64(c) * float64(h) * float64(w)
+	for _, hd := range a.Hidden {
+		n += d*float64(hd) + float64(hd)
+		d = float64(hd)
+	}
+	n += d*float64(classes) + float64(classes)
+	if n > 1<<40 {
+		return 0, fmt.Errorf("nn: %v on %v has %.3g parameters", a, in, n)
+	}
+	return int(n), nil
+}

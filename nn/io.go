@@ -81,6 +81,18 @@ func fromFile(f *safetensors.File) (*Net, error) {
 	if err1 != nil || err2 != nil || !(std > 0) {
 		return nil, fmt.Errorf("bad normalisation mean %q std %q", md["mean"], md["std"])
 	}
+	// Bound the allocation by the data in the file before building.
+	want, err := arch.NumParams(in, classes)
+	if err != nil {
+		return nil, err
+	}
+	have := 0
+	for i := range f.Tensors {
+		have += len(f.Tensors[i].Data)
+	}
+	if want > have/4 {
+		return nil, fmt.Errorf("architecture %s on %v needs %d parameters, the file holds %d bytes of tensors", arch, in, want, have)
+	}
 	net, err := arch.Build(in, classes, 0)
 	if err != nil {
 		return nil, err

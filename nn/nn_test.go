@@ -250,3 +250,36 @@ func TestAdamLearns(t *testing.T) {
 		t.Error("unknown optimizer accepted")
 	}
 }
+
+func TestNumParams(t *testing.T) {
+	for _, a := range []Arch{Paper, MLP, {Conv: []int{8, 8, 8}, Hidden: []int{5}}} {
+		net, err := a.Build(Shape{1, 28, 28}, 10, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := a.NumParams(Shape{1, 28, 28}, 10); err != nil || n != net.NumParams() {
+			t.Errorf("%v: NumParams %d (%v), built %d", a, n, err, net.NumParams())
+		}
+	}
+}
+
+// TestLoadHostile: metadata promising a huge network is rejected before
+// anything is allocated.
+func TestLoadHostile(t *testing.T) {
+	net, _ := MLP.Build(Shape{1, 28, 28}, 10, 1)
+	net.Arch = Arch{Hidden: []int{1 << 30}}
+	var buf bytes.Buffer
+	// Save writes the real tensors but the metadata of a 2^30-wide layer.
+	if err := Save(&buf, net, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadBytes(buf.Bytes()); err == nil {
+		t.Error("hostile metadata loaded")
+	}
+}
+
+func TestNumParamsAbsurd(t *testing.T) {
+	if _, err := (Arch{Hidden: []int{1 << 30, 1 << 30}}).NumParams(Shape{1 << 20, 1 << 20, 1 << 20}, 10); err == nil {
+		t.Error("absurd network accepted")
+	}
+}
