@@ -99,7 +99,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	mom := fs.Float64("momentum", 0.9, "SGD momentum")
 	wd := fs.Float64("weight-decay", 0, "L2 weight decay")
 	optim := fs.String("optimizer", "sgd", "sgd (with --momentum) or adam (--lr is its step size, e.g. 0.001)")
-	initDir := fs.String("init", "", "start from the weights of a model (a directory written by intdim train or a .safetensors file) instead of a fresh initialisation")
+	initDir := fs.String("init", "", "start from the weights (and architecture; --arch is ignored) of a model: a directory written by intdim train, a .safetensors file or a built-in name")
 	seed := fs.Uint64("seed", 1, "seed of the initial weights and of the sample order")
 	dataSeed := fs.Uint64("data-seed", 1, "seed of the shuffled labels or of the offsets")
 	lambda := fs.Float64("lambda", mnist.DefaultLambda, "mnist-offset: offsets c ~ U(0, lambda) before min-max rescaling")
