@@ -77,6 +77,7 @@ func newPanel(title, xlabel, ylabel string) *gplot.Plot {
 	for _, a := range []*gplot.Axis{&p.X, &p.Y} {
 		a.Label.TextStyle.Font = font.From(sans, labelSize)
 		a.Tick.Label.Font = font.From(sans, tickSize)
+		a.Tick.Marker = niceTicks{}
 		a.Padding = vg.Points(2)
 	}
 	g := plotter.NewGrid()
@@ -93,6 +94,40 @@ func newPanel(title, xlabel, ylabel string) *gplot.Plot {
 func logAxis(a *gplot.Axis) {
 	a.Scale = logScale{}
 	a.Tick.Marker = logTicks{}
+}
+
+// niceTicks labels a linear axis at multiples of 1, 2 or 5 × 10ᵏ, chosen
+// to give 4 to 8 labels, written with no more decimals than the step needs
+// (0, 5, 10, 15 rather than 0.00 and 25.00).
+type niceTicks struct{}
+
+func (niceTicks) Ticks(lo, hi float64) []gplot.Tick {
+	if !(hi > lo) || math.IsInf(hi-lo, 0) {
+		return gplot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	step := niceStep(hi - lo)
+	decimals := max(0, int(-math.Floor(math.Log10(step)+1e-9)))
+	var ticks []gplot.Tick
+	for i := math.Ceil(lo/step - 1e-9); i*step <= hi+step*1e-9; i++ {
+		v := i * step
+		ticks = append(ticks, gplot.Tick{Value: v, Label: strconv.FormatFloat(v+0, 'f', decimals, 64)})
+		if mid := v + step/2; mid < hi {
+			ticks = append(ticks, gplot.Tick{Value: mid}) // minor tick
+		}
+	}
+	return ticks
+}
+
+// niceStep returns the smallest of 1, 2, 5 × 10ᵏ that cuts span into at
+// most 8 steps.
+func niceStep(span float64) float64 {
+	for e := math.Floor(math.Log10(span)) - 1; ; e++ {
+		for _, m := range []float64{1, 2, 5} {
+			if step := m * math.Pow(10, e); span/step <= 8 {
+				return step
+			}
+		}
+	}
 }
 
 // logTicks labels 1, 2, 5 × 10ᵏ on short ranges and 10ᵏ on long ones.

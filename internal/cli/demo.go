@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -14,7 +15,9 @@ import (
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/internal/atomicfile"
 	"github.com/intdim/intdim/internal/progress"
+	"github.com/intdim/intdim/plot"
 	"github.com/intdim/intdim/profile"
+	"github.com/intdim/intdim/report"
 )
 
 func init() {
@@ -53,7 +56,7 @@ var demoRuns = []struct{ name, model, data string }{
 
 func runDemo(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("demo", stderr)
-	out := fs.String("out", "intdim-demo", "directory for demo.json and demo.csv (created)")
+	out := fs.String("out", "intdim-demo", "directory for demo.json, demo.csv, profile.png and report.html (created)")
 	n := fs.Int("n", 2000, "first N test images")
 	resample := fs.Int("resample", 20, "error bars from this many random subsets")
 	fraction := fs.Float64("fraction", 0.9, "size of each subset, as a fraction of N")
@@ -124,9 +127,12 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if err := atomicfile.WriteFile(filepath.Join(*out, "demo.csv"), func(w io.Writer) error { return writeDemoCSV(w, rep) }); err != nil {
 		return err
 	}
+	if err := writeDemoFigures(*out, rep); err != nil {
+		return err
+	}
 	if !*quiet {
-		fmt.Fprintf(stderr, "demo: %.1f s; wrote %s and %s\n", time.Since(start).Seconds(),
-			filepath.Join(*out, "demo.json"), filepath.Join(*out, "demo.csv"))
+		fmt.Fprintf(stderr, "demo: %.1f s; wrote demo.json, demo.csv, profile.png and report.html into %s\n",
+			time.Since(start).Seconds(), *out)
 	}
 	switch format {
 	case "json":
@@ -135,6 +141,23 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		return writeDemoCSV(stdout, rep)
 	}
 	return writeDemoText(stdout, rep)
+}
+
+// writeDemoFigures draws the profiles into DIR/profile.png and writes the
+// self-contained DIR/report.html, both from the demo's JSON.
+func writeDemoFigures(dir string, rep *demoReport) error {
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, rep); err != nil {
+		return err
+	}
+	models, err := plot.Models(plot.Doc{Name: "demo.json", Data: buf.Bytes()})
+	if err != nil {
+		return err
+	}
+	if err := plot.Profile(models, rep.Method).Save(filepath.Join(dir, "profile.png")); err != nil {
+		return err
+	}
+	return report.Write(filepath.Join(dir, "report.html"), buf.Bytes())
 }
 
 func writeDemoCSV(w io.Writer, rep *demoReport) error {
