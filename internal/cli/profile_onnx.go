@@ -38,7 +38,7 @@ func registerONNXFlags(fs *flag.FlagSet) *onnxArgs {
 	a := &onnxArgs{}
 	fs.StringVar(&a.model, "onnx", "", "ONNX image model: profile its layers over --images")
 	fs.StringVar(&a.images, "images", "", "--onnx: folder of JPEG/PNG images (sub-folders included), natural name order")
-	fs.IntVar(&a.n, "n", 0, "--onnx: use the first N images (0: all)")
+	fs.IntVar(&a.n, "n", 0, "--onnx, --model: use the first N images (0: all images with --onnx, 2000 with --model)")
 	fs.IntVar(&a.sample, "sample", 0, "--onnx: use N images drawn at random with --seed")
 	fs.IntVar(&a.batch, "batch", 32, "--onnx: images per forward pass")
 	fs.StringVar(&a.preprocess, "preprocess", "imagenet", "--onnx: imagenet (resize short side, centre crop, normalise) or none (images at the model's size)")
