@@ -47,7 +47,7 @@ func PCID(x []float64, n, d int, threshold float64) (*PCA, error) {
 			return nil, fmt.Errorf("%w: PCA: value %g at row %d, column %d", ErrBadParam, v, i/d, i%d)
 		}
 	}
-	z, dz := zscore(x, n, d)
+	z, dz := linalg.ZScore(x, n, d)
 	if dz == 0 {
 		return nil, fmt.Errorf("%w: PCA has no variance to explain", ErrConstant)
 	}
@@ -113,51 +113,6 @@ func pcidFromGram(g []float64, m, n, dz int, threshold float64) (*PCA, error) {
 		p.ID = k
 	}
 	return p, nil
-}
-
-// zscore returns the z-scores of the non-constant columns of the n×d matrix
-// x, as an n×dz row-major matrix: (x − mean)/std with the population
-// standard deviation. A column is constant when all its values are equal.
-func zscore(x []float64, n, d int) (z []float64, dz int) {
-	mean := make([]float64, d)
-	for i := 0; i < n; i++ {
-		for j, v := range x[i*d : (i+1)*d] {
-			mean[j] += v
-		}
-	}
-	for j := range mean {
-		mean[j] /= float64(n)
-	}
-	keep := make([]int, 0, d)
-	scale := make([]float64, 0, d)
-	// Row by row (cache order): the same sums, in the same order, per column.
-	ss := make([]float64, d)
-	varies := make([]bool, d)
-	for i := 0; i < n; i++ {
-		for j, v := range x[i*d : (i+1)*d] {
-			if v != x[j] {
-				varies[j] = true
-			}
-			ss[j] += (v - mean[j]) * (v - mean[j])
-		}
-	}
-	for j := 0; j < d; j++ {
-		if !varies[j] || ss[j] == 0 {
-			continue
-		}
-		keep = append(keep, j)
-		scale = append(scale, 1/math.Sqrt(ss[j]/float64(n)))
-	}
-	dz = len(keep)
-	z = make([]float64, n*dz)
-	for i := 0; i < n; i++ {
-		row := x[i*d : (i+1)*d]
-		out := z[i*dz : (i+1)*dz]
-		for c, j := range keep {
-			out[c] = (row[j] - mean[j]) * scale[c]
-		}
-	}
-	return z, dz
 }
 
 // transpose returns the d×n transpose of the n×d matrix a.

@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"github.com/intdim/intdim/internal/linalg"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -19,7 +20,7 @@ func TestPCIDGramEqualsPCID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	z, dz := zscore(x, n, d)
+	z, dz := linalg.ZScore(x, n, d)
 	got, err := PCIDGram(gram(z, n, dz, 1), n, dz, 0.9)
 	if err != nil {
 		t.Fatal(err)

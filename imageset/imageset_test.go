@@ -13,7 +13,7 @@ import (
 )
 
 func TestNaturalLess(t *testing.T) {
-	want := []string{"a", "a1", "a01b", "a1b", "a2", "a10", "a10b", "b", "img_2.png", "img_10.png", "img_100.png"}
+	want := []string{"a", "a1", "a1b", "a01b", "a2", "a10", "a10b", "b", "img_2.png", "img_10.png", "img_100.png"}
 	got := slices.Clone(want)
 	slices.Reverse(got)
 	slices.SortFunc(got, func(a, b string) int {

@@ -7,46 +7,14 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/intdim/intdim/tensorio"
 )
 
-// NaturalLess reports whether a sorts before b in natural order: runs of
-// decimal digits compare by value ("img2" < "img10"), everything else byte
-// by byte; ties in value ("01" and "1") fall back to plain order.
-func NaturalLess(a, b string) bool {
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		ca, cb := a[i], b[j]
-		if isDigit(ca) && isDigit(cb) {
-			si, sj := i, j
-			for i < len(a) && isDigit(a[i]) {
-				i++
-			}
-			for j < len(b) && isDigit(b[j]) {
-				j++
-			}
-			na := strings.TrimLeft(a[si:i], "0")
-			nb := strings.TrimLeft(b[sj:j], "0")
-			if len(na) != len(nb) {
-				return len(na) < len(nb)
-			}
-			if na != nb {
-				return na < nb
-			}
-			continue
-		}
-		if ca != cb {
-			return ca < cb
-		}
-		i++
-		j++
-	}
-	if len(a)-i != len(b)-j {
-		return len(a)-i < len(b)-j
-	}
-	return a < b
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+// NaturalLess reports whether a sorts before b in natural order
+// ("img2" < "img10"): tensorio.NaturalLess, the order of every intdim
+// listing.
+func NaturalLess(a, b string) bool { return tensorio.NaturalLess(a, b) }
 
 // IsImage reports whether name has a JPEG or PNG extension (any case).
 func IsImage(name string) bool {

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/intdim/intdim/internal/kernel"
+	"github.com/intdim/intdim/internal/linalg"
 	"github.com/intdim/intdim/tensorio/npy"
 )
 
@@ -73,7 +74,7 @@ func SearchFileWith(path string, k int, opt *Options, memBudget int64, zgram boo
 			return res, err
 		}
 		if zgram {
-			z, dz := zscoreColumns(x, n, d)
+			z, dz := linalg.ZScore(x, n, d)
 			res.ZGram, res.ZDim = kernel.Gram64(z, n, dz, opt.threads()), dz
 		}
 		if res.Graph, err = Search(x, n, d, k, opt); err != nil {
@@ -92,50 +93,6 @@ func SearchFileWith(path string, k int, opt *Options, memBudget int64, zgram boo
 		return res, fileError(path, err)
 	}
 	return res, nil
-}
-
-// zscoreColumns returns the z-scores of the non-constant columns of the
-// n×d matrix x as an n×dz matrix: (x − mean)/std with the population
-// standard deviation, a column being constant when all its values are equal
-// (the convention of estimate.PCID).
-func zscoreColumns(x []float64, n, d int) (z []float64, dz int) {
-	mean := make([]float64, d)
-	for i := 0; i < n; i++ {
-		for j, v := range x[i*d : (i+1)*d] {
-			mean[j] += v
-		}
-	}
-	for j := range mean {
-		mean[j] /= float64(n)
-	}
-	ss := make([]float64, d)
-	varies := make([]bool, d)
-	for i := 0; i < n; i++ {
-		for j, v := range x[i*d : (i+1)*d] {
-			if v != x[j] {
-				varies[j] = true
-			}
-			ss[j] += (v - mean[j]) * (v - mean[j])
-		}
-	}
-	var keep []int
-	var scale []float64
-	for j := 0; j < d; j++ {
-		if varies[j] && ss[j] != 0 {
-			keep = append(keep, j)
-			scale = append(scale, 1/math.Sqrt(ss[j]/float64(n)))
-		}
-	}
-	dz = len(keep)
-	z = make([]float64, n*dz)
-	for i := 0; i < n; i++ {
-		row := x[i*d : (i+1)*d]
-		out := z[i*dz : (i+1)*dz]
-		for c, j := range keep {
-			out[c] = (row[j] - mean[j]) * scale[c]
-		}
-	}
-	return z, dz
 }
 
 func fileError(path string, err error) error {
@@ -250,7 +207,7 @@ func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBu
 	if err := blocks(func(c0, c1 int, x []float64) error {
 		m := c1 - c0
 		if zgram {
-			z, mz := zscoreColumns(x, n, m)
+			z, mz := linalg.ZScore(x, n, m)
 			kernel.AddGram64(res.ZGram, z, n, mz, threads)
 			res.ZDim += mz
 		}
