@@ -138,3 +138,13 @@ func Parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = args[1:]
 	}
 }
+
+// parseFormat is Parse followed by the check of the --format value.
+// format points to the flag's variable, read after parsing.
+func parseFormat(fs *flag.FlagSet, args []string, format *string) ([]string, error) {
+	pos, err := Parse(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	return pos, checkFormat(*format)
+}

@@ -122,6 +122,10 @@ func TestUsageErrors(t *testing.T) {
 		{"estimate", "/no/such/file.npy"},
 		{"nosuchcommand"},
 		{"profile", p, "--method", "all"},
+		{"demo", "--format", "xml"},
+		{"report", p, "--out", "r.html", "--format", "xml"},
+		{"train", "--format", "xml"},
+		{"plot", p, "--format", "xml"},
 	} {
 		if code, _, errs := run(args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errs)

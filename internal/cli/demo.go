@@ -69,11 +69,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "The ID profile of the paper's MNIST network trained on mnist, mnist-shuffled and mnist-offset (embedded weights), and untrained.")
 		fs.PrintDefaults()
 	}
-	pos, err := Parse(fs, args)
+	pos, err := parseFormat(fs, args, &format)
 	if err != nil {
-		return err
-	}
-	if err := checkFormat(format); err != nil {
 		return err
 	}
 	if len(pos) > 0 {

@@ -37,11 +37,8 @@ func runLinearize(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "data's mean and covariance; its TwoNN ID grows with N while a curved manifold's stays flat.")
 		fs.PrintDefaults()
 	}
-	pos, err := Parse(fs, args)
+	pos, err := parseFormat(fs, args, &format)
 	if err != nil {
-		return err
-	}
-	if err := checkFormat(format); err != nil {
 		return err
 	}
 	if len(pos) != 1 {

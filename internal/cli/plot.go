@@ -33,11 +33,8 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "       intdim plot --fit INPUT --out FIG.png [--format json]   (TwoNN fit diagnostic)")
 		fs.PrintDefaults()
 	}
-	pos, err := Parse(fs, args)
+	pos, err := parseFormat(fs, args, &format)
 	if err != nil {
-		return err
-	}
-	if err := checkFormat(format); err != nil {
 		return err
 	}
 	if *out != "" {

@@ -27,11 +27,8 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "FILE.json: the JSON of intdim profile, demo, estimate, scale, linearize, study accuracy or plot --fit.")
 		fs.PrintDefaults()
 	}
-	pos, err := Parse(fs, args)
+	pos, err := parseFormat(fs, args, &format)
 	if err != nil {
-		return err
-	}
-	if err := checkFormat(format); err != nil {
 		return err
 	}
 	if len(pos) == 0 {

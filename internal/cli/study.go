@@ -57,11 +57,8 @@ func runStudy(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "each one's test accuracy and the TwoNN ID of its last hidden layer, and reports Pearson's r and p.")
 		fs.PrintDefaults()
 	}
-	pos, err := Parse(fs, args)
+	pos, err := parseFormat(fs, args, &format)
 	if err != nil {
-		return err
-	}
-	if err := checkFormat(format); err != nil {
 		return err
 	}
 	if len(pos) == 0 || pos[0] != "accuracy" {

@@ -115,11 +115,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "Usage: intdim train --data mnist --arch paper --epochs 5 --out DIR [flags]")
 		fs.PrintDefaults()
 	}
-	pos, err := Parse(fs, args)
+	pos, err := parseFormat(fs, args, &format)
 	if err != nil {
-		return err
-	}
-	if err := checkFormat(format); err != nil {
 		return err
 	}
 	if len(pos) > 0 {
