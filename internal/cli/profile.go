@@ -85,7 +85,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 		bar.Finish()
-		return writeProfile(stdout, f.format, b.Profile())
+		return writeProfile(stdout, stderr, f.format, b.Profile())
 	}
 	if len(pos) == 0 {
 		return Usage("no INPUT (see intdim profile -h)")
@@ -133,10 +133,17 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 		bar.Add(1)
 	}
 	bar.Finish()
-	return writeProfile(stdout, f.format, b.Profile())
+	return writeProfile(stdout, stderr, f.format, b.Profile())
 }
 
-func writeProfile(w io.Writer, format string, p *profile.Profile) error {
+// writeProfile prints the profile on w and every layer's warnings on
+// stderr.
+func writeProfile(w, stderr io.Writer, format string, p *profile.Profile) error {
+	for _, l := range p.Layers {
+		for _, msg := range l.Warnings {
+			fmt.Fprintf(stderr, "intdim profile: warning: %s: %s\n", l.Name, msg)
+		}
+	}
 	switch format {
 	case "json":
 		return writeJSON(w, p)
