@@ -147,18 +147,40 @@ func (l *Conv2D) forward(s *slot, x []float32, n int) {
 	for i := 0; i < n; i++ {
 		l.im2row(x[i*isz:(i+1)*isz], s.cols[i*p*kk:(i+1)*p*kk])
 	}
-	s.t1 = grow(s.t1, l.OutC*np)
-	matmulNT(s.t1, l.W.W, l.OutC, s.cols, np, kk, false, &s.d64)
 	s.out = grow(s.out, n*osz)
-	for o, b := range l.B.W {
-		src := s.t1[o*np : (o+1)*np]
-		for i := 0; i < n; i++ {
-			dst := s.out[i*osz+o*p : i*osz+(o+1)*p]
-			for q, v := range src[i*p : (i+1)*p] {
-				dst[q] = v + b
+	if kk < kernelMinK {
+		s.t1 = grow(s.t1, l.OutC*np)
+		matmul(s.t1, l.W.W, l.OutC, false, s.cols, np, false, kk, false, s)
+		for o, b := range l.B.W {
+			src := s.t1[o*np : (o+1)*np]
+			for i := 0; i < n; i++ {
+				dst := s.out[i*osz+o*p : i*osz+(o+1)*p]
+				for q, v := range src[i*p : (i+1)*p] {
+					dst[q] = v + b
+				}
 			}
 		}
+		return
 	}
+	// Write W·Rᵀ straight into the samples' outputs, plus the bias.
+	out, bias := s.out, l.B.W
+	cross(s, l.W.W, l.OutC, false, s.cols[:np*kk], np, false, kk, func(i0, i1, j0, j1 int, g []float64, ld int) {
+		for o := i0; o < i1; o++ {
+			b := bias[o]
+			src := g[(o-i0)*ld : (o-i0)*ld+j1-j0]
+			for j := j0; j < j1; {
+				// Column j is position q of sample i; copy up to the
+				// end of the sample's map.
+				i, q := j/p, j%p
+				e := min(j1, (i+1)*p)
+				dst := out[i*osz+o*p+q : i*osz+o*p+q+e-j]
+				for t, v := range src[j-j0 : e-j0] {
+					dst[t] = float32(v) + b
+				}
+				j = e
+			}
+		}
+	})
 }
 
 // backward: with G the output gradient as OC × n·P, ∂W += G·R and
@@ -182,17 +204,14 @@ func (l *Conv2D) backward(s *slot, dy []float32, n int, needDx bool) {
 		}
 		gb[o] += sum
 	}
-	s.t2 = grow(s.t2, kk*np)
-	transpose(s.t2, s.cols, np, kk)
-	matmulNT(gw, s.t1, l.OutC, s.t2, kk, np, true, &s.d64)
+	// ∂W += G·R, the rows of Rᵀ read from the columns of R.
+	matmul(gw, s.t1, l.OutC, false, s.cols[:np*kk], kk, true, np, true, s)
 	if !needDx {
 		return
 	}
-	transpose(s.t2[:np*l.OutC], s.t1, l.OutC, np) // Gᵀ, n·P × OC
-	s.t3 = grow(s.t3, kk*l.OutC)
-	transpose(s.t3, l.W.W, l.OutC, kk) // Wᵀ, K × OC
+	// ∂R = Gᵀ·W: the rows of Gᵀ and Wᵀ read from columns.
 	s.dcols = grow(s.dcols, np*kk)
-	matmulNT(s.dcols, s.t2, np, s.t3, kk, l.OutC, false, &s.d64)
+	matmul(s.dcols, s.t1, np, true, l.W.W, kk, true, l.OutC, false, s)
 	s.dx = grow(s.dx, n*isz)
 	clear(s.dx)
 	for i := 0; i < n; i++ {

@@ -36,7 +36,7 @@ func (d *Dense) String() string { return fmt.Sprintf("Dense(%d→%d)", d.In, d.O
 func (d *Dense) forward(s *slot, x []float32, n int) {
 	s.x = x
 	s.out = grow(s.out, n*d.Out)
-	matmulNT(s.out, x, n, d.W.W, d.Out, d.In, false, &s.d64)
+	matmul(s.out, x, n, false, d.W.W, d.Out, false, d.In, false, s)
 	for i := 0; i < n; i++ {
 		row := s.out[i*d.Out : (i+1)*d.Out]
 		for j, b := range d.B.W {
@@ -47,12 +47,8 @@ func (d *Dense) forward(s *slot, x []float32, n int) {
 
 func (d *Dense) backward(s *slot, dy []float32, n int, needDx bool) {
 	gw, gb := s.grads[0], s.grads[1]
-	// dW += dYᵀ·X, as (dYᵀ)·(Xᵀ)ᵀ.
-	s.t1 = grow(s.t1, n*d.Out)
-	s.t2 = grow(s.t2, n*d.In)
-	transpose(s.t1, dy, n, d.Out)
-	transpose(s.t2, s.x, n, d.In)
-	matmulNT(gw, s.t1, d.Out, s.t2, d.In, n, true, &s.d64)
+	// dW += dYᵀ·X, the rows of dYᵀ and Xᵀ read from columns.
+	matmul(gw, dy[:n*d.Out], d.Out, true, s.x[:n*d.In], d.In, true, n, true, s)
 	for i := 0; i < n; i++ {
 		row := dy[i*d.Out : (i+1)*d.Out]
 		for j, v := range row {
@@ -61,9 +57,7 @@ func (d *Dense) backward(s *slot, dy []float32, n int, needDx bool) {
 	}
 	if needDx {
 		s.dx = grow(s.dx, n*d.In)
-		// dX = dY·W, as dY·(Wᵀ)ᵀ.
-		s.t3 = grow(s.t3, d.In*d.Out)
-		transpose(s.t3, d.W.W, d.Out, d.In)
-		matmulNT(s.dx, dy, n, s.t3, d.In, d.Out, false, &s.d64)
+		// dX = dY·W, the rows of Wᵀ read from columns.
+		matmul(s.dx, dy, n, false, d.W.W, d.In, true, d.Out, false, s)
 	}
 }

@@ -1,6 +1,10 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/intdim/intdim/internal/kernel"
+)
 
 // Shape is the shape of one sample's activation: C channels of H×W. Dense
 // layers and flattened activations have H = W = 1.
@@ -49,17 +53,18 @@ type Layer interface {
 
 // slot is the per-shard working memory of one layer.
 type slot struct {
-	x     []float32   // input of the last forward (not owned)
-	out   []float32   // output
-	dx    []float32   // input gradient
-	cols  []float32   // conv: im2col of every sample
-	dcols []float32   // conv: gradient of one sample's columns
-	idx   []int32     // max-pool: argmax of every output
-	t1    []float32   // scratch
-	t2    []float32   // scratch
-	t3    []float32   // scratch
-	d64   []float64   // scratch of matmulNT
-	grads [][]float32 // per parameter
+	x     []float32     // input of the last forward (not owned)
+	out   []float32     // output
+	dx    []float32     // input gradient
+	cols  []float32     // conv: im2col of every sample
+	dcols []float32     // conv: gradient of one sample's columns
+	idx   []int32       // max-pool: argmax of every output
+	t1    []float32     // scratch
+	t2    []float32     // scratch
+	t3    []float32     // scratch
+	pa    kernel.Packed // matmul: packed left operand, reused
+	pb    kernel.Packed // matmul: packed right operand, reused
+	grads [][]float32   // per parameter
 }
 
 func grow(s []float32, n int) []float32 {

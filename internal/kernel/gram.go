@@ -136,6 +136,15 @@ func Cross(x, y *Packed, threads int, fn BlockFunc) {
 // worker buffers.
 func run(n, threads int, f func(w *worker, id, t int)) {
 	threads = max(1, min(threads, n))
+	if threads == 1 {
+		// One goroutine: run the tasks here, in the same order.
+		w := workers.Get().(*worker)
+		for t := 0; t < n; t++ {
+			f(w, 0, t)
+		}
+		workers.Put(w)
+		return
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for id := 0; id < threads; id++ {

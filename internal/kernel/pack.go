@@ -14,6 +14,7 @@ type Packed struct {
 	N, D, Rows int
 	im         impl
 	a, b       []float32
+	abuf, bbuf []float32 // PackLeft's and PackRight's buffers, kept for reuse
 }
 
 // Pack returns x (n×d, row-major) packed for the micro-kernel in use.
@@ -94,6 +95,90 @@ func (p *Packed) setRow(i int, row []float32) {
 		j := i % nr
 		for k, v := range row {
 			pb[k*nr+j] = v
+		}
+	}
+}
+
+// PackLeft packs the n×d matrix x into p in the left-hand layout only (p can
+// then be the x argument of Cross), reusing p's buffers from earlier calls:
+// a zero Packed is ready to use, and one kept across calls packs without
+// allocating. When trans is set x is stored transposed (d×n, row i of the
+// matrix is column i of x). The packed values, and so every product, are
+// the same as Pack's.
+func (p *Packed) PackLeft(x []float32, n, d int, trans bool) {
+	im := best
+	p.reset(im, n, d, im.mr)
+	p.a = growF32(&p.abuf, p.Rows*d)
+	p.b = nil
+	packPanels(p.a, im.mr, x, n, d, trans)
+}
+
+// PackRight is PackLeft for the right-hand layout only (the y argument of
+// Cross).
+func (p *Packed) PackRight(x []float32, n, d int, trans bool) {
+	im := best
+	p.reset(im, n, d, im.nr)
+	p.b = growF32(&p.bbuf, p.Rows*d)
+	p.a = nil
+	packPanels(p.b, im.nr, x, n, d, trans)
+}
+
+func (p *Packed) reset(im impl, n, d, pad int) {
+	if n < 0 || d < 0 {
+		panic(fmt.Sprintf("kernel: negative shape %d×%d", n, d))
+	}
+	p.N, p.D, p.im = n, d, im
+	p.Rows = (n + pad - 1) / pad * pad
+}
+
+func growF32(buf *[]float32, n int) []float32 {
+	if cap(*buf) < n {
+		*buf = make([]float32, n)
+	}
+	return (*buf)[:n]
+}
+
+// packPanels writes the rows of x (n×d, or d×n when trans) into panels of w
+// rows interleaved by feature, dst[q·w·d + k·w + r] = row q·w+r, feature k,
+// with zeros for the rows from n up to the end of the last panel. Every
+// entry of dst is written.
+func packPanels(dst []float32, w int, x []float32, n, d int, trans bool) {
+	if len(x) != n*d {
+		panic(fmt.Sprintf("kernel: len(x) = %d, want %d·%d", len(x), n, d))
+	}
+	for q0 := 0; q0 < n; q0 += w {
+		h := min(w, n-q0)
+		pan := dst[q0*d : q0*d+w*d]
+		if trans {
+			for k := 0; k < d; k++ {
+				seg := pan[k*w : k*w+w]
+				copy(seg, x[k*n+q0:k*n+q0+h])
+				clear(seg[h:])
+			}
+			continue
+		}
+		r := 0
+		for ; r+4 <= h; r += 4 {
+			s0 := x[(q0+r)*d : (q0+r+1)*d]
+			s1 := x[(q0+r+1)*d : (q0+r+2)*d]
+			s2 := x[(q0+r+2)*d : (q0+r+3)*d]
+			s3 := x[(q0+r+3)*d : (q0+r+4)*d]
+			for k := range s0 {
+				o := k*w + r
+				t := pan[o : o+4 : o+4]
+				t[0], t[1], t[2], t[3] = s0[k], s1[k], s2[k], s3[k]
+			}
+		}
+		for ; r < h; r++ {
+			s := x[(q0+r)*d : (q0+r+1)*d]
+			for k, v := range s {
+				pan[k*w+r] = v
+			}
+		}
+		if h < w {
+			for k := 0; k < d; k++ {
+				clear(pan[k*w+h : k*w+w])
+			}
 		}
 	}
 }

@@ -1,0 +1,73 @@
+package kernel
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func transposed(x []float32, n, d int) []float32 {
+	t := make([]float32, n*d)
+	for i := 0; i < n; i++ {
+		for k := 0; k < d; k++ {
+			t[k*n+i] = x[i*d+k]
+		}
+	}
+	return t
+}
+
+// TestPackReuse checks that Cross of operands packed by PackLeft and
+// PackRight (row-major or transposed storage, buffers reused across shapes
+// from large to small and back, stale values left in them) gives exactly
+// the dot products of Dots.
+func TestPackReuse(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var px, py Packed
+	for _, sz := range [][3]int{{200, 300, 290}, {7, 5, 9}, {64, 968, 288}, {13, 1, 1}, {1, 40, 3000}, {33, 65, 0}, {250, 70, 17}} {
+		m, n, d := sz[0], sz[1], sz[2]
+		x, y := randF32(r, m*d), randF32(r, n*d)
+		want := make([]float64, m*n)
+		Dots(want, x, m, y, n, d, 1)
+		for _, tx := range []bool{false, true} {
+			for _, ty := range []bool{false, true} {
+				xs, ys := x, y
+				if tx {
+					xs = transposed(x, m, d)
+				}
+				if ty {
+					ys = transposed(y, n, d)
+				}
+				px.PackLeft(xs, m, d, tx)
+				py.PackRight(ys, n, d, ty)
+				got := make([]float64, m*n)
+				for i := range got {
+					got[i] = math.NaN()
+				}
+				Cross(&px, &py, 1, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+					for i := i0; i < i1; i++ {
+						copy(got[i*n+j0:i*n+j1], g[(i-i0)*ld:(i-i0)*ld+j1-j0])
+					}
+				})
+				for i := range want {
+					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("%d×%d×%d tx=%v ty=%v: entry %d = %v, want %v", m, n, d, tx, ty, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestPackReuseAllocs(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	x, y := randF32(r, 64*288), randF32(r, 968*288)
+	var px, py Packed
+	px.PackLeft(x, 64, 288, false)
+	py.PackRight(y, 968, 288, false)
+	if a := testing.AllocsPerRun(10, func() {
+		px.PackLeft(x, 64, 288, false)
+		py.PackRight(y, 968, 288, true)
+	}); a != 0 {
+		t.Errorf("repacking allocates %v times", a)
+	}
+}
