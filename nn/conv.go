@@ -106,30 +106,42 @@ func (l *Conv2D) im2row(x, rows []float32) {
 	}
 }
 
-// row2im adds the gradient of one sample's patch matrix into dx.
-func (l *Conv2D) row2im(drows, dx []float32) {
+// row2im adds the gradient of one sample's patch matrix into dx, reading
+// it from the transposed gradient dT (K × n·P, row r holds column r of every
+// sample's patch matrix) at sample offset off = i·P.
+func (l *Conv2D) row2im(dT []float32, np, off int, dx []float32) {
 	in, out, k, st, pad := l.in, l.outShape, l.Kernel, l.Stride, l.Pad
-	kk := in.C * k * k
+	p := out.H * out.W
 	r := 0
 	for c := 0; c < in.C; c++ {
 		xc := dx[c*in.H*in.W : (c+1)*in.H*in.W]
 		for u := 0; u < k; u++ {
 			for v := 0; v < k; v++ {
+				src := dT[r*np+off : r*np+off+p]
+				r++
+				if st == 1 && pad == 0 {
+					// Every patch lies inside the image.
+					for i := 0; i < out.H; i++ {
+						dst := xc[(i+u)*in.W+v : (i+u)*in.W+v+out.W]
+						for j, g := range src[i*out.W : (i+1)*out.W] {
+							dst[j] += g
+						}
+					}
+					continue
+				}
 				for i := 0; i < out.H; i++ {
 					y := i*st + u - pad
 					if y < 0 || y >= in.H {
 						continue
 					}
-					base := i * out.W * kk
 					dst := xc[y*in.W : (y+1)*in.W]
 					for j := 0; j < out.W; j++ {
 						xx := j*st + v - pad
 						if xx >= 0 && xx < in.W {
-							dst[xx] += drows[base+j*kk+r]
+							dst[xx] += src[i*out.W+j]
 						}
 					}
 				}
-				r++
 			}
 		}
 	}
@@ -209,12 +221,13 @@ func (l *Conv2D) backward(s *slot, dy []float32, n int, needDx bool) {
 	if !needDx {
 		return
 	}
-	// ∂R = Gᵀ·W: the rows of Gᵀ and Wᵀ read from columns.
-	s.dcols = grow(s.dcols, np*kk)
-	matmul(s.dcols, s.t1, np, true, l.W.W, kk, true, l.OutC, false, s)
+	// (∂R)ᵀ = Wᵀ·G (the same dot products as ∂R = Gᵀ·W, each summed in
+	// the same order), the rows of Wᵀ and Gᵀ read from columns.
+	s.dcols = grow(s.dcols, kk*np)
+	matmul(s.dcols, l.W.W, kk, true, s.t1, np, true, l.OutC, false, s)
 	s.dx = grow(s.dx, n*isz)
 	clear(s.dx)
 	for i := 0; i < n; i++ {
-		l.row2im(s.dcols[i*p*kk:(i+1)*p*kk], s.dx[i*isz:(i+1)*isz])
+		l.row2im(s.dcols, np, i*p, s.dx[i*isz:(i+1)*isz])
 	}
 }

@@ -57,7 +57,7 @@ type slot struct {
 	out   []float32     // output
 	dx    []float32     // input gradient
 	cols  []float32     // conv: im2col of every sample
-	dcols []float32     // conv: gradient of one sample's columns
+	dcols []float32     // conv: gradient of the patch matrices, transposed (K × n·P)
 	idx   []int32       // max-pool: argmax of every output
 	t1    []float32     // scratch
 	t2    []float32     // scratch
