@@ -216,8 +216,21 @@ func (l *Conv2D) backward(s *slot, dy []float32, n int, needDx bool) {
 		}
 		gb[o] += sum
 	}
-	// ∂W += G·R, the rows of Rᵀ read from the columns of R.
-	matmul(gw, s.t1, l.OutC, false, s.cols[:np*kk], kk, true, np, true, s)
+	if np < kernelMinK {
+		// ∂W += G·R, the rows of Rᵀ read from the columns of R.
+		matmul(gw, s.t1, l.OutC, false, s.cols[:np*kk], kk, true, np, true, s)
+	} else {
+		// ∂Wᵀ = Rᵀ·Gᵀ (the same dot products as G·R, each summed in the
+		// same order), with Rᵀ on the left: K rows pad to fewer tile rows
+		// than OC columns do (conv1's K = 9).
+		cross(s, s.cols[:np*kk], kk, true, s.t1, l.OutC, false, np, func(i0, i1, j0, j1 int, g []float64, ld int) {
+			for r := i0; r < i1; r++ {
+				for j, v := range g[(r-i0)*ld : (r-i0)*ld+j1-j0] {
+					gw[(j0+j)*kk+r] += float32(v)
+				}
+			}
+		})
+	}
 	if !needDx {
 		return
 	}
