@@ -176,7 +176,7 @@ func (l *Conv2D) forward(s *slot, x []float32, n int) {
 	}
 	// Write W·Rᵀ straight into the samples' outputs, plus the bias.
 	out, bias := s.out, l.B.W
-	cross(s, l.W.W, l.OutC, false, s.cols[:np*kk], np, false, kk, func(i0, i1, j0, j1 int, g []float64, ld int) {
+	cross(s, l.W.W, l.OutC, false, s.cols[:np*kk], np, false, kk, func(i0, i1, j0, j1 int, g []float32, ld int) {
 		for o := i0; o < i1; o++ {
 			b := bias[o]
 			src := g[(o-i0)*ld : (o-i0)*ld+j1-j0]
@@ -187,7 +187,7 @@ func (l *Conv2D) forward(s *slot, x []float32, n int) {
 				e := min(j1, (i+1)*p)
 				dst := out[i*osz+o*p+q : i*osz+o*p+q+e-j]
 				for t, v := range src[j-j0 : e-j0] {
-					dst[t] = float32(v) + b
+					dst[t] = v + b
 				}
 				j = e
 			}
@@ -223,10 +223,10 @@ func (l *Conv2D) backward(s *slot, dy []float32, n int, needDx bool) {
 		// ∂Wᵀ = Rᵀ·Gᵀ (the same dot products as G·R, each summed in the
 		// same order), with Rᵀ on the left: K rows pad to fewer tile rows
 		// than OC columns do (conv1's K = 9).
-		cross(s, s.cols[:np*kk], kk, true, s.t1, l.OutC, false, np, func(i0, i1, j0, j1 int, g []float64, ld int) {
+		cross(s, s.cols[:np*kk], kk, true, s.t1, l.OutC, false, np, func(i0, i1, j0, j1 int, g []float32, ld int) {
 			for r := i0; r < i1; r++ {
 				for j, v := range g[(r-i0)*ld : (r-i0)*ld+j1-j0] {
-					gw[(j0+j)*kk+r] += float32(v)
+					gw[(j0+j)*kk+r] += v
 				}
 			}
 		})

@@ -31,30 +31,29 @@ func matmul(c, a []float32, m int, aT bool, b []float32, n int, bT bool, k int, 
 		return
 	}
 	c = c[:m*n]
-	cross(s, a, m, aT, b, n, bT, k, func(i0, i1, j0, j1 int, g []float64, ld int) {
+	cross(s, a, m, aT, b, n, bT, k, func(i0, i1, j0, j1 int, g []float32, ld int) {
 		for i := i0; i < i1; i++ {
 			src := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
 			dst := c[i*n+j0 : i*n+j1]
 			if acc {
 				for j, v := range src {
-					dst[j] += float32(v)
+					dst[j] += v
 				}
 			} else {
-				for j, v := range src {
-					dst[j] = float32(v)
-				}
+				copy(dst, src)
 			}
 		}
 	})
 }
 
 // cross packs a and b (as matmul reads them) into the slot's reusable
-// buffers and calls fn with the blocks of a·bᵀ, g[(i−i0)·ld + (j−j0)] the
-// float64 dot product of rows i and j. k must be at least kernelMinK.
-func cross(s *slot, a []float32, m int, aT bool, b []float32, n int, bT bool, k int, fn func(i0, i1, j0, j1 int, g []float64, ld int)) {
+// buffers and calls fn with the blocks of a·bᵀ: g[(i−i0)·ld + (j−j0)] is
+// the dot product of rows i and j, summed in float64 and rounded once to
+// float32 (kernel.Cross32). k must be at least kernelMinK.
+func cross(s *slot, a []float32, m int, aT bool, b []float32, n int, bT bool, k int, fn func(i0, i1, j0, j1 int, g []float32, ld int)) {
 	s.pa.PackLeft(a[:m*k], m, k, aT)
 	s.pb.PackRight(b[:n*k], n, k, bT)
-	kernel.Cross(&s.pa, &s.pb, 1, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+	kernel.Cross32(&s.pa, &s.pb, 1, func(_, i0, i1, j0, j1 int, g []float32, ld int) {
 		fn(i0, i1, j0, j1, g, ld)
 	})
 }

@@ -32,12 +32,34 @@ var workers = sync.Pool{New: func() any {
 // summing each kcBlock features in float32 by the micro-kernel and each
 // FlushEvery features into float64.
 func (w *worker) block(pa, pb *Packed, i0, i1, j0, j1 int) {
+	w.blockTo(pa, pb, i0, i1, j0, j1, false)
+}
+
+// blockTo is block, or, when f32 is set, sets c32 (same layout) to float32
+// of the entries block would compute; with at most FlushEvery features
+// those are the float32 sums themselves (one flush, exact both ways), and
+// g64 is left unset.
+func (w *worker) blockTo(pa, pb *Packed, i0, i1, j0, j1 int, f32 bool) {
 	im, d := pa.im, pa.D
 	mr, nr := im.mr, im.nr
 	const ld = BlockRows
 	if d == 0 {
 		for i := 0; i < i1-i0; i++ {
 			clear(w.g64[i*ld : i*ld+j1-j0])
+			clear(w.c32[i*ld : i*ld+j1-j0])
+		}
+		return
+	}
+	if f32 && d <= FlushEvery {
+		for k0 := 0; k0 < d; k0 += kcBlock {
+			kc := min(kcBlock, d-k0)
+			acc := k0 != 0
+			for jp := j0; jp < j1; jp += nr {
+				bp := &pb.b[jp*d+k0*nr]
+				for ip := i0; ip < i1; ip += mr {
+					im.tile(&pa.a[ip*d+k0*mr], bp, kc, &w.c32[(ip-i0)*ld+jp-j0], ld, acc)
+				}
+			}
 		}
 		return
 	}
@@ -66,6 +88,14 @@ func (w *worker) block(pa, pb *Packed, i0, i1, j0, j1 int) {
 				}
 			}
 			first = false
+		}
+	}
+	if f32 {
+		for i := 0; i < i1-i0; i++ {
+			c := w.c32[i*ld : i*ld+j1-j0]
+			for j, v := range w.g64[i*ld : i*ld+j1-j0] {
+				c[j] = float32(v)
+			}
 		}
 	}
 }
@@ -128,6 +158,32 @@ func Cross(x, y *Packed, threads int, fn BlockFunc) {
 		w.block(x, y, i0, i1, j0, j1)
 		if i0 < x.N && j0 < y.N {
 			fn(id, i0, min(i1, x.N), j0, min(j1, y.N), w.g64, BlockRows)
+		}
+	})
+}
+
+// BlockFunc32 is BlockFunc for float32 entries.
+type BlockFunc32 func(worker, i0, i1, j0, j1 int, g []float32, ldg int)
+
+// Cross32 is Cross handing fn float32(g) for every entry g that Cross
+// would hand it, skipping the float64 accumulators when x and y have at
+// most FlushEvery features (then the entries are the float32 sums of the
+// micro-kernel, and the rounding to float32 is exact).
+func Cross32(x, y *Packed, threads int, fn BlockFunc32) {
+	if x.a == nil || y.b == nil {
+		panic("kernel: Cross32 needs the left layout of x and the right layout of y")
+	}
+	if x.D != y.D || x.im.name != y.im.name {
+		panic(fmt.Sprintf("kernel: Cross32 of %d and %d features", x.D, y.D))
+	}
+	nbi := (x.Rows + BlockRows - 1) / BlockRows
+	nbj := (y.Rows + BlockRows - 1) / BlockRows
+	run(nbi*nbj, threadCount(threads), func(w *worker, id, t int) {
+		i0, j0 := t/nbj*BlockRows, t%nbj*BlockRows
+		i1, j1 := min(i0+BlockRows, x.Rows), min(j0+BlockRows, y.Rows)
+		w.blockTo(x, y, i0, i1, j0, j1, true)
+		if i0 < x.N && j0 < y.N {
+			fn(id, i0, min(i1, x.N), j0, min(j1, y.N), w.c32, BlockRows)
 		}
 	})
 }

@@ -132,7 +132,7 @@ func (p *Packed) reset(im impl, n, d, pad int) {
 }
 
 func growF32(buf *[]float32, n int) []float32 {
-	if cap(*buf) < n {
+	if cap(*buf) < n || *buf == nil { // non-nil even when empty: nil means no layout
 		*buf = make([]float32, n)
 	}
 	return (*buf)[:n]

@@ -71,3 +71,38 @@ func TestPackReuseAllocs(t *testing.T) {
 		t.Errorf("repacking allocates %v times", a)
 	}
 }
+
+// TestCross32 checks that Cross32 hands exactly float32 of Cross's entries,
+// on both sides of FlushEvery features.
+func TestCross32(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, sz := range [][3]int{{30, 50, 300}, {5, 7, FlushEvery}, {13, 40, FlushEvery + 1}, {200, 3, 5000}, {4, 4, 0}} {
+		m, n, d := sz[0], sz[1], sz[2]
+		x, y := randF32(r, m*d), randF32(r, n*d)
+		var px, py Packed
+		px.PackLeft(x, m, d, false)
+		py.PackRight(y, n, d, false)
+		want := make([]float64, m*n)
+		Cross(&px, &py, 1, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+			for i := i0; i < i1; i++ {
+				copy(want[i*n+j0:i*n+j1], g[(i-i0)*ld:(i-i0)*ld+j1-j0])
+			}
+		})
+		for _, threads := range []int{1, 3} {
+			got := make([]float32, m*n)
+			for i := range got {
+				got[i] = sentinel
+			}
+			Cross32(&px, &py, threads, func(_, i0, i1, j0, j1 int, g []float32, ld int) {
+				for i := i0; i < i1; i++ {
+					copy(got[i*n+j0:i*n+j1], g[(i-i0)*ld:(i-i0)*ld+j1-j0])
+				}
+			})
+			for i, w := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(float32(w)) {
+					t.Fatalf("%d×%d×%d threads=%d: entry %d = %v, want %v", m, n, d, threads, i, got[i], float32(w))
+				}
+			}
+		}
+	}
+}
