@@ -51,56 +51,44 @@ func (l *Conv2D) setup(in Shape, prefix string) (Shape, error) {
 
 func (l *Conv2D) params() []*Param { return []*Param{l.W, l.B} }
 
-// im2row writes the (OH·OW) × (C·k·k) patch matrix of one sample x: row
-// q = (i, j) holds x[c, i·stride + u − pad, j·stride + v − pad] at column
-// (c, u, v), zero outside the image.
-func (l *Conv2D) im2row(x, rows []float32) {
+// im2row writes the (OH·OW) × (C·k·k) patch matrix of one sample x,
+// transposed, into colsT (K × n·P) at sample offset off = i·P: column
+// q = (i, j) of row r = (c, u, v) holds x[c, i·stride + u − pad,
+// j·stride + v − pad], zero outside the image.
+func (l *Conv2D) im2row(x, colsT []float32, np, off int) {
 	in, out, k, st, pad := l.in, l.outShape, l.Kernel, l.Stride, l.Pad
-	kk := in.C * k * k
-	if st == 1 && pad == 0 {
-		// Every patch lies inside the image: copy k values at a time.
-		q := 0
-		for i := 0; i < out.H; i++ {
-			for j := 0; j < out.W; j++ {
-				dst := rows[q*kk : (q+1)*kk]
-				q++
-				r := 0
-				for c := 0; c < in.C; c++ {
-					off := c*in.H*in.W + i*in.W + j
-					for u := 0; u < k; u++ {
-						copy(dst[r:r+k], x[off+u*in.W:off+u*in.W+k])
-						r += k
-					}
-				}
-			}
-		}
-		return
-	}
+	p := out.H * out.W
 	r := 0
 	for c := 0; c < in.C; c++ {
 		xc := x[c*in.H*in.W : (c+1)*in.H*in.W]
 		for u := 0; u < k; u++ {
 			for v := 0; v < k; v++ {
+				dst := colsT[r*np+off : r*np+off+p]
+				r++
+				if st == 1 && pad == 0 {
+					// Every patch lies inside the image.
+					for i := 0; i < out.H; i++ {
+						copy(dst[i*out.W:(i+1)*out.W], xc[(i+u)*in.W+v:(i+u)*in.W+v+out.W])
+					}
+					continue
+				}
 				for i := 0; i < out.H; i++ {
 					y := i*st + u - pad
-					base := i * out.W * kk
+					row := dst[i*out.W : (i+1)*out.W]
 					if y < 0 || y >= in.H {
-						for j := 0; j < out.W; j++ {
-							rows[base+j*kk+r] = 0
-						}
+						clear(row)
 						continue
 					}
 					src := xc[y*in.W : (y+1)*in.W]
-					for j := 0; j < out.W; j++ {
+					for j := range row {
 						xx := j*st + v - pad
 						if xx < 0 || xx >= in.W {
-							rows[base+j*kk+r] = 0
+							row[j] = 0
 						} else {
-							rows[base+j*kk+r] = src[xx]
+							row[j] = src[xx]
 						}
 					}
 				}
-				r++
 			}
 		}
 	}
@@ -155,14 +143,14 @@ func (l *Conv2D) forward(s *slot, x []float32, n int) {
 	p := l.outShape.H * l.outShape.W
 	np := n * p
 	isz, osz := l.in.Size(), l.outShape.Size()
-	s.cols = grow(s.cols, np*kk)
+	s.cols = grow(s.cols, kk*np)
 	for i := 0; i < n; i++ {
-		l.im2row(x[i*isz:(i+1)*isz], s.cols[i*p*kk:(i+1)*p*kk])
+		l.im2row(x[i*isz:(i+1)*isz], s.cols, np, i*p)
 	}
 	s.out = grow(s.out, n*osz)
 	if kk < kernelMinK {
 		s.t1 = grow(s.t1, l.OutC*np)
-		matmul(s.t1, l.W.W, l.OutC, false, s.cols, np, false, kk, false, s)
+		matmul(s.t1, l.W.W, l.OutC, false, s.cols, np, true, kk, false, s)
 		for o, b := range l.B.W {
 			src := s.t1[o*np : (o+1)*np]
 			for i := 0; i < n; i++ {
@@ -176,7 +164,7 @@ func (l *Conv2D) forward(s *slot, x []float32, n int) {
 	}
 	// Write W·Rᵀ straight into the samples' outputs, plus the bias.
 	out, bias := s.out, l.B.W
-	cross(s, l.W.W, l.OutC, false, s.cols[:np*kk], np, false, kk, func(i0, i1, j0, j1 int, g []float32, ld int) {
+	cross(s, l.W.W, l.OutC, false, s.cols[:kk*np], np, true, kk, func(i0, i1, j0, j1 int, g []float32, ld int) {
 		for o := i0; o < i1; o++ {
 			b := bias[o]
 			src := g[(o-i0)*ld : (o-i0)*ld+j1-j0]
@@ -217,13 +205,13 @@ func (l *Conv2D) backward(s *slot, dy []float32, n int, needDx bool) {
 		gb[o] += sum
 	}
 	if np < kernelMinK {
-		// ∂W += G·R, the rows of Rᵀ read from the columns of R.
-		matmul(gw, s.t1, l.OutC, false, s.cols[:np*kk], kk, true, np, true, s)
+		// ∂W += G·R.
+		matmul(gw, s.t1, l.OutC, false, s.cols[:kk*np], kk, false, np, true, s)
 	} else {
 		// ∂Wᵀ = Rᵀ·Gᵀ (the same dot products as G·R, each summed in the
 		// same order), with Rᵀ on the left: K rows pad to fewer tile rows
 		// than OC columns do (conv1's K = 9).
-		cross(s, s.cols[:np*kk], kk, true, s.t1, l.OutC, false, np, func(i0, i1, j0, j1 int, g []float32, ld int) {
+		cross(s, s.cols[:kk*np], kk, false, s.t1, l.OutC, false, np, func(i0, i1, j0, j1 int, g []float32, ld int) {
 			for r := i0; r < i1; r++ {
 				for j, v := range g[(r-i0)*ld : (r-i0)*ld+j1-j0] {
 					gw[(j0+j)*kk+r] += v

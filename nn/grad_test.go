@@ -152,9 +152,11 @@ func TestIm2rowFast(t *testing.T) {
 	fast.setup(in, "a")
 
 	x := randData(1, in, 1, 1).X
-	a := make([]float32, 4*5*27)
-	b := make([]float32, 4*5*27)
-	fast.im2row(x, a)
+	// The second of two samples: columns 20…39 of the 27×40 transposed
+	// patch matrix.
+	a := make([]float32, 27*40)
+	b := make([]float32, 27*40)
+	fast.im2row(x, a, 40, 20)
 	// The definition.
 	q := 0
 	for i := 0; i < 4; i++ {
@@ -163,7 +165,7 @@ func TestIm2rowFast(t *testing.T) {
 			for c := 0; c < 3; c++ {
 				for u := 0; u < 3; u++ {
 					for v := 0; v < 3; v++ {
-						b[q*27+r] = x[c*42+(i+u)*7+j+v]
+						b[r*40+20+q] = x[c*42+(i+u)*7+j+v]
 						r++
 					}
 				}

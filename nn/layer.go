@@ -56,7 +56,7 @@ type slot struct {
 	x     []float32     // input of the last forward (not owned)
 	out   []float32     // output
 	dx    []float32     // input gradient
-	cols  []float32     // conv: im2col of every sample
+	cols  []float32     // conv: patch matrices of every sample, transposed (K × n·P)
 	dcols []float32     // conv: gradient of the patch matrices, transposed (K × n·P)
 	idx   []int32       // max-pool: argmax of every output
 	t1    []float32     // scratch
