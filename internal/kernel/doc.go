@@ -27,4 +27,9 @@
 // other architectures. Gram64 (float64, for PC-ID) and Dist2 (exact squared
 // distances) follow the same pattern, and their twins agree bit for bit.
 // The assembly is written out by hand (fully unrolled; no generator).
+//
+// Many small products (nn's training shards) pack with Packed.PackLeft and
+// PackRight, which reuse a Packed's buffers and read row-major or transposed
+// storage, and take float32 blocks from Cross32, which skips the float64
+// accumulators where they change nothing (at most FlushEvery features).
 package kernel
