@@ -3,6 +3,7 @@ package plot
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 
 	"github.com/intdim/intdim/estimate"
 
@@ -50,7 +51,7 @@ func NewFitData(input string, f *estimate.TwoNNFit) *FitData {
 func Fit(fd *FitData) *Figure {
 	title := fmt.Sprintf("TwoNN fit: ID = %.3g", fd.ID)
 	if fd.Input != "" {
-		title = fd.Input + ": " + title
+		title = filepath.Base(fd.Input) + ": " + title // the path is in the JSON
 	}
 	p := newPanel(title, "log μ", "−log(1 − F(μ))")
 	f := newFigure("twonn-fit", p)
