@@ -195,7 +195,7 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 			if err := strictDecode(d.Data, &r); err != nil {
 				return nil, fmt.Errorf("%s: %v", d.Name, err)
 			}
-			name := r.Input
+			name := shortName(r.Input)
 			if name == "" {
 				name = baseName(d.Name)
 			}
@@ -237,7 +237,7 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 			if len(s.Scales) != len(s.IDs) || (s.Errs != nil && len(s.Errs) != len(s.IDs)) {
 				return nil, fmt.Errorf("%s: %d scales, %d ids and %d errs differ in length", d.Name, len(s.Scales), len(s.IDs), len(s.Errs))
 			}
-			name := s.Input
+			name := shortName(s.Input)
 			if name == "" {
 				name = baseName(d.Name)
 			}
@@ -299,4 +299,13 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 		return nil, errors.New("nothing to draw")
 	}
 	return figs, nil
+}
+
+// shortName is the file part of an input path for legends ("" stays ""):
+// the full path is kept in the JSON.
+func shortName(input string) string {
+	if input == "" {
+		return ""
+	}
+	return filepath.Base(input)
 }

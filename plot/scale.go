@@ -39,7 +39,7 @@ func Linearized(l *study.Linearization) *Figure {
 	for i, s := range l.Sizes {
 		x[i] = float64(s)
 	}
-	name := l.Input
+	name := shortName(l.Input)
 	if name == "" {
 		name = "data"
 	}
