@@ -36,30 +36,8 @@ func TestNativeAgrees(t *testing.T) {
 		if len(lg) != len(ln) {
 			t.Fatalf("%s: %d candidate layers with gomlx, %d native", name, len(lg), len(ln))
 		}
-		src := testImages(t)
-		run := func(r Runner) [][]float32 {
-			acts := make([][]float32, len(lg))
-			err := Forward(m, r, src, lg, ForwardOptions{H: 16, W: 16, Batch: 40}, func(start, n int, a [][]float32) error {
-				for j := range a {
-					acts[j] = append(acts[j], a[j]...)
-				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return acts
-		}
-		ag, an := run(g), run(nat)
-		for j, l := range lg {
-			ref := make([]float64, len(ag[j]))
-			for i, v := range ag[j] {
-				ref[i] = float64(v)
-			}
-			if d := maxRelDiff(an[j], ref); d > 1e-5 {
-				t.Errorf("%s %s: native differs from gomlx by %.3g", name, l.Name, d)
-			}
-		}
+		ag, an := forwardAll(t, m, g, lg, 40), forwardAll(t, m, nat, lg, 40)
+		sameActs(t, name, lg, an, ag)
 		for _, w := range want {
 			_, ref := readNpy(t, filepath.Join("testdata", "ref_"+name+"_"+w.ref+".npy"))
 			for j, l := range lg {

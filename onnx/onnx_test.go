@@ -224,3 +224,34 @@ func TestFixedBatch(t *testing.T) {
 		r.Close()
 	}
 }
+
+// forwardAll runs the test images through r and returns every layer's
+// activations, images concatenated.
+func forwardAll(t *testing.T, m *Model, r Runner, layers []Layer, batch int) [][]float32 {
+	t.Helper()
+	acts := make([][]float32, len(layers))
+	err := Forward(m, r, testImages(t), layers, ForwardOptions{H: 16, W: 16, Batch: batch}, func(start, n int, a [][]float32) error {
+		for j := range a {
+			acts[j] = append(acts[j], a[j]...)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acts
+}
+
+// sameActs checks that two backends' activations agree to float32 rounding.
+func sameActs(t *testing.T, what string, layers []Layer, got, want [][]float32) {
+	t.Helper()
+	for j, l := range layers {
+		ref := make([]float64, len(want[j]))
+		for i, v := range want[j] {
+			ref[i] = float64(v)
+		}
+		if d := maxRelDiff(got[j], ref); d > 1e-5 {
+			t.Errorf("%s %s: backends differ by %.3g", what, l.Name, d)
+		}
+	}
+}

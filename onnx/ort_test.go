@@ -64,30 +64,8 @@ func TestBackendsAgree(t *testing.T) {
 		if len(lg) != len(lo) {
 			t.Fatalf("%s: %d candidate layers with gomlx, %d with ort", name, len(lg), len(lo))
 		}
-		src := testImages(t)
-		run := func(r Runner) [][]float32 {
-			acts := make([][]float32, len(lg))
-			err := Forward(m, r, src, lg, ForwardOptions{H: 16, W: 16, Batch: 32}, func(start, n int, a [][]float32) error {
-				for j := range a {
-					acts[j] = append(acts[j], a[j]...)
-				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return acts
-		}
-		ag, ao := run(g), run(o)
-		for j, l := range lg {
-			ref := make([]float64, len(ag[j]))
-			for i, v := range ag[j] {
-				ref[i] = float64(v)
-			}
-			if d := maxRelDiff(ao[j], ref); d > 1e-5 {
-				t.Errorf("%s %s: backends differ by %.3g", name, l.Name, d)
-			}
-		}
+		ag, ao := forwardAll(t, m, g, lg, 32), forwardAll(t, m, o, lg, 32)
+		sameActs(t, name, lg, ao, ag)
 		t.Logf("%s: %d candidate layers compared", name, len(lg))
 		for _, w := range want {
 			_, ref := readNpy(t, filepath.Join("testdata", "ref_"+name+"_"+w.ref+".npy"))
