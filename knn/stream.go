@@ -54,15 +54,15 @@ func SearchFileWith(path string, k int, opt *Options, memBudget int64, zgram boo
 	if memBudget <= 0 {
 		memBudget = DefaultMemBudget()
 	}
-	f, err := os.Open(path)
+	// npy.Open refuses a non-regular file before opening it and checks the
+	// data length by the rule of the loading reader, so the streamed and
+	// loaded paths accept the same files.
+	f, err := npy.Open(path)
 	if err != nil {
-		return nil, fileError(path, err)
+		return nil, err
 	}
 	defer f.Close()
-	h, err := npy.ReadHeader(f)
-	if err != nil {
-		return nil, fileError(path, err)
-	}
+	h := f.Header
 	n, d := h.Rows(), h.Cols()
 	res := &FileSearch{N: n, D: d}
 	if k > n-1 {

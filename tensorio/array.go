@@ -5,6 +5,8 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+
+	"github.com/intdim/intdim/tensorio/internal/shape"
 )
 
 // Array is one array read from a file, converted to float64, row-major.
@@ -40,12 +42,12 @@ func (a *Array) where() string {
 // give an error.
 func (a *Array) Matrix() (n, d int, err error) {
 	if len(a.Shape) < 2 {
-		return 0, 0, fmt.Errorf("%s: rank %d (shape %s), need rank ≥ 2 with points as rows", a.where(), len(a.Shape), formatShape(a.Shape))
+		return 0, 0, fmt.Errorf("%s: rank %d (shape %s), need rank ≥ 2 with points as rows", a.where(), len(a.Shape), shape.Format(a.Shape))
 	}
 	d = 1
 	for _, s := range a.Shape[1:] {
 		if s < 0 || (s != 0 && d > math.MaxInt/s) {
-			return 0, 0, fmt.Errorf("%s: invalid shape %s", a.where(), formatShape(a.Shape))
+			return 0, 0, fmt.Errorf("%s: invalid shape %s", a.where(), shape.Format(a.Shape))
 		}
 		d *= s
 	}
@@ -62,13 +64,13 @@ func CheckPoints(a *Array) error {
 		return err
 	}
 	if n < 3 {
-		return fmt.Errorf("%s: %d rows (shape %s), need at least 3 points", a.where(), n, formatShape(a.Shape))
+		return fmt.Errorf("%s: %d rows (shape %s), need at least 3 points", a.where(), n, shape.Format(a.Shape))
 	}
 	if d < 1 {
-		return fmt.Errorf("%s: rows have no columns (shape %s)", a.where(), formatShape(a.Shape))
+		return fmt.Errorf("%s: rows have no columns (shape %s)", a.where(), shape.Format(a.Shape))
 	}
 	if len(a.Data) != n*d {
-		return fmt.Errorf("%s: %d values for shape %s", a.where(), len(a.Data), formatShape(a.Shape))
+		return fmt.Errorf("%s: %d values for shape %s", a.where(), len(a.Data), shape.Format(a.Shape))
 	}
 	for k, v := range a.Data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -76,16 +78,4 @@ func CheckPoints(a *Array) error {
 		}
 	}
 	return nil
-}
-
-// formatShape writes a shape as "2000×100" ("scalar" for rank 0).
-func formatShape(shape []int) string {
-	if len(shape) == 0 {
-		return "scalar"
-	}
-	s := make([]string, len(shape))
-	for i, d := range shape {
-		s[i] = fmt.Sprint(d)
-	}
-	return strings.Join(s, "×")
 }

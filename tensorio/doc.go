@@ -29,6 +29,13 @@
 // C or Fortran order (.npy). Large arrays are read once, in place: the
 // bytes go straight into the float64 result, with no second copy.
 //
+// Only regular files are read (after following links): a named pipe, a
+// device or a socket is refused by name before it is opened, so that no
+// input blocks. In a directory, every entry with a supported extension must
+// be readable: a dangling link, a link loop or a FIFO among the layers is
+// an error naming it, never a layer silently left out. Subdirectories are
+// not read.
+//
 // Every error is one line that starts with the file's path:
 //
 //	x.npy: truncated data: header says 2000×100 float32 (800000 bytes), file has 1234

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/intdim/intdim/tensorio/internal/osfile"
 	"github.com/intdim/intdim/tensorio/npy"
 	"github.com/intdim/intdim/tensorio/npz"
 	"github.com/intdim/intdim/tensorio/safetensors"
@@ -80,17 +81,7 @@ func resolve(spec string) (path, name string, sel bool, fi fs.FileInfo, err erro
 		path = spec[:i]
 	}
 	_, err = os.Stat(path)
-	return "", "", false, nil, pathError(path, err)
-}
-
-// pathError returns err as "path: problem", without the *fs.PathError's
-// own operation and path.
-func pathError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return fmt.Errorf("%s: %w", path, err)
+	return "", "", false, nil, osfile.PathError(path, err)
 }
 
 // baseName is the name of a plain .npy file's array.
@@ -121,24 +112,6 @@ func openFile(path, name string, sel bool) ([]*Array, error) {
 	return nil, unsupportedErr(path)
 }
 
-// open opens a regular file and returns it with its size.
-func open(path string) (*os.File, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, 0, pathError(path, err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, pathError(path, err)
-	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		return nil, 0, fmt.Errorf("%s: not a regular file", path)
-	}
-	return f, st.Size(), nil
-}
-
 // pick returns the names to read: all, or name if sel (an error listing
 // the names if it is not among them).
 func pick(path string, names []string, name string, sel bool) ([]string, error) {
@@ -155,7 +128,7 @@ func pick(path string, names []string, name string, sel bool) ([]string, error) 
 }
 
 func openNPZ(path, name string, sel bool) ([]*Array, error) {
-	f, size, err := open(path)
+	f, size, err := osfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +153,7 @@ func openNPZ(path, name string, sel bool) ([]*Array, error) {
 }
 
 func openSafetensors(path, name string, sel bool) ([]*Array, error) {
-	f, size, err := open(path)
+	f, size, err := osfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -209,26 +182,46 @@ func openSafetensors(path, name string, sel bool) ([]*Array, error) {
 	return arrays, nil
 }
 
-// listDir returns the supported files directly inside dir (hidden files and
-// directories skipped), in natural name order.
+// listDir returns the input files directly inside dir, those with a
+// supported extension (hidden entries skipped), in natural name order.
+// Every file that looks like an input must be readable: a dangling link, a
+// link loop, a named pipe or a device so named is an error that names it,
+// never silently left out of a profile (subdirectories are not read). A directory with no
+// inputs says whether it is empty or holds only other files.
 func listDir(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, pathError(dir, err)
+		return nil, osfile.PathError(dir, err)
 	}
-	var files []string
+	var files, others []string
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".") || !supported(e.Name()) {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if !supported(e.Name()) {
+			others = append(others, e.Name())
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		if fi, err := os.Stat(p); err != nil || fi.IsDir() {
+		fi, err := os.Stat(p) // follows links
+		if err != nil {
+			return nil, osfile.PathError(p, err)
+		}
+		if fi.IsDir() { // not recursive
+			others = append(others, e.Name()+"/")
 			continue
+		}
+		if err := osfile.Regular(p, fi); err != nil {
+			return nil, err
 		}
 		files = append(files, p)
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("%s: empty directory: no .npy, .npz or .safetensors files in it", dir)
+		if len(others) == 0 {
+			return nil, fmt.Errorf("%s: empty directory: no .npy, .npz or .safetensors files in it", dir)
+		}
+		return nil, fmt.Errorf("%s: no .npy, .npz or .safetensors files in it, only %d other %s: %s",
+			dir, len(others), plural(len(others), "entry", "entries"), nameList(others))
 	}
 	slices.SortFunc(files, func(a, b string) int {
 		if NaturalLess(a, b) {
@@ -247,7 +240,7 @@ func listDir(dir string) ([]string, error) {
 func Names(path string) ([]string, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, pathError(path, err)
+		return nil, osfile.PathError(path, err)
 	}
 	if !fi.IsDir() {
 		return fileNames(path)
@@ -273,7 +266,7 @@ func fileNames(path string) ([]string, error) {
 	case ".npy":
 		return []string{baseName(path)}, nil
 	case ".npz":
-		f, size, err := open(path)
+		f, size, err := osfile.Open(path)
 		if err != nil {
 			return nil, err
 		}
@@ -284,7 +277,7 @@ func fileNames(path string) ([]string, error) {
 		}
 		return r.Names(), nil
 	case ".safetensors":
-		f, size, err := open(path)
+		f, size, err := osfile.Open(path)
 		if err != nil {
 			return nil, err
 		}
@@ -338,6 +331,13 @@ func openDir(dir, name string, sel bool) ([]*Array, error) {
 		return openFile(in[0], name, true)
 	}
 	return nil, fmt.Errorf("%s: %d files hold an array %q (%s); use FILE:NAME", dir, len(in), name, nameList(in))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // nameList joins names for a message, eliding all but the first 20.

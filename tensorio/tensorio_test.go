@@ -255,7 +255,6 @@ func TestErrors(t *testing.T) {
 	zw.Close()
 	empty := filepath.Join(dir, "empty")
 	os.Mkdir(empty, 0o755)
-	os.WriteFile(filepath.Join(empty, "readme.md"), nil, 0o644)
 	npzPath := filepath.Join(dir, "two.npz")
 	writeNPZ(t, npzPath, false, []string{"p", "q"}, []int{3, 1})
 	stPath := filepath.Join(dir, "st.safetensors")

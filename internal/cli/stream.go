@@ -63,13 +63,13 @@ func (m *memFlag) streamed(spec string) bool {
 	if !strings.EqualFold(filepath.Ext(spec), ".npy") {
 		return false
 	}
-	f, err := os.Open(spec)
+	f, err := npy.Open(spec) // refuses a FIFO or device without blocking
 	if err != nil {
 		return false // the ordinary reader reports it
 	}
 	defer f.Close()
-	h, err := npy.ReadHeader(f)
-	if err != nil || len(h.Shape) < 2 {
+	h := f.Header
+	if len(h.Shape) < 2 {
 		return false
 	}
 	return float64(h.Rows())*float64(h.Cols())*16 > float64(m.bytes)

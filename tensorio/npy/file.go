@@ -1,8 +1,9 @@
 package npy
 
 import (
-	"fmt"
 	"os"
+
+	"github.com/intdim/intdim/tensorio/internal/osfile"
 )
 
 // File is an open .npy file whose header has been read and checked against
@@ -14,33 +15,22 @@ type File struct {
 }
 
 // Open opens the .npy file at path, reads its header and checks that the
-// file holds exactly the data the header calls for. Errors name the file.
+// file holds exactly the data the header calls for, by the rule of Read
+// (Header.CheckDataLen): a streamed file is refused whenever a loaded one
+// would be. A path that is not a regular file (a FIFO, a device) is
+// refused before it is opened. Errors name the file.
 func Open(path string) (*File, error) {
-	f, err := os.Open(path)
+	f, size, err := osfile.Open(path)
 	if err != nil {
-		return nil, pathError(path, err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, pathError(path, err)
-	}
-	if st.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a directory", path)
+		return nil, err
 	}
 	h, err := ReadHeader(f)
+	if err == nil {
+		err = h.CheckDataLen(size - h.DataOffset)
+	}
 	if err != nil {
 		f.Close()
-		return nil, pathError(path, err)
-	}
-	need, ok := h.DataSize()
-	if have := st.Size() - h.DataOffset; !ok || need > have {
-		f.Close()
-		return nil, fmt.Errorf("%s: truncated data: header says %s, file has %d", path, h.describe(), have)
-	} else if need < have {
-		f.Close()
-		return nil, fmt.Errorf("%s: data length mismatch: header says %s, file has %d", path, h.describe(), have)
+		return nil, osfile.PathError(path, err)
 	}
 	return &File{Header: h, Path: path, f: f}, nil
 }
@@ -49,10 +39,14 @@ func Open(path string) (*File, error) {
 // function ReadColumns does; errors name the file.
 func (f *File) ReadColumns(c0, c1 int, dst []float64) error {
 	if err := ReadColumns(f.f, f.Header, c0, c1, dst); err != nil {
-		return pathError(f.Path, err)
+		return osfile.PathError(f.Path, err)
 	}
 	return nil
 }
+
+// ReadAt reads the file's bytes at off, header included (io.ReaderAt), so
+// that a File can be given to the package function ReadColumns.
+func (f *File) ReadAt(p []byte, off int64) (int, error) { return f.f.ReadAt(p, off) }
 
 // Close closes the file.
 func (f *File) Close() error { return f.f.Close() }

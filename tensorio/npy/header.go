@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/intdim/intdim/tensorio/internal/shape"
 )
 
 // Magic is the first six bytes of every .npy file.
@@ -28,7 +29,7 @@ type Header struct {
 
 // Len returns the number of elements (1 for a scalar).
 func (h *Header) Len() int {
-	n, _ := count(h.Shape)
+	n, _ := shape.Count(h.Shape)
 	return n
 }
 
@@ -45,7 +46,7 @@ func (h *Header) Cols() int {
 	if len(h.Shape) == 0 {
 		return 1
 	}
-	n, _ := count(h.Shape[1:])
+	n, _ := shape.Count(h.Shape[1:])
 	return n
 }
 
@@ -76,11 +77,7 @@ func (h *Header) DataSize() (int64, bool) {
 	if err != nil {
 		return 0, false
 	}
-	n, ok := count(h.Shape)
-	if !ok || n > math.MaxInt64/t.Size {
-		return 0, false
-	}
-	return int64(n * t.Size), true
+	return shape.Bytes(h.Shape, t.Size)
 }
 
 // describe formats the header's claim: "2000×100 float32 (800000 bytes)".
@@ -89,41 +86,7 @@ func (h *Header) describe() string {
 	if n, ok := h.DataSize(); ok {
 		size = strconv.FormatInt(n, 10)
 	}
-	return fmt.Sprintf("%s %s (%s bytes)", FormatShape(h.Shape), h.TypeName(), size)
-}
-
-// FormatShape writes a shape as "2000×100" ("scalar" for rank 0).
-func FormatShape(shape []int) string {
-	if len(shape) == 0 {
-		return "scalar"
-	}
-	s := make([]string, len(shape))
-	for i, d := range shape {
-		s[i] = strconv.Itoa(d)
-	}
-	return strings.Join(s, "×")
-}
-
-// count returns the product of shape, and false if a dimension is negative
-// or the product of the nonzero dimensions overflows int (so that no
-// sub-product, such as the row length of a 0×10¹⁰×10¹⁰ array, overflows).
-func count(shape []int) (int, bool) {
-	n, nz := 1, 1
-	for _, d := range shape {
-		if d < 0 {
-			return 0, false
-		}
-		if d == 0 {
-			n = 0
-			continue
-		}
-		if nz > math.MaxInt/d {
-			return 0, false
-		}
-		nz *= d
-		n *= d
-	}
-	return n, true
+	return fmt.Sprintf("%s %s (%s bytes)", shape.Format(h.Shape), h.TypeName(), size)
 }
 
 // ReadHeader reads the magic, version and header of a .npy stream, leaving

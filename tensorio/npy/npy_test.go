@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/intdim/intdim/tensorio/internal/dtype"
+	tshape "github.com/intdim/intdim/tensorio/internal/shape"
 )
 
 // build returns a .npy file of the given version whose header is the dict
@@ -96,7 +97,7 @@ func TestRoundTrip(t *testing.T) {
 			for _, fortran := range []bool{false, true} {
 				for _, shape := range shapes {
 					name := fmt.Sprintf("v%d/%s/%v/F=%v", version, descr(ty), shape, fortran)
-					n, _ := count(shape)
+					n, _ := tshape.Count(shape)
 					want := testValues(ty, n)
 					file := build(version, dict(descr(ty), fortran, shape), encodeArray(ty, fortran, shape, want))
 					h, got, err := Read(bytes.NewReader(file), int64(len(file)))

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/intdim/intdim/tensorio/internal/dtype"
+	"github.com/intdim/intdim/tensorio/internal/shape"
 )
 
 // parse reads the header's dict literal into h.
@@ -89,8 +90,8 @@ func (h *Header) parse(text []byte) error {
 	if _, err := parseDescr(h.DType); err != nil {
 		return err
 	}
-	if _, ok := count(h.Shape); !ok {
-		return fmt.Errorf("bad header: shape %s has too many elements", FormatShape(h.Shape))
+	if _, ok := shape.Count(h.Shape); !ok {
+		return fmt.Errorf("bad header: shape %s has too many elements", shape.Format(h.Shape))
 	}
 	return nil
 }

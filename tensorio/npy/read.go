@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
+
+	"github.com/intdim/intdim/tensorio/internal/osfile"
 )
 
 // growChunk is how many elements are read at a time from a stream of
@@ -38,6 +38,29 @@ func Read(r io.Reader, size int64) (*Header, []float64, error) {
 	return h, data, nil
 }
 
+// CheckDataLen checks the header's claim against the dataLen bytes that
+// follow it (−1 if unknown): exactly Len() elements of the dtype, neither
+// fewer ("truncated data") nor more ("data length mismatch"); with dataLen
+// unknown, only that their size fits in an int64. It is the one rule of
+// every reader of this package, whole (Read, ReadFile) or streamed (Open,
+// ReadColumns), checked before anything is allocated.
+func (h *Header) CheckDataLen(dataLen int64) error {
+	need, ok := h.DataSize()
+	if dataLen < 0 {
+		if !ok {
+			return fmt.Errorf("bad header: %s is too large", h.describe())
+		}
+		return nil
+	}
+	if !ok || need > dataLen {
+		return fmt.Errorf("truncated data: header says %s, file has %d", h.describe(), dataLen)
+	}
+	if need < dataLen {
+		return fmt.Errorf("data length mismatch: header says %s, file has %d", h.describe(), dataLen)
+	}
+	return nil
+}
+
 // ReadData reads the elements that follow the header h in r, as Read does.
 // dataLen is the number of bytes after the header, or -1 if unknown.
 func ReadData(r io.Reader, h *Header, dataLen int64) ([]float64, error) {
@@ -45,16 +68,8 @@ func ReadData(r io.Reader, h *Header, dataLen int64) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	need, ok := h.DataSize()
-	if dataLen >= 0 {
-		if !ok || need > dataLen {
-			return nil, fmt.Errorf("truncated data: header says %s, file has %d", h.describe(), dataLen)
-		}
-		if need < dataLen {
-			return nil, fmt.Errorf("data length mismatch: header says %s, file has %d", h.describe(), dataLen)
-		}
-	} else if !ok {
-		return nil, fmt.Errorf("bad header: %s is too large", h.describe())
+	if err := h.CheckDataLen(dataLen); err != nil {
+		return nil, err
 	}
 	n := h.Len()
 	var data []float64
@@ -126,31 +141,14 @@ func fortranToC(src []float64, shape []int) []float64 {
 // "x.npy: truncated data: header says 2000×100 float32 (800000 bytes), file
 // has 1234".
 func ReadFile(path string) (*Header, []float64, error) {
-	f, err := os.Open(path)
+	f, size, err := osfile.Open(path)
 	if err != nil {
-		return nil, nil, pathError(path, err)
+		return nil, nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
+	h, data, err := Read(f, size)
 	if err != nil {
-		return nil, nil, pathError(path, err)
-	}
-	if st.IsDir() {
-		return nil, nil, fmt.Errorf("%s: is a directory", path)
-	}
-	h, data, err := Read(f, st.Size())
-	if err != nil {
-		return nil, nil, pathError(path, err)
+		return nil, nil, osfile.PathError(path, err)
 	}
 	return h, data, nil
-}
-
-// pathError returns err as "path: problem", with any *fs.PathError's own
-// path and operation removed.
-func pathError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return fmt.Errorf("%s: %w", path, err)
 }

@@ -9,13 +9,14 @@ import (
 	"strconv"
 
 	"github.com/intdim/intdim/tensorio/internal/dtype"
+	"github.com/intdim/intdim/tensorio/internal/shape"
 )
 
 // Write writes data ([]float32 or []float64) with the given shape as a .npy
 // stream: little-endian, C order, a version 1 header (version 2 if the
 // header exceeds 65535 bytes), the header padded so that the data starts at
 // a multiple of 64 bytes, as numpy does.
-func Write(w io.Writer, shape []int, data any) error {
+func Write(w io.Writer, dims []int, data any) error {
 	var t dtype.Type
 	var n int
 	switch v := data.(type) {
@@ -26,10 +27,10 @@ func Write(w io.Writer, shape []int, data any) error {
 	default:
 		return fmt.Errorf("npy: Write: unsupported data type %T (want []float32 or []float64)", data)
 	}
-	if c, ok := count(shape); !ok || c != n {
-		return fmt.Errorf("npy: Write: %d values for shape %v", n, shape)
+	if c, ok := shape.Count(dims); !ok || c != n {
+		return fmt.Errorf("npy: Write: %d values for shape %v", n, dims)
 	}
-	if _, err := w.Write(header(descr(t), false, shape)); err != nil {
+	if _, err := w.Write(header(descr(t), false, dims)); err != nil {
 		return err
 	}
 	var buf [32 << 10]byte

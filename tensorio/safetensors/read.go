@@ -2,14 +2,17 @@ package safetensors
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
+	"slices"
 	"unicode/utf8"
+
+	"github.com/intdim/intdim/tensorio/internal/osfile"
+	"github.com/intdim/intdim/tensorio/internal/shape"
 )
 
 // MaxHeaderSize is the largest JSON header accepted, in bytes (the same
@@ -43,7 +46,7 @@ func (h *Header) Names() []string {
 
 // Len returns the number of elements of the tensor (1 for a scalar).
 func (t *Info) Len() int {
-	n, _ := count(t.Shape) // validated by ReadHeader
+	n, _ := shape.Count(t.Shape) // validated by ReadHeader
 	return n
 }
 
@@ -164,6 +167,50 @@ func parseHeader(h *Header, raw []byte, dataLen int64) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("bad header JSON: data after the closing brace")
 	}
+	return contiguous(h.Tensors, int64(len(raw))+8, dataLen)
+}
+
+// contiguous checks the safetensors rule that the tensors' byte ranges,
+// taken in offset order, tile the data buffer exactly: the first starts at
+// 0, each starts where the one before ends (no gap, no overlap), and the
+// last ends at the end of the file. (The format requires it so that no
+// byte of a file is left unaccounted for; the reference implementation
+// refuses such files too.) The error names the tensor at fault. base is the
+// data buffer's position in the file, already added to the offsets.
+func contiguous(ts []Info, base, dataLen int64) error {
+	order := make([]int, len(ts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		if c := cmp.Compare(ts[i].Offset, ts[j].Offset); c != 0 {
+			return c
+		}
+		return cmp.Compare(ts[i].Size, ts[j].Size)
+	})
+	at, prev := int64(0), -1 // end of the data covered so far, and by which tensor
+	for _, i := range order {
+		t := &ts[i]
+		b, e := t.Offset-base, t.Offset-base+t.Size
+		switch {
+		case b > at && prev < 0:
+			return fmt.Errorf("bad header: tensor %q starts at byte %d of the data, leaving bytes [0, %d) unused; tensors must be contiguous", t.Name, b, b)
+		case b > at:
+			return fmt.Errorf("bad header: tensor %q starts at byte %d of the data but tensor %q ends at %d, a gap of %d bytes; tensors must be contiguous", t.Name, b, ts[prev].Name, at, b-at)
+		case b < at:
+			p := &ts[prev]
+			return fmt.Errorf("bad header: tensor %q at bytes [%d, %d) of the data overlaps tensor %q at [%d, %d)", t.Name, b, e, p.Name, p.Offset-base, at)
+		}
+		if e > at || prev < 0 {
+			at, prev = e, i
+		}
+	}
+	if at != dataLen {
+		if prev < 0 {
+			return fmt.Errorf("bad header: no tensors, but %d bytes of data follow the header", dataLen)
+		}
+		return fmt.Errorf("bad header: %d bytes of data after the last tensor, %q, which ends at byte %d of %d; tensors must cover the data exactly", dataLen-at, ts[prev].Name, at, dataLen)
+	}
 	return nil
 }
 
@@ -184,19 +231,18 @@ func (e *entry) info(name string, dataLen int64) (Info, error) {
 	if end > dataLen {
 		return Info{}, fmt.Errorf("truncated data: tensor %q lies at bytes [%d, %d) of the data but the file holds %d", name, b, end, dataLen)
 	}
-	shape := make([]int, len(e.Shape))
+	dims := make([]int, len(e.Shape))
 	for i, d := range e.Shape {
 		if d < 0 || int64(int(d)) != d {
 			return Info{}, fmt.Errorf("bad header: tensor %q: invalid dimension %d", name, d)
 		}
-		shape[i] = int(d)
+		dims[i] = int(d)
 	}
-	n, ok := count(shape)
-	if !ok || int64(n) > (end-b)/int64(et.Size) || int64(n)*int64(et.Size) != end-b {
+	if need, ok := shape.Bytes(dims, et.Size); !ok || need != end-b {
 		return Info{}, fmt.Errorf("tensor %q: shape %s × %s needs %s bytes, data_offsets give %d",
-			name, FormatShape(shape), e.DType, byteCount(shape, et.Size), end-b)
+			name, shape.Format(dims), e.DType, shape.FormatBytes(dims, et.Size), end-b)
 	}
-	return Info{Name: name, DType: e.DType, Shape: shape, Offset: b, Size: end - b}, nil
+	return Info{Name: name, DType: e.DType, Shape: dims, Offset: b, Size: end - b}, nil
 }
 
 func jsonErr(err error) error {
@@ -248,31 +294,14 @@ func (t *Info) ReadFloat64(r io.ReaderAt, dst []float64) error {
 // ReadFile reads the safetensors file at path. Errors are prefixed with the
 // path: "model.safetensors: truncated data: ...".
 func ReadFile(path string) (*File, error) {
-	f, err := os.Open(path)
+	f, size, err := osfile.Open(path)
 	if err != nil {
-		return nil, PathError(path, err)
+		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
+	out, err := Read(f, size)
 	if err != nil {
-		return nil, PathError(path, err)
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory", path)
-	}
-	out, err := Read(f, st.Size())
-	if err != nil {
-		return nil, PathError(path, err)
+		return nil, osfile.PathError(path, err)
 	}
 	return out, nil
-}
-
-// PathError returns err as "path: problem", unwrapping an *fs.PathError so
-// that the path appears once.
-func PathError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return fmt.Errorf("%s: %w", path, err)
 }

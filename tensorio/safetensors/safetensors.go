@@ -4,9 +4,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/intdim/intdim/tensorio/internal/dtype"
+	"github.com/intdim/intdim/tensorio/internal/shape"
 )
 
 // Tensor is one named tensor: its dtype name ("F64", "F32", "F16", "BF16",
@@ -74,10 +74,7 @@ func ItemSize(name string) int { return types[name].Size }
 
 // Len returns the number of elements of t (1 for a scalar).
 func (t *Tensor) Len() int {
-	n := 1
-	for _, d := range t.Shape {
-		n *= d
-	}
+	n, _ := shape.Count(t.Shape)
 	return n
 }
 
@@ -86,10 +83,10 @@ func (t *Tensor) check() (dtype.Type, error) {
 	if !ok {
 		return et, fmt.Errorf("tensor %q: unsupported dtype %q", t.Name, t.DType)
 	}
-	n, ok := count(t.Shape)
+	n, ok := shape.Count(t.Shape)
 	if !ok || n > len(t.Data)/et.Size || n*et.Size != len(t.Data) {
 		return et, fmt.Errorf("tensor %q: shape %s × %s needs %s bytes, data has %d",
-			t.Name, FormatShape(t.Shape), t.DType, byteCount(t.Shape, et.Size), len(t.Data))
+			t.Name, shape.Format(t.Shape), t.DType, shape.FormatBytes(t.Shape, et.Size), len(t.Data))
 	}
 	return et, nil
 }
@@ -120,71 +117,28 @@ func (t *Tensor) Float32() ([]float32, error) {
 
 // F32 returns an F32 tensor holding data with the given shape.
 // It panics if len(data) is not the product of shape.
-func F32(name string, shape []int, data []float32) Tensor {
-	n, ok := count(shape)
+func F32(name string, dims []int, data []float32) Tensor {
+	n, ok := shape.Count(dims)
 	if !ok || n != len(data) {
-		panic(fmt.Sprintf("safetensors: F32: %d values for shape %v", len(data), shape))
+		panic(fmt.Sprintf("safetensors: F32: %d values for shape %v", len(data), dims))
 	}
 	b := make([]byte, 4*len(data))
 	for i, v := range data {
 		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
 	}
-	return Tensor{Name: name, DType: "F32", Shape: append([]int(nil), shape...), Data: b}
+	return Tensor{Name: name, DType: "F32", Shape: append([]int(nil), dims...), Data: b}
 }
 
 // F64 returns an F64 tensor holding data with the given shape.
 // It panics if len(data) is not the product of shape.
-func F64(name string, shape []int, data []float64) Tensor {
-	n, ok := count(shape)
+func F64(name string, dims []int, data []float64) Tensor {
+	n, ok := shape.Count(dims)
 	if !ok || n != len(data) {
-		panic(fmt.Sprintf("safetensors: F64: %d values for shape %v", len(data), shape))
+		panic(fmt.Sprintf("safetensors: F64: %d values for shape %v", len(data), dims))
 	}
 	b := make([]byte, 8*len(data))
 	for i, v := range data {
 		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(v))
 	}
-	return Tensor{Name: name, DType: "F64", Shape: append([]int(nil), shape...), Data: b}
-}
-
-// count returns the product of shape, and false if a dimension is negative
-// or the product of the nonzero dimensions overflows int (so that no
-// sub-product, such as the row length of a 0×10¹⁰×10¹⁰ array, overflows).
-func count(shape []int) (int, bool) {
-	n, nz := 1, 1
-	for _, d := range shape {
-		if d < 0 {
-			return 0, false
-		}
-		if d == 0 {
-			n = 0
-			continue
-		}
-		if nz > math.MaxInt/d {
-			return 0, false
-		}
-		nz *= d
-		n *= d
-	}
-	return n, true
-}
-
-// FormatShape writes a shape as "2000×100" ("scalar" for rank 0).
-func FormatShape(shape []int) string {
-	if len(shape) == 0 {
-		return "scalar"
-	}
-	s := make([]string, len(shape))
-	for i, d := range shape {
-		s[i] = fmt.Sprint(d)
-	}
-	return strings.Join(s, "×")
-}
-
-// byteCount formats the byte size of shape × size, or "too many" on overflow.
-func byteCount(shape []int, size int) string {
-	n, ok := count(shape)
-	if !ok || n > math.MaxInt/size {
-		return "too many"
-	}
-	return fmt.Sprint(n * size)
+	return Tensor{Name: name, DType: "F64", Shape: append([]int(nil), dims...), Data: b}
 }
