@@ -2,6 +2,7 @@ package estimate_test
 
 import (
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/internal/synth"
@@ -11,7 +12,7 @@ import (
 // of 90 % of the points, as in Ansuini et al. 2019.
 func ExamplePoints() {
 	x := synth.SwissRoll(2000, 0, 1)
-	rep, err := estimate.Points(x, 2000, 3, &estimate.Options{Resample: 20, Seed: 1})
+	rep, err := estimate.Points(cloud.Must64(x, 2000, 3), &estimate.Options{Resample: 20, Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"github.com/intdim/intdim/cloud"
 	"reflect"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ func TestFromGraphEqualsPoints(t *testing.T) {
 		{Method: "mle", Resample: 3, Seed: 5},
 		{Method: "twonn", Paper: true, Resample: 4, Seed: 6},
 	} {
-		want, err := Points(x, n, d, opt)
+		want, err := Points(cloud.Must64(x, n, d), opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,11 +28,11 @@ func TestFromGraphEqualsPoints(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g, err := knn.Search(x, n, d, k, nil)
+		g, err := knn.Search(cloud.Must64(x, n, d), k, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := PCID(x, n, d, 0.9)
+		p, err := PCID(cloud.Must64(x, n, d), 0.9)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +50,7 @@ func TestFromGraphDuplicatesAndShortGraph(t *testing.T) {
 	n, d := 400, 3
 	x := synth.Hypercube(n, 2, d, 2)
 	x = append(x, x[:20*d]...)
-	g, err := knn.Search(x, n+20, d, 2, nil)
+	g, err := knn.Search(cloud.Must64(x, n+20, d), 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestFromGraphDuplicatesAndShortGraph(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	drop, _ := Points(x, n+20, d, &Options{Duplicates: "drop"})
+	drop, _ := Points(cloud.Must64(x, n+20, d), &Options{Duplicates: "drop"})
 	if rep.Results[0].ID != drop.Results[0].ID || len(rep.Warnings) == 0 || !strings.Contains(rep.Warnings[0], "40 points") {
 		t.Fatalf("duplicates: %+v, drop policy gives %g", rep, drop.Results[0].ID)
 	}

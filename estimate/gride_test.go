@@ -3,6 +3,7 @@ package estimate
 import (
 	"errors"
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"math"
 	"slices"
 	"testing"
@@ -224,7 +225,7 @@ func TestPercentile(t *testing.T) {
 func ExampleGRIDE() {
 	// A 2-D square embedded in 4 dimensions: GRIDE stays near 2 across scales.
 	x := synth.Hypercube(1000, 2, 4, 3)
-	g, err := knn.Search(x, 1000, 4, 16, nil)
+	g, err := knn.Search(cloud.Must64(x, 1000, 4), 16, nil)
 	if err != nil {
 		panic(err)
 	}

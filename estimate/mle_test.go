@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"math"
 	"testing"
 
@@ -41,7 +42,7 @@ func TestMLEManifolds(t *testing.T) {
 	}
 	for _, c := range cases {
 		m := len(c.x) / c.d
-		g, err := knn.Search(c.x, m, c.d, 20, nil)
+		g, err := knn.Search(cloud.Must64(c.x, m, c.d), 20, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +82,7 @@ func TestMLEClosedForm(t *testing.T) {
 func ExampleMLE() {
 	// The unit 3-sphere in 4 dimensions, k = 20 neighbours.
 	x := synth.Sphere(2000, 3, 1)
-	g, err := knn.Search(x, 2000, 4, 20, nil)
+	g, err := knn.Search(cloud.Must64(x, 2000, 4), 20, nil)
 	if err != nil {
 		panic(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/kernel"
 	"github.com/intdim/intdim/internal/linalg"
 	"gonum.org/v1/gonum/mat"
@@ -18,7 +19,7 @@ type PCA struct {
 
 // PCID is the linear estimate of Ansuini et al. (NeurIPS 2019): the number of
 // principal components that explain a fraction threshold (they use 0.9) of the
-// variance. Each column of the n×d matrix x is z-scored (mean 0, population
+// variance. Each column of the n×d matrix x (float32 or float64) is z-scored (mean 0, population
 // standard deviation 1, as scikit-learn's StandardScaler); constant columns
 // are dropped. With λ₁ ≥ λ₂ ≥ … the eigenvalues of the covariance of the
 // z-scores and rₖ = λₖ/Σλ, the ID is the smallest m with r₁ + … + r_m >
@@ -32,22 +33,18 @@ type PCA struct {
 // It returns ErrTooFewPoints for n < 2, ErrConstant if every column is
 // constant, and ErrBadParam for a NaN or infinite value or unless
 // 0 < threshold < 1.
-func PCID(x []float64, n, d int, threshold float64) (*PCA, error) {
-	if len(x) != n*d {
-		panic(fmt.Sprintf("estimate: PCID: len(x) = %d, want n·d = %d·%d", len(x), n, d))
-	}
+func PCID(x *cloud.Matrix, threshold float64) (*PCA, error) {
+	n := x.N()
 	if !(threshold > 0 && threshold < 1) {
 		return nil, fmt.Errorf("%w: PCA threshold %g, want 0 < threshold < 1", ErrBadParam, threshold)
 	}
 	if n < 2 {
 		return nil, fmt.Errorf("%w: PCA needs at least 2 points, have %d", ErrTooFewPoints, n)
 	}
-	for i, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%w: PCA: value %g at row %d, column %d", ErrBadParam, v, i/d, i%d)
-		}
+	if err := x.Finite(); err != nil {
+		return nil, fmt.Errorf("%w: PCA: %v", ErrBadParam, err)
 	}
-	z, dz := linalg.ZScore(x, n, d)
+	z, dz := zscore(x)
 	if dz == 0 {
 		return nil, fmt.Errorf("%w: PCA has no variance to explain", ErrConstant)
 	}
@@ -59,6 +56,14 @@ func PCID(x []float64, n, d int, threshold float64) (*PCA, error) {
 		g, m = gram(transpose(z, n, dz), dz, n, 2), dz
 	}
 	return pcidFromGram(g, m, n, dz, threshold)
+}
+
+// zscore is linalg.ZScore of the matrix in its own element type.
+func zscore(x *cloud.Matrix) ([]float64, int) {
+	if x.Elem() == cloud.Float32 {
+		return linalg.ZScore(x.F32(), x.N(), x.D())
+	}
+	return linalg.ZScore(x.F64(), x.N(), x.D())
 }
 
 // PCIDGram is PCID from the n×n Gram matrix g = ZZᵀ of the z-scored

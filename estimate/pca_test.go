@@ -3,6 +3,7 @@ package estimate
 import (
 	"errors"
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -14,7 +15,7 @@ import (
 // (exact).
 func TestPCIDRefs(t *testing.T) {
 	for _, c := range loadRefCases(t) {
-		p, err := PCID(c.x, c.n, c.d, 0.9)
+		p, err := PCID(cloud.Must64(c.x, c.n, c.d), 0.9)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -51,7 +52,7 @@ func TestPCIDGramEqualsCovariance(t *testing.T) {
 	for i := range x {
 		x[i] = r.NormFloat64() * float64(1+i%d)
 	}
-	cov, err := PCID(x, n, d, 0.9) // n > d: covariance
+	cov, err := PCID(cloud.Must64(x, n, d), 0.9) // n > d: covariance
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func TestPCIDGramEqualsCovariance(t *testing.T) {
 			}
 		}
 	}
-	gram, err := PCID(y, n, d*rep, 0.9)
+	gram, err := PCID(cloud.Must64(y, n, d*rep), 0.9)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestPCIDClosedForm(t *testing.T) {
 	// components (both paths).
 	for _, n := range []int{20, 400} {
 		x := synth.Gaussian(n, 8, 30, 7)
-		p, err := PCID(x, n, 30, 0.9)
+		p, err := PCID(cloud.Must64(x, n, 30), 0.9)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,14 +106,14 @@ func TestPCIDClosedForm(t *testing.T) {
 	for i := 0; i < n; i++ {
 		x[3*i], x[3*i+1], x[3*i+2] = r.NormFloat64(), 10*r.NormFloat64(), 7
 	}
-	p, err := PCID(x, n, 3, 0.9)
+	p, err := PCID(cloud.Must64(x, n, 3), 0.9)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.ID != 2 || len(p.Spectrum) != 2 || math.Abs(p.Spectrum[0]-0.5) > 0.03 {
 		t.Errorf("PCID = %+v, want ID 2, spectrum ≈ (0.5, 0.5)", p)
 	}
-	if p, _ := PCID(x, n, 3, 0.4); p.ID != 1 {
+	if p, _ := PCID(cloud.Must64(x, n, 3), 0.4); p.ID != 1 {
 		t.Errorf("threshold 0.4: ID %d, want 1", p.ID)
 	}
 }
@@ -127,7 +128,7 @@ func TestPCIDExact(t *testing.T) {
 		-1, 5, -1,
 		-1, -5, -1,
 	}
-	p, err := PCID(x, 4, 3, 0.6)
+	p, err := PCID(cloud.Must64(x, 4, 3), 0.6)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,16 +138,16 @@ func TestPCIDExact(t *testing.T) {
 }
 
 func TestPCIDErrors(t *testing.T) {
-	if _, err := PCID([]float64{1, 2, 1, 2, 1, 2}, 3, 2, 0.9); !errors.Is(err, ErrConstant) {
+	if _, err := PCID(cloud.Must64([]float64{1, 2, 1, 2, 1, 2}, 3, 2), 0.9); !errors.Is(err, ErrConstant) {
 		t.Errorf("constant columns: err = %v, want ErrConstant", err)
 	}
-	if _, err := PCID([]float64{1, 2}, 1, 2, 0.9); !errors.Is(err, ErrTooFewPoints) {
+	if _, err := PCID(cloud.Must64([]float64{1, 2}, 1, 2), 0.9); !errors.Is(err, ErrTooFewPoints) {
 		t.Errorf("one point: err = %v, want ErrTooFewPoints", err)
 	}
-	if _, err := PCID([]float64{1, 2, math.NaN(), 4}, 2, 2, 0.9); !errors.Is(err, ErrBadParam) {
+	if _, err := PCID(cloud.Must64([]float64{1, 2, math.NaN(), 4}, 2, 2), 0.9); !errors.Is(err, ErrBadParam) {
 		t.Errorf("NaN: err = %v, want ErrBadParam", err)
 	}
-	if _, err := PCID([]float64{1, 2, 3, 4}, 2, 2, 1); !errors.Is(err, ErrBadParam) {
+	if _, err := PCID(cloud.Must64([]float64{1, 2, 3, 4}, 2, 2), 1); !errors.Is(err, ErrBadParam) {
 		t.Errorf("threshold 1: err = %v, want ErrBadParam", err)
 	}
 }
@@ -186,7 +187,7 @@ func ExamplePCID() {
 	// A 3-dimensional Gaussian in 10 dimensions: 3 components explain
 	// all the variance.
 	x := synth.Gaussian(500, 3, 10, 1)
-	p, err := PCID(x, 500, 10, 0.9)
+	p, err := PCID(cloud.Must64(x, 500, 10), 0.9)
 	if err != nil {
 		panic(err)
 	}
@@ -199,7 +200,7 @@ func BenchmarkPCID(b *testing.B) {
 		x := synth.Gaussian(c.n, 20, c.d, 1)
 		b.Run(fmt.Sprintf("N=%d,D=%d", c.n, c.d), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := PCID(x, c.n, c.d, 0.9); err != nil {
+				if _, err := PCID(cloud.Must64(x, c.n, c.d), 0.9); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/linalg"
 	"math"
 	"math/rand/v2"
@@ -16,7 +17,7 @@ func TestPCIDGramEqualsPCID(t *testing.T) {
 	for i := range x {
 		x[i] = r.NormFloat64() * math.Exp(-float64(i%d)/20)
 	}
-	want, err := PCID(x, n, d, 0.9)
+	want, err := PCID(cloud.Must64(x, n, d), 0.9)
 	if err != nil {
 		t.Fatal(err)
 	}

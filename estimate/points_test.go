@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"errors"
+	"github.com/intdim/intdim/cloud"
 	"math"
 	"testing"
 
@@ -12,11 +13,11 @@ import (
 func TestPointsMatchesTwoNN(t *testing.T) {
 	n, d := 800, 6
 	x := synth.Hypercube(n, 4, d, 11)
-	rep, err := Points(x, n, d, nil)
+	rep, err := Points(cloud.Must64(x, n, d), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := knn.Search(x, n, d, 2, nil)
+	g, err := knn.Search(cloud.Must64(x, n, d), 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,11 +39,11 @@ func TestPointsResample(t *testing.T) {
 	n, d := 600, 5
 	x := synth.Hypercube(n, 3, d, 4)
 	opt := &Options{Resample: 6, Seed: 9}
-	rep, err := Points(x, n, d, opt)
+	rep, err := Points(cloud.Must64(x, n, d), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, _, err := prepare(x, n, d, opt.withDefaults())
+	e, _, err := prepare(cloud.Must64(x, n, d), opt.withDefaults())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,8 +55,8 @@ func TestPointsResample(t *testing.T) {
 		if len(rows) != 540 {
 			t.Fatalf("subset of %d points, want 540", len(rows))
 		}
-		sub := knn.Gather(x, d, rows)
-		g, err := knn.Search(sub, len(rows), d, 2, nil)
+		sub := cloud.Must64(x, n, d).Rows(rows)
+		g, err := knn.Search(sub, 2, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +75,7 @@ func TestPointsResample(t *testing.T) {
 		t.Fatalf("3-cube: %g ± %g", mean, std)
 	}
 	// The same seed gives the same subsets; another seed others.
-	rep2, _ := Points(x, n, d, &Options{Resample: 6, Seed: 10})
+	rep2, _ := Points(cloud.Must64(x, n, d), &Options{Resample: 6, Seed: 10})
 	if rep2.Results[0].ID == r.ID {
 		t.Fatal("seed has no effect")
 	}
@@ -84,22 +85,22 @@ func TestPointsDuplicatePolicies(t *testing.T) {
 	n, d := 500, 4
 	x := synth.Hypercube(n, 2, d, 1)
 	x = append(x, x[:50*d]...)
-	rep, err := Points(x, n+50, d, nil)
+	rep, err := Points(cloud.Must64(x, n+50, d), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := Points(x[:n*d], n, d, nil)
+	want, _ := Points(cloud.Must64(x[:n*d], n, d), nil)
 	if rep.Duplicates != 50 || rep.NUsed != n || rep.Results[0].ID != want.Results[0].ID || len(rep.Warnings) == 0 {
 		t.Fatalf("collapse: %+v", rep)
 	}
-	if _, err := Points(x, n+50, d, &Options{Duplicates: "keep"}); !errors.Is(err, ErrDuplicates) {
+	if _, err := Points(cloud.Must64(x, n+50, d), &Options{Duplicates: "keep"}); !errors.Is(err, ErrDuplicates) {
 		t.Fatalf("keep: err %v, want ErrDuplicates", err)
 	}
-	rep, err = Points(x, n+50, d, &Options{Duplicates: "drop"})
+	rep, err = Points(cloud.Must64(x, n+50, d), &Options{Duplicates: "drop"})
 	if err != nil || math.IsNaN(rep.Results[0].ID) || math.Abs(rep.Results[0].ID-2) > 0.3 {
 		t.Fatalf("drop: %v %+v", err, rep)
 	}
-	if _, err := Points(x, n+50, d, &Options{Duplicates: "nope"}); err == nil {
+	if _, err := Points(cloud.Must64(x, n+50, d), &Options{Duplicates: "nope"}); err == nil {
 		t.Fatal("unknown policy accepted")
 	}
 }
@@ -107,7 +108,7 @@ func TestPointsDuplicatePolicies(t *testing.T) {
 func TestPointsAllMethods(t *testing.T) {
 	n, d := 700, 10
 	x := synth.Hypercube(n, 5, d, 3)
-	rep, err := Points(x, n, d, &Options{Method: "all", MaxRank: 64})
+	rep, err := Points(cloud.Must64(x, n, d), &Options{Method: "all", MaxRank: 64})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestPointsAllMethods(t *testing.T) {
 func TestScaleBlocksAndDecimate(t *testing.T) {
 	n, d := 1000, 4
 	x := synth.Hypercube(n, 3, d, 8)
-	rep, err := Scale(x, n, d, ScaleOptions{Blocks: 8, Decimate: true, Gride: true}, &Options{Seed: 2, MaxRank: 32})
+	rep, err := Scale(cloud.Must64(x, n, d), ScaleOptions{Blocks: 8, Decimate: true, Gride: true}, &Options{Seed: 2, MaxRank: 32})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ func TestScaleBlocksAndDecimate(t *testing.T) {
 	// Block b's blocks are answered from the one search: equal to a direct
 	// search of the same subsets, so the first block analysis at b = 1 is
 	// the full estimate.
-	full, _ := Points(x, n, d, nil)
+	full, _ := Points(cloud.Must64(x, n, d), nil)
 	if b.IDs[0] != full.Results[0].ID {
 		t.Fatalf("b = 1: %g, full estimate %g", b.IDs[0], full.Results[0].ID)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"github.com/intdim/intdim/cloud"
 	"math"
 	"os"
 	"path/filepath"
@@ -143,7 +144,7 @@ func loadRefCases(t *testing.T) []refCase {
 		if n != r.N || d != r.D {
 			t.Fatalf("%s: shape (%d, %d), refs say (%d, %d)", name, n, d, r.N, r.D)
 		}
-		g, err := knn.Search(x, n, d, 256, nil)
+		g, err := knn.Search(cloud.Must64(x, n, d), 256, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

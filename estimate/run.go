@@ -7,11 +7,11 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/knn"
 )
 
-// Points estimates the intrinsic dimension of the n×d row-major matrix x
-// with the methods of opt, after handling duplicate rows as opt says:
+// Points estimates the intrinsic dimension of the point cloud x with the methods of opt, after handling duplicate rows as opt says:
 //
 //   - "collapse" (default): exact duplicate rows are collapsed to one and the
 //     number removed is reported in Report.Duplicates;
@@ -25,13 +25,13 @@ import (
 // mean and standard deviation over R random subsets of ⌊Fraction·N⌋ points
 // (Ansuini et al. 2019), drawn from a generator seeded with opt.Seed.
 // The result does not depend on opt.Threads.
-func Points(x []float64, n, d int, opt *Options) (*Report, error) {
+func Points(x *cloud.Matrix, opt *Options) (*Report, error) {
 	o := opt.withDefaults()
 	methods, err := parseMethods(o.Method)
 	if err != nil {
 		return nil, err
 	}
-	e, rep, err := prepare(x, n, d, o)
+	e, rep, err := prepare(x, o)
 	if err != nil {
 		return nil, err
 	}
@@ -143,8 +143,9 @@ func (e *engine) finish(rep *Report, methods []string) (*Report, error) {
 
 // prepare validates the options, normalises rows for the cosine metric and
 // collapses duplicates, returning the engine and the report's header.
-func prepare(x []float64, n, d int, o Options) (*engine, *Report, error) {
+func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 	var err error
+	n, d := x.N(), x.D()
 	if o.Duplicates != "collapse" && o.Duplicates != "drop" && o.Duplicates != "keep" {
 		return nil, nil, fmt.Errorf("unknown duplicates policy %q (want collapse, drop or keep)", o.Duplicates)
 	}
@@ -156,14 +157,14 @@ func prepare(x []float64, n, d int, o Options) (*engine, *Report, error) {
 	}
 	rep := &Report{N: n, Dim: d, NUsed: n, Seed: o.Seed, Warnings: []string{}}
 	if o.Metric == knn.Cosine {
-		if x, err = knn.Normalize(x, n, d); err != nil {
+		if x, err = knn.Normalize(x); err != nil {
 			return nil, nil, err
 		}
 	}
 	if o.Duplicates == "collapse" {
-		u := knn.FindDuplicates(x, n, d)
+		u := knn.FindDuplicates(x)
 		if r := u.Removed(); r > 0 {
-			x = knn.Gather(x, d, u.Keep)
+			x = x.Rows(u.Keep)
 			rep.Duplicates = r
 			rep.NUsed = len(u.Keep)
 			rep.Warnings = append(rep.Warnings,
@@ -194,7 +195,7 @@ func parseMethods(s string) ([]string, error) {
 
 // engine holds the data and the one neighbour graph shared by all methods.
 type engine struct {
-	x        []float64
+	x        *cloud.Matrix // nil when only the graph is known (FromGraph)
 	n, d     int
 	o        Options
 	kopt     *knn.Options
@@ -251,7 +252,7 @@ func (e *engine) search(k int) error {
 		return nil
 	}
 	k = min(k, e.n-1)
-	g, err := knn.Search(e.x, e.n, e.d, k, e.kopt)
+	g, err := knn.Search(e.x, k, e.kopt)
 	e.g = g
 	return err
 }
@@ -271,7 +272,7 @@ func (e *engine) run(meth string) (*Result, error) {
 		p := e.pca
 		if e.x != nil {
 			var err error
-			if p, err = PCID(e.x, e.n, e.d, 0.9); err != nil {
+			if p, err = PCID(e.x, 0.9); err != nil {
 				return nil, err
 			}
 		} else if p == nil {
@@ -310,7 +311,7 @@ func (e *engine) run(meth string) (*Result, error) {
 		k := e.neighbours(meth)
 		ids := make([]float64, 0, len(e.subsets))
 		for _, rows := range e.subsets {
-			sg, err := e.g.Subset(e.x, e.d, rows, k, e.kopt)
+			sg, err := e.g.Subset(e.x, rows, k, e.kopt)
 			if err != nil {
 				return nil, err
 			}

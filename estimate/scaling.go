@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/knn"
 )
 
@@ -30,7 +31,7 @@ type ScaleOptions struct {
 // analysis is answered from a single neighbour search. Each analysis is one
 // Result with Scales, IDs and Errs (methods "twonn-blocks", "twonn-decimate"
 // and "gride"); Result.ID is the estimate on all the points.
-func Scale(x []float64, n, d int, so ScaleOptions, opt *Options) (*Report, error) {
+func Scale(x *cloud.Matrix, so ScaleOptions, opt *Options) (*Report, error) {
 	o := opt.withDefaults()
 	if so.Blocks < 0 {
 		return nil, fmt.Errorf("blocks %d is negative", so.Blocks)
@@ -38,7 +39,7 @@ func Scale(x []float64, n, d int, so ScaleOptions, opt *Options) (*Report, error
 	if so.Blocks == 0 && !so.Decimate && !so.Gride {
 		return nil, fmt.Errorf("no analysis selected (blocks, decimate or gride)")
 	}
-	e, rep, err := prepare(x, n, d, o)
+	e, rep, err := prepare(x, o)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +102,7 @@ func Scale(x []float64, n, d int, so ScaleOptions, opt *Options) (*Report, error
 					rows = slices.Clone(perm[j*size : (j+1)*size]) // disjoint blocks
 				}
 				slices.Sort(rows)
-				sg, err := e.g.Subset(e.x, e.d, rows, 2, e.kopt)
+				sg, err := e.g.Subset(e.x, rows, 2, e.kopt)
 				if err != nil {
 					return nil, err
 				}

@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"github.com/intdim/intdim/cloud"
 	"math"
 	"testing"
 )
@@ -18,7 +19,7 @@ func TestScaleAgainstRefs(t *testing.T) {
 		if !ok {
 			continue
 		}
-		rep, err := Scale(c.x, c.n, c.d, ScaleOptions{Decimate: true}, &Options{Seed: 1})
+		rep, err := Scale(cloud.Must64(c.x, c.n, c.d), ScaleOptions{Decimate: true}, &Options{Seed: 1})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}

@@ -3,6 +3,7 @@ package estimate
 import (
 	"errors"
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"math"
 	"testing"
 
@@ -60,7 +61,7 @@ func TestTwoNNRefs(t *testing.T) {
 }
 
 // checkDuplicateSet: without deduplication TwoNN refuses; after collapsing
-// duplicates with knn.FindDuplicates + knn.Gather it equals DADApy's
+// duplicates with knn.FindDuplicates + Matrix.Rows it equals DADApy's
 // remove_identical_points + compute_id_2NN.
 func checkDuplicateSet(t *testing.T, c refCase) {
 	t.Helper()
@@ -81,12 +82,12 @@ func checkDuplicateSet(t *testing.T, c refCase) {
 		t.Errorf("%s: MLE without dedup: err = %v, want ErrDuplicates", c.name, err)
 	}
 
-	u := knn.FindDuplicates(c.x, c.n, c.d)
+	u := knn.FindDuplicates(cloud.Must64(c.x, c.n, c.d))
 	if u.Removed() != 200 {
 		t.Fatalf("%s: %d duplicates removed, want 200", c.name, u.Removed())
 	}
-	y := knn.Gather(c.x, c.d, u.Keep)
-	g, err := knn.Search(y, len(u.Keep), c.d, 2, nil)
+	y := cloud.Must64(c.x, c.n, c.d).Rows(u.Keep)
+	g, err := knn.Search(y, 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +301,7 @@ func TestTwoNNManifolds(t *testing.T) {
 	}
 	for _, c := range cases {
 		m := len(c.x) / c.d
-		g, err := knn.Search(c.x, m, c.d, 2, nil)
+		g, err := knn.Search(cloud.Must64(c.x, m, c.d), 2, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -318,7 +319,7 @@ func TestTwoNNManifolds(t *testing.T) {
 func ExampleTwoNN() {
 	// Points uniform in a 2-D square, rotated into 5 dimensions.
 	x := synth.Hypercube(1000, 2, 5, 1)
-	g, err := knn.Search(x, 1000, 5, 2, nil)
+	g, err := knn.Search(cloud.Must64(x, 1000, 5), 2, nil)
 	if err != nil {
 		panic(err)
 	}

@@ -14,7 +14,7 @@ func BenchmarkSearch(b *testing.B) {
 		for _, st := range []struct {
 			name string
 			f    func([]float64, int, int, int, int) *Graph
-		}{{"brute", bruteForce}, {"kernel", kernelSearch}} {
+		}{{"brute", bruteF}, {"kernel", kernelF}} {
 			if st.name == "brute" && s.n > 2000 {
 				continue
 			}

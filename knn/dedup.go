@@ -1,6 +1,10 @@
 package knn
 
-import "math"
+import (
+	"math"
+
+	"github.com/intdim/intdim/cloud"
+)
 
 // Duplicates describes the exact duplicate rows of a matrix.
 type Duplicates struct {
@@ -15,17 +19,24 @@ type Duplicates struct {
 // Removed returns the number of rows that duplicate an earlier row.
 func (u *Duplicates) Removed() int { return len(u.Group) - len(u.Keep) }
 
-// FindDuplicates groups the rows of the n×d matrix x that are bit-for-bit
-// equal (with +0 and −0 treated as equal). It runs in O(n·d) expected time.
-func FindDuplicates(x []float64, n, d int) *Duplicates {
+// FindDuplicates groups the rows of x that are equal value for value (with
+// +0 and −0 treated as equal). It runs in O(n·d) expected time.
+func FindDuplicates(x *cloud.Matrix) *Duplicates {
+	if x.Elem() == cloud.Float32 {
+		return findDuplicates(x.N(), x.Row32)
+	}
+	return findDuplicates(x.N(), x.Row64)
+}
+
+func findDuplicates[E real](n int, row func(int) []E) *Duplicates {
 	u := &Duplicates{Group: make([]int, n)}
 	buckets := make(map[uint64][]int, n)
 	for i := 0; i < n; i++ {
-		row := x[i*d : (i+1)*d]
-		key := hashRow(row)
+		r := row(i)
+		key := hashRow(r)
 		found := -1
 		for _, g := range buckets[key] {
-			if equalRows(row, x[u.Keep[g]*d:(u.Keep[g]+1)*d]) {
+			if equalRows(r, row(u.Keep[g])) {
 				found = g
 				break
 			}
@@ -45,22 +56,22 @@ func FindDuplicates(x []float64, n, d int) *Duplicates {
 // hashRow mixes the bits of a row's values (−0 as +0) into 64 bits: four
 // independent multiply–xor lanes, then a final avalanche. Equal rows hash
 // equally; unequal ones are told apart by equalRows.
-func hashRow(row []float64) uint64 {
+func hashRow[E real](row []E) uint64 {
 	const m = 0x9E3779B97F4A7C15
 	h0, h1, h2, h3 := uint64(1), uint64(2), uint64(3), uint64(4)
 	i := 0
 	for ; i+4 <= len(row); i += 4 {
-		h0 = (h0 ^ math.Float64bits(row[i]+0)) * m
-		h1 = (h1 ^ math.Float64bits(row[i+1]+0)) * m
-		h2 = (h2 ^ math.Float64bits(row[i+2]+0)) * m
-		h3 = (h3 ^ math.Float64bits(row[i+3]+0)) * m
+		h0 = (h0 ^ math.Float64bits(float64(row[i])+0)) * m
+		h1 = (h1 ^ math.Float64bits(float64(row[i+1])+0)) * m
+		h2 = (h2 ^ math.Float64bits(float64(row[i+2])+0)) * m
+		h3 = (h3 ^ math.Float64bits(float64(row[i+3])+0)) * m
 		h0 ^= h0 >> 29
 		h1 ^= h1 >> 29
 		h2 ^= h2 >> 29
 		h3 ^= h3 >> 29
 	}
 	for ; i < len(row); i++ {
-		h0 = (h0 ^ math.Float64bits(row[i]+0)) * m
+		h0 = (h0 ^ math.Float64bits(float64(row[i])+0)) * m
 		h0 ^= h0 >> 29
 	}
 	h := h0 ^ (h1 * 31) ^ (h2 * 961) ^ (h3 * 29791) ^ uint64(len(row))
@@ -70,21 +81,11 @@ func hashRow(row []float64) uint64 {
 	return h
 }
 
-func equalRows(a, b []float64) bool {
+func equalRows[E real](a, b []E) bool {
 	for i, v := range a {
 		if v != b[i] {
 			return false
 		}
 	}
 	return true
-}
-
-// Gather returns the rows of the n×d matrix x listed in rows, in that order,
-// as a new len(rows)×d matrix.
-func Gather(x []float64, d int, rows []int) []float64 {
-	out := make([]float64, len(rows)*d)
-	for j, r := range rows {
-		copy(out[j*d:(j+1)*d], x[r*d:(r+1)*d])
-	}
-	return out
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/knn"
 	"github.com/intdim/intdim/tensorio/npy"
 )
@@ -14,12 +15,12 @@ import (
 func ExampleGraph_Subset() {
 	x := []float64{0, 1, 3, 7, 8, 20} // 6 points in 1 dimension
 	rows := []int{0, 2, 3, 5}         // a subset
-	g, err := knn.Search(x, 6, 1, knn.SubsetK(6, len(rows), 1), nil)
+	g, err := knn.Search(cloud.Must64(x, 6, 1), knn.SubsetK(6, len(rows), 1), nil)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	sub, err := g.Subset(x, 1, rows, 1, nil)
+	sub, err := g.Subset(cloud.Must64(x, 6, 1), rows, 1, nil)
 	if err != nil {
 		fmt.Println(err)
 		return

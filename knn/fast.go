@@ -4,6 +4,7 @@ import (
 	"math"
 	"sync"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/kernel"
 )
 
@@ -23,16 +24,17 @@ import (
 // taken with ties broken by index: the result equals bruteForce exactly,
 // whatever the thread count. A row whose candidate list grows past
 // maxCandidates (many rows at the same distance) is searched directly.
-func kernelSearch(x []float64, n, d, k, threads int) *Graph {
+func kernelSearch(x matrix, k, threads int) *Graph {
+	n, d := x.n(), x.d
 	if d == 0 {
-		return bruteForce(x, n, d, k, threads) // every distance is 0
+		return bruteForce(x, k, threads) // every distance is 0
 	}
-	pr, ok := prepare(x, n, d)
+	pr, ok := prepareWith(x, true)
 	if !ok {
-		return bruteForce(x, n, d, k, threads)
+		return bruteForce(x, k, threads)
 	}
 	rows := collect(pr, n, d, k, threads)
-	return refine(x, n, d, k, rows, threads)
+	return refine(x, k, rows, threads)
 }
 
 // prepared is a matrix centred, scaled and packed for the kernel.
@@ -45,31 +47,89 @@ type prepared struct {
 	eabs  float64   // absolute error bound (float32 underflow)
 }
 
-// matrix is a view of rows of a row-major matrix: row p is
-// x[rows[p]·d : (rows[p]+1)·d], or x[p·d : (p+1)·d] when rows is nil.
+// matrix is a view of rows of a cloud.Matrix (float32 or float64): row p
+// is row rows[p] of m, or row p when rows is nil.
 type matrix struct {
-	x    []float64
+	m    *cloud.Matrix
 	d    int
 	rows []int
 }
 
+func view(m *cloud.Matrix) matrix { return matrix{m: m, d: m.D()} }
+
 func (m matrix) n() int {
 	if m.rows == nil {
-		return len(m.x) / m.d
+		return m.m.N()
 	}
 	return len(m.rows)
 }
 
-func (m matrix) row(p int) []float64 {
+func (m matrix) index(p int) int {
 	if m.rows != nil {
-		p = m.rows[p]
+		return m.rows[p]
 	}
-	return m.x[p*m.d : (p+1)*m.d]
+	return p
 }
 
-// prepare centres and scales x; ok is false when x holds a NaN or infinity.
-func prepare(x []float64, n, d int) (pr *prepared, ok bool) {
-	return prepareWith(matrix{x: x, d: d}, true)
+// dist2 returns Dist2 of rows p and q, from the rows in their own type
+// (float32 rows are widened exactly: the value is the same).
+func (m matrix) dist2(p, q int) float64 {
+	p, q = m.index(p), m.index(q)
+	if m.m.Elem() == cloud.Float32 {
+		return kernel.Dist2F32(m.m.Row32(p), m.m.Row32(q))
+	}
+	return kernel.Dist2(m.m.Row64(p), m.m.Row64(q))
+}
+
+// addRow adds row p to acc.
+func (m matrix) addRow(acc []float64, p int) {
+	if m.m.Elem() == cloud.Float32 {
+		addRow(acc, m.m.Row32(m.index(p)))
+	} else {
+		addRow(acc, m.m.Row64(m.index(p)))
+	}
+}
+
+// maxDev returns max(big, maxⱼ |row p[j] − mean[j]|).
+func (m matrix) maxDev(p int, mean []float64, big float64) float64 {
+	if m.m.Elem() == cloud.Float32 {
+		return maxDev(m.m.Row32(m.index(p)), mean, big)
+	}
+	return maxDev(m.m.Row64(m.index(p)), mean, big)
+}
+
+// centre writes float32((row p − mean)·scale) into dst and returns the
+// float64 squared norm of the centred, scaled row and its largest entry.
+func (m matrix) centre(p int, mean []float64, scale float64, dst []float32) (s, top float64) {
+	if m.m.Elem() == cloud.Float32 {
+		return centre(m.m.Row32(m.index(p)), mean, scale, dst)
+	}
+	return centre(m.m.Row64(m.index(p)), mean, scale, dst)
+}
+
+type real interface{ ~float32 | ~float64 }
+
+func addRow[E real](acc []float64, row []E) {
+	for j, v := range row {
+		acc[j] += float64(v)
+	}
+}
+
+func maxDev[E real](row []E, mean []float64, big float64) float64 {
+	for j, v := range row {
+		big = max(big, math.Abs(float64(v)-mean[j]))
+	}
+	return big
+}
+
+func centre[E real](row []E, mean []float64, scale float64, dst []float32) (s, top float64) {
+	for j, v := range row {
+		c := (float64(v) - mean[j]) * scale
+		s += c * c
+		top = max(top, math.Abs(c))
+		dst[j] = float32(c)
+	}
+	return s, top
 }
 
 // prepareWith centres the rows of m on the mean of a sample of at most 256
@@ -85,18 +145,14 @@ func prepareWith(m matrix, left bool) (pr *prepared, ok bool) {
 	mean := make([]float64, d)
 	ns := min(n, 256)
 	for t := 0; t < ns; t++ {
-		for j, v := range m.row(t * n / ns) {
-			mean[j] += v
-		}
+		m.addRow(mean, t*n/ns)
 	}
 	var big float64
 	for j := range mean {
 		mean[j] /= float64(max(ns, 1))
 	}
 	for t := 0; t < ns; t++ {
-		for j, v := range m.row(t * n / ns) {
-			big = max(big, math.Abs(v-mean[j]))
-		}
+		big = m.maxDev(t*n/ns, mean, big)
 	}
 	pack := kernel.PackFunc
 	if !left {
@@ -114,13 +170,7 @@ func prepareWith(m matrix, left bool) (pr *prepared, ok bool) {
 		norm := make([]float64, n)
 		var over float64 // largest |centred value| beyond the range, or NaN
 		p := pack(n, d, func(i int, dst []float32) {
-			var s, top float64
-			for j, v := range m.row(i) {
-				c := (v - mean[j]) * scale
-				s += c * c
-				top = max(top, math.Abs(c))
-				dst[j] = float32(c)
-			}
+			s, top := m.centre(i, mean, scale, dst)
 			norm[i] = s
 			if !(top <= 0x1p40) {
 				over = max(over, top/scale)
@@ -264,9 +314,9 @@ func collect(pr *prepared, n, d, k, threads int) []rowCands {
 
 // refine recomputes the candidates' distances exactly and keeps the k
 // nearest, ties by index.
-func refine(x []float64, n, d, k int, rows []rowCands, threads int) *Graph {
+func refine(m matrix, k int, rows []rowCands, threads int) *Graph {
+	n := m.n()
 	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
-	m := matrix{x: x, d: d}
 	parallelRows(n, threads, func(i int, h *TopK) {
 		refineRow(m, k, i, &rows[i], h, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
 	})
@@ -278,18 +328,17 @@ func refine(x []float64, n, d, k int, rows []rowCands, threads int) *Graph {
 // dist, and releases r.
 func refineRow(m matrix, k, i int, r *rowCands, h *TopK, idx []int32, dist []float64) {
 	h.Reset(k)
-	xi := m.row(i)
 	if r.overflow {
 		for j := 0; j < m.n(); j++ {
 			if j != i {
-				h.Push(Dist2(xi, m.row(j)), int32(j))
+				h.Push(m.dist2(i, j), int32(j))
 			}
 		}
 	} else {
 		u := r.bound()
 		for t, j := range r.idx {
 			if r.lo[t] <= u {
-				h.Push(Dist2(xi, m.row(int(j))), j)
+				h.Push(m.dist2(i, int(j)), j)
 			}
 		}
 	}

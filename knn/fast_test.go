@@ -10,9 +10,9 @@ import (
 // 1, 2 and 3 threads.
 func checkExact(t *testing.T, name string, x []float64, n, d, k int) {
 	t.Helper()
-	want := bruteForce(x, n, d, k, 1)
+	want := bruteF(x, n, d, k, 1)
 	for _, th := range []int{1, 2, 3} {
-		got := kernelSearch(x, n, d, k, th)
+		got := kernelF(x, n, d, k, th)
 		for i := range want.Index {
 			if got.Index[i] != want.Index[i] || got.Dist[i] != want.Dist[i] {
 				t.Fatalf("%s threads=%d: entry %d (row %d): got (%d, %g), want (%d, %g)", name, th, i, i/k,
@@ -77,8 +77,8 @@ func TestKernelSearchOverflow(t *testing.T) {
 func TestKernelSearchNonFinite(t *testing.T) {
 	x := randMatrix(30, 4, 2)
 	x[17] = math.Inf(1)
-	got := kernelSearch(x, 30, 4, 3, 2)
-	want := bruteForce(x, 30, 4, 3, 2)
+	got := kernelF(x, 30, 4, 3, 2)
+	want := bruteF(x, 30, 4, 3, 2)
 	for i := range want.Index {
 		if got.Index[i] != want.Index[i] {
 			t.Fatalf("non-finite input: entry %d differs", i)

@@ -1,6 +1,6 @@
 // Package knn finds the exact k nearest neighbours of every point of a cloud.
 //
-// A point cloud is a row-major N×D matrix of float64 (rows are points). Search
+// A point cloud is a cloud.Matrix: N×D, float32 or float64, rows are points. Search
 // returns, for every row, its K nearest other rows (the row itself is never
 // its own neighbour) and their distances, sorted by increasing distance with
 // ties broken by the smaller index. Results never depend on the number of
@@ -31,6 +31,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/kernel"
 )
 
@@ -105,13 +106,11 @@ func (g *Graph) Neighbors(i int) ([]int32, []float64) {
 // ErrTooFewPoints is returned when k ≥ n (a point has only n − 1 others).
 var ErrTooFewPoints = errors.New("knn: need more points than neighbours")
 
-// Search returns the k nearest neighbours of every row of the n×d matrix x.
+// Search returns the k nearest neighbours of every row of x.
 // It returns ErrTooFewPoints when k > n − 1, and an error when, for Cosine,
-// a row has zero norm.
-func Search(x []float64, n, d, k int, opt *Options) (*Graph, error) {
-	if len(x) != n*d {
-		panic(fmt.Sprintf("knn: len(x) = %d, want n·d = %d·%d", len(x), n, d))
-	}
+// rows have zero norm (a *ZeroNormError).
+func Search(x *cloud.Matrix, k int, opt *Options) (*Graph, error) {
+	n := x.N()
 	if k < 1 {
 		panic("knn: k < 1")
 	}
@@ -120,36 +119,84 @@ func Search(x []float64, n, d, k int, opt *Options) (*Graph, error) {
 	}
 	if opt.metric() == Cosine {
 		var err error
-		if x, err = Normalize(x, n, d); err != nil {
+		if x, err = Normalize(x); err != nil {
 			return nil, err
 		}
 	}
-	return searchFunc(x, n, d, k, opt.threads()), nil
+	return searchFunc(view(x), k, opt.threads()), nil
 }
 
 // searchFunc is the search strategy; the fast kernel replaces it.
 var searchFunc = kernelSearch
 
-// Normalize returns a copy of x with every row scaled to unit L2 norm. It
-// returns an error naming the first row of zero norm.
-func Normalize(x []float64, n, d int) ([]float64, error) {
-	y := make([]float64, len(x))
-	for i := 0; i < n; i++ {
-		row := x[i*d : (i+1)*d]
-		var s float64
-		for _, v := range row {
-			s += v * v
+// ZeroNormError reports the rows of zero norm, under which the cosine
+// distance is undefined.
+type ZeroNormError struct {
+	Rows []int // ascending
+	N    int   // rows in the matrix
+}
+
+func (e *ZeroNormError) Error() string {
+	if len(e.Rows) == 1 {
+		return fmt.Sprintf("row %d of %d has zero norm: the cosine distance is undefined", e.Rows[0], e.N)
+	}
+	return fmt.Sprintf("%d of %d rows have zero norm (the first is row %d): the cosine distance is undefined", len(e.Rows), e.N, e.Rows[0])
+}
+
+// ZeroRows returns the rows of x whose values are all zero, ascending.
+func ZeroRows(x *cloud.Matrix) []int {
+	var out []int
+	for i := range x.N() {
+		if sumSquares(x, i) == 0 {
+			out = append(out, i)
 		}
+	}
+	return out
+}
+
+func sumSquares(x *cloud.Matrix, i int) float64 {
+	var s float64
+	if x.Elem() == cloud.Float32 {
+		for _, v := range x.Row32(i) {
+			s += float64(v) * float64(v)
+		}
+		return s
+	}
+	for _, v := range x.Row64(i) {
+		s += v * v
+	}
+	return s
+}
+
+// Normalize returns a float64 copy of x with every row scaled to unit L2
+// norm (xᵢ/‖xᵢ‖, the norm summed in float64). It returns a *ZeroNormError
+// listing the rows of zero norm.
+func Normalize(x *cloud.Matrix) (*cloud.Matrix, error) {
+	n, d := x.N(), x.D()
+	y := make([]float64, n*d)
+	var zero []int
+	for i := 0; i < n; i++ {
+		s := sumSquares(x, i)
 		if s == 0 {
-			return nil, fmt.Errorf("row %d has zero norm: the cosine distance is undefined", i)
+			zero = append(zero, i)
+			continue
 		}
 		inv := 1 / math.Sqrt(s)
 		out := y[i*d : (i+1)*d]
-		for j, v := range row {
-			out[j] = v * inv
+		if x.Elem() == cloud.Float32 {
+			for j, v := range x.Row32(i) {
+				out[j] = float64(v) * inv
+			}
+		} else {
+			for j, v := range x.Row64(i) {
+				out[j] = v * inv
+			}
 		}
 	}
-	return y, nil
+	if zero != nil {
+		return nil, &ZeroNormError{Rows: zero, N: n}
+	}
+	return cloud.Must64(y, n, d), nil
 }
 
 // Dist2 returns the squared Euclidean distance Σ (aᵢ − bᵢ)² computed in
@@ -159,14 +206,14 @@ func Normalize(x []float64, n, d int) ([]float64, error) {
 func Dist2(a, b []float64) float64 { return kernel.Dist2(a, b) }
 
 // bruteForce computes every distance exactly; rows are split over threads.
-func bruteForce(x []float64, n, d, k, threads int) *Graph {
+func bruteForce(x matrix, k, threads int) *Graph {
+	n := x.n()
 	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
 	parallelRows(n, threads, func(i int, h *TopK) {
 		h.Reset(k)
-		xi := x[i*d : (i+1)*d]
 		for j := 0; j < n; j++ {
 			if j != i {
-				h.Push(Dist2(xi, x[j*d:(j+1)*d]), int32(j))
+				h.Push(x.dist2(i, j), int32(j))
 			}
 		}
 		h.Sorted(g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])

@@ -57,7 +57,7 @@ func TestSearchMatchesNaive(t *testing.T) {
 	for _, c := range []struct{ n, d, k int }{{5, 1, 4}, {40, 3, 7}, {97, 13, 20}, {64, 67, 2}} {
 		x := randMatrix(c.n, c.d, uint64(c.n*c.d))
 		for _, th := range []int{1, 2, 5} {
-			g, err := Search(x, c.n, c.d, c.k, &Options{Threads: th})
+			g, err := Search(m64(x, c.n, c.d), c.k, &Options{Threads: th})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -70,7 +70,7 @@ func TestSearchTiesAndDuplicates(t *testing.T) {
 	// Points on a line at integer positions with a duplicated point: ties
 	// must break by index and the duplicate must be at distance 0.
 	x := []float64{0, 1, 2, 1, 3}
-	g, err := Search(x, 5, 1, 3, nil)
+	g, err := Search(m64(x, 5, 1), 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,20 +85,20 @@ func TestCosineIsChord(t *testing.T) {
 	// Two unit directions at angle θ have chord 2 sin(θ/2), whatever their norms.
 	th := 0.3
 	x := []float64{2, 0, 5 * math.Cos(th), 5 * math.Sin(th), 0, 7}
-	g, err := Search(x, 3, 2, 1, &Options{Metric: Cosine})
+	g, err := Search(m64(x, 3, 2), 1, &Options{Metric: Cosine})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := 2 * math.Sin(th/2); math.Abs(g.Dist[0]-want) > 1e-12 {
 		t.Fatalf("chord %g, want %g", g.Dist[0], want)
 	}
-	if _, err := Search([]float64{0, 0, 1, 1, 2, 3}, 3, 2, 1, &Options{Metric: Cosine}); err == nil {
+	if _, err := Search(m64([]float64{0, 0, 1, 1, 2, 3}, 3, 2), 1, &Options{Metric: Cosine}); err == nil {
 		t.Fatal("zero row accepted under cosine")
 	}
 }
 
 func TestTooFewPoints(t *testing.T) {
-	if _, err := Search(randMatrix(3, 2, 1), 3, 2, 3, nil); err == nil {
+	if _, err := Search(m64(randMatrix(3, 2, 1), 3, 2), 3, nil); err == nil {
 		t.Fatal("k = n accepted")
 	}
 }
@@ -113,7 +113,7 @@ func TestNearDuplicatesKeepDistance(t *testing.T) {
 		x[2*d+j] = x[j] + 5
 	}
 	x[d] += 1e-6
-	g, err := Search(x, 3, d, 1, nil)
+	g, err := Search(m64(x, 3, d), 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestNearDuplicatesKeepDistance(t *testing.T) {
 
 func TestFindDuplicates(t *testing.T) {
 	x := []float64{1, 2, 3, 4, 1, 2, 0, 0, -0.0, 0, 3, 4}
-	u := FindDuplicates(x, 6, 2)
+	u := FindDuplicates(m64(x, 6, 2))
 	if len(u.Keep) != 3 || u.Removed() != 3 {
 		t.Fatalf("keep %v", u.Keep)
 	}
@@ -142,15 +142,15 @@ func TestFindDuplicates(t *testing.T) {
 func TestSubsetEqualsDirectSearch(t *testing.T) {
 	n, d := 120, 4
 	x := randMatrix(n, d, 3)
-	g, err := Search(x, n, d, 10, nil)
+	g, err := Search(m64(x, n, d), 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(5, 5))
 	rows := r.Perm(n)[:90]
-	sub, err := g.Subset(x, d, rows, 3, nil)
+	sub, err := g.Subset(m64(x, n, d), rows, 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameGraph(t, sub, naive(Gather(x, d, rows), len(rows), d, 3))
+	sameGraph(t, sub, naive(gather(x, d, rows), len(rows), d, 3))
 }

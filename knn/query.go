@@ -35,9 +35,7 @@ func searchQueries(m matrix, k int, queries []int, threads int) (idx []int32, di
 		return idx, dist
 	}
 	pq := kernel.PackFunc(q, d, func(t int, dst []float32) {
-		for j, v := range m.row(queries[t]) {
-			dst[j] = float32((v - pr.mean[j]) * pr.scale)
-		}
+		m.centre(queries[t], pr.mean, pr.scale, dst)
 	})
 	rows := make([]rowCands, q)
 	for t := range rows {

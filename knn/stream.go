@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/kernel"
 	"github.com/intdim/intdim/internal/linalg"
 	"github.com/intdim/intdim/tensorio/npy"
@@ -77,7 +78,11 @@ func SearchFileWith(path string, k int, opt *Options, memBudget int64, zgram boo
 			z, dz := linalg.ZScore(x, n, d)
 			res.ZGram, res.ZDim = kernel.Gram64(z, n, dz, opt.threads()), dz
 		}
-		if res.Graph, err = Search(x, n, d, k, opt); err != nil {
+		m, err := cloud.New64(x, n, d)
+		if err != nil {
+			return res, fmt.Errorf("%s: %v", path, err)
+		}
+		if res.Graph, err = Search(m, k, opt); err != nil {
 			return res, fmt.Errorf("%s: %v", path, err)
 		}
 		return res, nil

@@ -55,7 +55,7 @@ func TestSearchFileStreamsExactly(t *testing.T) {
 		for _, metric := range []Metric{Euclidean, Cosine} {
 			for _, th := range []int{1, 3} {
 				opt := &Options{Metric: metric, Threads: th}
-				want, err := Search(loaded, n, d, 6, opt)
+				want, err := Search(m64(loaded, n, d), 6, opt)
 				if err != nil {
 					t.Fatal(err)
 				}

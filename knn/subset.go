@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/intdim/intdim/cloud"
 )
 
-// Subset returns the k nearest neighbours of each of the listed rows of the
-// n×d matrix x among the listed rows only, as a Graph over the subset:
+// Subset returns the k nearest neighbours of each of the listed rows of x
+// among the listed rows only, as a Graph over the subset:
 // row j of the result is rows[j], and neighbour indices are positions in
 // rows. g is a graph already computed on all of x with the same metric (it
 // may be nil); neighbours are read from it where its lists are long enough,
@@ -29,7 +31,7 @@ import (
 // kept, a random subset holding a fraction f of the points leaves a row
 // short with probability about P(Binomial(K − 1, f) < k); SubsetK picks K
 // so that this is rare.
-func (g *Graph) Subset(x []float64, d int, rows []int, k int, opt *Options) (*Graph, error) {
+func (g *Graph) Subset(x *cloud.Matrix, rows []int, k int, opt *Options) (*Graph, error) {
 	m := len(rows)
 	if k < 1 {
 		panic("knn: k < 1")
@@ -42,9 +44,9 @@ func (g *Graph) Subset(x []float64, d int, rows []int, k int, opt *Options) (*Gr
 		if listsOnly {
 			return nil, fmt.Errorf("%w: %d-neighbour subset of %d rows", ErrShortLists, k, m)
 		}
-		return Search(Gather(x, d, rows), m, d, k, opt)
+		return Search(x.Rows(rows), k, opt)
 	}
-	if g == nil || (!listsOnly && (d <= 0 || g.N*d != len(x))) || g.K < k {
+	if g == nil || (!listsOnly && (x.D() <= 0 || g.N != x.N())) || g.K < k {
 		return direct()
 	}
 	n := g.N
@@ -110,13 +112,13 @@ func (g *Graph) Subset(x []float64, d int, rows []int, k int, opt *Options) (*Gr
 	if nshort*4 > m || listsOnly {
 		return direct()
 	}
-	mat := matrix{x: x, d: d, rows: rows}
+	mat := matrix{m: x, d: x.D(), rows: rows}
 	if opt.metric() == Cosine {
-		xs, err := Normalize(Gather(x, d, rows), m, d)
+		xs, err := Normalize(x.Rows(rows))
 		if err != nil {
 			return nil, err
 		}
-		mat = matrix{x: xs, d: d}
+		mat = view(xs)
 	}
 	queries := make([]int, 0, nshort)
 	for p, s := range short {

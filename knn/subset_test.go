@@ -28,16 +28,16 @@ func TestSubsetFromListsExact(t *testing.T) {
 				r := rand.New(rand.NewPCG(seed, 3))
 				for _, c := range []struct{ size, k int }{{360, 2}, {360, 5}, {20, 2}, {100, 3}} {
 					K := SubsetK(n, c.size, c.k)
-					g, err := Search(data.x, n, d, K, opt)
+					g, err := Search(m64(data.x, n, d), K, opt)
 					if err != nil {
 						t.Fatal(err)
 					}
 					rows := r.Perm(n)[:c.size]
-					got, err := g.Subset(data.x, d, rows, c.k, opt)
+					got, err := g.Subset(m64(data.x, n, d), rows, c.k, opt)
 					if err != nil {
 						t.Fatal(err)
 					}
-					want, err := Search(Gather(data.x, d, rows), c.size, d, c.k, opt)
+					want, err := Search(m64(gather(data.x, d, rows), c.size, d), c.k, opt)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -53,20 +53,20 @@ func TestSubsetFromListsExact(t *testing.T) {
 func TestSubsetShortListsFallBack(t *testing.T) {
 	n, d := 300, 4
 	x := randMatrix(n, d, 21)
-	g, err := Search(x, n, d, 3, nil)
+	g, err := Search(m64(x, n, d), 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(8, 8))
 	for _, size := range []int{150, 299} {
 		rows := r.Perm(n)[:size]
-		got, err := g.Subset(x, d, rows, 2, nil)
+		got, err := g.Subset(m64(x, n, d), rows, 2, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sameGraph(t, got, naive(Gather(x, d, rows), size, d, 2))
+		sameGraph(t, got, naive(gather(x, d, rows), size, d, 2))
 	}
-	if _, err := g.Subset(x, d, []int{1, 2}, 2, nil); err == nil {
+	if _, err := g.Subset(m64(x, n, d), []int{1, 2}, 2, nil); err == nil {
 		t.Fatal("k ≥ subset size accepted")
 	}
 }
@@ -97,7 +97,7 @@ func TestSearchQueries(t *testing.T) {
 		}
 	}
 	copy(x[10*d:11*d], x[4*d:5*d])
-	want := bruteForce(x, n, d, 5, 1)
+	want := bruteF(x, n, d, 5, 1)
 	few := []int{249, 0, 4, 10, 77, 78, 3} // scanned directly
 	many := append([]int{}, few...)        // through the kernel
 	for q := 100; q < 130; q++ {
@@ -105,7 +105,7 @@ func TestSearchQueries(t *testing.T) {
 	}
 	for _, queries := range [][]int{few, many} {
 		for _, th := range []int{1, 2} {
-			idx, dist := searchQueries(matrix{x: x, d: d}, 5, queries, th)
+			idx, dist := searchQueries(view(m64(x, n, d)), 5, queries, th)
 			for tq, q := range queries {
 				wi, wd := want.Neighbors(q)
 				for s := 0; s < 5; s++ {
@@ -123,22 +123,22 @@ func TestSearchQueries(t *testing.T) {
 func TestSubsetWithoutRows(t *testing.T) {
 	n, d := 300, 5
 	x := randMatrix(n, d, 41)
-	g, err := Search(x, n, d, SubsetK(n, 270, 2), nil)
+	g, err := Search(m64(x, n, d), SubsetK(n, 270, 2), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(2, 2))
 	rows := r.Perm(n)[:270]
-	got, err := g.Subset(nil, d, rows, 2, nil)
+	got, err := g.Subset(nil, rows, 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameGraph(t, got, naive(Gather(x, d, rows), len(rows), d, 2))
-	small, err := Search(x, n, d, 2, nil)
+	sameGraph(t, got, naive(gather(x, d, rows), len(rows), d, 2))
+	small, err := Search(m64(x, n, d), 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := small.Subset(nil, d, rows[:30], 2, nil); !errors.Is(err, ErrShortLists) {
+	if _, err := small.Subset(nil, rows[:30], 2, nil); !errors.Is(err, ErrShortLists) {
 		t.Fatalf("short lists without rows: %v", err)
 	}
 }

@@ -38,10 +38,17 @@ func (b *Builder) Add(l Layer) error {
 	case "pca", "all":
 		return fmt.Errorf("profile: method %q: a profile takes one ID method (twonn, twonn-ml, gride or mle)", b.opt.Method)
 	}
-	if l.N < 3 || l.D < 1 || len(l.Data) != l.N*l.D {
-		return fmt.Errorf("layer %s: %d×%d with %d values: need at least 3 points", l.Name, l.N, l.D, len(l.Data))
+	if l.Points == nil || l.Points.N() < 3 || l.Points.D() < 1 {
+		n, d := 0, 0
+		if l.Points != nil {
+			n, d = l.Points.N(), l.Points.D()
+		}
+		return fmt.Errorf("layer %s: %d×%d: need at least 3 points of at least 1 dimension", l.Name, n, d)
 	}
-	rep, err := estimate.Points(l.Data, l.N, l.D, &b.opt)
+	if err := l.Points.Finite(); err != nil {
+		return fmt.Errorf("layer %s: %w", l.Name, err)
+	}
+	rep, err := estimate.Points(l.Points, &b.opt)
 	if err != nil {
 		return fmt.Errorf("layer %s: %w", l.Name, err)
 	}
@@ -50,7 +57,7 @@ func (b *Builder) Add(l Layer) error {
 	if b.pca {
 		o := b.opt
 		o.Method, o.Resample = "pca", 0
-		p, err := estimate.Points(l.Data, l.N, l.D, &o)
+		p, err := estimate.Points(l.Points, &o)
 		if err != nil {
 			warn = append(warn, "pc-id: "+err.Error())
 		} else {

@@ -3,12 +3,13 @@
 // representations in deep neural networks" (NeurIPS 2019), Figure 2.
 package profile
 
-// Layer is one representation: N points (rows) of dimension D, row-major.
+import "github.com/intdim/intdim/cloud"
+
+// Layer is one representation: its points (rows), float32 or float64.
 type Layer struct {
-	Name  string
-	N, D  int
-	Data  []float64
-	Depth *float64 // optional depth (e.g. number of weight layers); nil if unknown
+	Name   string
+	Points *cloud.Matrix
+	Depth  *float64 // optional depth (e.g. number of weight layers); nil if unknown
 }
 
 // LayerResult is one row of a profile, in the JSON shape of 'intdim profile'.

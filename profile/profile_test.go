@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"github.com/intdim/intdim/cloud"
 	"math"
 	"testing"
 
@@ -12,7 +13,7 @@ func TestProfileDepthsAndIDs(t *testing.T) {
 	dims := []int{2, 6, 3}
 	var layers []Layer
 	for i, d := range dims {
-		layers = append(layers, Layer{Name: string(rune('a' + i)), N: 500, D: 10, Data: synth.Hypercube(500, d, 10, uint64(i))})
+		layers = append(layers, Layer{Name: string(rune('a' + i)), Points: cloud.Must64(synth.Hypercube(500, d, 10, uint64(i)), 500, 10)})
 	}
 	p, err := Run(layers, &estimate.Options{Resample: 5, Seed: 3})
 	if err != nil {

@@ -2,6 +2,7 @@ package study
 
 import (
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"strings"
 
 	"github.com/intdim/intdim/estimate"
@@ -211,11 +212,11 @@ func lastHiddenID(net *nn.Net, o TrainOptions, points int, i uint64) (Network, e
 	}
 	h := acts[len(acts)-2] // the last is the output
 	d := h.Shape.Size()
-	x := make([]float64, len(h.Data))
-	for j, v := range h.Data {
-		x[j] = float64(v)
+	x, err := cloud.New32(h.Data, points, d)
+	if err != nil {
+		return Network{}, err
 	}
-	rep, err := estimate.Points(x, points, d, &estimate.Options{
+	rep, err := estimate.Points(x, &estimate.Options{
 		Method: "twonn", Resample: o.Resample, Fraction: o.Fraction, Seed: o.Seed + i, Threads: o.Threads})
 	if err != nil {
 		return Network{}, fmt.Errorf("ID of %s: %w", h.Name, err)

@@ -3,6 +3,7 @@ package study
 import (
 	"errors"
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -133,7 +134,7 @@ func Linearize(x []float64, n, d int, opt *LinearizeOptions) (*Linearization, er
 			var ids []float64
 			for k := 0; k < b; k++ {
 				rows := perm[k*s : (k+1)*s]
-				rep, err := estimate.Points(gather(src.x, d, rows), s, d, &eo)
+				rep, err := estimate.Points(cloud.Must64(gather(src.x, d, rows), s, d), &eo)
 				o.Progress.Add(1)
 				if err != nil {
 					if errors.Is(err, estimate.ErrDegenerate) || errors.Is(err, estimate.ErrTooFewPoints) {

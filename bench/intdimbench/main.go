@@ -17,6 +17,7 @@ import (
 	"encoding/binary"
 	"flag"
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -200,9 +201,9 @@ func est(path string, threads, resample, blocks, reps int) error {
 	var rep *estimate.Report
 	s := best(reps, func() {
 		if blocks > 0 {
-			rep, err = estimate.Scale(x, n, d, estimate.ScaleOptions{Blocks: blocks}, opt)
+			rep, err = estimate.Scale(cloud.Must64(x, n, d), estimate.ScaleOptions{Blocks: blocks}, opt)
 		} else {
-			rep, err = estimate.Points(x, n, d, opt)
+			rep, err = estimate.Points(cloud.Must64(x, n, d), opt)
 		}
 	})
 	if err != nil {
@@ -230,7 +231,7 @@ func pcid(n, d, latent, reps int) error {
 	}
 	var p *estimate.PCA
 	var err error
-	s := best(reps, func() { p, err = estimate.PCID(x, n, d, 0.9) })
+	s := best(reps, func() { p, err = estimate.PCID(cloud.Must64(x, n, d), 0.9) })
 	if err != nil {
 		return err
 	}

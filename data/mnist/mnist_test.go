@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"github.com/intdim/intdim/cloud"
 	"math"
 	"os"
 	"strings"
@@ -54,7 +55,7 @@ func first2000(s *Set) []float64 {
 func TestTwoNNFirst2000(t *testing.T) {
 	x := first2000(Test())
 	for _, paper := range []bool{false, true} {
-		rep, err := estimate.Points(x, 2000, Size, &estimate.Options{Paper: paper})
+		rep, err := estimate.Points(cloud.Must64(x, 2000, Size), &estimate.Options{Paper: paper})
 		if err != nil {
 			t.Fatal(err)
 		}

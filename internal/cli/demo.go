@@ -112,7 +112,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 			if err := b.Add(layers[i]); err != nil {
 				return fmt.Errorf("%s: %w", r.name, err)
 			}
-			layers[i].Data = nil
+			layers[i].Points = nil
 			bar.Add(1)
 		}
 		rep.Models = append(rep.Models, demoModel{Name: r.name, TestAccuracy: acc, Data: r.data, Layers: b.Profile().Layers})

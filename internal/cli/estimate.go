@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"io"
 	"strconv"
 	"text/tabwriter"
@@ -44,7 +45,7 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if rep, err = estimate.Points(a.Data, n, d, opt); err != nil {
+		if rep, err = estimate.Points(cloud.Must64(a.Data, n, d), opt); err != nil {
 			return BadInput(fmt.Errorf("%s: %w", pos[0], err))
 		}
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"io"
 	"strconv"
 	"strings"
@@ -75,9 +76,11 @@ func runLinearize(args []string, stdout, stderr io.Writer) error {
 	}
 	x := a.Data
 	if m == knn.Cosine {
-		if x, err = knn.Normalize(x, n, d); err != nil {
+		u, err := knn.Normalize(cloud.Must64(x, n, d))
+		if err != nil {
 			return BadInput(fmt.Errorf("%s: %w", pos[0], err))
 		}
+		x = u.F64()
 	}
 	if sz == nil {
 		sz = study.DefaultSizes(n)

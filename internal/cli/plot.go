@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"io"
 	"os"
 	"path/filepath"
@@ -178,21 +179,21 @@ func twoNNFitData(spec string, discard float64, m knn.Metric, paper bool) (*plot
 	if err != nil {
 		return nil, nil, err
 	}
-	x := a.Data
+	x := cloud.Must64(a.Data, n, d)
 	var warn []string
 	if m == knn.Cosine {
-		if x, err = knn.Normalize(x, n, d); err != nil {
+		if x, err = knn.Normalize(x); err != nil {
 			return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
 		}
 	}
-	if u := knn.FindDuplicates(x, n, d); u.Removed() > 0 && !paper {
+	if u := knn.FindDuplicates(x); u.Removed() > 0 && !paper {
 		warn = append(warn, fmt.Sprintf("collapsed %d duplicate rows (%d distinct of %d)", u.Removed(), len(u.Keep), n))
-		x, n = knn.Gather(x, d, u.Keep), len(u.Keep)
+		x, n = x.Rows(u.Keep), len(u.Keep)
 	}
 	if n < 4 {
 		return nil, nil, BadInput(fmt.Errorf("%s: %d distinct points, the fit needs at least 4", spec, n))
 	}
-	g, err := knn.Search(x, n, d, 2, nil)
+	g, err := knn.Search(x, 2, nil)
 	if err != nil {
 		return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"io"
 	"path/filepath"
 	"strconv"
@@ -71,7 +72,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 				if err := add(layers[i]); err != nil {
 					return BadInput(err)
 				}
-				layers[i].Data = nil
+				layers[i].Points = nil
 			}
 		} else {
 			ox.seed, ox.quiet = f.seed, f.quiet
@@ -126,7 +127,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 			return BadInput(err)
 		}
 		bar.Describe(a.Name)
-		if err := b.Add(profile.Layer{Name: a.Name, N: n, D: d, Data: a.Data}); err != nil {
+		if err := b.Add(profile.Layer{Name: a.Name, Points: cloud.Must64(a.Data, n, d)}); err != nil {
 			return BadInput(err)
 		}
 		arrays[i] = nil // free the activations

@@ -3,6 +3,7 @@ package cli
 import (
 	"embed"
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -112,7 +113,7 @@ func modelLayers(model, data string, n int, untrained bool, seed uint64) ([]prof
 	return netLayers(net, set, n)
 }
 
-// netLayers returns the float64 activations of net on the first n images.
+// netLayers returns the float32 activations of net on the first n images.
 func netLayers(net *nn.Net, set *mnist.Set, n int) ([]profile.Layer, error) {
 	if n < 3 || n > set.N {
 		return nil, Usage("--n %d: need 3 to %d images", n, set.N)
@@ -120,13 +121,12 @@ func netLayers(net *nn.Net, set *mnist.Set, n int) ([]profile.Layer, error) {
 	acts := net.Forward(set.Pixels[:n*mnist.Size], n)
 	layers := make([]profile.Layer, len(acts))
 	for i, a := range acts {
-		d := a.Shape.Size()
-		x := make([]float64, len(a.Data))
-		for j, v := range a.Data {
-			x[j] = float64(v)
+		x, err := cloud.New32(a.Data, n, a.Shape.Size())
+		if err != nil {
+			return nil, err
 		}
 		acts[i].Data = nil
-		layers[i] = profile.Layer{Name: a.Name, N: n, D: d, Data: x}
+		layers[i] = profile.Layer{Name: a.Name, Points: x}
 	}
 	return layers, nil
 }

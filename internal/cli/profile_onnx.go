@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"io"
 	"os"
 	"path/filepath"
@@ -259,12 +260,12 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 	}
 	for j, l := range sel {
 		d := float64(l.Depth)
-		data := make([]float64, len(acts[j]))
-		for i, v := range acts[j] {
-			data[i] = float64(v)
+		x, err := cloud.New32(acts[j], n, l.Dim())
+		if err != nil {
+			return err
 		}
 		acts[j] = nil
-		if err := fn(profile.Layer{Name: l.Name, N: n, D: l.Dim(), Data: data, Depth: &d}); err != nil {
+		if err := fn(profile.Layer{Name: l.Name, Points: x, Depth: &d}); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"image"
 	"image/color"
 	"image/png"
@@ -53,7 +54,7 @@ func refLayers(t *testing.T, model string, refs []string) []profile.Layer {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, profile.Layer{Name: r, N: h.Shape[0], D: h.Shape[1], Data: data})
+		out = append(out, profile.Layer{Name: r, Points: cloud.Must64(data, h.Shape[0], h.Shape[1])})
 	}
 	return out
 }
@@ -117,16 +118,16 @@ func TestONNXLayerNamesSampleAndSave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(l1) != 2 || l1[0].Name != "/Relu_3_output_0" || l1[1].Name != "input" || l1[0].N != 50 || l1[0].D != 32 {
+	if len(l1) != 2 || l1[0].Name != "/Relu_3_output_0" || l1[1].Name != "input" || l1[0].Points.N() != 50 || l1[0].Points.D() != 32 {
 		t.Fatalf("layers %v", l1)
 	}
 	a.saveActivations = ""
 	l2, _ := onnxLayers(a, 7, true, io.Discard)
 	l3, _ := onnxLayers(a, 8, true, io.Discard)
-	if fmt.Sprint(l1[0].Data) != fmt.Sprint(l2[0].Data) {
+	if fmt.Sprint(l1[0].Points.F32()) != fmt.Sprint(l2[0].Points.F32()) {
 		t.Error("same seed, different sample")
 	}
-	if fmt.Sprint(l1[0].Data) == fmt.Sprint(l3[0].Data) {
+	if fmt.Sprint(l1[0].Points.F32()) == fmt.Sprint(l3[0].Points.F32()) {
 		t.Error("different seeds, same sample")
 	}
 	ents, _ := os.ReadDir(dir)
@@ -141,7 +142,7 @@ func TestONNXLayerNamesSampleAndSave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(h.Shape) != "[50 32]" || len(data) != 50*32 || data[7] != l1[0].Data[7] {
+	if fmt.Sprint(h.Shape) != "[50 32]" || len(data) != 50*32 || data[7] != l1[0].Points.At(0, 7) {
 		t.Fatalf("saved shape %v", h.Shape)
 	}
 	h, _, err = npy.ReadFile(filepath.Join(dir, "01_input.npy"))
@@ -241,8 +242,8 @@ func TestONNXEachLayerStops(t *testing.T) {
 	var names []string
 	err := onnxEachLayer(a, 1, true, io.Discard, func(l profile.Layer) error {
 		names = append(names, l.Name)
-		if l.N != 10 || len(l.Data) != 10*l.D {
-			t.Errorf("layer %s: %d×%d with %d values", l.Name, l.N, l.D, len(l.Data))
+		if l.Points.N() != 10 || len(l.Points.F32()) != 10*l.Points.D() {
+			t.Errorf("layer %s: %d×%d with %d values", l.Name, l.Points.N(), l.Points.D(), len(l.Points.F32()))
 		}
 		if len(names) == 2 {
 			return stop

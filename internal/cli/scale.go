@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"io"
 
 	"github.com/intdim/intdim/estimate"
@@ -43,7 +44,7 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep, err := estimate.Scale(a.Data, n, d, so, opt)
+	rep, err := estimate.Scale(cloud.Must64(a.Data, n, d), so, opt)
 	if err != nil {
 		return BadInput(fmt.Errorf("%s: %w", pos[0], err))
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"io"
 	"os"
 	"path/filepath"
@@ -174,12 +175,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		}
 		m := map[string]float64{}
 		for _, a := range net.Forward(trackX, nTrack) {
-			d := a.Shape.Size()
-			x := make([]float64, len(a.Data))
-			for i, v := range a.Data {
-				x[i] = float64(v)
+			x, err := cloud.New32(a.Data, nTrack, a.Shape.Size())
+			if err != nil {
+				return nil, err
 			}
-			rep, err := estimate.Points(x, nTrack, d, &estimate.Options{Seed: 1})
+			rep, err := estimate.Points(x, &estimate.Options{Seed: 1})
 			if err != nil {
 				return nil, fmt.Errorf("ID of %s: %w", a.Name, err)
 			}

@@ -61,15 +61,15 @@ func TestTrainSmall(t *testing.T) {
 		t.Fatalf("%d layers", len(layers))
 	}
 	for i, l := range layers {
-		if l.N != 50 || l.D != dims[i] || len(l.Data) != 50*dims[i] {
-			t.Errorf("layer %s: %d×%d", l.Name, l.N, l.D)
+		if l.Points.N() != 50 || l.Points.D() != dims[i] || len(l.Points.F32()) != 50*dims[i] {
+			t.Errorf("layer %s: %d×%d", l.Name, l.Points.N(), l.Points.D())
 		}
 	}
 	un, err := modelLayers(dir, "mnist-test", 50, true, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if un[0].Data[300] != layers[0].Data[300] || un[4].Data[7] == layers[4].Data[7] {
+	if un[0].Points.F32()[300] != layers[0].Points.F32()[300] || un[4].Points.F32()[7] == layers[4].Points.F32()[7] {
 		t.Error("untrained network: input should match, output differ")
 	}
 	if acc, _ := modelAccuracy(dir, "", true, 3); acc > 0.3 {
@@ -128,7 +128,7 @@ func TestBuiltinModels(t *testing.T) {
 		t.Errorf("mnist-offset network on offset test images: %g %v", acc, err)
 	}
 	layers, err := modelLayers("builtin", "mnist-test", 20, false, 0)
-	if err != nil || len(layers) != 7 || layers[1].Name != "conv1" || layers[1].D != 21632 {
+	if err != nil || len(layers) != 7 || layers[1].Name != "conv1" || layers[1].Points.D() != 21632 {
 		t.Errorf("builtin layers: %v", err)
 	}
 }

@@ -9,11 +9,13 @@ import "math"
 // constant columns are dropped. Sums run row by row (cache order), in the
 // same order for every column, so a block of columns gives the same values
 // as the whole matrix.
-func ZScore(x []float64, n, d int) (z []float64, dz int) {
+//
+// The values may be float32 (widened exactly) or float64.
+func ZScore[E ~float32 | ~float64](x []E, n, d int) (z []float64, dz int) {
 	mean := make([]float64, d)
 	for i := 0; i < n; i++ {
 		for j, v := range x[i*d : (i+1)*d] {
-			mean[j] += v
+			mean[j] += float64(v)
 		}
 	}
 	for j := range mean {
@@ -26,7 +28,7 @@ func ZScore(x []float64, n, d int) (z []float64, dz int) {
 			if v != x[j] {
 				varies[j] = true
 			}
-			ss[j] += (v - mean[j]) * (v - mean[j])
+			ss[j] += (float64(v) - mean[j]) * (float64(v) - mean[j])
 		}
 	}
 	keep := make([]int, 0, d)
@@ -43,7 +45,7 @@ func ZScore(x []float64, n, d int) (z []float64, dz int) {
 		row := x[i*d : (i+1)*d]
 		out := z[i*dz : (i+1)*dz]
 		for c, j := range keep {
-			out[c] = (row[j] - mean[j]) * scale[c]
+			out[c] = (float64(row[j]) - mean[j]) * scale[c]
 		}
 	}
 	return z, dz

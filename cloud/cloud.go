@@ -1,0 +1,250 @@
+// Package cloud holds a point cloud: an N×D row-major matrix of float32 or
+// float64 values, kept in the element type it was read in (DESIGN.md §7:
+// float32 stays float32 from the file to the kernel).
+//
+// A Matrix is read-only once made. Its shape is checked when it is made and
+// its values (finite or not) once, on the first call of Finite; every
+// consumer (knn, estimate) relies on those checks instead of repeating them.
+// A Matrix may view memory it does not own (a memory-mapped file); Close
+// releases it.
+package cloud
+
+import (
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+)
+
+// Elem is the element type of a Matrix.
+type Elem int
+
+const (
+	// Float64 is IEEE 754 binary64.
+	Float64 Elem = iota
+	// Float32 is IEEE 754 binary32.
+	Float32
+)
+
+// String returns "float64" or "float32".
+func (e Elem) String() string {
+	if e == Float32 {
+		return "float32"
+	}
+	return "float64"
+}
+
+// Size returns the bytes per element.
+func (e Elem) Size() int {
+	if e == Float32 {
+		return 4
+	}
+	return 8
+}
+
+// Matrix is an N×D point cloud (rows are points), float32 or float64.
+type Matrix struct {
+	n, d   int
+	elem   Elem
+	f32    []float32
+	f64    []float64
+	once   sync.Once
+	bad    error        // result of the finiteness check
+	finite atomic.Bool  // checked and finite
+	close  func() error // releases a mapping; nil for ordinary memory
+}
+
+// New64 returns the n×d matrix whose row-major values are x (not copied).
+// It returns an error unless n, d ≥ 0 and len(x) = n·d.
+func New64(x []float64, n, d int) (*Matrix, error) {
+	if err := checkShape(len(x), n, d); err != nil {
+		return nil, err
+	}
+	if x == nil {
+		x = []float64{}
+	}
+	return &Matrix{n: n, d: d, elem: Float64, f64: x}, nil
+}
+
+// New32 is New64 for float32 values.
+func New32(x []float32, n, d int) (*Matrix, error) {
+	if err := checkShape(len(x), n, d); err != nil {
+		return nil, err
+	}
+	if x == nil {
+		x = []float32{}
+	}
+	return &Matrix{n: n, d: d, elem: Float32, f32: x}, nil
+}
+
+// Must64 is New64 that panics on a bad shape (for tests and examples).
+func Must64(x []float64, n, d int) *Matrix {
+	m, err := New64(x, n, d)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// Must32 is New32 that panics on a bad shape.
+func Must32(x []float32, n, d int) *Matrix {
+	m, err := New32(x, n, d)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// Mapped32 returns a matrix over x whose storage close releases (a memory
+// map); Close calls it once.
+func Mapped32(x []float32, n, d int, close func() error) (*Matrix, error) {
+	m, err := New32(x, n, d)
+	if err != nil {
+		return nil, err
+	}
+	m.close = close
+	return m, nil
+}
+
+// Mapped64 is Mapped32 for float64 values.
+func Mapped64(x []float64, n, d int, close func() error) (*Matrix, error) {
+	m, err := New64(x, n, d)
+	if err != nil {
+		return nil, err
+	}
+	m.close = close
+	return m, nil
+}
+
+func checkShape(l, n, d int) error {
+	if n < 0 || d < 0 {
+		return fmt.Errorf("cloud: negative shape %d×%d", n, d)
+	}
+	if d != 0 && n > math.MaxInt/d || l != n*d {
+		return fmt.Errorf("cloud: %d values for a %d×%d matrix", l, n, d)
+	}
+	return nil
+}
+
+// N returns the number of points (rows).
+func (m *Matrix) N() int { return m.n }
+
+// D returns the dimension (columns).
+func (m *Matrix) D() int { return m.d }
+
+// Elem returns the element type.
+func (m *Matrix) Elem() Elem { return m.elem }
+
+// Bytes returns the size of the values in bytes.
+func (m *Matrix) Bytes() int64 { return int64(m.n) * int64(m.d) * int64(m.Elem().Size()) }
+
+// F32 returns the float32 values, row-major, or nil when the matrix holds
+// float64. They must not be modified.
+func (m *Matrix) F32() []float32 { return m.f32 }
+
+// F64 returns the float64 values, row-major, or nil when the matrix holds
+// float32. They must not be modified.
+func (m *Matrix) F64() []float64 { return m.f64 }
+
+// Row32 returns row i of a float32 matrix.
+func (m *Matrix) Row32(i int) []float32 { return m.f32[i*m.d : (i+1)*m.d : (i+1)*m.d] }
+
+// Row64 returns row i of a float64 matrix.
+func (m *Matrix) Row64(i int) []float64 { return m.f64[i*m.d : (i+1)*m.d : (i+1)*m.d] }
+
+// At returns the value at row i, column j, widened to float64 (exact).
+func (m *Matrix) At(i, j int) float64 {
+	if m.elem == Float32 {
+		return float64(m.f32[i*m.d+j])
+	}
+	return m.f64[i*m.d+j]
+}
+
+// Float64 returns the values as float64, row-major: the matrix's own slice
+// for a float64 matrix, an exact widened copy for float32 (n·d·8 bytes).
+func (m *Matrix) Float64() []float64 {
+	if m.elem == Float64 {
+		return m.f64
+	}
+	out := make([]float64, len(m.f32))
+	for i, v := range m.f32 {
+		out[i] = float64(v)
+	}
+	return out
+}
+
+// Rows returns a new matrix holding the listed rows, in that order, in the
+// same element type. The values are copied.
+func (m *Matrix) Rows(rows []int) *Matrix {
+	d := m.d
+	out := &Matrix{n: len(rows), d: d, elem: m.elem}
+	if m.elem == Float32 {
+		out.f32 = make([]float32, len(rows)*d)
+		for j, r := range rows {
+			copy(out.f32[j*d:(j+1)*d], m.f32[r*d:(r+1)*d])
+		}
+	} else {
+		out.f64 = make([]float64, len(rows)*d)
+		for j, r := range rows {
+			copy(out.f64[j*d:(j+1)*d], m.f64[r*d:(r+1)*d])
+		}
+	}
+	if m.finite.Load() {
+		out.once.Do(func() {})
+		out.finite.Store(true)
+	}
+	return out
+}
+
+// Finite returns nil when every value is finite, and otherwise an error
+// naming the first row and column (counting from 0) of a NaN or infinity.
+// The values are scanned once; later calls return the same answer.
+func (m *Matrix) Finite() error {
+	m.once.Do(func() {
+		k := -1
+		var bad float64
+		if m.elem == Float32 {
+			for i, v := range m.f32 {
+				if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+					k, bad = i, f
+					break
+				}
+			}
+		} else {
+			for i, v := range m.f64 {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					k, bad = i, v
+					break
+				}
+			}
+		}
+		if k >= 0 {
+			m.bad = &NonFiniteError{Row: k / m.d, Col: k % m.d, Value: bad}
+			return
+		}
+		m.finite.Store(true)
+	})
+	return m.bad
+}
+
+// NonFiniteError reports a NaN or infinite value.
+type NonFiniteError struct {
+	Row, Col int
+	Value    float64
+}
+
+func (e *NonFiniteError) Error() string {
+	return fmt.Sprintf("row %d, column %d is %v (counting from 0); values must be finite", e.Row, e.Col, e.Value)
+}
+
+// Close releases storage the matrix does not own (a memory map); the
+// matrix must not be used afterwards. It is a no-op for ordinary memory.
+func (m *Matrix) Close() error {
+	if m == nil || m.close == nil {
+		return nil
+	}
+	c := m.close
+	m.close = nil
+	m.f32, m.f64 = nil, nil
+	return c()
+}

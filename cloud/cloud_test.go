@@ -1,0 +1,74 @@
+package cloud
+
+import (
+	"errors"
+	"math"
+	"testing"
+)
+
+func TestShape(t *testing.T) {
+	if _, err := New64(make([]float64, 5), 2, 3); err == nil {
+		t.Error("5 values for 2×3: no error")
+	}
+	if _, err := New32(nil, -1, 0); err == nil {
+		t.Error("negative shape: no error")
+	}
+	m, err := New32([]float32{1, 2, 3, 4, 5, 6}, 3, 2)
+	if err != nil || m.N() != 3 || m.D() != 2 || m.Elem() != Float32 || m.Bytes() != 24 {
+		t.Fatalf("3×2 float32: %v %v", m, err)
+	}
+	if m.At(2, 1) != 6 || m.F64() != nil || len(m.Row32(1)) != 2 || m.Row32(1)[0] != 3 {
+		t.Error("accessors")
+	}
+	w := m.Float64()
+	if len(w) != 6 || w[3] != 4 {
+		t.Errorf("Float64 = %v", w)
+	}
+	z, err := New64(nil, 0, 4)
+	if err != nil || z.Elem() != Float64 || z.N() != 0 {
+		t.Errorf("empty: %v", err)
+	}
+}
+
+func TestRowsKeepType(t *testing.T) {
+	m := Must32([]float32{1, 2, 3, 4, 5, 6}, 3, 2)
+	if err := m.Finite(); err != nil {
+		t.Fatal(err)
+	}
+	r := m.Rows([]int{2, 0})
+	if r.Elem() != Float32 || r.N() != 2 || r.F32()[0] != 5 || r.F32()[3] != 2 {
+		t.Errorf("Rows = %v", r.F32())
+	}
+	if !r.finite.Load() {
+		t.Error("rows of a checked matrix are not marked finite")
+	}
+}
+
+func TestFinite(t *testing.T) {
+	m := Must64([]float64{1, 2, 3, math.Inf(-1), 5, math.NaN()}, 3, 2)
+	err := m.Finite()
+	var nf *NonFiniteError
+	if !errors.As(err, &nf) || nf.Row != 1 || nf.Col != 1 || !math.IsInf(nf.Value, -1) {
+		t.Fatalf("Finite = %v", err)
+	}
+	if m.Finite() != err {
+		t.Error("second call differs")
+	}
+	f := Must32([]float32{1, float32(math.NaN())}, 1, 2)
+	if err := f.Finite(); !errors.As(err, &nf) || nf.Col != 1 {
+		t.Errorf("float32 NaN: %v", err)
+	}
+}
+
+func TestClose(t *testing.T) {
+	calls := 0
+	m, err := Mapped32([]float32{1, 2}, 1, 2, func() error { calls++; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	m.Close()
+	if calls != 1 {
+		t.Errorf("release called %d times", calls)
+	}
+}
