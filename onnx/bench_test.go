@@ -9,8 +9,8 @@ import (
 )
 
 // BenchmarkForward measures images per second through the test models,
-// collecting their auto layers, with every backend available: gomlx,
-// native, and
+// collecting their auto layers, with every backend available: native,
+// gomlx when built with -tags gomlx, and
 // ort when built with -tags ort and ONNXRUNTIME_LIB is set. Set
 // INTDIM_BENCH_ONNX to a further model (scripts/bench_onnx.sh exports
 // torchvision's ResNet-18) and INTDIM_BENCH_BATCH to the batch size
@@ -27,7 +27,10 @@ func BenchmarkForward(b *testing.B) {
 			batch = 10*batch + int(c-'0')
 		}
 	}
-	backends := []string{"gomlx", "native"}
+	backends := []string{"native"}
+	if gomlxBuilt {
+		backends = append(backends, "gomlx")
+	}
 	if ortBuilt && os.Getenv("ONNXRUNTIME_LIB") != "" {
 		backends = append(backends, "ort")
 	}

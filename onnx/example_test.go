@@ -24,7 +24,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	r, err := onnx.NewRunner(m, &onnx.RunnerOptions{Backend: "gomlx"})
+	r, err := onnx.NewRunner(m, &onnx.RunnerOptions{Backend: "native"})
 	if err != nil {
 		panic(err)
 	}
@@ -60,6 +60,6 @@ func Example() {
 	// /pool/MaxPool_output_0           depth 1  [8 8 8]  96 images
 	// /block1/Relu_1_output_0          depth 3  [8 8 8]  96 images
 	// /block2/Relu_1_output_0          depth 5  [16 4 4]  96 images
-	// /gap/GlobalAveragePool_output_0  depth 5  [16]  96 images
+	// /gap/GlobalAveragePool_output_0  depth 5  [16 1 1]  96 images
 	// output                           depth 6  [10]  96 images
 }

@@ -13,7 +13,8 @@ import (
 // several goroutines at once, for different images.
 type Source interface {
 	Len() int
-	// Load writes image i, preprocessed, to dst (C × H × W floats).
+	// Load writes image i, preprocessed, to dst (C × H × W floats, C the
+	// model's Channels).
 	Load(i int, dst []float32) error
 }
 
@@ -44,20 +45,25 @@ func (m *Model) batchFor(batch int) int {
 	return batch
 }
 
-// Layers evaluates every candidate of Values on a blank h × w image and returns the float32 ones with their shapes, in graph order.
+// Layers evaluates every candidate of Values on a blank h × w image and
+// returns the float32 ones with their shapes, in graph order.
 func (m *Model) Layers(r Runner, h, w int) ([]Layer, error) {
 	b := m.batchFor(1)
+	c := m.Channels()
+	if err := m.checkBatch(r, b, c, h, w); err != nil {
+		return nil, err
+	}
 	vals := m.Values()
 	names := make([]string, 0, len(vals))
 	for _, v := range vals[1:] {
 		names = append(names, v.Name)
 	}
-	x := make([]float32, b*3*h*w)
-	out, err := r.Run(x, []int{b, 3, h, w}, names)
+	x := make([]float32, b*c*h*w)
+	out, err := r.Run(x, []int{b, c, h, w}, names)
 	if err != nil {
 		return nil, err
 	}
-	layers := []Layer{{Value: vals[0], Shape: []int{3, h, w}}}
+	layers := []Layer{{Value: vals[0], Shape: []int{c, h, w}}}
 	for i, t := range out {
 		if !t.Float || len(t.Shape) == 0 || t.Shape[0] != b {
 			continue
@@ -65,6 +71,21 @@ func (m *Model) Layers(r Runner, h, w int) ([]Layer, error) {
 		layers = append(layers, Layer{Value: vals[i+1], Shape: slices.Clone(t.Shape[1:])})
 	}
 	return layers, nil
+}
+
+// checkBatch refuses an input batch of b images of c × h × w floats that
+// would not fit in the runner's memory budget, naming the input.
+func (m *Model) checkBatch(r Runner, b, c, h, w int) error {
+	n, ok := checkedNumel([]int{b, c, h, w})
+	budget := maxBytes(r)
+	if !ok || 4*n > budget {
+		need := "more than 2⁵⁶ floats"
+		if ok {
+			need = humanBytes(4 * n)
+		}
+		return fmt.Errorf("%s: input %q: a batch of %d images of %d×%d×%d needs %s, over the memory budget of %s", m.Path, m.Input, b, c, h, w, need, humanBytes(budget))
+	}
+	return nil
 }
 
 // ForwardOptions configures Forward.
@@ -83,7 +104,11 @@ func Forward(m *Model, r Runner, src Source, layers []Layer, opt ForwardOptions,
 		opt.Batch = 32
 	}
 	b := m.batchFor(opt.Batch)
-	img := 3 * opt.H * opt.W
+	c := m.Channels()
+	if err := m.checkBatch(r, b, c, opt.H, opt.W); err != nil {
+		return err
+	}
+	img := c * opt.H * opt.W
 	var names []string
 	for _, l := range layers {
 		if l.Name != m.Input {
@@ -106,7 +131,7 @@ func Forward(m *Model, r Runner, src Source, layers []Layer, opt ForwardOptions,
 		var out []Tensor
 		if len(names) > 0 {
 			var err error
-			out, err = r.Run(x[:rows*img], []int{rows, 3, opt.H, opt.W}, names)
+			out, err = r.Run(x[:rows*img], []int{rows, c, opt.H, opt.W}, names)
 			if err != nil {
 				return err
 			}

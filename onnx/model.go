@@ -3,11 +3,9 @@ package onnx
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"os"
 	"slices"
-
-	gonnx "github.com/gomlx/onnx-gomlx/onnx"
-	"google.golang.org/protobuf/proto"
 )
 
 // Model is a parsed ONNX image model.
@@ -17,7 +15,8 @@ type Model struct {
 	InputShape []int  // N, C, H, W; -1 for a dimension given by name (dynamic)
 	Outputs    []string
 
-	g      *gonnx.Model
+	data   []byte   // the file, for the backends that parse it themselves
+	pb     *pbModel // its decoded graph
 	nodes  []node
 	consts map[string]bool // initializers and Constant outputs
 }
@@ -30,14 +29,26 @@ type node struct {
 // tensorFloat is ONNX's TensorProto.FLOAT and tensorInt64 its INT64.
 const (
 	tensorFloat = 1
+	tensorInt32 = 6
 	tensorInt64 = 7
 )
 
+// maxDim bounds every dimension of a model's input: a larger one cannot be
+// an image side or a batch that fits any memory.
+const maxDim = math.MaxInt32
+
 // Open reads and checks an ONNX model: it must have one image input of
-// type float32 and rank 4 (N, C, H, W) besides its initializers. Pad nodes
-// that pad nothing (exported by PyTorch before average pooling) are
-// replaced by Identity.
+// type float32 and rank 4 (N, C, H, W), C = 1 (grey) or 3 (RGB), besides
+// its initializers. Only regular files are read (a FIFO or a device is
+// refused by name instead of blocking).
 func Open(path string) (*Model, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -45,82 +56,81 @@ func Open(path string) (*Model, error) {
 	return Parse(path, b)
 }
 
-// Parse is Open on the contents of a file; path is used in messages.
-func Parse(path string, data []byte) (m *Model, err error) {
-	defer func() {
-		// onnx-gomlx may panic on malformed graphs; report them as errors.
-		if r := recover(); r != nil {
-			m, err = nil, fmt.Errorf("%s: invalid ONNX model: %v", path, r)
-		}
-	}()
-	g, err := gonnx.Parse(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: not an ONNX model: %v", path, unwrapAll(err))
+// Parse is Open on the contents of a file; path is used in messages. It
+// checks what the graph declares against the bytes that hold it: every
+// initializer's dimensions against its data, the input's dimensions
+// against maxDim. Pad nodes that pad nothing (exported by PyTorch before
+// average pooling) are taken as Identity.
+func Parse(path string, data []byte) (*Model, error) {
+	if len(data) == 0 {
+		return nil, fmt.Errorf("%s: not an ONNX model: empty file", path)
 	}
-	gp := g.Proto.GetGraph()
-	if gp == nil || len(gp.GetNode()) == 0 {
+	pb, err := decodeModel(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not an ONNX model: %v", path, err)
+	}
+	if pb.graph == nil || len(pb.graph.nodes) == 0 {
 		return nil, fmt.Errorf("%s: not an ONNX model: no graph nodes", path)
 	}
-	m = &Model{Path: path, g: g, consts: map[string]bool{}}
-	for _, t := range gp.GetInitializer() {
-		m.consts[t.GetName()] = true
-		if len(t.GetExternalData()) > 0 {
-			return nil, fmt.Errorf("%s: weights in external data files are not supported", path)
+	gp := pb.graph
+	m := &Model{Path: path, data: data, pb: pb, consts: map[string]bool{}}
+	for _, t := range gp.inits {
+		if err := checkTensor(t); err != nil {
+			return nil, fmt.Errorf("%s: initializer %q: %v", path, t.name, err)
+		}
+		m.consts[t.name] = true
+	}
+	for _, n := range gp.nodes {
+		for _, a := range n.attrs {
+			if a.t != nil {
+				if err := checkTensor(a.t); err != nil {
+					return nil, fmt.Errorf("%s: node %s (%s): attribute %s: %v", path, n.name, n.op, a.name, err)
+				}
+			}
 		}
 	}
-	changed := false
-	for _, n := range gp.GetNode() {
-		if n.GetOpType() == "Pad" && m.zeroPad(n.GetInput()) {
-			n.OpType = "Identity"
-			n.Input = n.Input[:1]
-			n.Attribute = nil
-			changed = true
+	for _, n := range gp.nodes {
+		op := n.op
+		if op == "Pad" && m.zeroPad(n.in) {
+			op = "Identity"
 		}
-		if n.GetOpType() == "Constant" {
-			for _, o := range n.GetOutput() {
+		if op == "Constant" {
+			for _, o := range n.out {
 				m.consts[o] = true
 			}
 		}
-		m.nodes = append(m.nodes, node{op: n.GetOpType(), name: n.GetName(), in: n.GetInput(), out: n.GetOutput()})
+		m.nodes = append(m.nodes, node{op: op, name: n.name, in: n.in, out: n.out})
 	}
-	if changed {
-		b, err := proto.Marshal(&g.Proto)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", path, err)
-		}
-		if g, err = gonnx.Parse(b); err != nil {
-			return nil, fmt.Errorf("%s: %v", path, err)
-		}
-		m.g = g
-	}
-	for _, vi := range gp.GetInput() {
-		if m.consts[vi.GetName()] {
+	for _, vi := range gp.inputs {
+		if m.consts[vi.name] {
 			continue
 		}
 		if m.Input != "" {
-			return nil, fmt.Errorf("%s: the model has several inputs (%q, %q); want one image input", path, m.Input, vi.GetName())
+			return nil, fmt.Errorf("%s: the model has several inputs (%q, %q); want one image input", path, m.Input, vi.name)
 		}
-		m.Input = vi.GetName()
-		tt := vi.GetType().GetTensorType()
-		if tt == nil || tt.GetElemType() != tensorFloat {
+		m.Input = vi.name
+		if !vi.isTensor || vi.elem != tensorFloat {
 			return nil, fmt.Errorf("%s: input %q is not a float32 tensor", path, m.Input)
 		}
-		for _, d := range tt.GetShape().GetDim() {
-			if v := d.GetDimValue(); v > 0 {
-				m.InputShape = append(m.InputShape, int(v))
-			} else {
+		for _, d := range vi.dims {
+			switch {
+			case !d.set || d.value == 0:
 				m.InputShape = append(m.InputShape, -1)
+			case d.value < 0 || d.value > maxDim:
+				return nil, fmt.Errorf("%s: input %q has dimension %d", path, m.Input, d.value)
+			default:
+				m.InputShape = append(m.InputShape, int(d.value))
 			}
 		}
 	}
 	if m.Input == "" {
 		return nil, fmt.Errorf("%s: the model has no input", path)
 	}
-	if len(m.InputShape) != 4 || (m.InputShape[1] != 3 && m.InputShape[1] != -1) {
-		return nil, fmt.Errorf("%s: input %q has shape %v; want images (N, 3, H, W)", path, m.Input, m.InputShape)
+	if len(m.InputShape) != 4 || (m.InputShape[1] != 3 && m.InputShape[1] != 1 && m.InputShape[1] != -1) {
+		return nil, fmt.Errorf("%s: input %q has shape %v; want images (N, 3, H, W) or grey images (N, 1, H, W)", path, m.Input, m.InputShape)
 	}
-	for _, vi := range gp.GetOutput() {
-		m.Outputs = append(m.Outputs, vi.GetName())
+	for _, vi := range gp.outputs {
+		m.Outputs = append(m.Outputs, vi.name)
 	}
 	if len(m.Outputs) == 0 {
 		return nil, fmt.Errorf("%s: the model has no output", path)
@@ -128,15 +138,49 @@ func Parse(path string, data []byte) (m *Model, err error) {
 	return m, nil
 }
 
-func unwrapAll(err error) error {
-	type causer interface{ Cause() error }
-	for {
-		c, ok := err.(causer)
-		if !ok || c.Cause() == nil || c.Cause() == err {
-			return err
-		}
-		err = c.Cause()
+// Channels is the number of image channels the model takes: 1 for grey
+// images, 3 for RGB (also when the model leaves it free).
+func (m *Model) Channels() int {
+	if m.InputShape[1] == 1 {
+		return 1
 	}
+	return 3
+}
+
+// checkTensor checks a tensor's declared shape against the data it holds,
+// before anything is allocated for it.
+func checkTensor(t *pbTensor) error {
+	if t.external {
+		return fmt.Errorf("weights in external data files are not supported")
+	}
+	n, err := elemCount("shape", t.dims, math.MaxInt64/8)
+	if err != nil {
+		return err
+	}
+	var size, have int64
+	switch t.dtype {
+	case tensorFloat:
+		size, have = 4, int64(len(t.floats))
+	case tensorInt64:
+		size, have = 8, int64(len(t.int64s))
+	case tensorInt32:
+		size, have = 4, int64(len(t.int32s))
+	default:
+		if len(t.raw) == 0 && t.other == 0 && len(t.floats)+len(t.int32s)+len(t.int64s) == 0 && n > 0 {
+			return fmt.Errorf("shape %v but no data", t.dims)
+		}
+		return nil // checked by the backend that reads it
+	}
+	if len(t.raw) > 0 {
+		if int64(len(t.raw)) != n*size {
+			return fmt.Errorf("shape %v needs %d bytes but the tensor holds %d", t.dims, n*size, len(t.raw))
+		}
+		return nil
+	}
+	if have != n {
+		return fmt.Errorf("shape %v needs %d values but the tensor holds %d", t.dims, n, have)
+	}
+	return nil
 }
 
 // zeroPad reports whether a Pad node adds no padding.
@@ -165,20 +209,19 @@ func (m *Model) zeroPad(in []string) bool {
 // int64Const returns the values of a constant int64 tensor (an initializer
 // or the output of a Constant node).
 func (m *Model) int64Const(name string) ([]int64, bool) {
-	gp := m.g.Proto.GetGraph()
-	for _, t := range gp.GetInitializer() {
-		if t.GetName() == name {
-			return int64s(t.GetDataType(), t.GetInt64Data(), t.GetRawData())
+	gp := m.pb.graph
+	for _, t := range gp.inits {
+		if t.name == name {
+			return int64s(t.dtype, t.int64s, t.raw)
 		}
 	}
-	for _, n := range gp.GetNode() {
-		if n.GetOpType() != "Constant" || !slices.Contains(n.GetOutput(), name) {
+	for _, n := range gp.nodes {
+		if n.op != "Constant" || !slices.Contains(n.out, name) {
 			continue
 		}
-		for _, a := range n.GetAttribute() {
-			if a.GetName() == "value" && a.GetT() != nil {
-				t := a.GetT()
-				return int64s(t.GetDataType(), t.GetInt64Data(), t.GetRawData())
+		for _, a := range n.attrs {
+			if a.name == "value" && a.t != nil {
+				return int64s(a.t.dtype, a.t.int64s, a.t.raw)
 			}
 		}
 	}
@@ -206,26 +249,16 @@ func int64s(dtype int32, vals []int64, raw []byte) ([]int64, bool) {
 // graph outputs, without a type (onnxruntime infers it), so that runtimes
 // that only return graph outputs expose intermediate values.
 func (m *Model) withOutputs(names []string) ([]byte, error) {
-	p := cloneOf(&m.g.Proto)
-	gp := p.GetGraph()
 	have := map[string]bool{}
-	for _, o := range gp.GetOutput() {
-		have[o.GetName()] = true
+	for _, o := range m.Outputs {
+		have[o] = true
 	}
-	tmpl := gp.GetOutput()[0]
+	var add []string
 	for _, name := range names {
-		if have[name] {
-			continue
+		if !have[name] {
+			add = append(add, name)
+			have[name] = true
 		}
-		vi := cloneOf(tmpl)
-		vi.Name = name
-		vi.DocString = ""
-		vi.Type = nil
-		gp.Output = append(gp.Output, vi)
-		have[name] = true
 	}
-	return proto.Marshal(p)
+	return withOutputs(m.data, add)
 }
-
-// cloneOf deep-copies a protocol buffer message, keeping its type.
-func cloneOf[T proto.Message](x T) T { return proto.Clone(x).(T) }

@@ -20,6 +20,10 @@ type nativeRunner struct {
 	consts  map[string]*ntensor
 	threads int
 	mu      sync.Mutex
+	budget  int64 // bytes the values of a run may take, besides the weights
+	// constBytes are the weights' bytes.
+	constBytes int64
+	live       int64 // bytes of the values alive now
 }
 
 // ntensor is a float32 or int64 tensor.
@@ -31,6 +35,9 @@ type ntensor struct {
 }
 
 func (t *ntensor) size() int { return numel(t.shape) }
+
+// bytes is the memory the tensor's values take.
+func (t *ntensor) bytes() int64 { return 4*int64(len(t.f)) + 8*int64(len(t.i)) }
 
 func numel(shape []int) int {
 	n := 1
@@ -54,6 +61,67 @@ type attr struct {
 type nnode struct {
 	node
 	attrs map[string]attr
+	r     *nativeRunner
+}
+
+// floats allocates the float32 values of an output of the given shape,
+// after checking its size against the runner's memory budget; extra
+// counts scratch bytes the operator needs besides. The error names the
+// node.
+func (n *nnode) floats(shape []int, extra int64) []float32 {
+	return make([]float32, n.reserve(shape, 4, extra))
+}
+
+// ints is floats for int64 values.
+func (n *nnode) int64s(shape []int) []int64 {
+	return make([]int64, n.reserve(shape, 8, 0))
+}
+
+// reserve checks that a tensor of the shape, elem bytes per value, and
+// extra scratch bytes fit in what is left of the budget, and returns its
+// number of elements.
+func (n *nnode) reserve(shape []int, elem, extra int64) int {
+	count, ok := checkedNumel(shape)
+	if !ok {
+		fail(n, "output shape %v is too large", shape)
+	}
+	need := count*elem + extra
+	if n.r == nil { // an operator called on its own (unit tests)
+		return int(count)
+	}
+	if left := n.r.budget - n.r.live; need > left {
+		fail(n, "output shape %v needs %s; %s of the memory budget is left", shape, humanBytes(need), humanBytes(max(left, 0)))
+	}
+	return int(count)
+}
+
+// checkedNumel is the number of elements of shape, false when a dimension
+// is negative or the product exceeds 2⁵⁶.
+func checkedNumel(shape []int) (int64, bool) {
+	const limit = 1 << 56
+	n := int64(1)
+	for _, d := range shape {
+		if d < 0 || (d != 0 && n > limit/int64(d)) {
+			return 0, false
+		}
+		n *= int64(d)
+	}
+	return n, true
+}
+
+// humanBytes writes a byte count with a binary unit.
+func humanBytes(b int64) string {
+	const unit = 1024
+	if b < unit {
+		return fmt.Sprintf("%d B", b)
+	}
+	v, u := float64(b), "KMGTPE"
+	k := -1
+	for v >= unit && k < len(u)-1 {
+		v /= unit
+		k++
+	}
+	return fmt.Sprintf("%.1f %ciB", v, u[k])
 }
 
 func (n *nnode) int(name string, def int64) int64 {
@@ -87,79 +155,81 @@ var nativeOps = map[string]bool{
 	"Constant": true, "Shape": true, "Gather": true, "Cast": true, "ConstantOfShape": true, "Slice": true,
 }
 
-// tensorFromProto converts an initializer or attribute tensor.
-func tensorFromProto(dims []int64, dtype int32, raw []byte, f32 []float32, i64 []int64, i32 []int32) (*ntensor, error) {
-	shape := make([]int, len(dims))
-	for i, d := range dims {
+// tensorFromProto converts an initializer or attribute tensor, whose
+// shape Parse checked against its data (checkTensor).
+func tensorFromProto(t *pbTensor) (*ntensor, error) {
+	shape := make([]int, len(t.dims))
+	for i, d := range t.dims {
 		shape[i] = int(d)
 	}
 	n := numel(shape)
-	t := &ntensor{shape: shape}
-	switch dtype {
+	out := &ntensor{shape: shape}
+	switch t.dtype {
 	case tensorFloat:
-		if len(raw) > 0 {
-			if len(raw) != 4*n {
-				return nil, fmt.Errorf("float tensor of %d bytes for shape %v", len(raw), shape)
+		if len(t.raw) > 0 {
+			if len(t.raw) != 4*n {
+				return nil, fmt.Errorf("float tensor of %d bytes for shape %v", len(t.raw), shape)
 			}
-			t.f = make([]float32, n)
-			for i := range t.f {
-				t.f[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+			out.f = make([]float32, n)
+			for i := range out.f {
+				out.f[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.raw[4*i:]))
 			}
 		} else {
-			if len(f32) != n {
-				return nil, fmt.Errorf("float tensor of %d values for shape %v", len(f32), shape)
+			if len(t.floats) != n {
+				return nil, fmt.Errorf("float tensor of %d values for shape %v", len(t.floats), shape)
 			}
-			t.f = slices.Clone(f32)
+			out.f = slices.Clone(t.floats)
 		}
-	case tensorInt64, 6: // INT64, INT32
-		t.isInt = true
+	case tensorInt64, tensorInt32:
+		out.isInt = true
 		size := 8
-		if dtype == 6 {
+		if t.dtype == tensorInt32 {
 			size = 4
 		}
 		switch {
-		case len(raw) > 0:
-			if len(raw) != size*n {
-				return nil, fmt.Errorf("integer tensor of %d bytes for shape %v", len(raw), shape)
+		case len(t.raw) > 0:
+			if len(t.raw) != size*n {
+				return nil, fmt.Errorf("integer tensor of %d bytes for shape %v", len(t.raw), shape)
 			}
-			t.i = make([]int64, n)
-			for i := range t.i {
+			out.i = make([]int64, n)
+			for i := range out.i {
 				if size == 8 {
-					t.i[i] = int64(binary.LittleEndian.Uint64(raw[8*i:]))
+					out.i[i] = int64(binary.LittleEndian.Uint64(t.raw[8*i:]))
 				} else {
-					t.i[i] = int64(int32(binary.LittleEndian.Uint32(raw[4*i:])))
+					out.i[i] = int64(int32(binary.LittleEndian.Uint32(t.raw[4*i:])))
 				}
 			}
-		case dtype == tensorInt64:
-			t.i = slices.Clone(i64)
+		case t.dtype == tensorInt64:
+			out.i = slices.Clone(t.int64s)
 		default:
-			for _, v := range i32 {
-				t.i = append(t.i, int64(v))
+			out.i = make([]int64, 0, len(t.int32s))
+			for _, v := range t.int32s {
+				out.i = append(out.i, int64(v))
 			}
 		}
-		if len(t.i) != n {
-			return nil, fmt.Errorf("integer tensor of %d values for shape %v", len(t.i), shape)
+		if len(out.i) != n {
+			return nil, fmt.Errorf("integer tensor of %d values for shape %v", len(out.i), shape)
 		}
 	default:
-		return nil, fmt.Errorf("tensor type %d not supported", dtype)
+		return nil, fmt.Errorf("tensor type %d not supported", t.dtype)
 	}
-	return t, nil
+	return out, nil
 }
 
 // NativeSupport returns nil if the native runner implements every node of
 // the model, or an error naming the first one it does not.
 func (m *Model) NativeSupport() error {
-	for _, pn := range m.g.Proto.GetGraph().GetNode() {
-		op := pn.GetOpType()
-		if d := pn.GetDomain(); d != "" && d != "ai.onnx" {
+	for k, pn := range m.pb.graph.nodes {
+		op := m.nodes[k].op
+		if d := pn.domain; d != "" && d != "ai.onnx" {
 			return fmt.Errorf("%s: operator %s of domain %s not supported by the native backend", m.Path, op, d)
 		}
 		if !nativeOps[op] {
 			return fmt.Errorf("%s: operator %s not supported by the native backend", m.Path, op)
 		}
 		if op == "Conv" || op == "MaxPool" || op == "AveragePool" {
-			for _, a := range pn.GetAttribute() {
-				if p := string(a.GetS()); a.GetName() == "auto_pad" && p != "NOTSET" && p != "VALID" && p != "" {
+			for _, a := range pn.attrs {
+				if p := string(a.s); a.name == "auto_pad" && p != "NOTSET" && p != "VALID" && p != "" {
 					return fmt.Errorf("%s: %s with auto_pad %s not supported by the native backend", m.Path, op, p)
 				}
 			}
@@ -169,39 +239,48 @@ func (m *Model) NativeSupport() error {
 }
 
 // newNative prepares the native runner, or says which operator it lacks.
-func newNative(m *Model) (Runner, error) {
+// budget bounds the bytes of the values alive at once during a run.
+func newNative(m *Model, budget int64) (Runner, error) {
 	if err := m.NativeSupport(); err != nil {
 		return nil, err
 	}
-	gp := m.g.Proto.GetGraph()
-	r := &nativeRunner{m: m, consts: map[string]*ntensor{}, threads: runtime.GOMAXPROCS(0)}
-	for _, t := range gp.GetInitializer() {
-		nt, err := tensorFromProto(t.GetDims(), t.GetDataType(), t.GetRawData(), t.GetFloatData(), t.GetInt64Data(), t.GetInt32Data())
+	gp := m.pb.graph
+	r := &nativeRunner{m: m, consts: map[string]*ntensor{}, threads: runtime.GOMAXPROCS(0), budget: budget}
+	var constBytes int64
+	for _, t := range gp.inits {
+		nt, err := tensorFromProto(t)
 		if err != nil {
-			return nil, fmt.Errorf("%s: initializer %q: %v", m.Path, t.GetName(), err)
+			return nil, fmt.Errorf("%s: initializer %q: %v", m.Path, t.name, err)
 		}
-		r.consts[t.GetName()] = nt
+		r.consts[t.name] = nt
+		constBytes += nt.bytes()
 	}
-	for k, pn := range gp.GetNode() {
-		n := nnode{node: m.nodes[k], attrs: map[string]attr{}}
-		for _, a := range pn.GetAttribute() {
-			v := attr{i: a.GetI(), f: a.GetF(), ints: a.GetInts(), floats: a.GetFloats(), s: string(a.GetS()), set: true}
-			if t := a.GetT(); t != nil {
-				nt, err := tensorFromProto(t.GetDims(), t.GetDataType(), t.GetRawData(), t.GetFloatData(), t.GetInt64Data(), t.GetInt32Data())
+	for k, pn := range gp.nodes {
+		n := nnode{node: m.nodes[k], attrs: map[string]attr{}, r: r}
+		for _, a := range pn.attrs {
+			v := attr{i: a.i, f: a.f, ints: a.ints, floats: a.floats, s: string(a.s), set: true}
+			if a.t != nil {
+				nt, err := tensorFromProto(a.t)
 				if err != nil {
-					return nil, fmt.Errorf("%s: node %s: attribute %s: %v", m.Path, n.name, a.GetName(), err)
+					return nil, fmt.Errorf("%s: node %s: attribute %s: %v", m.Path, n.name, a.name, err)
 				}
 				v.t = nt
 			}
-			n.attrs[a.GetName()] = v
+			n.attrs[a.name] = v
 		}
 		r.nodes = append(r.nodes, n)
 	}
+	if constBytes > budget {
+		return nil, fmt.Errorf("%s: the weights take %s, over the memory budget of %s", m.Path, humanBytes(constBytes), humanBytes(budget))
+	}
+	r.budget -= constBytes
+	r.constBytes = constBytes
 	return r, nil
 }
 
-func (r *nativeRunner) Name() string { return "native" }
-func (r *nativeRunner) Close() error { return nil }
+func (r *nativeRunner) Name() string    { return "native" }
+func (r *nativeRunner) maxBytes() int64 { return r.budget + r.constBytes }
+func (r *nativeRunner) Close() error    { return nil }
 
 // Run evaluates the nodes that the requested values need, in graph order,
 // dropping each intermediate value after its last use.
@@ -253,20 +332,30 @@ func (r *nativeRunner) Run(x []float32, shape []int, names []string) (out []Tens
 		}
 		return r.consts[name]
 	}
+	var cur *nnode
 	defer func() {
+		r.live = 0
 		if p := recover(); p != nil {
 			if e, ok := p.(opError); ok {
 				out, err = nil, fmt.Errorf("%s: %v", r.m.Path, e.err)
 				return
 			}
+			if e, ok := p.(runtime.Error); ok && cur != nil {
+				// An operator met data it does not handle (a malformed
+				// graph that the checks let through).
+				out, err = nil, fmt.Errorf("%s: node %s (%s): malformed inputs (%v)", r.m.Path, cur.name, cur.op, e)
+				return
+			}
 			panic(p)
 		}
 	}()
+	r.live = 4 * int64(len(x))
 	for k := range r.nodes {
 		if !need[k] {
 			continue
 		}
 		n := &r.nodes[k]
+		cur = n
 		ins := make([]*ntensor, len(n.in))
 		for i, name := range n.in {
 			ins[i] = get(name)
@@ -285,7 +374,9 @@ func (r *nativeRunner) Run(x []float32, shape []int, names []string) (out []Tens
 				delete(vals, in)
 			}
 		}
+		r.live = liveBytes(vals)
 	}
+	cur = nil
 	out = make([]Tensor, len(names))
 	for i, name := range names {
 		t := get(name)
@@ -299,6 +390,28 @@ func (r *nativeRunner) Run(x []float32, shape []int, names []string) (out []Tens
 		}
 	}
 	return out, nil
+}
+
+// liveBytes is the memory taken by the values, counting shared data once.
+func liveBytes(vals map[string]*ntensor) int64 {
+	seen := map[any]bool{}
+	var b int64
+	for _, t := range vals {
+		var key any
+		switch {
+		case len(t.f) > 0:
+			key = &t.f[0]
+		case len(t.i) > 0:
+			key = &t.i[0]
+		default:
+			continue
+		}
+		if !seen[key] {
+			seen[key] = true
+			b += t.bytes()
+		}
+	}
+	return b
 }
 
 // opError carries an evaluation error out of the operators (a malformed

@@ -7,6 +7,10 @@ import (
 	"github.com/intdim/intdim/internal/kernel"
 )
 
+// maxWindow bounds the window attributes (kernel, strides, pads,
+// dilations), so that output sizes are computed without overflow.
+const maxWindow = 1 << 30
+
 // window2 reads the attributes of a 2-D convolution or pooling: strides,
 // padding at the start (top, left) and end (bottom, right), dilations.
 func window2(n *nnode) (strides, begin, end, dil [2]int) {
@@ -18,6 +22,13 @@ func window2(n *nnode) (strides, begin, end, dil [2]int) {
 	}
 	if len(st) != 2 || len(pd) != 4 || len(dl) != 2 {
 		fail(n, "only 2-D windows are supported")
+	}
+	for _, v := range [][]int64{st, pd, dl} {
+		for _, x := range v {
+			if x < 0 || x > maxWindow {
+				fail(n, "bad strides %v, pads %v or dilations %v", st, pd, dl)
+			}
+		}
 	}
 	for i := 0; i < 2; i++ {
 		strides[i], dil[i] = int(st[i]), int(dl[i])
@@ -49,7 +60,8 @@ func (r *nativeRunner) conv(n *nnode, x, w, b *ntensor) *ntensor {
 		fail(n, "bias of %d values for %d channels", len(b.f), M)
 	}
 	Mg, K, P := M/g, Cg*kh*kw, Ho*Wo
-	out := &ntensor{shape: []int{N, M, Ho, Wo}, f: make([]float32, N*M*P)}
+	out := &ntensor{shape: []int{N, M, Ho, Wo}}
+	out.f = n.floats(out.shape, 0)
 	// Tasks: (image, group, chunk of output positions), spread over the
 	// threads, each with a single-threaded product, so that im2row, packing
 	// and products all run in parallel.
@@ -58,6 +70,7 @@ func (r *nativeRunner) conv(n *nnode, x, w, b *ntensor) *ntensor {
 		chunks = min((r.threads+N*g-1)/(N*g), max(P/64, 1))
 	}
 	per := (P + chunks - 1) / chunks
+	n.reserve([]int{r.threads, per, K + 2*Mg}, 4, 0) // each thread's im2row and product buffers
 	type task struct{ i, gi, p0, p1 int }
 	var tasks []task
 	for i := 0; i < N; i++ {
@@ -152,6 +165,9 @@ func pool(n *nnode, x *ntensor) *ntensor {
 	if len(ks) != 2 {
 		fail(n, "kernel_shape %v", ks)
 	}
+	if ks[0] < 1 || ks[1] < 1 || ks[0] > maxWindow || ks[1] > maxWindow {
+		fail(n, "kernel_shape %v", ks)
+	}
 	kh, kw := int(ks[0]), int(ks[1])
 	st, pd, pe, dl := window2(n)
 	if dl != [2]int{1, 1} {
@@ -176,7 +192,8 @@ func pool(n *nnode, x *ntensor) *ntensor {
 	}
 	isMax := n.op == "MaxPool"
 	inclPad := n.int("count_include_pad", 0) == 1
-	out := &ntensor{shape: []int{N, C, Ho, Wo}, f: make([]float32, N*C*Ho*Wo)}
+	out := &ntensor{shape: []int{N, C, Ho, Wo}}
+	out.f = n.floats(out.shape, 0)
 	for plane := 0; plane < N*C; plane++ {
 		src := x.f[plane*H*W : (plane+1)*H*W]
 		dst := out.f[plane*Ho*Wo:]
@@ -225,7 +242,7 @@ func globalPool(n *nnode, x *ntensor) *ntensor {
 	for range x.shape[2:] {
 		shape = append(shape, 1)
 	}
-	out := &ntensor{shape: shape, f: make([]float32, nc)}
+	out := &ntensor{shape: shape, f: n.floats(shape, 0)}
 	for p := 0; p < nc; p++ {
 		v := x.f[p*inner : (p+1)*inner]
 		if n.op == "GlobalMaxPool" {

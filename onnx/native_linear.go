@@ -39,14 +39,15 @@ func (r *nativeRunner) gemm(n *nnode, a, b, c *ntensor) *ntensor {
 		}
 		bt, N = transpose2(b.f, b.shape[0], b.shape[1]), b.shape[1]
 	}
+	out := &ntensor{shape: []int{M, N}}
+	out.f = n.floats(out.shape, 8*int64(M)*int64(N))
 	dst := make([]float64, M*N)
 	kernel.Dots(dst, af, M, bt, N, K, r.threads)
-	out := &ntensor{shape: []int{M, N}, f: make([]float32, M*N)}
 	for i, v := range dst {
 		out.f[i] = alpha * float32(v)
 	}
 	if c != nil && beta != 0 {
-		cb := elementwise(n, out, unary(c, func(v float32) float32 { return beta * v }), func(x, y float32) float32 { return x + y })
+		cb := elementwise(n, out, unary(n, c, func(v float32) float32 { return beta * v }), func(x, y float32) float32 { return x + y })
 		if !slices.Equal(cb.shape, out.shape) {
 			fail(n, "C of shape %v does not broadcast to %v", c.shape, out.shape)
 		}
@@ -69,16 +70,18 @@ func (r *nativeRunner) matmul(n *nnode, a, b *ntensor) *ntensor {
 	switch {
 	case len(b.shape) == 2:
 		rows := numel(a.shape[:len(a.shape)-1])
+		out := &ntensor{shape: shape}
+		out.f = n.floats(shape, 8*int64(rows)*int64(N)+4*int64(len(b.f)))
 		dst := make([]float64, rows*N)
 		kernel.Dots(dst, a.f, rows, transpose2(b.f, K, N), N, K, r.threads)
-		out := &ntensor{shape: shape, f: make([]float32, len(dst))}
 		for i, v := range dst {
 			out.f[i] = float32(v)
 		}
 		return out
 	case slices.Equal(batchA, b.shape[:len(b.shape)-2]):
 		nb := numel(batchA)
-		out := &ntensor{shape: shape, f: make([]float32, nb*M*N)}
+		out := &ntensor{shape: shape}
+		out.f = n.floats(shape, 8*int64(M)*int64(N))
 		dst := make([]float64, M*N)
 		for i := 0; i < nb; i++ {
 			kernel.Dots(dst, a.f[i*M*K:(i+1)*M*K], M, transpose2(b.f[i*K*N:(i+1)*K*N], K, N), N, K, r.threads)
@@ -102,7 +105,7 @@ func (r *nativeRunner) softmax(n *nnode, x *ntensor) *ntensor {
 		a := normAxis(n, n.int("axis", 1), rank)
 		outer, width, inner = numel(x.shape[:a]), numel(x.shape[a:]), 1
 	}
-	out := &ntensor{shape: slices.Clone(x.shape), f: make([]float32, len(x.f))}
+	out := &ntensor{shape: slices.Clone(x.shape), f: n.floats(x.shape, 0)}
 	for o := 0; o < outer; o++ {
 		for in := 0; in < inner; in++ {
 			base := o*width*inner + in

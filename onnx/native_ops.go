@@ -35,19 +35,19 @@ func (r *nativeRunner) eval(n *nnode, in []*ntensor) []*ntensor {
 	case "GlobalAveragePool", "GlobalMaxPool":
 		return one(globalPool(n, float(0)))
 	case "Relu":
-		return one(unary(float(0), func(v float32) float32 { return max(v, 0) }))
+		return one(unary(n, float(0), func(v float32) float32 { return max(v, 0) }))
 	case "LeakyRelu":
 		a := n.float("alpha", 0.01)
-		return one(unary(float(0), func(v float32) float32 {
+		return one(unary(n, float(0), func(v float32) float32 {
 			if v < 0 {
 				return a * v
 			}
 			return v
 		}))
 	case "Sigmoid":
-		return one(unary(float(0), func(v float32) float32 { return float32(1 / (1 + math.Exp(-float64(v)))) }))
+		return one(unary(n, float(0), func(v float32) float32 { return float32(1 / (1 + math.Exp(-float64(v)))) }))
 	case "Tanh":
-		return one(unary(float(0), func(v float32) float32 { return float32(math.Tanh(float64(v))) }))
+		return one(unary(n, float(0), func(v float32) float32 { return float32(math.Tanh(float64(v))) }))
 	case "Clip":
 		lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
 		if a, ok := n.attrs["min"]; ok {
@@ -62,7 +62,7 @@ func (r *nativeRunner) eval(n *nnode, in []*ntensor) []*ntensor {
 		if t := opt(2); t != nil && !t.isInt && len(t.f) == 1 {
 			hi = t.f[0]
 		}
-		return one(unary(float(0), func(v float32) float32 { return min(max(v, lo), hi) }))
+		return one(unary(n, float(0), func(v float32) float32 { return min(max(v, lo), hi) }))
 	case "Add":
 		return one(elementwise(n, float(0), float(1), func(a, b float32) float32 { return a + b }))
 	case "Sub":
@@ -142,8 +142,8 @@ func reshaped(x *ntensor, shape []int) *ntensor {
 	return &t
 }
 
-func unary(x *ntensor, f func(float32) float32) *ntensor {
-	out := &ntensor{shape: slices.Clone(x.shape), f: make([]float32, len(x.f))}
+func unary(n *nnode, x *ntensor, f func(float32) float32) *ntensor {
+	out := &ntensor{shape: slices.Clone(x.shape), f: n.floats(x.shape, 0)}
 	for i, v := range x.f {
 		out.f[i] = f(v)
 	}
@@ -191,7 +191,7 @@ func bstrides(shape, out []int) []int {
 
 func elementwise(n *nnode, a, b *ntensor, f func(x, y float32) float32) *ntensor {
 	shape := broadcastShape(n, a.shape, b.shape)
-	out := &ntensor{shape: shape, f: make([]float32, numel(shape))}
+	out := &ntensor{shape: shape, f: n.floats(shape, 0)}
 	switch {
 	case slices.Equal(a.shape, b.shape):
 		for i := range out.f {
@@ -244,7 +244,7 @@ func batchNorm(n *nnode, x, scale, bias, mean, variance *ntensor) *ntensor {
 	}
 	eps := float64(n.float("epsilon", 1e-5))
 	inner := numel(x.shape[2:])
-	out := &ntensor{shape: slices.Clone(x.shape), f: make([]float32, len(x.f))}
+	out := &ntensor{shape: slices.Clone(x.shape), f: n.floats(x.shape, 0)}
 	for i := 0; i < x.shape[0]; i++ {
 		for ch := 0; ch < c; ch++ {
 			s := float32(float64(scale.f[ch]) / math.Sqrt(float64(variance.f[ch])+eps))

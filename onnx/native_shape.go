@@ -10,6 +10,9 @@ func reshape(n *nnode, x, s *ntensor) *ntensor {
 	infer := -1
 	known := 1
 	for i, d := range s.i {
+		if d > maxDim {
+			fail(n, "shape %v", s.i)
+		}
 		switch {
 		case d == 0 && n.int("allowzero", 0) == 0:
 			if i >= len(x.shape) {
@@ -26,6 +29,9 @@ func reshape(n *nnode, x, s *ntensor) *ntensor {
 			fail(n, "shape %v", s.i)
 		default:
 			shape[i] = int(d)
+		}
+		if shape[i] != 0 && known > x.size()/shape[i] && x.size() > 0 {
+			fail(n, "cannot reshape %v to %v", x.shape, s.i)
 		}
 		known *= shape[i]
 	}
@@ -82,7 +88,7 @@ func squeeze(n *nnode, x, axesT *ntensor) *ntensor {
 }
 
 // permute copies x with its axes reordered by perm (any element type).
-func permute(x *ntensor, perm []int) *ntensor {
+func permute(n *nnode, x *ntensor, perm []int) *ntensor {
 	r := len(x.shape)
 	shape := make([]int, r)
 	for i, p := range perm {
@@ -101,9 +107,9 @@ func permute(x *ntensor, perm []int) *ntensor {
 	out := &ntensor{shape: shape, isInt: x.isInt}
 	total := numel(shape)
 	if x.isInt {
-		out.i = make([]int64, total)
+		out.i = n.int64s(shape)
 	} else {
-		out.f = make([]float32, total)
+		out.f = n.floats(shape, 0)
 	}
 	idx := make([]int, r)
 	for o := 0; o < total; o++ {
@@ -147,7 +153,7 @@ func transposeOp(n *nnode, x *ntensor) *ntensor {
 			perm[i] = a
 		}
 	}
-	return permute(x, perm)
+	return permute(n, x, perm)
 }
 
 func concat(n *nnode, in []*ntensor) *ntensor {
@@ -171,6 +177,11 @@ func concat(n *nnode, in []*ntensor) *ntensor {
 	}
 	outer := numel(shape[:axis])
 	out := &ntensor{shape: shape, isInt: in[0].isInt}
+	if out.isInt {
+		out.i = n.int64s(shape)[:0]
+	} else {
+		out.f = n.floats(shape, 0)[:0]
+	}
 	for o := 0; o < outer; o++ {
 		for _, t := range in {
 			chunk := numel(t.shape[axis:])
@@ -205,9 +216,12 @@ func pad(n *nnode, x, padsT, valueT *ntensor) *ntensor {
 		if pads[k] < 0 || pads[k+r] < 0 {
 			fail(n, "negative pads %v", pads)
 		}
+		if pads[k] > maxDim || pads[k+r] > maxDim {
+			fail(n, "pads %v too large", pads)
+		}
 		shape[k] = x.shape[k] + int(pads[k]+pads[k+r])
 	}
-	out := &ntensor{shape: shape, f: make([]float32, numel(shape))}
+	out := &ntensor{shape: shape, f: n.floats(shape, 0)}
 	if value != 0 {
 		for i := range out.f {
 			out.f[i] = value
@@ -262,7 +276,7 @@ func gather(n *nnode, x, idx *ntensor) *ntensor {
 	if !x.isInt || len(x.shape) != 1 || n.int("axis", 0) != 0 {
 		fail(n, "only gathers from 1-D integer tensors (shape computations) are supported")
 	}
-	out := &ntensor{shape: slices.Clone(idx.shape), isInt: true, i: make([]int64, len(idx.i))}
+	out := &ntensor{shape: slices.Clone(idx.shape), isInt: true, i: n.int64s(idx.shape)}
 	for k, v := range idx.i {
 		if v < 0 {
 			v += int64(len(x.i))
@@ -277,9 +291,9 @@ func gather(n *nnode, x, idx *ntensor) *ntensor {
 
 // opset returns the version of the default ONNX operator set.
 func (m *Model) opset() int64 {
-	for _, o := range m.g.Proto.GetOpsetImport() {
-		if o.GetDomain() == "" || o.GetDomain() == "ai.onnx" {
-			return o.GetVersion()
+	for _, o := range m.pb.opsets {
+		if o.domain == "" || o.domain == "ai.onnx" {
+			return o.version
 		}
 	}
 	return 1
@@ -291,7 +305,7 @@ func cast(n *nnode, x *ntensor) *ntensor {
 		if !x.isInt {
 			return x
 		}
-		out := &ntensor{shape: slices.Clone(x.shape), f: make([]float32, len(x.i))}
+		out := &ntensor{shape: slices.Clone(x.shape), f: n.floats(x.shape, 0)}
 		for i, v := range x.i {
 			out.f[i] = float32(v)
 		}
@@ -300,7 +314,7 @@ func cast(n *nnode, x *ntensor) *ntensor {
 		if x.isInt {
 			return x
 		}
-		out := &ntensor{shape: slices.Clone(x.shape), isInt: true, i: make([]int64, len(x.f))}
+		out := &ntensor{shape: slices.Clone(x.shape), isInt: true, i: n.int64s(x.shape)}
 		for i, v := range x.f {
 			out.i[i] = int64(v)
 		}
@@ -317,8 +331,8 @@ func constantOfShape(n *nnode, s *ntensor) *ntensor {
 	}
 	shape := make([]int, len(s.i))
 	for i, d := range s.i {
-		if d < 0 {
-			fail(n, "negative dimension in %v", s.i)
+		if d < 0 || d > maxDim {
+			fail(n, "dimension %d in %v", d, s.i)
 		}
 		shape[i] = int(d)
 	}
@@ -328,13 +342,13 @@ func constantOfShape(n *nnode, s *ntensor) *ntensor {
 		v = a.t
 	}
 	if v != nil && v.isInt {
-		out.isInt, out.i = true, make([]int64, numel(shape))
+		out.isInt, out.i = true, n.int64s(shape)
 		for i := range out.i {
 			out.i[i] = v.i[0]
 		}
 		return out
 	}
-	out.f = make([]float32, numel(shape))
+	out.f = n.floats(shape, 0)
 	if v != nil && len(v.f) > 0 && v.f[0] != 0 {
 		for i := range out.f {
 			out.f[i] = v.f[0]
@@ -396,9 +410,9 @@ func slice(n *nnode, x, startsT, endsT, axesT, stepsT *ntensor) *ntensor {
 	total := numel(shape)
 	out := &ntensor{shape: shape, isInt: x.isInt}
 	if x.isInt {
-		out.i = make([]int64, total)
+		out.i = n.int64s(shape)
 	} else {
-		out.f = make([]float32, total)
+		out.f = n.floats(shape, 0)
 	}
 	idx := make([]int, r)
 	for o := 0; o < total; o++ {

@@ -119,9 +119,29 @@ func collect(t *testing.T, name string, r func(*Model) (Runner, error), batch in
 // activations PyTorch computed (scripts/export_onnx.py), batch 40 so that
 // the last batch is partial.
 func TestActivations(t *testing.T) {
-	for name, want := range autoLayers {
+	for _, backend := range testBackends() {
+		for name, want := range autoLayers {
+			testActivations(t, backend, name, want)
+		}
+	}
+}
+
+// testBackends are the backends of this build that run the test models
+// without a library: native, and gomlx with the tag gomlx.
+func testBackends() []string {
+	if gomlxBuilt {
+		return []string{"native", "gomlx"}
+	}
+	return []string{"native"}
+}
+
+func testActivations(t *testing.T, backend, name string, want []struct {
+	value, ref string
+	depth      int
+}) {
+	{
 		_, layers, acts := collect(t, name, func(m *Model) (Runner, error) {
-			return NewRunner(m, &RunnerOptions{Backend: "gomlx"})
+			return NewRunner(m, &RunnerOptions{Backend: backend})
 		}, 40)
 		if len(layers) != len(want) {
 			t.Fatalf("%s: %d layers, want %d", name, len(layers), len(want))
@@ -132,9 +152,9 @@ func TestActivations(t *testing.T) {
 				t.Fatalf("%s %s: reference shape %v, layer dim %d", name, w.ref, shape, layers[j].Dim())
 			}
 			d := maxRelDiff(acts[j], ref)
-			t.Logf("%s %-7s dim %5d: max relative difference %.2g", name, w.ref, layers[j].Dim(), d)
+			t.Logf("%s %s %-7s dim %5d: max relative difference %.2g", backend, name, w.ref, layers[j].Dim(), d)
 			if d > 1e-4 {
-				t.Errorf("%s %s: activations differ from PyTorch by %.3g (relative to the largest)", name, w.ref, d)
+				t.Errorf("%s %s %s: activations differ from PyTorch by %.3g (relative to the largest)", backend, name, w.ref, d)
 			}
 		}
 	}
@@ -186,7 +206,7 @@ func TestFixedBatch(t *testing.T) {
 	if m.InputShape[0] != 5 {
 		t.Fatalf("input shape %v", m.InputShape)
 	}
-	for _, backend := range []string{"native", "gomlx"} {
+	for _, backend := range testBackends() {
 		r, err := NewRunner(m, &RunnerOptions{Backend: backend})
 		if err != nil {
 			t.Fatal(err)

@@ -42,7 +42,7 @@ func TestBackendsAgree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g, err := NewRunner(m, &RunnerOptions{Backend: "gomlx"})
+		g, err := NewRunner(m, &RunnerOptions{Backend: "native"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestBackendsAgree(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(lg) != len(lo) {
-			t.Fatalf("%s: %d candidate layers with gomlx, %d with ort", name, len(lg), len(lo))
+			t.Fatalf("%s: %d candidate layers with native, %d with ort", name, len(lg), len(lo))
 		}
 		ag, ao := forwardAll(t, m, g, lg, 32), forwardAll(t, m, o, lg, 32)
 		sameActs(t, name, lg, ao, ag)

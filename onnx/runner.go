@@ -3,6 +3,9 @@ package onnx
 import (
 	"fmt"
 	"os"
+	"strings"
+
+	"github.com/intdim/intdim/internal/sysmem"
 )
 
 // Tensor is one computed value for a batch. Data is nil and Float false
@@ -24,26 +27,60 @@ type Runner interface {
 }
 
 // RunnerOptions selects and configures the backend. The zero value
-// means Backend "auto".
+// means Backend "auto" and the default memory budget.
 type RunnerOptions struct {
 	// Backend is "native", "gomlx", "ort" or "auto" (also ""): ort when a
 	// library path is given by ORTLib or the environment variable
 	// ONNXRUNTIME_LIB and the program was built with the tag ort; otherwise
-	// native when it implements every operator of the model, else gomlx.
+	// native when it implements every operator of the model, else gomlx
+	// when the program was built with the tag gomlx.
 	Backend string
 	// ORTLib is the path of libonnxruntime.so; "" means ONNXRUNTIME_LIB.
 	ORTLib string
+	// MaxBytes bounds the memory of the model's weights and the values
+	// alive at once in a forward pass of the native backend, and the
+	// input batches of Layers and Forward; 0 means DefaultMaxBytes. A
+	// graph whose values would need more (a crafted shape, a batch too
+	// large) fails with an error naming the node, before allocating.
+	MaxBytes int64
 }
 
 // ORTAvailable reports whether this program was built with onnxruntime
 // support (build tag ort).
 const ORTAvailable = ortBuilt
 
+// GoMLXAvailable reports whether this program was built with the gomlx
+// backend (build tag gomlx).
+const GoMLXAvailable = gomlxBuilt
+
+// DefaultMaxBytes is the default memory budget: half the physical memory,
+// or 4 GiB where it is not known.
+func DefaultMaxBytes() int64 {
+	if m := sysmem.Physical(); m > 0 {
+		return m / 2
+	}
+	return 4 << 30
+}
+
+// budgeted is implemented by runners that know their memory budget.
+type budgeted interface{ maxBytes() int64 }
+
+// maxBytes returns the memory budget of r.
+func maxBytes(r Runner) int64 {
+	if b, ok := r.(budgeted); ok {
+		return b.maxBytes()
+	}
+	return DefaultMaxBytes()
+}
+
 // NewRunner returns a runner for m.
 func NewRunner(m *Model, opt *RunnerOptions) (Runner, error) {
 	var o RunnerOptions
 	if opt != nil {
 		o = *opt
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes()
 	}
 	lib := o.ORTLib
 	if lib == "" {
@@ -57,14 +94,18 @@ func NewRunner(m *Model, opt *RunnerOptions) (Runner, error) {
 		if o.ORTLib != "" {
 			return nil, fmt.Errorf("an onnxruntime library was given but this program was built without onnxruntime support (rebuild with -tags ort)")
 		}
-		if r, err := newNative(m); err == nil {
-			return r, nil
+		r, err := newNative(m, o.MaxBytes)
+		if err == nil || !gomlxBuilt {
+			if err != nil && !ortBuilt {
+				err = fmt.Errorf("%v (rebuild with -tags gomlx or -tags ort for other backends)", err)
+			}
+			return r, err
 		}
 		return newGoMLX(m)
 	case "gomlx":
 		return newGoMLX(m)
 	case "native":
-		return newNative(m)
+		return newNative(m, o.MaxBytes)
 	case "ort":
 		if !ortBuilt {
 			return nil, fmt.Errorf("backend ort: this program was built without onnxruntime support (rebuild with -tags ort)")
@@ -85,4 +126,12 @@ func checkInput(x []float32, shape []int) {
 	if len(shape) != 4 || n != len(x) {
 		panic(fmt.Sprintf("onnx: input of %d floats for shape %v", len(x), shape))
 	}
+}
+
+// firstLine is the first line of s.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }

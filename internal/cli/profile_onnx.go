@@ -49,7 +49,7 @@ func registerONNXFlags(fs *flag.FlagSet) *onnxArgs {
 	fs.StringVar(&a.std, "std", "0.229,0.224,0.225", "--onnx: per-channel standard deviation to divide by")
 	fs.StringVar(&a.layers, "layers", "auto", "--onnx: auto (the paper's layers), all, or ONNX value names NAME,...")
 	fs.BoolVar(&a.listLayers, "list-layers", false, "--onnx: print every candidate layer with its shape and exit")
-	fs.StringVar(&a.backend, "backend", "auto", "--onnx: native (Go, SIMD), gomlx (Go, any graph, slow), ort (onnxruntime, build tag ort) or auto (ort when a library is given, else native, else gomlx)")
+	fs.StringVar(&a.backend, "backend", "auto", "--onnx: native (Go, SIMD), gomlx (Go, any graph, slow; build tag gomlx), ort (onnxruntime, build tag ort) or auto (ort when a library is given, else native, else gomlx when built in)")
 	fs.StringVar(&a.ortLib, "ort-lib", "", "--onnx: path of libonnxruntime.so (default: $ONNXRUNTIME_LIB)")
 	fs.StringVar(&a.saveActivations, "save-activations", "", "--onnx: also write each layer's activations to DIR/NN_NAME.npy (float32)")
 	return a

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intdim/intdim/onnx"
 	"github.com/intdim/intdim/profile"
 	"github.com/intdim/intdim/tensorio/npy"
 )
@@ -59,6 +60,15 @@ func refLayers(t *testing.T, model string, refs []string) []profile.Layer {
 	return out
 }
 
+// onnxTestBackends are the backends of this build that run the test
+// models without a library.
+func onnxTestBackends() []string {
+	if onnx.GoMLXAvailable {
+		return []string{"native", "gomlx"}
+	}
+	return []string{"native"}
+}
+
 // TestONNXProfile: per-layer IDs from the Go forward pass equal those
 // computed from PyTorch's activations (1e-4 relative), and the auto layers
 // and their depths are the expected ones, for both test models.
@@ -72,7 +82,7 @@ func TestONNXProfile(t *testing.T) {
 		{"vgg_tiny", []string{"input", "pool1", "pool2", "fc1", "output"}, []float64{0, 2, 3, 4, 5}},
 	}
 	for _, c := range cases {
-		for _, backend := range []string{"native", "gomlx"} {
+		for _, backend := range onnxTestBackends() {
 			a := onnxFlags(t, "--onnx", filepath.Join(onnxTestdata, c.model+".onnx"), "--backend", backend,
 				"--images", filepath.Join(onnxTestdata, "images"), "--preprocess", "none", "--batch", "40")
 			layers, err := onnxLayers(a, 1, true, io.Discard)

@@ -1,0 +1,82 @@
+//go:build gomlx
+
+package onnx
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestNativeAgrees runs every candidate layer of both test models with the
+// native and the gomlx runner and compares them, and the auto layers with
+// PyTorch's activations.
+func TestNativeAgrees(t *testing.T) {
+	for name, want := range autoLayers {
+		m, err := Open(filepath.Join("testdata", name+".onnx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := NewRunner(m, &RunnerOptions{Backend: "gomlx"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nat, err := NewRunner(m, &RunnerOptions{Backend: "native"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lg, err := m.Layers(g, 16, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := m.Layers(nat, 16, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(lg) != len(ln) {
+			t.Fatalf("%s: %d candidate layers with gomlx, %d native", name, len(lg), len(ln))
+		}
+		ag, an := forwardAll(t, m, g, lg, 40), forwardAll(t, m, nat, lg, 40)
+		sameActs(t, name, lg, an, ag)
+		for _, w := range want {
+			_, ref := readNpy(t, filepath.Join("testdata", "ref_"+name+"_"+w.ref+".npy"))
+			for j, l := range lg {
+				if l.Name == w.value {
+					d := maxRelDiff(an[j], ref)
+					t.Logf("%s %-7s native vs PyTorch %.2g", name, w.ref, d)
+					if d > 1e-4 {
+						t.Errorf("%s %s: native differs from PyTorch by %.3g", name, w.ref, d)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestAutoFallback: a graph with an operator that native lacks (Abs here)
+// runs on gomlx under the auto backend, and NativeSupport names the
+// operator.
+func TestAutoFallback(t *testing.T) {
+	t.Setenv("ONNXRUNTIME_LIB", "")
+	m, err := Parse("abs.onnx", absModel().Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.NativeSupport(); err == nil || !strings.Contains(err.Error(), "Abs") {
+		t.Fatalf("NativeSupport: %v", err)
+	}
+	r, err := NewRunner(m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.Name() != "gomlx" {
+		t.Fatalf("auto backend %s, want gomlx", r.Name())
+	}
+	if _, err := NewRunner(m, &RunnerOptions{Backend: "native"}); err == nil {
+		t.Fatal("native accepted Abs")
+	}
+	if _, err := m.Layers(r, 16, 16); err != nil {
+		t.Fatal(err)
+	}
+}
