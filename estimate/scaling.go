@@ -64,6 +64,9 @@ func Scale(x *cloud.Matrix, so ScaleOptions, opt *Options) (*Report, error) {
 			}
 			bs = append(bs, 1<<i)
 		}
+		if len(bs) == 0 {
+			return nil, fmt.Errorf("decimation: %d points are too few (the first halving must leave more than 10)", e.n)
+		}
 		analyses = append(analyses, "twonn-decimate")
 		e.blocks = append(e.blocks, bs)
 	}

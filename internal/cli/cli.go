@@ -57,8 +57,20 @@ func BadInput(err error) error {
 }
 
 // Main runs the command line args (without the program name) and returns the
-// process exit status. Errors are printed as one line on stderr.
-func Main(args []string, stdout, stderr io.Writer) int {
+// process exit status. Errors are printed as one line on stderr. A panic in
+// the command's goroutine is the last line of defence: it is printed as one
+// line, "intdim: internal error: …", with status 1, never as a stack trace.
+func Main(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg := strings.ReplaceAll(fmt.Sprint(r), "\n", " ")
+			fmt.Fprintf(stderr, "intdim: internal error: %s (please report it)\n", msg)
+			code = 1
+		}
+	}()
+	if len(args) == 2 && args[0] == "help" && commands[args[1]] != nil {
+		args = []string{args[1], "-h"} // intdim help CMD: the command's own help
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printHelp(stderr)
 		if len(args) == 0 {
@@ -118,14 +130,27 @@ func NewFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 
 // Parse parses args with fs, allowing flags after positional arguments
 // (intdim estimate FILE --method all). A parse failure is a Usage error.
+// On -h it prints the flag set's usage; on a bad flag it prints nothing and
+// returns the one-line error (the usage is not repeated after it).
 func Parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(out)
+				if usage != nil {
+					usage()
+				} else {
+					fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
+					fs.PrintDefaults()
+				}
 				return nil, err
 			}
-			return nil, &ExitError{Code: 2, Err: err}
+			return nil, &ExitError{Code: 2, Err: fmt.Errorf("%v (see intdim %s -h)", err, strings.TrimPrefix(fs.Name(), "intdim "))}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -45,6 +45,9 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if err := checkResample(opt, n, mem.bytes); err != nil {
+			return err
+		}
 		if rep, err = estimate.Points(cloud.Must64(a.Data, n, d), opt); err != nil {
 			return BadInput(fmt.Errorf("%s: %w", pos[0], err))
 		}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/knn"
@@ -37,6 +38,37 @@ func addEstimateFlags(fs *flag.FlagSet, method string) *estimateFlags {
 	return f
 }
 
+// maxThreads bounds --threads: each worker holds buffers of its own.
+const maxThreads = 1024
+
+// checkResample refuses a --resample whose subsets would not fit in budget
+// bytes for a layer of n points: R subsets of ⌊fraction·n⌋ row indices.
+func checkResample(opt *estimate.Options, n int, budget int64) error {
+	if opt.Resample == 0 {
+		return nil
+	}
+	need := float64(opt.Resample) * math.Floor(opt.Fraction*float64(n)) * 8
+	if need > float64(budget) {
+		return Usage("--resample %d: %d subsets of %d points need %s of memory, more than the budget of %s (--mem)",
+			opt.Resample, opt.Resample, int(math.Floor(opt.Fraction*float64(n))), formatBytes(need), formatBytes(float64(budget)))
+	}
+	return nil
+}
+
+// formatBytes writes a size with a binary unit, as --mem reads it.
+func formatBytes(b float64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	i := 0
+	for b >= 1024 && i < len(units)-1 {
+		b /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%.0f B", b)
+	}
+	return fmt.Sprintf("%.3g %s", b, units[i])
+}
+
 func addFormatFlag(fs *flag.FlagSet, p *string) {
 	fs.StringVar(p, "format", "text", "output: text, json or csv")
 }
@@ -63,10 +95,11 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	default:
 		return nil, Usage("unknown --duplicates %q (want collapse, drop or keep)", f.duplicates)
 	}
-	if f.discard < 0 || f.discard >= 1 {
+	// Written so that NaN fails every test.
+	if !(f.discard >= 0 && f.discard < 1) {
 		return nil, Usage("--discard %g outside [0, 1)", f.discard)
 	}
-	if f.fraction <= 0 || f.fraction > 1 {
+	if !(f.fraction > 0 && f.fraction <= 1) {
 		return nil, Usage("--fraction %g outside (0, 1]", f.fraction)
 	}
 	if f.k < 2 {
@@ -77,6 +110,9 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	}
 	if f.resample < 0 {
 		return nil, Usage("--resample %d is negative", f.resample)
+	}
+	if f.threads < 0 || f.threads > maxThreads {
+		return nil, Usage("--threads %d outside [0, %d] (0: all cores)", f.threads, maxThreads)
 	}
 	valid := f.method == "all"
 	for _, m := range estimate.Methods {

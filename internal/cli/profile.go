@@ -55,6 +55,9 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 		}
 		bar := progress.New(stderr, 0, "layers", f.quiet)
 		add := func(l profile.Layer) error {
+			if err := checkResample(opt, l.Points.N(), mem.bytes); err != nil {
+				return err
+			}
 			bar.Describe(l.Name)
 			defer bar.Add(1)
 			return b.Add(l) // l.Data is not kept
@@ -125,6 +128,9 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 		n, d, err := a.Matrix()
 		if err != nil {
 			return BadInput(err)
+		}
+		if err := checkResample(opt, n, mem.bytes); err != nil {
+			return err
 		}
 		bar.Describe(a.Name)
 		if err := b.Add(profile.Layer{Name: a.Name, Points: cloud.Must64(a.Data, n, d)}); err != nil {

@@ -12,6 +12,10 @@ func init() {
 	Register(&Command{Name: "scale", Summary: "ID against scale: block analysis, decimation, GRIDE", Run: runScale})
 }
 
+// maxBlocks bounds --blocks: each number of blocks b costs a permutation of
+// all the points, so B·N work in all.
+const maxBlocks = 1000
+
 func runScale(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("scale", stderr)
 	f := addEstimateFlags(fs, "twonn")
@@ -34,8 +38,8 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if so.Blocks < 0 {
-		return Usage("--blocks %d is negative", so.Blocks)
+	if so.Blocks < 0 || so.Blocks > maxBlocks {
+		return Usage("--blocks %d outside [1, %d]", so.Blocks, maxBlocks)
 	}
 	if so.Blocks == 0 && !so.Decimate && !so.Gride {
 		so.Blocks = 20

@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,7 +16,13 @@ import (
 
 // memFlag is --mem: the memory budget above which a plain .npy layer is
 // streamed from disk in feature chunks instead of being loaded.
-type memFlag struct{ bytes int64 }
+type memFlag struct {
+	bytes int64
+	set   bool // given on the command line (the default is not printed twice)
+}
+
+// minMem is the smallest --mem accepted.
+const minMem = 1 << 10
 
 func addMemFlag(fs *flag.FlagSet) *memFlag {
 	m := &memFlag{bytes: knn.DefaultMemBudget()}
@@ -24,7 +31,7 @@ func addMemFlag(fs *flag.FlagSet) *memFlag {
 }
 
 func (m *memFlag) String() string {
-	if m == nil {
+	if m == nil || !m.set {
 		return ""
 	}
 	return strconv.FormatInt(m.bytes, 10)
@@ -50,10 +57,17 @@ func (m *memFlag) Set(s string) error {
 		t = t[:len(t)-1]
 	}
 	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v <= 0 {
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return fmt.Errorf("bad size %q (want e.g. 8G, 500M or a number of bytes)", s)
 	}
-	m.bytes = int64(v * float64(mult))
+	b := v * float64(mult)
+	if b < minMem {
+		return fmt.Errorf("size %q below the smallest budget, 1K", s)
+	}
+	if b > 1<<62 {
+		return fmt.Errorf("size %q too large", s)
+	}
+	m.bytes, m.set = int64(b), true
 	return nil
 }
 
@@ -92,6 +106,9 @@ func estimateStreamed(path string, m *memFlag, opt *estimate.Options, wantPCA bo
 	n := h.Rows()
 	if n < 3 {
 		return nil, nil, BadInput(fmt.Errorf("%s: %d rows: at least 3 points are needed", path, n))
+	}
+	if err := checkResample(opt, n, m.bytes); err != nil {
+		return nil, nil, err
 	}
 	k, err := estimate.NeighboursNeeded(n, opt)
 	if err != nil {

@@ -1,0 +1,41 @@
+package hostile
+
+import "testing"
+
+// TestFlags: flag values that parse but make no sense are refused with the
+// flag's name, before any work.
+func TestFlags(t *testing.T) {
+	x := Points("x.npy", 200, 5)
+	three := Points("x.npy", 3, 4)
+	est := func(a ...string) []string { return append(append([]string{"estimate"}, a...), "x.npy") }
+	Run(t, []Case{
+		{Name: "fraction NaN", Args: est("--resample", "3", "--fraction", "NaN"), Setup: x, Exit: 2, Stderr: "--fraction NaN"},
+		{Name: "fraction 0", Args: est("--fraction", "0"), Setup: x, Exit: 2, Stderr: "--fraction 0"},
+		{Name: "fraction negative", Args: est("--fraction", "-0.5"), Setup: x, Exit: 2, Stderr: "--fraction -0.5"},
+		{Name: "fraction above 1", Args: est("--fraction", "1.5"), Setup: x, Exit: 2, Stderr: "--fraction 1.5"},
+		{Name: "fraction Inf", Args: est("--fraction", "Inf"), Setup: x, Exit: 2, Stderr: "--fraction +Inf"},
+		{Name: "discard NaN", Args: est("--discard", "NaN"), Setup: x, Exit: 2, Stderr: "--discard NaN"},
+		{Name: "mem NaN", Args: est("--mem", "NaN"), Setup: x, Exit: 2, Stderr: "-mem"},
+		{Name: "mem Inf", Args: est("--mem", "Inf"), Setup: x, Exit: 2, Stderr: "-mem"},
+		{Name: "mem half a byte", Args: est("--mem", "0.5"), Setup: x, Exit: 2, Stderr: "smallest budget"},
+		{Name: "mem negative", Args: est("--mem", "-1G"), Setup: x, Exit: 2, Stderr: "-mem"},
+		{Name: "mem too large", Args: est("--mem", "1e30T"), Setup: x, Exit: 2, Stderr: "too large"},
+		{Name: "mem garbage", Args: est("--mem", "lots"), Setup: x, Exit: 2, Stderr: "bad size"},
+		{Name: "resample huge", Args: est("--resample", "1000000000"), Setup: x, Exit: 2, Stderr: "need 1.31 TiB of memory"},
+		{Name: "resample huge streamed", Args: est("--resample", "1000000000", "--mem", "1K"), Setup: x, Exit: 2, Stderr: "need 1.31 TiB of memory"},
+		{Name: "resample huge profile", Args: []string{"profile", "--resample", "1000000000", "x.npy"}, Setup: x, Exit: 2, Stderr: "need 1.31 TiB of memory"},
+		{Name: "resample negative", Args: est("--resample", "-2"), Setup: x, Exit: 2, Stderr: "--resample -2"},
+		{Name: "k negative", Args: est("--k", "-3"), Setup: x, Exit: 2, Stderr: "--k -3"},
+		{Name: "k huge", Args: est("--method", "mle", "--k", "1000000000"), Setup: x, Exit: 2, Stderr: "k = 1000000000"},
+		{Name: "k overflow", Args: est("--k", "99999999999999999999"), Setup: x, Exit: 2, Stderr: "-k"},
+		{Name: "max-rank negative", Args: est("--max-rank", "-1"), Setup: x, Exit: 2, Stderr: "--max-rank -1"},
+		{Name: "threads negative", Args: est("--threads", "-1"), Setup: x, Exit: 2, Stderr: "--threads -1"},
+		{Name: "threads huge", Args: est("--threads", "100000000"), Setup: x, Exit: 2, Stderr: "--threads 100000000"},
+		{Name: "seed negative", Args: est("--seed", "-1"), Setup: x, Exit: 2, Stderr: "-seed"},
+		{Name: "unknown flag", Args: est("--frobnicate"), Setup: x, Exit: 2, Stderr: "frobnicate"},
+		{Name: "blocks negative", Args: []string{"scale", "--blocks", "-1", "x.npy"}, Setup: x, Exit: 2, Stderr: "--blocks -1"},
+		{Name: "blocks huge", Args: []string{"scale", "--blocks", "1000000000", "x.npy"}, Setup: x, Exit: 2, Stderr: "--blocks 1000000000"},
+		{Name: "decimate 3 rows", Args: []string{"scale", "--decimate", "x.npy"}, Setup: three, Exit: 2, Stderr: "too few"},
+		{Name: "blocks 3 rows json", Args: []string{"scale", "--decimate", "--format", "json", "x.npy"}, Setup: three, Exit: 2, Stderr: "decimation"},
+	})
+}
