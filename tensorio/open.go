@@ -22,25 +22,44 @@ func supported(path string) bool {
 	return slices.Contains(Extensions, strings.ToLower(filepath.Ext(path)))
 }
 
+// Options bound what the readers may allocate.
+type Options struct {
+	// MaxBytes bounds the memory of the arrays whose sizes the files' own
+	// sizes do not bound, deflated .npz members (which may expand
+	// 1032-fold), in total over one call, at 8 bytes per element; 0 means
+	// half the physical memory. Arrays stored uncompressed take memory in
+	// proportion to the file, whose size is checked against every header
+	// first.
+	MaxBytes int64
+
+	used int64 // of MaxBytes, by the members read so far
+}
+
 // Open reads every array named by spec (FILE, FILE:NAME, DIR or DIR:NAME;
 // see the package documentation), in container order, and a directory's
-// files in natural name order.
-func Open(spec string) ([]*Array, error) {
+// files in natural name order, with the default Options.
+func Open(spec string) ([]*Array, error) { return OpenWith(spec, Options{}) }
+
+// OpenWith is Open with the given options.
+func OpenWith(spec string, opt Options) ([]*Array, error) {
 	path, name, sel, fi, err := resolve(spec)
 	if err != nil {
 		return nil, err
 	}
 	if fi.IsDir() {
-		return openDir(path, name, sel)
+		return openDir(path, name, sel, &opt)
 	}
-	return openFile(path, name, sel)
+	return openFile(path, name, sel, &opt)
 }
 
 // OpenMatrix reads the one array named by spec and checks that it has rank
 // ≥ 2 (see Array.Matrix). A spec that names several arrays is an error that
 // lists them ("use FILE:NAME").
-func OpenMatrix(spec string) (*Array, error) {
-	arrays, err := Open(spec)
+func OpenMatrix(spec string) (*Array, error) { return OpenMatrixWith(spec, Options{}) }
+
+// OpenMatrixWith is OpenMatrix with the given options.
+func OpenMatrixWith(spec string, opt Options) (*Array, error) {
+	arrays, err := OpenWith(spec, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +111,7 @@ func baseName(path string) string {
 
 // openFile reads the arrays of one file: all of them, or the one called
 // name if sel.
-func openFile(path, name string, sel bool) ([]*Array, error) {
+func openFile(path, name string, sel bool, opt *Options) ([]*Array, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".npy":
 		base := baseName(path)
@@ -105,7 +124,7 @@ func openFile(path, name string, sel bool) ([]*Array, error) {
 		}
 		return []*Array{{Name: base, Shape: h.Shape, Data: data, Source: path, DType: h.TypeName()}}, nil
 	case ".npz":
-		return openNPZ(path, name, sel)
+		return openNPZ(path, name, sel, opt)
 	case ".safetensors":
 		return openSafetensors(path, name, sel)
 	}
@@ -127,7 +146,7 @@ func pick(path string, names []string, name string, sel bool) ([]string, error) 
 	return []string{name}, nil
 }
 
-func openNPZ(path, name string, sel bool) ([]*Array, error) {
+func openNPZ(path, name string, sel bool, opt *Options) ([]*Array, error) {
 	f, size, err := osfile.Open(path)
 	if err != nil {
 		return nil, err
@@ -137,6 +156,8 @@ func openNPZ(path, name string, sel bool) ([]*Array, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	r.MaxBytes, r.Used = opt.MaxBytes, opt.used
+	defer func() { opt.used = r.Used }()
 	names, err := pick(path, r.Names(), name, sel)
 	if err != nil {
 		return nil, err
@@ -297,7 +318,7 @@ func unsupportedErr(path string) error {
 
 // openDir reads every array of the directory's files, or the one called
 // name if sel.
-func openDir(dir, name string, sel bool) ([]*Array, error) {
+func openDir(dir, name string, sel bool, opt *Options) ([]*Array, error) {
 	files, err := listDir(dir)
 	if err != nil {
 		return nil, err
@@ -305,7 +326,7 @@ func openDir(dir, name string, sel bool) ([]*Array, error) {
 	if !sel {
 		var arrays []*Array
 		for _, f := range files {
-			a, err := openFile(f, "", false)
+			a, err := openFile(f, "", false, opt)
 			if err != nil {
 				return nil, err
 			}
@@ -328,7 +349,7 @@ func openDir(dir, name string, sel bool) ([]*Array, error) {
 	case 0:
 		return nil, fmt.Errorf("%s: no array %q in the directory; it holds: %s", dir, name, nameList(all))
 	case 1:
-		return openFile(in[0], name, true)
+		return openFile(in[0], name, true, opt)
 	}
 	return nil, fmt.Errorf("%s: %d files hold an array %q (%s); use FILE:NAME", dir, len(in), name, nameList(in))
 }

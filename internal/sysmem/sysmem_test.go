@@ -21,3 +21,10 @@ func TestPhysical(t *testing.T) {
 		t.Fatalf("Physical() = %d, below this process's %d bytes", m, ms.Sys)
 	}
 }
+
+func TestBudget(t *testing.T) {
+	p := Physical()
+	if b := Budget(); p > 0 && b != p/2 || p <= 0 && b != 4<<30 {
+		t.Errorf("Budget() = %d with Physical() = %d", b, p)
+	}
+}

@@ -338,6 +338,19 @@ func FuzzNPY(f *testing.F) {
 	f.Add([]byte("\x93NUMPY\x02\x00"))
 	f.Fuzz(func(t *testing.T, file []byte) {
 		h, data, err := Read(bytes.NewReader(file), int64(len(file)))
+		// The streamed path (Open: header, then CheckDataLen) accepts the
+		// same files, with the same message.
+		hs, errs := ReadHeader(bytes.NewReader(file))
+		if errs == nil {
+			errs = hs.CheckDataLen(int64(len(file)) - hs.DataOffset)
+		}
+		if (err == nil) != (errs == nil) || err != nil && errs != nil && err.Error() != errs.Error() {
+			t.Fatalf("paths disagree: Read %v, streamed %v", err, errs)
+		}
+		// Memory follows the data present, whatever the header says.
+		if _, d2, err2 := Read(bytes.NewReader(file), -1); err == nil && (err2 != nil || len(d2) != h.Len()) {
+			t.Fatalf("unknown size: %d values, %v", len(d2), err2)
+		}
 		if err != nil {
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("multi-line error %q", err)

@@ -17,24 +17,38 @@ package npz
 
 import (
 	"archive/zip"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
+	"github.com/intdim/intdim/internal/sysmem"
+	"github.com/intdim/intdim/tensorio/internal/shape"
 	"github.com/intdim/intdim/tensorio/npy"
 )
 
 // Reader gives access to the arrays of an .npz archive.
 type Reader struct {
+	// MaxBytes bounds the memory of the arrays read from deflated members
+	// (8 bytes per element, as float64), whose sizes the archive's own
+	// size does not bound, in total: 0 means half the physical memory, a
+	// negative value no bound. Used is the part already taken (Read adds
+	// to it); a caller reading several archives under one budget carries
+	// it from one Reader to the next.
+	MaxBytes, Used int64
+
 	names []string
 	files []*zip.File
 	size  int64 // of the archive
 }
 
 // NewReader opens the .npz archive of the given size held by r. It reads
-// the zip directory only.
+// the zip directory and the members' local headers, and checks that no
+// two members share bytes: an archive whose directory points many times
+// at one member would otherwise give many arrays from the bytes of one.
 func NewReader(r io.ReaderAt, size int64) (*Reader, error) {
 	z, err := zip.NewReader(r, size)
 	if err != nil {
@@ -60,7 +74,37 @@ func NewReader(r io.ReaderAt, size int64) (*Reader, error) {
 		rd.names = append(rd.names, name)
 		rd.files = append(rd.files, f)
 	}
+	if err := rd.disjoint(); err != nil {
+		return nil, err
+	}
 	return rd, nil
+}
+
+// disjoint checks that the members' compressed data do not overlap, so
+// that their compressed sizes add up to at most the archive's size.
+func (r *Reader) disjoint() error {
+	type span struct {
+		begin, end int64
+		i          int
+	}
+	spans := make([]span, len(r.files))
+	for i, f := range r.files {
+		off, err := f.DataOffset()
+		if err != nil {
+			return fmt.Errorf("member %q: %v", r.names[i], zipErr(err))
+		}
+		if f.CompressedSize64 > uint64(r.size) || off > r.size-int64(f.CompressedSize64) {
+			return fmt.Errorf("member %q: implausible size %d for %d compressed bytes", r.names[i], f.UncompressedSize64, f.CompressedSize64)
+		}
+		spans[i] = span{off, off + int64(f.CompressedSize64), i}
+	}
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.begin, b.begin) })
+	for k := 1; k < len(spans); k++ {
+		if a, b := spans[k-1], spans[k]; b.begin < a.end {
+			return fmt.Errorf("member %q: its data overlap those of member %q (bytes %d–%d of the archive); not a valid .npz file", r.names[b.i], r.names[a.i], b.begin, a.end)
+		}
+	}
+	return nil
 }
 
 // Names returns the arrays' names (member names without ".npy"), in
@@ -123,6 +167,17 @@ func (r *Reader) Header(name string) (*npy.Header, error) {
 }
 
 // Read reads the array called name, as npy.Read does (row-major float64).
+//
+// Nothing is allocated on the strength of a size that is not known to be
+// true. The member's .npy header must agree exactly with the size the zip
+// directory declares for the member (a lying header is refused, naming the
+// member), and the member is never read past that size. A stored member's
+// bytes lie in the archive, whose size bounds them. A deflated member's do
+// not: it may expand up to 1032-fold, so its array must fit in MaxBytes,
+// and when it would take more than max(64 MiB, 16 × its compressed size) —
+// far beyond what real floating-point data compress to — the member is
+// first decompressed without being kept, to verify its length and CRC,
+// before the array is allocated.
 func (r *Reader) Read(name string) (*npy.Header, []float64, error) {
 	i := r.index(name)
 	if i < 0 {
@@ -132,20 +187,107 @@ func (r *Reader) Read(name string) (*npy.Header, []float64, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rc.Close()
-	h, data, err := npy.Read(rc, size)
+	defer func() { rc.Close() }()
+	h, err := npy.ReadHeader(rc)
+	if err == nil {
+		err = h.CheckDataLen(size - h.DataOffset)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("member %q: %v", name, zipErr(err))
+	}
+	dataLen := size - h.DataOffset
+	if f := r.files[i]; f.Method != zip.Store {
+		mem := int64(h.Len()) * bytesPerValue
+		if budget := r.budget(); mem > budget-r.Used {
+			over := "the budget of " + formatBytes(budget)
+			if r.Used > 0 {
+				over = fmt.Sprintf("the %s left of the budget of %s", formatBytes(max(budget-r.Used, 0)), formatBytes(budget))
+			}
+			return nil, nil, fmt.Errorf("member %q: %s %s expands to %s in memory, more than %s (from %s compressed)",
+				name, shape.Format(h.Shape), h.TypeName(), formatBytes(mem), over, formatBytes(int64(f.CompressedSize64)))
+		}
+		r.Used += mem
+		if mem > max(verifyBytes, 16*int64(f.CompressedSize64)) {
+			if err := verify(rc, size-h.DataOffset); err != nil {
+				return nil, nil, fmt.Errorf("member %q: %v", name, zipErr(err))
+			}
+			rc.Close()
+			if rc, _, err = r.open(i); err != nil {
+				return nil, nil, err
+			}
+			if _, err := npy.ReadHeader(rc); err != nil {
+				return nil, nil, fmt.Errorf("member %q: %v", name, zipErr(err))
+			}
+		}
+	}
+	data, err := npy.ReadData(io.LimitReader(rc, dataLen), h, dataLen)
 	if err != nil {
 		return nil, nil, fmt.Errorf("member %q: %v", name, zipErr(err))
 	}
 	// Reading past the end makes the zip reader verify the CRC-32.
+	if err := atEOF(rc); err != nil {
+		return nil, nil, fmt.Errorf("member %q: %v", name, err)
+	}
+	return h, data, nil
+}
+
+// bytesPerValue is the memory of one element of a result: a float64.
+const bytesPerValue = 8
+
+// verifyBytes is the size of result up to which a deflated member is read
+// straight into its allocation (see Reader.Read); a variable for the tests.
+var verifyBytes int64 = 64 << 20
+
+// budget returns r.MaxBytes, or its default.
+func (r *Reader) budget() int64 {
+	switch {
+	case r.MaxBytes > 0:
+		return r.MaxBytes
+	case r.MaxBytes < 0:
+		return math.MaxInt64
+	}
+	return sysmem.Budget()
+}
+
+// verify reads the n data bytes left in rc without keeping them, and
+// checks that the member ends there with a good CRC.
+func verify(rc io.Reader, n int64) error {
+	var buf [64 << 10]byte
+	got, err := io.CopyBuffer(io.Discard, io.LimitReader(rc, n), buf[:])
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return err
+	}
+	if got < n {
+		return fmt.Errorf("truncated data: the zip entry declares %d data bytes, its compressed stream ends before", n)
+	}
+	return atEOF(rc)
+}
+
+// atEOF checks that rc has no byte left, which also makes the zip reader
+// verify the member's CRC-32.
+func atEOF(rc io.Reader) error {
 	var one [1]byte
 	if n, err := io.ReadFull(rc, one[:]); n != 0 || err != io.EOF {
 		if err == nil || err == io.ErrUnexpectedEOF {
-			return nil, nil, fmt.Errorf("member %q: longer than its stated size", name)
+			return errors.New("longer than its stated size")
 		}
-		return nil, nil, fmt.Errorf("member %q: %v", name, zipErr(err))
+		return zipErr(err)
 	}
-	return h, data, nil
+	return nil
+}
+
+// formatBytes writes a byte count for a message: "512 MiB", "3.2 GiB".
+func formatBytes(b int64) string {
+	const unit = 1024
+	if b < unit {
+		return fmt.Sprintf("%d bytes", b)
+	}
+	v, u := float64(b), 0
+	for v >= unit && u < 5 {
+		v /= unit
+		u++
+	}
+	return fmt.Sprintf("%.3g %ciB", v, "KMGTPE"[u-1])
 }
 
 func (r *Reader) unknown(name string) error {

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"hash/crc32"
 	"io"
 	"slices"
 	"strings"
@@ -186,18 +187,26 @@ func (nopCloser) Close() error { return nil }
 
 // FuzzNPZ reads arbitrary bytes as an archive, and the same bytes as the
 // member of a valid archive (stored and deflated), so that the fuzzer
-// reaches the member streaming past the zip structure and its CRC. Its
-// inputs are large, so fuzz it with -fuzzminimizetime 1x: with the default
-// the engine spends most of its time minimizing.
+// reaches the member streaming past the zip structure and its CRC; and as
+// a deflated member whose directory declares the size and CRC given (a
+// liar, mostly), read with and without the first verifying pass, so that
+// it reaches the checks of declared sizes against the .npy header and the
+// budget. Its inputs are large, so fuzz it with -fuzzminimizetime 1x: with
+// the default the engine spends most of its time minimizing.
 func FuzzNPZ(f *testing.F) {
 	var npyFile bytes.Buffer
 	npy.Write(&npyFile, []int{3, 2}, []float32{1, 2, 3, 4, 5, 6})
-	f.Add(archive(f, false))
-	f.Add(archive(f, true))
-	f.Add(npyFile.Bytes())
-	f.Add(npyFile.Bytes()[:70])
-	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
-	f.Fuzz(func(t *testing.T, b []byte) {
+	b := npyFile.Bytes()
+	crc := crc32.ChecksumIEEE(b)
+	f.Add(archive(f, false), uint32(0), uint32(0))
+	f.Add(archive(f, true), uint32(0), uint32(0))
+	f.Add(b, uint32(len(b)), crc)
+	f.Add(b, uint32(len(b)+1000), crc)
+	f.Add(b[:70], uint32(len(b)), crc)
+	f.Add(append(npyHeader("|u1", []int{1 << 12, 1 << 10}), make([]byte, 100)...), uint32(128+1<<22), uint32(0))
+	f.Add([]byte("PK\x05\x06"+strings.Repeat("\x00", 18)), uint32(22), uint32(0))
+	defer func(v int64) { verifyBytes = v }(verifyBytes)
+	f.Fuzz(func(t *testing.T, b []byte, declared, crc uint32) {
 		readAll(t, b)
 		for _, method := range []uint16{zip.Store, zip.Deflate} {
 			var buf bytes.Buffer
@@ -206,6 +215,11 @@ func FuzzNPZ(f *testing.F) {
 			w.Write(b)
 			z.Close()
 			readAll(t, buf.Bytes())
+		}
+		lie := rawMember(t, b, uint64(declared), crc)
+		for _, v := range []int64{0, 64 << 20} {
+			verifyBytes = v
+			readAll(t, lie)
 		}
 	})
 }
@@ -218,6 +232,8 @@ func readAll(t *testing.T, b []byte) {
 		}
 		return
 	}
+	const budget = 256 << 20
+	r.MaxBytes = budget
 	for _, name := range r.Names() {
 		h, data, err := r.Read(name)
 		if err != nil {
@@ -228,6 +244,9 @@ func readAll(t *testing.T, b []byte) {
 		}
 		if len(data) != h.Len() {
 			t.Fatalf("%s: %d values for shape %v", name, len(data), h.Shape)
+		}
+		if r.Used > budget || int64(len(data)) > max(int64(len(b)), r.Used/8) {
+			t.Fatalf("%s: %d values from %d bytes, %d of the budget", name, len(data), len(b), r.Used)
 		}
 	}
 }

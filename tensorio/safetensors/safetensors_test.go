@@ -265,6 +265,16 @@ func FuzzSafetensors(f *testing.F) {
 			}
 			return
 		}
+		// The tensors tile the data exactly: their sizes add up to it, so
+		// memory follows the file whatever the header says.
+		h, _ := ReadHeader(bytes.NewReader(data), int64(len(data)))
+		var sum int64
+		for _, ti := range h.Tensors {
+			sum += ti.Size
+		}
+		if sum != int64(len(data))-h.DataOffset {
+			t.Fatalf("tensors hold %d bytes of %d", sum, int64(len(data))-h.DataOffset)
+		}
 		for i := range file.Tensors {
 			v, err := file.Tensors[i].Float64()
 			if err != nil || len(v) != file.Tensors[i].Len() {

@@ -1,5 +1,0 @@
-//go:build !linux
-
-package knn
-
-func physicalMemory() int64 { return 0 }
