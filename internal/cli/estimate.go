@@ -41,7 +41,7 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	} else {
-		a, n, d, err := loadPoints(pos[0])
+		a, n, d, err := loadPoints(pos[0], mem.bytes)
 		if err != nil {
 			return err
 		}
@@ -59,9 +59,10 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 	return writeReport(stdout, f.format, rep)
 }
 
-// loadPoints reads one point cloud and checks it.
-func loadPoints(spec string) (*tensorio.Array, int, int, error) {
-	a, err := tensorio.OpenMatrix(spec)
+// loadPoints reads one point cloud and checks it; budget bounds the memory
+// of a deflated .npz member (0: the default, half the physical memory).
+func loadPoints(spec string, budget int64) (*tensorio.Array, int, int, error) {
+	a, err := tensorio.OpenMatrixWith(spec, tensorio.Options{MaxBytes: budget})
 	if err != nil {
 		return nil, 0, 0, BadInput(err)
 	}

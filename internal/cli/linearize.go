@@ -70,7 +70,7 @@ func runLinearize(args []string, stdout, stderr io.Writer) error {
 			return Usage("--out %v", err)
 		}
 	}
-	a, n, d, err := loadPoints(pos[0])
+	a, n, d, err := loadPoints(pos[0], 0)
 	if err != nil {
 		return err
 	}

@@ -175,7 +175,7 @@ func readDocs(paths []string) ([]plot.Doc, error) {
 // diagnostic: exact duplicate rows collapsed, or, in paper mode, points with
 // r₁ = 0 or r₁ = r₂ dropped as in Ansuini et al.'s code.
 func twoNNFitData(spec string, discard float64, m knn.Metric, paper bool) (*plot.FitData, []string, error) {
-	a, n, d, err := loadPoints(spec)
+	a, n, d, err := loadPoints(spec, 0)
 	if err != nil {
 		return nil, nil, err
 	}

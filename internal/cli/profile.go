@@ -103,7 +103,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 			arrays = append(arrays, &tensorio.Array{Name: strings.TrimSuffix(filepath.Base(spec), filepath.Ext(spec))})
 			continue
 		}
-		as, err := tensorio.Open(spec)
+		as, err := tensorio.OpenWith(spec, tensorio.Options{MaxBytes: mem.bytes})
 		if err != nil {
 			return BadInput(err)
 		}

@@ -44,7 +44,7 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	if so.Blocks == 0 && !so.Decimate && !so.Gride {
 		so.Blocks = 20
 	}
-	a, n, d, err := loadPoints(pos[0])
+	a, n, d, err := loadPoints(pos[0], 0)
 	if err != nil {
 		return err
 	}
