@@ -345,27 +345,33 @@ func (e *engine) ratios(g *knn.Graph) ([]float64, int) {
 }
 
 func (e *engine) twonn(g *knn.Graph) (float64, error) {
+	f, err := e.twonnFit(g)
+	if err != nil {
+		return 0, err
+	}
+	return f.ID, nil
+}
+
+// twonnFit is the TwoNN fit of g under the options: the paper's convention
+// or TwoNN with Discard, duplicates as the policy says.
+func (e *engine) twonnFit(g *knn.Graph) (*TwoNNFit, error) {
 	if e.o.Paper {
 		r1 := make([]float64, g.N)
 		r2 := make([]float64, g.N)
 		for i := range g.N {
 			r1[i], r2[i] = g.Dist[i*g.K], g.Dist[i*g.K+1]
 		}
-		f, err := TwoNNPaper(r1, r2)
-		if err != nil {
-			return 0, err
-		}
-		return f.ID, nil
+		return TwoNNPaper(r1, r2)
 	}
 	mu, _ := e.ratios(g)
 	f, err := TwoNN(mu, e.o.Discard)
 	if err != nil {
 		if errors.Is(err, ErrDuplicates) && e.o.Duplicates == "keep" {
-			return 0, fmt.Errorf("%w (use --duplicates collapse or drop)", err)
+			return nil, fmt.Errorf("%w (use --duplicates collapse or drop)", err)
 		}
-		return 0, err
+		return nil, err
 	}
-	return f.ID, nil
+	return f, nil
 }
 
 // meanStd returns the mean and the population standard deviation (as

@@ -181,7 +181,7 @@ func (net *Net) Forward(x []float32, n int) []Activation {
 func (net *Net) Logits(x []float32, n int) []float32 {
 	c := net.Classes
 	out := make([]float32, n*c)
-	net.chunks(n, 256, func(w *worker, lo, hi int) {
+	net.chunks(n, evalChunk, func(w *worker, lo, hi int) {
 		copy(out[lo*c:hi*c], net.run(w, x[lo*net.In.Size():], hi-lo))
 	})
 	return out

@@ -3,6 +3,7 @@ package nn
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -83,6 +84,10 @@ type EpochStats struct {
 // ErrStop, returned by a callback, ends Train early without an error.
 var ErrStop = errors.New("nn: stop")
 
+// ErrDiverged is wrapped by the error Train returns when the loss or a
+// weight stops being finite (too large a learning rate, usually).
+var ErrDiverged = errors.New("training diverged")
+
 // Train fits net to train with SGD on the negative log-likelihood of
 // log-softmax(logits), evaluating on test (if not nil) after every epoch.
 // It returns the statistics of every epoch.
@@ -130,6 +135,9 @@ func Train(net *Net, train, test *Dataset, cfg Config) ([]EpochStats, error) {
 		for b := 0; b < batches; b++ {
 			idx := perm[b*cfg.Batch : min(train.N, (b+1)*cfg.Batch)]
 			loss, ok := t.step(train, idx)
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				return hist, fmt.Errorf("%w: the loss is %g at epoch %d, batch %d of %d (learning rate %g)", ErrDiverged, loss/float64(len(idx)), ep+1, b+1, batches, lr)
+			}
 			lossSum += loss
 			correct += ok
 			if cfg.Optimizer == "adam" {
@@ -146,6 +154,9 @@ func Train(net *Net, train, test *Dataset, cfg Config) ([]EpochStats, error) {
 				}
 			}
 		}
+		if name, ok := net.finite(); !ok {
+			return hist, fmt.Errorf("%w: %s is not finite after epoch %d (learning rate %g)", ErrDiverged, name, ep+1, lr)
+		}
 		st := EpochStats{Epoch: ep + 1, LR: lr, TrainLoss: lossSum / float64(train.N), TrainAcc: float64(correct) / float64(train.N)}
 		if test != nil {
 			st.TestAcc, st.TestLoss = net.Evaluate(test.X, test.Y, test.N)
@@ -161,6 +172,19 @@ func Train(net *Net, train, test *Dataset, cfg Config) ([]EpochStats, error) {
 		}
 	}
 	return hist, nil
+}
+
+// finite reports whether every parameter value is finite, and else names
+// the first parameter that is not.
+func (net *Net) finite() (string, bool) {
+	for _, p := range net.prms {
+		for _, v := range p.W {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return p.Name, false
+			}
+		}
+	}
+	return "", true
 }
 
 // trainer holds one worker per shard.

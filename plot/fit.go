@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/study"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -31,16 +32,13 @@ type FitData struct {
 // NewFitData returns the plot data of a TwoNN fit of input, without the
 // points where y = −log(1 − i/N) is infinite (the last one).
 func NewFitData(input string, f *estimate.TwoNNFit) *FitData {
-	fd := &FitData{Kind: KindFit, Input: input, ID: f.ID, N: f.N, NFit: f.NFit, X: []float64{}, Y: []float64{}}
-	for i := range f.X {
-		if i < len(f.Y) && finite(f.X[i]) && finite(f.Y[i]) {
-			fd.X = append(fd.X, f.X[i])
-			fd.Y = append(fd.Y, f.Y[i])
-		} else if i < f.NFit {
-			fd.NFit--
-		}
-	}
-	return fd
+	sf := study.NewFit(input, f)
+	return fitData(&sf)
+}
+
+// fitData is the document of a fit.
+func fitData(f *study.Fit) *FitData {
+	return &FitData{Kind: KindFit, Input: f.Input, ID: f.ID, N: f.N, NFit: f.NFit, X: f.X, Y: f.Y}
 }
 
 // Fit draws the TwoNN diagnostic: the empirical −log(1 − F(μ)) against log μ,

@@ -95,11 +95,13 @@ type profileDoc struct {
 }
 
 // demoDoc is the JSON of 'intdim demo': models measured with one method
-// and seed.
+// and seed, the PCA spectra of some layers and TwoNN fits of the inputs.
 type demoDoc struct {
-	Method string        `json:"method"`
-	Seed   uint64        `json:"seed"`
-	Models []study.Model `json:"models"`
+	Method  string                `json:"method"`
+	Seed    uint64                `json:"seed"`
+	Models  []study.Model         `json:"models"`
+	Spectra []study.LayerSpectrum `json:"spectra"`
+	Fits    []study.Fit           `json:"fits"`
 }
 
 // Models decodes the models of a profile or demo document. A profile's
@@ -177,6 +179,22 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 		}
 		switch kind {
 		case KindDemo, KindProfile:
+			if kind == KindDemo {
+				var dd demoDoc
+				if err := strictDecode(d.Data, &dd); err != nil {
+					return nil, fmt.Errorf("%s: %v", d.Name, err)
+				}
+				for _, sp := range dd.Spectra {
+					specs = append(specs, Spectrum{Name: sp.Model + " " + sp.Layer, Ratio: sp.Ratio})
+				}
+				for i := range dd.Fits {
+					fd := fitData(&dd.Fits[i])
+					if len(fd.X) != len(fd.Y) || len(fd.X) == 0 {
+						return nil, fmt.Errorf("%s: fit of %s has %d x and %d y values", d.Name, fd.Input, len(fd.X), len(fd.Y))
+					}
+					trailer = append(trailer, Fit(fd))
+				}
+			}
 			ms, err := Models(d)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %v", d.Name, err)

@@ -46,3 +46,52 @@ func Write(path string, data []byte) error {
 		return err
 	})
 }
+
+// File is one file of a set written by WriteAll.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// WriteAll writes every file, all or nothing: each goes to a temporary
+// file next to its path first, and only when every one is written and
+// synced are they renamed into place. On error the temporary files are
+// removed and no path is touched (a rename failing half-way through the set,
+// which needs the file system to fail between two renames in one
+// directory, leaves the renamed ones).
+func WriteAll(files []File) (err error) {
+	tmps := make([]string, 0, len(files))
+	defer func() {
+		if err != nil {
+			for _, t := range tmps {
+				os.Remove(t)
+			}
+		}
+	}()
+	for _, f := range files {
+		t, err := os.CreateTemp(filepath.Dir(f.Path), "."+filepath.Base(f.Path)+".tmp*")
+		if err != nil {
+			return err
+		}
+		tmps = append(tmps, t.Name())
+		_, err = t.Write(f.Data)
+		if err == nil {
+			err = t.Sync()
+		}
+		if cerr := t.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Chmod(t.Name(), 0o644)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for i, f := range files {
+		if err := os.Rename(tmps[i], f.Path); err != nil {
+			return err
+		}
+	}
+	return nil
+}

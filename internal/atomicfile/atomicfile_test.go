@@ -40,3 +40,34 @@ func TestFailedWriteLeavesNothing(t *testing.T) {
 		t.Fatalf("directory holds %d entries", len(ents))
 	}
 }
+
+func TestWriteAllIsAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.png")
+	if err := Write(a, []byte("old a")); err != nil {
+		t.Fatal(err)
+	}
+	// The second file cannot be written (its directory does not exist):
+	// the first keeps its old content and no temporary file is left.
+	err := WriteAll([]File{{a, []byte("new a")}, {filepath.Join(dir, "missing", "b"), []byte("b")}})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if got, _ := os.ReadFile(a); string(got) != "old a" {
+		t.Errorf("a is %q after a failed set", got)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("left behind: %v", ents)
+	}
+	if err := WriteAll([]File{{a, []byte("new a")}, {b, []byte("b")}}); err != nil {
+		t.Fatal(err)
+	}
+	ga, _ := os.ReadFile(a)
+	gb, _ := os.ReadFile(b)
+	if string(ga) != "new a" || string(gb) != "b" {
+		t.Errorf("a %q, b %q", ga, gb)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Errorf("files: %v", ents)
+	}
+}

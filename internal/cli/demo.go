@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -12,12 +13,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/internal/atomicfile"
 	"github.com/intdim/intdim/internal/progress"
 	"github.com/intdim/intdim/plot"
-	"github.com/intdim/intdim/profile"
 	"github.com/intdim/intdim/report"
+	"github.com/intdim/intdim/study"
 )
 
 func init() {
@@ -26,37 +26,9 @@ func init() {
 
 func nan() float64 { return math.NaN() }
 
-// demoModel is one network of the demo, in demo.json.
-type demoModel struct {
-	Name         string                `json:"name"`
-	TestAccuracy float64               `json:"test_accuracy"`
-	Data         string                `json:"data"` // the images the layers were measured on
-	Layers       []profile.LayerResult `json:"layers"`
-}
-
-// demoReport is demo.json.
-type demoReport struct {
-	Method   string      `json:"method"`
-	N        int         `json:"n"`
-	Resample int         `json:"resample"`
-	Fraction float64     `json:"fraction"`
-	Seed     uint64      `json:"seed"`
-	Models   []demoModel `json:"models"`
-}
-
-// demoRuns are the demo's networks: the embedded weights (see
-// docs/training.md) and the untrained network, with the test images each
-// is measured on.
-var demoRuns = []struct{ name, model, data string }{
-	{"mnist", "mnist", "mnist-test"},
-	{"mnist-shuffled", "mnist-shuffled", "mnist-test"},
-	{"mnist-offset", "mnist-offset", "mnist-offset-test"},
-	{"untrained", "mnist", "mnist-test"},
-}
-
 func runDemo(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("demo", stderr)
-	out := fs.String("out", "intdim-demo", "directory for demo.json, demo.csv, profile.png and report.html (created)")
+	out := fs.String("out", "intdim-demo", "directory for demo.json, demo.csv, profile.png and report.html (created; all four are written or none)")
 	n := fs.Int("n", 2000, "first N test images")
 	resample := fs.Int("resample", 20, "error bars from this many random subsets")
 	fraction := fs.Float64("fraction", 0.9, "size of each subset, as a fraction of N")
@@ -66,7 +38,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	addFormatFlag(fs, &format)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim demo [--out DIR] [--format text|json|csv]")
-		fmt.Fprintln(stderr, "The ID profile of the paper's MNIST network trained on mnist, mnist-shuffled and mnist-offset (embedded weights), and untrained.")
+		fmt.Fprintln(stderr, "The ID profile of the paper's MNIST network trained on mnist, mnist-shuffled and mnist-offset (embedded weights), and untrained;")
+		fmt.Fprintln(stderr, "the PCA spectra of the trained network's layers and the TwoNN fit of each input, in one report.")
 		fs.PrintDefaults()
 	}
 	pos, err := parseFormat(fs, args, &format)
@@ -76,55 +49,18 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if len(pos) > 0 {
 		return Usage("unexpected argument %q", pos[0])
 	}
-	if *n < 10 || *n > 10000 || *resample < 0 || *fraction <= 0 || *fraction > 1 {
+	if *n < 10 || *n > 10000 || *resample < 0 || !(*fraction > 0 && *fraction <= 1) {
 		return Usage("--n must be in [10, 10000], --resample non-negative, --fraction in (0, 1]")
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
-	opt := &estimate.Options{Resample: *resample, Fraction: *fraction, Seed: *seed}
-	rep := &demoReport{Method: "twonn", N: *n, Resample: *resample, Fraction: *fraction, Seed: *seed}
-	bar := progress.New(stderr, int64(len(demoRuns)*7), "demo", *quiet)
+	bar := progress.New(stderr, 0, "demo", *quiet)
 	start := time.Now()
-	for _, r := range demoRuns {
-		net, _, acc, err := loadModel(r.model)
-		if err != nil {
-			return err
-		}
-		set, err := testData(r.data, "")
-		if err != nil {
-			return err
-		}
-		if r.name == "untrained" {
-			net.Init(*seed)
-			acc = nan()
-		}
-		if math.IsNaN(acc) {
-			acc, _ = net.Evaluate(set.Pixels, set.Labels, set.N)
-		}
-		layers, err := netLayers(net, set.Head(*n), *n)
-		if err != nil {
-			return err
-		}
-		b := profile.New(opt)
-		for i := range layers {
-			bar.Describe(r.name + " " + layers[i].Name)
-			if err := b.Add(layers[i]); err != nil {
-				return fmt.Errorf("%s: %w", r.name, err)
-			}
-			layers[i].Points = nil
-			bar.Add(1)
-		}
-		rep.Models = append(rep.Models, demoModel{Name: r.name, TestAccuracy: acc, Data: r.data, Layers: b.Profile().Layers})
-	}
+	rep, err := study.RunDemo(study.DemoOptions{N: *n, Resample: *resample, Fraction: *fraction, Seed: *seed,
+		Progress: func(done, total int, step string) { bar.Step(done, total, step) }})
 	bar.Finish()
-	if err := atomicfile.WriteFile(filepath.Join(*out, "demo.json"), func(w io.Writer) error { return writeJSON(w, rep) }); err != nil {
+	if err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(filepath.Join(*out, "demo.csv"), func(w io.Writer) error { return writeDemoCSV(w, rep) }); err != nil {
-		return err
-	}
-	if err := writeDemoFigures(*out, rep); err != nil {
+	if err := writeDemoFiles(*out, rep); err != nil {
 		return err
 	}
 	if !*quiet {
@@ -140,24 +76,47 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	return writeDemoText(stdout, rep)
 }
 
-// writeDemoFigures draws the profiles into DIR/profile.png and writes the
-// self-contained DIR/report.html, both from the demo's JSON.
-func writeDemoFigures(dir string, rep *demoReport) error {
-	var buf bytes.Buffer
-	if err := writeJSON(&buf, rep); err != nil {
+// writeDemoFiles writes DIR/demo.json, demo.csv, profile.png and the
+// self-contained report.html, all or none: everything is rendered in memory
+// first, and a directory the demo created is removed again on failure.
+func writeDemoFiles(dir string, rep *study.Demo) (err error) {
+	var js, cs, png bytes.Buffer
+	if err := writeJSON(&js, rep); err != nil {
 		return err
 	}
-	models, err := plot.Models(plot.Doc{Name: "demo.json", Data: buf.Bytes()})
+	if err := writeDemoCSV(&cs, rep); err != nil {
+		return err
+	}
+	figs, err := plot.FromJSON(plot.Doc{Name: "demo.json", Data: js.Bytes()})
 	if err != nil {
 		return err
 	}
-	if err := plot.Profile(models, rep.Method).Save(filepath.Join(dir, "profile.png")); err != nil {
+	if err := figs[0].WritePNG(&png, plot.DPI); err != nil {
 		return err
 	}
-	return report.Write(filepath.Join(dir, "report.html"), buf.Bytes())
+	html, err := report.Build([]plot.Doc{{Name: "demo.json", Data: js.Bytes()}}, &report.Options{Title: "intdim demo", Time: time.Now()})
+	if err != nil {
+		return err
+	}
+	if _, statErr := os.Stat(dir); errors.Is(statErr, os.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		defer func() {
+			if err != nil {
+				os.Remove(dir) // only if empty: a directory the demo made
+			}
+		}()
+	}
+	return atomicfile.WriteAll([]atomicfile.File{
+		{Path: filepath.Join(dir, "demo.json"), Data: js.Bytes()},
+		{Path: filepath.Join(dir, "demo.csv"), Data: cs.Bytes()},
+		{Path: filepath.Join(dir, "profile.png"), Data: png.Bytes()},
+		{Path: filepath.Join(dir, "report.html"), Data: html},
+	})
 }
 
-func writeDemoCSV(w io.Writer, rep *demoReport) error {
+func writeDemoCSV(w io.Writer, rep *study.Demo) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"model", "test_accuracy", "data", "index", "layer", "rel_depth", "n", "dim", "id", "err", "pc_id"})
 	for _, m := range rep.Models {
@@ -175,7 +134,7 @@ func writeDemoCSV(w io.Writer, rep *demoReport) error {
 }
 
 // writeDemoText prints the profiles side by side: ID ± err (PC-ID).
-func writeDemoText(w io.Writer, rep *demoReport) error {
+func writeDemoText(w io.Writer, rep *study.Demo) error {
 	fmt.Fprintf(w, "TwoNN ID of each layer on the first %d MNIST test images (± std over %d subsets of %g %%; PC-ID in brackets)\n\n",
 		rep.N, rep.Resample, 100*rep.Fraction)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -3,12 +3,12 @@ package cli
 import (
 	"encoding/csv"
 	"fmt"
-	"github.com/intdim/intdim/cloud"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/knn"
 	"github.com/intdim/intdim/plot"
@@ -172,46 +172,23 @@ func readDocs(paths []string) ([]plot.Doc, error) {
 }
 
 // twoNNFitData computes the TwoNN fit of a point cloud for the fit
-// diagnostic: exact duplicate rows collapsed, or, in paper mode, points with
-// r₁ = 0 or r₁ = r₂ dropped as in Ansuini et al.'s code.
+// diagnostic with estimate.Fit: the fit 'intdim estimate' makes with the
+// same options (with --paper, those of the paper's code: --duplicates keep).
 func twoNNFitData(spec string, discard float64, m knn.Metric, paper bool) (*plot.FitData, []string, error) {
 	a, n, d, err := loadPoints(spec, 0)
 	if err != nil {
 		return nil, nil, err
 	}
-	x := cloud.Must64(a.Data, n, d)
-	var warn []string
-	if m == knn.Cosine {
-		if x, err = knn.Normalize(x); err != nil {
-			return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
-		}
+	if discard == 0 {
+		discard = -1 // estimate.Options: negative means none
 	}
-	if u := knn.FindDuplicates(x); u.Removed() > 0 && !paper {
-		warn = append(warn, fmt.Sprintf("collapsed %d duplicate rows (%d distinct of %d)", u.Removed(), len(u.Keep), n))
-		x, n = x.Rows(u.Keep), len(u.Keep)
-	}
-	if n < 4 {
-		return nil, nil, BadInput(fmt.Errorf("%s: %d distinct points, the fit needs at least 4", spec, n))
-	}
-	g, err := knn.Search(x, 2, nil)
-	if err != nil {
-		return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
-	}
-	var fit *estimate.TwoNNFit
+	dup := "collapse"
 	if paper {
-		r1, r2 := make([]float64, n), make([]float64, n)
-		for i := range r1 {
-			r1[i], r2[i] = g.Dist[i*g.K], g.Dist[i*g.K+1]
-		}
-		fit, err = estimate.TwoNNPaper(r1, r2)
-		if err == nil && fit.N < n {
-			warn = append(warn, fmt.Sprintf("paper mode: %d of %d points dropped (r1 = 0 or r1 = r2)", n-fit.N, n))
-		}
-	} else {
-		fit, err = estimate.TwoNN(estimate.Ratios(g), discard)
+		dup = "keep" // the paper's code: points with r1 = 0 are dropped, not collapsed
 	}
+	fit, rep, err := estimate.Fit(cloud.Must64(a.Data, n, d), &estimate.Options{Discard: discard, Paper: paper, Metric: m, Duplicates: dup})
 	if err != nil {
 		return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
 	}
-	return plot.NewFitData(spec, fit), warn, nil
+	return plot.NewFitData(spec, fit), rep.Warnings, nil
 }

@@ -3,13 +3,13 @@ package cli
 import (
 	"encoding/csv"
 	"fmt"
-	"github.com/intdim/intdim/cloud"
 	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/progress"
 	"github.com/intdim/intdim/profile"
 	"github.com/intdim/intdim/tensorio"
@@ -63,20 +63,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 			return b.Add(l) // l.Data is not kept
 		}
 		if *model != "" {
-			n := ox.n
-			if n == 0 {
-				n = 2000
-			}
-			layers, err := modelLayers(*model, *data, n, *untrained, f.seed)
-			if err != nil {
-				return BadInput(err)
-			}
-			for i := range layers {
-				if err := add(layers[i]); err != nil {
-					return BadInput(err)
-				}
-				layers[i].Points = nil
-			}
+			return profileModel(*model, *data, ox.n, *untrained, f, b, stdout, stderr)
 		} else {
 			ox.seed, ox.quiet = f.seed, f.quiet
 			if ox.listLayers {

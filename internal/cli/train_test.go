@@ -7,6 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/intdim/intdim/nn"
+	"github.com/intdim/intdim/nn/zoo"
+	"github.com/intdim/intdim/study"
 )
 
 func TestTrainSmall(t *testing.T) {
@@ -16,7 +20,7 @@ func TestTrainSmall(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var lg trainLog
+	var lg nn.Log
 	if err := json.Unmarshal([]byte(out), &lg); err != nil {
 		t.Fatal(err)
 	}
@@ -112,9 +116,13 @@ func TestModelBadInput(t *testing.T) {
 }
 
 func TestBuiltinModels(t *testing.T) {
-	for _, name := range builtinNames {
-		net, data, acc, err := loadModel("builtin:" + name)
-		if err != nil || data != name || net.NumParams() != 225034 {
+	for _, name := range zoo.Names {
+		m, err := zoo.Open("builtin:" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net, data, acc := m.Net, m.Data, m.TestAccuracy
+		if data != name || net.NumParams() != 225034 {
 			t.Errorf("%s: %v, data %q, %d parameters", name, err, data, net.NumParams())
 		}
 		// Recorded test accuracies: ≥ 98.5 % on mnist, > 95 % on
@@ -139,7 +147,7 @@ func TestDemo(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var rep demoReport
+	var rep study.Demo
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -167,5 +175,34 @@ func TestDemo(t *testing.T) {
 	code, txt, _ := run("demo", "--out", dir, "--n", "150", "--resample", "0", "--quiet")
 	if code != 0 || !strings.Contains(txt, "mnist-shuffled") || !strings.Contains(txt, "pool2") {
 		t.Errorf("text output:\n%s", txt)
+	}
+}
+
+// A learning rate that makes the loss overflow stops training with one
+// line naming the divergence, and writes nothing.
+func TestTrainDivergesCleanly(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	code, out, errs := run("train", "--arch", "hidden=8", "--subset", "640", "--epochs", "2", "--lr", "1e300", "--out", dir, "--quiet")
+	if code != 1 || out != "" || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "training diverged") ||
+		!strings.Contains(errs, "nothing was written") || !strings.Contains(errs, "--lr") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the run left %s behind (%v)", dir, err)
+	}
+}
+
+// Architectures that cannot fit are refused before anything is allocated,
+// with the memory they would need.
+func TestTrainRefusesHugeNetworks(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	for _, arch := range []string{"hidden=2000000000", "conv=100000"} {
+		code, _, errs := run("train", "--arch", arch, "--out", dir, "--quiet")
+		if code != 2 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "--arch") || !strings.Contains(errs, "needs about") {
+			t.Errorf("%s: exit %d, stderr %q", arch, code, errs)
+		}
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("a refused run left %s behind", dir)
 	}
 }

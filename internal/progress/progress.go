@@ -26,7 +26,9 @@ type Bar struct {
 }
 
 // New returns a progress reporter writing to w, or nil when quiet. On a
-// terminal it draws a bar; otherwise it prints a line at most every 5 s.
+// terminal it draws a bar; otherwise it prints plain lines: one per step
+// when there are at most MaxPlainSteps steps, else one at most every 5 s.
+// A total ≤ 0 means unknown: every step is printed with the count done.
 func New(w io.Writer, total int64, desc string, quiet bool) *Bar {
 	if quiet || w == nil {
 		return nil
@@ -58,10 +60,47 @@ func (b *Bar) Add(n int64) {
 		b.bar.Add64(n)
 		return
 	}
-	if now := time.Now(); now.Sub(b.last) >= b.every {
-		b.last = now
-		fmt.Fprintf(b.w, "%s: %d/%d\n", b.desc, b.done, b.total)
+	b.plain()
+}
+
+// MaxPlainSteps is the largest total for which plain output prints every
+// step.
+const MaxPlainSteps = 100
+
+// plain prints the plain progress line when it is due.
+func (b *Bar) plain() {
+	now := time.Now()
+	if b.total > MaxPlainSteps && now.Sub(b.last) < b.every {
+		return
 	}
+	b.last = now
+	if b.total <= 0 {
+		fmt.Fprintf(b.w, "%s: %d done\n", b.desc, b.done)
+		return
+	}
+	fmt.Fprintf(b.w, "%s: %d/%d\n", b.desc, b.done, b.total)
+}
+
+// Step reports that done of total steps are finished, the last being
+// desc: the total may change as the work reveals it.
+func (b *Bar) Step(done, total int, desc string) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.desc, b.done = desc, int64(done)
+	if b.bar != nil {
+		if int64(total) != b.total {
+			b.bar.ChangeMax64(int64(total))
+		}
+		b.total = int64(total)
+		b.bar.Describe(desc)
+		b.bar.Set64(int64(done))
+		return
+	}
+	b.total = int64(total)
+	b.plain()
 }
 
 // Describe changes the description shown next to the bar.
