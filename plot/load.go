@@ -2,6 +2,7 @@ package plot
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,9 +49,30 @@ type shape struct {
 	IDs     json.RawMessage `json:"ids"`
 }
 
+// ErrArrayFile is wrapped by the error Detect returns for an array file
+// (.npy, .npz, .safetensors) given where a JSON document was expected.
+var ErrArrayFile = errors.New("an array file, not intdim JSON")
+
+// arrayFormat names the array format data starts with, or "".
+func arrayFormat(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte("\x93NUMPY")):
+		return "npy"
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")):
+		return "npz"
+	case len(data) > 9 && data[8] == '{' && binary.LittleEndian.Uint64(data) < 100<<20 &&
+		binary.LittleEndian.Uint64(data) <= uint64(len(data)-8):
+		return "safetensors"
+	}
+	return ""
+}
+
 // Detect returns the kind of a JSON document, or an error saying why it is
-// not one intdim can draw.
+// not one intdim can draw (wrapping ErrArrayFile for an array file).
 func Detect(data []byte) (string, error) {
+	if f := arrayFormat(data); f != "" {
+		return "", fmt.Errorf("%w (%s)", ErrArrayFile, f)
+	}
 	var s shape
 	if err := json.Unmarshal(data, &s); err != nil {
 		return "", fmt.Errorf("not a JSON object: %v", err)

@@ -4,6 +4,7 @@
 package atomicfile
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -55,11 +56,17 @@ type File struct {
 
 // WriteAll writes every file, all or nothing: each goes to a temporary
 // file next to its path first, and only when every one is written and
-// synced are they renamed into place. On error the temporary files are
-// removed and no path is touched (a rename failing half-way through the set,
-// which needs the file system to fail between two renames in one
-// directory, leaves the renamed ones).
+// synced, and no path is taken by something other than a regular file, are
+// they renamed into place. On error the temporary files are removed and no
+// path is touched (a rename failing half-way through the set, which needs
+// the file system to fail between two renames in one directory, leaves the
+// renamed ones).
 func WriteAll(files []File) (err error) {
+	for _, f := range files {
+		if st, err := os.Lstat(f.Path); err == nil && !st.Mode().IsRegular() {
+			return fmt.Errorf("%s: exists and is not a regular file", f.Path)
+		}
+	}
 	tmps := make([]string, 0, len(files))
 	defer func() {
 		if err != nil {

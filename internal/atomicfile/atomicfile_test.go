@@ -59,6 +59,17 @@ func TestWriteAllIsAllOrNothing(t *testing.T) {
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Errorf("left behind: %v", ents)
 	}
+	// A path taken by a directory fails the set before anything is renamed.
+	if err := os.Mkdir(b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteAll([]File{{a, []byte("new a")}, {b, []byte("b")}}); err == nil {
+		t.Fatal("no error for a directory in the way")
+	}
+	if got, _ := os.ReadFile(a); string(got) != "old a" {
+		t.Errorf("a is %q after a refused set", got)
+	}
+	os.Remove(b)
 	if err := WriteAll([]File{{a, []byte("new a")}, {b, []byte("b")}}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -83,6 +84,11 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 		docs, err := readDocs(pos)
 		if err != nil {
 			return err
+		}
+		for _, d := range docs {
+			if _, err := plot.Detect(d.Data); errors.Is(err, plot.ErrArrayFile) {
+				return BadInput(fmt.Errorf("%s: %v; for the TwoNN fit diagnostic of its points: intdim plot --fit %s --out fit.png", d.Name, err, d.Name))
+			}
 		}
 		if figs, err = plot.FromJSON(docs...); err != nil {
 			return BadInput(err)

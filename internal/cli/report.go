@@ -2,11 +2,14 @@ package cli
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/intdim/intdim/plot"
 	"github.com/intdim/intdim/report"
 )
 
@@ -43,6 +46,12 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	docs, err := readDocs(pos)
 	if err != nil {
 		return err
+	}
+	for _, d := range docs {
+		if _, err := plot.Detect(d.Data); errors.Is(err, plot.ErrArrayFile) {
+			return BadInput(fmt.Errorf("%s: %v; report reads the JSON of intdim commands, e.g. intdim estimate %s --method all --format json > %s.json",
+				d.Name, err, d.Name, strings.TrimSuffix(filepath.Base(d.Name), filepath.Ext(d.Name))))
+		}
 	}
 	report.Version = Version
 	if err := report.WriteDocs(*out, docs, &report.Options{Title: *title, Time: time.Now()}); err != nil {

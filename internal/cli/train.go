@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,7 @@ func parseSchedule(s string) (map[int]float64, error) {
 		e, l, ok := strings.Cut(part, ":")
 		ep, err1 := strconv.Atoi(e)
 		lr, err2 := strconv.ParseFloat(l, 64)
-		if !ok || err1 != nil || err2 != nil || ep < 1 || !(lr > 0) {
+		if !ok || err1 != nil || err2 != nil || ep < 1 || !(lr > 0) || math.IsInf(lr, 1) {
 			return nil, Usage("--lr-after %q: want EPOCH:LR,... (e.g. 40:0.01)", s)
 		}
 		out[ep] = lr
@@ -81,8 +82,16 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		return Usage("--out DIR is required")
 	}
-	if *epochs < 1 || *batch < 1 || !(*lr > 0) || *mom < 0 || *wd < 0 || *subset < 0 || *testN < 0 || *trackN < 3 || !(*lambda > 0) {
+	if *epochs < 1 || *batch < 1 || !(*lr > 0) || !(*mom >= 0) || !(*wd >= 0) || *subset < 0 || *testN < 0 || *trackN < 3 || !(*lambda > 0) {
 		return Usage("--epochs, --batch, --lr, --lambda must be positive; --momentum, --weight-decay, --subset non-negative; --track-n at least 3")
+	}
+	for _, v := range []struct {
+		name string
+		v    float64
+	}{{"--lr", *lr}, {"--momentum", *mom}, {"--weight-decay", *wd}, {"--lambda", *lambda}} {
+		if math.IsInf(v.v, 0) {
+			return Usage("%s %g: want a finite value", v.name, v.v)
+		}
 	}
 	if *optim != "sgd" && *optim != "adam" {
 		return Usage("unknown --optimizer %q (want sgd or adam)", *optim)
