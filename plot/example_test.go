@@ -31,8 +31,8 @@ func ExampleFromJSON() {
 	// Output:
 	// profile 2 panels
 	// mnist
-	// twonn ID (right)
-	// PC-ID, 90 % (right)
-	// embedding dim. (right)
+	// right panel: twonn ID (model's colour)
+	// right panel: PC-ID, 90 % (model's colour)
+	// right panel: layer width
 	// true
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/intdim/intdim/internal/synth"
 	"github.com/intdim/intdim/profile"
 	"github.com/intdim/intdim/study"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -134,10 +135,10 @@ func TestProfileDemo(t *testing.T) {
 		t.Fatalf("%d panels, want ID and PC-ID", len(f.Panels))
 	}
 	texts, cols := svgInfo(t, f)
-	wantTexts(t, texts, "Intrinsic dimension across layers", "ID, PC-ID and embedding dimension",
+	wantTexts(t, texts, "Intrinsic dimension across layers", "ID, PC-ID and layer width",
 		"ID (twonn-ml)", "dimension", "layer (at its relative depth)", "input", "pool2", "d1", "output",
 		"trained (99.0 %)", "untrained (11.0 %)", "shuffled (10.0 %)",
-		"twonn-ml ID (right)", "PC-ID, 90 % (right)", "embedding dim. (right)")
+		"right panel: twonn-ml ID (model's colour)", "right panel: PC-ID, 90 % (model's colour)", "right panel: layer width")
 	wantColours(t, cols, 3)
 	if got := f.Legend(); len(got) != 6 {
 		t.Errorf("legend %q, want 3 models and 3 keys", got)
@@ -162,8 +163,8 @@ func TestProfileFilesOverlay(t *testing.T) {
 		t.Fatalf("figures %v, want the profile only (no accuracies)", kinds(figs))
 	}
 	texts, cols := svgInfo(t, figs[0])
-	wantTexts(t, texts, "relative depth", "net-a", "net-b", "twonn ID (right)", "embedding dim. (right)")
-	if slices.Contains(texts, "PC-ID, 90 % (right)") {
+	wantTexts(t, texts, "relative depth", "net-a", "net-b", "right panel: twonn ID (model's colour)", "right panel: layer width")
+	if slices.Contains(texts, "right panel: PC-ID, 90 % (model's colour)") {
 		t.Error("PC-ID key without PC-IDs")
 	}
 	wantColours(t, cols, 2)
@@ -370,4 +371,14 @@ func kinds(figs []*Figure) []string {
 		k = append(k, f.Kind)
 	}
 	return k
+}
+
+// Layers at one relative depth are not joined by a vertical segment: the
+// line goes through the last of them.
+func TestLineSkipsEqualDepths(t *testing.T) {
+	got := lineXYs(plotter.XYs{{X: 0, Y: 1}, {X: 0.5, Y: 2}, {X: 0.5, Y: 3}, {X: 1, Y: 4}, {X: 1, Y: 5}})
+	want := plotter.XYs{{X: 0, Y: 1}, {X: 0.5, Y: 3}, {X: 1, Y: 5}}
+	if !slices.Equal(got, want) {
+		t.Errorf("line through %v, want %v", got, want)
+	}
 }

@@ -13,19 +13,23 @@ import (
 // Profile draws the ID of every layer against its relative depth, one curve
 // with error bars per model (Ansuini et al. 2019, Figure 2), on the left;
 // on the right, on a log axis, the same IDs next to the PC-ID (dashed, open
-// markers) and the embedding dimension (faint), which the ID stays orders of
-// magnitude below. method names the estimator on the axis ("twonn" if empty).
+// markers) and the layer width, the embedding dimension (grey, dotted; one
+// line for models of the same widths), which the ID stays orders of
+// magnitude below. Layers at the same relative depth get a marker each, and
+// the line goes through the last of them. method names the estimator on the
+// axis ("twonn" if empty).
 func Profile(models []study.Model, method string) *Figure {
 	if method == "" {
 		method = "twonn"
 	}
 	left := newPanel("Intrinsic dimension across layers", "relative depth", "ID ("+method+")")
-	right := newPanel("ID, PC-ID and embedding dimension", "relative depth", "dimension")
+	right := newPanel("ID, PC-ID and layer width", "relative depth", "dimension")
 	logAxis(&right.Y)
 	f := newFigure("profile", left, right)
 
 	var idv, logv []float64
 	anyPC := false
+	var widths []plotter.XYs // distinct width lines drawn so far
 	for i, m := range models {
 		s := series{Name: m.Label()}
 		var pc, dim series
@@ -64,9 +68,9 @@ func Profile(models []study.Model, method string) *Figure {
 			pgs.Shape = openGlyph(i)
 			addLine(right, xy, pls, &pgs)
 		}
-		if xy, _ := dim.points(false, true); len(xy) > 0 {
-			dls := draw.LineStyle{Color: withAlpha(ls.Color, 0x70), Width: vg.Points(1), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}
-			addLine(right, xy, dls, nil)
+		if xy, _ := dim.points(false, true); len(xy) > 0 && !containsXYs(widths, xy) {
+			widths = append(widths, xy)
+			addLine(right, xy, widthStyle, nil)
 		}
 		logv = append(logv, s.Y...)
 		logv = append(logv, pc.Y...)
@@ -103,24 +107,46 @@ func Profile(models []study.Model, method string) *Figure {
 		}
 		f.addLegend(name, th...)
 	}
-	kls := draw.LineStyle{Color: grey, Width: vg.Points(1.6)}
-	kgs := draw.GlyphStyle{Color: grey, Radius: vg.Points(3.2), Shape: draw.CircleGlyph{}}
-	key(method+" ID (right)", kls, &kgs)
+	// The right panel's line styles, in black where the panel draws them
+	// in each model's colour; the widths are drawn as keyed.
+	kls := draw.LineStyle{Color: black, Width: vg.Points(1.6)}
+	kgs := draw.GlyphStyle{Color: black, Radius: vg.Points(3.2), Shape: draw.CircleGlyph{}}
+	key("right panel: "+method+" ID (model's colour)", kls, &kgs)
 	if anyPC {
 		pls := kls
 		pls.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 		pgs := kgs
 		pgs.Shape = draw.RingGlyph{}
-		key("PC-ID, 90 % (right)", pls, &pgs)
+		key("right panel: PC-ID, 90 % (model's colour)", pls, &pgs)
 	}
-	key("embedding dim. (right)", draw.LineStyle{Color: faint, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}, nil)
+	key("right panel: layer width", widthStyle, nil)
 	return f
+}
+
+// widthStyle draws the layer widths (embedding dimensions).
+var widthStyle = draw.LineStyle{Color: darkGrey, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}
+
+// containsXYs reports whether one of lines has the points of xy.
+func containsXYs(lines []plotter.XYs, xy plotter.XYs) bool {
+	for _, l := range lines {
+		if len(l) != len(xy) {
+			continue
+		}
+		same := true
+		for i := range l {
+			same = same && l[i] == xy[i]
+		}
+		if same {
+			return true
+		}
+	}
+	return false
 }
 
 // addLine adds a line through xy and, if gs is not nil, markers.
 func addLine(p *gplot.Plot, xy plotter.XYs, ls draw.LineStyle, gs *draw.GlyphStyle) {
-	if len(xy) > 1 {
-		l, err := plotter.NewLine(xy)
+	if lxy := lineXYs(xy); len(lxy) > 1 {
+		l, err := plotter.NewLine(lxy)
 		if err == nil {
 			l.LineStyle = ls
 			p.Add(l)

@@ -64,8 +64,8 @@ func (s series) add(p *gplot.Plot, i int, logX, logY bool) []gplot.Thumbnailer {
 	}
 	ls, gs := seriesStyle(i)
 	var thumbs []gplot.Thumbnailer
-	if len(xy) > 1 {
-		l, err := plotter.NewLine(xy)
+	if lxy := lineXYs(xy); len(lxy) > 1 {
+		l, err := plotter.NewLine(lxy)
 		if err == nil {
 			l.LineStyle = ls
 			p.Add(l)
@@ -92,6 +92,21 @@ func (s series) add(p *gplot.Plot, i int, logX, logY bool) []gplot.Thumbnailer {
 		}
 	}
 	return thumbs
+}
+
+// lineXYs returns the points a line joins: of a run of points at the same
+// x (layers at one relative depth, such as a convolution and its ReLU), only
+// the last, so that no vertical segment joins them (it would read as an
+// error bar); markers still show every point.
+func lineXYs(xy plotter.XYs) plotter.XYs {
+	out := make(plotter.XYs, 0, len(xy))
+	for i, p := range xy {
+		if i+1 < len(xy) && xy[i+1].X == p.X {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // values returns every finite y ± err of the given series, for axis ranges.

@@ -30,7 +30,9 @@ var (
 	black = color.RGBA{A: 0xff}
 	white = color.RGBA{0xff, 0xff, 0xff, 0xff}
 	grey  = color.RGBA{0x99, 0x99, 0x99, 0xff}
-	faint = color.RGBA{0xbb, 0xbb, 0xbb, 0xff}
+	// darkGrey draws quantities common to all series (layer widths).
+	darkGrey = color.RGBA{0x66, 0x66, 0x66, 0xff}
+	faint    = color.RGBA{0xbb, 0xbb, 0xbb, 0xff}
 )
 
 // sans is the font of all text: Liberation Sans, built into gonum/plot and
