@@ -45,6 +45,7 @@ type Report struct {
 	Dim        int      `json:"dim"`
 	NUsed      int      `json:"n_used"`
 	Duplicates int      `json:"duplicates"`
+	Dropped    int      `json:"dropped"` // duplicates policy "drop": points at distance 0 from their nearest neighbour, left out of the TwoNN fits
 	Seed       uint64   `json:"seed"`
 	Results    []Result `json:"results"`
 	Warnings   []string `json:"warnings"`

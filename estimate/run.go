@@ -128,8 +128,31 @@ func FromGraph(g *knn.Graph, n, d int, pca *PCA, opt *Options) (*Report, error) 
 	return e.finish(rep, methods)
 }
 
+// countDropped records in rep, under the "drop" policy, the points at
+// distance 0 from their nearest neighbour in the searched graph: the TwoNN
+// fits leave them out.
+func (e *engine) countDropped(rep *Report) {
+	if e.o.Duplicates != "drop" || e.g == nil || e.g.K == 0 {
+		return
+	}
+	z := 0
+	for i := range e.g.N {
+		if e.g.Dist[i*e.g.K] == 0 {
+			z++
+		}
+	}
+	if z == 0 {
+		return
+	}
+	rep.Dropped = z
+	rep.NUsed -= z
+	rep.Warnings = append(rep.Warnings, fmt.Sprintf(
+		"dropped %d points at distance 0 from their nearest neighbour: the TwoNN fits use %d of %d points", z, rep.NUsed, rep.N))
+}
+
 // finish runs every method on the searched engine.
 func (e *engine) finish(rep *Report, methods []string) (*Report, error) {
+	e.countDropped(rep)
 	for _, meth := range methods {
 		res, err := e.run(meth)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/result"
 	"github.com/intdim/intdim/study"
 )
 
@@ -80,7 +81,8 @@ func Detect(data []byte) (string, error) {
 	switch s.Kind {
 	case KindFit, KindLinearize, KindAccuracy:
 		return s.Kind, nil
-	case "":
+	case "", string(result.KindEstimate), string(result.KindScale), string(result.KindProfile), string(result.KindDemo):
+		// Documents with a kind (result.Version ≥ 1) have the shapes below.
 	default:
 		return "", fmt.Errorf("unknown kind %q", s.Kind)
 	}

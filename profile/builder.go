@@ -1,7 +1,9 @@
 package profile
 
 import (
+	"errors"
 	"fmt"
+	"math"
 
 	"github.com/intdim/intdim/estimate"
 )
@@ -28,29 +30,44 @@ func New(opt *estimate.Options) *Builder {
 	return b
 }
 
-// SkipPCA turns off the PC-ID of every layer (it costs an N×N or D×D
-// eigen-decomposition per layer).
-func (b *Builder) SkipPCA() { b.pca = false }
-
-// Add estimates one layer and appends it to the profile.
-func (b *Builder) Add(l Layer) error {
+// checkMethod refuses the methods that are not one ID.
+func (b *Builder) checkMethod() error {
 	switch b.opt.Method {
 	case "pca", "all":
 		return fmt.Errorf("profile: method %q: a profile takes one ID method (twonn, twonn-ml, gride or mle)", b.opt.Method)
 	}
-	if l.Points == nil || l.Points.N() < 3 || l.Points.D() < 1 {
-		n, d := 0, 0
-		if l.Points != nil {
-			n, d = l.Points.N(), l.Points.D()
-		}
-		return fmt.Errorf("layer %s: %d×%d: need at least 3 points of at least 1 dimension", l.Name, n, d)
+	return nil
+}
+
+// SkipPCA turns off the PC-ID of every layer (it costs an N×N or D×D
+// eigen-decomposition per layer).
+func (b *Builder) SkipPCA() { b.pca = false }
+
+// Add estimates one layer and appends it to the profile. A layer that
+// cannot be estimated (too few distinct points, constant, zero-norm rows
+// under the cosine metric, …) is appended as failed, with its error, and
+// the error is returned: the caller may go on with the next layer.
+func (b *Builder) Add(l Layer) error {
+	if err := b.checkMethod(); err != nil {
+		return err
+	}
+	n, d := 0, 0
+	if l.Points != nil {
+		n, d = l.Points.N(), l.Points.D()
+	}
+	fail := func(err error) error {
+		b.AddFailed(l.Name, l.Depth, n, d, err)
+		return fmt.Errorf("layer %s: %w", l.Name, err)
+	}
+	if l.Points == nil || n < 3 || d < 1 {
+		return fail(fmt.Errorf("%d×%d: need at least 3 points of at least 1 dimension", n, d))
 	}
 	if err := l.Points.Finite(); err != nil {
-		return fmt.Errorf("layer %s: %w", l.Name, err)
+		return fail(err)
 	}
 	rep, err := estimate.Points(l.Points, &b.opt)
 	if err != nil {
-		return fmt.Errorf("layer %s: %w", l.Name, err)
+		return fail(err)
 	}
 	var pcid *int
 	var warn []string
@@ -84,7 +101,17 @@ func (b *Builder) AddReport(name string, depth *float64, rep *estimate.Report, p
 	r := rep.Results[0]
 	b.layers = append(b.layers, LayerResult{
 		Name: name, Index: len(b.layers), Depth: depth, N: rep.N, Dim: rep.Dim,
+		NUsed: rep.NUsed, Duplicates: rep.Duplicates, Dropped: rep.Dropped,
 		ID: r.ID, Err: r.Err, PCID: pcid, Warnings: append([]string{}, rep.Warnings...),
+	})
+}
+
+// AddFailed appends a layer of n points in d dimensions that could not be
+// estimated: its ID is NaN and its Error err.
+func (b *Builder) AddFailed(name string, depth *float64, n, d int, err error) {
+	b.layers = append(b.layers, LayerResult{
+		Name: name, Index: len(b.layers), Depth: depth, N: n, Dim: d,
+		ID: math.NaN(), Warnings: []string{}, Error: err.Error(),
 	})
 }
 
@@ -116,13 +143,19 @@ func (b *Builder) Profile() *Profile {
 	return p
 }
 
-// Run estimates every layer in order.
+// Run estimates every layer in order. Layers that cannot be estimated are
+// in the profile as failed, and their errors are joined in the error
+// returned with it.
 func Run(layers []Layer, opt *estimate.Options) (*Profile, error) {
 	b := New(opt)
+	if err := b.checkMethod(); err != nil {
+		return nil, err
+	}
+	var errs []error
 	for _, l := range layers {
 		if err := b.Add(l); err != nil {
-			return nil, err
+			errs = append(errs, err)
 		}
 	}
-	return b.Profile(), nil
+	return b.Profile(), errors.Join(errs...)
 }

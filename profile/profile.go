@@ -3,7 +3,12 @@
 // representations in deep neural networks" (NeurIPS 2019), Figure 2.
 package profile
 
-import "github.com/intdim/intdim/cloud"
+import (
+	"encoding/json"
+	"math"
+
+	"github.com/intdim/intdim/cloud"
+)
 
 // Layer is one representation: its points (rows), float32 or float64.
 type Layer struct {
@@ -14,18 +19,60 @@ type Layer struct {
 
 // LayerResult is one row of a profile, in the JSON shape of 'intdim profile'.
 // RelDepth is index/(layers − 1) unless depths were given, then
-// depth/max depth.
+// depth/max depth. N is the number of points given, NUsed the number the
+// ID was measured on: N less the Duplicates collapsed and the points
+// Dropped (duplicates policy "drop"). A layer that could not be estimated
+// has Error set and ID NaN (JSON: "id": null, "error": "…").
 type LayerResult struct {
-	Name     string   `json:"name"`
-	Index    int      `json:"index"`
-	Depth    *float64 `json:"depth"`
-	RelDepth float64  `json:"rel_depth"`
-	N        int      `json:"n"`
-	Dim      int      `json:"dim"`
-	ID       float64  `json:"id"`
-	Err      *float64 `json:"err"`
-	PCID     *int     `json:"pc_id"`
-	Warnings []string `json:"warnings"`
+	Name       string   `json:"name"`
+	Index      int      `json:"index"`
+	Depth      *float64 `json:"depth"`
+	RelDepth   float64  `json:"rel_depth"`
+	N          int      `json:"n"`
+	Dim        int      `json:"dim"`
+	NUsed      int      `json:"n_used"`
+	Duplicates int      `json:"duplicates"`
+	Dropped    int      `json:"dropped"`
+	ID         float64  `json:"id"`
+	Err        *float64 `json:"err"`
+	PCID       *int     `json:"pc_id"`
+	Warnings   []string `json:"warnings"`
+	Error      string   `json:"error,omitempty"`
+}
+
+// Failed reports whether the layer could not be estimated.
+func (l *LayerResult) Failed() bool { return l.Error != "" }
+
+// layerJSON is LayerResult without its methods, for the JSON coding.
+type layerJSON LayerResult
+
+// MarshalJSON writes a failed layer's ID as null.
+func (l LayerResult) MarshalJSON() ([]byte, error) {
+	if !l.Failed() && !math.IsNaN(l.ID) {
+		return json.Marshal(layerJSON(l))
+	}
+	l.ID = 0
+	return json.Marshal(struct {
+		layerJSON
+		ID *float64 `json:"id"`
+	}{layerJSON: layerJSON(l)})
+}
+
+// UnmarshalJSON reads a null ID as NaN.
+func (l *LayerResult) UnmarshalJSON(data []byte) error {
+	var v struct {
+		layerJSON
+		ID *float64 `json:"id"`
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	*l = LayerResult(v.layerJSON)
+	l.ID = math.NaN()
+	if v.ID != nil {
+		l.ID = *v.ID
+	}
+	return nil
 }
 
 // Profile is the JSON shape of 'intdim profile'.
@@ -33,4 +80,15 @@ type Profile struct {
 	Method string        `json:"method"`
 	Seed   uint64        `json:"seed"`
 	Layers []LayerResult `json:"layers"`
+}
+
+// Failed returns the layers that could not be estimated.
+func (p *Profile) Failed() []LayerResult {
+	var f []LayerResult
+	for _, l := range p.Layers {
+		if l.Failed() {
+			f = append(f, l)
+		}
+	}
+	return f
 }

@@ -1,14 +1,13 @@
 package cli
 
 import (
-	"encoding/csv"
 	"fmt"
-	"github.com/intdim/intdim/cloud"
 	"io"
 	"strconv"
-	"text/tabwriter"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/result"
 	"github.com/intdim/intdim/tensorio"
 )
 
@@ -56,7 +55,7 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "intdim estimate: warning: %s\n", w)
 	}
-	return writeReport(stdout, f.format, rep)
+	return result.NewEstimate(rep, opt).Write(stdout, f.format)
 }
 
 // loadPoints reads one point cloud and checks it; budget bounds the memory
@@ -74,58 +73,6 @@ func loadPoints(spec string, budget int64) (*tensorio.Array, int, int, error) {
 		return nil, 0, 0, BadInput(err)
 	}
 	return a, n, d, nil
-}
-
-func writeReport(w io.Writer, format string, rep *estimate.Report) error {
-	switch format {
-	case "json":
-		return writeJSON(w, rep)
-	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"input", "n", "dim", "n_used", "duplicates", "seed", "method", "scale", "id", "err", "lo", "hi"})
-		row := func(r estimate.Result, scale string, id float64, e, lo, hi *float64) {
-			cw.Write([]string{rep.Input, strconv.Itoa(rep.N), strconv.Itoa(rep.Dim), strconv.Itoa(rep.NUsed),
-				strconv.Itoa(rep.Duplicates), strconv.FormatUint(rep.Seed, 10), r.Method, scale,
-				ftoa(id), optF(e), optF(lo), optF(hi)})
-		}
-		for _, r := range rep.Results {
-			if len(r.Scales) == 0 {
-				row(r, "", r.ID, r.Err, r.Lo, r.Hi)
-				continue
-			}
-			for i, s := range r.Scales {
-				var e *float64
-				if i < len(r.Errs) {
-					e = &r.Errs[i]
-				}
-				row(r, strconv.Itoa(s), r.IDs[i], e, nil, nil)
-			}
-		}
-		cw.Flush()
-		return cw.Error()
-	}
-	fmt.Fprintf(w, "%s: %d points (%d used, %d duplicates collapsed), dimension %d, seed %d\n",
-		rep.Input, rep.N, rep.NUsed, rep.Duplicates, rep.Dim, rep.Seed)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "method\tscale\tID\t± err\tinterval")
-	for _, r := range rep.Results {
-		interval := ""
-		if r.Lo != nil && r.Hi != nil {
-			interval = fmt.Sprintf("[%.3f, %.3f] (%.0f %%)", *r.Lo, *r.Hi, 100*estimate.Confidence)
-		}
-		if len(r.Scales) == 0 {
-			fmt.Fprintf(tw, "%s\t\t%.3f\t%s\t%s\n", r.Method, r.ID, fmtErr(r.Err), interval)
-			continue
-		}
-		for i, s := range r.Scales {
-			var e *float64
-			if i < len(r.Errs) {
-				e = &r.Errs[i]
-			}
-			fmt.Fprintf(tw, "%s\t%d\t%.3f\t%s\t\n", r.Method, s, r.IDs[i], fmtErr(e))
-		}
-	}
-	return tw.Flush()
 }
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }

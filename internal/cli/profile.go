@@ -1,18 +1,19 @@
 package cli
 
 import (
-	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/progress"
 	"github.com/intdim/intdim/profile"
+	"github.com/intdim/intdim/result"
 	"github.com/intdim/intdim/tensorio"
+	"github.com/intdim/intdim/tensorio/npy"
 )
 
 func init() {
@@ -60,7 +61,8 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 			}
 			bar.Describe(l.Name)
 			defer bar.Add(1)
-			return b.Add(l) // l.Data is not kept
+			b.Add(l) // a layer that fails is in the profile with its error
+			return nil
 		}
 		if *model != "" {
 			return profileModel(*model, *data, ox.n, *untrained, f, b, stdout, stderr)
@@ -76,7 +78,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 		bar.Finish()
-		return writeProfile(stdout, stderr, f.format, b.Profile())
+		return writeProfile(stdout, stderr, f.format, result.NewProfile(b.Profile(), opt))
 	}
 	if len(pos) == 0 {
 		return Usage("no INPUT (see intdim profile -h)")
@@ -98,71 +100,84 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	}
 	bar := progress.New(stderr, int64(len(arrays)), "layers", f.quiet)
 	for i, a := range arrays {
+		// A layer that cannot be estimated is in the profile with its
+		// error; the others are still estimated.
 		if path, ok := stream[i]; ok {
+			n, d := npyShape(path)
+			if err := checkResample(opt, n, mem.bytes); err != nil {
+				return err
+			}
 			bar.Describe(a.Name)
 			o := b.Options()
 			rep, pcid, err := estimateStreamed(path, mem, &o, b.PCA())
 			if err != nil {
-				return err
+				var ee *ExitError
+				if errors.As(err, &ee) {
+					err = ee.Err
+				}
+				b.AddFailed(a.Name, nil, n, d, err)
+			} else {
+				b.AddReport(a.Name, nil, rep, pcid)
 			}
-			b.AddReport(a.Name, nil, rep, pcid)
 			bar.Add(1)
 			continue
 		}
-		if err := tensorio.CheckPoints(a); err != nil {
-			return BadInput(err)
-		}
 		n, d, err := a.Matrix()
+		if err == nil {
+			err = tensorio.CheckPoints(a)
+		}
 		if err != nil {
-			return BadInput(err)
+			b.AddFailed(a.Name, nil, n, d, err)
+			arrays[i] = nil
+			bar.Add(1)
+			continue
 		}
 		if err := checkResample(opt, n, mem.bytes); err != nil {
 			return err
 		}
 		bar.Describe(a.Name)
-		if err := b.Add(profile.Layer{Name: a.Name, Points: cloud.Must64(a.Data, n, d)}); err != nil {
-			return BadInput(err)
-		}
+		b.Add(profile.Layer{Name: a.Name, Points: cloud.Must64(a.Data, n, d)})
 		arrays[i] = nil // free the activations
 		bar.Add(1)
 	}
 	bar.Finish()
-	return writeProfile(stdout, stderr, f.format, b.Profile())
+	return writeProfile(stdout, stderr, f.format, result.NewProfile(b.Profile(), opt))
 }
 
-// writeProfile prints the profile on w and every layer's warnings on
-// stderr.
-func writeProfile(w, stderr io.Writer, format string, p *profile.Profile) error {
+// npyShape returns the rows and columns a .npy file's header declares (0, 0
+// if it cannot be read).
+func npyShape(path string) (n, d int) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0
+	}
+	defer f.Close()
+	h, err := npy.ReadHeader(f)
+	if err != nil || len(h.Shape) < 2 {
+		return 0, 0
+	}
+	return h.Rows(), h.Cols()
+}
+
+// writeProfile prints every layer's warnings on stderr and the profile on
+// w. When layers failed, the error returned (exit status 1) names each with
+// its reason, in one line.
+func writeProfile(w, stderr io.Writer, format string, p *result.Profile) error {
 	for _, l := range p.Layers {
 		for _, msg := range l.Warnings {
 			fmt.Fprintf(stderr, "intdim profile: warning: %s: %s\n", l.Name, msg)
 		}
 	}
-	switch format {
-	case "json":
-		return writeJSON(w, p)
-	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"index", "name", "rel_depth", "n", "dim", "id", "err", "pc_id", "method", "seed"})
-		for _, l := range p.Layers {
-			pc := ""
-			if l.PCID != nil {
-				pc = strconv.Itoa(*l.PCID)
-			}
-			cw.Write([]string{strconv.Itoa(l.Index), l.Name, ftoa(l.RelDepth), strconv.Itoa(l.N),
-				strconv.Itoa(l.Dim), ftoa(l.ID), optF(l.Err), pc, p.Method, strconv.FormatUint(p.Seed, 10)})
-		}
-		cw.Flush()
-		return cw.Error()
+	if err := p.Write(w, format); err != nil {
+		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "layer\trel. depth\tpoints\tdim\tID (%s)\t± err\tPC-ID\t\n", p.Method)
-	for _, l := range p.Layers {
-		pc := "-"
-		if l.PCID != nil {
-			pc = strconv.Itoa(*l.PCID)
-		}
-		fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%.2f\t%s\t%s\t\n", l.Name, l.RelDepth, l.N, l.Dim, l.ID, fmtErr(l.Err), pc)
+	failed := p.Failed()
+	if len(failed) == 0 {
+		return nil
 	}
-	return tw.Flush()
+	msgs := make([]string, len(failed))
+	for i, l := range failed {
+		msgs[i] = fmt.Sprintf("layer %s: %s", l.Name, l.Error)
+	}
+	return &ExitError{Code: 1, Err: fmt.Errorf("%d of %d layers failed: %s", len(failed), len(p.Layers), strings.Join(msgs, "; "))}
 }

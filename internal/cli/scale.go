@@ -2,10 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"github.com/intdim/intdim/cloud"
 	"io"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/result"
 )
 
 func init() {
@@ -56,5 +57,5 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "intdim scale: warning: %s\n", w)
 	}
-	return writeReport(stdout, f.format, rep)
+	return result.NewScale(rep, opt).Write(stdout, f.format)
 }

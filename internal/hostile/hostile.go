@@ -233,10 +233,15 @@ func listTree(t *testing.T, dir string) []string {
 
 // Setups: small generators of inputs for Case.Setup.
 
-// File returns a Setup writing data to dir/name.
+// File returns a Setup writing data to dir/name (name may hold
+// subdirectories, which are made).
 func File(name string, data []byte) func(*testing.T, string) {
 	return func(t *testing.T, dir string) {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,0 +1,128 @@
+package result
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/intdim/intdim/estimate"
+)
+
+// Estimate is the document of 'intdim estimate': the report of
+// estimate.Points or estimate.FromGraph, its kind and version, and the
+// TwoNN convention that ran (empty when no TwoNN fit ran).
+type Estimate struct {
+	Header
+	*estimate.Report
+	TwoNN string `json:"twonn_convention,omitempty"`
+}
+
+// Scale is the document of 'intdim scale': the report of estimate.Scale,
+// in the shape of an Estimate.
+type Scale struct {
+	Estimate
+}
+
+// NewEstimate returns the document of rep, estimated with opt (nil: the
+// defaults).
+func NewEstimate(rep *estimate.Report, opt *estimate.Options) *Estimate {
+	e := &Estimate{Header: Header{Kind: KindEstimate, Version: Version}, Report: rep}
+	for _, r := range rep.Results {
+		switch r.Method {
+		case "twonn", "twonn-blocks", "twonn-decimate":
+			e.TwoNN = convention(opt != nil && opt.Paper)
+		}
+	}
+	return e
+}
+
+// NewScale returns the document of the scale analysis rep.
+func NewScale(rep *estimate.Report, opt *estimate.Options) *Scale {
+	s := &Scale{*NewEstimate(rep, opt)}
+	s.Kind = KindScale
+	return s
+}
+
+// Write writes the document in format: "json", "csv" (one row per result
+// and scale) or "text".
+func (e *Estimate) Write(w io.Writer, format string) error {
+	switch format {
+	case "json":
+		return writeJSON(w, e)
+	case "csv":
+		return e.writeCSV(w)
+	case "text":
+		return e.writeText(w)
+	}
+	return fmt.Errorf("result: unknown format %q", format)
+}
+
+func (e *Estimate) writeCSV(w io.Writer) error {
+	rep := e.Report
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"input", "n", "dim", "n_used", "duplicates", "seed", "method", "scale", "id", "err", "lo", "hi",
+		"dropped", "twonn_convention", "warnings"})
+	warn := strings.Join(rep.Warnings, "; ")
+	row := func(r estimate.Result, scale string, id float64, e2, lo, hi *float64) {
+		cw.Write([]string{rep.Input, strconv.Itoa(rep.N), strconv.Itoa(rep.Dim), strconv.Itoa(rep.NUsed),
+			strconv.Itoa(rep.Duplicates), strconv.FormatUint(rep.Seed, 10), r.Method, scale,
+			ftoa(id), optF(e2), optF(lo), optF(hi), strconv.Itoa(rep.Dropped), e.TwoNN, warn})
+	}
+	for _, r := range rep.Results {
+		if len(r.Scales) == 0 {
+			row(r, "", r.ID, r.Err, r.Lo, r.Hi)
+			continue
+		}
+		for i, s := range r.Scales {
+			var e2 *float64
+			if i < len(r.Errs) {
+				e2 = &r.Errs[i]
+			}
+			row(r, strconv.Itoa(s), r.IDs[i], e2, nil, nil)
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func (e *Estimate) writeText(w io.Writer) error {
+	rep := e.Report
+	fmt.Fprintf(w, "%s: %d points (%d used, %d duplicates collapsed", rep.Input, rep.N, rep.NUsed, rep.Duplicates)
+	if rep.Dropped > 0 {
+		fmt.Fprintf(w, ", %d dropped at distance 0", rep.Dropped)
+	}
+	fmt.Fprintf(w, "), dimension %d, seed %d", rep.Dim, rep.Seed)
+	if e.TwoNN != "" {
+		fmt.Fprintf(w, ", TwoNN convention %s", e.TwoNN)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "method\tscale\tID\t± err\tinterval")
+	for _, r := range rep.Results {
+		interval := ""
+		if r.Lo != nil && r.Hi != nil {
+			interval = fmt.Sprintf("[%.3f, %.3f] (%.0f %%)", *r.Lo, *r.Hi, 100*estimate.Confidence)
+		}
+		if len(r.Scales) == 0 {
+			fmt.Fprintf(tw, "%s\t\t%.3f\t%s\t%s\n", r.Method, r.ID, fmtErr(r.Err), interval)
+			continue
+		}
+		for i, s := range r.Scales {
+			var e2 *float64
+			if i < len(r.Errs) {
+				e2 = &r.Errs[i]
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%.3f\t%s\t\n", r.Method, s, r.IDs[i], fmtErr(e2))
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, m := range rep.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", m)
+	}
+	return nil
+}

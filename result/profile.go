@@ -1,0 +1,101 @@
+package result
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/profile"
+)
+
+// Profile is the document of 'intdim profile': one row per layer with its
+// counts (n, n_used, duplicates, dropped), warnings and, for a layer that
+// could not be estimated, its error ("id": null, "error": "…").
+type Profile struct {
+	Header
+	*profile.Profile
+	TwoNN string `json:"twonn_convention,omitempty"`
+}
+
+// NewProfile returns the document of p, estimated with opt (nil: the
+// defaults).
+func NewProfile(p *profile.Profile, opt *estimate.Options) *Profile {
+	d := &Profile{Header: Header{Kind: KindProfile, Version: Version}, Profile: p}
+	if p.Method == "twonn" {
+		d.TwoNN = convention(opt != nil && opt.Paper)
+	}
+	return d
+}
+
+// Write writes the document in format: "json", "csv" (one row per layer)
+// or "text".
+func (p *Profile) Write(w io.Writer, format string) error {
+	switch format {
+	case "json":
+		return writeJSON(w, p)
+	case "csv":
+		return p.writeCSV(w)
+	case "text":
+		return p.writeText(w)
+	}
+	return fmt.Errorf("result: unknown format %q", format)
+}
+
+func (p *Profile) writeCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"index", "name", "rel_depth", "n", "dim", "id", "err", "pc_id", "method", "seed",
+		"n_used", "duplicates", "dropped", "warnings", "error", "twonn_convention"})
+	for _, l := range p.Layers {
+		pc, id := "", ""
+		if l.PCID != nil {
+			pc = strconv.Itoa(*l.PCID)
+		}
+		if !l.Failed() {
+			id = ftoa(l.ID)
+		}
+		cw.Write([]string{strconv.Itoa(l.Index), l.Name, ftoa(l.RelDepth), strconv.Itoa(l.N),
+			strconv.Itoa(l.Dim), id, optF(l.Err), pc, p.Method, strconv.FormatUint(p.Seed, 10),
+			strconv.Itoa(l.NUsed), strconv.Itoa(l.Duplicates), strconv.Itoa(l.Dropped),
+			strings.Join(l.Warnings, "; "), l.Error, p.TwoNN})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func (p *Profile) writeText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "layer\trel. depth\tpoints\tused\tdupl.\tdropped\tdim\tID (%s)\t± err\tPC-ID\t\n", p.Method)
+	for _, l := range p.Layers {
+		pc := "-"
+		if l.PCID != nil {
+			pc = strconv.Itoa(*l.PCID)
+		}
+		if l.Failed() {
+			fmt.Fprintf(tw, "%s\t%.2f\t%d\t-\t-\t-\t%d\tfailed\t-\t%s\t\n", l.Name, l.RelDepth, l.N, l.Dim, pc)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%d\t%d\t%d\t%.2f\t%s\t%s\t\n", l.Name, l.RelDepth, l.N, l.NUsed,
+			l.Duplicates, l.Dropped, l.Dim, l.ID, fmtErr(l.Err), pc)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if p.TwoNN != "" {
+		fmt.Fprintf(w, "TwoNN convention: %s\n", p.TwoNN)
+	}
+	for _, l := range p.Layers {
+		for _, m := range l.Warnings {
+			fmt.Fprintf(w, "warning: %s: %s\n", l.Name, m)
+		}
+	}
+	for _, l := range p.Layers {
+		if l.Failed() {
+			fmt.Fprintf(w, "failed: %s: %s\n", l.Name, l.Error)
+		}
+	}
+	return nil
+}
