@@ -128,9 +128,11 @@ func ReadHeader(r io.Reader) (*Header, error) {
 		hlen = int(n)
 	}
 	h.DataOffset = int64(8 + lenBytes)
-	text := make([]byte, hlen)
-	if n, err := io.ReadFull(r, text); err != nil {
-		return nil, fmt.Errorf("truncated header: header length %d but only %d bytes follow", hlen, n)
+	// Read as the bytes arrive, so that a length claimed by a 20-byte file
+	// costs 20 bytes, not MaxHeaderSize.
+	text, err := io.ReadAll(io.LimitReader(r, int64(hlen)))
+	if err != nil || len(text) < hlen {
+		return nil, fmt.Errorf("truncated header: header length %d but only %d bytes follow", hlen, len(text))
 	}
 	h.DataOffset += int64(hlen)
 	if h.Version == 3 && !utf8.Valid(text) {

@@ -2,8 +2,10 @@ package npy
 
 import (
 	"bytes"
+	"encoding/binary"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -66,5 +68,22 @@ func TestCheckDataLen(t *testing.T) {
 	huge := &Header{DType: "<f8", Shape: []int{1 << 40, 1 << 21}}
 	if err := huge.CheckDataLen(-1); err == nil {
 		t.Error("CheckDataLen(-1) of a 2⁶¹-element float64 array succeeded")
+	}
+}
+
+// TestHeaderLengthClaim checks that a header length claimed by a short
+// file costs what the file holds, not the claim.
+func TestHeaderLengthClaim(t *testing.T) {
+	file := binary.LittleEndian.AppendUint32([]byte(Magic+"\x02\x00"), MaxHeaderSize)
+	file = append(file, "{'descr'"...)
+	var a, b runtime.MemStats
+	runtime.ReadMemStats(&a)
+	_, _, err := Read(bytes.NewReader(file), int64(len(file)))
+	runtime.ReadMemStats(&b)
+	if err == nil || err.Error() != "truncated header: header length 1048576 but only 8 bytes follow" {
+		t.Errorf("error %v", err)
+	}
+	if n := b.TotalAlloc - a.TotalAlloc; n > 64<<10 {
+		t.Errorf("allocated %d bytes for a %d-byte file", n, len(file))
 	}
 }
