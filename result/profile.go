@@ -17,6 +17,12 @@ import (
 // could not be estimated, its error ("id": null, "error": "…").
 type Profile struct {
 	Header
+	// Model, Data and TestAccuracy name the network, its test images and
+	// its test accuracy for 'profile --model' (empty otherwise), so that
+	// 'study accuracy --from' and plot legends have them.
+	Model        string   `json:"model,omitempty"`
+	Data         string   `json:"data,omitempty"`
+	TestAccuracy *float64 `json:"test_accuracy,omitempty"`
 	*profile.Profile
 	TwoNN string `json:"twonn_convention,omitempty"`
 }

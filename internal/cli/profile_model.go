@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"io"
 	"math"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/intdim/intdim/internal/progress"
 	"github.com/intdim/intdim/nn/zoo"
 	"github.com/intdim/intdim/profile"
+	"github.com/intdim/intdim/result"
 )
 
 // openModel opens --model (see zoo.Open), re-initialised with seed when
@@ -71,16 +71,6 @@ func modelAccuracy(model, data string, untrained bool, seed uint64) (float64, er
 	return acc, nil
 }
 
-// modelProfile is the JSON of 'profile --model': the profile with the
-// network's name, the test images and its test accuracy, so that
-// 'study accuracy --from' and plot legends have them.
-type modelProfile struct {
-	Model        string   `json:"model"`
-	Data         string   `json:"data"`
-	TestAccuracy *float64 `json:"test_accuracy"`
-	*profile.Profile
-}
-
 // profileModel profiles every layer of a network on its first n test
 // images (2000 when n is 0).
 func profileModel(model, data string, n int, untrained bool, f *estimateFlags, b *profile.Builder, stdout, stderr io.Writer) error {
@@ -98,28 +88,19 @@ func profileModel(model, data string, n int, untrained bool, f *estimateFlags, b
 	bar := progress.New(stderr, int64(len(layers)), "layers", f.quiet)
 	for i := range layers {
 		bar.Describe(layers[i].Name)
-		if err := b.Add(layers[i]); err != nil {
-			return BadInput(err)
-		}
+		b.Add(layers[i]) // a layer that fails is in the profile with its error
 		layers[i].Points = nil
 		bar.Add(1)
 	}
 	bar.Finish()
-	p := b.Profile()
-	if f.format != "json" {
-		return writeProfile(stdout, stderr, f.format, p)
-	}
-	for _, l := range p.Layers {
-		for _, msg := range l.Warnings {
-			fmt.Fprintf(stderr, "intdim profile: warning: %s: %s\n", l.Name, msg)
-		}
-	}
-	mp := modelProfile{Model: model, Data: data, Profile: p}
-	if mp.Data == "" {
-		mp.Data = mnist.TestSetFor(m.Data)
+	o := b.Options()
+	doc := result.NewProfile(b.Profile(), &o)
+	doc.Model, doc.Data = model, data
+	if doc.Data == "" {
+		doc.Data = mnist.TestSetFor(m.Data)
 	}
 	if acc := m.Accuracy(set); !math.IsNaN(acc) {
-		mp.TestAccuracy = &acc
+		doc.TestAccuracy = &acc
 	}
-	return writeJSON(stdout, mp)
+	return writeProfile(stdout, stderr, f.format, doc)
 }
