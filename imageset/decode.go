@@ -7,6 +7,7 @@ import (
 	"image/color"
 	_ "image/jpeg" // register the JPEG decoder
 	_ "image/png"  // register the PNG decoder
+	"io"
 	"os"
 )
 
@@ -16,21 +17,98 @@ type RGB struct {
 	Pix  []uint8
 }
 
+// DefaultMaxPixels is the default limit on an image's width × height:
+// 50 megapixels, a 7000 × 7000 photograph. Decoding one takes about 350 MB
+// (RGBA and RGB copies); larger images are refused from their header.
+const DefaultMaxPixels = 50_000_000
+
+// Header is what an image file's header says, read without decoding the
+// pixels.
+type Header struct {
+	W, H   int
+	Format string // "jpeg" or "png"
+}
+
+// open opens path for reading if it is a regular file (after following
+// links): a FIFO or a device would block or never end.
+func open(path string) (*os.File, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	return os.Open(path)
+}
+
+// ReadHeader reads the size and format of a JPEG or PNG file from its
+// header, without decoding the pixels.
+func ReadHeader(path string) (Header, error) {
+	f, err := open(path)
+	if err != nil {
+		return Header{}, err
+	}
+	defer f.Close()
+	return readHeader(path, f)
+}
+
+func readHeader(path string, f io.Reader) (Header, error) {
+	cfg, format, err := image.DecodeConfig(bufio.NewReader(f))
+	if err != nil {
+		return Header{}, fmt.Errorf("%s: cannot decode image: %v", path, err)
+	}
+	if format != "jpeg" && format != "png" {
+		return Header{}, fmt.Errorf("%s: unsupported image format %s", path, format)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return Header{}, fmt.Errorf("%s: image is %d×%d", path, cfg.Width, cfg.Height)
+	}
+	return Header{W: cfg.Width, H: cfg.Height, Format: format}, nil
+}
+
 // Decode reads a JPEG or PNG file as RGB. Grey and palette images are
 // expanded, 16-bit samples keep their high byte, and alpha is dropped
 // without compositing (the colour channels are taken as stored), as
-// PIL's convert("RGB") does.
+// PIL's convert("RGB") does. Images of more than DefaultMaxPixels pixels
+// are refused from their header, before decoding.
 func Decode(path string) (*RGB, error) {
-	f, err := os.Open(path)
+	return decode(path, DefaultMaxPixels, nil)
+}
+
+// decode reads the header, refuses images over maxPixels or failing
+// check, and only then decodes.
+func decode(path string, maxPixels int64, check func(Header) error) (*RGB, error) {
+	f, err := open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	return decodeFrom(path, f, maxPixels, check)
+}
+
+// decodeFrom is decode on the contents of a file; path is for messages.
+func decodeFrom(path string, f io.ReadSeeker, maxPixels int64, check func(Header) error) (*RGB, error) {
+	hd, err := readHeader(path, f)
+	if err != nil {
+		return nil, err
+	}
+	if px := int64(hd.W) * int64(hd.H); px > maxPixels {
+		return nil, fmt.Errorf("%s: image is %d×%d (%.1f megapixels), over the limit of %.1f megapixels", path, hd.W, hd.H, float64(px)/1e6, float64(maxPixels)/1e6)
+	}
+	if check != nil {
+		if err := check(hd); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
 	img, format, err := image.Decode(bufio.NewReader(f))
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot decode image: %v", path, err)
 	}
-	if format != "jpeg" && format != "png" {
+	if format != hd.Format {
 		return nil, fmt.Errorf("%s: unsupported image format %s", path, format)
 	}
 	return toRGB(img), nil

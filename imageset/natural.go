@@ -1,7 +1,9 @@
 package imageset
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -27,7 +29,9 @@ func IsImage(name string) bool {
 
 // List returns the JPEG and PNG files under dir (recursively, so that
 // class sub-folders work), in natural order of their paths relative to dir.
-// Hidden files and folders are skipped. It is an error if there are none.
+// Hidden files and folders are skipped. It is an error if there are none,
+// or if an entry with an image's name is not a regular file after following
+// links (a FIFO, a device, a dangling link).
 func List(dir string) ([]string, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -48,6 +52,22 @@ func List(dir string) ([]string, error) {
 			return nil
 		}
 		if !d.IsDir() && IsImage(d.Name()) {
+			// Links are followed; whatever is not a regular file (a
+			// FIFO, a device, a dangling link, a link loop) is an error
+			// naming it, not an entry skipped or a read that blocks.
+			if d.Type() != 0 {
+				st, err := os.Stat(p)
+				if err != nil {
+					var pe *fs.PathError
+					if d.Type()&fs.ModeSymlink != 0 && errors.As(err, &pe) {
+						return fmt.Errorf("%s: unreadable link: %v", p, pe.Err)
+					}
+					return err
+				}
+				if !st.Mode().IsRegular() {
+					return fmt.Errorf("%s: not a regular file", p)
+				}
+			}
 			r, err := filepath.Rel(dir, p)
 			if err != nil {
 				return err

@@ -1,6 +1,11 @@
 package imageset
 
-import "fmt"
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
 
 // ImageNet channel statistics (torchvision's model zoo).
 var (
@@ -11,20 +16,34 @@ var (
 // Preprocess says how images become network inputs. The zero value is the
 // "imagenet" pipeline: short side resized to 256, centre crop 224, scaled
 // to [0, 1], normalised with ImageNetMean and ImageNetStd.
+//
+// Images become C × H × W tensors with C = 3 (RGB) or C = 1 (grey), as
+// the model takes them. Grey inputs are the luminance of the resized and
+// cropped RGB image, L = (19595 R + 38470 G + 7471 B + 2¹⁵) >> 16 on
+// 8-bit values, as PIL's convert("L") (ITU-R 601-2) and hence
+// torchvision's Grayscale compute it; a grey image file is taken as is.
 type Preprocess struct {
-	Mode   string      // "imagenet" (default, also "") or "none"
-	Resize int         // imagenet: short side after resizing; 0 means 256
-	Crop   int         // imagenet: side of the centre crop; 0 means 224
-	Mean   *[3]float64 // per-channel mean subtracted after scaling; nil means ImageNetMean
-	Std    *[3]float64 // per-channel divisor; nil means ImageNetStd
+	Mode   string // "imagenet" (default, also "") or "none"
+	Resize int    // imagenet: short side after resizing; 0 means 256
+	Crop   int    // imagenet: side of the centre crop; 0 means 224
+	// Mean is the per-channel mean subtracted after scaling to [0, 1] and
+	// Std the divisor; grey inputs use the first entry. Nil means
+	// ImageNetMean and ImageNetStd for RGB inputs under "imagenet", and no
+	// normalisation (0 and 1) under "none" or for grey inputs.
+	Mean *[3]float64
+	Std  *[3]float64
+	// MaxPixels is the largest width × height of an image read; larger
+	// ones are refused from their header. 0 means DefaultMaxPixels.
+	MaxPixels int64
 }
 
-func (p *Preprocess) params() (mode string, resize, crop int, mean, std [3]float64) {
+// params returns the settings with their defaults, for c input channels.
+func (p *Preprocess) params(c int) (mode string, resize, crop int, mean, std [3]float64, maxPixels int64) {
 	var q Preprocess
 	if p != nil {
 		q = *p
 	}
-	mode, resize, crop, mean, std = q.Mode, q.Resize, q.Crop, ImageNetMean, ImageNetStd
+	mode, resize, crop, maxPixels = q.Mode, q.Resize, q.Crop, q.MaxPixels
 	if mode == "" {
 		mode = "imagenet"
 	}
@@ -33,6 +52,13 @@ func (p *Preprocess) params() (mode string, resize, crop int, mean, std [3]float
 	}
 	if crop == 0 {
 		crop = 224
+	}
+	if maxPixels == 0 {
+		maxPixels = DefaultMaxPixels
+	}
+	mean, std = [3]float64{}, [3]float64{1, 1, 1}
+	if mode == "imagenet" && c == 3 {
+		mean, std = ImageNetMean, ImageNetStd
 	}
 	if q.Mean != nil {
 		mean = *q.Mean
@@ -43,10 +69,47 @@ func (p *Preprocess) params() (mode string, resize, crop int, mean, std [3]float
 	return
 }
 
+// Describe says in one line what the preprocessing does to images for a
+// model taking c channels of h × w pixels (from Check), for output that
+// shows what was done to the data.
+func (p *Preprocess) Describe(c, h, w int) string {
+	mode, resize, crop, mean, std, _ := p.params(c)
+	var b strings.Builder
+	switch mode {
+	case "imagenet":
+		fmt.Fprintf(&b, "imagenet: short side resized to %d (bilinear, antialiased), centre crop %d×%d", resize, crop, crop)
+	default:
+		fmt.Fprintf(&b, "none: images taken at %d×%d", w, h)
+	}
+	if c == 1 {
+		b.WriteString(", luminance (PIL \"L\")")
+	}
+	b.WriteString(", scaled to [0, 1]")
+	num := func(v [3]float64) string {
+		if c == 1 {
+			return strconv.FormatFloat(v[0], 'g', -1, 64)
+		}
+		parts := make([]string, 3)
+		for i, x := range v {
+			parts[i] = strconv.FormatFloat(x, 'g', -1, 64)
+		}
+		return strings.Join(parts, ",")
+	}
+	if mean == ([3]float64{}) && std == ([3]float64{1, 1, 1}) {
+		b.WriteString(", not normalised")
+	} else {
+		fmt.Fprintf(&b, ", normalised with mean %s and std %s", num(mean), num(std))
+	}
+	return b.String()
+}
+
 // Check validates p for a model taking h × w images (0 for a free size)
 // and returns the size that the images will have.
 func (p *Preprocess) Check(h, w int) (outH, outW int, err error) {
-	mode, resize, crop, _, std := p.params()
+	mode, resize, crop, _, std, maxPixels := p.params(3)
+	if maxPixels < 1 {
+		return 0, 0, fmt.Errorf("the pixel limit must be positive, got %d", maxPixels)
+	}
 	for _, s := range std {
 		if !(s > 0) {
 			return 0, 0, fmt.Errorf("standard deviations must be positive, got %v", std)
@@ -70,30 +133,88 @@ func (p *Preprocess) Check(h, w int) (outH, outW int, err error) {
 	return 0, 0, fmt.Errorf("unknown preprocessing %q (want imagenet or none)", mode)
 }
 
-// Load reads the image at path and writes it to dst (length 3·h·w) as a
-// CHW tensor, preprocessed by p for a network input of h × w pixels (h, w
-// from Check). With mode "none" the image must be exactly w × h.
+// Load reads the image at path and writes it to dst as a C × H × W tensor,
+// preprocessed by p for a network input of h × w pixels (h, w from Check)
+// and C = len(dst) / (h·w) channels, 3 (RGB) or 1 (grey). The header is
+// read first: an image over the pixel limit, or under mode "none" one
+// whose size is not w × h, is refused before it is decoded.
 func Load(dst []float32, path string, p *Preprocess, h, w int) error {
-	if len(dst) != 3*h*w {
+	return load(dst, path, nil, p, h, w)
+}
+
+// load is Load, reading from r instead of the file when r is not nil.
+func load(dst []float32, path string, r io.ReadSeeker, p *Preprocess, h, w int) error {
+	c := 3
+	if len(dst) == h*w {
+		c = 1
+	}
+	if len(dst) != c*h*w {
 		panic("imageset: dst has the wrong length")
 	}
-	img, err := Decode(path)
-	if err != nil {
-		return err
-	}
-	mode, resize, crop, mean, std := p.params()
+	mode, resize, crop, mean, std, maxPixels := p.params(c)
+	var check func(Header) error
 	switch mode {
 	case "imagenet":
-		img = CenterCrop(ResizeShort(img, resize), crop, crop)
+		// An elongated image resized to a short side of resize has a
+		// long side of resize × its aspect ratio.
+		check = func(hd Header) error {
+			rw, rh := resizedShort(hd.W, hd.H, resize)
+			if px := float64(rw) * float64(rh); px > float64(maxPixels) {
+				return fmt.Errorf("%s: image is %d×%d; resized to a short side of %d it would be %d×%d (%.1f megapixels), over the limit of %.1f megapixels", path, hd.W, hd.H, resize, rw, rh, px/1e6, float64(maxPixels)/1e6)
+			}
+			return nil
+		}
 	case "none":
-		if img.W != w || img.H != h {
-			return fmt.Errorf("%s: image is %d×%d but the model takes %d×%d (use --preprocess imagenet)", path, img.W, img.H, w, h)
+		check = func(hd Header) error {
+			if hd.W != w || hd.H != h {
+				return fmt.Errorf("%s: image is %d×%d but the model takes %d×%d (use --preprocess imagenet)", path, hd.W, hd.H, w, h)
+			}
+			return nil
 		}
 	default:
 		panic("imageset: unknown preprocessing " + mode)
 	}
+	var img *RGB
+	var err error
+	if r != nil {
+		img, err = decodeFrom(path, r, maxPixels, check)
+	} else {
+		img, err = decode(path, maxPixels, check)
+	}
+	if err != nil {
+		return err
+	}
+	if mode == "imagenet" {
+		img = CenterCrop(ResizeShort(img, resize), crop, crop)
+	}
+	if c == 1 {
+		ToTensorGrey(dst, img, mean[0], std[0])
+		return nil
+	}
 	ToTensor(dst, img, mean, std)
 	return nil
+}
+
+// Luminance returns the 8-bit luminance of an RGB pixel as PIL's
+// convert("L") computes it: (19595 R + 38470 G + 7471 B + 2¹⁵) >> 16, the
+// ITU-R 601-2 weights 0.299, 0.587, 0.114 in 16-bit fixed point.
+func Luminance(r, g, b uint8) uint8 {
+	return uint8((uint32(r)*19595 + uint32(g)*38470 + uint32(b)*7471 + 0x8000) >> 16)
+}
+
+// ToTensorGrey writes the luminance of img to dst (h·w values) as
+// (L/255 − mean) / std, in float32 as torchvision's ToTensor and
+// Normalize do.
+func ToTensorGrey(dst []float32, img *RGB, mean, std float64) {
+	n := img.W * img.H
+	if len(dst) != n {
+		panic("imageset: dst has the wrong length")
+	}
+	m, s := float32(mean), float32(std)
+	for i := range dst {
+		l := Luminance(img.Pix[3*i], img.Pix[3*i+1], img.Pix[3*i+2])
+		dst[i] = (float32(l)/255 - m) / s
+	}
 }
 
 // ToTensor writes img to dst in CHW order as (v/255 − mean[c]) / std[c],

@@ -128,17 +128,22 @@ func Resize(img *RGB, w, h int) *RGB {
 // ResizeShort resizes img so that its shorter side is size and the longer
 // one is scaled in proportion, truncated (torchvision's Resize(size)).
 func ResizeShort(img *RGB, size int) *RGB {
-	w, h := img.W, img.H
+	w, h := resizedShort(img.W, img.H, size)
+	return Resize(img, w, h)
+}
+
+// resizedShort is the size of a w × h image resized by ResizeShort.
+func resizedShort(w, h, size int) (int, int) {
 	if w <= h {
 		if w == size {
-			return Resize(img, w, h)
+			return w, h
 		}
-		return Resize(img, size, int(float64(size)*float64(h)/float64(w)))
+		return size, int(float64(size) * float64(h) / float64(w))
 	}
 	if h == size {
-		return Resize(img, w, h)
+		return w, h
 	}
-	return Resize(img, int(float64(size)*float64(w)/float64(h)), size)
+	return int(float64(size) * float64(w) / float64(h)), size
 }
 
 // CenterCrop cuts the central w × h window out of img, placed as

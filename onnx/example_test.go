@@ -14,7 +14,7 @@ type images struct{ files []string }
 
 func (s images) Len() int { return len(s.files) }
 func (s images) Load(i int, dst []float32) error {
-	return imageset.Load(dst, s.files[i], &imageset.Preprocess{Mode: "none"}, 16, 16)
+	return imageset.Load(dst, s.files[i], &imageset.Preprocess{Mode: "none", Mean: &imageset.ImageNetMean, Std: &imageset.ImageNetStd}, 16, 16)
 }
 
 // Example collects the layers that Ansuini et al. analysed from one pass

@@ -3,6 +3,9 @@
 package onnx
 
 import (
+	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,5 +81,25 @@ func TestAutoFallback(t *testing.T) {
 	}
 	if _, err := m.Layers(r, 16, 16); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestQuietStdout: what GoMLX prints to standard output while a gomlx
+// runner works does not reach it (it would corrupt --format json), and
+// os.Stdout is restored afterwards.
+func TestQuietStdout(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stdout
+	os.Stdout = w
+	quietStdout(func() { fmt.Println("ConvGeneral: debug line") })
+	restored := os.Stdout == w
+	os.Stdout = saved
+	w.Close()
+	b, _ := io.ReadAll(r)
+	if len(b) != 0 || !restored {
+		t.Fatalf("stdout got %q, restored %v", b, restored)
 	}
 }

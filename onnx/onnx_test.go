@@ -33,7 +33,7 @@ func testImages(t *testing.T) folder {
 	if len(files) != 96 {
 		t.Fatalf("%d test images, want 96", len(files))
 	}
-	return folder{files: files, pre: &imageset.Preprocess{Mode: "none"}}
+	return folder{files: files, pre: &imageset.Preprocess{Mode: "none", Mean: &imageset.ImageNetMean, Std: &imageset.ImageNetStd}}
 }
 
 // autoLayers are the layers that Auto must pick, with the name of their

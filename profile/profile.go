@@ -80,6 +80,9 @@ type Profile struct {
 	Method string        `json:"method"`
 	Seed   uint64        `json:"seed"`
 	Layers []LayerResult `json:"layers"`
+	// Preprocess says what was done to images before a network saw them
+	// (profiles of ONNX models); empty otherwise.
+	Preprocess string `json:"preprocess,omitempty"`
 }
 
 // Failed returns the layers that could not be estimated.

@@ -1,6 +1,8 @@
 // Package atomicfile writes files so that readers never see a half-written
 // one: data goes to a temporary file in the same directory, which is renamed
-// over the destination only when everything was written and synced.
+// over the destination only when everything was written and synced. A
+// failed write, or an interrupt (SIGINT, SIGTERM) while a file is being
+// written, leaves no temporary file behind.
 package atomicfile
 
 import (
@@ -19,11 +21,13 @@ func WriteFile(path string, write func(w io.Writer) error) (err error) {
 		return err
 	}
 	tmp := f.Name()
+	track(tmp)
 	defer func() {
 		if err != nil {
 			f.Close()
 			os.Remove(tmp)
 		}
+		untrack(tmp)
 	}()
 	if err = write(f); err != nil {
 		return err

@@ -78,7 +78,9 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 		bar.Finish()
-		return writeProfile(stdout, stderr, f.format, result.NewProfile(b.Profile(), opt))
+		p := b.Profile()
+		p.Preprocess = ox.described
+		return writeProfile(stdout, stderr, f.format, result.NewProfile(p, opt))
 	}
 	if len(pos) == 0 {
 		return Usage("no INPUT (see intdim profile -h)")

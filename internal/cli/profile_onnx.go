@@ -3,14 +3,15 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"github.com/intdim/intdim/cloud"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/imageset"
 	"github.com/intdim/intdim/internal/atomicfile"
 	"github.com/intdim/intdim/internal/progress"
@@ -31,7 +32,10 @@ type onnxArgs struct {
 	listLayers            bool
 	backend, ortLib       string
 	saveActivations       string
+	maxPixels             int64
 	quiet                 bool
+	// described is what the preprocessing did, once setup has run.
+	described string
 }
 
 // registerONNXFlags adds the ONNX flags to the profile command's flag set.
@@ -42,11 +46,12 @@ func registerONNXFlags(fs *flag.FlagSet) *onnxArgs {
 	fs.IntVar(&a.n, "n", 0, "--onnx, --model: use the first N images (0: all images with --onnx, 2000 with --model)")
 	fs.IntVar(&a.sample, "sample", 0, "--onnx: use N images drawn at random with --seed")
 	fs.IntVar(&a.batch, "batch", 32, "--onnx: images per forward pass")
-	fs.StringVar(&a.preprocess, "preprocess", "imagenet", "--onnx: imagenet (resize short side, centre crop, normalise) or none (images at the model's size)")
+	fs.StringVar(&a.preprocess, "preprocess", "imagenet", "--onnx: imagenet (resize short side, centre crop, scale to [0, 1], normalise) or none (images at the model's size, scaled to [0, 1], normalised only with --mean/--std); grey models (one input channel) take the luminance")
 	fs.IntVar(&a.resize, "resize", 256, "--onnx: imagenet preprocessing: short side after resizing")
 	fs.IntVar(&a.crop, "crop", 224, "--onnx: imagenet preprocessing: centre crop side")
-	fs.StringVar(&a.mean, "mean", "0.485,0.456,0.406", "--onnx: per-channel mean subtracted after scaling to [0, 1]")
-	fs.StringVar(&a.std, "std", "0.229,0.224,0.225", "--onnx: per-channel standard deviation to divide by")
+	fs.StringVar(&a.mean, "mean", "", "--onnx: per-channel mean subtracted after scaling to [0, 1]: three numbers, or one (grey models, or the same for every channel) (default: ImageNet's 0.485,0.456,0.406 for RGB models under --preprocess imagenet, otherwise none)")
+	fs.StringVar(&a.std, "std", "", "--onnx: per-channel standard deviation to divide by, as --mean (default: ImageNet's 0.229,0.224,0.225 with its mean, otherwise none)")
+	fs.Int64Var(&a.maxPixels, "max-pixels", imageset.DefaultMaxPixels, "--onnx: refuse images of more pixels (width × height), from their header, before decoding")
 	fs.StringVar(&a.layers, "layers", "auto", "--onnx: auto (the paper's layers), all, or ONNX value names NAME,...")
 	fs.BoolVar(&a.listLayers, "list-layers", false, "--onnx: print every candidate layer with its shape and exit")
 	fs.StringVar(&a.backend, "backend", "auto", "--onnx: native (Go, SIMD), gomlx (Go, any graph, slow; build tag gomlx), ort (onnxruntime, build tag ort) or auto (ort when a library is given, else native, else gomlx when built in)")
@@ -64,21 +69,33 @@ type onnxSetup struct {
 	layers []onnx.Layer // every candidate
 }
 
+// parseTriple parses a --mean or --std value: three comma-separated
+// numbers, or one for every channel; "" gives nil (the default).
 func parseTriple(flagName, s string) (*[3]float64, error) {
+	if s == "" {
+		return nil, nil
+	}
 	parts := strings.Split(s, ",")
-	if len(parts) != 3 {
-		return nil, Usage("--%s %q: want three comma-separated numbers", flagName, s)
+	if len(parts) != 3 && len(parts) != 1 {
+		return nil, Usage("--%s %q: want three comma-separated numbers, or one", flagName, s)
 	}
 	var v [3]float64
 	for i, p := range parts {
 		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
-			return nil, Usage("--%s %q: %q is not a number", flagName, s, p)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, Usage("--%s %q: %q is not a finite number", flagName, s, p)
 		}
 		v[i] = x
 	}
+	if len(parts) == 1 {
+		v[1], v[2] = v[0], v[0]
+	}
 	return &v, nil
 }
+
+// maxResize bounds --resize and --crop: an image side beyond it is not a
+// network input.
+const maxResize = 1 << 16
 
 // setup opens the model and its runner and evaluates the candidate layers.
 // For a listing, a model with a fixed input size is taken at that size
@@ -101,11 +118,26 @@ func (a *onnxArgs) setup(list bool) (*onnxSetup, error) {
 	if a.resize < 1 || a.crop < 1 {
 		return nil, Usage("--resize and --crop must be positive")
 	}
+	if a.maxPixels < 1 {
+		return nil, Usage("--max-pixels %d: need at least 1", a.maxPixels)
+	}
+	// A resized image has at least resize² pixels (its short side is
+	// resize), three bytes each, and is resized from up to --max-pixels.
+	if px := int64(a.resize) * int64(a.resize); a.resize > maxResize || px > a.maxPixels {
+		return nil, Usage("--resize %d: resized images would have at least %d×%d pixels (%s), over --max-pixels %d", a.resize, a.resize, a.resize, formatBytes(3*float64(px)), a.maxPixels)
+	}
+	if a.crop > maxResize {
+		return nil, Usage("--crop %d: over the largest side %d", a.crop, maxResize)
+	}
 	m, err := onnx.Open(a.model)
 	if err != nil {
 		return nil, BadInput(err)
 	}
-	pre := &imageset.Preprocess{Mode: a.preprocess, Resize: a.resize, Crop: a.crop, Mean: mean, Std: std}
+	pre := &imageset.Preprocess{Mode: a.preprocess, Resize: a.resize, Crop: a.crop, Mean: mean, Std: std, MaxPixels: a.maxPixels}
+	c := m.Channels()
+	if c == 1 && (mean != nil && (mean[1] != mean[0] || mean[2] != mean[0]) || std != nil && (std[1] != std[0] || std[2] != std[0])) {
+		return nil, Usage("%s: the model takes grey images (one channel): give one number to --mean and --std", a.model)
+	}
 	mh, mw := max(m.InputShape[2], 0), max(m.InputShape[3], 0)
 	h, w, err := pre.Check(mh, mw)
 	if list && mh > 0 && mw > 0 {
@@ -114,7 +146,13 @@ func (a *onnxArgs) setup(list bool) (*onnxSetup, error) {
 	if err != nil {
 		return nil, Usage("%s: %v", a.model, err)
 	}
-	r, err := onnx.NewRunner(m, &onnx.RunnerOptions{Backend: a.backend, ORTLib: a.ortLib})
+	budget := onnx.DefaultMaxBytes()
+	if m.InputShape[0] < 0 {
+		if need := 4 * float64(a.batch) * float64(c) * float64(h) * float64(w); need > float64(budget) {
+			return nil, Usage("--batch %d: a batch of %d×%d×%d images needs %s of input alone, over the memory budget of %s", a.batch, c, h, w, formatBytes(need), formatBytes(float64(budget)))
+		}
+	}
+	r, err := onnx.NewRunner(m, &onnx.RunnerOptions{Backend: a.backend, ORTLib: a.ortLib, MaxBytes: budget})
 	if err != nil {
 		return nil, Usage("%v", err)
 	}
@@ -123,6 +161,7 @@ func (a *onnxArgs) setup(list bool) (*onnxSetup, error) {
 		r.Close()
 		return nil, BadInput(err)
 	}
+	a.described = pre.Describe(c, h, w)
 	return &onnxSetup{m: m, r: r, pre: pre, h: h, w: w, layers: layers}, nil
 }
 
@@ -222,6 +261,18 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 		}
 	}
 	n := len(files)
+	// The activations of every selected layer are held as float32 until
+	// the images have run.
+	var need float64
+	for _, l := range sel {
+		need += 4 * float64(n) * float64(l.Dim())
+	}
+	if budget := onnx.DefaultMaxBytes(); need > float64(budget) {
+		return BadInput(fmt.Errorf("%s: the activations of %d layers for %d images need %s, over the memory budget of %s (use fewer --layers or images)", a.model, len(sel), n, formatBytes(need), formatBytes(float64(budget))))
+	}
+	if !quiet {
+		fmt.Fprintf(stderr, "intdim: preprocessing: %s\n", a.described)
+	}
 	acts := make([][]float32, len(sel))
 	for j, l := range sel {
 		acts[j] = make([]float32, 0, n*l.Dim())

@@ -84,7 +84,8 @@ func TestONNXProfile(t *testing.T) {
 	for _, c := range cases {
 		for _, backend := range onnxTestBackends() {
 			a := onnxFlags(t, "--onnx", filepath.Join(onnxTestdata, c.model+".onnx"), "--backend", backend,
-				"--images", filepath.Join(onnxTestdata, "images"), "--preprocess", "none", "--batch", "40")
+				"--images", filepath.Join(onnxTestdata, "images"), "--preprocess", "none", "--batch", "40",
+				"--mean", "0.485,0.456,0.406", "--std", "0.229,0.224,0.225") // as scripts/export_onnx.py
 			layers, err := onnxLayers(a, 1, true, io.Discard)
 			if err != nil {
 				t.Fatal(err)
