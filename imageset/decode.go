@@ -94,7 +94,7 @@ func decodeFrom(path string, f io.ReadSeeker, maxPixels int64, check func(Header
 		return nil, err
 	}
 	if px := int64(hd.W) * int64(hd.H); px > maxPixels {
-		return nil, fmt.Errorf("%s: image is %d×%d (%.1f megapixels), over the limit of %.1f megapixels", path, hd.W, hd.H, float64(px)/1e6, float64(maxPixels)/1e6)
+		return nil, fmt.Errorf("%s: image is %d×%d (%s), over the limit of %s", path, hd.W, hd.H, pixels(float64(px)), pixels(float64(maxPixels)))
 	}
 	if check != nil {
 		if err := check(hd); err != nil {
@@ -188,4 +188,12 @@ func paletteRGB(c color.Color) [3]uint8 {
 	}
 	n := color.NRGBAModel.Convert(c).(color.NRGBA)
 	return [3]uint8{n.R, n.G, n.B}
+}
+
+// pixels writes a pixel count, in megapixels from 0.1 megapixels on.
+func pixels(n float64) string {
+	if n < 1e5 {
+		return fmt.Sprintf("%.0f pixels", n)
+	}
+	return fmt.Sprintf("%.1f megapixels", n/1e6)
 }

@@ -66,7 +66,7 @@ func TestHeaderFirst(t *testing.T) {
 		t.Fatalf("wrong size: %v", err)
 	}
 	err = Load(dst, wide, &Preprocess{MaxPixels: 300}, 16, 16)
-	if err == nil || !strings.Contains(err.Error(), "wide.png: image is 20×16 (0.0 megapixels), over the limit") {
+	if err == nil || !strings.Contains(err.Error(), "wide.png: image is 20×16 (320 pixels), over the limit of 300 pixels") {
 		t.Fatalf("limit 300 pixels: %v", err)
 	}
 	if h, err := ReadHeader(wide); err != nil || h != (Header{W: 20, H: 16, Format: "png"}) {

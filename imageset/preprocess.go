@@ -160,7 +160,7 @@ func load(dst []float32, path string, r io.ReadSeeker, p *Preprocess, h, w int) 
 		check = func(hd Header) error {
 			rw, rh := resizedShort(hd.W, hd.H, resize)
 			if px := float64(rw) * float64(rh); px > float64(maxPixels) {
-				return fmt.Errorf("%s: image is %d×%d; resized to a short side of %d it would be %d×%d (%.1f megapixels), over the limit of %.1f megapixels", path, hd.W, hd.H, resize, rw, rh, px/1e6, float64(maxPixels)/1e6)
+				return fmt.Errorf("%s: image is %d×%d; resized to a short side of %d it would be %d×%d (%s), over the limit of %s", path, hd.W, hd.H, resize, rw, rh, pixels(px), pixels(float64(maxPixels)))
 			}
 			return nil
 		}

@@ -46,7 +46,7 @@ PY
 
 export INTDIM_BENCH_ONNX="$tmp/resnet18.onnx" INTDIM_BENCH_BATCH="$batch"
 if [ -n "$lib" ]; then
-	ONNXRUNTIME_LIB="$lib" go test -tags ort -run '^$' -bench 'Forward/resnet18' -benchtime "${reps}x" ./onnx
+	ONNXRUNTIME_LIB="$lib" go test -tags ort,gomlx -run '^$' -bench 'Forward/resnet18' -benchtime "${reps}x" ./onnx
 else
-	go test -run '^$' -bench 'Forward/resnet18' -benchtime "${reps}x" ./onnx
+	go test -tags gomlx -run '^$' -bench 'Forward/resnet18' -benchtime "${reps}x" ./onnx
 fi

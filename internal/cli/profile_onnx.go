@@ -123,7 +123,7 @@ func (a *onnxArgs) setup(list bool) (*onnxSetup, error) {
 	}
 	// A resized image has at least resize² pixels (its short side is
 	// resize), three bytes each, and is resized from up to --max-pixels.
-	if px := int64(a.resize) * int64(a.resize); a.resize > maxResize || px > a.maxPixels {
+	if px := int64(a.resize) * int64(a.resize); a.preprocess != "none" && (a.resize > maxResize || px > a.maxPixels) {
 		return nil, Usage("--resize %d: resized images would have at least %d×%d pixels (%s), over --max-pixels %d", a.resize, a.resize, a.resize, formatBytes(3*float64(px)), a.maxPixels)
 	}
 	if a.crop > maxResize {
@@ -270,9 +270,6 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 	if budget := onnx.DefaultMaxBytes(); need > float64(budget) {
 		return BadInput(fmt.Errorf("%s: the activations of %d layers for %d images need %s, over the memory budget of %s (use fewer --layers or images)", a.model, len(sel), n, formatBytes(need), formatBytes(float64(budget))))
 	}
-	if !quiet {
-		fmt.Fprintf(stderr, "intdim: preprocessing: %s\n", a.described)
-	}
 	acts := make([][]float32, len(sel))
 	for j, l := range sel {
 		acts[j] = make([]float32, 0, n*l.Dim())
@@ -296,6 +293,9 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 	bar.Finish()
 	if err != nil {
 		return BadInput(err)
+	}
+	if !quiet {
+		fmt.Fprintf(stderr, "intdim: preprocessing: %s\n", a.described)
 	}
 	for j, l := range sel {
 		if a.saveActivations != "" {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,6 +17,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intdim/intdim/imageset"
+	"github.com/intdim/intdim/internal/onnxbuild"
 	"github.com/intdim/intdim/onnx"
 	"github.com/intdim/intdim/profile"
 	"github.com/intdim/intdim/tensorio/npy"
@@ -263,5 +266,61 @@ func TestONNXEachLayerStops(t *testing.T) {
 	})
 	if err != stop || strings.Join(names, " ") != "input /p1/MaxPool_output_0" {
 		t.Fatalf("err %v after %q", err, names)
+	}
+}
+
+// TestONNXGrey: a model with one input channel takes the luminance of the
+// images (PIL's convert("L")), scaled to [0, 1] and not normalised under
+// --preprocess none; the JSON output and stderr say what preprocessing
+// ran.
+func TestONNXGrey(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "grey.onnx")
+	if err := os.WriteFile(model, onnxbuild.ConvNet(1, 16, 16).Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	imgs := filepath.Join(dir, "imgs")
+	os.Mkdir(imgs, 0o755)
+	for i := range 5 {
+		img := image.NewNRGBA(image.Rect(0, 0, 16, 16))
+		for k := range img.Pix {
+			img.Pix[k] = uint8(k*k*(i+3) + 11*i)
+		}
+		var b bytes.Buffer
+		png.Encode(&b, img)
+		os.WriteFile(filepath.Join(imgs, fmt.Sprintf("im%d.png", i)), b.Bytes(), 0o644)
+	}
+	a := onnxFlags(t, "--onnx", model, "--images", imgs, "--preprocess", "none", "--layers", "input")
+	layers, err := onnxLayers(a, 1, true, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rgb, err := imageset.Decode(filepath.Join(imgs, "im0.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(layers) != 1 || layers[0].Points.D() != 256 {
+		t.Fatalf("layers %v", layers)
+	}
+	for i := range 256 {
+		l := imageset.Luminance(rgb.Pix[3*i], rgb.Pix[3*i+1], rgb.Pix[3*i+2])
+		if want := float64(float32(l) / 255); layers[0].Points.At(0, i) != want {
+			t.Fatalf("pixel %d: %v, want luminance %d/255", i, layers[0].Points.At(0, i), l)
+		}
+	}
+	var out, errb bytes.Buffer
+	code := Main([]string{"profile", "--onnx", model, "--images", imgs, "--preprocess", "none", "--mean", "0.1307", "--std", "0.3081", "--format", "json"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var doc struct {
+		Preprocess string `json:"preprocess"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	want := `none: images taken at 16×16, luminance (PIL "L"), scaled to [0, 1], normalised with mean 0.1307 and std 0.3081`
+	if doc.Preprocess != want || !strings.Contains(errb.String(), "intdim: preprocessing: "+want) {
+		t.Fatalf("preprocess %q, stderr %q", doc.Preprocess, errb.String())
 	}
 }
