@@ -23,6 +23,7 @@ func Fit(x *cloud.Matrix, opt *Options) (*TwoNNFit, *Report, error) {
 	if err := e.search(2); err != nil {
 		return nil, nil, err
 	}
+	e.countDropped(rep)
 	f, err := e.twonnFit(e.g)
 	if err != nil {
 		return nil, nil, fmt.Errorf("twonn: %w", err)
