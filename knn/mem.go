@@ -5,3 +5,57 @@ import "github.com/intdim/intdim/internal/sysmem"
 // DefaultMemBudget returns the default memory budget of SearchFile: half
 // of the physical memory, or 4 GiB where it cannot be read.
 func DefaultMemBudget() int64 { return sysmem.Budget() }
+
+// Cost model of a neighbour search of an n×d layer, in bytes (the one
+// memory rule of every front door; see Streams).
+const (
+	// packedBytes is the kernel's packed float32 copy of a loaded layer
+	// (two layouts, 4 bytes each) per value.
+	packedBytes = 8
+	// zscoreBytes is the float64 z-score matrix of an in-memory PC-ID per
+	// value.
+	zscoreBytes = 8
+	// wideLoad is the loading cost above which a wide layer streams.
+	wideLoad = 256 << 20
+	// streamBlockMax caps the memory of one streamed column block.
+	streamBlockMax = 128 << 20
+)
+
+// LoadCost returns the bytes a search (and, with pca, a PC-ID) of an n×d
+// layer of elemSize-byte values takes when the layer is loaded: the values
+// and the kernel's packed copy, plus the z-scores for PC-ID.
+func LoadCost(n, d, elemSize int, pca bool) int64 {
+	per := int64(elemSize + packedBytes)
+	if pca {
+		per += zscoreBytes
+	}
+	return int64(n) * int64(d) * per
+}
+
+// StreamCost returns the bytes a streamed search of an n×d layer takes:
+// the n×n float64 accumulator (two with pca) and one column block.
+func StreamCost(n, d int, pca bool) int64 {
+	acc := int64(n) * int64(n) * 8
+	if pca {
+		acc *= 2
+	}
+	return acc + min(int64(n)*int64(d)*16, streamBlockMax)
+}
+
+// Streams reports whether an n×d layer of elemSize-byte values (4 for
+// float32, 8 for float64) is searched by streaming it from disk in column
+// blocks (SearchFileWith) rather than loading it, under the memory budget
+// mem: when loading does not fit in mem, or when the layer is wide
+// (d ≥ 4n), loading costs more than 256 MiB and streaming less than half of
+// that. A wide layer's search is its Gram matrix, the same flops whether
+// the columns come in blocks or at once, so streaming it reads the file
+// twice but keeps only the n×n accumulator and one block in memory
+// (BENCHMARKS.md). It is the one memory rule of the library and its front
+// doors.
+func Streams(n, d, elemSize int, mem int64, pca bool) bool {
+	load := LoadCost(n, d, elemSize, pca)
+	if load > mem {
+		return true
+	}
+	return d >= 4*n && load > wideLoad && StreamCost(n, d, pca) < load/2
+}

@@ -15,12 +15,11 @@ import (
 
 // SearchFile returns the k nearest neighbours of every row of the .npy file
 // at path (rows = Shape[0], a row flattened over the other axes), with the
-// shape n×d. When loading the matrix as float64 (plus the kernel's float32
-// copy, 16 bytes per element) fits in memBudget bytes, the file is read and
-// searched with Search; otherwise it is streamed in column blocks (see
-// streamSearch) and never held whole. memBudget ≤ 0 means DefaultMemBudget().
-// The graph is identical to Search on the loaded matrix either way.
-// Errors name the file.
+// shape n×d. Whether the file is loaded (and searched with Search, float32
+// kept as float32) or streamed in column blocks (see streamSearch) and
+// never held whole is decided by Streams under memBudget (≤ 0 means
+// DefaultMemBudget()). The graph is identical either way. Errors name the
+// file.
 func SearchFile(path string, k int, opt *Options, memBudget int64) (g *Graph, n, d int, err error) {
 	r, err := SearchFileWith(path, k, opt, memBudget, false)
 	if err != nil {
@@ -38,8 +37,9 @@ type FileSearch struct {
 	N, D     int
 	Streamed bool // the file was streamed, not loaded
 	// ZGram (when asked for) is the N×N Gram matrix ZZᵀ of the z-scored
-	// columns (mean 0, population standard deviation 1, constant columns
-	// dropped, as PC-ID does, DESIGN.md §2), summed in float64 by
+	// columns of the rows searched, L2-normalised for Cosine (mean 0,
+	// population standard deviation 1, constant columns dropped, as PC-ID
+	// does, DESIGN.md §2), summed in float64 by
 	// kernel.AddGram64; ZDim is the number of columns kept. Its eigenvalues
 	// are those of PC-ID, so a layer larger than memory still gets one.
 	ZGram []float64
@@ -69,18 +69,39 @@ func SearchFileWith(path string, k int, opt *Options, memBudget int64, zgram boo
 	if k > n-1 {
 		return res, fmt.Errorf("%s: %w: k = %d with %d points", path, ErrTooFewPoints, k, n)
 	}
-	if float64(n)*float64(d)*16 <= float64(memBudget) {
-		_, x, err := npy.ReadFile(path)
+	elem := 8
+	if h.Narrow() {
+		elem = 4
+	}
+	if !Streams(n, d, elem, memBudget, zgram) {
+		_, v, err := npy.ReadFileValues(path)
 		if err != nil {
 			return res, err
 		}
-		if zgram {
-			z, dz := linalg.ZScore(x, n, d)
-			res.ZGram, res.ZDim = kernel.Gram64(z, n, dz, opt.threads()), dz
+		var m *cloud.Matrix
+		if v.F32 != nil {
+			m, err = cloud.New32(v.F32, n, d)
+		} else {
+			m, err = cloud.New64(v.F64, n, d)
 		}
-		m, err := cloud.New64(x, n, d)
 		if err != nil {
 			return res, fmt.Errorf("%s: %v", path, err)
+		}
+		if zgram {
+			zm := m
+			if opt.metric() == Cosine {
+				if zm, err = Normalize(m); err != nil {
+					return res, fmt.Errorf("%s: %v", path, err)
+				}
+			}
+			var z []float64
+			var dz int
+			if zm.Elem() == cloud.Float32 {
+				z, dz = linalg.ZScore(zm.F32(), n, d)
+			} else {
+				z, dz = linalg.ZScore(zm.F64(), n, d)
+			}
+			res.ZGram, res.ZDim = kernel.Gram64(z, n, dz, opt.threads()), dz
 		}
 		if res.Graph, err = Search(m, k, opt); err != nil {
 			return res, fmt.Errorf("%s: %v", path, err)
@@ -110,8 +131,9 @@ func fileError(path string, err error) error {
 
 // streamWidth returns the number of columns per block: a block costs
 // 16 bytes per element (float64 values, float32 packed twice), and gets a
-// quarter of the budget left after the n×n accumulator; it is a multiple of
-// kernel.Dist2Lanes so that pass 2 sums exactly as Dist2 does.
+// quarter of the budget left after the n×n accumulator, at most
+// streamBlockMax; it is a multiple of kernel.Dist2Lanes so that pass 2 sums
+// exactly as Dist2 does.
 func streamWidth(n, d int, memBudget int64) int {
 	return streamWidthPer(n, d, memBudget, 16)
 }
@@ -119,7 +141,7 @@ func streamWidth(n, d int, memBudget int64) int {
 // streamWidthPer is streamWidth for blocks costing perElem bytes per element.
 func streamWidthPer(n, d int, memBudget int64, perElem int64) int {
 	free := memBudget - int64(n)*int64(n)*8
-	w := int(max(free/4, 0) / (int64(max(n, 1)) * perElem))
+	w := int(min(max(free/4, 0), streamBlockMax) / (int64(max(n, 1)) * perElem))
 	w = max(w, 64) / kernel.Dist2Lanes * kernel.Dist2Lanes
 	if w >= d {
 		return d
@@ -131,8 +153,9 @@ func streamWidthPer(n, d int, memBudget int64, perElem int64) int {
 // for Cosine) passes over column blocks [c₀, c₁):
 //
 //  0. Cosine only: the row norms, summed in the same order as Normalize.
-//  1. (With zgram, each block's columns are z-scored, exactly as whole
-//     columns, and kernel.AddGram64 adds their Gram into FileSearch.ZGram.)
+//  1. (With zgram, each block's columns, normalised for Cosine, are
+//     z-scored exactly as whole columns, and kernel.AddGram64 adds their
+//     Gram into FileSearch.ZGram.)
 //     Each block is centred by its own column means, scaled by a power of two,
 //     rounded to float32 and its Gram matrix added (kernel.AddGram) into an
 //     n×n float64 accumulator G, with the squared norms nᵢ; then G holds the
@@ -211,12 +234,12 @@ func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBu
 	mean := make([]float64, w)
 	if err := blocks(func(c0, c1 int, x []float64) error {
 		m := c1 - c0
+		normalize(x, m) // PC-ID measures the rows the neighbours are searched on
 		if zgram {
 			z, mz := linalg.ZScore(x, n, m)
 			kernel.AddGram64(res.ZGram, z, n, mz, threads)
 			res.ZDim += mz
 		}
-		normalize(x, m)
 		nblocks++
 		mean := mean[:m]
 		clear(mean)

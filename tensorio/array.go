@@ -2,6 +2,7 @@ package tensorio
 
 import (
 	"fmt"
+	"github.com/intdim/intdim/cloud"
 	"math"
 	"path/filepath"
 	"strings"
@@ -9,18 +10,85 @@ import (
 	"github.com/intdim/intdim/tensorio/internal/shape"
 )
 
-// Array is one array read from a file, converted to float64, row-major.
+// Array is one array read from a file, row-major, in the element type it
+// is kept in (DESIGN.md §7): float32, float16 and bfloat16 arrays as
+// float32 in Data32 (exact), every other type as float64 in Data. Exactly
+// one of the two is non-nil.
 type Array struct {
 	// Name is the array's name in its container (the .npz member without
 	// ".npy", the safetensors tensor name), or the file's base name without
 	// extension for a plain .npy file.
-	Name  string
-	Shape []int
-	Data  []float64
+	Name   string
+	Shape  []int
+	Data   []float64
+	Data32 []float32
 	// Source is the path of the file the array came from.
 	Source string
 	// DType is the element type in the file, e.g. "float32", "bfloat16".
 	DType string
+
+	points  *cloud.Matrix // made once by Points
+	release func() error  // unmaps a memory-mapped file
+}
+
+// Len returns the number of elements.
+func (a *Array) Len() int {
+	if a.Data32 != nil {
+		return len(a.Data32)
+	}
+	return len(a.Data)
+}
+
+// Float64 returns the values as float64: Data, or Data32 widened (a copy).
+func (a *Array) Float64() []float64 {
+	if a.Data32 == nil {
+		return a.Data
+	}
+	out := make([]float64, len(a.Data32))
+	for i, v := range a.Data32 {
+		out[i] = float64(v)
+	}
+	return out
+}
+
+// Points returns the array as a point cloud of Matrix's shape, viewing the
+// array's own values (float32 stays float32); the same matrix on every
+// call, so that its checks run once.
+func (a *Array) Points() (*cloud.Matrix, error) {
+	if a.points != nil {
+		return a.points, nil
+	}
+	n, d, err := a.Matrix()
+	if err != nil {
+		return nil, err
+	}
+	var m *cloud.Matrix
+	if a.Data32 != nil {
+		m, err = cloud.Mapped32(a.Data32, n, d, a.release)
+	} else {
+		m, err = cloud.Mapped64(a.Data, n, d, a.release)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %d values for shape %s", a.where(), a.Len(), shape.Format(a.Shape))
+	}
+	a.points = m
+	return m, nil
+}
+
+// Close releases a memory-mapped array's mapping (Open maps plain
+// little-endian .npy files); the array and its Points must not be used
+// afterwards. It does nothing for an array read into memory.
+func (a *Array) Close() error {
+	if a.points != nil {
+		a.release = nil
+		return a.points.Close()
+	}
+	if r := a.release; r != nil {
+		a.release = nil
+		a.Data, a.Data32 = nil, nil
+		return r()
+	}
+	return nil
 }
 
 // where names the array for a message: "x.npy", or `x.npz: array "conv1"`
@@ -55,9 +123,9 @@ func (a *Array) Matrix() (n, d int, err error) {
 }
 
 // CheckPoints reports whether a is a usable point cloud: rank ≥ 2, at least
-// 3 rows, at least one column, len(Data) = n·d, and every value finite. The
-// error names the file and, for a bad value, its first row and column
-// (counted from 0).
+// 3 rows, at least one column, n·d values, and every value finite (checked
+// once, by a.Points().Finite). The error names the file and, for a bad
+// value, its first row and column (counted from 0).
 func CheckPoints(a *Array) error {
 	n, d, err := a.Matrix()
 	if err != nil {
@@ -69,13 +137,12 @@ func CheckPoints(a *Array) error {
 	if d < 1 {
 		return fmt.Errorf("%s: rows have no columns (shape %s)", a.where(), shape.Format(a.Shape))
 	}
-	if len(a.Data) != n*d {
-		return fmt.Errorf("%s: %d values for shape %s", a.where(), len(a.Data), shape.Format(a.Shape))
+	m, err := a.Points()
+	if err != nil {
+		return err
 	}
-	for k, v := range a.Data {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("%s: row %d, column %d is %v (counting from 0); values must be finite", a.where(), k/d, k%d, v)
-		}
+	if err := m.Finite(); err != nil {
+		return fmt.Errorf("%s: %w", a.where(), err)
 	}
 	return nil
 }

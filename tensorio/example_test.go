@@ -58,7 +58,7 @@ func ExampleOpenMatrix() {
 	if err := tensorio.CheckPoints(a); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(a.Name, a.Data)
+	fmt.Println(a.Name, a.Float64())
 
 	_, err = tensorio.OpenMatrix(filepath.Join(dir, "acts.npz"))
 	fmt.Println(err != nil)

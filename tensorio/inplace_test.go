@@ -37,8 +37,8 @@ func TestReadInPlace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(a[0].Data) != 4*n {
-			t.Fatalf("%s: %d values", name, len(a[0].Data))
+		if a[0].Len() != 4*n {
+			t.Fatalf("%s: %d values", name, a[0].Len())
 		}
 		t.Logf("%s: %d bytes allocated", name, after.TotalAlloc-before.TotalAlloc)
 		if got := after.TotalAlloc - before.TotalAlloc; got > result+result/8 {

@@ -118,11 +118,17 @@ func openFile(path, name string, sel bool, opt *Options) ([]*Array, error) {
 		if sel && name != base {
 			return nil, fmt.Errorf("%s: no array %q; a .npy file holds one array, %q", path, name, base)
 		}
-		h, data, err := npy.ReadFile(path)
+		if a, ok, err := mapNPY(path); ok || err != nil {
+			if a != nil {
+				a.Name = base
+			}
+			return []*Array{a}, err
+		}
+		h, v, err := npy.ReadFileValues(path)
 		if err != nil {
 			return nil, err
 		}
-		return []*Array{{Name: base, Shape: h.Shape, Data: data, Source: path, DType: h.TypeName()}}, nil
+		return []*Array{{Name: base, Shape: h.Shape, Data: v.F64, Data32: v.F32, Source: path, DType: h.TypeName()}}, nil
 	case ".npz":
 		return openNPZ(path, name, sel, opt)
 	case ".safetensors":
@@ -164,11 +170,11 @@ func openNPZ(path, name string, sel bool, opt *Options) ([]*Array, error) {
 	}
 	arrays := make([]*Array, 0, len(names))
 	for _, n := range names {
-		h, data, err := r.Read(n)
+		h, v, err := r.ReadValues(n)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		arrays = append(arrays, &Array{Name: n, Shape: h.Shape, Data: data, Source: path, DType: h.TypeName()})
+		arrays = append(arrays, &Array{Name: n, Shape: h.Shape, Data: v.F64, Data32: v.F32, Source: path, DType: h.TypeName()})
 	}
 	return arrays, nil
 }
@@ -193,12 +199,19 @@ func openSafetensors(path, name string, sel bool) ([]*Array, error) {
 		if sel && t.Name != names[0] {
 			continue
 		}
-		data := make([]float64, t.Len())
-		if err := t.ReadFloat64(f, data); err != nil {
+		et, _ := safetensors.ElemType(t.DType)
+		a := &Array{Name: t.Name, Shape: t.Shape, Source: path, DType: et.String()}
+		if t.Narrow() {
+			a.Data32 = make([]float32, t.Len())
+			err = t.ReadFloat32(f, a.Data32)
+		} else {
+			a.Data = make([]float64, t.Len())
+			err = t.ReadFloat64(f, a.Data)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("%s: tensor %q: %w", path, t.Name, err)
 		}
-		et, _ := safetensors.ElemType(t.DType)
-		arrays = append(arrays, &Array{Name: t.Name, Shape: t.Shape, Data: data, Source: path, DType: et.String()})
+		arrays = append(arrays, a)
 	}
 	return arrays, nil
 }

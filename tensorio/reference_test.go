@@ -51,7 +51,7 @@ func TestNumpyReference(t *testing.T) {
 			t.Errorf("%s: %d arrays, shape %v, dtype %s", c.file, len(a), a[0].Shape, a[0].DType)
 			continue
 		}
-		for i, v := range a[0].Data {
+		for i, v := range a[0].Float64() {
 			if v != c.want[i] || math.Signbit(v) != math.Signbit(c.want[i]) {
 				t.Errorf("%s: [%d] = %g, want %g", c.file, i, v, c.want[i])
 				break
@@ -67,8 +67,8 @@ func TestNumpyReference(t *testing.T) {
 			t.Errorf("%s: member order %v", f, got)
 			continue
 		}
-		if !slices.Equal(a[0].Data, ramp(6, 1, 0)) || !slices.Equal(a[1].Data, ramp(3, 2, 0)) || !slices.Equal(a[2].Data, ramp(12, 0.5, 0)) {
-			t.Errorf("%s: values %v %v %v", f, a[0].Data, a[1].Data, a[2].Data)
+		if !slices.Equal(a[0].Float64(), ramp(6, 1, 0)) || !slices.Equal(a[1].Float64(), ramp(3, 2, 0)) || !slices.Equal(a[2].Float64(), ramp(12, 0.5, 0)) {
+			t.Errorf("%s: values %v %v %v", f, a[0].Float64(), a[1].Float64(), a[2].Float64())
 		}
 		if a[1].DType != "int64" || !slices.Equal(a[2].Shape, []int{3, 2, 2}) {
 			t.Errorf("%s: %s %v", f, a[1].DType, a[2].Shape)

@@ -82,7 +82,7 @@ func TestOpenFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(a) != 1 || a[0].Name != "acts" || a[0].Source != p || a[0].DType != "float32" || !slices.Equal(a[0].Data, seq(24, 1)) {
+	if len(a) != 1 || a[0].Name != "acts" || a[0].Source != p || a[0].DType != "float32" || !slices.Equal(a[0].Float64(), seq(24, 1)) {
 		t.Fatalf("%+v", a[0])
 	}
 	if n, d, err := a[0].Matrix(); n != 4 || d != 6 || err != nil {
@@ -98,11 +98,11 @@ func TestOpenFiles(t *testing.T) {
 	if err != nil || !slices.Equal(names(a), []string{"conv1", "pool1", "conv2", "d1"}) {
 		t.Fatalf("npz: %v %v", names(a), err)
 	}
-	if !slices.Equal(a[2].Data, seq(6, 3)) || a[2].Source != z {
+	if !slices.Equal(a[2].Float64(), seq(6, 3)) || a[2].Source != z {
 		t.Errorf("npz conv2 %+v", a[2])
 	}
 	a, err = Open(z + ":conv2")
-	if err != nil || len(a) != 1 || a[0].Name != "conv2" || !slices.Equal(a[0].Data, seq(6, 3)) {
+	if err != nil || len(a) != 1 || a[0].Name != "conv2" || !slices.Equal(a[0].Float64(), seq(6, 3)) {
 		t.Errorf("npz:conv2 %v %v", a, err)
 	}
 
@@ -113,7 +113,7 @@ func TestOpenFiles(t *testing.T) {
 	if err != nil || !slices.Equal(names(a), []string{"z.weight", "half"}) {
 		t.Fatalf("safetensors: %v %v", names(a), err)
 	}
-	if !slices.Equal(a[1].Data, []float64{1, 2, 3}) || a[1].DType != "bfloat16" {
+	if !slices.Equal(a[1].Float64(), []float64{1, 2, 3}) || a[1].DType != "bfloat16" {
 		t.Errorf("bf16 %+v", a[1])
 	}
 	a, err = Open(s + ":half")
@@ -143,7 +143,7 @@ func TestDirectory(t *testing.T) {
 		t.Errorf("Names %v %v", got, err)
 	}
 	a, err = Open(dir + ":layer10")
-	if err != nil || len(a) != 1 || a[0].Data[0] != 10 {
+	if err != nil || len(a) != 1 || a[0].Float64()[0] != 10 {
 		t.Errorf("DIR:layer10 %v %v", a, err)
 	}
 	a, err = Open(dir + ":a")

@@ -6,9 +6,8 @@ import (
 	"strconv"
 
 	"github.com/intdim/intdim/cloud"
-	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/pipeline"
 	"github.com/intdim/intdim/result"
-	"github.com/intdim/intdim/tensorio"
 )
 
 func init() {
@@ -34,45 +33,26 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var rep *estimate.Report
-	if mem.streamed(pos[0]) {
-		if rep, _, err = estimateStreamed(pos[0], mem, opt, opt.Method == "pca" || opt.Method == "all"); err != nil {
-			return err
-		}
-	} else {
-		a, n, d, err := loadPoints(pos[0], mem.bytes)
-		if err != nil {
-			return err
-		}
-		if err := checkResample(opt, n, mem.bytes); err != nil {
-			return err
-		}
-		if rep, err = estimate.Points(cloud.Must64(a.Data, n, d), opt); err != nil {
-			return BadInput(fmt.Errorf("%s: %w", pos[0], err))
-		}
+	rep, err := pipeline.Estimate(pipeline.File(pos[0]), &pipeline.Options{Estimate: *opt, Mem: mem.bytes,
+		Check: func(n int) error { return checkResample(opt, n, mem.bytes) }})
+	if err != nil {
+		return BadInput(err)
 	}
-	rep.Input = pos[0]
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "intdim estimate: warning: %s\n", w)
 	}
 	return result.NewEstimate(rep, opt).Write(stdout, f.format)
 }
 
-// loadPoints reads one point cloud and checks it; budget bounds the memory
-// of a deflated .npz member (0: the default, half the physical memory).
-func loadPoints(spec string, budget int64) (*tensorio.Array, int, int, error) {
-	a, err := tensorio.OpenMatrixWith(spec, tensorio.Options{MaxBytes: budget})
+// loadPoints reads one point cloud and checks it; release frees it. budget
+// bounds the memory of a deflated .npz member (0: the default, half the
+// physical memory).
+func loadPoints(spec string, budget int64) (*cloud.Matrix, func(), error) {
+	x, release, err := pipeline.Load(spec, budget)
 	if err != nil {
-		return nil, 0, 0, BadInput(err)
+		return nil, nil, BadInput(err)
 	}
-	if err := tensorio.CheckPoints(a); err != nil {
-		return nil, 0, 0, BadInput(err)
-	}
-	n, d, err := a.Matrix()
-	if err != nil {
-		return nil, 0, 0, BadInput(err)
-	}
-	return a, n, d, nil
+	return x, release, nil
 }
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/csv"
 	"fmt"
-	"github.com/intdim/intdim/cloud"
 	"io"
 	"strconv"
 	"strings"
@@ -70,18 +69,18 @@ func runLinearize(args []string, stdout, stderr io.Writer) error {
 			return Usage("--out %v", err)
 		}
 	}
-	a, n, d, err := loadPoints(pos[0], 0)
+	pts, release, err := loadPoints(pos[0], 0)
 	if err != nil {
 		return err
 	}
-	x := a.Data
+	defer release()
+	n, d := pts.N(), pts.D()
 	if m == knn.Cosine {
-		u, err := knn.Normalize(cloud.Must64(x, n, d))
-		if err != nil {
+		if pts, err = knn.Normalize(pts); err != nil {
 			return BadInput(fmt.Errorf("%s: %w", pos[0], err))
 		}
-		x = u.F64()
 	}
+	x := pts.Float64()
 	if sz == nil {
 		sz = study.DefaultSizes(n)
 	}

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/knn"
 	"github.com/intdim/intdim/plot"
@@ -181,10 +180,11 @@ func readDocs(paths []string) ([]plot.Doc, error) {
 // diagnostic with estimate.Fit: the fit 'intdim estimate' makes with the
 // same options (with --paper, those of the paper's code: --duplicates keep).
 func twoNNFitData(spec string, discard float64, m knn.Metric, paper bool) (*plot.FitData, []string, error) {
-	a, n, d, err := loadPoints(spec, 0)
+	x, release, err := loadPoints(spec, 0)
 	if err != nil {
 		return nil, nil, err
 	}
+	defer release()
 	if discard == 0 {
 		discard = -1 // estimate.Options: negative means none
 	}
@@ -192,7 +192,7 @@ func twoNNFitData(spec string, discard float64, m knn.Metric, paper bool) (*plot
 	if paper {
 		dup = "keep" // the paper's code: points with r1 = 0 are dropped, not collapsed
 	}
-	fit, rep, err := estimate.Fit(cloud.Must64(a.Data, n, d), &estimate.Options{Discard: discard, Paper: paper, Metric: m, Duplicates: dup})
+	fit, rep, err := estimate.Fit(x, &estimate.Options{Discard: discard, Paper: paper, Metric: m, Duplicates: dup})
 	if err != nil {
 		return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
 	}

@@ -1,19 +1,14 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
-	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/progress"
+	"github.com/intdim/intdim/pipeline"
 	"github.com/intdim/intdim/profile"
 	"github.com/intdim/intdim/result"
-	"github.com/intdim/intdim/tensorio"
-	"github.com/intdim/intdim/tensorio/npy"
 )
 
 func init() {
@@ -85,80 +80,19 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	if len(pos) == 0 {
 		return Usage("no INPUT (see intdim profile -h)")
 	}
-	// Open every input first so that a bad file fails before any work.
-	var arrays []*tensorio.Array
-	stream := map[int]string{} // layers larger than memory, by position
-	for _, spec := range pos {
-		if mem.streamed(spec) {
-			stream[len(arrays)] = spec
-			arrays = append(arrays, &tensorio.Array{Name: strings.TrimSuffix(filepath.Base(spec), filepath.Ext(spec))})
-			continue
+	var bar *progress.Bar // made once the number of layers is known
+	popt := &pipeline.Options{Estimate: *opt, Mem: mem.bytes, Check: func(n int) error { return checkResample(opt, n, mem.bytes) }, Progress: func(done, total int) {
+		if bar == nil {
+			bar = progress.New(stderr, int64(total), "layers", f.quiet)
 		}
-		as, err := tensorio.OpenWith(spec, tensorio.Options{MaxBytes: mem.bytes})
-		if err != nil {
-			return BadInput(err)
-		}
-		arrays = append(arrays, as...)
-	}
-	bar := progress.New(stderr, int64(len(arrays)), "layers", f.quiet)
-	for i, a := range arrays {
-		// A layer that cannot be estimated is in the profile with its
-		// error; the others are still estimated.
-		if path, ok := stream[i]; ok {
-			n, d := npyShape(path)
-			if err := checkResample(opt, n, mem.bytes); err != nil {
-				return err
-			}
-			bar.Describe(a.Name)
-			o := b.Options()
-			rep, pcid, err := estimateStreamed(path, mem, &o, b.PCA())
-			if err != nil {
-				var ee *ExitError
-				if errors.As(err, &ee) {
-					err = ee.Err
-				}
-				b.AddFailed(a.Name, nil, n, d, err)
-			} else {
-				b.AddReport(a.Name, nil, rep, pcid)
-			}
-			bar.Add(1)
-			continue
-		}
-		n, d, err := a.Matrix()
-		if err == nil {
-			err = tensorio.CheckPoints(a)
-		}
-		if err != nil {
-			b.AddFailed(a.Name, nil, n, d, err)
-			arrays[i] = nil
-			bar.Add(1)
-			continue
-		}
-		if err := checkResample(opt, n, mem.bytes); err != nil {
-			return err
-		}
-		bar.Describe(a.Name)
-		b.Add(profile.Layer{Name: a.Name, Points: cloud.Must64(a.Data, n, d)})
-		arrays[i] = nil // free the activations
 		bar.Add(1)
+	}}
+	p, err := pipeline.Profile(pos, *noPCA, popt)
+	if err != nil {
+		return BadInput(err)
 	}
 	bar.Finish()
-	return writeProfile(stdout, stderr, f.format, result.NewProfile(b.Profile(), opt))
-}
-
-// npyShape returns the rows and columns a .npy file's header declares (0, 0
-// if it cannot be read).
-func npyShape(path string) (n, d int) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, 0
-	}
-	defer f.Close()
-	h, err := npy.ReadHeader(f)
-	if err != nil || len(h.Shape) < 2 {
-		return 0, 0
-	}
-	return h.Rows(), h.Cols()
+	return writeProfile(stdout, stderr, f.format, result.NewProfile(p, opt))
 }
 
 // writeProfile prints every layer's warnings on stderr and the profile on

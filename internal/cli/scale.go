@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/pipeline"
 	"github.com/intdim/intdim/result"
 )
 
@@ -45,15 +45,10 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	if so.Blocks == 0 && !so.Decimate && !so.Gride {
 		so.Blocks = 20
 	}
-	a, n, d, err := loadPoints(pos[0], 0)
+	rep, err := pipeline.Scale(pipeline.File(pos[0]), so, &pipeline.Options{Estimate: *opt})
 	if err != nil {
-		return err
+		return BadInput(err)
 	}
-	rep, err := estimate.Scale(cloud.Must64(a.Data, n, d), so, opt)
-	if err != nil {
-		return BadInput(fmt.Errorf("%s: %w", pos[0], err))
-	}
-	rep.Input = pos[0]
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "intdim scale: warning: %s\n", w)
 	}

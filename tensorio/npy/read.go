@@ -104,12 +104,12 @@ func shortRead(h *Header, err error) error {
 // fortranToC returns the column-major array src of the given shape in
 // row-major order. A column-major array is the row-major array of the
 // reversed shape, so this reverses the axes.
-func fortranToC(src []float64, shape []int) []float64 {
+func fortranToC[E float32 | float64](src []E, shape []int) []E {
 	k := len(shape)
 	if k < 2 || len(src) == 0 {
 		return src
 	}
-	dst := make([]float64, len(src))
+	dst := make([]E, len(src))
 	fstride := make([]int, k) // stride of axis j in src
 	s := 1
 	for j := range shape {

@@ -179,13 +179,24 @@ func (r *Reader) Header(name string) (*npy.Header, error) {
 // first decompressed without being kept, to verify its length and CRC,
 // before the array is allocated.
 func (r *Reader) Read(name string) (*npy.Header, []float64, error) {
+	h, v, err := r.read(name, false)
+	return h, v.F64, err
+}
+
+// ReadValues reads the array called name as Read does, keeping float32,
+// float16 and bfloat16 arrays as float32 (npy.ReadDataValues).
+func (r *Reader) ReadValues(name string) (*npy.Header, npy.Values, error) {
+	return r.read(name, true)
+}
+
+func (r *Reader) read(name string, typed bool) (*npy.Header, npy.Values, error) {
 	i := r.index(name)
 	if i < 0 {
-		return nil, nil, r.unknown(name)
+		return nil, npy.Values{}, r.unknown(name)
 	}
 	rc, size, err := r.open(i)
 	if err != nil {
-		return nil, nil, err
+		return nil, npy.Values{}, err
 	}
 	defer func() { rc.Close() }()
 	h, err := npy.ReadHeader(rc)
@@ -193,7 +204,7 @@ func (r *Reader) Read(name string) (*npy.Header, []float64, error) {
 		err = h.CheckDataLen(size - h.DataOffset)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("member %q: %v", name, zipErr(err))
+		return nil, npy.Values{}, fmt.Errorf("member %q: %v", name, zipErr(err))
 	}
 	dataLen := size - h.DataOffset
 	if f := r.files[i]; f.Method != zip.Store {
@@ -203,30 +214,35 @@ func (r *Reader) Read(name string) (*npy.Header, []float64, error) {
 			if r.Used > 0 {
 				over = fmt.Sprintf("the %s left of the budget of %s", formatBytes(max(budget-r.Used, 0)), formatBytes(budget))
 			}
-			return nil, nil, fmt.Errorf("member %q: %s %s expands to %s in memory, more than %s (from %s compressed)",
+			return nil, npy.Values{}, fmt.Errorf("member %q: %s %s expands to %s in memory, more than %s (from %s compressed)",
 				name, shape.Format(h.Shape), h.TypeName(), formatBytes(mem), over, formatBytes(int64(f.CompressedSize64)))
 		}
 		r.Used += mem
 		if mem > max(verifyBytes, 16*int64(f.CompressedSize64)) {
 			if err := verify(rc, size-h.DataOffset); err != nil {
-				return nil, nil, fmt.Errorf("member %q: %v", name, zipErr(err))
+				return nil, npy.Values{}, fmt.Errorf("member %q: %v", name, zipErr(err))
 			}
 			rc.Close()
 			if rc, _, err = r.open(i); err != nil {
-				return nil, nil, err
+				return nil, npy.Values{}, err
 			}
 			if _, err := npy.ReadHeader(rc); err != nil {
-				return nil, nil, fmt.Errorf("member %q: %v", name, zipErr(err))
+				return nil, npy.Values{}, fmt.Errorf("member %q: %v", name, zipErr(err))
 			}
 		}
 	}
-	data, err := npy.ReadData(io.LimitReader(rc, dataLen), h, dataLen)
+	var data npy.Values
+	if typed {
+		data, err = npy.ReadDataValues(io.LimitReader(rc, dataLen), h, dataLen)
+	} else {
+		data.F64, err = npy.ReadData(io.LimitReader(rc, dataLen), h, dataLen)
+	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("member %q: %v", name, zipErr(err))
+		return nil, npy.Values{}, fmt.Errorf("member %q: %v", name, zipErr(err))
 	}
 	// Reading past the end makes the zip reader verify the CRC-32.
 	if err := atEOF(rc); err != nil {
-		return nil, nil, fmt.Errorf("member %q: %v", name, err)
+		return nil, npy.Values{}, fmt.Errorf("member %q: %v", name, err)
 	}
 	return h, data, nil
 }

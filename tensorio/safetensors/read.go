@@ -291,6 +291,26 @@ func (t *Info) ReadFloat64(r io.ReaderAt, dst []float64) error {
 	return nil
 }
 
+// ReadFloat32 is ReadFloat64 for a float32 destination, for the types kept
+// as float32 (F32, F16, BF16: exact); it panics for another type.
+func (t *Info) ReadFloat32(r io.ReaderAt, dst []float32) error {
+	et, ok := types[t.DType]
+	if !ok || !et.Narrow() || len(dst)*et.Size != int(t.Size) {
+		panic(fmt.Sprintf("safetensors: ReadFloat32: %d values for tensor %q (%s, %d bytes)", len(dst), t.Name, t.DType, t.Size))
+	}
+	if err := et.ReadFull32(io.NewSectionReader(r, t.Offset, t.Size), dst); err != nil {
+		return readErr(err)
+	}
+	return nil
+}
+
+// Narrow reports whether the tensor's values are kept as float32 (F32, F16
+// and BF16; see ReadFloat32).
+func (t *Info) Narrow() bool {
+	et, ok := types[t.DType]
+	return ok && et.Narrow()
+}
+
 // ReadFile reads the safetensors file at path. Errors are prefixed with the
 // path: "model.safetensors: truncated data: ...".
 func ReadFile(path string) (*File, error) {

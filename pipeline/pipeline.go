@@ -1,0 +1,216 @@
+// Package pipeline measures a point cloud from its source to its result,
+// the one path every front door (the command line, other programs) takes
+// (DESIGN.md §7): it reads the points in their own element type
+// (tensorio), decides by cost whether to load a layer or stream it from
+// disk (knn.Streams, the one memory rule), searches the neighbours once
+// (knn) and runs the estimators (estimate, profile).
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/knn"
+	"github.com/intdim/intdim/tensorio"
+	"github.com/intdim/intdim/tensorio/npy"
+)
+
+// Source is one point cloud: a file spec read with tensorio (FILE or
+// FILE:NAME; a plain .npy file may be streamed), or points in memory.
+type Source struct {
+	Spec   string
+	Points *cloud.Matrix
+	// Name names the source in reports and errors; Spec when empty.
+	Name string
+}
+
+// File returns the source read from spec.
+func File(spec string) Source { return Source{Spec: spec} }
+
+// Points returns the source of points in memory, called name.
+func Points(name string, x *cloud.Matrix) Source { return Source{Points: x, Name: name} }
+
+func (s Source) name() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.Spec
+}
+
+// Options configures the pipeline.
+type Options struct {
+	Estimate estimate.Options
+	// Mem is the memory budget in bytes; 0 means knn.DefaultMemBudget().
+	// Layers are streamed from disk or loaded by knn.Streams under it.
+	Mem int64
+	// Progress, when set, is called as layers are done: (done, total).
+	Progress func(done, total int)
+	// Check, when set, is called with a layer's number of points once it
+	// is known and before any work on it; an error stops the run and is
+	// returned as it is.
+	Check func(n int) error
+}
+
+func (o *Options) check(n int) error {
+	if o == nil || o.Check == nil {
+		return nil
+	}
+	return o.Check(n)
+}
+
+func (o *Options) mem() int64 {
+	if o == nil || o.Mem <= 0 {
+		return knn.DefaultMemBudget()
+	}
+	return o.Mem
+}
+
+// budget is Mem as given (0: the readers' default).
+func (o *Options) budget() int64 {
+	if o == nil {
+		return 0
+	}
+	return o.Mem
+}
+
+func (o *Options) estimate() estimate.Options {
+	if o == nil {
+		return estimate.Options{}
+	}
+	return o.Estimate
+}
+
+// Estimate estimates the ID of src with opt.Estimate (see estimate.Points).
+// A plain .npy file is streamed from disk when knn.Streams says so, with the
+// same result as loading it: when the streamed neighbour lists cannot give
+// it (exact duplicates to collapse, resampling subsets the lists cannot
+// answer) and loading fits in the budget, the file is loaded instead.
+// Report.Input is the source's name; errors begin with it.
+func Estimate(src Source, opt *Options) (*estimate.Report, error) {
+	eo := opt.estimate()
+	if src.Points != nil {
+		if err := opt.check(src.Points.N()); err != nil {
+			return nil, err
+		}
+		return estimatePoints(src.name(), src.Points, &eo)
+	}
+	if plan, err := planFile(src.Spec, opt.mem(), wantPCA(eo.Method)); err != nil {
+		return nil, err
+	} else if plan.stream {
+		if err := opt.check(plan.n); err != nil {
+			return nil, err
+		}
+		rep, _, err := estimateStreamed(src.Spec, plan, opt.mem(), &eo, wantPCA(eo.Method))
+		if err == nil || !errors.Is(err, errNeedRows) {
+			return rep, err
+		}
+	}
+	x, release, err := Load(src.Spec, opt.budget())
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if err := opt.check(x.N()); err != nil {
+		return nil, err
+	}
+	return estimatePoints(src.name(), x, &eo)
+}
+
+// Scale runs the scale analyses of so on src (see estimate.Scale); the
+// points are loaded.
+func Scale(src Source, so estimate.ScaleOptions, opt *Options) (*estimate.Report, error) {
+	eo := opt.estimate()
+	x, name := src.Points, src.name()
+	if x == nil {
+		var release func()
+		var err error
+		if x, release, err = Load(src.Spec, opt.budget()); err != nil {
+			return nil, err
+		}
+		defer release()
+	} else if err := x.Finite(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := opt.check(x.N()); err != nil {
+		return nil, err
+	}
+	rep, err := estimate.Scale(x, so, &eo)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	rep.Input = name
+	return rep, nil
+}
+
+func estimatePoints(name string, x *cloud.Matrix, eo *estimate.Options) (*estimate.Report, error) {
+	if err := x.Finite(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	rep, err := estimate.Points(x, eo)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	rep.Input = name
+	return rep, nil
+}
+
+// wantPCA reports whether method includes PC-ID.
+func wantPCA(method string) bool { return method == "pca" || method == "all" }
+
+// Load reads the one array named by spec (FILE or FILE:NAME) as a checked
+// point cloud (rank ≥ 2, at least 3 rows, finite values), in its own
+// element type; release frees it (a memory map). budget bounds the memory
+// of a deflated .npz member (tensorio.Options.MaxBytes; 0 is the default).
+// Errors name the file.
+func Load(spec string, budget int64) (*cloud.Matrix, func(), error) {
+	a, err := tensorio.OpenMatrixWith(spec, tensorio.Options{MaxBytes: budget})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tensorio.CheckPoints(a); err != nil {
+		a.Close()
+		return nil, nil, err
+	}
+	x, err := a.Points()
+	if err != nil {
+		a.Close()
+		return nil, nil, err
+	}
+	return x, func() { a.Close() }, nil
+}
+
+// plan is how a file is read.
+type plan struct {
+	stream bool
+	n, d   int
+	elem   int  // bytes per value once loaded
+	fits   bool // loading fits in the budget
+}
+
+// planFile decides whether spec is streamed: only a plain .npy file (no
+// :NAME) of rank ≥ 2, by knn.Streams. Errors in the header are reported
+// here, by the rule of every reader.
+func planFile(spec string, mem int64, pca bool) (plan, error) {
+	if !strings.EqualFold(filepath.Ext(spec), ".npy") {
+		return plan{}, nil
+	}
+	f, err := npy.Open(spec)
+	if err != nil {
+		return plan{}, nil // not a plain file path (FILE:NAME?): the loader reports it
+	}
+	defer f.Close()
+	if len(f.Shape) < 2 {
+		return plan{}, nil
+	}
+	n, d := f.Rows(), f.Cols()
+	elem := 8
+	if f.Narrow() {
+		elem = 4
+	}
+	return plan{stream: knn.Streams(n, d, elem, mem, pca), n: n, d: d, elem: elem,
+		fits: knn.LoadCost(n, d, elem, pca) <= mem}, nil
+}

@@ -1,0 +1,111 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/profile"
+	"github.com/intdim/intdim/tensorio"
+)
+
+// Profile estimates every layer of the inputs, in order: each array of
+// each spec (a directory's files in natural name order), each plain .npy
+// file streamed from disk when knn.Streams says so. opt.Estimate.Method
+// names one ID method; the PC-ID of every layer is computed unless noPCA.
+// Every input is opened (or its header read) before any work, so that a
+// bad file fails first; a layer that cannot be estimated is in the profile
+// with its error (profile.Builder.AddFailed) and the others are still
+// estimated. An error from opt.Check stops the run. opt.Progress is called
+// after each layer.
+func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error) {
+	eo := opt.estimate()
+	if wantPCA(eo.Method) {
+		return nil, fmt.Errorf("method %q: a profile takes one ID method (twonn, twonn-ml, gride or mle); PC-ID is computed for every layer", eo.Method)
+	}
+	b := profile.New(&eo)
+	if noPCA {
+		b.SkipPCA()
+	}
+	mem := opt.mem()
+	type layer struct {
+		name, spec string
+		plan       plan
+		array      *tensorio.Array
+	}
+	var layers []layer
+	defer func() {
+		for _, l := range layers {
+			if l.array != nil {
+				l.array.Close()
+			}
+		}
+	}()
+	for _, spec := range specs {
+		p, err := planFile(spec, mem, b.PCA())
+		if err != nil {
+			return nil, err
+		}
+		if p.stream {
+			layers = append(layers, layer{name: strings.TrimSuffix(filepath.Base(spec), filepath.Ext(spec)), spec: spec, plan: p})
+			continue
+		}
+		as, err := tensorio.OpenWith(spec, tensorio.Options{MaxBytes: opt.budget()})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			layers = append(layers, layer{name: a.Name, array: a})
+		}
+	}
+	for i := range layers {
+		l := &layers[i]
+		if l.array == nil {
+			if err := opt.check(l.plan.n); err != nil {
+				return nil, err
+			}
+			o := b.Options()
+			rep, pcid, err := estimateStreamed(l.spec, l.plan, mem, &o, b.PCA())
+			if err == nil || !errors.Is(err, errNeedRows) {
+				if err != nil {
+					b.AddFailed(l.name, nil, l.plan.n, l.plan.d, err)
+				} else {
+					b.AddReport(l.name, nil, rep, pcid)
+				}
+				progress(opt, i+1, len(layers))
+				continue
+			}
+			if l.array, err = tensorio.OpenMatrixWith(l.spec, tensorio.Options{MaxBytes: opt.budget()}); err != nil {
+				return nil, err
+			}
+		}
+		n, d, err := l.array.Matrix()
+		if err == nil {
+			err = tensorio.CheckPoints(l.array)
+		}
+		var x *cloud.Matrix
+		if err == nil {
+			x, err = l.array.Points()
+		}
+		if err != nil {
+			b.AddFailed(l.array.Name, nil, n, d, err)
+		} else {
+			if err := opt.check(x.N()); err != nil {
+				return nil, err
+			}
+			b.Add(profile.Layer{Name: l.array.Name, Points: x}) // a failure is in the profile
+		}
+		l.array.Close() // free the activations
+		l.array = nil
+		progress(opt, i+1, len(layers))
+	}
+	return b.Profile(), nil
+}
+
+func progress(opt *Options, done, total int) {
+	if opt != nil && opt.Progress != nil {
+		opt.Progress(done, total)
+	}
+}

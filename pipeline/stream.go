@@ -1,0 +1,71 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/knn"
+)
+
+// errNeedRows is returned by estimateStreamed when the streamed graph
+// cannot give the loaded result and the file fits in memory.
+var errNeedRows = errors.New("the rows are needed")
+
+// estimateStreamed estimates a .npy layer from one streamed pass over its
+// columns: the neighbour graph (and the Gram matrix of the z-scored columns
+// for PC-ID), the estimators working from those alone. Where the result
+// would differ from the loaded one (exact duplicates under the collapse
+// policy, subsets the lists cannot answer) it returns errNeedRows when
+// loading fits in mem, and otherwise the graph's answer with a warning.
+func estimateStreamed(path string, p plan, mem int64, opt *estimate.Options, pca bool) (*estimate.Report, *int, error) {
+	if p.n < 3 {
+		return nil, nil, fmt.Errorf("%s: %d rows: at least 3 points are needed", path, p.n)
+	}
+	k, err := estimate.NeighboursNeeded(p.n, opt)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	fits := p.fits
+	fsr, err := knn.SearchFileWith(path, max(k, 1), &knn.Options{Metric: opt.Metric, Threads: opt.Threads}, mem, pca)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !fsr.Streamed {
+		return nil, nil, errNeedRows // knn loaded it after all: estimate the rows
+	}
+	if fits && (opt.Duplicates == "" || opt.Duplicates == "collapse") && hasZero(fsr.Graph) {
+		return nil, nil, errNeedRows
+	}
+	var pc *estimate.PCA
+	var pcid *int
+	if pca {
+		if pc, err = estimate.PCIDGram(fsr.ZGram, fsr.N, fsr.ZDim, 0.9); err != nil {
+			return nil, nil, fmt.Errorf("%s: pc-id: %w", path, err)
+		}
+		v := pc.ID
+		pcid = &v
+	}
+	rep, err := estimate.FromGraph(fsr.Graph, fsr.N, fsr.D, pc, opt)
+	if err != nil {
+		if fits && errors.Is(err, knn.ErrShortLists) {
+			return nil, nil, errNeedRows
+		}
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	rep.Input = path
+	if !fits {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("streamed from disk: %d×%d does not fit in the memory budget of %d bytes", fsr.N, fsr.D, mem))
+	}
+	return rep, pcid, nil
+}
+
+// hasZero reports whether some point's nearest neighbour is at distance 0.
+func hasZero(g *knn.Graph) bool {
+	for i := range g.N {
+		if g.Dist[i*g.K] == 0 {
+			return true
+		}
+	}
+	return false
+}
