@@ -36,7 +36,7 @@ func TestOpenWithBudget(t *testing.T) {
 		t.Errorf("OpenMatrixWith: %v", err)
 	}
 	a, err := OpenMatrixWith(p, Options{MaxBytes: 8 << 20})
-	if err != nil || len(a.Data) != 1e6 {
+	if err != nil || a.Len() != 1e6 {
 		t.Errorf("within the budget: %v", err)
 	}
 	// The budget holds for a directory's archives together.
