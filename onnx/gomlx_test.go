@@ -7,8 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	gonnx "github.com/gomlx/onnx-gomlx/onnx"
+	"google.golang.org/protobuf/proto"
 )
 
 // TestNativeAgrees runs every candidate layer of both test models with the
@@ -101,5 +105,54 @@ func TestQuietStdout(t *testing.T) {
 	b, _ := io.ReadAll(r)
 	if len(b) != 0 || !restored {
 		t.Fatalf("stdout got %q, restored %v", b, restored)
+	}
+}
+
+// TestDecodeAgreesWithProtobuf: on the test models, and on the model
+// given to onnxruntime, intdim's decoder reads the same nodes,
+// initializers and outputs as the generated protobuf code of onnx-gomlx.
+func TestDecodeAgreesWithProtobuf(t *testing.T) {
+	for _, name := range []string{"vgg_tiny.onnx", "resnet_tiny.onnx", "ops_tiny.onnx", "vgg_tiny_b5.onnx"} {
+		m, err := Open(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := m.withOutputs([]string{"/extra_a", "/extra_b"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		orig, err := gonnx.Parse(m.data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// onnx-gomlx's Parse wants typed outputs; decode with its
+		// generated message type directly.
+		proto.Reset(&orig.Proto)
+		if err := proto.Unmarshal(b, &orig.Proto); err != nil {
+			t.Fatal(err)
+		}
+		gp := orig.Proto.GetGraph()
+		var outs []string
+		for _, o := range gp.GetOutput() {
+			outs = append(outs, o.GetName())
+		}
+		if want := append(slices.Clone(m.Outputs), "/extra_a", "/extra_b"); !slices.Equal(outs, want) {
+			t.Errorf("%s: outputs %q, want %q", name, outs, want)
+		}
+		if len(gp.GetNode()) != len(m.pb.graph.nodes) || len(gp.GetInitializer()) != len(m.pb.graph.inits) {
+			t.Fatalf("%s: %d/%d nodes, %d/%d initializers", name, len(gp.GetNode()), len(m.pb.graph.nodes), len(gp.GetInitializer()), len(m.pb.graph.inits))
+		}
+		for k, n := range gp.GetNode() {
+			mine := m.pb.graph.nodes[k]
+			if n.GetOpType() != mine.op || n.GetName() != mine.name || !slices.Equal(n.GetInput(), mine.in) || !slices.Equal(n.GetOutput(), mine.out) || len(n.GetAttribute()) != len(mine.attrs) {
+				t.Errorf("%s node %d: %v vs %+v", name, k, n, mine)
+			}
+		}
+		for k, it := range gp.GetInitializer() {
+			mine := m.pb.graph.inits[k]
+			if it.GetName() != mine.name || !slices.Equal(it.GetDims(), mine.dims) || len(it.GetRawData()) != len(mine.raw) || len(it.GetFloatData()) != len(mine.floats) {
+				t.Errorf("%s initializer %s differs", name, it.GetName())
+			}
+		}
 	}
 }
