@@ -17,6 +17,7 @@ type Options struct {
 	Fraction   float64    // size of each subset as a fraction of N; 0 means 0.9
 	Metric     knn.Metric // Euclidean (default) or Cosine
 	Duplicates string     // collapse (default), drop or keep
+	ZeroRows   string     // cosine metric, rows of zero norm: "" (an error) or "drop" (left out and counted)
 	Seed       uint64     // seed of every random choice
 	Threads    int        // 0 means GOMAXPROCS; results do not depend on it
 }
@@ -45,7 +46,8 @@ type Report struct {
 	Dim        int      `json:"dim"`
 	NUsed      int      `json:"n_used"`
 	Duplicates int      `json:"duplicates"`
-	Dropped    int      `json:"dropped"` // duplicates policy "drop": points at distance 0 from their nearest neighbour, left out of the TwoNN fits
+	Dropped    int      `json:"dropped"`   // duplicates policy "drop": points at distance 0 from their nearest neighbour, left out of the TwoNN fits
+	ZeroRows   int      `json:"zero_rows"` // cosine metric with ZeroRows "drop": rows of zero norm left out
 	Seed       uint64   `json:"seed"`
 	Results    []Result `json:"results"`
 	Warnings   []string `json:"warnings"`

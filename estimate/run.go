@@ -167,7 +167,6 @@ func (e *engine) finish(rep *Report, methods []string) (*Report, error) {
 // prepare validates the options, normalises rows for the cosine metric and
 // collapses duplicates, returning the engine and the report's header.
 func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
-	var err error
 	n, d := x.N(), x.D()
 	if o.Duplicates != "collapse" && o.Duplicates != "drop" && o.Duplicates != "keep" {
 		return nil, nil, fmt.Errorf("unknown duplicates policy %q (want collapse, drop or keep)", o.Duplicates)
@@ -179,19 +178,32 @@ func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 		return nil, nil, fmt.Errorf("discard %g outside [0, 1)", o.Discard)
 	}
 	rep := &Report{N: n, Dim: d, NUsed: n, Seed: o.Seed, Warnings: []string{}}
+	if o.ZeroRows != "" && o.ZeroRows != "drop" {
+		return nil, nil, fmt.Errorf("unknown zero-rows policy %q (want drop, or empty for an error)", o.ZeroRows)
+	}
 	if o.Metric == knn.Cosine {
-		if x, err = knn.Normalize(x); err != nil {
+		y, err := knn.Normalize(x)
+		var zn *knn.ZeroNormError
+		if errors.As(err, &zn) && o.ZeroRows == "drop" {
+			x = x.Rows(without(n, zn.Rows))
+			rep.ZeroRows, rep.NUsed = len(zn.Rows), n-len(zn.Rows)
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf(
+				"left out %d rows of zero norm (the cosine distance is undefined): %d of %d rows used", len(zn.Rows), rep.NUsed, n))
+			y, err = knn.Normalize(x)
+		}
+		if err != nil {
 			return nil, nil, err
 		}
+		x = y
 	}
 	if o.Duplicates == "collapse" {
 		u := knn.FindDuplicates(x)
 		if r := u.Removed(); r > 0 {
 			x = x.Rows(u.Keep)
 			rep.Duplicates = r
-			rep.NUsed = len(u.Keep)
 			rep.Warnings = append(rep.Warnings,
-				fmt.Sprintf("collapsed %d duplicate rows (%d distinct of %d)", r, len(u.Keep), n))
+				fmt.Sprintf("collapsed %d duplicate rows (%d distinct of %d)", r, len(u.Keep), rep.NUsed))
+			rep.NUsed = len(u.Keep)
 		}
 	}
 	m := rep.NUsed
@@ -204,6 +216,19 @@ func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 	// Rows are already normalised for cosine: search them as Euclidean.
 	e := &engine{x: x, n: m, d: d, o: o, kopt: &knn.Options{Threads: o.Threads}}
 	return e, rep, nil
+}
+
+// without returns 0..n-1 less the sorted rows drop.
+func without(n int, drop []int) []int {
+	keep := make([]int, 0, n-len(drop))
+	for i := range n {
+		if len(drop) > 0 && drop[0] == i {
+			drop = drop[1:]
+			continue
+		}
+		keep = append(keep, i)
+	}
+	return keep
 }
 
 func parseMethods(s string) ([]string, error) {

@@ -101,7 +101,7 @@ func (b *Builder) AddReport(name string, depth *float64, rep *estimate.Report, p
 	r := rep.Results[0]
 	b.layers = append(b.layers, LayerResult{
 		Name: name, Index: len(b.layers), Depth: depth, N: rep.N, Dim: rep.Dim,
-		NUsed: rep.NUsed, Duplicates: rep.Duplicates, Dropped: rep.Dropped,
+		NUsed: rep.NUsed, Duplicates: rep.Duplicates, Dropped: rep.Dropped, ZeroRows: rep.ZeroRows,
 		ID: r.ID, Err: r.Err, PCID: pcid, Warnings: append([]string{}, rep.Warnings...),
 	})
 }
@@ -111,7 +111,7 @@ func (b *Builder) AddReport(name string, depth *float64, rep *estimate.Report, p
 func (b *Builder) AddFailed(name string, depth *float64, n, d int, err error) {
 	b.layers = append(b.layers, LayerResult{
 		Name: name, Index: len(b.layers), Depth: depth, N: n, Dim: d,
-		ID: math.NaN(), Warnings: []string{}, Error: err.Error(),
+		ID: math.NaN(), Warnings: []string{}, Error: err.Error(), Cause: err,
 	})
 }
 

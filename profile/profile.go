@@ -21,7 +21,8 @@ type Layer struct {
 // RelDepth is index/(layers − 1) unless depths were given, then
 // depth/max depth. N is the number of points given, NUsed the number the
 // ID was measured on: N less the Duplicates collapsed and the points
-// Dropped (duplicates policy "drop"). A layer that could not be estimated
+// Dropped (duplicates policy "drop") and the ZeroRows of zero norm left out
+// (cosine metric, zero-rows policy "drop"). A layer that could not be estimated
 // has Error set and ID NaN (JSON: "id": null, "error": "…").
 type LayerResult struct {
 	Name       string   `json:"name"`
@@ -33,11 +34,13 @@ type LayerResult struct {
 	NUsed      int      `json:"n_used"`
 	Duplicates int      `json:"duplicates"`
 	Dropped    int      `json:"dropped"`
+	ZeroRows   int      `json:"zero_rows"`
 	ID         float64  `json:"id"`
 	Err        *float64 `json:"err"`
 	PCID       *int     `json:"pc_id"`
 	Warnings   []string `json:"warnings"`
 	Error      string   `json:"error,omitempty"`
+	Cause      error    `json:"-"` // the error of a failed layer, for errors.As
 }
 
 // Failed reports whether the layer could not be estimated.

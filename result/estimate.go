@@ -64,12 +64,12 @@ func (e *Estimate) writeCSV(w io.Writer) error {
 	rep := e.Report
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"input", "n", "dim", "n_used", "duplicates", "seed", "method", "scale", "id", "err", "lo", "hi",
-		"dropped", "twonn_convention", "warnings"})
+		"dropped", "twonn_convention", "warnings", "zero_rows"})
 	warn := strings.Join(rep.Warnings, "; ")
 	row := func(r estimate.Result, scale string, id float64, e2, lo, hi *float64) {
 		cw.Write([]string{rep.Input, strconv.Itoa(rep.N), strconv.Itoa(rep.Dim), strconv.Itoa(rep.NUsed),
 			strconv.Itoa(rep.Duplicates), strconv.FormatUint(rep.Seed, 10), r.Method, scale,
-			ftoa(id), optF(e2), optF(lo), optF(hi), strconv.Itoa(rep.Dropped), e.TwoNN, warn})
+			ftoa(id), optF(e2), optF(lo), optF(hi), strconv.Itoa(rep.Dropped), e.TwoNN, warn, strconv.Itoa(rep.ZeroRows)})
 	}
 	for _, r := range rep.Results {
 		if len(r.Scales) == 0 {
@@ -93,6 +93,9 @@ func (e *Estimate) writeText(w io.Writer) error {
 	fmt.Fprintf(w, "%s: %d points (%d used, %d duplicates collapsed", rep.Input, rep.N, rep.NUsed, rep.Duplicates)
 	if rep.Dropped > 0 {
 		fmt.Fprintf(w, ", %d dropped at distance 0", rep.Dropped)
+	}
+	if rep.ZeroRows > 0 {
+		fmt.Fprintf(w, ", %d of zero norm left out", rep.ZeroRows)
 	}
 	fmt.Fprintf(w, "), dimension %d, seed %d", rep.Dim, rep.Seed)
 	if e.TwoNN != "" {

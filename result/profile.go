@@ -54,7 +54,7 @@ func (p *Profile) Write(w io.Writer, format string) error {
 func (p *Profile) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"index", "name", "rel_depth", "n", "dim", "id", "err", "pc_id", "method", "seed",
-		"n_used", "duplicates", "dropped", "warnings", "error", "twonn_convention"})
+		"n_used", "duplicates", "dropped", "warnings", "error", "twonn_convention", "zero_rows"})
 	for _, l := range p.Layers {
 		pc, id := "", ""
 		if l.PCID != nil {
@@ -66,26 +66,45 @@ func (p *Profile) writeCSV(w io.Writer) error {
 		cw.Write([]string{strconv.Itoa(l.Index), l.Name, ftoa(l.RelDepth), strconv.Itoa(l.N),
 			strconv.Itoa(l.Dim), id, optF(l.Err), pc, p.Method, strconv.FormatUint(p.Seed, 10),
 			strconv.Itoa(l.NUsed), strconv.Itoa(l.Duplicates), strconv.Itoa(l.Dropped),
-			strings.Join(l.Warnings, "; "), l.Error, p.TwoNN})
+			strings.Join(l.Warnings, "; "), l.Error, p.TwoNN, strconv.Itoa(l.ZeroRows)})
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
 func (p *Profile) writeText(w io.Writer) error {
+	zero := false // a zero-norm column only when rows were left out
+	for _, l := range p.Layers {
+		zero = zero || l.ZeroRows > 0
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "layer\trel. depth\tpoints\tused\tdupl.\tdropped\tdim\tID (%s)\t± err\tPC-ID\t\n", p.Method)
+	fmt.Fprintf(tw, "layer\trel. depth\tpoints\tused\tdupl.\tdropped\t")
+	if zero {
+		fmt.Fprintf(tw, "zero-norm\t")
+	}
+	fmt.Fprintf(tw, "dim\tID (%s)\t± err\tPC-ID\t\n", p.Method)
 	for _, l := range p.Layers {
 		pc := "-"
 		if l.PCID != nil {
 			pc = strconv.Itoa(*l.PCID)
 		}
+		counts := []any{l.NUsed, l.Duplicates, l.Dropped}
+		if zero {
+			counts = append(counts, l.ZeroRows)
+		}
+		fmt.Fprintf(tw, "%s\t%.2f\t%d\t", l.Name, l.RelDepth, l.N)
+		for _, c := range counts {
+			if l.Failed() {
+				fmt.Fprint(tw, "-\t")
+			} else {
+				fmt.Fprintf(tw, "%d\t", c)
+			}
+		}
 		if l.Failed() {
-			fmt.Fprintf(tw, "%s\t%.2f\t%d\t-\t-\t-\t%d\tfailed\t-\t%s\t\n", l.Name, l.RelDepth, l.N, l.Dim, pc)
+			fmt.Fprintf(tw, "%d\tfailed\t-\t%s\t\n", l.Dim, pc)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%d\t%d\t%d\t%.2f\t%s\t%s\t\n", l.Name, l.RelDepth, l.N, l.NUsed,
-			l.Duplicates, l.Dropped, l.Dim, l.ID, fmtErr(l.Err), pc)
+		fmt.Fprintf(tw, "%d\t%.2f\t%s\t%s\t\n", l.Dim, l.ID, fmtErr(l.Err), pc)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/internal/synth"
+	"github.com/intdim/intdim/knn"
 	"github.com/intdim/intdim/profile"
 )
 
@@ -226,5 +227,40 @@ func TestDetect(t *testing.T) {
 		if _, err := Detect([]byte(doc)); err == nil {
 			t.Errorf("Detect(%s): no error", doc)
 		}
+	}
+}
+
+// TestZeroRowsInEveryFormat: rows of zero norm left out under the cosine
+// metric are counted in JSON, CSV and text.
+func TestZeroRowsInEveryFormat(t *testing.T) {
+	const n, d = 200, 4
+	x := synth.Hypercube(n, 3, d, 6)
+	for i := range 2 * d {
+		x[i] = 0 // rows 0 and 1
+	}
+	opt := &estimate.Options{Metric: knn.Cosine, ZeroRows: "drop"}
+	rep, err := estimate.Points(cloud.Must64(x, n, d), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := NewEstimate(rep, opt)
+	var js, cs, tx bytes.Buffer
+	for f, b := range map[string]*bytes.Buffer{"json": &js, "csv": &cs, "text": &tx} {
+		if err := doc.Write(b, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var m struct {
+		ZeroRows int `json:"zero_rows"`
+		NUsed    int `json:"n_used"`
+	}
+	if err := json.Unmarshal(js.Bytes(), &m); err != nil || m.ZeroRows != 2 || m.NUsed != n-2 {
+		t.Errorf("JSON %+v, %v", m, err)
+	}
+	if r := csvRecords(t, cs.String())[0]; r["zero_rows"] != "2" || r["n_used"] != "198" || !strings.Contains(r["warnings"], "zero norm") {
+		t.Errorf("CSV %v", r)
+	}
+	if s := tx.String(); !strings.Contains(s, "(198 used, 0 duplicates collapsed, 2 of zero norm left out)") {
+		t.Errorf("text\n%s", s)
 	}
 }

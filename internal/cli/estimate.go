@@ -36,7 +36,7 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 	rep, err := pipeline.Estimate(pipeline.File(pos[0]), &pipeline.Options{Estimate: *opt, Mem: mem.bytes,
 		Check: func(n int) error { return checkResample(opt, n, mem.bytes) }})
 	if err != nil {
-		return BadInput(err)
+		return BadInput(zeroNormHint(err))
 	}
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "intdim estimate: warning: %s\n", w)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 // estimateFlags are the flags shared by estimate, scale and profile.
 type estimateFlags struct {
 	method, metric, duplicates, format string
+	zeroRows                           string
 	discard, fraction                  float64
 	paper, quiet                       bool
 	k, maxRank, resample, threads      int
@@ -31,11 +33,22 @@ func addEstimateFlags(fs *flag.FlagSet, method string) *estimateFlags {
 	fs.Float64Var(&f.fraction, "fraction", estimate.DefaultFraction, "size of each resampled subset, as a fraction of the points")
 	fs.StringVar(&f.metric, "metric", "euclidean", "distance: euclidean or cosine (chord between normalised rows)")
 	fs.StringVar(&f.duplicates, "duplicates", "collapse", "duplicate rows: collapse, drop (paper) or keep")
+	fs.StringVar(&f.zeroRows, "zero-rows", "error", "--metric cosine, rows of zero norm: error, or drop (left out and counted; layers in memory)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of every random choice")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: all cores); results do not depend on it")
 	addFormatFlag(fs, &f.format)
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress on stderr")
 	return f
+}
+
+// zeroNormHint adds to an error caused by rows of zero norm under the
+// cosine metric the way on.
+func zeroNormHint(err error) error {
+	var zn *knn.ZeroNormError
+	if errors.As(err, &zn) {
+		return fmt.Errorf("%w (--zero-rows drop leaves them out)", err)
+	}
+	return err
 }
 
 // maxThreads bounds --threads: each worker holds buffers of its own.
@@ -95,6 +108,14 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	default:
 		return nil, Usage("unknown --duplicates %q (want collapse, drop or keep)", f.duplicates)
 	}
+	zero := ""
+	switch f.zeroRows {
+	case "error":
+	case "drop":
+		zero = "drop"
+	default:
+		return nil, Usage("unknown --zero-rows %q (want error or drop)", f.zeroRows)
+	}
 	// Written so that NaN fails every test.
 	if !(f.discard >= 0 && f.discard < 1) {
 		return nil, Usage("--discard %g outside [0, 1)", f.discard)
@@ -127,7 +148,7 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	}
 	return &estimate.Options{
 		Method: f.method, Discard: disc, Paper: f.paper, K: f.k, MaxRank: f.maxRank,
-		Resample: f.resample, Fraction: f.fraction, Metric: m, Duplicates: f.duplicates,
+		Resample: f.resample, Fraction: f.fraction, Metric: m, Duplicates: f.duplicates, ZeroRows: zero,
 		Seed: f.seed, Threads: f.threads,
 	}, nil
 }

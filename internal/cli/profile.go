@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/intdim/intdim/internal/progress"
+	"github.com/intdim/intdim/knn"
 	"github.com/intdim/intdim/pipeline"
 	"github.com/intdim/intdim/profile"
 	"github.com/intdim/intdim/result"
@@ -28,6 +30,8 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "Usage: intdim profile [flags] INPUT...          each array of each INPUT is a layer, in order (a directory in natural name order)")
 		fmt.Fprintln(stderr, "       intdim profile --model NAME|DIR [--n 2000] [--untrained] [flags]")
 		fmt.Fprintln(stderr, "       intdim profile --onnx MODEL.onnx --images DIR [--n N] [flags]")
+		fmt.Fprintln(stderr, "A layer that cannot be estimated is reported with its error and the others are still")
+		fmt.Fprintln(stderr, "estimated; the exit status is then 1.")
 		fs.PrintDefaults()
 	}
 	pos, err := Parse(fs, args)
@@ -115,5 +119,13 @@ func writeProfile(w, stderr io.Writer, format string, p *result.Profile) error {
 	for i, l := range failed {
 		msgs[i] = fmt.Sprintf("layer %s: %s", l.Name, l.Error)
 	}
-	return &ExitError{Code: 1, Err: fmt.Errorf("%d of %d layers failed: %s", len(failed), len(p.Layers), strings.Join(msgs, "; "))}
+	err := fmt.Errorf("%d of %d layers failed: %s", len(failed), len(p.Layers), strings.Join(msgs, "; "))
+	for _, l := range failed {
+		var zn *knn.ZeroNormError
+		if errors.As(l.Cause, &zn) {
+			err = fmt.Errorf("%w (--zero-rows drop leaves rows of zero norm out)", err)
+			break
+		}
+	}
+	return &ExitError{Code: 1, Err: err}
 }

@@ -47,7 +47,7 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	}
 	rep, err := pipeline.Scale(pipeline.File(pos[0]), so, &pipeline.Options{Estimate: *opt})
 	if err != nil {
-		return BadInput(err)
+		return BadInput(zeroNormHint(err))
 	}
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "intdim scale: warning: %s\n", w)

@@ -20,5 +20,10 @@ func TestDegenerateLayers(t *testing.T) {
 			Case{Name: "constant layer streamed " + f, Args: prof("--format", f, "--mem", "1K"), Setup: constant, Exit: 1, Stdout: true, Stderr: "layer b: "},
 		)
 	}
+	cases = append(cases,
+		Case{Name: "zero-norm rows estimate", Args: []string{"estimate", "--metric", "cosine", "p/b.npy"}, Setup: zero, Exit: 2, Stderr: "(--zero-rows drop leaves them out)"},
+		Case{Name: "zero-norm rows profile hint", Args: prof("--metric", "cosine"), Setup: zero, Exit: 1, Stdout: true, Stderr: "(--zero-rows drop leaves rows of zero norm out)"},
+		Case{Name: "zero-rows unknown", Args: []string{"estimate", "--zero-rows", "keep", "p/a.npy"}, Setup: good, Exit: 2, Stderr: "unknown --zero-rows"},
+	)
 	Run(t, cases)
 }
