@@ -138,6 +138,7 @@ func Accuracy(a *study.Accuracy) *Figure {
 			p.Add(lb)
 		}
 	}
+	f.Notes = accuracyNotes(a)
 	return f
 }
 

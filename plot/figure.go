@@ -28,6 +28,9 @@ type Figure struct {
 	Panels []*gplot.Plot // left to right
 	Width  vg.Length     // total size; 0 means 6.5 in per panel by 4 in
 	Height vg.Length
+	// Notes says in words what the drawn values show (computed from them,
+	// e.g. where each profile peaks), for captions.
+	Notes string
 
 	legend  gplot.Legend
 	entries []string

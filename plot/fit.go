@@ -90,6 +90,7 @@ func Fit(fd *FitData) *Figure {
 		p.Y.Min = 0
 		p.Y.Max = math.Max(maxOf(fd.Y), fd.ID*xmax) * 1.05
 	}
+	f.Notes = fitNotes(fd)
 	return f
 }
 

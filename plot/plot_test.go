@@ -382,3 +382,38 @@ func TestLineSkipsEqualDepths(t *testing.T) {
 		t.Errorf("line through %v, want %v", got, want)
 	}
 }
+
+// Notes state what the profiles show, computed: the peak, the last hidden
+// layer's ID and its ratios to the PC-ID and the width.
+func TestProfileNotes(t *testing.T) {
+	pc := func(v int) *int { return &v }
+	m := study.Model{Name: "net", Layers: []profile.LayerResult{
+		{Name: "input", ID: 13.2, Dim: 784, PCID: pc(153), RelDepth: 0},
+		{Name: "pool2", ID: 26.1, Dim: 1600, PCID: pc(646), RelDepth: 0.5},
+		{Name: "d1", ID: 15.5, Dim: 128, PCID: pc(104), RelDepth: 0.75},
+		{Name: "output", ID: 8.7, Dim: 10, PCID: pc(8), RelDepth: 1},
+	}}
+	got := Profile([]study.Model{m}, "").Notes
+	want := "net: the ID peaks at pool2 (26.1, relative depth 0.50); the last hidden layer, d1, has ID 15.5, 15 % of its PC-ID (104) and 12 % of its width (128)."
+	if got != want {
+		t.Errorf("notes\n%s\nwant\n%s", got, want)
+	}
+	// A profile falling from its input says so, and no peak is invented.
+	m.Layers[1].ID, m.Layers[2].ID = 11, 9.4
+	if got := Profile([]study.Model{m}, "").Notes; !strings.Contains(got, "highest at the first layer, input (13.2)") ||
+		!strings.Contains(got, "d1, has ID 9.4, 9 % of its PC-ID") {
+		t.Errorf("falling profile: %s", got)
+	}
+}
+
+// A peak at the last hidden layer is named once, with its ratios.
+func TestProfileNotesPeakAtLastHidden(t *testing.T) {
+	pc := func(v int) *int { return &v }
+	m := study.Model{Name: "untrained", Layers: []profile.LayerResult{
+		{Name: "input", ID: 13}, {Name: "d1", ID: 14, Dim: 128, PCID: pc(66)}, {Name: "output", ID: 9, Dim: 10},
+	}}
+	want := "untrained: the ID peaks at the last hidden layer, d1 (14), 21 % of its PC-ID (66) and 11 % of its width (128)."
+	if got := Profile([]study.Model{m}, "").Notes; got != want {
+		t.Errorf("notes\n%s\nwant\n%s", got, want)
+	}
+}

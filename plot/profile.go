@@ -120,6 +120,7 @@ func Profile(models []study.Model, method string) *Figure {
 		key("right panel: PC-ID, 90 % (model's colour)", pls, &pgs)
 	}
 	key("right panel: layer width", widthStyle, nil)
+	f.Notes = profileNotes(models)
 	return f
 }
 

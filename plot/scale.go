@@ -21,13 +21,17 @@ type Curve struct {
 // scales where the ID is well defined; a rise at small N is the estimator's
 // bias.
 func Scale(curves []Curve) *Figure {
-	return curveFigure("scale", "Intrinsic dimension against the number of points", "number of points N", curves)
+	f := curveFigure("scale", "Intrinsic dimension against the number of points", "number of points N", curves)
+	f.Notes = curveNotes(curves, "N")
+	return f
 }
 
 // Ranks draws ID against the neighbour rank n₂ of GRIDE (Denti et al.
 // 2022), with error bars, on a log x axis: the ID at growing length scales.
 func Ranks(curves []Curve) *Figure {
-	return curveFigure("scale-rank", "Intrinsic dimension against neighbour rank", "neighbour rank n₂", curves)
+	f := curveFigure("scale-rank", "Intrinsic dimension against neighbour rank", "neighbour rank n₂", curves)
+	f.Notes = curveNotes(curves, "n₂")
+	return f
 }
 
 // Linearized draws Figure 5B of Ansuini et al. (2019): the TwoNN ID of the
@@ -43,10 +47,12 @@ func Linearized(l *study.Linearization) *Figure {
 	if name == "" {
 		name = "data"
 	}
-	return curveFigure("linearize", "Data against its linearized surrogate", "number of points N", []Curve{
+	f := curveFigure("linearize", "Data against its linearized surrogate", "number of points N", []Curve{
 		{Name: name, X: x, ID: l.DataIDs, Err: l.DataErrs},
 		{Name: "Gaussian, same covariance", X: x, ID: l.SurrogateIDs, Err: l.SurrogateErrs},
 	})
+	f.Notes = linearizeNotes(l)
+	return f
 }
 
 func curveFigure(kind, title, xlabel string, curves []Curve) *Figure {

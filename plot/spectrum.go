@@ -58,5 +58,6 @@ func Spectra(specs []Spectrum) *Figure {
 	logRange(&p.X, xs...)
 	p.X.Min = math.Max(p.X.Min, 0.8)
 	logRange(&p.Y, ys...)
+	f.Notes = spectraNotes(specs)
 	return f
 }

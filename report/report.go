@@ -74,7 +74,7 @@ func Build(docs []plot.Doc, opt *Options) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		page.Figures = append(page.Figures, figureData{Kind: f.Kind, Caption: captions[f.Kind], SVG: svg})
+		page.Figures = append(page.Figures, figureData{Kind: f.Kind, Caption: caption(f), SVG: svg})
 	}
 	for _, d := range docs {
 		sec, err := section(d)
@@ -107,12 +107,23 @@ func inlineSVG(f *plot.Figure) (template.HTML, error) {
 	return template.HTML(s), nil
 }
 
-// captions explain how to read each kind of figure.
+// caption is the caption of f: how to read its kind of figure, which says
+// nothing about the data, then what the data show, computed from the drawn
+// values (Figure.Notes).
+func caption(f *plot.Figure) string {
+	c := captions[f.Kind]
+	if f.Notes != "" {
+		c += " " + f.Notes
+	}
+	return c
+}
+
+// captions explain how to read each kind of figure, without claims about
+// the data drawn.
 var captions = map[string]string{
 	"profile": "Left: the intrinsic dimension (ID) of each layer against its relative depth, with error bars " +
-		"(standard deviation over resamplings). Trained networks rise then fall (the \"hunchback\"); the last " +
-		"hidden layers have the lowest ID. Right, on a log axis: the same IDs, the PC-ID (components for 90 % of " +
-		"the variance, dashed) and the number of units (faint): the ID is orders of magnitude below both.",
+		"(standard deviation over resamplings, where there were any). Right, on a log axis: the same IDs (solid), " +
+		"the PC-ID (components for 90 % of the variance; dashed, open markers) and the layer width (dotted grey).",
 	"accuracy": "The ID of the last hidden layer of each network against its test error, with the least-squares " +
 		"line; r is Pearson's correlation and p its two-sided p-value (Student's t with N − 2 degrees of freedom). " +
 		"Ansuini et al. (2019) found r = 0.94 over 14 ImageNet networks.",
@@ -128,8 +139,8 @@ var captions = map[string]string{
 	"spectrum": "Normalised PCA spectra on log–log axes, the PC-ID (90 % of the variance) marked. A spectrum " +
 		"without a gap means no linear subspace holds the data, even when its ID is small.",
 	"linearize": "The ID of the data and of its linearized surrogate (a Gaussian with the same mean and " +
-		"covariance) against the number of points (Ansuini et al. 2019, Figure 5B). The surrogate's ID is high " +
-		"and grows with N; a curved manifold's stays flat.",
+		"covariance) against the number of points (Ansuini et al. 2019, Figure 5B). A Gaussian's ID grows " +
+		"with N towards its number of significant directions; a curved low-dimensional manifold's stays flat.",
 }
 
 type pageData struct {

@@ -157,3 +157,24 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// Captions say what these data show, not what networks usually do.
+func TestCaptionStatesTheData(t *testing.T) {
+	doc := []byte(`{"method":"twonn","seed":1,"layers":[
+{"name":"input","index":0,"rel_depth":0,"n":100,"dim":784,"id":13.2,"err":null,"pc_id":153,"warnings":[]},
+{"name":"d1","index":1,"rel_depth":0.5,"n":100,"dim":128,"id":9.4,"err":null,"pc_id":39,"warnings":[]},
+{"name":"output","index":2,"rel_depth":1,"n":100,"dim":10,"id":6.9,"err":null,"pc_id":6,"warnings":[]}]}`)
+	html, err := Build([]plot.Doc{{Name: "p.json", Data: doc}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(html)
+	for _, want := range []string{"the ID is highest at the first layer, input (13.2)", "d1, has ID 9.4, 24 % of its PC-ID (39) and 7.3 % of its width (128)"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("caption lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "rise then fall") || strings.Contains(s, "hunchback") {
+		t.Error("caption claims a shape the data do not have")
+	}
+}

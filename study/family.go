@@ -36,9 +36,9 @@ func (s Spec) Depth() int { return len(s.Arch.Conv) + len(s.Arch.Hidden) + 1 }
 // DefaultFamily is the default family of the accuracy study: ten networks
 // on MNIST, five MLPs and five CNNs of different widths and depths, trained
 // for different lengths (down to one epoch on a tenth or a twentieth of the
-// images), so that the test accuracies spread from about 85 % to 99 %. The
-// whole study costs about 5 minutes of CPU time (12 minutes of wall clock
-// measured on 2 cores shared with other jobs).
+// images), so that the test accuracies spread from about 85 % to 99 %. On
+// MNIST the family costs about 5 minutes of CPU time (12 minutes of wall
+// clock measured on 2 cores shared with other jobs; docs/figures.md).
 func DefaultFamily() []Spec {
 	mlp := func(name string, epochs, subset int, hidden ...int) Spec {
 		return Spec{Name: name, Family: "mlp", Arch: nn.Arch{Hidden: hidden}, Epochs: epochs, Subset: subset}

@@ -29,7 +29,7 @@ func nan() float64 { return math.NaN() }
 func runDemo(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("demo", stderr)
 	out := fs.String("out", "intdim-demo", "directory for demo.json, demo.csv, profile.png and report.html (created; all four are written or none)")
-	n := fs.Int("n", 2000, "first N test images")
+	n := fs.Int("n", 2000, "first N test images (10 to 10000)")
 	resample := fs.Int("resample", 20, "error bars from this many random subsets")
 	fraction := fs.Float64("fraction", 0.9, "size of each subset, as a fraction of N")
 	seed := fs.Uint64("seed", 1, "seed of the resampling and of the untrained network's weights")

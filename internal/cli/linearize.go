@@ -21,7 +21,7 @@ func init() {
 
 func runLinearize(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("linearize", stderr)
-	sizes := fs.String("sizes", "", "numbers of points, e.g. 500,1000,2000 (default: 500, 1000, 2000, ... and N)")
+	sizes := fs.String("sizes", "", "numbers of points, e.g. 500,1000,2000 (default: 500, 1000, 2000, ... below N, then N; from 250, 125, ... when N < 4000, so that there are four sizes or more)")
 	blocks := fs.Int("blocks", 5, "at most this many disjoint blocks averaged per size (error bars)")
 	discard := fs.Float64("discard", estimate.DefaultDiscard, "TwoNN: fraction of the largest ratios r2/r1 left out of the fit")
 	metric := fs.String("metric", "euclidean", "distance: euclidean or cosine")

@@ -22,7 +22,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	f := addEstimateFlags(fs, "twonn")
 	noPCA := fs.Bool("no-pca", false, "skip the PC-ID of each layer")
 	mem := addMemFlag(fs)
-	model := fs.String("model", "", "profile a network: a directory written by 'intdim train' or a built-in name (mnist, mnist-shuffled, mnist-offset)")
+	model := fs.String("model", "", "profile a network: a directory written by 'intdim train', its model.safetensors, or a built-in name (mnist, mnist-shuffled, mnist-offset); the JSON carries its test accuracy")
 	data := fs.String("data", "", "--model: test images (mnist-test, mnist-offset-test, fashion-test; default: the set the model was trained for)")
 	untrained := fs.Bool("untrained", false, "--model: replace the weights by a fresh initialisation drawn with --seed")
 	ox := registerONNXFlags(fs)

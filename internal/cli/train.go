@@ -48,7 +48,7 @@ func parseSchedule(s string) (map[int]float64, error) {
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("train", stderr)
 	data := fs.String("data", "mnist", "data set: mnist, mnist-shuffled, mnist-offset or fashion")
-	archS := fs.String("arch", "paper", "network: paper, mlp, or conv=C1,C2;hidden=H1,H2 (conv k3 → maxpool 2 → ReLU blocks, then dense ReLU layers)")
+	archS := fs.String("arch", "paper", "network: paper, mlp, or conv=C1,C2;hidden=H1,H2 (conv k3 → maxpool 2 → ReLU blocks, then dense ReLU layers); refused when training it would need more than half the memory")
 	epochs := fs.Int("epochs", 5, "passes over the training set")
 	batch := fs.Int("batch", 64, "mini-batch size")
 	lr := fs.Float64("lr", 0.01, "learning rate")
@@ -62,8 +62,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	lambda := fs.Float64("lambda", mnist.DefaultLambda, "mnist-offset: offsets c ~ U(0, lambda) before min-max rescaling")
 	subset := fs.Int("subset", 0, "train on the first N training images only (0: all)")
 	testN := fs.Int("test-n", 0, "test accuracy on the first N test images only (0: all)")
-	out := fs.String("out", "", "output directory (created): model.safetensors, log.json, log.csv")
-	track := fs.Bool("track-id", false, "ID of every layer on the first --track-n test images after every epoch and 4 times in the first")
+	out := fs.String("out", "", "output directory: model.safetensors, log.json and log.csv, written after every epoch (created at the first; a run that fails before writes nothing)")
+	track := fs.Bool("track-id", false, "ID of every layer on the first --track-n test images before training, at 5, 10, 25 and 50 % of the first epoch and after every epoch")
 	trackN := fs.Int("track-n", 2000, "test images for --track-id")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	var format string

@@ -168,6 +168,18 @@ func TestDemo(t *testing.T) {
 	if string(disk) != out {
 		t.Error("demo.json differs from the JSON output")
 	}
+	// The paper's other evidence: PCA spectra of the trained network's
+	// layers and the TwoNN fit of each distinct input, in the report too.
+	if len(rep.Spectra) != 4 || rep.Spectra[3].Layer != "d1" || len(rep.Fits) != 2 || rep.Fits[1].Input != "mnist-offset-test" ||
+		rep.Fits[0].N != 150 || rep.Spectra[0].PCID != *rep.Models[0].Layers[0].PCID {
+		t.Errorf("spectra %d, fits %d", len(rep.Spectra), len(rep.Fits))
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, "report.html"))
+	for _, want := range []string{`class="profile"`, `class="spectrum"`, `class="twonn-fit"`, "mnist-offset-test: slope (ID)"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("report.html lacks %s", want)
+		}
+	}
 	csv, _ := os.ReadFile(filepath.Join(dir, "demo.csv"))
 	if strings.Count(string(csv), "\n") != 1+4*7 {
 		t.Errorf("demo.csv has %d lines", strings.Count(string(csv), "\n"))
