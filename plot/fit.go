@@ -20,13 +20,14 @@ import (
 // were fitted by a line through the origin of slope ID, the rest were
 // discarded (Facco et al. 2017).
 type FitData struct {
-	Kind  string    `json:"kind"` // "twonn-fit"
-	Input string    `json:"input"`
-	ID    float64   `json:"id"`
-	N     int       `json:"n"`
-	NFit  int       `json:"n_fit"`
-	X     []float64 `json:"x"`
-	Y     []float64 `json:"y"`
+	Kind    string    `json:"kind"`    // "twonn-fit"
+	Version int       `json:"version"` // study.DocVersion (0 in files written before it)
+	Input   string    `json:"input"`
+	ID      float64   `json:"id"`
+	N       int       `json:"n"`
+	NFit    int       `json:"n_fit"`
+	X       []float64 `json:"x"`
+	Y       []float64 `json:"y"`
 }
 
 // NewFitData returns the plot data of a TwoNN fit of input, without the
@@ -38,7 +39,7 @@ func NewFitData(input string, f *estimate.TwoNNFit) *FitData {
 
 // fitData is the document of a fit.
 func fitData(f *study.Fit) *FitData {
-	return &FitData{Kind: KindFit, Input: f.Input, ID: f.ID, N: f.N, NFit: f.NFit, X: f.X, Y: f.Y}
+	return &FitData{Kind: KindFit, Version: study.DocVersion, Input: f.Input, ID: f.ID, N: f.N, NFit: f.NFit, X: f.X, Y: f.Y}
 }
 
 // Fit draws the TwoNN diagnostic: the empirical −log(1 − F(μ)) against log μ,

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/result"
 	"github.com/intdim/intdim/study"
 )
@@ -20,35 +19,28 @@ type Doc struct {
 	Data []byte
 }
 
-// Kinds of document that FromJSON recognises, by their shape:
+// Kinds of document that FromJSON draws: the "kind" of every document
+// (package result), and, for documents written before "kind" existed
+// (version 0), the kind their fields show:
 //
-//	profile   {"layers": [...]}                        intdim profile
-//	demo      {"models": [{"name", "test_accuracy", "layers"}]}
-//	estimate  {"results": [...]}                       intdim estimate and intdim scale:
+//	profile   {"layers": [...]}                        intdim profile (result.Profile)
+//	demo      {"models": [...], "spectra", "fits"}     intdim demo (result.Demo)
+//	estimate  {"results": [...]}                       intdim estimate (result.Estimate):
 //	                                                   multi-scale results, pca spectrum
-//	scale     {"method", "scales", "ids", "errs"}      one scale analysis
-//	twonn-fit {"kind": "twonn-fit", "x", "y", ...}     intdim plot --fit
-//	linearize {"kind": "linearize", ...}               intdim linearize
-//	accuracy  {"kind": "accuracy-study", ...}          intdim study accuracy
+//	scale     {"kind": "scale", "results": [...]}      intdim scale (result.Scale); version 0:
+//	          {"method", "scales", "ids", "errs"}      one scale analysis (ScaleDoc)
+//	twonn-fit {"kind": "twonn-fit", "x", "y", ...}     intdim plot --fit (FitData)
+//	linearize {"kind": "linearize", ...}               intdim linearize (study.Linearization)
+//	accuracy  {"kind": "accuracy-study", ...}          intdim study accuracy (study.Accuracy)
 const (
-	KindProfile   = "profile"
-	KindDemo      = "demo"
-	KindEstimate  = "estimate"
-	KindScale     = "scale"
-	KindFit       = "twonn-fit"
-	KindLinearize = "linearize"
-	KindAccuracy  = "accuracy-study"
+	KindProfile   = string(result.KindProfile)
+	KindDemo      = string(result.KindDemo)
+	KindEstimate  = string(result.KindEstimate)
+	KindScale     = string(result.KindScale)
+	KindFit       = string(result.KindFit)
+	KindLinearize = string(result.KindLinearize)
+	KindAccuracy  = string(result.KindAccuracyStudy)
 )
-
-// shape holds the fields that tell the kinds apart.
-type shape struct {
-	Kind    string          `json:"kind"`
-	Models  json.RawMessage `json:"models"`
-	Layers  json.RawMessage `json:"layers"`
-	Results json.RawMessage `json:"results"`
-	Scales  json.RawMessage `json:"scales"`
-	IDs     json.RawMessage `json:"ids"`
-}
 
 // ErrArrayFile is wrapped by the error Detect returns for an array file
 // (.npy, .npz, .safetensors) given where a JSON document was expected.
@@ -68,35 +60,33 @@ func arrayFormat(data []byte) string {
 	return ""
 }
 
-// Detect returns the kind of a JSON document, or an error saying why it is
-// not one intdim can draw (wrapping ErrArrayFile for an array file).
+// Detect returns the kind of a document (result.Detect: its "kind", or
+// the kind a version-0 document's fields show; a bare scale analysis,
+// {"scales", "ids"}, is a scale), or an error saying why it is not one
+// intdim can draw (wrapping ErrArrayFile for an array file).
 func Detect(data []byte) (string, error) {
 	if f := arrayFormat(data); f != "" {
 		return "", fmt.Errorf("%w (%s)", ErrArrayFile, f)
 	}
-	var s shape
-	if err := json.Unmarshal(data, &s); err != nil {
-		return "", fmt.Errorf("not a JSON object: %v", err)
+	k, err := result.Detect(data)
+	if err != nil {
+		var s struct {
+			Scales json.RawMessage `json:"scales"`
+			IDs    json.RawMessage `json:"ids"`
+		}
+		if json.Unmarshal(data, &s) != nil {
+			return "", err
+		}
+		if s.Scales != nil && s.IDs != nil {
+			return KindScale, nil
+		}
+		return "", errors.New("not an intdim result (no kind, layers, models or results)")
 	}
-	switch s.Kind {
-	case KindFit, KindLinearize, KindAccuracy:
-		return s.Kind, nil
-	case "", string(result.KindEstimate), string(result.KindScale), string(result.KindProfile), string(result.KindDemo):
-		// Documents with a kind (result.Version ≥ 1) have the shapes below.
-	default:
-		return "", fmt.Errorf("unknown kind %q", s.Kind)
+	switch k := string(k); k {
+	case KindProfile, KindDemo, KindEstimate, KindScale, KindFit, KindLinearize, KindAccuracy:
+		return k, nil
 	}
-	switch {
-	case s.Models != nil:
-		return KindDemo, nil
-	case s.Layers != nil:
-		return KindProfile, nil
-	case s.Results != nil:
-		return KindEstimate, nil
-	case s.Scales != nil && s.IDs != nil:
-		return KindScale, nil
-	}
-	return "", errors.New("not an intdim result (no layers, models, results, scales or kind)")
+	return "", fmt.Errorf("unknown kind %q", k)
 }
 
 // ScaleDoc is the JSON of 'intdim scale': the ID against the number of
@@ -112,25 +102,17 @@ type ScaleDoc struct {
 	Errs   []float64 `json:"errs"`
 }
 
-// profileDoc is the JSON of 'intdim profile', plus an optional accuracy.
+// profileDoc is a profile document, with the legacy "name" and
+// "accuracy" fields that users add to version-0 files by hand.
 type profileDoc struct {
-	study.Model
+	result.Profile
+	Name     string   `json:"name"`
 	Accuracy *float64 `json:"accuracy"`
 }
 
-// demoDoc is the JSON of 'intdim demo': models measured with one method
-// and seed, the PCA spectra of some layers and TwoNN fits of the inputs.
-type demoDoc struct {
-	Method  string                `json:"method"`
-	Seed    uint64                `json:"seed"`
-	Models  []study.Model         `json:"models"`
-	Spectra []study.LayerSpectrum `json:"spectra"`
-	Fits    []study.Fit           `json:"fits"`
-}
-
 // Models decodes the models of a profile or demo document. A profile's
-// model is named by its "name" field or else after the file; its accuracy
-// is "test_accuracy" or "accuracy" when present.
+// model is named by its "name" field, else by the file; its accuracy is
+// "test_accuracy" (written by profile --model) or "accuracy".
 func Models(d Doc) ([]study.Model, error) {
 	kind, err := Detect(d.Data)
 	if err != nil {
@@ -138,25 +120,28 @@ func Models(d Doc) ([]study.Model, error) {
 	}
 	switch kind {
 	case KindDemo:
-		var dd demoDoc
-		if err := strictDecode(d.Data, &dd); err != nil {
+		dd, err := decodeDemo(d)
+		if err != nil {
 			return nil, err
 		}
-		for i := range dd.Models {
-			if dd.Models[i].Method == "" {
-				dd.Models[i].Method, dd.Models[i].Seed = dd.Method, dd.Seed
-			}
-			if dd.Models[i].Name == "" {
-				dd.Models[i].Name = fmt.Sprintf("%s[%d]", baseName(d.Name), i)
+		models := make([]study.Model, len(dd.Models))
+		for i, m := range dd.Models {
+			acc := m.TestAccuracy
+			models[i] = study.Model{Name: m.Name, TestAccuracy: &acc, Method: dd.Method, Seed: dd.Seed, Data: m.Data, Layers: m.Layers}
+			if m.Name == "" {
+				models[i].Name = fmt.Sprintf("%s[%d]", baseName(d.Name), i)
 			}
 		}
-		return dd.Models, nil
+		return models, nil
 	case KindProfile:
 		var pd profileDoc
 		if err := strictDecode(d.Data, &pd); err != nil {
 			return nil, err
 		}
-		m := pd.Model
+		if pd.Profile.Profile == nil {
+			return nil, errors.New("bad JSON: no profile")
+		}
+		m := study.Model{Name: pd.Name, TestAccuracy: pd.TestAccuracy, Method: pd.Method, Seed: pd.Seed, Data: pd.Data, Layers: pd.Layers}
 		if m.Name == "" {
 			m.Name = baseName(d.Name)
 		}
@@ -166,6 +151,18 @@ func Models(d Doc) ([]study.Model, error) {
 		return []study.Model{m}, nil
 	}
 	return nil, fmt.Errorf("a %s document has no models", kind)
+}
+
+// decodeDemo decodes a demo document (result.Demo).
+func decodeDemo(d Doc) (*study.Demo, error) {
+	var dd result.Demo
+	if err := strictDecode(d.Data, &dd); err != nil {
+		return nil, err
+	}
+	if dd.Demo == nil {
+		return nil, errors.New("bad JSON: no demo")
+	}
+	return dd.Demo, nil
 }
 
 func strictDecode(data []byte, v any) error {
@@ -204,8 +201,8 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 		switch kind {
 		case KindDemo, KindProfile:
 			if kind == KindDemo {
-				var dd demoDoc
-				if err := strictDecode(d.Data, &dd); err != nil {
+				dd, err := decodeDemo(d)
+				if err != nil {
 					return nil, fmt.Errorf("%s: %v", d.Name, err)
 				}
 				for _, sp := range dd.Spectra {
@@ -232,11 +229,28 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 				}
 			}
 			models = append(models, ms...)
-		case KindEstimate:
-			var r estimate.Report
-			if err := strictDecode(d.Data, &r); err != nil {
+		case KindEstimate, KindScale:
+			var doc result.Estimate
+			if err := strictDecode(d.Data, &doc); err != nil {
 				return nil, fmt.Errorf("%s: %v", d.Name, err)
 			}
+			if kind == KindScale && (doc.Report == nil || doc.Report.Results == nil) {
+				// Version 0: one bare scale analysis.
+				c, err := legacyScale(d)
+				if err != nil {
+					return nil, err
+				}
+				if c.Name == "gride" || strings.HasSuffix(c.Name, "(gride)") {
+					ranks = append(ranks, c)
+				} else {
+					points = append(points, c)
+				}
+				continue
+			}
+			if doc.Report == nil {
+				return nil, fmt.Errorf("%s: bad JSON: no results", d.Name)
+			}
+			r := doc.Report
 			name := shortName(r.Input)
 			if name == "" {
 				name = baseName(d.Name)
@@ -270,27 +284,6 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 			}
 			if !found {
 				return nil, fmt.Errorf("%s: nothing to draw (no multi-scale or pca result; try --method gride or pca)", d.Name)
-			}
-		case KindScale:
-			var s ScaleDoc
-			if err := strictDecode(d.Data, &s); err != nil {
-				return nil, fmt.Errorf("%s: %v", d.Name, err)
-			}
-			if len(s.Scales) != len(s.IDs) || (s.Errs != nil && len(s.Errs) != len(s.IDs)) {
-				return nil, fmt.Errorf("%s: %d scales, %d ids and %d errs differ in length", d.Name, len(s.Scales), len(s.IDs), len(s.Errs))
-			}
-			name := shortName(s.Input)
-			if name == "" {
-				name = baseName(d.Name)
-			}
-			if s.Method != "" {
-				name += " (" + s.Method + ")"
-			}
-			c := Curve{Name: name, X: s.Scales, ID: s.IDs, Err: s.Errs}
-			if s.Method == "gride" {
-				ranks = append(ranks, c)
-			} else {
-				points = append(points, c)
 			}
 		case KindFit:
 			var fd FitData
@@ -341,6 +334,25 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 		return nil, errors.New("nothing to draw")
 	}
 	return figs, nil
+}
+
+// legacyScale reads a version-0 scale document (ScaleDoc).
+func legacyScale(d Doc) (Curve, error) {
+	var s ScaleDoc
+	if err := strictDecode(d.Data, &s); err != nil {
+		return Curve{}, fmt.Errorf("%s: %v", d.Name, err)
+	}
+	if len(s.Scales) != len(s.IDs) || (s.Errs != nil && len(s.Errs) != len(s.IDs)) {
+		return Curve{}, fmt.Errorf("%s: %d scales, %d ids and %d errs differ in length", d.Name, len(s.Scales), len(s.IDs), len(s.Errs))
+	}
+	name := shortName(s.Input)
+	if name == "" {
+		name = baseName(d.Name)
+	}
+	if s.Method != "" {
+		name += " (" + s.Method + ")"
+	}
+	return Curve{Name: name, X: s.Scales, ID: s.IDs, Err: s.Errs}, nil
 }
 
 // shortName is the file part of an input path for legends ("" stays ""):

@@ -417,3 +417,24 @@ func TestProfileNotesPeakAtLastHidden(t *testing.T) {
 		t.Errorf("notes\n%s\nwant\n%s", got, want)
 	}
 }
+
+// Documents with kind and version (package result) are read by their
+// type: a scale document is drawn as a scale figure, a profile --model
+// document carries its name and accuracy.
+func TestTypedDocuments(t *testing.T) {
+	scale := []byte(`{"kind": "scale", "version": 1, "input": "x.npy", "n": 100, "dim": 3, "n_used": 100, "duplicates": 0, "seed": 1,
+		"results": [{"method": "twonn-blocks", "id": 2, "err": null, "lo": null, "hi": null, "scales": [100, 50, 25], "ids": [2, 2.1, 2.3], "errs": [0, 0.1, 0.2]}], "warnings": []}`)
+	figs, err := FromJSON(Doc{Name: "s.json", Data: scale})
+	if err != nil || len(figs) != 1 || figs[0].Kind != "scale" || !strings.Contains(figs[0].Notes, "ID 2.3 at N = 25, 2 at N = 100") {
+		t.Fatalf("scale document: %v, %v", figs, err)
+	}
+	prof := []byte(`{"kind": "profile", "version": 1, "model": "run/", "data": "mnist-test", "test_accuracy": 0.97, "method": "twonn", "seed": 1,
+		"layers": [{"name": "input", "index": 0, "depth": null, "rel_depth": 0, "n": 10, "dim": 4, "id": 3, "err": null, "pc_id": 2, "warnings": []}]}`)
+	ms, err := Models(Doc{Name: "dir/run.json", Data: prof})
+	if err != nil || len(ms) != 1 || ms[0].Name != "run" || ms[0].TestAccuracy == nil || *ms[0].TestAccuracy != 0.97 || ms[0].Data != "mnist-test" {
+		t.Fatalf("profile --model document: %+v, %v", ms, err)
+	}
+	if _, err := Detect([]byte(`{"kind": "profile", "version": 1}`)); err != nil {
+		t.Errorf("a typed document is detected by its kind: %v", err)
+	}
+}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/plot"
+	"github.com/intdim/intdim/result"
 	"github.com/intdim/intdim/study"
 )
 
@@ -51,13 +51,21 @@ func section(d plot.Doc) (sectionData, error) {
 			}
 			s.Tables = append(s.Tables, t)
 		}
-	case plot.KindEstimate:
-		var r estimate.Report
-		if err := json.Unmarshal(d.Data, &r); err != nil {
+	case plot.KindEstimate, plot.KindScale:
+		var doc result.Estimate
+		if err := json.Unmarshal(d.Data, &doc); err != nil {
 			return s, err
 		}
+		if doc.Report == nil || doc.Report.Results == nil {
+			if kind == plot.KindScale {
+				return legacyScaleSection(s, d)
+			}
+			return s, fmt.Errorf("no results")
+		}
+		r := doc.Report
 		s.add("input", r.Input)
-		s.add("points", fmt.Sprintf("%d (%d used, %d duplicates collapsed)", r.N, r.NUsed, r.Duplicates))
+		s.add("points", fmt.Sprintf("%d (%d used, %d duplicates collapsed, %d dropped)", r.N, r.NUsed, r.Duplicates, r.Dropped))
+		s.add("TwoNN convention", doc.TwoNN)
 		s.add("dimension", itoa(r.Dim))
 		s.add("seed", strconv.FormatUint(r.Seed, 10))
 		t := tableData{Caption: "Estimates", Head: []string{"method", "ID", "± err", "interval"}}
@@ -88,25 +96,6 @@ func section(d plot.Doc) (sectionData, error) {
 			s.Tables = append(s.Tables, st)
 		}
 		s.Warnings = r.Warnings
-	case plot.KindScale:
-		var sd plot.ScaleDoc
-		if err := json.Unmarshal(d.Data, &sd); err != nil {
-			return s, err
-		}
-		s.add("input", sd.Input)
-		s.add("method", sd.Method)
-		s.add("points", itoa(sd.N))
-		s.add("dimension", itoa(sd.Dim))
-		s.add("seed", strconv.FormatUint(sd.Seed, 10))
-		t := tableData{Caption: "ID against scale", Head: []string{"scale", "ID", "± err"}}
-		for i := range sd.Scales {
-			e := "–"
-			if i < len(sd.Errs) {
-				e = f3(sd.Errs[i])
-			}
-			t.Rows = append(t.Rows, []string{f3(sd.Scales[i]), f3(sd.IDs[i]), e})
-		}
-		s.Tables = append(s.Tables, t)
 	case plot.KindFit:
 		var fd plot.FitData
 		if err := json.Unmarshal(d.Data, &fd); err != nil {
@@ -149,6 +138,30 @@ func section(d plot.Doc) (sectionData, error) {
 		s.Tables = append(s.Tables, accuracyTable(&a))
 		s.Warnings = a.Warnings
 	}
+	return s, nil
+}
+
+// legacyScaleSection is the section of a version-0 scale document
+// (plot.ScaleDoc).
+func legacyScaleSection(s sectionData, d plot.Doc) (sectionData, error) {
+	var sd plot.ScaleDoc
+	if err := json.Unmarshal(d.Data, &sd); err != nil {
+		return s, err
+	}
+	s.add("input", sd.Input)
+	s.add("method", sd.Method)
+	s.add("points", itoa(sd.N))
+	s.add("dimension", itoa(sd.Dim))
+	s.add("seed", strconv.FormatUint(sd.Seed, 10))
+	t := tableData{Caption: "ID against scale", Head: []string{"scale", "ID", "± err"}}
+	for i := range sd.Scales {
+		e := "–"
+		if i < len(sd.Errs) {
+			e = f3(sd.Errs[i])
+		}
+		t.Rows = append(t.Rows, []string{f3(sd.Scales[i]), f3(sd.IDs[i]), e})
+	}
+	s.Tables = append(s.Tables, t)
 	return s, nil
 }
 

@@ -77,7 +77,8 @@ type Network struct {
 // When the networks come from several data sets, ByDataset holds the
 // correlation within each (Pearson pools them all).
 type Accuracy struct {
-	Kind      string               `json:"kind"` // "accuracy-study"
+	Kind      string               `json:"kind"`    // "accuracy-study"
+	Version   int                  `json:"version"` // DocVersion (0 in files written before it)
 	Method    string               `json:"method"`
 	Seed      uint64               `json:"seed"`
 	Points    int                  `json:"points,omitempty"` // test images per representation
@@ -165,7 +166,7 @@ func Merge(parts ...*Accuracy) *Accuracy {
 // model with a test accuracy, the layer named layer (the last hidden layer
 // when empty). Models without an accuracy or without that layer are errors.
 func FromModels(models []Model, layer string) (*Accuracy, error) {
-	a := &Accuracy{Kind: "accuracy-study", Warnings: []string{}}
+	a := &Accuracy{Kind: "accuracy-study", Version: DocVersion, Warnings: []string{}}
 	for _, m := range models {
 		if m.TestAccuracy == nil {
 			return nil, fmt.Errorf("model %q has no test accuracy", m.Name)

@@ -14,3 +14,8 @@
 // 'intdim study accuracy' print, and what 'intdim plot' and 'intdim report'
 // read back.
 package study
+
+// DocVersion is the version of the documents this package writes
+// (Accuracy, Linearization; Demo inside result.Demo): the version of
+// package result's documents, which result's tests hold equal.
+const DocVersion = 1

@@ -159,7 +159,7 @@ func Train(specs []Spec, o TrainOptions) (*Accuracy, error) {
 		o.Batch = 64
 	}
 	points := min(o.Points, o.Test.N)
-	a := &Accuracy{Kind: "accuracy-study", Method: "twonn", Seed: o.Seed, Points: points,
+	a := &Accuracy{Kind: "accuracy-study", Version: DocVersion, Method: "twonn", Seed: o.Seed, Points: points,
 		Resample: o.Resample, Fraction: o.Fraction, Warnings: []string{}}
 	for i, sp := range specs {
 		if o.OnStart != nil {

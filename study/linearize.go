@@ -18,7 +18,8 @@ import (
 // over Blocks[i] disjoint random blocks of Sizes[i] points, and the errors
 // their standard deviations (0 with a single block).
 type Linearization struct {
-	Kind          string    `json:"kind"` // "linearize"
+	Kind          string    `json:"kind"`    // "linearize"
+	Version       int       `json:"version"` // DocVersion (0 in files written before it)
 	Input         string    `json:"input"`
 	N             int       `json:"n"`
 	Dim           int       `json:"dim"`
@@ -115,7 +116,7 @@ func Linearize(x []float64, n, d int, opt *LinearizeOptions) (*Linearization, er
 	sur := Surrogate(x, n, d, n, rng)
 
 	l := &Linearization{
-		Kind: "linearize", N: n, Dim: d, Seed: eo.Seed, Method: "twonn",
+		Kind: "linearize", Version: DocVersion, N: n, Dim: d, Seed: eo.Seed, Method: "twonn",
 		Sizes: sizes, Warnings: []string{},
 	}
 	warned := map[string]bool{}

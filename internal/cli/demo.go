@@ -17,6 +17,7 @@ import (
 	"github.com/intdim/intdim/internal/progress"
 	"github.com/intdim/intdim/plot"
 	"github.com/intdim/intdim/report"
+	"github.com/intdim/intdim/result"
 	"github.com/intdim/intdim/study"
 )
 
@@ -69,7 +70,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	switch format {
 	case "json":
-		return writeJSON(stdout, rep)
+		return writeJSON(stdout, result.NewDemo(rep))
 	case "csv":
 		return writeDemoCSV(stdout, rep)
 	}
@@ -81,7 +82,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 // first, and a directory the demo created is removed again on failure.
 func writeDemoFiles(dir string, rep *study.Demo) (err error) {
 	var js, cs, png bytes.Buffer
-	if err := writeJSON(&js, rep); err != nil {
+	if err := writeJSON(&js, result.NewDemo(rep)); err != nil {
 		return err
 	}
 	if err := writeDemoCSV(&cs, rep); err != nil {

@@ -218,3 +218,34 @@ func TestTrainRefusesHugeNetworks(t *testing.T) {
 		t.Errorf("a refused run left %s behind", dir)
 	}
 }
+
+// profile --model carries the network's test accuracy, so that study
+// accuracy --from needs no --accuracy.
+func TestProfileModelCarriesAccuracy(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for _, m := range []string{"mnist", "mnist-shuffled", "mnist-offset"} {
+		code, out, errs := run("profile", "--model", m, "--n", "100", "--no-pca", "--quiet", "--format", "json")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", m, code, errs)
+		}
+		var doc struct {
+			Kind         string   `json:"kind"`
+			TestAccuracy *float64 `json:"test_accuracy"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Kind != "profile" || doc.TestAccuracy == nil {
+			t.Fatalf("%s: %+v, %v", m, doc, err)
+		}
+		f := filepath.Join(dir, m+".json")
+		os.WriteFile(f, []byte(out), 0o644)
+		files = append(files, f)
+	}
+	code, out, errs := run(append([]string{"study", "accuracy", "--format", "json", "--from"}, files...)...)
+	if code != 0 {
+		t.Fatalf("study --from: exit %d: %s", code, errs)
+	}
+	var a study.Accuracy
+	if err := json.Unmarshal([]byte(out), &a); err != nil || len(a.Networks) != 3 || a.Networks[0].TestAccuracy < 0.98 || a.Networks[1].TestAccuracy > 0.2 {
+		t.Errorf("study: %+v, %v", a.Networks, err)
+	}
+}
