@@ -14,12 +14,21 @@
 // and fully connected layers as matrix products on the module's SIMD
 // kernel (internal/kernel); it covers the operators of image classifiers
 // (Conv, pooling, BatchNormalization, Gemm, MatMul, element-wise and shape
-// operators) and is the default. "gomlx", also pure Go, runs any graph that
-// github.com/gomlx/onnx-gomlx converts, on GoMLX's simplego backend: exact
-// but slow on large networks (unvectorised convolutions); it is the
-// fallback for operators that native lacks. "ort",
+// operators), is the default, and the only one of the default build.
+// "gomlx", also pure Go, runs any graph that github.com/gomlx/onnx-gomlx
+// converts, on GoMLX's simplego backend: exact but slow on large networks
+// (unvectorised convolutions); it is compiled with the build tag gomlx and
+// is then the fallback for operators that native lacks. "ort",
 // github.com/yalue/onnxruntime_go, is compiled with the build tag ort and
 // loads libonnxruntime.so at run time. Intermediate values are exposed to
 // onnxruntime by adding them to the graph outputs. All three agree on the
 // test models to float32 rounding.
+//
+// Models are decoded by this package (proto.go, on the protobuf wire
+// format) and checked before anything is allocated: every initializer's
+// dimensions against the bytes that hold it, the input's dimensions, and
+// in the native runner every value a node computes against a memory
+// budget (RunnerOptions.MaxBytes). A crafted model is refused with an
+// error naming the tensor or node, never with a crash or an allocation
+// out of proportion to the file.
 package onnx
