@@ -115,6 +115,13 @@ func hostileModels() []hostileCase {
 				{Op: "Add", Name: "add2", In: []string{"input", "z"}, Out: []string{"y"}},
 			},
 		}, "y"), "node add (Add)"},
+		{"Unsqueeze with a repeated axis (found by fuzzing)", imageIO(&ob.Model{
+			Nodes: []ob.Node{{Op: "Unsqueeze", Name: "unsq", In: []string{"input"}, Out: []string{"y"}, Attrs: []ob.Attr{ob.Ints("axes", 4, 4)}}},
+		}, "y"), "node unsq (Unsqueeze): axis 4 repeated"},
+		{"Slice with fewer axes than starts (found by fuzzing)", imageIO(&ob.Model{
+			Inits: []ob.Tensor{ob.Int64Tensor("s", []int64{2}, []int64{0, 0}), ob.Int64Tensor("a", []int64{1}, []int64{1})},
+			Nodes: []ob.Node{{Op: "Slice", Name: "slice", In: []string{"input", "s", "s", "a"}, Out: []string{"y"}}},
+		}, "y"), "node slice (Slice): starts, ends, axes and steps"},
 		{"MaxPool with a negative kernel", imageIO(&ob.Model{
 			Nodes: []ob.Node{{Op: "MaxPool", Name: "pool", In: []string{"input"}, Out: []string{"y"},
 				Attrs: []ob.Attr{ob.Ints("kernel_shape", -1<<40, 2)}}},

@@ -56,7 +56,11 @@ func squeeze(n *nnode, x, axesT *ntensor) *ntensor {
 		r := len(x.shape) + len(axes)
 		ins := map[int]bool{}
 		for _, a := range axes {
-			ins[normAxis(n, a, r)] = true
+			k := normAxis(n, a, r)
+			if ins[k] {
+				fail(n, "axis %d repeated in %v", a, axes)
+			}
+			ins[k] = true
 		}
 		shape := make([]int, 0, r)
 		k := 0
@@ -363,7 +367,15 @@ func slice(n *nnode, x, startsT, endsT, axesT, stepsT *ntensor) *ntensor {
 	if !startsT.isInt || !endsT.isInt {
 		fail(n, "starts and ends are not integer tensors")
 	}
+	k := len(startsT.i)
+	if len(endsT.i) != k || (axesT != nil && (!axesT.isInt || len(axesT.i) != k)) || (stepsT != nil && (!stepsT.isInt || len(stepsT.i) != k)) {
+		fail(n, "starts, ends, axes and steps are not integer tensors of one length")
+	}
 	r := len(x.shape)
+	if axesT == nil && k > r {
+		fail(n, "%d starts for rank %d", k, r)
+	}
+	sliced := make([]bool, r)
 	begin := make([]int, r)
 	step := make([]int, r)
 	shape := slices.Clone(x.shape)
@@ -375,6 +387,10 @@ func slice(n *nnode, x, startsT, endsT, axesT, stepsT *ntensor) *ntensor {
 		if axesT != nil {
 			axis = normAxis(n, axesT.i[j], r)
 		}
+		if sliced[axis] {
+			fail(n, "axis %d sliced twice", axis)
+		}
+		sliced[axis] = true
 		st := int64(1)
 		if stepsT != nil {
 			st = stepsT.i[j]
