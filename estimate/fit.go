@@ -23,12 +23,15 @@ func Fit(x *cloud.Matrix, opt *Options) (*TwoNNFit, *Report, error) {
 	if err := e.search(2); err != nil {
 		return nil, nil, err
 	}
-	e.countDropped(rep)
+	if !o.Paper {
+		e.countDropped(rep, true)
+	}
 	f, err := e.twonnFit(e.g)
 	if err != nil {
 		return nil, nil, fmt.Errorf("twonn: %w", err)
 	}
 	if o.Paper && f.N < e.n {
+		rep.Dropped, rep.NUsed = e.n-f.N, rep.NUsed-(e.n-f.N)
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("paper mode: %d of %d points dropped (r1 = 0 or r1 = r2)", e.n-f.N, e.n))
 	}
 	rep.Results = []Result{{Method: "twonn", ID: f.ID}}

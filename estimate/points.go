@@ -46,7 +46,7 @@ type Report struct {
 	Dim        int      `json:"dim"`
 	NUsed      int      `json:"n_used"`
 	Duplicates int      `json:"duplicates"`
-	Dropped    int      `json:"dropped"`   // duplicates policy "drop": points at distance 0 from their nearest neighbour, left out of the TwoNN fits
+	Dropped    int      `json:"dropped"`   // points left out of the TwoNN fits: r1 = 0 under duplicates policy "drop"; r1 = 0 or r1 = r2 in the paper's convention
 	ZeroRows   int      `json:"zero_rows"` // cosine metric with ZeroRows "drop": rows of zero norm left out
 	Seed       uint64   `json:"seed"`
 	Results    []Result `json:"results"`

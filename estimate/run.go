@@ -128,16 +128,19 @@ func FromGraph(g *knn.Graph, n, d int, pca *PCA, opt *Options) (*Report, error) 
 	return e.finish(rep, methods)
 }
 
-// countDropped records in rep, under the "drop" policy, the points at
-// distance 0 from their nearest neighbour in the searched graph: the TwoNN
-// fits leave them out.
-func (e *engine) countDropped(rep *Report) {
-	if e.o.Duplicates != "drop" || e.g == nil || e.g.K == 0 {
+// countDropped records in rep the points the TwoNN fits leave out: under
+// the "drop" policy those at distance 0 from their nearest neighbour, and
+// in the paper's convention (when twonn, a TwoNN fit, runs) also those
+// with r₁ = r₂, as the code of Ansuini et al. does.
+func (e *engine) countDropped(rep *Report, twonn bool) {
+	paper := e.o.Paper && twonn
+	if (e.o.Duplicates != "drop" && !paper) || e.g == nil || e.g.K == 0 {
 		return
 	}
 	z := 0
 	for i := range e.g.N {
-		if e.g.Dist[i*e.g.K] == 0 {
+		r1 := e.g.Dist[i*e.g.K]
+		if r1 == 0 || (paper && e.g.K > 1 && r1 == e.g.Dist[i*e.g.K+1]) {
 			z++
 		}
 	}
@@ -146,13 +149,17 @@ func (e *engine) countDropped(rep *Report) {
 	}
 	rep.Dropped = z
 	rep.NUsed -= z
+	why := "at distance 0 from their nearest neighbour"
+	if paper {
+		why = "with r1 = 0 or r1 = r2 (the paper's convention)"
+	}
 	rep.Warnings = append(rep.Warnings, fmt.Sprintf(
-		"dropped %d points at distance 0 from their nearest neighbour: the TwoNN fits use %d of %d points", z, rep.NUsed, rep.N))
+		"dropped %d points %s: the TwoNN fits use %d of %d points", z, why, rep.NUsed, rep.N))
 }
 
 // finish runs every method on the searched engine.
 func (e *engine) finish(rep *Report, methods []string) (*Report, error) {
-	e.countDropped(rep)
+	e.countDropped(rep, slices.Contains(methods, "twonn"))
 	for _, meth := range methods {
 		res, err := e.run(meth)
 		if err != nil {

@@ -82,7 +82,7 @@ func Scale(x *cloud.Matrix, so ScaleOptions, opt *Options) (*Report, error) {
 	if err := e.search(k); err != nil {
 		return nil, err
 	}
-	e.countDropped(rep)
+	e.countDropped(rep, true)
 	full, err := e.twonn(e.g)
 	if err != nil {
 		return nil, err

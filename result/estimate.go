@@ -92,7 +92,7 @@ func (e *Estimate) writeText(w io.Writer) error {
 	rep := e.Report
 	fmt.Fprintf(w, "%s: %d points (%d used, %d duplicates collapsed", rep.Input, rep.N, rep.NUsed, rep.Duplicates)
 	if rep.Dropped > 0 {
-		fmt.Fprintf(w, ", %d dropped at distance 0", rep.Dropped)
+		fmt.Fprintf(w, ", %d dropped from the TwoNN fits", rep.Dropped)
 	}
 	if rep.ZeroRows > 0 {
 		fmt.Fprintf(w, ", %d of zero norm left out", rep.ZeroRows)

@@ -52,7 +52,7 @@ func TestEstimateDroppedInEveryFormat(t *testing.T) {
 		warning, text, twonnConv string
 		paper                    bool
 	}{
-		{"drop", 260, 0, 80, "dropped 80 points", "(260 used, 0 duplicates collapsed, 80 dropped at distance 0)", "paper", true},
+		{"drop", 260, 0, 80, "dropped 80 points at distance 0", "(260 used, 0 duplicates collapsed, 80 dropped from the TwoNN fits)", "default", false},
 		{"collapse", 300, 40, 0, "collapsed 40 duplicate rows", "(300 used, 40 duplicates collapsed)", "default", false},
 	} {
 		opt := &estimate.Options{Duplicates: tc.policy, Paper: tc.paper}
