@@ -256,8 +256,10 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 		return BadInput(err)
 	}
 	if a.saveActivations != "" {
-		if err := os.MkdirAll(a.saveActivations, 0o755); err != nil {
-			return err
+		// Checked now, created once the images have run: an interrupted
+		// or failed run leaves no empty folder behind.
+		if st, err := os.Stat(a.saveActivations); err == nil && !st.IsDir() {
+			return BadInput(fmt.Errorf("--save-activations %s: not a directory", a.saveActivations))
 		}
 	}
 	n := len(files)
@@ -296,6 +298,11 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 	}
 	if !quiet {
 		fmt.Fprintf(stderr, "intdim: preprocessing: %s\n", a.described)
+	}
+	if a.saveActivations != "" {
+		if err := os.MkdirAll(a.saveActivations, 0o755); err != nil {
+			return BadInput(err)
+		}
 	}
 	for j, l := range sel {
 		if a.saveActivations != "" {

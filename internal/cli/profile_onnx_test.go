@@ -247,6 +247,13 @@ func TestONNXErrors(t *testing.T) {
 	if ents, _ := os.ReadDir(save); len(ents) != 0 {
 		t.Errorf("files left after a failure: %v", ents)
 	}
+	if _, err := os.Stat(save); err == nil {
+		t.Error("activations folder created by a failed run")
+	}
+	_, err := onnxLayers(onnxFlags(t, "--onnx", vgg, "--images", imgs, "--preprocess", "none", "--save-activations", junk), 1, true, io.Discard)
+	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "junk.onnx: not a directory") {
+		t.Errorf("--save-activations on a file: %v", err)
+	}
 }
 
 func TestONNXEachLayerStops(t *testing.T) {
