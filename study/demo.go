@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/data/mnist"
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/nn/zoo"
@@ -151,15 +150,15 @@ func RunDemo(o DemoOptions) (*Demo, error) {
 			m.Untrain(o.Seed)
 		}
 		acc := m.Accuracy(set)
-		acts := m.Net.Forward(set.Pixels[:o.N*mnist.Size], o.N)
+		layers, err := m.Layers(set, o.N)
+		if err != nil {
+			return nil, err
+		}
 		b := profile.New(opt)
-		for i := range acts {
-			x, err := cloud.New32(acts[i].Data, o.N, acts[i].Shape.Size())
-			if err != nil {
-				return nil, fmt.Errorf("%s %s: %w", r.Name, acts[i].Name, err)
-			}
-			acts[i].Data = nil
-			l := profile.Layer{Name: acts[i].Name, Points: x}
+		for i := range layers {
+			l := layers[i]
+			layers[i].Points = nil // freed with l after this layer
+			x := l.Points
 			if err := b.Add(l); err != nil {
 				return nil, fmt.Errorf("%s: %w", r.Name, err)
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/internal/progress"
+	"github.com/intdim/intdim/knn"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -44,6 +45,8 @@ type LinearizeOptions struct {
 	Blocks int
 	// Estimate configures the TwoNN fits (its Method is forced to twonn,
 	// and Resample to none); its Seed seeds the surrogate and the blocks.
+	// With Metric Cosine the rows are L2-normalised first, and the
+	// surrogate is drawn from the normalised rows.
 	Estimate estimate.Options
 	// Progress, if not nil, advances by one per fit.
 	Progress *progress.Bar
@@ -112,6 +115,15 @@ func Linearize(x []float64, n, d int, opt *LinearizeOptions) (*Linearization, er
 	}
 	eo := o.Estimate
 	eo.Method, eo.Resample = "twonn", 0
+	if eo.Metric == knn.Cosine {
+		// The chord distance is the Euclidean one between normalised rows:
+		// the surrogate is drawn from, and measured like, those rows.
+		xn, err := knn.Normalize(cloud.Must64(x, n, d))
+		if err != nil {
+			return nil, err
+		}
+		x, eo.Metric = xn.Float64(), knn.Euclidean
+	}
 	rng := rand.New(rand.NewPCG(eo.Seed, 0x6c696e656172697a)) // "linearize"
 	sur := Surrogate(x, n, d, n, rng)
 

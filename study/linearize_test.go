@@ -5,7 +5,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/knn"
 )
 
 // curved returns n points of a 2-dimensional manifold curved through d
@@ -123,5 +125,32 @@ func TestLinearizeBadSizes(t *testing.T) {
 	}
 	if got := DefaultSizes(10000); got[0] != 500 || got[len(got)-1] != 10000 {
 		t.Errorf("DefaultSizes(10000) = %v", got)
+	}
+}
+
+// The cosine metric is the Euclidean one on normalised rows: the same
+// surrogate and the same IDs.
+func TestLinearizeCosine(t *testing.T) {
+	const n, d = 300, 8
+	x := curved(n, d, 3)
+	for i := range x {
+		x[i] += 2 // away from the origin, so that normalising changes the cloud
+	}
+	opt := LinearizeOptions{Sizes: []int{100, 300}, Blocks: 2, Estimate: estimate.Options{Seed: 4, Metric: knn.Cosine}}
+	got, err := Linearize(x, n, d, &opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xn, _ := knn.Normalize(cloud.Must64(x, n, d))
+	opt.Estimate.Metric = knn.Euclidean
+	want, _ := Linearize(xn.Float64(), n, d, &opt)
+	plain, _ := Linearize(x, n, d, &opt)
+	for i := range got.DataIDs {
+		if got.DataIDs[i] != want.DataIDs[i] || got.SurrogateIDs[i] != want.SurrogateIDs[i] {
+			t.Errorf("size %d: cosine %g/%g, normalised %g/%g", got.Sizes[i], got.DataIDs[i], got.SurrogateIDs[i], want.DataIDs[i], want.SurrogateIDs[i])
+		}
+	}
+	if plain.DataIDs[1] == got.DataIDs[1] {
+		t.Error("the metric made no difference")
 	}
 }

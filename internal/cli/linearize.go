@@ -75,11 +75,6 @@ func runLinearize(args []string, stdout, stderr io.Writer) error {
 	}
 	defer release()
 	n, d := pts.N(), pts.D()
-	if m == knn.Cosine {
-		if pts, err = knn.Normalize(pts); err != nil {
-			return BadInput(fmt.Errorf("%s: %w", pos[0], err))
-		}
-	}
 	x := pts.Float64()
 	if sz == nil {
 		sz = study.DefaultSizes(n)
@@ -100,7 +95,7 @@ func runLinearize(args []string, stdout, stderr io.Writer) error {
 	}
 	l, err := study.Linearize(x, n, d, &study.LinearizeOptions{
 		Sizes: sz, Blocks: *blocks, Progress: bar,
-		Estimate: estimate.Options{Discard: disc, Seed: *seed, Threads: *threads},
+		Estimate: estimate.Options{Discard: disc, Seed: *seed, Threads: *threads, Metric: m},
 	})
 	bar.Finish()
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"io"
 	"math"
 
-	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/data/mnist"
 	"github.com/intdim/intdim/internal/progress"
 	"github.com/intdim/intdim/nn/zoo"
@@ -42,20 +41,12 @@ func modelLayers(model, data string, n int, untrained bool, seed uint64) ([]prof
 	return netLayers(m, set, n)
 }
 
-// netLayers returns the float32 activations of m on the first n images.
+// netLayers returns the float32 activations of m on the first n images
+// (zoo.Model.Layers).
 func netLayers(m *zoo.Model, set *mnist.Set, n int) ([]profile.Layer, error) {
-	if n < 3 || n > set.N {
-		return nil, Usage("--n %d: need 3 to %d images", n, set.N)
-	}
-	acts := m.Net.Forward(set.Pixels[:n*mnist.Size], n)
-	layers := make([]profile.Layer, len(acts))
-	for i, a := range acts {
-		x, err := cloud.New32(a.Data, n, a.Shape.Size())
-		if err != nil {
-			return nil, err
-		}
-		acts[i].Data = nil
-		layers[i] = profile.Layer{Name: a.Name, Points: x}
+	layers, err := m.Layers(set, n)
+	if err != nil {
+		return nil, Usage("--n %d: %v", n, err)
 	}
 	return layers, nil
 }

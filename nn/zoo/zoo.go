@@ -13,8 +13,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/data/mnist"
 	"github.com/intdim/intdim/nn"
+	"github.com/intdim/intdim/profile"
 )
 
 //go:embed models/*.safetensors
@@ -113,4 +115,24 @@ func (m *Model) Accuracy(set *mnist.Set) float64 {
 	}
 	acc, _ := m.Net.Evaluate(set.Pixels, set.Labels, set.N)
 	return acc
+}
+
+// Layers returns the activations of the input and of every named layer of
+// the network (for the paper's network: input, conv1, pool1, conv2, pool2,
+// d1, output) on the first n images of set, as float32 point clouds that
+// share the forward pass's memory.
+func (m *Model) Layers(set *mnist.Set, n int) ([]profile.Layer, error) {
+	if n < 3 || n > set.N {
+		return nil, fmt.Errorf("%d images: need 3 to %d", n, set.N)
+	}
+	acts := m.Net.Forward(set.Pixels[:n*mnist.Size], n)
+	layers := make([]profile.Layer, len(acts))
+	for i, a := range acts {
+		x, err := cloud.New32(a.Data, n, a.Shape.Size())
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", a.Name, err)
+		}
+		layers[i] = profile.Layer{Name: a.Name, Points: x}
+	}
+	return layers, nil
 }
