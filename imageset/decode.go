@@ -73,45 +73,61 @@ func readHeader(path string, f io.Reader) (Header, error) {
 // PIL's convert("RGB") does. Images of more than DefaultMaxPixels pixels
 // are refused from their header, before decoding.
 func Decode(path string) (*RGB, error) {
-	return decode(path, DefaultMaxPixels, nil)
+	img, done, err := decode(path, DefaultMaxPixels, nil)
+	if err != nil {
+		return nil, err
+	}
+	done()
+	return img, nil
 }
 
 // decode reads the header, refuses images over maxPixels or failing
-// check, and only then decodes.
-func decode(path string, maxPixels int64, check func(Header) error) (*RGB, error) {
+// check, and only then decodes. check (may be nil) returns the pixels the
+// caller will make of the image at most (a resized copy), if more than the
+// image's own. The caller calls done once it has finished with the image
+// and its copies: until then their pixels count against the pixels in
+// flight (inFlight).
+func decode(path string, maxPixels int64, check func(Header) (int64, error)) (img *RGB, done func(), err error) {
 	f, err := open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	return decodeFrom(path, f, maxPixels, check)
 }
 
 // decodeFrom is decode on the contents of a file; path is for messages.
-func decodeFrom(path string, f io.ReadSeeker, maxPixels int64, check func(Header) error) (*RGB, error) {
+func decodeFrom(path string, f io.ReadSeeker, maxPixels int64, check func(Header) (int64, error)) (_ *RGB, done func(), err error) {
 	hd, err := readHeader(path, f)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if px := int64(hd.W) * int64(hd.H); px > maxPixels {
-		return nil, fmt.Errorf("%s: image is %d×%d (%s), over the limit of %s", path, hd.W, hd.H, pixels(float64(px)), pixels(float64(maxPixels)))
+		return nil, nil, fmt.Errorf("%s: image is %d×%d (%s), over the limit of %s", path, hd.W, hd.H, pixels(float64(px)), pixels(float64(maxPixels)))
 	}
+	px := int64(hd.W) * int64(hd.H)
 	if check != nil {
-		if err := check(hd); err != nil {
-			return nil, err
+		more, err := check(hd)
+		if err != nil {
+			return nil, nil, err
 		}
+		px = max(px, more)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	inFlight.acquire(px, maxPixels)
+	done = func() { inFlight.release(px) }
 	img, format, err := image.Decode(bufio.NewReader(f))
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot decode image: %v", path, err)
+		done()
+		return nil, nil, fmt.Errorf("%s: cannot decode image: %v", path, err)
 	}
 	if format != hd.Format {
-		return nil, fmt.Errorf("%s: unsupported image format %s", path, format)
+		done()
+		return nil, nil, fmt.Errorf("%s: unsupported image format %s", path, format)
 	}
-	return toRGB(img), nil
+	return toRGB(img), done, nil
 }
 
 func toRGB(img image.Image) *RGB {

@@ -12,7 +12,9 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // pngHeader returns the bytes of a PNG that claims w × h RGB pixels: a
@@ -226,4 +228,36 @@ func TestElongated(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "strip.png: image is 1000000×1; resized to a short side of 256 it would be 256000000×256") {
 		t.Fatalf("strip: %v", err)
 	}
+}
+
+// TestPixelGate: concurrent decodes hold at most twice the pixel limit at
+// once, and an image alone always passes.
+func TestPixelGate(t *testing.T) {
+	g := pixelGate{cond: sync.NewCond(new(sync.Mutex))}
+	var mu sync.Mutex
+	var cur, peak int64
+	var wg sync.WaitGroup
+	for i := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			px := int64(30 + i%3*10) // 30, 40 or 50 pixels, limit 50
+			g.acquire(px, 50)
+			mu.Lock()
+			cur += px
+			peak = max(peak, cur)
+			mu.Unlock()
+			time.Sleep(time.Millisecond)
+			mu.Lock()
+			cur -= px
+			mu.Unlock()
+			g.release(px)
+		}()
+	}
+	wg.Wait()
+	if peak > 100 || peak < 50 || g.used != 0 {
+		t.Fatalf("peak %d pixels in flight (limit 2 × 50), %d left", peak, g.used)
+	}
+	g.acquire(500, 50) // larger than the gate: passes alone
+	g.release(500)
 }

@@ -152,38 +152,40 @@ func load(dst []float32, path string, r io.ReadSeeker, p *Preprocess, h, w int) 
 		panic("imageset: dst has the wrong length")
 	}
 	mode, resize, crop, mean, std, maxPixels := p.params(c)
-	var check func(Header) error
+	var check func(Header) (int64, error)
 	switch mode {
 	case "imagenet":
 		// An elongated image resized to a short side of resize has a
 		// long side of resize × its aspect ratio.
-		check = func(hd Header) error {
+		check = func(hd Header) (int64, error) {
 			rw, rh := resizedShort(hd.W, hd.H, resize)
 			if px := float64(rw) * float64(rh); px > float64(maxPixels) {
-				return fmt.Errorf("%s: image is %d×%d; resized to a short side of %d it would be %d×%d (%s), over the limit of %s", path, hd.W, hd.H, resize, rw, rh, pixels(px), pixels(float64(maxPixels)))
+				return 0, fmt.Errorf("%s: image is %d×%d; resized to a short side of %d it would be %d×%d (%s), over the limit of %s", path, hd.W, hd.H, resize, rw, rh, pixels(px), pixels(float64(maxPixels)))
 			}
-			return nil
+			return int64(rw) * int64(rh), nil
 		}
 	case "none":
-		check = func(hd Header) error {
+		check = func(hd Header) (int64, error) {
 			if hd.W != w || hd.H != h {
-				return fmt.Errorf("%s: image is %d×%d but the model takes %d×%d (use --preprocess imagenet)", path, hd.W, hd.H, w, h)
+				return 0, fmt.Errorf("%s: image is %d×%d but the model takes %d×%d (use --preprocess imagenet)", path, hd.W, hd.H, w, h)
 			}
-			return nil
+			return 0, nil
 		}
 	default:
 		panic("imageset: unknown preprocessing " + mode)
 	}
 	var img *RGB
+	var done func()
 	var err error
 	if r != nil {
-		img, err = decodeFrom(path, r, maxPixels, check)
+		img, done, err = decodeFrom(path, r, maxPixels, check)
 	} else {
-		img, err = decode(path, maxPixels, check)
+		img, done, err = decode(path, maxPixels, check)
 	}
 	if err != nil {
 		return err
 	}
+	defer done()
 	if mode == "imagenet" {
 		img = CenterCrop(ResizeShort(img, resize), crop, crop)
 	}
