@@ -35,7 +35,11 @@ func New(w io.Writer, total int64, desc string, quiet bool) *Bar {
 	}
 	b := &Bar{w: w, desc: desc, total: total, last: time.Now(), every: 5 * time.Second}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		b.bar = progressbar.NewOptions64(total,
+		max := total
+		if max <= 0 {
+			max = -1 // unknown: a spinner, until Step gives the total
+		}
+		b.bar = progressbar.NewOptions64(max,
 			progressbar.OptionSetWriter(w),
 			progressbar.OptionSetDescription(desc),
 			progressbar.OptionShowCount(),
