@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -56,9 +57,10 @@ type RunConfig struct {
 	Schedule map[int]float64
 	// Dir, when not empty, receives a checkpoint after every epoch:
 	// model.safetensors (with Meta, the data set, the epochs and the test
-	// accuracy in its metadata), log.json and log.csv, each written
-	// atomically. Dir is created at the first checkpoint, so a run that
-	// fails before leaves nothing behind.
+	// accuracy in its metadata), log.json and log.csv, the three replaced
+	// together or not at all (atomicfile.WriteAll). Dir is created at the
+	// first checkpoint, so a run that fails before leaves nothing behind;
+	// a Dir that exists and is not a directory is refused before training.
 	Dir  string
 	Meta map[string]string
 	// Data and Args are recorded in the log.
@@ -117,6 +119,11 @@ func Run(train, test *Dataset, rc RunConfig) (*Net, *Log, error) {
 			return nil, nil, fmt.Errorf("tracking IDs on %d samples: at least 3 are needed", nTrack)
 		}
 	}
+	if rc.Dir != "" {
+		if st, err := os.Stat(rc.Dir); err == nil && !st.IsDir() {
+			return nil, nil, fmt.Errorf("%s: exists and is not a directory", rc.Dir)
+		}
+	}
 	if rc.MaxBytes > 0 {
 		need, err := arch.TrainBytes(train.Shape, rc.Classes, rc.Batch, max(nTrack, evalChunk))
 		if err != nil {
@@ -160,15 +167,21 @@ func Run(train, test *Dataset, rc RunConfig) (*Net, *Log, error) {
 		if rc.Dir == "" {
 			return nil
 		}
+		meta["epochs"] = strconv.FormatFloat(row.Epoch, 'g', -1, 64)
+		meta["test_accuracy"] = strconv.FormatFloat(row.TestAcc, 'g', -1, 64)
+		var model bytes.Buffer
+		if err := Save(&model, net, meta); err != nil {
+			return err
+		}
+		files, err := lg.files(rc.Dir)
+		if err != nil {
+			return err
+		}
 		if err := os.MkdirAll(rc.Dir, 0o755); err != nil {
 			return err
 		}
-		meta["epochs"] = strconv.FormatFloat(row.Epoch, 'g', -1, 64)
-		meta["test_accuracy"] = strconv.FormatFloat(row.TestAcc, 'g', -1, 64)
-		if err := SaveFile(filepath.Join(rc.Dir, "model.safetensors"), net, meta); err != nil {
-			return err
-		}
-		return lg.WriteDir(rc.Dir)
+		// The checkpoint's three files change together or not at all.
+		return atomicfile.WriteAll(append(files, atomicfile.File{Path: filepath.Join(rc.Dir, "model.safetensors"), Data: model.Bytes()}))
 	}
 
 	batches := (train.N + rc.Batch - 1) / rc.Batch
@@ -260,14 +273,25 @@ func LayerIDs(net *Net, x []float32, n int) (map[string]float64, error) {
 
 // WriteDir writes lg into dir as log.json and log.csv, each atomically.
 func (lg *Log) WriteDir(dir string) error {
-	if err := atomicfile.WriteFile(filepath.Join(dir, "log.json"), func(w io.Writer) error {
-		e := json.NewEncoder(w)
-		e.SetIndent("", "  ")
-		return e.Encode(lg)
-	}); err != nil {
+	files, err := lg.files(dir)
+	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(filepath.Join(dir, "log.csv"), lg.WriteCSV)
+	return atomicfile.WriteAll(files)
+}
+
+// files renders dir/log.json and dir/log.csv.
+func (lg *Log) files(dir string) ([]atomicfile.File, error) {
+	var js, cs bytes.Buffer
+	e := json.NewEncoder(&js)
+	e.SetIndent("", "  ")
+	if err := e.Encode(lg); err != nil {
+		return nil, err
+	}
+	if err := lg.WriteCSV(&cs); err != nil {
+		return nil, err
+	}
+	return []atomicfile.File{{Path: filepath.Join(dir, "log.json"), Data: js.Bytes()}, {Path: filepath.Join(dir, "log.csv"), Data: cs.Bytes()}}, nil
 }
 
 // WriteCSV writes one row per line: epoch, step, lr, train_loss,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -103,6 +104,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	sched, err := parseSchedule(*lrAfter)
 	if err != nil {
 		return err
+	}
+	if st, err := os.Stat(*out); err == nil && !st.IsDir() {
+		return Usage("--out %s: exists and is not a directory", *out)
 	}
 	trS, teS, err := mnist.Load(*data, *dataSeed, *lambda)
 	if err != nil {

@@ -249,3 +249,11 @@ func TestProfileModelCarriesAccuracy(t *testing.T) {
 		t.Errorf("study: %+v, %v", a.Networks, err)
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for v, want := range map[float64]string{1: "1 epoch", 2: "2 epochs", 0.5: "0.5 epochs"} {
+		if got := plural(v, "epoch"); got != want {
+			t.Errorf("plural(%g) = %q, want %q", v, got, want)
+		}
+	}
+}

@@ -26,6 +26,7 @@ func TestTrain(t *testing.T) {
 		{Name: "width overflow", Args: train("--arch", "hidden=99999999999999999999"), Exit: 2, Stderr: "--arch"},
 		{Name: "unknown data", Args: train("--data", "cifar"), Exit: 2, Stderr: `unknown data set "cifar"`},
 		{Name: "init missing", Args: train("--init", "nowhere"), Exit: 2, Stderr: "nowhere"},
+		{Name: "out is a file", Args: train(), Setup: File("run", []byte("a file")), Exit: 2, Stderr: "--out run: exists and is not a directory"},
 		{Name: "init not a network", Args: train("--init", "x.safetensors"), Setup: File("x.safetensors", []byte("garbage")), Exit: 2, Stderr: "x.safetensors"},
 	})
 }
