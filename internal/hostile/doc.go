@@ -18,6 +18,8 @@
 //   - stays under Case.MaxRSS (DefaultMaxRSS) resident memory: a watchdog
 //     polls /proc/PID/status (VmRSS) and kills the child above the limit, and
 //     the peak from the kernel (rusage Maxrss) is checked afterwards;
+//     (under the race detector, whose shadow memory counts as resident,
+//     memory is not limited and the time limits are five times longer);
 //   - leaves no file behind: the case's directory holds the same entries
 //     after the run as after Setup, and the child's TMPDIR is empty.
 //
