@@ -17,7 +17,7 @@
 //     --format asked (JSON parses, CSV parses, text is non-empty);
 //   - stays under Case.MaxRSS (DefaultMaxRSS) resident memory: a watchdog
 //     polls /proc/PID/status (VmRSS) and kills the child above the limit, and
-//     the peak from the kernel (rusage Maxrss) is checked afterwards;
+//     the peak from the kernel (rusage Maxrss) is checked afterwards
 //     (under the race detector, whose shadow memory counts as resident,
 //     memory is not limited and the time limits are five times longer);
 //   - leaves no file behind: the case's directory holds the same entries
