@@ -3,10 +3,10 @@ package study
 import (
 	"fmt"
 	"github.com/intdim/intdim/cloud"
+	"math"
 	"strings"
 
 	"github.com/intdim/intdim/estimate"
-	"github.com/intdim/intdim/internal/progress"
 	"github.com/intdim/intdim/nn"
 )
 
@@ -123,10 +123,11 @@ type TrainOptions struct {
 	Seed     uint64  // weights, sample order and resamplings
 	Threads  int     // ID estimation threads (0: all)
 
-	// Progress, if not nil, advances by Spec.Cost/1e6 of every network as
-	// it trains (see Cost). OnStart and OnDone, if not nil, are called
-	// before and after each network.
-	Progress *progress.Bar
+	// Progress, if not nil, is called as the networks train with the work
+	// done and the total, in units of 10⁶ of Spec.Cost (multiply–adds).
+	// OnStart and OnDone, if not nil, are called before and after each
+	// network.
+	Progress func(done, total int)
 	OnStart  func(i int, s Spec)
 	OnDone   func(i int, n Network)
 }
@@ -161,6 +162,11 @@ func Train(specs []Spec, o TrainOptions) (*Accuracy, error) {
 	points := min(o.Points, o.Test.N)
 	a := &Accuracy{Kind: "accuracy-study", Version: DocVersion, Method: "twonn", Seed: o.Seed, Points: points,
 		Resample: o.Resample, Fraction: o.Fraction, Warnings: []string{}}
+	var total, doneAll float64
+	for _, sp := range specs {
+		total += sp.Cost(o.Train.N) / 1e6
+	}
+	totalUnits, reported := int(math.Ceil(total)), -1
 	for i, sp := range specs {
 		if o.OnStart != nil {
 			o.OnStart(i, sp)
@@ -173,13 +179,12 @@ func Train(specs []Spec, o TrainOptions) (*Accuracy, error) {
 		net.Mean, net.Std = train.MeanStd()
 		batches := (train.N + o.Batch - 1) / o.Batch
 		perBatch := sp.Cost(o.Train.N) / 1e6 / float64(sp.Epochs*batches)
-		done := 0.0
 		cfg := nn.Config{Epochs: sp.Epochs, Batch: o.Batch, LR: o.LR, Momentum: o.Momentum, Seed: o.Seed + uint64(i),
 			OnBatch: func(_, _, _ int) error {
-				done += perBatch
-				if done >= 1 {
-					o.Progress.Add(int64(done))
-					done -= float64(int64(done))
+				doneAll += perBatch
+				if d := min(int(doneAll), totalUnits); d != reported && o.Progress != nil {
+					reported = d
+					o.Progress(d, totalUnits)
 				}
 				return nil
 			}}

@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	"github.com/intdim/intdim/estimate"
-	"github.com/intdim/intdim/internal/progress"
 	"github.com/intdim/intdim/knn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -48,8 +47,9 @@ type LinearizeOptions struct {
 	// With Metric Cosine the rows are L2-normalised first, and the
 	// surrogate is drawn from the normalised rows.
 	Estimate estimate.Options
-	// Progress, if not nil, advances by one per fit.
-	Progress *progress.Bar
+	// Progress, if not nil, is called after every fit with the fits done
+	// and their total.
+	Progress func(done, total int)
 }
 
 // DefaultSizes returns the sizes at which Linearize measures by default:
@@ -132,6 +132,10 @@ func Linearize(x []float64, n, d int, opt *LinearizeOptions) (*Linearization, er
 		Sizes: sizes, Warnings: []string{},
 	}
 	warned := map[string]bool{}
+	fits, total := 0, 0
+	for _, s := range sizes {
+		total += 2 * max(1, min(o.Blocks, n/s))
+	}
 	for _, s := range sizes {
 		b := max(1, min(o.Blocks, n/s))
 		l.Blocks = append(l.Blocks, b)
@@ -148,7 +152,9 @@ func Linearize(x []float64, n, d int, opt *LinearizeOptions) (*Linearization, er
 			for k := 0; k < b; k++ {
 				rows := perm[k*s : (k+1)*s]
 				rep, err := estimate.Points(cloud.Must64(gather(src.x, d, rows), s, d), &eo)
-				o.Progress.Add(1)
+				if fits++; o.Progress != nil {
+					o.Progress(fits, total)
+				}
 				if err != nil {
 					if errors.Is(err, estimate.ErrDegenerate) || errors.Is(err, estimate.ErrTooFewPoints) {
 						continue

@@ -136,11 +136,18 @@ func TestLinearizeCosine(t *testing.T) {
 	for i := range x {
 		x[i] += 2 // away from the origin, so that normalising changes the cloud
 	}
-	opt := LinearizeOptions{Sizes: []int{100, 300}, Blocks: 2, Estimate: estimate.Options{Seed: 4, Metric: knn.Cosine}}
+	var calls, last, lastTotal int
+	opt := LinearizeOptions{Sizes: []int{100, 300}, Blocks: 2, Estimate: estimate.Options{Seed: 4, Metric: knn.Cosine},
+		Progress: func(done, total int) { calls, last, lastTotal = calls+1, done, total }}
 	got, err := Linearize(x, n, d, &opt)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Sizes 100 (2 blocks) and 300 (1 block), data and surrogate: 6 fits.
+	if calls != 6 || last != 6 || lastTotal != 6 {
+		t.Errorf("progress: %d calls, last %d/%d", calls, last, lastTotal)
+	}
+	opt.Progress = nil
 	xn, _ := knn.Normalize(cloud.Must64(x, n, d))
 	opt.Estimate.Metric = knn.Euclidean
 	want, _ := Linearize(xn.Float64(), n, d, &opt)

@@ -84,17 +84,13 @@ func runLinearize(args []string, stdout, stderr io.Writer) error {
 			return BadInput(fmt.Errorf("%s: --sizes %d is more than its %d points", pos[0], s, n))
 		}
 	}
-	total := int64(0)
-	for _, s := range sz {
-		total += 2 * int64(max(1, min(*blocks, n/s)))
-	}
-	bar := progress.New(stderr, total, "linearize", *quiet)
+	bar := progress.New(stderr, 0, "linearize", *quiet)
 	disc := *discard
 	if disc == 0 {
 		disc = -1 // estimate.Options: negative means none
 	}
 	l, err := study.Linearize(x, n, d, &study.LinearizeOptions{
-		Sizes: sz, Blocks: *blocks, Progress: bar,
+		Sizes: sz, Blocks: *blocks, Progress: bar.Set,
 		Estimate: estimate.Options{Discard: disc, Seed: *seed, Threads: *threads, Metric: m},
 	})
 	bar.Finish()

@@ -195,15 +195,11 @@ func trainFamily(specs []study.Spec, data string, points, resample int, fraction
 		return nil, BadInput(err)
 	}
 	train, test := dataset(trS), dataset(teS)
-	var total float64
-	for _, s := range specs {
-		total += s.Cost(train.N) / 1e6
-	}
-	bar := progress.New(stderr, int64(total)+1, "study", quiet)
+	bar := progress.New(stderr, 0, "study", quiet)
 	start := time.Now()
 	a, err := study.Train(specs, study.TrainOptions{
 		Dataset: data, Train: train, Test: test, Points: points, Resample: resample, Fraction: fraction,
-		LR: lr, Seed: seed, Threads: threads, Progress: bar,
+		LR: lr, Seed: seed, Threads: threads, Progress: bar.Set,
 		OnStart: func(i int, s study.Spec) {
 			bar.Describe(fmt.Sprintf("training %s on %s (%d/%d)", s.Name, data, i+1, len(specs)))
 		},

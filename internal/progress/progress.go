@@ -93,7 +93,25 @@ func (b *Bar) Step(done, total int, desc string) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.desc, b.done = desc, int64(done)
+	b.desc = desc
+	b.set(done, total)
+}
+
+// Set reports that done of total steps are finished, keeping the
+// description: it has the shape of the progress callbacks of the library,
+// func(done, total int).
+func (b *Bar) Set(done, total int) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.set(done, total)
+}
+
+func (b *Bar) set(done, total int) {
+	desc := b.desc
+	b.done = int64(done)
 	if b.bar != nil {
 		if int64(total) != b.total {
 			b.bar.ChangeMax64(int64(total))
