@@ -104,18 +104,20 @@ func newGoMLX(m *Model) (r Runner, err error) {
 	if err != nil {
 		return nil, err
 	}
-	err = exceptions.TryCatch[error](func() {
-		// Sequential op execution: simplego's parallel executor races
-		// (go test -race, gomlx v0.26.0), and CNN graphs gain little from it.
-		be, err := simplego.New("ops_sequential")
-		if err != nil {
-			panic(err)
-		}
-		ctx := context.New()
-		if err := g.VariablesToContext(ctx); err != nil {
-			panic(err)
-		}
-		r = &gomlxRunner{m: m, g: g, backend: be, ctx: ctx, execs: map[string]*context.Exec{}}
+	quietStdout(func() {
+		err = exceptions.TryCatch[error](func() {
+			// Sequential op execution: simplego's parallel executor races
+			// (go test -race, gomlx v0.26.0), and CNN graphs gain little from it.
+			be, err := simplego.New("ops_sequential")
+			if err != nil {
+				panic(err)
+			}
+			ctx := context.New()
+			if err := g.VariablesToContext(ctx); err != nil {
+				panic(err)
+			}
+			r = &gomlxRunner{m: m, g: g, backend: be, ctx: ctx, execs: map[string]*context.Exec{}}
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", m.Path, err)
