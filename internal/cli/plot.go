@@ -119,12 +119,13 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 	switch format {
 	case "json":
 		type entry struct {
-			Kind string `json:"kind"`
-			Path string `json:"path"`
+			Kind  string `json:"kind"`
+			Path  string `json:"path"`
+			Notes string `json:"notes,omitempty"` // what the data show, as report captions say it
 		}
 		var es []entry
 		for i, f := range figs {
-			es = append(es, entry{f.Kind, paths[i]})
+			es = append(es, entry{f.Kind, paths[i], f.Notes})
 		}
 		return writeJSON(stdout, map[string]any{"figures": es})
 	case "csv":
