@@ -122,6 +122,15 @@ func hostileModels() []hostileCase {
 			Inits: []ob.Tensor{ob.Int64Tensor("s", []int64{2}, []int64{0, 0}), ob.Int64Tensor("a", []int64{1}, []int64{1})},
 			Nodes: []ob.Node{{Op: "Slice", Name: "slice", In: []string{"input", "s", "s", "a"}, Out: []string{"y"}}},
 		}, "y"), "node slice (Slice): starts, ends, axes and steps"},
+		{"a value produced twice", imageIO(&ob.Model{
+			Nodes: []ob.Node{
+				{Op: "Relu", Name: "relu", In: []string{"input"}, Out: []string{"y"}},
+				{Op: "MaxPool", Name: "pool", Out: []string{"y"}},
+			},
+		}, "y"), `node pool (MaxPool): value "y" is also produced by node relu (Relu)`},
+		{"a node writing the input", imageIO(&ob.Model{
+			Nodes: []ob.Node{{Op: "Relu", Name: "relu", In: []string{"input"}, Out: []string{"input"}}},
+		}, "input"), `node relu (Relu): value "input" is also produced by the graph input`},
 		{"MaxPool with a negative kernel", imageIO(&ob.Model{
 			Nodes: []ob.Node{{Op: "MaxPool", Name: "pool", In: []string{"input"}, Out: []string{"y"},
 				Attrs: []ob.Attr{ob.Ints("kernel_shape", -1<<40, 2)}}},

@@ -89,6 +89,26 @@ func Parse(path string, data []byte) (*Model, error) {
 			}
 		}
 	}
+	// ONNX graphs are in single static assignment form: each value is
+	// produced once, by the input, an initializer or one node.
+	producer := map[string]string{}
+	for _, vi := range gp.inputs {
+		producer[vi.name] = "the graph input"
+	}
+	for _, t := range gp.inits {
+		producer[t.name] = "an initializer"
+	}
+	for _, n := range gp.nodes {
+		for _, o := range n.out {
+			if o == "" {
+				continue
+			}
+			if p, ok := producer[o]; ok {
+				return nil, fmt.Errorf("%s: node %s (%s): value %q is also produced by %s", path, n.name, n.op, o, p)
+			}
+			producer[o] = fmt.Sprintf("node %s (%s)", n.name, n.op)
+		}
+	}
 	for _, n := range gp.nodes {
 		op := n.op
 		if op == "Pad" && m.zeroPad(n.in) {
