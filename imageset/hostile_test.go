@@ -261,3 +261,32 @@ func TestPixelGate(t *testing.T) {
 	g.acquire(500, 50) // larger than the gate: passes alone
 	g.release(500)
 }
+
+// TestGreyMatchesPIL: the luminance of each PNG test image (RGB, grey,
+// RGBA) equals Pillow 9.4's convert("L") pixel for pixel
+// (testdata/odd_?_grey.npy, written by scripts/grey_refs.py), and so does a
+// grey model's input under --preprocess none, times 255.
+func TestGreyMatchesPIL(t *testing.T) {
+	for _, name := range []string{"odd_a", "odd_b", "odd_c", "odd_d"} {
+		img, err := Decode(filepath.Join("testdata", name+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		shape, ref := readNpy(t, filepath.Join("testdata", name+"_grey.npy"))
+		if len(shape) != 2 || shape[0] != img.H || shape[1] != img.W {
+			t.Fatalf("%s: reference shape %v for a %d×%d image", name, shape, img.W, img.H)
+		}
+		dst := make([]float32, img.W*img.H)
+		if err := Load(dst, filepath.Join("testdata", name+".png"), &Preprocess{Mode: "none"}, img.H, img.W); err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range ref {
+			if got := Luminance(img.Pix[3*i], img.Pix[3*i+1], img.Pix[3*i+2]); float64(got) != want {
+				t.Fatalf("%s pixel %d: luminance %d, PIL %v", name, i, got, want)
+			}
+			if dst[i] != float32(want)/255 {
+				t.Fatalf("%s pixel %d: input %v, want %v/255", name, i, dst[i], want)
+			}
+		}
+	}
+}
