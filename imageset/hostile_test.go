@@ -290,3 +290,20 @@ func TestGreyMatchesPIL(t *testing.T) {
 		}
 	}
 }
+
+// TestListLinkedFolder: a folder given through a symbolic link is listed
+// (filepath.WalkDir alone does not follow a link given as its root), with
+// paths under the link.
+func TestListLinkedFolder(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "real"), 0o755)
+	writeTestPNG(t, filepath.Join(dir, "real", "a.png"), 4, 4)
+	link := filepath.Join(dir, ".link")
+	if err := os.Symlink("real", link); err != nil {
+		t.Skip("no symbolic links:", err)
+	}
+	files, err := List(link)
+	if err != nil || len(files) != 1 || files[0] != filepath.Join(link, "a.png") {
+		t.Fatalf("List(link) = %q, %v", files, err)
+	}
+}
