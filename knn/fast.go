@@ -29,11 +29,21 @@ func kernelSearch(x matrix, k, threads int) *Graph {
 	if d == 0 {
 		return bruteForce(x, k, threads) // every distance is 0
 	}
-	pr, ok := prepareWith(x, true)
+	blocked := int64(n)*int64(d)*8 > packLimit && n > 2*blockRows(d)
+	mode := packBoth
+	if blocked {
+		mode = packNone
+	}
+	pr, ok := prepareWith(x, mode)
 	if !ok {
 		return bruteForce(x, k, threads)
 	}
-	rows := collect(pr, n, d, k, threads)
+	var rows []rowCands
+	if blocked {
+		rows = collectBlocked(x, pr, k, threads)
+	} else {
+		rows = collect(pr, n, d, k, threads)
+	}
 	return refine(x, k, rows, threads)
 }
 
@@ -135,12 +145,13 @@ func centre[E real](row []E, mean []float64, scale float64, dst []float32) (s, t
 // prepareWith centres the rows of m on the mean of a sample of at most 256
 // of them (any centre is valid: it only has to be the same for every row,
 // and a good one keeps norms, hence the error bound, small), scales them by
-// a power of two, and packs them in one pass; left = false packs only the
-// right-hand layout (enough for the "all rows" side of kernel.Cross). If a
+// a power of two, and packs them in one pass: both layouts (packBoth), the
+// right-hand layout only (packRight, enough for the "all rows" side of
+// kernel.Cross), or none (packNone: the norms only, for collectBlocked). If a
 // scaled entry exceeds 2⁴⁰ (the sample missed the spread) the scale is
 // recomputed from that entry and the pass repeated; ok is false for NaN or
 // infinite entries.
-func prepareWith(m matrix, left bool) (pr *prepared, ok bool) {
+func prepareWith(m matrix, mode packMode) (pr *prepared, ok bool) {
 	n, d := m.n(), m.d
 	mean := make([]float64, d)
 	ns := min(n, 256)
@@ -155,8 +166,17 @@ func prepareWith(m matrix, left bool) (pr *prepared, ok bool) {
 		big = m.maxDev(t*n/ns, mean, big)
 	}
 	pack := kernel.PackFunc
-	if !left {
+	switch mode {
+	case packRight:
 		pack = kernel.PackRightFunc
+	case packNone:
+		pack = func(n, d int, row func(int, []float32)) *kernel.Packed {
+			dst := make([]float32, d)
+			for i := 0; i < n; i++ {
+				row(i, dst)
+			}
+			return nil
+		}
 	}
 	for {
 		if math.IsNaN(big) || math.IsInf(big, 0) {
@@ -245,71 +265,167 @@ func (r *rowCands) prune() {
 // collect runs the kernel over all symmetric blocks and returns every row's
 // candidates.
 func collect(pr *prepared, n, d, k, threads int) []rowCands {
-	rows := make([]rowCands, n)
-	for i := range rows {
-		rows[i].up.Reset(k)
-		rows[i].limit = 4*k + 64
+	c := newCollector(pr, n, k)
+	kernel.SymGram(pr.p, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+		c.block(i0, i1, j0, j1, g, ld)
+	})
+	return c.rows
+}
+
+// packMode selects what prepareWith packs.
+type packMode int
+
+const (
+	packBoth  packMode = iota // both layouts (SymGram)
+	packRight                 // the right-hand layout (Cross's y)
+	packNone                  // nothing: norms and scale only
+)
+
+// packLimit is the size in bytes of a whole packed matrix (both layouts,
+// 8 bytes per value) above which kernelSearch packs blocks of rows in turn
+// (collectBlocked) instead; a variable for the tests.
+var packLimit int64 = 64 << 20
+
+// blockBytes is the size of one packed layout of a row block in
+// collectBlocked; a variable for the tests.
+var blockBytes = 4 << 20
+
+// blockRows returns the rows of a block of collectBlocked: a multiple of
+// kernel.BlockRows (so that the collector's locks line up) of about
+// blockBytes per layout, at least 2·BlockRows.
+func blockRows(d int) int {
+	r := blockBytes / (4 * max(d, 1)) / kernel.BlockRows * kernel.BlockRows
+	return max(r, 2*kernel.BlockRows)
+}
+
+// collectBlocked is collect without packing the whole matrix: rows are cut
+// into blocks of blockRows(d); each diagonal block is packed (both
+// layouts) and its symmetric Gram run by kernel.SymGram, each pair of
+// blocks I < J by kernel.Cross of I (left layout) and J (right layout),
+// packed into buffers reused across pairs. Every pair of rows is seen once,
+// as by collect, and the same candidates rule applies: the graph is the
+// same. Memory: about four blocks instead of 8·n·d bytes; the extra work,
+// packing block J again for every I < J, is n·d·(blocks − 1)/2 copies
+// against 2·n²·d kernel flops.
+func collectBlocked(m matrix, pr *prepared, k, threads int) []rowCands {
+	n, d := m.n(), m.d
+	c := newCollector(pr, n, k)
+	r := blockRows(d)
+	buf := make([]float32, r*d)
+	fill := func(b0, b1 int) []float32 {
+		x := buf[:(b1-b0)*d]
+		for i := b0; i < b1; i++ {
+			m.centre(i, pr.mean, pr.scale, x[(i-b0)*d:(i-b0+1)*d])
+		}
+		return x
 	}
-	nb := (n + kernel.BlockRows - 1) / kernel.BlockRows
-	locks := make([]sync.Mutex, nb)
-	tau, eabs, norm := pr.tau, pr.eabs, pr.norm
+	var left, right kernel.Packed
+	for b0 := 0; b0 < n; b0 += r {
+		b1 := min(b0+r, n)
+		diag := kernel.PackFunc(b1-b0, d, func(i int, dst []float32) {
+			m.centre(b0+i, pr.mean, pr.scale, dst)
+		})
+		kernel.SymGram(diag, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+			c.block(b0+i0, b0+i1, b0+j0, b0+j1, g, ld)
+		})
+		diag = nil
+		if b1 == n {
+			break
+		}
+		left.PackLeft(fill(b0, b1), b1-b0, d, false)
+		for c0 := b1; c0 < n; c0 += r {
+			c1 := min(c0+r, n)
+			right.PackRight(fill(c0, c1), c1-c0, d, false)
+			kernel.Cross(&left, &right, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+				c.block(b0+i0, b0+i1, c0+j0, c0+j1, g, ld)
+			})
+		}
+	}
+	return c.rows
+}
+
+// collector gathers every row's candidates from blocks of the Gram matrix
+// of the centred rows.
+type collector struct {
+	rows      []rowCands
+	locks     []sync.Mutex
+	h, norm   []float64
+	tau, eabs float64
+	k         int
+}
+
+func newCollector(pr *prepared, n, k int) *collector {
+	c := &collector{rows: make([]rowCands, n), norm: pr.norm, tau: pr.tau, eabs: pr.eabs, k: k}
+	for i := range c.rows {
+		c.rows[i].up.Reset(k)
+		c.rows[i].limit = 2*k + 30 // small: 20,000 rows of 768 keep their lists in 10 MB
+	}
+	c.locks = make([]sync.Mutex, (n+kernel.BlockRows-1)/kernel.BlockRows)
 	// h[j] = (1 − τ)·nⱼ: the test aᵢⱼ − eᵢⱼ ≤ Uᵢ reads
 	// h[j] − 2ĝᵢⱼ ≤ Uᵢ − (1 − τ)·nᵢ + ε.
-	h := make([]float64, n)
-	for j, v := range norm {
-		h[j] = (1 - tau) * v
+	c.h = make([]float64, n)
+	for j, v := range pr.norm {
+		c.h[j] = (1 - pr.tau) * v
 	}
-	push := func(i, j int, g float64) {
-		r := &rows[i]
-		if r.overflow {
-			return
-		}
-		a := norm[i] + norm[j] - 2*g
-		e := tau*(norm[i]+norm[j]) + eabs
-		if a-e <= r.bound() {
-			r.add(int32(j), a-e, a+e, k)
-		}
+	return c
+}
+
+func (c *collector) push(i, j int, g float64) {
+	r := &c.rows[i]
+	if r.overflow {
+		return
 	}
-	kernel.SymGram(pr.p, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
-		locks[i0/kernel.BlockRows].Lock()
-		for i := i0; i < i1; i++ {
-			gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
-			hj := h[j0:j1]
-			hj = hj[:len(gi)]
-			t := rows[i].bound() - h[i] + eabs
-			for jj, v := range gi {
-				if hj[jj]-2*v <= t && j0+jj != i {
-					push(i, j0+jj, v)
-					t = rows[i].bound() - h[i] + eabs
-				}
+	a := c.norm[i] + c.norm[j] - 2*g
+	e := c.tau*(c.norm[i]+c.norm[j]) + c.eabs
+	if a-e <= r.bound() {
+		r.add(int32(j), a-e, a+e, c.k)
+	}
+}
+
+// block takes the Gram entries g[(i−i0)·ld + (j−j0)] of rows i in [i0, i1)
+// and j in [j0, j1), global indices with i0 and j0 multiples of
+// kernel.BlockRows: a diagonal block (j0 = i0) is complete and read once,
+// an off-diagonal block (j0 ≠ i0) serves both rows i and rows j. Blocks
+// may arrive concurrently.
+func (c *collector) block(i0, i1, j0, j1 int, g []float64, ld int) {
+	rows, h, eabs := c.rows, c.h, c.eabs
+	c.locks[i0/kernel.BlockRows].Lock()
+	for i := i0; i < i1; i++ {
+		gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
+		hj := h[j0:j1]
+		hj = hj[:len(gi)]
+		t := rows[i].bound() - h[i] + eabs
+		for jj, v := range gi {
+			if hj[jj]-2*v <= t && j0+jj != i {
+				c.push(i, j0+jj, v)
+				t = rows[i].bound() - h[i] + eabs
 			}
 		}
-		locks[i0/kernel.BlockRows].Unlock()
-		if j0 == i0 {
-			return
-		}
-		// The transposed half, walking g by rows (contiguous) with one
-		// threshold per column; each row j still sees i in increasing order.
-		locks[j0/kernel.BlockRows].Lock()
-		var tcol [kernel.BlockRows]float64
-		tc := tcol[:j1-j0]
-		for jj := range tc {
-			tc[jj] = rows[j0+jj].bound() - h[j0+jj] + eabs
-		}
-		for i := i0; i < i1; i++ {
-			gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
-			gi = gi[:len(tc)]
-			hv := h[i]
-			for jj, v := range gi {
-				if hv-2*v <= tc[jj] {
-					push(j0+jj, i, v)
-					tc[jj] = rows[j0+jj].bound() - h[j0+jj] + eabs
-				}
+	}
+	c.locks[i0/kernel.BlockRows].Unlock()
+	if j0 == i0 {
+		return
+	}
+	// The transposed half, walking g by rows (contiguous) with one
+	// threshold per column; each row j still sees i in increasing order.
+	c.locks[j0/kernel.BlockRows].Lock()
+	var tcol [kernel.BlockRows]float64
+	tc := tcol[:j1-j0]
+	for jj := range tc {
+		tc[jj] = rows[j0+jj].bound() - h[j0+jj] + eabs
+	}
+	for i := i0; i < i1; i++ {
+		gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
+		gi = gi[:len(tc)]
+		hv := h[i]
+		for jj, v := range gi {
+			if hv-2*v <= tc[jj] {
+				c.push(j0+jj, i, v)
+				tc[jj] = rows[j0+jj].bound() - h[j0+jj] + eabs
 			}
 		}
-		locks[j0/kernel.BlockRows].Unlock()
-	})
-	return rows
+	}
+	c.locks[j0/kernel.BlockRows].Unlock()
 }
 
 // refine recomputes the candidates' distances exactly and keeps the k

@@ -25,7 +25,7 @@ func searchQueries(m matrix, k int, queries []int, threads int) (idx []int32, di
 	// A few queries: scanning all rows exactly costs less than packing them.
 	pr, ok := (*prepared)(nil), false
 	if q > directQueries && d > 0 {
-		pr, ok = prepareWith(m, false)
+		pr, ok = prepareWith(m, packRight)
 	}
 	if !ok {
 		parallelRows(q, threads, func(t int, h *TopK) {
