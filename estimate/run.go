@@ -188,6 +188,7 @@ func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 	if o.ZeroRows != "" && o.ZeroRows != "drop" {
 		return nil, nil, fmt.Errorf("unknown zero-rows policy %q (want drop, or empty for an error)", o.ZeroRows)
 	}
+	x = rescale(x)
 	if o.Metric == knn.Cosine {
 		y, err := knn.Normalize(x)
 		var zn *knn.ZeroNormError
@@ -236,6 +237,33 @@ func without(n int, drop []int) []int {
 		keep = append(keep, i)
 	}
 	return keep
+}
+
+// rescale returns x multiplied by a power of two 2ᵉ that brings its largest
+// magnitude into [0.5, 1) when that magnitude lies outside [2⁻²⁰⁰, 2²⁰⁰]
+// (only float64 data can), and x itself otherwise. Every estimator is
+// invariant under scaling (the ID depends on ratios of distances, PC-ID on
+// z-scores), and scaling by a power of two is exact; but squared distances
+// of data near 2⁻⁵³⁰ are subnormal and lose digits (TwoNN 6.09038 instead
+// of 6.09033), and those of data near 10³⁰¹ overflow, so that distinct rows
+// would look like duplicates.
+func rescale(x *cloud.Matrix) *cloud.Matrix {
+	if x.Elem() != cloud.Float64 {
+		return x
+	}
+	var big float64
+	for _, v := range x.F64() {
+		big = max(big, math.Abs(v))
+	}
+	if big == 0 || (big >= 0x1p-200 && big <= 0x1p200) || math.IsInf(big, 0) || math.IsNaN(big) {
+		return x
+	}
+	_, e := math.Frexp(big)
+	y := make([]float64, len(x.F64()))
+	for i, v := range x.F64() {
+		y[i] = math.Ldexp(v, -e)
+	}
+	return cloud.Must64(y, x.N(), x.D())
 }
 
 func parseMethods(s string) ([]string, error) {
