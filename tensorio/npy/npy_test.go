@@ -360,6 +360,16 @@ func FuzzNPY(f *testing.F) {
 		if len(data) != h.Len() {
 			t.Fatalf("%d values for shape %v", len(data), h.Shape)
 		}
+		// ReadValues (float32 kept as float32) reads the same values.
+		if _, v, err := ReadValues(bytes.NewReader(file), int64(len(file))); err != nil || v.Len() != len(data) {
+			t.Fatalf("ReadValues: %d values, %v", v.Len(), err)
+		} else {
+			for i, x := range v.Float64() {
+				if math.Float64bits(x) != math.Float64bits(data[i]) && !(math.IsNaN(x) && math.IsNaN(data[i])) {
+					t.Fatalf("ReadValues [%d] = %g, Read %g", i, x, data[i])
+				}
+			}
+		}
 		cols := h.Cols()
 		dst := make([]float64, h.Rows()*cols)
 		if err := ReadColumns(bytes.NewReader(file), h, 0, cols, dst); err != nil {

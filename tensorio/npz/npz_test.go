@@ -248,5 +248,10 @@ func readAll(t *testing.T, b []byte) {
 		if r.Used > budget || int64(len(data)) > max(int64(len(b)), r.Used/8) {
 			t.Fatalf("%s: %d values from %d bytes, %d of the budget", name, len(data), len(b), r.Used)
 		}
+		// The typed reader (float32 kept) passes the same checks.
+		r.Used = 0
+		if _, v, err := r.ReadValues(name); err != nil || v.Len() != len(data) {
+			t.Fatalf("%s: ReadValues: %d values, %v", name, v.Len(), err)
+		}
 	}
 }
