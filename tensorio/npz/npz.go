@@ -7,9 +7,14 @@
 // ".npy" and directories are ignored. A member is read straight from the
 // zip stream into its float64 result, in place (see npy.Read), and its CRC
 // is verified. Sizes are checked before allocating: a member's compressed
-// size must fit in the archive, its size must be no larger than that allows
-// (stored: equal; deflate expands at most 1032:1), and its .npy header must
-// agree with its size.
+// size must fit in the archive, and no two members may share bytes; its
+// size must be no larger than that allows (stored: equal; deflate expands
+// at most 1032:1), and its .npy header must agree with its size exactly. A
+// deflated member's array must also fit in the Reader's memory budget
+// (MaxBytes), and one that expands far beyond its compressed size is
+// decompressed once without being kept, to verify it, before its array is
+// allocated (see Reader.Read): a header's claim never costs more memory
+// than the data behind it.
 //
 // Errors are one line without the archive's path: `member "conv1":
 // truncated data: ...`; callers prefix the path.
