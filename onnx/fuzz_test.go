@@ -53,6 +53,7 @@ func FuzzParse(f *testing.F) {
 func FuzzForward(f *testing.F) {
 	fuzzSeeds(f)
 	strictOps = true
+	f.Cleanup(func() { strictOps = false })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Parse("fuzz.onnx", data)
 		if err != nil {
@@ -114,6 +115,7 @@ func FuzzOps(f *testing.F) {
 	f.Add(uint8(3), int64(-1), int64(2), int64(3), int64(1), []byte{})
 	f.Add(uint8(9), int64(0), int64(2), int64(0), int64(0), []byte{0, 8, 1})
 	strictOps = true
+	f.Cleanup(func() { strictOps = false })
 	ops := []string{"Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Squeeze", "Unsqueeze",
 		"Transpose", "Concat", "Softmax", "Pad", "Gather", "Slice", "Gemm", "MatMul", "Add", "BatchNormalization",
 		"ConstantOfShape", "Shape", "Cast", "Clip", "Mul", "Identity"}
