@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/pipeline"
@@ -38,6 +40,19 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	opt, err := f.options()
 	if err != nil {
 		return err
+	}
+	// Flags of estimate that scale would silently ignore.
+	var ignored []string
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "method", "resample", "fraction", "k":
+			if fl.Name != "method" || fl.Value.String() != "twonn" {
+				ignored = append(ignored, "--"+fl.Name)
+			}
+		}
+	})
+	if len(ignored) > 0 {
+		return Usage("%s: not used by scale (TwoNN at every scale; error bars from the blocks and subsets; --gride for GRIDE)", strings.Join(ignored, ", "))
 	}
 	if so.Blocks < 0 || so.Blocks > maxBlocks {
 		return Usage("--blocks %d outside [1, %d]", so.Blocks, maxBlocks)

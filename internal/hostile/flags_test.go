@@ -35,6 +35,8 @@ func TestFlags(t *testing.T) {
 		{Name: "unknown flag", Args: est("--frobnicate"), Setup: x, Exit: 2, Stderr: "frobnicate"},
 		{Name: "blocks negative", Args: []string{"scale", "--blocks", "-1", "x.npy"}, Setup: x, Exit: 2, Stderr: "--blocks -1"},
 		{Name: "blocks huge", Args: []string{"scale", "--blocks", "1000000000", "x.npy"}, Setup: x, Exit: 2, Stderr: "--blocks 1000000000"},
+		{Name: "scale ignores resample", Args: []string{"scale", "--resample", "20", "x.npy"}, Setup: x, Exit: 2, Stderr: "--resample: not used by scale"},
+		{Name: "scale ignores method", Args: []string{"scale", "--method", "mle", "--k", "5", "x.npy"}, Setup: x, Exit: 2, Stderr: "--k, --method: not used by scale"},
 		{Name: "decimate 3 rows", Args: []string{"scale", "--decimate", "x.npy"}, Setup: three, Exit: 2, Stderr: "too few"},
 		{Name: "blocks 3 rows json", Args: []string{"scale", "--decimate", "--format", "json", "x.npy"}, Setup: three, Exit: 2, Stderr: "decimation"},
 	})
