@@ -222,6 +222,9 @@ func TestTrainRefusesHugeNetworks(t *testing.T) {
 // profile --model carries the network's test accuracy, so that study
 // accuracy --from needs no --accuracy.
 func TestProfileModelCarriesAccuracy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("profiles three networks; run without -short")
+	}
 	dir := t.TempDir()
 	var files []string
 	for _, m := range []string{"mnist", "mnist-shuffled", "mnist-offset"} {

@@ -35,6 +35,9 @@ func TestTrain(t *testing.T) {
 // none of them (here report.html is taken by a directory, as a full disk
 // fails one write of the four).
 func TestDemoAllOrNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the demo; run without -short")
+	}
 	blocked := func(t *testing.T, dir string) {
 		if err := os.MkdirAll(filepath.Join(dir, "out", "report.html"), 0o755); err != nil {
 			t.Fatal(err)

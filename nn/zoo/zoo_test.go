@@ -11,6 +11,9 @@ import (
 )
 
 func TestOpenBuiltinAndFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("evaluates networks on the 10,000 test images; run without -short")
+	}
 	m, err := Open("builtin")
 	if err != nil || m.Data != "mnist" || m.Net.NumParams() != 225034 || !(m.TestAccuracy > 0.985) {
 		t.Fatalf("builtin: %v, data %q, accuracy %g", err, m.Data, m.TestAccuracy)
