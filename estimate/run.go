@@ -216,7 +216,8 @@ func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 	}
 	m := rep.NUsed
 	if m < 3 {
-		return nil, nil, fmt.Errorf("%d distinct points: at least 3 are needed", m)
+		return nil, nil, fmt.Errorf("%d distinct points of %d rows (%d duplicates, %d of zero norm): at least 3 are needed",
+			m, rep.N, rep.Duplicates, rep.ZeroRows)
 	}
 	if m < 100 {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d points: the estimate is unreliable", m))

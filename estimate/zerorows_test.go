@@ -49,3 +49,17 @@ func TestZeroRowsDrop(t *testing.T) {
 		t.Error("unknown zero-rows policy accepted")
 	}
 }
+
+// TestTooFewDistinctCounts: the error for too few distinct points says
+// what was left out.
+func TestTooFewDistinctCounts(t *testing.T) {
+	x := make([]float64, 5*2)
+	for i := range x {
+		x[i] = 1
+	}
+	x[0], x[1] = 0, 0 // one zero-norm row, four equal rows
+	_, err := Points(cloud.Must64(x, 5, 2), &Options{Metric: knn.Cosine, ZeroRows: "drop"})
+	if err == nil || err.Error() != "1 distinct points of 5 rows (3 duplicates, 1 of zero norm): at least 3 are needed" {
+		t.Errorf("err %v", err)
+	}
+}
