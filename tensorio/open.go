@@ -26,7 +26,8 @@ func supported(path string) bool {
 type Options struct {
 	// MaxBytes bounds the memory of the arrays whose sizes the files' own
 	// sizes do not bound, deflated .npz members (which may expand
-	// 1032-fold), in total over one call, at 8 bytes per element; 0 means
+	// 1032-fold), in total over one call, at 4 bytes per element of an
+	// array kept as float32 and 8 otherwise; 0 means
 	// half the physical memory. Arrays stored uncompressed take memory in
 	// proportion to the file, whose size is checked against every header
 	// first.

@@ -38,7 +38,8 @@ import (
 // Reader gives access to the arrays of an .npz archive.
 type Reader struct {
 	// MaxBytes bounds the memory of the arrays read from deflated members
-	// (8 bytes per element, as float64), whose sizes the archive's own
+	// (4 bytes per element kept as float32 by ReadValues, 8 otherwise),
+	// whose sizes the archive's own
 	// size does not bound, in total: 0 means half the physical memory, a
 	// negative value no bound. Used is the part already taken (Read adds
 	// to it); a caller reading several archives under one budget carries
@@ -213,7 +214,11 @@ func (r *Reader) read(name string, typed bool) (*npy.Header, npy.Values, error) 
 	}
 	dataLen := size - h.DataOffset
 	if f := r.files[i]; f.Method != zip.Store {
-		mem := int64(h.Len()) * bytesPerValue
+		per := int64(8) // float64
+		if typed && h.Narrow() {
+			per = 4 // kept as float32
+		}
+		mem := int64(h.Len()) * per
 		if budget := r.budget(); mem > budget-r.Used {
 			over := "the budget of " + formatBytes(budget)
 			if r.Used > 0 {
@@ -251,9 +256,6 @@ func (r *Reader) read(name string, typed bool) (*npy.Header, npy.Values, error) 
 	}
 	return h, data, nil
 }
-
-// bytesPerValue is the memory of one element of a result: a float64.
-const bytesPerValue = 8
 
 // verifyBytes is the size of result up to which a deflated member is read
 // straight into its allocation (see Reader.Read); a variable for the tests.
