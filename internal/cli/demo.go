@@ -53,6 +53,9 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if *n < 10 || *n > 10000 || *resample < 0 || !(*fraction > 0 && *fraction <= 1) {
 		return Usage("--n must be in [10, 10000], --resample non-negative, --fraction in (0, 1]")
 	}
+	if st, err := os.Stat(*out); err == nil && !st.IsDir() {
+		return Usage("--out %s: exists and is not a directory", *out)
+	}
 	bar := progress.New(stderr, 0, "demo", *quiet)
 	start := time.Now()
 	rep, err := study.RunDemo(study.DemoOptions{N: *n, Resample: *resample, Fraction: *fraction, Seed: *seed,

@@ -42,6 +42,9 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 		if _, err := plot.Format(*out); err != nil {
 			return Usage("--out %v", err)
 		}
+		if err := notADir(*out); err != nil {
+			return err
+		}
 	}
 	var figs []*plot.Figure
 	if *fit != "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -43,6 +44,9 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	if !strings.HasSuffix(strings.ToLower(*out), ".html") && !strings.HasSuffix(strings.ToLower(*out), ".htm") {
 		return Usage("--out %s: want a .html file", *out)
 	}
+	if err := notADir(*out); err != nil {
+		return err
+	}
 	docs, err := readDocs(pos)
 	if err != nil {
 		return err
@@ -68,5 +72,13 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		return cw.Error()
 	}
 	fmt.Fprintf(stdout, "report: %s\n", *out)
+	return nil
+}
+
+// notADir refuses an output path taken by a directory, before any work.
+func notADir(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return Usage("--out %s: is a directory", path)
+	}
 	return nil
 }

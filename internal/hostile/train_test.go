@@ -47,7 +47,7 @@ func TestDemoAllOrNothing(t *testing.T) {
 		{Name: "report.html blocked", Args: []string{"demo", "--out", "out", "--n", "10", "--resample", "0", "--quiet"},
 			Setup: blocked, Exit: 1, Stderr: "report.html: exists and is not a regular file", Timeout: 60 * time.Second},
 		{Name: "out is a file", Args: []string{"demo", "--out", "out", "--n", "10", "--resample", "0", "--quiet"},
-			Setup: File("out", []byte("a file")), Exit: 1, Stderr: "out", Timeout: 60 * time.Second},
+			Setup: File("out", []byte("a file")), Exit: 2, Stderr: "--out out: exists and is not a directory"},
 		{Name: "n too small", Args: []string{"demo", "--out", "out", "--n", "2"}, Exit: 2, Stderr: "--n"},
 	})
 }
