@@ -20,13 +20,20 @@ func profileNotes(models []study.Model) string {
 	if len(models) > maxNoted {
 		return fmt.Sprintf("%d models; the tables below give every value.", len(models))
 	}
+	return strings.Join(ProfileNotes(models), " ")
+}
+
+// ProfileNotes returns one sentence per model saying what its profile
+// shows, computed from its values: where the ID peaks, and the ID of the
+// last hidden layer with its ratio to that layer's PC-ID and width.
+func ProfileNotes(models []study.Model) []string {
 	var parts []string
 	for _, m := range models {
 		if s := modelNote(m); s != "" {
 			parts = append(parts, s)
 		}
 	}
-	return strings.Join(parts, " ")
+	return parts
 }
 
 // modelNote is one model's sentence of profileNotes ("" if it has no

@@ -171,6 +171,15 @@ func writeDemoText(w io.Writer, rep *study.Demo) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	fmt.Fprintln(w)
+	var models []study.Model
+	for _, m := range rep.Models {
+		acc := m.TestAccuracy
+		models = append(models, study.Model{Name: m.Name, TestAccuracy: &acc, Layers: m.Layers})
+	}
+	for _, s := range plot.ProfileNotes(models) {
+		fmt.Fprintln(w, s)
+	}
 	fmt.Fprintln(w, "\nPaper (Ansuini et al. 2019, fig. 3 and 4): MNIST 13.2 → 6.1 falling; offset input ≈ 3 rising to ≈ 8;")
 	fmt.Fprintln(w, "shuffled labels ≈ 21 at d1; untrained roughly flat.")
 	return nil

@@ -185,7 +185,8 @@ func TestDemo(t *testing.T) {
 		t.Errorf("demo.csv has %d lines", strings.Count(string(csv), "\n"))
 	}
 	code, txt, _ := run("demo", "--out", dir, "--n", "150", "--resample", "0", "--quiet")
-	if code != 0 || !strings.Contains(txt, "mnist-shuffled") || !strings.Contains(txt, "pool2") {
+	if code != 0 || !strings.Contains(txt, "mnist-shuffled") || !strings.Contains(txt, "pool2") ||
+		!strings.Contains(txt, "the last hidden layer, d1, has ID") {
 		t.Errorf("text output:\n%s", txt)
 	}
 }
