@@ -8,18 +8,17 @@ import (
 // Dist2Lanes is the number of partial sums of Dist2Acc.
 const Dist2Lanes = 32
 
+// dist2Impl is one Dist2Acc variant: f adds the squared differences of the
+// n values at a and b into s, as dist2AccGo does (see dispatch.go).
 type dist2Impl struct {
 	name string
 	f    func(a, b *float64, n int, s *[32]float64)
 }
 
-// dist2Impls lists the Dist2Acc implementations, fastest first; the pure-Go
-// twin is last.
-var dist2Impls = []dist2Impl{{"purego", func(a, b *float64, n int, s *[32]float64) {
+// dist2AccPtr is dist2AccGo with the assembly's signature.
+func dist2AccPtr(a, b *float64, n int, s *[32]float64) {
 	dist2AccGo(unsafe.Slice(a, n), unsafe.Slice(b, n), s)
-}}}
-
-var dist2Best = dist2Impls[0].f
+}
 
 // dist2AccGo is the specification of Dist2Acc: for every i < len(a),
 // in increasing i,
@@ -49,7 +48,7 @@ func Dist2Acc(s *[32]float64, a, b []float64) {
 		panic(fmt.Sprintf("kernel: Dist2Acc of lengths %d and %d", len(a), len(b)))
 	}
 	if len(a) > 0 {
-		dist2Best(&a[0], &b[0], len(a), s)
+		dist2Best.f(&a[0], &b[0], len(a), s)
 	}
 }
 
@@ -78,7 +77,7 @@ func Dist2(a, b []float64) float64 {
 	var s [32]float64
 	m := len(a) &^ (Dist2Lanes - 1)
 	if m > 0 {
-		dist2Best(&a[0], &b[0], m, &s)
+		dist2Best.f(&a[0], &b[0], m, &s)
 	}
 	return Dist2Sum(&s, a[m:], b[m:])
 }

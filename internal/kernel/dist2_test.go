@@ -60,3 +60,71 @@ func TestDist2Blocks(t *testing.T) {
 		}
 	}
 }
+
+// fuzzFloats returns n values read from data, starting at byte off: with
+// raw, the IEEE-754 bits of 8 bytes each (NaN, ±Inf, subnormals and ±0
+// included); otherwise int16 pairs scaled by 1/64. Data is read cyclically;
+// empty data gives zeros.
+func fuzzFloats(data []byte, n, off int, raw bool) []float64 {
+	x := make([]float64, n)
+	if len(data) == 0 {
+		return x
+	}
+	at := func(i int) byte { return data[(off+i)%len(data)] }
+	for i := range x {
+		if raw {
+			var u uint64
+			for k := 0; k < 8; k++ {
+				u |= uint64(at(8*i+k)) << (8 * k)
+			}
+			x[i] = math.Float64frombits(u)
+		} else {
+			x[i] = float64(int16(uint16(at(2*i))|uint16(at(2*i+1))<<8)) / 64
+		}
+	}
+	return x
+}
+
+// sameBits reports whether x and y are the same float64, bit for bit, or
+// both NaN (the payload of a NaN is not specified).
+func sameBits(x, y float64) bool {
+	return math.Float64bits(x) == math.Float64bits(y) || (x != x && y != y)
+}
+
+// FuzzDist2 runs every Dist2Acc variant and Dist2 with it against the
+// pure-Go twin on arbitrary values: the results agree bit for bit.
+func FuzzDist2(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9}, uint8(40), false)
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0xf0, 0x7f, 0, 0, 0, 0, 0, 0, 0, 0x80}, uint8(70), true)
+	f.Fuzz(func(t *testing.T, data []byte, n8 uint8, raw bool) {
+		n := int(n8)
+		a := fuzzFloats(data, n, 0, raw)
+		b := fuzzFloats(data, n, 3, raw)
+		m := n &^ (Dist2Lanes - 1)
+		var init [32]float64
+		for l := range init {
+			init[l] = float64(l) / 4
+		}
+		want := init
+		dist2AccGo(a[:m], b[:m], &want)
+		old := dist2Best
+		defer func() { dist2Best = old }()
+		dist2Best = dist2Impls[len(dist2Impls)-1]
+		wantD := Dist2(a, b)
+		for _, im := range dist2Impls {
+			got := init
+			if m > 0 {
+				im.f(&a[0], &b[0], m, &got)
+			}
+			for l := range got {
+				if !sameBits(got[l], want[l]) {
+					t.Fatalf("%s n=%d: s[%d] = %v, twin %v", im.name, m, l, got[l], want[l])
+				}
+			}
+			dist2Best = im
+			if d := Dist2(a, b); !sameBits(d, wantD) {
+				t.Fatalf("%s n=%d: Dist2 = %v, twin %v", im.name, n, d, wantD)
+			}
+		}
+	})
+}

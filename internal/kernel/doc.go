@@ -20,13 +20,18 @@
 // with the inputs already rounded to float32.
 //
 // The micro-kernels are Go assembly: on amd64 AVX-512F 12×32 and AVX2+FMA
-// 6×16 tiles, chosen at run time with golang.org/x/sys/cpu; on arm64 an
-// ASIMD 6×16 tile. The pure-Go twin, tileGo, is always compiled, is the
-// specification every assembly variant is tested against (odd sizes, guard
-// bands, FuzzTile), and is the only variant under the purego build tag or on
-// other architectures. Gram64 (float64, for PC-ID) and Dist2 (exact squared
-// distances) follow the same pattern, and their twins agree bit for bit.
-// The assembly is written out by hand (fully unrolled; no generator).
+// 6×16 tiles; on arm64 an ASIMD 6×16 tile. Gram64 (float64, for PC-ID) and
+// Dist2 (exact squared distances) have AVX-512F and AVX2 variants on amd64.
+// Every kernel is chosen the same way (dispatch.go): one init selects, once,
+// the fastest variant the CPU supports (golang.org/x/sys/cpu) from the list
+// of one file per architecture. Each kernel's pure-Go twin (tileGo,
+// tileGo64, dist2AccGo) is always compiled, is the specification every
+// assembly variant is tested against (odd sizes, guard bands, and the fuzz
+// targets FuzzTile, FuzzGram64 and FuzzDist2), and is the only variant under
+// the purego build tag or on other architectures. The Gram64 and Dist2
+// variants agree with their twins bit for bit; the float32 tiles within the
+// float32 error bound. The assembly is written out by hand (fully unrolled;
+// no generator).
 //
 // Many small products (nn's training shards) pack with Packed.PackLeft and
 // PackRight, which reuse a Packed's buffers and read row-major or transposed

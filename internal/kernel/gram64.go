@@ -56,10 +56,6 @@ func tileGo64(mr, nr int, a, b []float64, kc int, c []float64, ldc int, acc bool
 	}
 }
 
-var available64 = append(asmImpls64(), goImpl64(4, 8))
-
-var best64 = available64[0]
-
 // kc64 is the number of features per float64 micro-kernel call (16 KiB B
 // panel).
 const kc64 = 128

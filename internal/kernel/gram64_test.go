@@ -72,3 +72,50 @@ func TestGram64(t *testing.T) {
 		best64 = old
 	}
 }
+
+// FuzzGram64 runs every float64 micro-kernel against tileGo64, and Gram64
+// with every variant against Gram64 with the pure-Go twin, on arbitrary
+// values and shapes (d up to 299 spans three kc64 blocks): the results agree
+// bit for bit.
+func FuzzGram64(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9}, uint8(13), uint16(140), false, false)
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0xf0, 0x7f, 9, 0, 0, 0, 0, 0, 0, 0x80}, uint8(5), uint16(3), true, true)
+	f.Fuzz(func(t *testing.T, data []byte, n8 uint8, d16 uint16, raw, acc bool) {
+		n, d := int(n8%40), int(d16%300)
+		for _, im := range available64 {
+			kc := min(d, kc64)
+			a := fuzzFloats(data, kc*im.mr, 0, raw)
+			b := fuzzFloats(data, kc*im.nr, 5, raw)
+			ldc := im.nr + 1
+			got := fuzzFloats(data, im.mr*ldc, 7, raw)
+			want := append([]float64(nil), got...)
+			var ap, bp *float64
+			if kc > 0 {
+				ap, bp = &a[0], &b[0]
+			} else {
+				ap, bp = new(float64), new(float64)
+			}
+			im.tile(ap, bp, kc, &got[0], ldc, acc)
+			tileGo64(im.mr, im.nr, a, b, kc, want, ldc, acc)
+			for i := range got {
+				if !sameBits(got[i], want[i]) {
+					t.Fatalf("%s kc=%d acc=%v: c[%d] = %v, twin %v", im.name, kc, acc, i, got[i], want[i])
+				}
+			}
+		}
+		x := fuzzFloats(data, n*d, 11, raw)
+		old := best64
+		defer func() { best64 = old }()
+		best64 = available64[len(available64)-1]
+		want := Gram64(x, n, d, 2)
+		for _, im := range available64 {
+			best64 = im
+			got := Gram64(x, n, d, 2)
+			for i := range got {
+				if !sameBits(got[i], want[i]) {
+					t.Fatalf("%s n=%d d=%d: G[%d] = %v, twin %v", im.name, n, d, i, got[i], want[i])
+				}
+			}
+		}
+	})
+}

@@ -161,6 +161,24 @@ func TestSqDist(t *testing.T) {
 }
 
 func TestPeakFlops(t *testing.T) {
+	for _, im := range peakImpls {
+		old := peakBest
+		peakBest = im
+		f := PeakFlops(10)
+		peakBest = old
+		if f != 10*im.flops || im.flops < 16 {
+			t.Errorf("%s: PeakFlops(10) = %g, %g flops per iteration", im.name, f, im.flops)
+		}
+	}
+	// The scalar loop converges to the fixed point 1 of a ← 0.999·a + 0.001.
+	if s := peakLoopGo(20000); math.Abs(float64(s)-8) > 1e-2 {
+		t.Errorf("peakLoopGo: sum %g, want 8", s)
+	}
+	// Five iterations from 0, 1, …, 7: 28·0.999⁵ + 8·(1 − 0.999⁵).
+	peakImpls[len(peakImpls)-1].loop(5)
+	if q := math.Pow(0.999, 5); math.Abs(float64(peakSink)-(28*q+8*(1-q))) > 1e-4 {
+		t.Errorf("peakSink = %g after 5 iterations, want %g", peakSink, 28*q+8*(1-q))
+	}
 	if f := PeakFlops(10); f <= 0 {
 		t.Fatalf("PeakFlops(10) = %g", f)
 	}

@@ -1,9 +1,6 @@
 package kernel
 
-import (
-	"math"
-	"unsafe"
-)
+import "unsafe"
 
 // impl is one micro-kernel: tile computes the MR×NR tile
 //
@@ -62,15 +59,8 @@ func tileGo(mr, nr int, a, b []float32, kc int, c []float32, ldc int, acc bool) 
 	}
 }
 
-// available lists the micro-kernels this machine can run, fastest first;
-// the last is always the pure-Go twin.
-var available = append(asmImpls(), goImpl(4, 8))
-
-// best is the micro-kernel used by the exported functions.
-var best = available[0]
-
-// Variant returns the name of the micro-kernel in use: "avx512", "avx2" or
-// "purego".
+// Variant returns the name of the float32 micro-kernel in use: "avx512",
+// "avx2", "neon" or "purego" (see dispatch.go).
 func Variant() string { return best.name }
 
 const u32 = 0x1p-24 // unit roundoff of float32
@@ -104,7 +94,6 @@ func PeakFlops(iters int) float64 {
 	if iters < 0 {
 		panic("kernel: negative iteration count")
 	}
-	return peakFlops(iters)
+	peakBest.loop(iters)
+	return float64(iters) * peakBest.flops
 }
-
-var _ = math.Inf

@@ -2,8 +2,6 @@
 
 package kernel
 
-import "golang.org/x/sys/cpu"
-
 // tile12x16F64AVX512 is the float64 AVX-512F micro-kernel, 12×16 tile; see
 // impl64.tile for the contract.
 //
@@ -14,14 +12,3 @@ func tile12x16F64AVX512(a, b *float64, kc int, c *float64, ldc int, acc bool)
 //
 //go:noescape
 func tile6x8F64AVX2(a, b *float64, kc int, c *float64, ldc int, acc bool)
-
-func asmImpls64() []impl64 {
-	var s []impl64
-	if cpu.X86.HasAVX512F {
-		s = append(s, impl64{name: "avx512", mr: 12, nr: 16, tile: tile12x16F64AVX512})
-	}
-	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		s = append(s, impl64{name: "avx2", mr: 6, nr: 8, tile: tile6x8F64AVX2})
-	}
-	return s
-}

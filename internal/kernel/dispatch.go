@@ -1,0 +1,54 @@
+package kernel
+
+// Dispatch: one pattern for every kernel of the package.
+//
+// Each kernel has a pure-Go twin, which is its specification, and may have
+// assembly variants. Exactly one file per build defines archVariants:
+// dispatch_amd64.go and dispatch_arm64.go (with !purego) list the assembly
+// variants this CPU can run, fastest first, from the feature flags of
+// golang.org/x/sys/cpu; dispatch_other.go (other architectures, or the
+// purego build tag) lists none. The single init below appends the pure-Go
+// twins and selects the first variant of each list; nothing else in the
+// package chooses an implementation. Tests and fuzz targets run every listed
+// variant against its twin. A new kernel adds a field to variants, its
+// assembly to archVariants and its twin to init.
+type variants struct {
+	tile   []impl      // float32 micro-kernels: Dots, Cross, SymGram, Gram
+	tile64 []impl64    // float64 micro-kernels: Gram64, AddGram64
+	dist2  []dist2Impl // Dist2Acc, Dist2
+	peak   []peakImpl  // PeakFlops
+}
+
+// peakImpl is a register-only FMA loop: loop(iters) performs flops float32
+// flops per iteration.
+type peakImpl struct {
+	name  string
+	loop  func(iters int)
+	flops float64
+}
+
+// Every variant this machine runs, per kernel, fastest first; the pure-Go
+// twin is always last.
+var (
+	available   []impl
+	available64 []impl64
+	dist2Impls  []dist2Impl
+	peakImpls   []peakImpl
+)
+
+// The variants the exported functions use (tests swap them).
+var (
+	best      impl
+	best64    impl64
+	dist2Best dist2Impl
+	peakBest  peakImpl
+)
+
+func init() {
+	v := archVariants()
+	available = append(v.tile, goImpl(4, 8))
+	available64 = append(v.tile64, goImpl64(4, 8))
+	dist2Impls = append(v.dist2, dist2Impl{"purego", dist2AccPtr})
+	peakImpls = append(v.peak, peakImpl{"purego", func(iters int) { peakSink = peakLoopGo(iters) }, 8 * 2})
+	best, best64, dist2Best, peakBest = available[0], available64[0], dist2Impls[0], peakImpls[0]
+}

@@ -1,0 +1,27 @@
+//go:build amd64 && !purego
+
+package kernel
+
+import "golang.org/x/sys/cpu"
+
+// archVariants lists the amd64 assembly this CPU can run, fastest first
+// (see dispatch.go): AVX-512F, then AVX2 (with FMA for the multiply-add
+// kernels; Dist2Acc does not fuse and needs AVX2 only).
+func archVariants() variants {
+	var v variants
+	if cpu.X86.HasAVX512F {
+		v.tile = append(v.tile, impl{name: "avx512", mr: 12, nr: 32, tile: tile12x32AVX512})
+		v.tile64 = append(v.tile64, impl64{name: "avx512", mr: 12, nr: 16, tile: tile12x16F64AVX512})
+		v.dist2 = append(v.dist2, dist2Impl{"avx512", dist2AccAVX512})
+		v.peak = append(v.peak, peakImpl{"avx512", fmaLoopAVX512, 24 * 16 * 2})
+	}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		v.tile = append(v.tile, impl{name: "avx2", mr: 6, nr: 16, tile: tile6x16AVX2})
+		v.tile64 = append(v.tile64, impl64{name: "avx2", mr: 6, nr: 8, tile: tile6x8F64AVX2})
+		v.peak = append(v.peak, peakImpl{"avx2", fmaLoopAVX2, 12 * 8 * 2})
+	}
+	if cpu.X86.HasAVX2 {
+		v.dist2 = append(v.dist2, dist2Impl{"avx2", dist2AccAVX2})
+	}
+	return v
+}
