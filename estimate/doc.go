@@ -1,7 +1,7 @@
 // Package estimate computes the intrinsic dimension (ID) of a point cloud.
 //
 // The estimators follow the conventions of the reference implementations
-// (see ../DESIGN notes and the README):
+// (see docs/DESIGN.md §2 and the README):
 //
 //   - TwoNN (Facco, d'Errico, Rodriguez & Laio, Sci. Rep. 7, 12140, 2017):
 //     μᵢ = r₂/r₁; the ID is the slope through the origin of −log(1 − i/N)

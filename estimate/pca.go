@@ -138,20 +138,3 @@ func transpose(a []float64, n, d int) []float64 {
 func gram(a []float64, n, d, threads int) []float64 {
 	return kernel.Gram64(a, n, d, threads)
 }
-
-// dot returns Σ aᵢbᵢ with four partial sums in a fixed order.
-func dot(a, b []float64) float64 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}

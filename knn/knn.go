@@ -14,7 +14,7 @@
 // sqrt(Σ (xᵢ − yᵢ)²), never through ‖x‖² + ‖y‖² − 2x·y, so near-duplicate
 // rows keep their true, small, non-zero distance.
 //
-// Speed (DESIGN.md §4): candidates are ranked by the float32 SIMD kernel of
+// Speed (docs/DESIGN.md §4): candidates are ranked by the float32 SIMD kernel of
 // internal/kernel (‖x‖² + ‖y‖² − 2·X·Yᵀ over symmetric blocks, each computed
 // once), keeping every row whose distance could, within a rigorous float32
 // error bound, be among the k smallest; their distances are then recomputed

@@ -123,7 +123,10 @@ func TestNearDuplicatesKeepDistance(t *testing.T) {
 }
 
 func TestFindDuplicates(t *testing.T) {
-	x := []float64{1, 2, 3, 4, 1, 2, 0, 0, -0.0, 0, 3, 4}
+	// Rows 3 and 4 differ only in the sign of a zero (−0 must be written
+	// math.Copysign(0, -1): the literal -0.0 is +0 in Go).
+	negZero := math.Copysign(0, -1)
+	x := []float64{1, 2, 3, 4, 1, 2, 0, 0, negZero, 0, 3, 4}
 	u := FindDuplicates(m64(x, 6, 2))
 	if len(u.Keep) != 3 || u.Removed() != 3 {
 		t.Fatalf("keep %v", u.Keep)
@@ -136,6 +139,15 @@ func TestFindDuplicates(t *testing.T) {
 	}
 	if u.Count[0] != 2 || u.Count[1] != 2 || u.Count[2] != 2 {
 		t.Fatalf("count %v", u.Count)
+	}
+	// Wider rows: −0 in the four hash lanes and in the tail.
+	y := []float64{
+		0, 1, 0, 2, 0, 3, 0, 4, 0,
+		negZero, 1, negZero, 2, negZero, 3, negZero, 4, negZero,
+		0, 1, 0, 2, 0, 3, 0, 4, 5,
+	}
+	if u := FindDuplicates(m64(y, 3, 9)); len(u.Keep) != 2 || u.Group[1] != 0 || u.Group[2] != 1 {
+		t.Fatalf("−0 rows: keep %v, group %v", u.Keep, u.Group)
 	}
 }
 

@@ -39,7 +39,7 @@ type FileSearch struct {
 	// ZGram (when asked for) is the N×N Gram matrix ZZᵀ of the z-scored
 	// columns of the rows searched, L2-normalised for Cosine (mean 0,
 	// population standard deviation 1, constant columns dropped, as PC-ID
-	// does, DESIGN.md §2), summed in float64 by
+	// does, docs/DESIGN.md §2), summed in float64 by
 	// kernel.AddGram64; ZDim is the number of columns kept. Its eigenvalues
 	// are those of PC-ID, so a layer larger than memory still gets one.
 	ZGram []float64

@@ -60,8 +60,6 @@ type slot struct {
 	dcols []float32     // conv: gradient of the patch matrices, transposed (K × n·P)
 	idx   []int32       // max-pool: argmax of every output
 	t1    []float32     // scratch
-	t2    []float32     // scratch
-	t3    []float32     // scratch
 	pa    kernel.Packed // matmul: packed left operand, reused
 	pb    kernel.Packed // matmul: packed right operand, reused
 	grads [][]float32   // per parameter

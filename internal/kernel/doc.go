@@ -1,6 +1,6 @@
 // Package kernel computes blocks of dot products and squared Euclidean
 // distances between float32 rows, the inner loop of every neighbour search
-// and Gram matrix in intdim (DESIGN.md §4).
+// and Gram matrix in intdim (docs/DESIGN.md §4).
 //
 // For rows xᵢ of X (m×d) and yⱼ of Y (n×d) the distance block is
 //

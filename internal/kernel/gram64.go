@@ -69,7 +69,7 @@ const chunkWidth64 = 4096
 // summed in order, so Gᵢⱼ has the accuracy of a plain float64 dot product
 // (|Ĝᵢⱼ − Gᵢⱼ| ≤ γ_d·Σₖ|aᵢₖaⱼₖ|, Higham §3.1) and does not depend on threads.
 // Each symmetric block is computed once, from threads goroutines (0 means
-// GOMAXPROCS). This is the Gram or covariance of PC-ID (DESIGN.md §2).
+// GOMAXPROCS). This is the Gram or covariance of PC-ID (docs/DESIGN.md §2).
 func Gram64(a []float64, n, d, threads int) []float64 {
 	g := make([]float64, n*n)
 	AddGram64(g, a, n, d, threads)

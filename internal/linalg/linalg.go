@@ -1,6 +1,6 @@
 // Package linalg holds the dense linear algebra of PC-ID: the z-scoring of
 // the columns (ZScore) and a faster BLAS for gonum's symmetric eigenvalue
-// solver, the cost of PC-ID on an N×N Gram matrix (DESIGN §2: PCA on the
+// solver, the cost of PC-ID on an N×N Gram matrix (docs/DESIGN.md §2: PCA on the
 // Gram matrix when N ≤ D).
 //
 // gonum's LAPACK reduces a symmetric matrix to tridiagonal form (Dsytrd)
