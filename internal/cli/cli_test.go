@@ -321,30 +321,3 @@ func TestStreamedLayerEqualsLoaded(t *testing.T) {
 		t.Errorf("--mem lots: exit %d, want 2", code)
 	}
 }
-
-func TestDemoWritesEveryFile(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "demo")
-	code, out, errs := run("demo", "--out", dir, "--n", "200", "--resample", "2", "--quiet")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	for _, m := range []string{"mnist", "mnist-shuffled", "mnist-offset", "untrained"} {
-		if !strings.Contains(out, m) {
-			t.Errorf("table lacks %s", m)
-		}
-	}
-	for _, f := range []string{"demo.json", "demo.csv", "profile.png", "report.html"} {
-		st, err := os.Stat(filepath.Join(dir, f))
-		if err != nil || st.Size() == 0 {
-			t.Errorf("%s: %v", f, err)
-		}
-	}
-	html, _ := os.ReadFile(filepath.Join(dir, "report.html"))
-	if !strings.Contains(string(html), "<svg") {
-		t.Error("report.html has no inlined figure")
-	}
-	ents, _ := os.ReadDir(dir)
-	if len(ents) != 4 {
-		t.Errorf("%d entries in the output directory (temporary files left?)", len(ents))
-	}
-}

@@ -14,6 +14,9 @@ import (
 )
 
 func TestTrainSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a network for 2 epochs; skipped with -short")
+	}
 	dir := t.TempDir()
 	code, out, errs := run("train", "--data", "mnist", "--arch", "conv=4;hidden=16", "--subset", "1000", "--epochs", "2",
 		"--batch", "32", "--lr", "0.05", "--out", dir, "--quiet", "--format", "json", "--track-id", "--track-n", "300")
@@ -141,7 +144,13 @@ func TestBuiltinModels(t *testing.T) {
 	}
 }
 
+// TestDemo is the package's one test of the demo command: a small run in
+// JSON, then as text into the same directory. It takes about 10 s on 2
+// cores and is skipped with -short.
 func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the demo takes about 10 s; skipped with -short")
+	}
 	dir := filepath.Join(t.TempDir(), "demo")
 	code, out, errs := run("demo", "--out", dir, "--n", "150", "--resample", "2", "--quiet", "--format", "json")
 	if code != 0 {
@@ -184,10 +193,27 @@ func TestDemo(t *testing.T) {
 	if strings.Count(string(csv), "\n") != 1+4*7 {
 		t.Errorf("demo.csv has %d lines", strings.Count(string(csv), "\n"))
 	}
-	code, txt, _ := run("demo", "--out", dir, "--n", "150", "--resample", "0", "--quiet")
-	if code != 0 || !strings.Contains(txt, "mnist-shuffled") || !strings.Contains(txt, "pool2") ||
-		!strings.Contains(txt, "the last hidden layer, d1, has ID") {
-		t.Errorf("text output:\n%s", txt)
+	for _, f := range []string{"demo.json", "demo.csv", "profile.png", "report.html"} {
+		st, err := os.Stat(filepath.Join(dir, f))
+		if err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if !strings.Contains(string(html), "<svg") {
+		t.Error("report.html has no inlined figure")
+	}
+	code, txt, errs := run("demo", "--out", dir, "--n", "150", "--resample", "0", "--quiet")
+	if code != 0 {
+		t.Fatalf("text run: exit %d: %s", code, errs)
+	}
+	for _, w := range []string{"mnist", "mnist-shuffled", "mnist-offset", "untrained", "pool2", "the last hidden layer, d1, has ID"} {
+		if !strings.Contains(txt, w) {
+			t.Errorf("table lacks %s:\n%s", w, txt)
+		}
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 4 {
+		t.Errorf("%d entries in the output directory (temporary files left?)", len(ents))
 	}
 }
 
