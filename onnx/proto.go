@@ -36,11 +36,9 @@ type pbGraph struct {
 
 // pbNode is a NodeProto.
 type pbNode struct {
-	in, out              []string
-	name, op, domain     string
-	attrs                []*pbAttr
-	rawName, rawOp       bool
-	hasGraphAttr, hasAny bool
+	in, out          []string
+	name, op, domain string
+	attrs            []*pbAttr
 }
 
 // pbAttr is an AttributeProto.

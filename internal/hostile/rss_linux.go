@@ -35,7 +35,7 @@ func vmRSS(pid int) int64 {
 // process (Linux reports ru_maxrss in KiB).
 func maxRSS(ps *os.ProcessState) int64 {
 	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss << 10
+		return int64(ru.Maxrss) << 10 // int32 on 386
 	}
 	return 0
 }
