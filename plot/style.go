@@ -32,7 +32,6 @@ var (
 	grey  = color.RGBA{0x99, 0x99, 0x99, 0xff}
 	// darkGrey draws quantities common to all series (layer widths).
 	darkGrey = color.RGBA{0x66, 0x66, 0x66, 0xff}
-	faint    = color.RGBA{0xbb, 0xbb, 0xbb, 0xff}
 )
 
 // sans is the font of all text: Liberation Sans, built into gonum/plot and
@@ -199,13 +198,6 @@ func logRange(a *gplot.Axis, vals ...float64) {
 		lo, hi = 1, 10
 	}
 	a.Min, a.Max = lo/1.25, hi*1.25
-}
-
-// withAlpha returns c with alpha a (premultiplied).
-func withAlpha(c color.Color, a uint8) color.Color {
-	r, g, b, _ := c.RGBA()
-	f := float64(a) / 255
-	return color.RGBA{uint8(float64(r>>8) * f), uint8(float64(g>>8) * f), uint8(float64(b>>8) * f), a}
 }
 
 // logScale is gplot.LogScale, except at the arithmetic midpoint of the

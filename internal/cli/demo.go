@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -24,8 +23,6 @@ import (
 func init() {
 	Register(&Command{Name: "demo", Summary: "ID profiles of the paper's MNIST network: trained, shuffled labels, offset, untrained", Run: runDemo})
 }
-
-func nan() float64 { return math.NaN() }
 
 func runDemo(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("demo", stderr)
