@@ -1,5 +1,5 @@
 // Package cloud holds a point cloud: an N×D row-major matrix of float32 or
-// float64 values, kept in the element type it was read in (DESIGN.md §7:
+// float64 values, kept in the element type it was read in (docs/DESIGN.md §7:
 // float32 stays float32 from the file to the kernel).
 //
 // A Matrix is read-only once made. Its shape is checked when it is made and

@@ -29,7 +29,7 @@ func kernelF(x []float64, n, d, k, threads int) *Graph {
 
 // TestFloat32EqualsWidened checks that a float32 matrix is searched from
 // its own rows with the same graph, bit for bit, as its exact float64
-// widening, for both metrics and for subsets (DESIGN.md §7).
+// widening, for both metrics and for subsets (docs/DESIGN.md §7).
 func TestFloat32EqualsWidened(t *testing.T) {
 	n, d := 400, 37
 	x64 := randMatrix(n, d, 9)

@@ -1,6 +1,6 @@
 // Package pipeline measures a point cloud from its source to its result,
 // the one path every front door (the command line, other programs) takes
-// (DESIGN.md §7): it reads the points in their own element type
+// (docs/DESIGN.md §7): it reads the points in their own element type
 // (tensorio), decides by cost whether to load a layer or stream it from
 // disk (knn.Streams, the one memory rule), searches the neighbours once
 // (knn) and runs the estimators (estimate, profile).

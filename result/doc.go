@@ -5,7 +5,7 @@
 // reaches every format, and readers such as plot and report decode types
 // instead of guessing a document's kind from which fields exist.
 //
-// The JSON field names are the CLI contract (DESIGN §3): fields are only
+// The JSON field names are the CLI contract (docs/DESIGN.md §3): fields are only
 // ever added. Documents written before "kind" existed (version 0) are
 // recognised by their shape.
 package result
@@ -39,7 +39,7 @@ type Header struct {
 	Version int  `json:"version"`
 }
 
-// The TwoNN conventions named in documents (DESIGN §2).
+// The TwoNN conventions named in documents (docs/DESIGN.md §2).
 const (
 	// ConventionDefault: μ sorted, the ⌊N(1 − discard)⌋ smallest kept,
 	// F = i/N over all N points (Facco et al. 2017, as DADApy and

@@ -11,7 +11,7 @@ import (
 )
 
 // Array is one array read from a file, row-major, in the element type it
-// is kept in (DESIGN.md §7): float32, float16 and bfloat16 arrays as
+// is kept in (docs/DESIGN.md §7): float32, float16 and bfloat16 arrays as
 // float32 in Data32 (exact), every other type as float64 in Data. Exactly
 // one of the two is non-nil.
 type Array struct {

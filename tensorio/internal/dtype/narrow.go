@@ -6,7 +6,7 @@ import (
 	"unsafe"
 )
 
-// Narrow reports whether t's values are kept as float32 (DESIGN.md §7:
+// Narrow reports whether t's values are kept as float32 (docs/DESIGN.md §7:
 // float32 stays float32): float32, float16 and bfloat16 convert to float32
 // exactly; every other type is kept as float64.
 func (t Type) Narrow() bool {
