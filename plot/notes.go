@@ -81,6 +81,15 @@ func modelNote(m study.Model) string {
 			b.WriteString(", " + strings.Join(rel, " and "))
 		}
 	}
+	var failed []string
+	for _, l := range m.Layers {
+		if l.Failed() {
+			failed = append(failed, l.Name)
+		}
+	}
+	if len(failed) > 0 {
+		fmt.Fprintf(&b, "; no ID for %s (failed, see the table)", strings.Join(failed, ", "))
+	}
 	b.WriteString(".")
 	return b.String()
 }

@@ -438,3 +438,14 @@ func TestTypedDocuments(t *testing.T) {
 		t.Errorf("a typed document is detected by its kind: %v", err)
 	}
 }
+
+// A failed layer (no ID) is named in the notes, never drawn or ranked.
+func TestProfileNotesFailedLayer(t *testing.T) {
+	m := study.Model{Name: "net", Layers: []profile.LayerResult{
+		{Name: "a", ID: 4.1}, {Name: "b", ID: math.NaN(), Error: "constant layer"}, {Name: "c", ID: 2.5},
+	}}
+	want := "net: the ID is highest at the first layer, a (4.1); no ID for b (failed, see the table)."
+	if got := Profile([]study.Model{m}, "").Notes; got != want {
+		t.Errorf("notes\n%s\nwant\n%s", got, want)
+	}
+}

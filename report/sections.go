@@ -47,7 +47,11 @@ func section(d plot.Doc) (sectionData, error) {
 				if l.PCID != nil {
 					pc = strconv.Itoa(*l.PCID)
 				}
-				t.Rows = append(t.Rows, []string{l.Name, f3(l.RelDepth), itoa(l.N), itoa(l.Dim), f3(l.ID), optErr(l.Err), pc, join(l.Warnings)})
+				id, warn := f3(l.ID), l.Warnings
+				if l.Failed() {
+					id, warn = "failed", append([]string{l.Error}, warn...)
+				}
+				t.Rows = append(t.Rows, []string{l.Name, f3(l.RelDepth), itoa(l.N), itoa(l.Dim), id, optErr(l.Err), pc, join(warn)})
 			}
 			s.Tables = append(s.Tables, t)
 		}
