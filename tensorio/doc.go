@@ -1,12 +1,15 @@
 // Package tensorio reads the point clouds that intdim measures: arrays in
-// numpy's .npy and .npz formats and in .safetensors files, or a directory of
-// those, each converted to float64.
+// numpy's .npy and .npz formats, in .safetensors files and in PyTorch's
+// torch.save files (.pt, .pth; package pt), or a directory of those.
 //
 // A spec names what to read:
 //
 //	FILE          every array of a .npy, .npz or .safetensors file
 //	FILE:NAME     one array: an .npz member (without ".npy") or a
-//	              safetensors tensor; for a .npy file, its base name
+//	              safetensors tensor; for a .npy file, its base name;
+//	              for a .pt file a key or index path, dots descending
+//	              (out.pt:hidden_states.3; a container's path picks every
+//	              tensor in it)
 //	DIR           every array of every .npy/.npz/.safetensors file directly
 //	              inside DIR (not recursive), files in natural name order
 //	              (layer2 before layer10), arrays in container order
@@ -17,7 +20,9 @@
 //
 // Order matters for layer profiles, so it is kept exactly: .npz arrays come
 // in the zip's member order and safetensors tensors in the order their keys
-// appear in the JSON header, as their writers put them.
+// appear in the JSON header, as their writers put them, and a .pt file's
+// tensors in the order of the saved object (dicts in insertion order),
+// named by their key and index paths (hidden_states.0, hidden_states.1).
 //
 // A point cloud is an array of rank ≥ 2 whose rows are the points; higher
 // ranks are flattened per row (N×C×H×W → N rows of C·H·W). Array.Matrix

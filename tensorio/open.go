@@ -12,11 +12,12 @@ import (
 	"github.com/intdim/intdim/tensorio/internal/osfile"
 	"github.com/intdim/intdim/tensorio/npy"
 	"github.com/intdim/intdim/tensorio/npz"
+	"github.com/intdim/intdim/tensorio/pt"
 	"github.com/intdim/intdim/tensorio/safetensors"
 )
 
 // Extensions lists the file name extensions Open reads.
-var Extensions = []string{".npy", ".npz", ".safetensors"}
+var Extensions = []string{".npy", ".npz", ".safetensors", ".pt", ".pth"}
 
 func supported(path string) bool {
 	return slices.Contains(Extensions, strings.ToLower(filepath.Ext(path)))
@@ -134,6 +135,8 @@ func openFile(path, name string, sel bool, opt *Options) ([]*Array, error) {
 		return openNPZ(path, name, sel, opt)
 	case ".safetensors":
 		return openSafetensors(path, name, sel)
+	case ".pt", ".pth":
+		return openPT(path, name, sel)
 	}
 	return nil, unsupportedErr(path)
 }
@@ -322,6 +325,17 @@ func fileNames(path string) ([]string, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		return h.Names(), nil
+	case ".pt", ".pth":
+		f, size, err := osfile.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		p, err := pt.Read(f, size)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return ptNames(path, p), nil
 	}
 	return nil, unsupportedErr(path)
 }
