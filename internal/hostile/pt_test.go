@@ -38,7 +38,11 @@ func ptZip(t *testing.T, name string, pkl []byte, storages map[string][]byte) fu
 func tensorPickle(numel uint32, rows, cols uint32) []byte {
 	var b bytes.Buffer
 	i := func(v uint32) { b.WriteByte('J'); binary.Write(&b, binary.LittleEndian, v) }
-	s := func(v string) { b.WriteByte('X'); binary.Write(&b, binary.LittleEndian, uint32(len(v))); b.WriteString(v) }
+	s := func(v string) {
+		b.WriteByte('X')
+		binary.Write(&b, binary.LittleEndian, uint32(len(v)))
+		b.WriteString(v)
+	}
 	b.WriteString("\x80\x02ctorch._utils\n_rebuild_tensor_v2\n((")
 	s("storage")
 	b.WriteString("ctorch\nFloatStorage\n")
