@@ -6,20 +6,21 @@ import (
 
 // Options configures Points. A nil *Options, or the zero value, means the
 // defaults: TwoNN, 10 % discarded, k = 20, max rank 256, no resampling
-// (fraction 0.9 when resampling), Euclidean, duplicates collapsed, seed 0.
+// (fraction 0.9 when resampling), Euclidean, duplicates collapsed, seed 1
+// (the command line's default).
 type Options struct {
-	Method     string     // twonn (default), twonn-ml, gride, mle, pca or all
-	Discard    float64    // TwoNN: fraction of largest μ discarded; 0 means 0.1, negative means none
-	Paper      bool       // TwoNN in the convention of Ansuini et al.'s code
-	K          int        // MLE neighbours; 0 means 20
-	MaxRank    int        // GRIDE largest n₂; 0 means 256
-	Resample   int        // number of random subsets for error bars; 0 for none
-	Fraction   float64    // size of each subset as a fraction of N; 0 means 0.9
-	Metric     knn.Metric // Euclidean (default) or Cosine
-	Duplicates string     // collapse (default), drop or keep
-	ZeroRows   string     // cosine metric, rows of zero norm: "" (an error) or "drop" (left out and counted)
-	Seed       uint64     // seed of every random choice
-	Threads    int        // 0 means GOMAXPROCS; results do not depend on it
+	Method     Method          // MethodTwoNN (default), …, MethodPCA or MethodAll
+	Discard    float64         // TwoNN: fraction of largest μ discarded; 0 means 0.1, negative means none
+	Paper      bool            // TwoNN in the convention of Ansuini et al.'s code
+	K          int             // MLE neighbours; 0 means 20
+	MaxRank    int             // GRIDE largest n₂; 0 means 256
+	Resample   int             // number of random subsets for error bars; 0 for none
+	Fraction   float64         // size of each subset as a fraction of N; 0 means 0.9
+	Metric     knn.Metric      // Euclidean (default) or Cosine
+	Duplicates DuplicatePolicy // Collapse (default), Drop or Keep
+	ZeroRows   string          // cosine metric, rows of zero norm: "" (an error) or "drop" (left out and counted)
+	Seed       uint64          // seed of every random choice; 0 means DefaultSeed
+	Threads    int             // 0 means GOMAXPROCS; results do not depend on it
 }
 
 // Result is one method's estimate. Err is the standard error or the
@@ -53,9 +54,34 @@ type Report struct {
 	Warnings   []string `json:"warnings"`
 }
 
-// Methods lists the method names accepted by Options.Method, in the order
-// "all" runs them.
-var Methods = []string{"twonn", "twonn-ml", "gride", "mle", "pca"}
+// Method names an estimator (Options.Method); its value is the name the
+// command line and the JSON documents use.
+type Method string
+
+// The methods.
+const (
+	MethodTwoNN   Method = "twonn"
+	MethodTwoNNML Method = "twonn-ml"
+	MethodGRIDE   Method = "gride"
+	MethodMLE     Method = "mle"
+	MethodPCA     Method = "pca"
+	MethodAll     Method = "all" // every method, in the order of Methods
+)
+
+// DuplicatePolicy says what Points does with exact duplicate rows
+// (Options.Duplicates).
+type DuplicatePolicy string
+
+// The duplicate policies.
+const (
+	Collapse DuplicatePolicy = "collapse"
+	Drop     DuplicatePolicy = "drop"
+	Keep     DuplicatePolicy = "keep"
+)
+
+// Methods lists the methods accepted by Options.Method, in the order
+// MethodAll runs them.
+var Methods = []Method{MethodTwoNN, MethodTwoNNML, MethodGRIDE, MethodMLE, MethodPCA}
 
 // Defaults.
 const (
@@ -63,6 +89,7 @@ const (
 	DefaultK        = 20
 	DefaultMaxRank  = 256
 	DefaultFraction = 0.9
+	DefaultSeed     = 1 // the seed of a zero Options, as of the command line
 	// Confidence of the exact TwoNN-ML interval reported in Lo and Hi.
 	Confidence = 0.95
 )
@@ -86,6 +113,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if c.MaxRank == 0 {
 		c.MaxRank = DefaultMaxRank
+	}
+	if c.Seed == 0 {
+		c.Seed = DefaultSeed
 	}
 	if c.Fraction == 0 {
 		c.Fraction = DefaultFraction

@@ -116,7 +116,7 @@ func TestPointsAllMethods(t *testing.T) {
 		t.Fatalf("%d results", len(rep.Results))
 	}
 	for i, r := range rep.Results {
-		if r.Method != Methods[i] {
+		if r.Method != string(Methods[i]) {
 			t.Errorf("result %d is %s, want %s", i, r.Method, Methods[i])
 		}
 		if r.Method != "pca" && math.Abs(r.ID-5) > 1 {

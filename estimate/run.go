@@ -267,14 +267,19 @@ func rescale(x *cloud.Matrix) *cloud.Matrix {
 	return cloud.Must64(y, x.N(), x.D())
 }
 
-func parseMethods(s string) ([]string, error) {
-	if s == "all" {
-		return Methods, nil
+// parseMethods returns the names of the methods m runs.
+func parseMethods(m Method) ([]string, error) {
+	if m == MethodAll {
+		out := make([]string, len(Methods))
+		for i, v := range Methods {
+			out[i] = string(v)
+		}
+		return out, nil
 	}
-	if slices.Contains(Methods, s) {
-		return []string{s}, nil
+	if slices.Contains(Methods, m) {
+		return []string{string(m)}, nil
 	}
-	return nil, fmt.Errorf("unknown method %q (want twonn, twonn-ml, gride, mle, pca or all)", s)
+	return nil, fmt.Errorf("unknown method %q (want twonn, twonn-ml, gride, mle, pca or all)", m)
 }
 
 // engine holds the data and the one neighbour graph shared by all methods.
@@ -374,7 +379,10 @@ func (e *engine) run(meth string) (*Result, error) {
 		case "twonn-ml":
 			mu, drop := e.ratios(g)
 			_ = drop
-			id, stderr, lo, hi, err = TwoNNML(mu, Confidence)
+			var f *TwoNNMLFit
+			if f, err = TwoNNML(mu, Confidence); err == nil {
+				id, stderr, lo, hi = f.ID, f.StdErr, f.Lo, f.Hi
+			}
 		case "mle":
 			id, err = MLE(g, e.o.K)
 		}
@@ -451,7 +459,7 @@ func (e *engine) twonnFit(g *knn.Graph) (*TwoNNFit, error) {
 	f, err := TwoNN(mu, e.o.Discard)
 	if err != nil {
 		if errors.Is(err, ErrDuplicates) && e.o.Duplicates == "keep" {
-			return nil, fmt.Errorf("%w (use --duplicates collapse or drop)", err)
+			return nil, fmt.Errorf("%w: collapse or drop them (duplicates policy collapse or drop)", err)
 		}
 		return nil, err
 	}

@@ -199,35 +199,43 @@ func TwoNNPaper(r1, r2 []float64) (*TwoNNFit, error) {
 //
 // Since log μ ~ Exp(d), S ~ Gamma(shape N, rate d), so d·S ~ Gamma(N, 1) is a
 // pivot and [q₍₁₋c₎/₂ / S, q₍₁₊c₎/₂ / S], with q the Gamma(N, 1) quantiles and
-// c = conf, is an exact confidence interval for d. d itself is the unbiased
-// estimator; stderr is its exact standard deviation, d/√(N − 2), evaluated at
+// c = conf, is an exact confidence interval for d (Lo, Hi). d itself is the
+// unbiased estimator (ID); StdErr is its exact standard deviation, d/√(N − 2), evaluated at
 // the estimate.
 //
 // It returns a *DuplicatesError (errors.Is ErrDuplicates) if any μ is +Inf or
 // NaN, ErrTooFewPoints for fewer than 3 ratios and ErrDegenerate if every
 // μ = 1. conf must lie in (0, 1).
-func TwoNNML(mu []float64, conf float64) (id, stderr, lo, hi float64, err error) {
+func TwoNNML(mu []float64, conf float64) (*TwoNNMLFit, error) {
 	if !(conf > 0 && conf < 1) {
-		return 0, 0, 0, 0, fmt.Errorf("%w: confidence %g, want 0 < conf < 1", ErrBadParam, conf)
+		return nil, fmt.Errorf("%w: confidence %g, want 0 < conf < 1", ErrBadParam, conf)
 	}
 	if err := checkRatios(mu); err != nil {
-		return 0, 0, 0, 0, err
+		return nil, err
 	}
 	n := len(mu)
 	if n < 3 {
-		return 0, 0, 0, 0, fmt.Errorf("%w: TwoNN-ML needs at least 3 points, have %d", ErrTooFewPoints, n)
+		return nil, fmt.Errorf("%w: TwoNN-ML needs at least 3 points, have %d", ErrTooFewPoints, n)
 	}
 	var s float64
 	for _, m := range mu {
 		s += math.Log(m)
 	}
 	if s == 0 {
-		return 0, 0, 0, 0, fmt.Errorf("%w: all %d ratios r2/r1 equal 1", ErrDegenerate, n)
+		return nil, fmt.Errorf("%w: all %d ratios r2/r1 equal 1", ErrDegenerate, n)
 	}
-	id = float64(n-1) / s
-	stderr = id / math.Sqrt(float64(n-2))
+	f := &TwoNNMLFit{ID: float64(n-1) / s, N: n, Conf: conf}
+	f.StdErr = f.ID / math.Sqrt(float64(n-2))
 	g := distuv.Gamma{Alpha: float64(n), Beta: 1}
-	lo = g.Quantile((1-conf)/2) / s
-	hi = g.Quantile((1+conf)/2) / s
-	return id, stderr, lo, hi, nil
+	f.Lo = g.Quantile((1-conf)/2) / s
+	f.Hi = g.Quantile((1+conf)/2) / s
+	return f, nil
+}
+
+// TwoNNMLFit is the result of TwoNNML: the estimate ID, its standard error
+// StdErr, the exact interval [Lo, Hi] at confidence Conf, from N ratios.
+type TwoNNMLFit struct {
+	ID, StdErr, Lo, Hi float64
+	Conf               float64
+	N                  int
 }

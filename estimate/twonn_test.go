@@ -47,7 +47,7 @@ func TestTwoNNRefs(t *testing.T) {
 			t.Errorf("%s: TwoNN N, NFit = %d, %d, want %d, %d", c.name, f.N, f.NFit, c.n, c.n*9/10)
 		}
 
-		id, _, lo, hi, err := TwoNNML(mu, 0.95)
+		id, _, lo, hi, err := ml(TwoNNML(mu, 0.95))
 		if err != nil {
 			t.Fatalf("%s: TwoNNML: %v", c.name, err)
 		}
@@ -75,7 +75,7 @@ func checkDuplicateSet(t *testing.T, c refCase) {
 	if de.Count != 400 {
 		t.Errorf("%s: DuplicatesError.Count = %d, want 400", c.name, de.Count)
 	}
-	if _, _, _, _, err := TwoNNML(mu, 0.95); !errors.Is(err, ErrDuplicates) {
+	if _, err := TwoNNML(mu, 0.95); !errors.Is(err, ErrDuplicates) {
 		t.Errorf("%s: TwoNNML without dedup: err = %v, want ErrDuplicates", c.name, err)
 	}
 	if _, err := MLE(c.g, 20); !errors.Is(err, ErrDuplicates) {
@@ -115,7 +115,7 @@ func TestTwoNNPareto(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, se, lo, hi, err := TwoNNML(mu, 0.95)
+		id, se, lo, hi, err := ml(TwoNNML(mu, 0.95))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +141,7 @@ func TestTwoNNMLInterval(t *testing.T) {
 	var meanSE float64
 	for r := 0; r < reps; r++ {
 		mu := synth.ParetoRatios(n, d, uint64(1000+r))
-		id, se, lo, hi, err := TwoNNML(mu, 0.9)
+		id, se, lo, hi, err := ml(TwoNNML(mu, 0.9))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +175,7 @@ func TestTwoNNMLInterval(t *testing.T) {
 // TestTwoNNMLIntervalExact: the bounds are the Gamma(N, 1) quantiles over S.
 func TestTwoNNMLIntervalExact(t *testing.T) {
 	mu := []float64{1.5, 2, 1.1, 3, 1.25, 1.7, 2.2}
-	_, _, lo, hi, err := TwoNNML(mu, 0.8)
+	_, _, lo, hi, err := ml(TwoNNML(mu, 0.8))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,15 @@ func TestTwoNNErrors(t *testing.T) {
 
 func second[T any](_ T, err error) error { return err }
 
-func mlErr(_, _, _, _ float64, err error) error { return err }
+// ml unpacks a TwoNN-ML fit (zeros on error).
+func ml(f *TwoNNMLFit, err error) (id, se, lo, hi float64, _ error) {
+	if err != nil {
+		return 0, 0, 0, 0, err
+	}
+	return f.ID, f.StdErr, f.Lo, f.Hi, nil
+}
+
+func mlErr(_ *TwoNNMLFit, err error) error { return err }
 
 // TestTwoNNManifolds: manifolds of known ID generated in Go. TwoNN is close to
 // the truth at low d and underestimates at larger d (curvature and the
@@ -334,11 +342,11 @@ func ExampleTwoNN() {
 func ExampleTwoNNML() {
 	// Ratios drawn from the Pareto law of a 6-dimensional manifold.
 	mu := synth.ParetoRatios(10000, 6, 1)
-	id, se, lo, hi, err := TwoNNML(mu, 0.95)
+	f, err := TwoNNML(mu, 0.95)
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("ID = %.1f ± %.2f, 95%% interval [%.1f, %.1f]\n", id, se, lo, hi)
+	fmt.Printf("ID = %.1f ± %.2f, 95%% interval [%.1f, %.1f]\n", f.ID, f.StdErr, f.Lo, f.Hi)
 	// Output: ID = 5.9 ± 0.06, 95% interval [5.8, 6.1]
 }
 

@@ -73,8 +73,8 @@ func TestStreamedEqualsLoaded(t *testing.T) {
 	}
 	path := writeNPY(t, "layer.npy", []int{n, d}, f32(x))
 	for _, metric := range []knn.Metric{knn.Euclidean, knn.Cosine} {
-		for _, method := range []string{"twonn", "all"} {
-			for _, dup := range []string{"collapse", "drop", "keep"} {
+		for _, method := range []estimate.Method{"twonn", "all"} {
+			for _, dup := range []estimate.DuplicatePolicy{"collapse", "drop", "keep"} {
 				eo := estimate.Options{Method: method, Metric: metric, Duplicates: dup, Resample: 3, Seed: 4, MaxRank: 16}
 				loaded, err := Estimate(File(path), &Options{Estimate: eo})
 				if err != nil {

@@ -119,7 +119,7 @@ func (b *Builder) AddFailed(name string, depth *float64, n, d int, err error) {
 // depths: index/(layers − 1), or depth/(largest depth) when every layer
 // has a depth.
 func (b *Builder) Profile() *Profile {
-	p := &Profile{Method: b.opt.Method, Seed: b.opt.Seed, Layers: append([]LayerResult(nil), b.layers...)}
+	p := &Profile{Method: string(b.opt.Method), Seed: b.opt.Seed, Layers: append([]LayerResult(nil), b.layers...)}
 	allDepth, maxDepth := true, 0.0
 	for _, l := range p.Layers {
 		if l.Depth == nil {

@@ -55,7 +55,7 @@ func TestEstimateDroppedInEveryFormat(t *testing.T) {
 		{"drop", 260, 0, 80, "dropped 80 points at distance 0", "(260 used, 0 duplicates collapsed, 80 dropped from the TwoNN fits)", "default", false},
 		{"collapse", 300, 40, 0, "collapsed 40 duplicate rows", "(300 used, 40 duplicates collapsed)", "default", false},
 	} {
-		opt := &estimate.Options{Duplicates: tc.policy, Paper: tc.paper}
+		opt := &estimate.Options{Duplicates: estimate.DuplicatePolicy(tc.policy), Paper: tc.paper}
 		rep, err := estimate.Points(x, opt)
 		if err != nil {
 			t.Fatal(err)
@@ -105,7 +105,7 @@ func itoa(v int) string { b, _ := json.Marshal(v); return string(b) }
 func TestConventionOnlyForTwoNN(t *testing.T) {
 	x := cloud.Must64(synth.Hypercube(200, 3, 3, 2), 200, 3)
 	for meth, want := range map[string]string{"mle": "", "twonn": "paper"} {
-		opt := &estimate.Options{Method: meth, Paper: true}
+		opt := &estimate.Options{Method: estimate.Method(meth), Paper: true}
 		rep, err := estimate.Points(x, opt)
 		if err != nil {
 			t.Fatal(err)

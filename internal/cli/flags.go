@@ -137,7 +137,7 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	}
 	valid := f.method == "all"
 	for _, m := range estimate.Methods {
-		valid = valid || f.method == m
+		valid = valid || f.method == string(m)
 	}
 	if !valid {
 		return nil, Usage("unknown --method %q (want twonn, twonn-ml, gride, mle, pca or all)", f.method)
@@ -147,8 +147,8 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 		disc = -1 // estimate.Options: negative means none
 	}
 	return &estimate.Options{
-		Method: f.method, Discard: disc, Paper: f.paper, K: f.k, MaxRank: f.maxRank,
-		Resample: f.resample, Fraction: f.fraction, Metric: m, Duplicates: f.duplicates, ZeroRows: zero,
+		Method: estimate.Method(f.method), Discard: disc, Paper: f.paper, K: f.k, MaxRank: f.maxRank,
+		Resample: f.resample, Fraction: f.fraction, Metric: m, Duplicates: estimate.DuplicatePolicy(f.duplicates), ZeroRows: zero,
 		Seed: f.seed, Threads: f.threads,
 	}, nil
 }

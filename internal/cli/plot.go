@@ -192,9 +192,9 @@ func twoNNFitData(spec string, discard float64, m knn.Metric, paper bool) (*plot
 	if discard == 0 {
 		discard = -1 // estimate.Options: negative means none
 	}
-	dup := "collapse"
+	dup := estimate.Collapse
 	if paper {
-		dup = "keep" // the paper's code: points with r1 = 0 are dropped, not collapsed
+		dup = estimate.Keep // the paper's code: points with r1 = 0 are dropped, not collapsed
 	}
 	fit, rep, err := estimate.Fit(x, &estimate.Options{Discard: discard, Paper: paper, Metric: m, Duplicates: dup})
 	if err != nil {
