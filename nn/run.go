@@ -34,12 +34,21 @@ type LogRow struct {
 // Log is the training log Run writes as log.json (and, one row per line,
 // log.csv).
 type Log struct {
-	Data   string   `json:"data"`
-	Arch   string   `json:"arch"`
-	Args   []string `json:"args"`
-	Layers []string `json:"layers"`
-	Rows   []LogRow `json:"rows"`
+	Kind    string   `json:"kind"`    // LogKind
+	Version int      `json:"version"` // LogVersion
+	Data    string   `json:"data"`
+	Arch    string   `json:"arch"`
+	Args    []string `json:"args"`
+	Layers  []string `json:"layers"`
+	Rows    []LogRow `json:"rows"`
 }
+
+// LogKind and LogVersion are the kind and version of a Log document (the
+// document model of package result, which holds them equal to its own).
+const (
+	LogKind    = "train-log"
+	LogVersion = 1
+)
 
 // RunConfig configures Run.
 type RunConfig struct {
@@ -145,7 +154,7 @@ func Run(train, test *Dataset, rc RunConfig) (*Net, *Log, error) {
 	// from another network's weights.
 	net.Mean, net.Std = train.MeanStd()
 
-	lg := &Log{Data: rc.Data, Arch: arch.String(), Args: rc.Args, Layers: net.Names()}
+	lg := &Log{Kind: LogKind, Version: LogVersion, Data: rc.Data, Arch: arch.String(), Args: rc.Args, Layers: net.Names()}
 	start := time.Now()
 	ids := func() (map[string]float64, error) {
 		if nTrack == 0 {

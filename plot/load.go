@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/intdim/intdim/nn"
 	"github.com/intdim/intdim/result"
 	"github.com/intdim/intdim/study"
 )
@@ -32,6 +33,7 @@ type Doc struct {
 //	twonn-fit {"kind": "twonn-fit", "x", "y", ...}     intdim plot --fit (FitData)
 //	linearize {"kind": "linearize", ...}               intdim linearize (study.Linearization)
 //	accuracy  {"kind": "accuracy-study", ...}          intdim study accuracy (study.Accuracy)
+//	train-log {"kind": "train-log", "rows", ...}        intdim train's log.json (nn.Log): ID during training
 const (
 	KindProfile   = string(result.KindProfile)
 	KindDemo      = string(result.KindDemo)
@@ -40,6 +42,7 @@ const (
 	KindFit       = string(result.KindFit)
 	KindLinearize = string(result.KindLinearize)
 	KindAccuracy  = string(result.KindAccuracyStudy)
+	KindTrainLog  = string(result.KindTrainLog)
 )
 
 // ErrArrayFile is wrapped by the error Detect returns for an array file
@@ -83,7 +86,7 @@ func Detect(data []byte) (string, error) {
 		return "", errors.New("not an intdim result (no kind, layers, models or results)")
 	}
 	switch k := string(k); k {
-	case KindProfile, KindDemo, KindEstimate, KindScale, KindFit, KindLinearize, KindAccuracy:
+	case KindProfile, KindDemo, KindEstimate, KindScale, KindFit, KindLinearize, KindAccuracy, KindTrainLog:
 		return k, nil
 	}
 	return "", fmt.Errorf("unknown kind %q", k)
@@ -312,6 +315,16 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 				return nil, fmt.Errorf("%s: the study has no networks", d.Name)
 			}
 			trailer = append(trailer, Accuracy(&a))
+		case KindTrainLog:
+			var lg nn.Log
+			if err := strictDecode(d.Data, &lg); err != nil {
+				return nil, fmt.Errorf("%s: %v", d.Name, err)
+			}
+			fig, err := Training(&lg)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", d.Name, err)
+			}
+			trailer = append(trailer, fig)
 		}
 	}
 	if len(models) > 0 {

@@ -449,3 +449,20 @@ func TestProfileNotesFailedLayer(t *testing.T) {
 		t.Errorf("notes\n%s\nwant\n%s", got, want)
 	}
 }
+
+// A training log with tracked IDs gives the training figure, one curve per
+// layer; a log without IDs says how to get them.
+func TestTrainingLog(t *testing.T) {
+	doc := []byte(`{"kind": "train-log", "version": 1, "data": "mnist", "arch": "conv=;hidden=8", "args": [], "layers": ["input", "d1"],
+		"rows": [{"epoch": 0, "step": 0, "lr": 0.01, "train_loss": null, "train_accuracy": null, "test_loss": 2.3, "test_accuracy": 0.1, "seconds": 0, "ids": {"input": 13, "d1": 9}},
+		         {"epoch": 1, "step": 10, "lr": 0.01, "train_loss": 0.5, "train_accuracy": 0.8, "test_loss": 0.4, "test_accuracy": 0.9, "seconds": 1, "ids": {"input": 13, "d1": 6}}]}`)
+	figs, err := FromJSON(Doc{Name: "log.json", Data: doc})
+	if err != nil || len(figs) != 1 || figs[0].Kind != "training" || !slices.Equal(figs[0].Legend(), []string{"input", "d1"}) ||
+		figs[0].Notes != "ID from epoch 0 to 1: input 13 → 13, d1 9 → 6. Test accuracy after epoch 1: 90.00 %." {
+		t.Fatalf("training figure: %v, %v", figs, err)
+	}
+	bare := []byte(`{"kind": "train-log", "version": 1, "layers": ["input"], "rows": [{"epoch": 1, "test_accuracy": 0.9}]}`)
+	if _, err := FromJSON(Doc{Name: "log.json", Data: bare}); err == nil || !strings.Contains(err.Error(), "--track-id") {
+		t.Errorf("log without IDs: %v", err)
+	}
+}

@@ -138,6 +138,8 @@ var captions = map[string]string{
 		"(open markers) are left out of the fit.",
 	"spectrum": "Normalised PCA spectra on log–log axes, the PC-ID (90 % of the variance) marked. A spectrum " +
 		"without a gap means no linear subspace holds the data, even when its ID is small.",
+	"training": "The TwoNN ID of every layer on the tracked test images against the training epoch (fractional " +
+		"inside the first epoch), from the log of intdim train --track-id (Ansuini et al. 2019, Figure 5A).",
 	"linearize": "The ID of the data and of its linearized surrogate (a Gaussian with the same mean and " +
 		"covariance) against the number of points (Ansuini et al. 2019, Figure 5B). A Gaussian's ID grows " +
 		"with N towards its number of significant directions; a curved low-dimensional manifold's stays flat.",

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
+	"github.com/intdim/intdim/nn"
 	"github.com/intdim/intdim/plot"
 	"github.com/intdim/intdim/result"
 	"github.com/intdim/intdim/study"
@@ -126,6 +128,27 @@ func section(d plot.Doc) (sectionData, error) {
 		}
 		s.Tables = append(s.Tables, t)
 		s.Warnings = l.Warnings
+	case plot.KindTrainLog:
+		var lg nn.Log
+		if err := json.Unmarshal(d.Data, &lg); err != nil {
+			return s, err
+		}
+		s.add("data", lg.Data)
+		s.add("architecture", lg.Arch)
+		s.add("arguments", strings.Join(lg.Args, " "))
+		t := tableData{Caption: "Training log", Head: append([]string{"epoch", "step", "lr", "test accuracy"}, lg.Layers...)}
+		for _, r := range lg.Rows {
+			row := []string{strconv.FormatFloat(r.Epoch, 'g', 4, 64), itoa(r.Step), strconv.FormatFloat(r.LR, 'g', 4, 64), fmt.Sprintf("%.2f %%", 100*r.TestAcc)}
+			for _, l := range lg.Layers {
+				if v, ok := r.IDs[l]; ok {
+					row = append(row, f3(v))
+				} else {
+					row = append(row, "–")
+				}
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		s.Tables = append(s.Tables, t)
 	case plot.KindAccuracy:
 		var a study.Accuracy
 		if err := json.Unmarshal(d.Data, &a); err != nil {

@@ -10,6 +10,7 @@ const (
 	KindAccuracyStudy Kind = "accuracy-study" // intdim study accuracy: study.Accuracy
 	KindLinearize     Kind = "linearize"      // intdim linearize: study.Linearization
 	KindFit           Kind = "twonn-fit"      // intdim plot --fit: plot.FitData
+	KindTrainLog      Kind = "train-log"      // intdim train's log.json: nn.Log
 )
 
 // Demo is the document of 'intdim demo', demo.json: the ID profile of each

@@ -4,10 +4,14 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/intdim/intdim/nn"
 	"github.com/intdim/intdim/study"
 )
 
 func TestDemoDocument(t *testing.T) {
+	if nn.LogKind != string(KindTrainLog) || nn.LogVersion != Version {
+		t.Fatalf("nn.Log is %s version %d", nn.LogKind, nn.LogVersion)
+	}
 	if study.DocVersion != Version {
 		t.Fatalf("study.DocVersion %d, result.Version %d", study.DocVersion, Version)
 	}

@@ -28,7 +28,7 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	fs.Bool("quiet", false, "no progress on stderr (report has no long step)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim report FILE.json... --out REPORT.html")
-		fmt.Fprintln(stderr, "FILE.json: the JSON of intdim profile, demo, estimate, scale, linearize, study accuracy or plot --fit.")
+		fmt.Fprintln(stderr, "FILE.json: the JSON of intdim profile, demo, estimate, scale, linearize, study accuracy, plot --fit, or train's log.json.")
 		fs.PrintDefaults()
 	}
 	pos, err := parseFormat(fs, args, &format)

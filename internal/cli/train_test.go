@@ -49,6 +49,11 @@ func TestTrainSmall(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	// log.json is a typed document that plot and report draw.
+	png := filepath.Join(t.TempDir(), "training.png")
+	if code, out, errs := run("plot", filepath.Join(dir, "log.json"), "--out", png); code != 0 || !strings.Contains(out, "training: "+png) {
+		t.Errorf("plot log.json: exit %d, %q, %s", code, out, errs)
+	}
 	csv, _ := os.ReadFile(filepath.Join(dir, "log.csv"))
 	if !strings.HasPrefix(string(csv), "epoch,step,lr,train_loss,train_accuracy,test_loss,test_accuracy,seconds,id_input,") ||
 		strings.Count(string(csv), "\n") != 8 {
