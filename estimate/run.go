@@ -175,14 +175,8 @@ func (e *engine) finish(rep *Report, methods []string) (*Report, error) {
 // collapses duplicates, returning the engine and the report's header.
 func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 	n, d := x.N(), x.D()
-	if o.Duplicates != "collapse" && o.Duplicates != "drop" && o.Duplicates != "keep" {
-		return nil, nil, fmt.Errorf("unknown duplicates policy %q (want collapse, drop or keep)", o.Duplicates)
-	}
-	if o.Fraction <= 0 || o.Fraction > 1 {
-		return nil, nil, fmt.Errorf("fraction %g outside (0, 1]", o.Fraction)
-	}
-	if o.Discard >= 1 {
-		return nil, nil, fmt.Errorf("discard %g outside [0, 1)", o.Discard)
+	if err := checkOptions(o); err != nil {
+		return nil, nil, err
 	}
 	rep := &Report{N: n, Dim: d, NUsed: n, Seed: o.Seed, Warnings: []string{}}
 	if o.ZeroRows != "" && o.ZeroRows != "drop" {
@@ -225,6 +219,20 @@ func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 	// Rows are already normalised for cosine: search them as Euclidean.
 	e := &engine{x: x, n: m, d: d, o: o, kopt: &knn.Options{Threads: o.Threads}}
 	return e, rep, nil
+}
+
+// checkOptions validates the duplicates policy, the fraction and the discard.
+func checkOptions(o Options) error {
+	if o.Duplicates != "collapse" && o.Duplicates != "drop" && o.Duplicates != "keep" {
+		return fmt.Errorf("unknown duplicates policy %q (want collapse, drop or keep)", o.Duplicates)
+	}
+	if o.Fraction <= 0 || o.Fraction > 1 {
+		return fmt.Errorf("fraction %g outside (0, 1]", o.Fraction)
+	}
+	if o.Discard >= 1 {
+		return fmt.Errorf("discard %g outside [0, 1)", o.Discard)
+	}
+	return nil
 }
 
 // without returns 0..n-1 less the sorted rows drop.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/knn"
 	"github.com/intdim/intdim/pipeline"
 	"github.com/intdim/intdim/result"
 )
@@ -18,23 +20,46 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("estimate", stderr)
 	f := addEstimateFlags(fs, "twonn")
 	mem := addMemFlag(fs)
+	nbr := fs.String("neighbours", "", "precomputed neighbour lists: an .npz with N×k arrays distances and indices (scikit-learn's kneighbors(X): column 0 the point itself) instead of INPUT")
+	noSelf := fs.Bool("no-self", false, "--neighbours: the lists have no self column (FAISS-style)")
+	dist := fs.String("distances", "", "a precomputed N×N distance matrix (FILE or FILE:NAME) instead of INPUT")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim estimate [flags] INPUT   (INPUT: FILE, FILE:NAME)")
+		fmt.Fprintln(stderr, "       intdim estimate [flags] --neighbours G.npz | --distances D.npy")
 		fs.PrintDefaults()
 	}
 	pos, err := Parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return Usage("want one INPUT, got %d (see intdim estimate -h)", len(pos))
+	given := len(pos)
+	if *nbr != "" {
+		given++
+	}
+	if *dist != "" {
+		given++
+	}
+	if given != 1 {
+		return Usage("want one INPUT, --neighbours or --distances, got %d (see intdim estimate -h)", given)
+	}
+	if *noSelf && *nbr == "" {
+		return Usage("--no-self applies to --neighbours only")
 	}
 	opt, err := f.options()
 	if err != nil {
 		return err
 	}
-	rep, err := pipeline.Estimate(pipeline.File(pos[0]), &pipeline.Options{Estimate: *opt, Mem: mem.bytes,
-		Check: func(n int) error { return checkResample(opt, n, mem.bytes) }})
+	po := &pipeline.Options{Estimate: *opt, Mem: mem.bytes,
+		Check: func(n int) error { return checkResample(opt, n, mem.bytes) }}
+	var rep *estimate.Report
+	switch {
+	case *nbr != "":
+		rep, err = pipeline.EstimateNeighbours(*nbr, &knn.ListsOptions{NoSelf: *noSelf}, po)
+	case *dist != "":
+		rep, err = pipeline.EstimateDistances(*dist, po)
+	default:
+		rep, err = pipeline.Estimate(pipeline.File(pos[0]), po)
+	}
 	if err != nil {
 		return BadInput(zeroNormHint(err))
 	}

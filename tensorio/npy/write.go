@@ -12,7 +12,7 @@ import (
 	"github.com/intdim/intdim/tensorio/internal/shape"
 )
 
-// Write writes data ([]float32 or []float64) with the given shape as a .npy
+// Write writes data ([]float32, []float64 or []int64) with the given shape as a .npy
 // stream: little-endian, C order, a version 1 header (version 2 if the
 // header exceeds 65535 bytes), the header padded so that the data starts at
 // a multiple of 64 bytes, as numpy does.
@@ -24,8 +24,10 @@ func Write(w io.Writer, dims []int, data any) error {
 		t, n = dtype.Type{Kind: dtype.Float, Size: 4}, len(v)
 	case []float64:
 		t, n = dtype.Type{Kind: dtype.Float, Size: 8}, len(v)
+	case []int64:
+		t, n = dtype.Type{Kind: dtype.Int, Size: 8}, len(v)
 	default:
-		return fmt.Errorf("npy: Write: unsupported data type %T (want []float32 or []float64)", data)
+		return fmt.Errorf("npy: Write: unsupported data type %T (want []float32, []float64 or []int64)", data)
 	}
 	if c, ok := shape.Count(dims); !ok || c != n {
 		return fmt.Errorf("npy: Write: %d values for shape %v", n, dims)
@@ -45,6 +47,10 @@ func Write(w io.Writer, dims []int, data any) error {
 		case []float64:
 			for k, x := range v[i : i+m] {
 				binary.LittleEndian.PutUint64(b[8*k:], math.Float64bits(x))
+			}
+		case []int64:
+			for k, x := range v[i : i+m] {
+				binary.LittleEndian.PutUint64(b[8*k:], uint64(x))
 			}
 		}
 		if _, err := w.Write(b); err != nil {

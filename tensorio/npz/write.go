@@ -23,7 +23,7 @@ func NewWriter(w io.Writer) *Writer {
 	return &Writer{z: zip.NewWriter(w), seen: map[string]bool{}}
 }
 
-// Add writes data ([]float32 or []float64) with the given shape as the
+// Add writes data ([]float32, []float64 or []int64) with the given shape as the
 // member name + ".npy" (see npy.Write).
 func (w *Writer) Add(name string, shape []int, data any) error {
 	if name == "" || w.seen[name] {
