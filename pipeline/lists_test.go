@@ -134,8 +134,10 @@ func TestNeighboursEqualPoints(t *testing.T) {
 			t.Fatal(err)
 		}
 		for name, get := range map[string]func() (*estimate.Report, error){
-			"self":      func() (*estimate.Report, error) { return EstimateNeighbours(withSelf, nil, &Options{Estimate: o}) },
-			"no-self":   func() (*estimate.Report, error) { return EstimateNeighbours(noSelf, &knn.ListsOptions{NoSelf: true}, &Options{Estimate: o}) },
+			"self": func() (*estimate.Report, error) { return EstimateNeighbours(withSelf, nil, &Options{Estimate: o}) },
+			"no-self": func() (*estimate.Report, error) {
+				return EstimateNeighbours(noSelf, &knn.ListsOptions{NoSelf: true}, &Options{Estimate: o})
+			},
 			"distances": func() (*estimate.Report, error) { return EstimateDistances(dm, &Options{Estimate: o}) },
 		} {
 			got, err := get()
