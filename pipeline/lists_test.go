@@ -144,7 +144,7 @@ func TestNeighboursEqualPoints(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s %+v: %v", name, o, err)
 			}
-			sameResults(t, name+" "+o.Method, got, want)
+			sameResults(t, name+" "+string(o.Method), got, want)
 		}
 	}
 }
