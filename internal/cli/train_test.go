@@ -15,6 +15,9 @@ import (
 
 func TestTrainSmall(t *testing.T) {
 	if testing.Short() {
+		t.Skip("trains a network; run without -short")
+	}
+	if testing.Short() {
 		t.Skip("trains a network for 2 epochs; skipped with -short")
 	}
 	dir := t.TempDir()
@@ -124,6 +127,9 @@ func TestModelBadInput(t *testing.T) {
 }
 
 func TestBuiltinModels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("evaluates the built-in networks on the test set; run without -short")
+	}
 	for _, name := range zoo.Names {
 		m, err := zoo.Open("builtin:" + name)
 		if err != nil {
@@ -153,6 +159,9 @@ func TestBuiltinModels(t *testing.T) {
 // JSON, then as text into the same directory. It takes about 10 s on 2
 // cores and is skipped with -short.
 func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the demo; run without -short")
+	}
 	if testing.Short() {
 		t.Skip("the demo takes about 10 s; skipped with -short")
 	}
