@@ -53,6 +53,17 @@ type Options struct {
 	// is known and before any work on it; an error stops the run and is
 	// returned as it is.
 	Check func(n int) error
+	// Tokens is how a rank-3 array [N, T, D] (sequences of token
+	// representations) becomes points, by cloud.Tokens: "flatten" (or
+	// empty; N points of T·D values, with a warning), "first", "last",
+	// "mean" or "all" (N·T points).
+	Tokens string
+	// LayerAxis makes Profile read every array [L, N, …] as L layers,
+	// NAME.0 … NAME.L−1 (torch.stack(hidden_states)).
+	LayerAxis bool
+	// Labels are class labels of the points (see LoadLabels); when set,
+	// every cloud must have len(Labels) points.
+	Labels []int
 }
 
 func (o *Options) check(n int) error {
@@ -98,26 +109,39 @@ func Estimate(src Source, opt *Options) (*estimate.Report, error) {
 		}
 		return estimatePoints(src.name(), src.Points, &eo)
 	}
-	if plan, err := planFile(src.Spec, opt.mem(), wantPCA(eo.Method)); err != nil {
+	if plan, err := planFile(src.Spec, opt.mem(), wantPCA(eo.Method), opt); err != nil {
 		return nil, err
 	} else if plan.stream {
+		if err := opt.checkLabels(src.name(), plan.n); err != nil {
+			return nil, err
+		}
 		if err := opt.check(plan.n); err != nil {
 			return nil, err
 		}
 		rep, _, err := estimateStreamed(src.Spec, plan, opt.mem(), &eo, wantPCA(eo.Method))
+		if err == nil {
+			rep.Warnings = append(rep.Warnings, plan.warn...)
+		}
 		if err == nil || !errors.Is(err, errNeedRows) {
 			return rep, err
 		}
 	}
-	x, release, err := Load(src.Spec, opt.budget())
+	x, release, warn, err := load(src.Spec, opt)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
+	if err := opt.checkLabels(src.name(), x.N()); err != nil {
+		return nil, err
+	}
 	if err := opt.check(x.N()); err != nil {
 		return nil, err
 	}
-	return estimatePoints(src.name(), x, &eo)
+	rep, err := estimatePoints(src.name(), x, &eo)
+	if err == nil {
+		rep.Warnings = append(rep.Warnings, warn...)
+	}
+	return rep, err
 }
 
 // Scale runs the scale analyses of so on src (see estimate.Scale); the
@@ -125,15 +149,19 @@ func Estimate(src Source, opt *Options) (*estimate.Report, error) {
 func Scale(src Source, so estimate.ScaleOptions, opt *Options) (*estimate.Report, error) {
 	eo := opt.estimate()
 	x, name := src.Points, src.name()
+	var warn []string
 	if x == nil {
 		var release func()
 		var err error
-		if x, release, err = Load(src.Spec, opt.budget()); err != nil {
+		if x, release, warn, err = load(src.Spec, opt); err != nil {
 			return nil, err
 		}
 		defer release()
 	} else if err := x.Finite(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := opt.checkLabels(name, x.N()); err != nil {
+		return nil, err
 	}
 	if err := opt.check(x.N()); err != nil {
 		return nil, err
@@ -143,6 +171,7 @@ func Scale(src Source, so estimate.ScaleOptions, opt *Options) (*estimate.Report
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	rep.Input = name
+	rep.Warnings = append(rep.Warnings, warn...)
 	return rep, nil
 }
 
@@ -167,20 +196,27 @@ func wantPCA(m estimate.Method) bool { return m == estimate.MethodPCA || m == es
 // of a deflated .npz member (tensorio.Options.MaxBytes; 0 is the default).
 // Errors name the file.
 func Load(spec string, budget int64) (*cloud.Matrix, func(), error) {
-	a, err := tensorio.OpenMatrixWith(spec, tensorio.Options{MaxBytes: budget})
+	x, release, _, err := load(spec, &Options{Mem: budget})
+	return x, release, err
+}
+
+// load is Load under opt: the points per opt.Tokens, and the warnings
+// that go with them.
+func load(spec string, opt *Options) (*cloud.Matrix, func(), []string, error) {
+	a, err := tensorio.OpenMatrixWith(spec, tensorio.Options{MaxBytes: opt.budget()})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := tensorio.CheckPoints(a); err != nil {
 		a.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	x, err := a.Points()
+	x, warn, err := points(a, opt)
 	if err != nil {
 		a.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return x, func() { a.Close() }, nil
+	return x, func() { a.Close() }, warn, nil
 }
 
 // plan is how a file is read.
@@ -189,12 +225,14 @@ type plan struct {
 	n, d   int
 	elem   int  // bytes per value once loaded
 	fits   bool // loading fits in the budget
+	warn   []string
 }
 
 // planFile decides whether spec is streamed: only a plain .npy file (no
-// :NAME) of rank ≥ 2, by knn.Streams. Errors in the header are reported
-// here, by the rule of every reader.
-func planFile(spec string, mem int64, pca bool) (plan, error) {
+// :NAME) of rank ≥ 2 read as tensorio's N×D matrix (opt.reshapes), by
+// knn.Streams. Errors in the header are reported here, by the rule of
+// every reader.
+func planFile(spec string, mem int64, pca bool, opt *Options) (plan, error) {
 	if !strings.EqualFold(filepath.Ext(spec), ".npy") {
 		return plan{}, nil
 	}
@@ -203,8 +241,12 @@ func planFile(spec string, mem int64, pca bool) (plan, error) {
 		return plan{}, nil // not a plain file path (FILE:NAME?): the loader reports it
 	}
 	defer f.Close()
-	if len(f.Shape) < 2 {
+	if len(f.Shape) < 2 || opt.reshapes(f.Shape) {
 		return plan{}, nil
+	}
+	var warn []string
+	if len(f.Shape) == 3 {
+		warn = []string{flattenWarning(f.Shape)}
 	}
 	n, d := f.Rows(), f.Cols()
 	elem := 8
@@ -212,5 +254,5 @@ func planFile(spec string, mem int64, pca bool) (plan, error) {
 		elem = 4
 	}
 	return plan{stream: knn.Streams(n, d, elem, mem, pca), n: n, d: d, elem: elem,
-		fits: knn.LoadCost(n, d, elem, pca) <= mem}, nil
+		fits: knn.LoadCost(n, d, elem, pca) <= mem, warn: warn}, nil
 }

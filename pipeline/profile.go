@@ -36,15 +36,19 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 		array      *tensorio.Array
 	}
 	var layers []layer
+	var stacks []*tensorio.Array // split by opt.LayerAxis: their layers view them
 	defer func() {
 		for _, l := range layers {
 			if l.array != nil {
 				l.array.Close()
 			}
 		}
+		for _, a := range stacks {
+			a.Close()
+		}
 	}()
 	for _, spec := range specs {
-		p, err := planFile(spec, mem, b.PCA())
+		p, err := planFile(spec, mem, b.PCA(), opt)
 		if err != nil {
 			return nil, err
 		}
@@ -57,12 +61,27 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 			return nil, err
 		}
 		for _, a := range as {
+			if opt != nil && opt.LayerAxis {
+				stacks = append(stacks, a)
+				ls, err := splitLayers(a)
+				if err != nil {
+					return nil, err
+				}
+				for _, l := range ls {
+					layers = append(layers, layer{name: l.Name, array: l})
+				}
+				continue
+			}
 			layers = append(layers, layer{name: a.Name, array: a})
 		}
 	}
+	warns := make([][]string, len(layers)) // added to the layers' own
 	for i := range layers {
 		l := &layers[i]
 		if l.array == nil {
+			if err := opt.checkLabels(l.name, l.plan.n); err != nil {
+				return nil, err
+			}
 			if err := opt.check(l.plan.n); err != nil {
 				return nil, err
 			}
@@ -73,6 +92,7 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 					b.AddFailed(l.name, nil, l.plan.n, l.plan.d, err)
 				} else {
 					b.AddReport(l.name, nil, rep, pcid)
+					warns[i] = l.plan.warn
 				}
 				progress(opt, i+1, len(layers))
 				continue
@@ -87,11 +107,14 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 		}
 		var x *cloud.Matrix
 		if err == nil {
-			x, err = l.array.Points()
+			x, warns[i], err = points(l.array, opt)
 		}
 		if err != nil {
 			b.AddFailed(l.array.Name, nil, n, d, err)
 		} else {
+			if err := opt.checkLabels(l.array.Name, x.N()); err != nil {
+				return nil, err
+			}
 			if err := opt.check(x.N()); err != nil {
 				return nil, err
 			}
@@ -101,7 +124,13 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 		l.array = nil
 		progress(opt, i+1, len(layers))
 	}
-	return b.Profile(), nil
+	p := b.Profile()
+	for i, w := range warns {
+		if i < len(p.Layers) {
+			p.Layers[i].Warnings = append(p.Layers[i].Warnings, w...)
+		}
+	}
+	return p, nil
 }
 
 func progress(opt *Options, done, total int) {
