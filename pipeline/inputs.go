@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -31,7 +32,7 @@ func (o *Options) reshapes(shape []int) bool {
 	return o.LayerAxis || len(shape) == 3 && t != "" && t != "flatten"
 }
 
-func formatShape(s []int) string {
+func dims(s []int) string {
 	p := make([]string, len(s))
 	for i, d := range s {
 		p[i] = strconv.Itoa(d)
@@ -42,7 +43,7 @@ func formatShape(s []int) string {
 // flattenWarning is the warning of a rank-3 array read as N points of T·D.
 func flattenWarning(shape []int) string {
 	return fmt.Sprintf("rank-3 array %s read as %d points of %d×%d = %d values (--tokens flatten); if its axes are [N, T, D] (sequences, tokens, features), --tokens first, last, mean or all takes tokens as points",
-		formatShape(shape), shape[0], shape[1], shape[2], shape[1]*shape[2])
+		dims(shape), shape[0], shape[1], shape[2], shape[1]*shape[2])
 }
 
 // points returns the point cloud of a checked array under o.Tokens (see
@@ -56,7 +57,7 @@ func points(a *tensorio.Array, o *Options) (*cloud.Matrix, []string, error) {
 	mode := o.tokens()
 	if len(a.Shape) != 3 {
 		if mode != "" && mode != "flatten" {
-			return nil, nil, fmt.Errorf("%s: --tokens %s needs a rank-3 array [N, T, D], this one is %s", where(a), mode, formatShape(a.Shape))
+			return nil, nil, fmt.Errorf("%s: --tokens %s needs a rank-3 array [N, T, D], this one is %s", where(a), mode, dims(a.Shape))
 		}
 		return x, nil, nil
 	}
@@ -76,9 +77,15 @@ func points(a *tensorio.Array, o *Options) (*cloud.Matrix, []string, error) {
 	return y, nil, nil
 }
 
+// where names an array for a message: its file, and its name unless it
+// is the file's base name (a .npy file).
 func where(a *tensorio.Array) string {
 	if a.Source == "" {
 		return a.Name
+	}
+	base := filepath.Base(a.Source)
+	if a.Name == strings.TrimSuffix(base, filepath.Ext(base)) {
+		return a.Source
 	}
 	return a.Source + ":" + a.Name
 }
@@ -88,11 +95,11 @@ func where(a *tensorio.Array) string {
 // used).
 func splitLayers(a *tensorio.Array) ([]*tensorio.Array, error) {
 	if len(a.Shape) < 3 {
-		return nil, fmt.Errorf("%s: --layer-axis 0 needs an array [L, N, …] of rank ≥ 3, this one is %s", where(a), formatShape(a.Shape))
+		return nil, fmt.Errorf("%s: --layer-axis 0 needs an array [L, N, …] of rank ≥ 3, this one is %s", where(a), dims(a.Shape))
 	}
 	l := a.Shape[0]
 	if l == 0 {
-		return nil, fmt.Errorf("%s: --layer-axis 0: no layers (shape %s)", where(a), formatShape(a.Shape))
+		return nil, fmt.Errorf("%s: --layer-axis 0: no layers (shape %s)", where(a), dims(a.Shape))
 	}
 	per := a.Len() / l
 	out := make([]*tensorio.Array, l)
@@ -127,7 +134,7 @@ func LoadLabels(spec string, budget int64) ([]int, error) {
 	}
 	a := as[0]
 	if len(a.Shape) != 1 && (len(a.Shape) != 2 || a.Shape[1] != 1) {
-		return nil, fmt.Errorf("%s: labels: shape %s, want one label per point (N or N×1)", where(a), formatShape(a.Shape))
+		return nil, fmt.Errorf("%s: labels: shape %s, want one label per point (N or N×1)", where(a), dims(a.Shape))
 	}
 	vals := a.Float64()
 	out := make([]int, len(vals))

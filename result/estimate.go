@@ -18,6 +18,9 @@ type Estimate struct {
 	Header
 	*estimate.Report
 	TwoNN string `json:"twonn_convention,omitempty"`
+	// NClasses is the number of distinct class labels given (--labels);
+	// 0 when none were.
+	NClasses int `json:"n_classes,omitempty"`
 }
 
 // Scale is the document of 'intdim scale': the report of estimate.Scale,

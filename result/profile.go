@@ -25,6 +25,9 @@ type Profile struct {
 	TestAccuracy *float64 `json:"test_accuracy,omitempty"`
 	*profile.Profile
 	TwoNN string `json:"twonn_convention,omitempty"`
+	// NClasses is the number of distinct class labels given (--labels);
+	// 0 when none were.
+	NClasses int `json:"n_classes,omitempty"`
 }
 
 // NewProfile returns the document of p, estimated with opt (nil: the

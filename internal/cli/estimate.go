@@ -23,6 +23,7 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 	nbr := fs.String("neighbours", "", "precomputed neighbour lists: an .npz with N×k arrays distances and indices (scikit-learn's kneighbors(X): column 0 the point itself) instead of INPUT")
 	noSelf := fs.Bool("no-self", false, "--neighbours: the lists have no self column (FAISS-style)")
 	dist := fs.String("distances", "", "a precomputed N×N distance matrix (FILE or FILE:NAME) instead of INPUT")
+	in := addInputFlags(fs, false)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim estimate [flags] INPUT   (INPUT: FILE, FILE:NAME)")
 		fmt.Fprintln(stderr, "       intdim estimate [flags] --neighbours G.npz | --distances D.npy")
@@ -51,6 +52,10 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 	}
 	po := &pipeline.Options{Estimate: *opt, Mem: mem.bytes,
 		Check: func(n int) error { return checkResample(opt, n, mem.bytes) }}
+	classes, err := in.apply(po)
+	if err != nil {
+		return err
+	}
 	var rep *estimate.Report
 	switch {
 	case *nbr != "":
@@ -66,7 +71,9 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "intdim estimate: warning: %s\n", w)
 	}
-	return result.NewEstimate(rep, opt).Write(stdout, f.format)
+	doc := result.NewEstimate(rep, opt)
+	doc.NClasses = classes
+	return doc.Write(stdout, f.format)
 }
 
 // loadPoints reads one point cloud and checks it; release frees it. budget

@@ -26,6 +26,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "--model: test images (mnist-test, mnist-offset-test, fashion-test; default: the set the model was trained for)")
 	untrained := fs.Bool("untrained", false, "--model: replace the weights by a fresh initialisation drawn with --seed")
 	ox := registerONNXFlags(fs)
+	in := addInputFlags(fs, true)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim profile [flags] INPUT...          each array of each INPUT is a layer, in order (a directory in natural name order)")
 		fmt.Fprintln(stderr, "       intdim profile --model NAME|DIR [--n 2000] [--untrained] [flags]")
@@ -91,12 +92,18 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 		}
 		bar.Add(1)
 	}}
+	classes, err := in.apply(popt)
+	if err != nil {
+		return err
+	}
 	p, err := pipeline.Profile(pos, *noPCA, popt)
 	if err != nil {
 		return BadInput(err)
 	}
 	bar.Finish()
-	return writeProfile(stdout, stderr, f.format, result.NewProfile(p, opt))
+	doc := result.NewProfile(p, opt)
+	doc.NClasses = classes
+	return writeProfile(stdout, stderr, f.format, doc)
 }
 
 // writeProfile prints every layer's warnings on stderr and the profile on

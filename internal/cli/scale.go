@@ -26,6 +26,7 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&so.Blocks, "blocks", 0, "block analysis: b = 1..B disjoint blocks of N/b points (default 20 when nothing else is chosen)")
 	fs.BoolVar(&so.Decimate, "decimate", false, "decimation: disjoint subsets of N/2^i points")
 	fs.BoolVar(&so.Gride, "gride", false, "GRIDE at neighbour ranks 2, 4, ..., --max-rank")
+	in := addInputFlags(fs, false)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim scale [--blocks 20] [--decimate] [--gride] [flags] INPUT")
 		fs.PrintDefaults()
@@ -60,12 +61,19 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	if so.Blocks == 0 && !so.Decimate && !so.Gride {
 		so.Blocks = 20
 	}
-	rep, err := pipeline.Scale(pipeline.File(pos[0]), so, &pipeline.Options{Estimate: *opt})
+	popt := &pipeline.Options{Estimate: *opt}
+	classes, err := in.apply(popt)
+	if err != nil {
+		return err
+	}
+	rep, err := pipeline.Scale(pipeline.File(pos[0]), so, popt)
 	if err != nil {
 		return BadInput(zeroNormHint(err))
 	}
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "intdim scale: warning: %s\n", w)
 	}
-	return result.NewScale(rep, opt).Write(stdout, f.format)
+	doc := result.NewScale(rep, opt)
+	doc.NClasses = classes
+	return doc.Write(stdout, f.format)
 }
