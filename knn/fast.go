@@ -117,6 +117,24 @@ func (m matrix) centre(p int, mean []float64, scale float64, dst []float32) (s, 
 	return centre(m.m.Row64(m.index(p)), mean, scale, dst)
 }
 
+// centreTo writes float32((row p − mean)·scale) into dst, as centre does,
+// without the norm.
+func (m matrix) centreTo(p int, mean []float64, scale float64, dst []float32) {
+	if m.m.Elem() == cloud.Float32 {
+		centreTo(m.m.Row32(m.index(p)), mean, scale, dst)
+	} else {
+		centreTo(m.m.Row64(m.index(p)), mean, scale, dst)
+	}
+}
+
+func centreTo[E real](row []E, mean []float64, scale float64, dst []float32) {
+	mean = mean[:len(row)]
+	dst = dst[:len(row)]
+	for j, v := range row {
+		dst[j] = float32((float64(v) - mean[j]) * scale)
+	}
+}
+
 type real interface{ ~float32 | ~float64 }
 
 func addRow[E real](acc []float64, row []E) {
@@ -315,7 +333,7 @@ func collectBlocked(m matrix, pr *prepared, k, threads int) []rowCands {
 	fill := func(b0, b1 int) []float32 {
 		x := buf[:(b1-b0)*d]
 		for i := b0; i < b1; i++ {
-			m.centre(i, pr.mean, pr.scale, x[(i-b0)*d:(i-b0+1)*d])
+			m.centreTo(i, pr.mean, pr.scale, x[(i-b0)*d:(i-b0+1)*d])
 		}
 		return x
 	}
@@ -323,7 +341,7 @@ func collectBlocked(m matrix, pr *prepared, k, threads int) []rowCands {
 	for b0 := 0; b0 < n; b0 += r {
 		b1 := min(b0+r, n)
 		diag := kernel.PackFunc(b1-b0, d, func(i int, dst []float32) {
-			m.centre(b0+i, pr.mean, pr.scale, dst)
+			m.centreTo(b0+i, pr.mean, pr.scale, dst)
 		})
 		kernel.SymGram(diag, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
 			c.block(b0+i0, b0+i1, b0+j0, b0+j1, g, ld)

@@ -35,7 +35,7 @@ func searchQueries(m matrix, k int, queries []int, threads int) (idx []int32, di
 		return idx, dist
 	}
 	pq := kernel.PackFunc(q, d, func(t int, dst []float32) {
-		m.centre(queries[t], pr.mean, pr.scale, dst)
+		m.centreTo(queries[t], pr.mean, pr.scale, dst)
 	})
 	rows := make([]rowCands, q)
 	for t := range rows {
