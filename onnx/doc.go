@@ -1,9 +1,12 @@
-// Package onnx runs ONNX image models and collects the activations of any
-// of their values, for the layer-by-layer intrinsic-dimension profiles of
+// Package onnx runs ONNX models and collects the activations of any of
+// their values, for the layer-by-layer intrinsic-dimension profiles of
 // Ansuini et al., "Intrinsic dimension of data representations in deep
-// neural networks" (NeurIPS 2019).
+// neural networks" (NeurIPS 2019). The input is images (N, C, H, W;
+// Model.CheckImages) or any float32 array batched along axis 0, such as
+// the token embeddings [N, T, D] of a transformer encoder
+// (Model.LayersFor, ForwardOptions.Sample).
 //
-// A Model is a parsed graph: its image input, its candidate layers (every
+// A Model is a parsed graph: its input, its candidate layers (every
 // node output computed from the input), their depth (the number of
 // Conv/Gemm/MatMul nodes on the longest path from the input, the paper's
 // definition) and the layers the paper analysed (Auto). A Runner computes
@@ -12,9 +15,24 @@
 //
 // Three runners exist. "native" interprets the graph in Go, convolutions
 // and fully connected layers as matrix products on the module's SIMD
-// kernel (internal/kernel); it covers the operators of image classifiers
-// (Conv, pooling, BatchNormalization, Gemm, MatMul, element-wise and shape
-// operators), is the default, and the only one of the default build.
+// kernel (internal/kernel); it is the default, and the only one of the
+// default build. It covers the operators of image classifiers and of small
+// transformer encoders as PyTorch exports them (nn.TransformerEncoder,
+// checked against PyTorch's own activations):
+//
+//	convolutional: Conv, MaxPool, AveragePool, GlobalAveragePool,
+//	    GlobalMaxPool, BatchNormalization, Pad (constant)
+//	linear:        Gemm, MatMul (batched, or against a matrix)
+//	normalisation: LayerNormalization, Softmax
+//	element-wise:  Add, Sub, Mul, Div (float32, and int64 for shape
+//	    arithmetic), Pow, Sqrt, Exp, Neg, Reciprocal, Erf, Gelu, Relu,
+//	    LeakyRelu, Sigmoid, Tanh, Clip, Equal, Less, Greater, Where
+//	reductions:    ReduceMean
+//	shape:         Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat,
+//	    Slice, Gather (any axis: embedding tables), Shape, Cast,
+//	    Constant, ConstantOfShape, Identity, Dropout
+//
+// Boolean tensors are kept as int64 tensors of 0 and 1.
 // "gomlx", also pure Go, runs any graph that github.com/gomlx/onnx-gomlx
 // converts, on GoMLX's simplego backend: exact but slow on large networks
 // (unvectorised convolutions); it is compiled with the build tag gomlx and

@@ -48,9 +48,15 @@ func (m *Model) batchFor(batch int) int {
 // Layers evaluates every candidate of Values on a blank h × w image and
 // returns the float32 ones with their shapes, in graph order.
 func (m *Model) Layers(r Runner, h, w int) ([]Layer, error) {
+	return m.LayersFor(r, []int{m.Channels(), h, w})
+}
+
+// LayersFor is Layers for inputs of the given shape without the batch
+// dimension (an image is C, H, W; a sequence of tokens T, D), evaluated on
+// zeros.
+func (m *Model) LayersFor(r Runner, sample []int) ([]Layer, error) {
 	b := m.batchFor(1)
-	c := m.Channels()
-	if err := m.checkBatch(r, b, c, h, w); err != nil {
+	if err := m.checkBatch(r, b, sample); err != nil {
 		return nil, err
 	}
 	vals := m.Values()
@@ -58,12 +64,13 @@ func (m *Model) Layers(r Runner, h, w int) ([]Layer, error) {
 	for _, v := range vals[1:] {
 		names = append(names, v.Name)
 	}
-	x := make([]float32, b*c*h*w)
-	out, err := r.Run(x, []int{b, c, h, w}, names)
+	shape := append([]int{b}, sample...)
+	x := make([]float32, numel(shape))
+	out, err := r.Run(x, shape, names)
 	if err != nil {
 		return nil, err
 	}
-	layers := []Layer{{Value: vals[0], Shape: []int{c, h, w}}}
+	layers := []Layer{{Value: vals[0], Shape: slices.Clone(sample)}}
 	for i, t := range out {
 		if !t.Float || len(t.Shape) == 0 || t.Shape[0] != b {
 			continue
@@ -73,17 +80,21 @@ func (m *Model) Layers(r Runner, h, w int) ([]Layer, error) {
 	return layers, nil
 }
 
-// checkBatch refuses an input batch of b images of c × h × w floats that
+// checkBatch refuses an input batch of b samples of the given shape that
 // would not fit in the runner's memory budget, naming the input.
-func (m *Model) checkBatch(r Runner, b, c, h, w int) error {
-	n, ok := checkedNumel([]int{b, c, h, w})
+func (m *Model) checkBatch(r Runner, b int, sample []int) error {
+	n, ok := checkedNumel(append([]int{b}, sample...))
 	budget := maxBytes(r)
 	if !ok || 4*n > budget {
 		need := "more than 2⁵⁶ floats"
 		if ok {
 			need = humanBytes(4 * n)
 		}
-		return fmt.Errorf("%s: input %q: a batch of %d images of %d×%d×%d needs %s, over the memory budget of %s", m.Path, m.Input, b, c, h, w, need, humanBytes(budget))
+		what := "inputs of shape " + fmt.Sprint(sample)
+		if len(sample) == 3 {
+			what = fmt.Sprintf("images of %d×%d×%d", sample[0], sample[1], sample[2])
+		}
+		return fmt.Errorf("%s: input %q: a batch of %d %s needs %s, over the memory budget of %s", m.Path, m.Input, b, what, need, humanBytes(budget))
 	}
 	return nil
 }
@@ -91,6 +102,7 @@ func (m *Model) checkBatch(r Runner, b, c, h, w int) error {
 // ForwardOptions configures Forward.
 type ForwardOptions struct {
 	H, W     int           // input size of the images from the source
+	Sample   []int         // for inputs that are not images: the shape of one input (no batch dimension); H and W are then unused
 	Batch    int           // images per forward pass (the model's own if fixed); 0 means 32
 	Progress *progress.Bar // advanced by the number of images done; may be nil
 }
@@ -104,11 +116,14 @@ func Forward(m *Model, r Runner, src Source, layers []Layer, opt ForwardOptions,
 		opt.Batch = 32
 	}
 	b := m.batchFor(opt.Batch)
-	c := m.Channels()
-	if err := m.checkBatch(r, b, c, opt.H, opt.W); err != nil {
+	sample := opt.Sample
+	if sample == nil {
+		sample = []int{m.Channels(), opt.H, opt.W}
+	}
+	if err := m.checkBatch(r, b, sample); err != nil {
 		return err
 	}
-	img := c * opt.H * opt.W
+	img := numel(sample)
 	var names []string
 	for _, l := range layers {
 		if l.Name != m.Input {
@@ -131,7 +146,7 @@ func Forward(m *Model, r Runner, src Source, layers []Layer, opt ForwardOptions,
 		var out []Tensor
 		if len(names) > 0 {
 			var err error
-			out, err = r.Run(x[:rows*img], []int{rows, c, opt.H, opt.W}, names)
+			out, err = r.Run(x[:rows*img], append([]int{rows}, sample...), names)
 			if err != nil {
 				return err
 			}

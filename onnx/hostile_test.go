@@ -246,7 +246,7 @@ func TestBudget(t *testing.T) {
 	if err != nil || len(out[0].Data) != 8*3 {
 		t.Fatalf("large budget: %v", err)
 	}
-	if err := m.checkBatch(large, 100_000_000, 3, 64, 64); err == nil || !strings.Contains(err.Error(), "4.5 TiB") {
+	if err := m.checkBatch(large, 100_000_000, []int{3, 64, 64}); err == nil || !strings.Contains(err.Error(), "4.5 TiB") {
 		t.Fatalf("batch of 10⁸: %v", err)
 	}
 }

@@ -8,11 +8,12 @@ import (
 	"slices"
 )
 
-// Model is a parsed ONNX image model.
+// Model is a parsed ONNX model with one float32 input, batched along
+// axis 0: images (CheckImages) or any array.
 type Model struct {
 	Path       string // file it was read from
 	Input      string // name of the image input
-	InputShape []int  // N, C, H, W; -1 for a dimension given by name (dynamic)
+	InputShape []int  // N, C, H, W for images, any shape else; -1 for a dimension given by name (dynamic)
 	Outputs    []string
 
 	data   []byte   // the file, for the backends that parse it themselves
@@ -31,15 +32,16 @@ const (
 	tensorFloat = 1
 	tensorInt32 = 6
 	tensorInt64 = 7
+	tensorBool  = 9
 )
 
 // maxDim bounds every dimension of a model's input: a larger one cannot be
 // an image side or a batch that fits any memory.
 const maxDim = math.MaxInt32
 
-// Open reads and checks an ONNX model: it must have one image input of
-// type float32 and rank 4 (N, C, H, W), C = 1 (grey) or 3 (RGB), besides
-// its initializers. Only regular files are read (a FIFO or a device is
+// Open reads and checks an ONNX model: it must have one input of type
+// float32 (images, see CheckImages, or any array batched along axis 0),
+// besides its initializers. Only regular files are read (a FIFO or a device is
 // refused by name instead of blocking).
 func Open(path string) (*Model, error) {
 	st, err := os.Stat(path)
@@ -146,8 +148,8 @@ func Parse(path string, data []byte) (*Model, error) {
 	if m.Input == "" {
 		return nil, fmt.Errorf("%s: the model has no input", path)
 	}
-	if len(m.InputShape) != 4 || (m.InputShape[1] != 3 && m.InputShape[1] != 1 && m.InputShape[1] != -1) {
-		return nil, fmt.Errorf("%s: input %q has shape %v; want images (N, 3, H, W) or grey images (N, 1, H, W)", path, m.Input, m.InputShape)
+	if len(m.InputShape) < 1 {
+		return nil, fmt.Errorf("%s: input %q is a scalar; want a batch along axis 0", path, m.Input)
 	}
 	for _, vi := range gp.outputs {
 		m.Outputs = append(m.Outputs, vi.name)
@@ -158,10 +160,20 @@ func Parse(path string, data []byte) (*Model, error) {
 	return m, nil
 }
 
+// CheckImages reports whether the model takes images: an input of shape
+// (N, 3, H, W) or (N, 1, H, W). Other inputs (token embeddings, features)
+// are fed as arrays (ForwardOptions.Sample).
+func (m *Model) CheckImages() error {
+	if len(m.InputShape) != 4 || (m.InputShape[1] != 3 && m.InputShape[1] != 1 && m.InputShape[1] != -1) {
+		return fmt.Errorf("%s: input %q has shape %v; want images (N, 3, H, W) or grey images (N, 1, H, W), or give the inputs as arrays", m.Path, m.Input, m.InputShape)
+	}
+	return nil
+}
+
 // Channels is the number of image channels the model takes: 1 for grey
 // images, 3 for RGB (also when the model leaves it free).
 func (m *Model) Channels() int {
-	if m.InputShape[1] == 1 {
+	if len(m.InputShape) > 1 && m.InputShape[1] == 1 {
 		return 1
 	}
 	return 3

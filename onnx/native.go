@@ -153,6 +153,9 @@ var nativeOps = map[string]bool{
 	"Gemm": true, "MatMul": true, "Flatten": true, "Reshape": true, "Identity": true, "Dropout": true,
 	"Concat": true, "Softmax": true, "Transpose": true, "Squeeze": true, "Unsqueeze": true, "Pad": true,
 	"Constant": true, "Shape": true, "Gather": true, "Cast": true, "ConstantOfShape": true, "Slice": true,
+	"LayerNormalization": true, "Erf": true, "Gelu": true, "Sqrt": true, "Exp": true, "Neg": true,
+	"Reciprocal": true, "Pow": true, "Where": true, "Equal": true, "Less": true, "Greater": true,
+	"ReduceMean": true,
 }
 
 // tensorFromProto converts an initializer or attribute tensor, whose

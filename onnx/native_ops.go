@@ -64,13 +64,13 @@ func (r *nativeRunner) eval(n *nnode, in []*ntensor) []*ntensor {
 		}
 		return one(unary(n, float(0), func(v float32) float32 { return min(max(v, lo), hi) }))
 	case "Add":
-		return one(elementwise(n, float(0), float(1), func(a, b float32) float32 { return a + b }))
+		return one(arith(n, arg(0), arg(1), func(a, b float32) float32 { return a + b }))
 	case "Sub":
-		return one(elementwise(n, float(0), float(1), func(a, b float32) float32 { return a - b }))
+		return one(arith(n, arg(0), arg(1), func(a, b float32) float32 { return a - b }))
 	case "Mul":
-		return one(elementwise(n, float(0), float(1), func(a, b float32) float32 { return a * b }))
+		return one(arith(n, arg(0), arg(1), func(a, b float32) float32 { return a * b }))
 	case "Div":
-		return one(elementwise(n, float(0), float(1), func(a, b float32) float32 { return a / b }))
+		return one(arith(n, arg(0), arg(1), func(a, b float32) float32 { return a / b }))
 	case "BatchNormalization":
 		return one(batchNorm(n, float(0), float(1), float(2), float(3), float(4)))
 	case "Gemm":
@@ -113,7 +113,38 @@ func (r *nativeRunner) eval(n *nnode, in []*ntensor) []*ntensor {
 		}
 		return one(t)
 	case "Gather":
-		return one(gather(n, arg(0), arg(1)))
+		return one(gatherAxis(n, arg(0), arg(1)))
+	case "LayerNormalization":
+		return one(layerNorm(n, float(0), float(1), opt(2)))
+	case "Erf":
+		return one(erfOp(n, float(0)))
+	case "Gelu":
+		return one(gelu(n, float(0)))
+	case "Sqrt":
+		return one(unary(n, float(0), func(v float32) float32 { return float32(math.Sqrt(float64(v))) }))
+	case "Exp":
+		return one(unary(n, float(0), func(v float32) float32 { return float32(math.Exp(float64(v))) }))
+	case "Neg":
+		return one(unary(n, float(0), func(v float32) float32 { return -v }))
+	case "Reciprocal":
+		return one(unary(n, float(0), func(v float32) float32 { return 1 / v }))
+	case "Pow":
+		y := arg(1)
+		if y.isInt {
+			y = cast(&nnode{node: n.node, attrs: map[string]attr{"to": {i: tensorFloat, set: true}}, r: n.r}, y)
+		}
+		return one(elementwise(n, float(0), y, func(a, b float32) float32 {
+			if b == 2 {
+				return a * a
+			}
+			return float32(math.Pow(float64(a), float64(b)))
+		}))
+	case "Where":
+		return one(where(n, arg(0), arg(1), arg(2)))
+	case "Equal", "Less", "Greater":
+		return one(compare(n, arg(0), arg(1)))
+	case "ReduceMean":
+		return one(reduceMean(n, float(0), opt(1)))
 	case "Cast":
 		return one(cast(n, arg(0)))
 	case "ConstantOfShape":

@@ -273,26 +273,6 @@ func constant(n *nnode) *ntensor {
 	return nil
 }
 
-func gather(n *nnode, x, idx *ntensor) *ntensor {
-	if !idx.isInt {
-		fail(n, "indices are not integers")
-	}
-	if !x.isInt || len(x.shape) != 1 || n.int("axis", 0) != 0 {
-		fail(n, "only gathers from 1-D integer tensors (shape computations) are supported")
-	}
-	out := &ntensor{shape: slices.Clone(idx.shape), isInt: true, i: n.int64s(idx.shape)}
-	for k, v := range idx.i {
-		if v < 0 {
-			v += int64(len(x.i))
-		}
-		if v < 0 || v >= int64(len(x.i)) {
-			fail(n, "index %d out of range", idx.i[k])
-		}
-		out.i[k] = x.i[v]
-	}
-	return out
-}
-
 // opset returns the version of the default ONNX operator set.
 func (m *Model) opset() int64 {
 	for _, o := range m.pb.opsets {
@@ -312,6 +292,14 @@ func cast(n *nnode, x *ntensor) *ntensor {
 		out := &ntensor{shape: slices.Clone(x.shape), f: n.floats(x.shape, 0)}
 		for i, v := range x.i {
 			out.f[i] = float32(v)
+		}
+		return out
+	case tensorBool:
+		out := &ntensor{shape: slices.Clone(x.shape), isInt: true, i: n.int64s(x.shape)}
+		for i := range out.i {
+			if (x.isInt && x.i[i] != 0) || (!x.isInt && x.f[i] != 0) {
+				out.i[i] = 1
+			}
 		}
 		return out
 	case tensorInt64, 6:

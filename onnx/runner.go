@@ -123,7 +123,7 @@ func checkInput(x []float32, shape []int) {
 	for _, d := range shape {
 		n *= d
 	}
-	if len(shape) != 4 || n != len(x) {
+	if len(shape) < 1 || n != len(x) {
 		panic(fmt.Sprintf("onnx: input of %d floats for shape %v", len(x), shape))
 	}
 }

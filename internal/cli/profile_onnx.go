@@ -133,6 +133,9 @@ func (a *onnxArgs) setup(list bool) (*onnxSetup, error) {
 	if err != nil {
 		return nil, BadInput(err)
 	}
+	if err := m.CheckImages(); err != nil {
+		return nil, BadInput(err)
+	}
 	pre := &imageset.Preprocess{Mode: a.preprocess, Resize: a.resize, Crop: a.crop, Mean: mean, Std: std, MaxPixels: a.maxPixels}
 	c := m.Channels()
 	if c == 1 && (mean != nil && (mean[1] != mean[0] || mean[2] != mean[0]) || std != nil && (std[1] != std[0] || std[2] != std[0])) {
