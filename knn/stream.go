@@ -208,11 +208,16 @@ func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBu
 			return err
 		}
 		inv = make([]float64, n)
+		var zero []int
 		for i, s := range ss {
 			if s == 0 {
-				return fmt.Errorf("row %d has zero norm: the cosine distance is undefined", i)
+				zero = append(zero, i)
+				continue
 			}
 			inv[i] = 1 / math.Sqrt(s)
+		}
+		if zero != nil {
+			return &ZeroNormError{Rows: zero, N: n}
 		}
 	}
 	normalize := func(x []float64, m int) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
@@ -197,5 +198,31 @@ func TestStreamsRule(t *testing.T) {
 		if got := knn.Streams(c.n, c.d, c.elem, c.mem, false); got != c.want {
 			t.Errorf("Streams(%d, %d, %d, %d) = %v", c.n, c.d, c.elem, c.mem, got)
 		}
+	}
+}
+
+// TestStreamedZeroRows: under cosine with the zero-rows policy "drop", a
+// layer streamed by choice is loaded (the lists cannot leave rows out), so
+// both paths give the same estimate; streamed by need, the error counts the
+// rows and says why they stay.
+func TestStreamedZeroRows(t *testing.T) {
+	n, d := 200, 20
+	x := synth.Gaussian(n, 4, d, 6)
+	for _, i := range []int{5, 9} {
+		clear(x[i*d : (i+1)*d])
+	}
+	path := writeNPY(t, "zero.npy", []int{n, d}, x)
+	eo := estimate.Options{Metric: knn.Cosine, ZeroRows: "drop"}
+	p := plan{stream: true, n: n, d: d, elem: 8, fits: true}
+	if _, _, err := estimateStreamed(path, p, 4096, &eo, false); err != errNeedRows {
+		t.Fatalf("streamed by choice: err = %v, want errNeedRows", err)
+	}
+	p.fits = false
+	if _, _, err := estimateStreamed(path, p, 4096, &eo, false); err == nil || !strings.Contains(err.Error(), "2 of 200 rows have zero norm") {
+		t.Fatalf("streamed by need: err = %v", err)
+	}
+	loaded, err := Estimate(File(path), &Options{Estimate: eo})
+	if err != nil || loaded.ZeroRows != 2 || loaded.NUsed != n-2 {
+		t.Fatalf("loaded: %+v, %v", loaded, err)
 	}
 }

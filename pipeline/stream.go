@@ -28,6 +28,14 @@ func estimateStreamed(path string, p plan, mem int64, opt *estimate.Options, pca
 	}
 	fits := p.fits
 	fsr, err := knn.SearchFileWith(path, max(k, 1), &knn.Options{Metric: opt.Metric, Threads: opt.Threads}, mem, pca)
+	var zn *knn.ZeroNormError
+	if errors.As(err, &zn) && opt.ZeroRows == "drop" {
+		// Rows of zero norm are left out of the loaded layer only.
+		if fits {
+			return nil, nil, errNeedRows
+		}
+		return nil, nil, fmt.Errorf("%s: %w; they cannot be left out of a layer streamed from disk (it does not fit in the memory budget)", path, err)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
