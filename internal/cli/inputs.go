@@ -26,6 +26,18 @@ func addInputFlags(fs *flag.FlagSet, layerAxis bool) *inputFlags {
 	return in
 }
 
+// given returns the input flags set on the command line, as "--name".
+func (in *inputFlags) given(fs *flag.FlagSet) []string {
+	var set []string
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "tokens", "labels", "layer-axis":
+			set = append(set, "--"+f.Name)
+		}
+	})
+	return set
+}
+
 // apply sets the options of the flags in o; classes is the number of
 // distinct labels (0 without --labels).
 func (in *inputFlags) apply(o *pipeline.Options) (classes int, err error) {

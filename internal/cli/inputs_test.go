@@ -49,6 +49,7 @@ func TestInputFlags(t *testing.T) {
 	}{
 		{[]string{"estimate", "--tokens", "middle", hs}, 2, `--tokens "middle": want flatten, first, last, mean, all`},
 		{[]string{"profile", "--layer-axis", "1", ptFixture("stack.pt")}, 2, "--layer-axis 1: only 0"},
+		{[]string{"profile", "--tokens", "mean", "--model", "mnist"}, 2, "--tokens: for INPUT files, not --model or --onnx"},
 		{[]string{"estimate", "--labels", ptFixture("labels_frac.npy"), hs}, 2, "labels_frac.npy: labels: value 0 is 0.5, not an integer"},
 		{[]string{"estimate", "--labels", ptFixture("labels_short.npy"), hs}, 2, "12 points, but 5 labels"},
 		{[]string{"estimate", ptFixture("malicious.pt") + ":x"}, 2, "refused: the pickle names posix.system"},

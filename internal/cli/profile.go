@@ -54,6 +54,9 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 		if len(pos) > 0 || (*model != "" && ox.model != "") {
 			return Usage("give either INPUT files, --model or --onnx")
 		}
+		if set := in.given(fs); len(set) > 0 {
+			return Usage("%s: for INPUT files, not --model or --onnx", strings.Join(set, ", "))
+		}
 		bar := progress.New(stderr, 0, "layers", f.quiet)
 		add := func(l profile.Layer) error {
 			if err := checkResample(opt, l.Points.N(), mem.bytes); err != nil {

@@ -72,6 +72,13 @@ func TestPT(t *testing.T) {
 		}
 		return File(name, data)
 	}
+	truncated := func(name string, cut int) func(*testing.T, string) {
+		data, err := os.ReadFile(filepath.Join("..", "..", "tensorio", "testdata", "pt", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return File(name, data[:len(data)-cut])
+	}
 	huge := append([]byte("\x80\x04\x8e"), 0, 0, 0, 0, 0, 0, 0, 0x10) // BINBYTES8 claiming 2⁶⁰ bytes
 	est := func(a ...string) []string { return append([]string{"estimate"}, a...) }
 	Run(t, []Case{
@@ -86,6 +93,10 @@ func TestPT(t *testing.T) {
 		{Name: "pt storage larger than its member", Args: est("lie.pt"),
 			Setup: ptZip(t, "lie.pt", tensorPickle(1<<30, 1<<15, 1<<15), map[string][]byte{"0": make([]byte, 64)}), Exit: 2,
 			Stderr: "lie.pt: data.pkl: storage \"0\": 1073741824 × float32 needs more than the 64 bytes of its member", MaxRSS: 200 << 20},
+		{Name: "pt legacy truncated", Args: est("legacy.pt:t"), Setup: truncated("legacy.pt", 14), Exit: 2,
+			Stderr: "legacy.pt: truncated: storage"},
+		{Name: "pt zip truncated", Args: est("strided.pt:t"), Setup: truncated("strided.pt", 100), Exit: 2,
+			Stderr: "strided.pt: bad zip archive"},
 		{Name: "pt not torch", Args: est("x.pt"), Setup: File("x.pt", []byte("not a pickle at all")), Exit: 2,
 			Stderr: "x.pt: not a torch.save file (neither a zip archive nor a legacy pickle)"},
 	})
