@@ -124,10 +124,10 @@ func RunDemo(o DemoOptions) (*Demo, error) {
 	d := &Demo{Method: "twonn", N: o.N, Resample: o.Resample, Fraction: o.Fraction, Seed: o.Seed}
 	inputs := map[string]bool{}
 	for _, r := range DemoRuns {
-		if !inputs[r.Data] {
-			inputs[r.Data] = true
-		}
+		inputs[r.Data] = true
 	}
+	// Steps: the 7 layers of the paper's network per run, the spectra and
+	// one fit per distinct input.
 	total := 7*len(DemoRuns) + len(DemoSpectrumLayers) + len(inputs)
 	done := 0
 	step := func(what string) {
