@@ -56,39 +56,35 @@ func (s *Set) Head(n int) *Set {
 	return &Set{N: n, Pixels: append([]float32(nil), s.Pixels[:n*Size]...), Labels: append([]uint8(nil), s.Labels[:n]...)}
 }
 
+// The embedded sets, each decoded on first use: the test set alone (the
+// demo, profile --model) does not cost the training set's 188 MB.
 var (
-	once        sync.Once
-	train, test *Set
-	loadErr     error
+	trainOnce, testOnce sync.Once
+	train, test         *Set
+	trainErr, testErr   error
 )
 
-func loadEmbedded() {
-	read := func(images, labels string) (*Set, error) {
-		fi, err := idxFS.Open("idx/" + images)
-		if err != nil {
-			return nil, err
-		}
-		defer fi.Close()
-		fl, err := idxFS.Open("idx/" + labels)
-		if err != nil {
-			return nil, err
-		}
-		defer fl.Close()
-		return ReadIDX(fi, fl)
+// readEmbedded decodes one embedded idx image file and its labels.
+func readEmbedded(images, labels string) (*Set, error) {
+	fi, err := idxFS.Open("idx/" + images)
+	if err != nil {
+		return nil, err
 	}
-	train, loadErr = read("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
-	if loadErr != nil {
-		return
+	defer fi.Close()
+	fl, err := idxFS.Open("idx/" + labels)
+	if err != nil {
+		return nil, err
 	}
-	test, loadErr = read("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+	defer fl.Close()
+	return ReadIDX(fi, fl)
 }
 
 // Train returns the 60,000 training images. The set is shared: do not
 // modify it (use Clone).
 func Train() *Set {
-	once.Do(loadEmbedded)
-	if loadErr != nil {
-		panic("mnist: embedded data: " + loadErr.Error())
+	trainOnce.Do(func() { train, trainErr = readEmbedded("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz") })
+	if trainErr != nil {
+		panic("mnist: embedded data: " + trainErr.Error())
 	}
 	return train
 }
@@ -96,9 +92,9 @@ func Train() *Set {
 // Test returns the 10,000 test images. The set is shared: do not modify it
 // (use Clone).
 func Test() *Set {
-	once.Do(loadEmbedded)
-	if loadErr != nil {
-		panic("mnist: embedded data: " + loadErr.Error())
+	testOnce.Do(func() { test, testErr = readEmbedded("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz") })
+	if testErr != nil {
+		panic("mnist: embedded data: " + testErr.Error())
 	}
 	return test
 }
