@@ -20,7 +20,7 @@ func TestFitEqualsPoints(t *testing.T) {
 	for _, o := range []Options{
 		{},
 		{Paper: true},
-		{Discard: -1},
+		{Discard: new(0.0)},
 		{Metric: knn.Cosine},
 		{Duplicates: "drop"},
 	} {

@@ -10,7 +10,7 @@ import (
 // (the command line's default).
 type Options struct {
 	Method     Method          // MethodTwoNN (default), …, MethodPCA or MethodAll
-	Discard    float64         // TwoNN: fraction of largest μ discarded; 0 means 0.1, negative means none
+	Discard    *float64        // TwoNN: fraction of the largest μ left out of the fit, in [0, 1); nil means DefaultDiscard (e.g. new(0.0) for none)
 	Paper      bool            // TwoNN in the convention of Ansuini et al.'s code
 	K          int             // MLE neighbours; 0 means 20
 	MaxRank    int             // GRIDE largest n₂; 0 means 256
@@ -103,10 +103,8 @@ func (o *Options) withDefaults() Options {
 	if c.Method == "" {
 		c.Method = "twonn"
 	}
-	if c.Discard == 0 {
-		c.Discard = DefaultDiscard
-	} else if c.Discard < 0 {
-		c.Discard = 0
+	if c.Discard == nil {
+		c.Discard = new(float64(DefaultDiscard))
 	}
 	if c.K == 0 {
 		c.K = DefaultK

@@ -229,8 +229,8 @@ func checkOptions(o Options) error {
 	if o.Fraction <= 0 || o.Fraction > 1 {
 		return fmt.Errorf("fraction %g outside (0, 1]", o.Fraction)
 	}
-	if o.Discard >= 1 {
-		return fmt.Errorf("discard %g outside [0, 1)", o.Discard)
+	if d := *o.Discard; !(d >= 0 && d < 1) {
+		return fmt.Errorf("discard %g outside [0, 1)", d)
 	}
 	return nil
 }
@@ -464,7 +464,7 @@ func (e *engine) twonnFit(g *knn.Graph) (*TwoNNFit, error) {
 		return TwoNNPaper(r1, r2)
 	}
 	mu, _ := e.ratios(g)
-	f, err := TwoNN(mu, e.o.Discard)
+	f, err := TwoNN(mu, *e.o.Discard)
 	if err != nil {
 		if errors.Is(err, ErrDuplicates) && e.o.Duplicates == "keep" {
 			return nil, fmt.Errorf("%w: collapse or drop them (duplicates policy collapse or drop)", err)

@@ -142,12 +142,8 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	if !valid {
 		return nil, Usage("unknown --method %q (want twonn, twonn-ml, gride, mle, pca or all)", f.method)
 	}
-	disc := f.discard
-	if disc == 0 {
-		disc = -1 // estimate.Options: negative means none
-	}
 	return &estimate.Options{
-		Method: estimate.Method(f.method), Discard: disc, Paper: f.paper, K: f.k, MaxRank: f.maxRank,
+		Method: estimate.Method(f.method), Discard: new(f.discard), Paper: f.paper, K: f.k, MaxRank: f.maxRank,
 		Resample: f.resample, Fraction: f.fraction, Metric: m, Duplicates: estimate.DuplicatePolicy(f.duplicates), ZeroRows: zero,
 		Seed: f.seed, Threads: f.threads,
 	}, nil

@@ -85,13 +85,9 @@ func runLinearize(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	bar := progress.New(stderr, 0, "linearize", *quiet)
-	disc := *discard
-	if disc == 0 {
-		disc = -1 // estimate.Options: negative means none
-	}
 	l, err := study.Linearize(x, n, d, &study.LinearizeOptions{
 		Sizes: sz, Blocks: *blocks, Progress: bar.Set,
-		Estimate: estimate.Options{Discard: disc, Seed: *seed, Threads: *threads, Metric: m},
+		Estimate: estimate.Options{Discard: discard, Seed: *seed, Threads: *threads, Metric: m},
 	})
 	bar.Finish()
 	if err != nil {

@@ -189,14 +189,11 @@ func twoNNFitData(spec string, discard float64, m knn.Metric, paper bool) (*plot
 		return nil, nil, err
 	}
 	defer release()
-	if discard == 0 {
-		discard = -1 // estimate.Options: negative means none
-	}
 	dup := estimate.Collapse
 	if paper {
 		dup = estimate.Keep // the paper's code: points with r1 = 0 are dropped, not collapsed
 	}
-	fit, rep, err := estimate.Fit(x, &estimate.Options{Discard: discard, Paper: paper, Metric: m, Duplicates: dup})
+	fit, rep, err := estimate.Fit(x, &estimate.Options{Discard: &discard, Paper: paper, Metric: m, Duplicates: dup})
 	if err != nil {
 		return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
 	}
