@@ -17,9 +17,6 @@ func TestTrainSmall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a network; run without -short")
 	}
-	if testing.Short() {
-		t.Skip("trains a network for 2 epochs; skipped with -short")
-	}
 	dir := t.TempDir()
 	code, out, errs := run("train", "--data", "mnist", "--arch", "conv=4;hidden=16", "--subset", "1000", "--epochs", "2",
 		"--batch", "32", "--lr", "0.05", "--out", dir, "--quiet", "--format", "json", "--track-id", "--track-n", "300")
@@ -161,9 +158,6 @@ func TestBuiltinModels(t *testing.T) {
 func TestDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the demo; run without -short")
-	}
-	if testing.Short() {
-		t.Skip("the demo takes about 10 s; skipped with -short")
 	}
 	dir := filepath.Join(t.TempDir(), "demo")
 	code, out, errs := run("demo", "--out", dir, "--n", "150", "--resample", "2", "--quiet", "--format", "json")
