@@ -24,6 +24,7 @@ import (
 // Seed and quiet come from the profile command's own --seed and --quiet.
 type onnxArgs struct {
 	model, images         string
+	inputs                string // an array (npy, npz, safetensors) fed instead of images
 	n, sample, batch      int
 	seed                  uint64
 	preprocess, mean, std string
@@ -43,6 +44,7 @@ func registerONNXFlags(fs *flag.FlagSet) *onnxArgs {
 	a := &onnxArgs{}
 	fs.StringVar(&a.model, "onnx", "", "ONNX image model: profile its layers over --images")
 	fs.StringVar(&a.images, "images", "", "--onnx: folder of JPEG/PNG images (sub-folders included), natural name order")
+	fs.StringVar(&a.inputs, "inputs", "", "--onnx: an array fed to the model instead of images, batched along axis 0 (FILE or FILE:NAME; an .npz member named as the model's input is picked), e.g. token embeddings [N, T, D]")
 	fs.IntVar(&a.n, "n", 0, "--onnx, --model: use the first N images (0: all images with --onnx, 2000 with --model)")
 	fs.IntVar(&a.sample, "sample", 0, "--onnx: use N images drawn at random with --seed")
 	fs.IntVar(&a.batch, "batch", 32, "--onnx: images per forward pass")
@@ -171,7 +173,16 @@ func (a *onnxArgs) setup(list bool) (*onnxSetup, error) {
 // listONNXLayers prints every candidate layer of the model: value name,
 // op, depth, shape per image and units; '*' marks the --layers auto ones.
 func listONNXLayers(a *onnxArgs, stdout io.Writer) error {
-	s, err := a.setup(true)
+	var s *onnxSetup
+	var err error
+	if a.inputs != "" {
+		var as *arrayInputs
+		if as, err = a.arraySetup(); err == nil {
+			s = as.onnxSetup
+		}
+	} else {
+		s, err = a.setup(true)
+	}
 	if err != nil {
 		return err
 	}
@@ -230,8 +241,11 @@ func onnxLayers(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer) ([]profi
 // layer × 8 bytes. An error from fn stops it and is returned as is.
 func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn func(profile.Layer) error) error {
 	a.seed, a.quiet = seed, quiet
-	if a.images == "" {
-		return Usage("--onnx needs --images DIR")
+	if a.images == "" && a.inputs == "" {
+		return Usage("--onnx needs --images DIR (or --inputs ARRAY)")
+	}
+	if a.images != "" && a.inputs != "" {
+		return Usage("give --images or --inputs, not both")
 	}
 	if a.n < 0 || a.sample < 0 {
 		return Usage("--n and --sample must not be negative")
@@ -239,19 +253,30 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 	if a.n > 0 && a.sample > 0 {
 		return Usage("give --n or --sample, not both")
 	}
-	files, err := imageset.List(a.images)
-	if err != nil {
-		return BadInput(err)
-	}
-	if files, err = imageset.Select(files, a.n, a.sample, seed); err != nil {
-		return BadInput(fmt.Errorf("%s: %v", a.images, err))
-	}
-	if len(files) < 3 {
-		return BadInput(fmt.Errorf("%s: %d images; an ID needs at least 3", a.images, len(files)))
-	}
-	s, err := a.setup(false)
-	if err != nil {
-		return err
+	var s *onnxSetup
+	var src onnx.Source
+	var fo onnx.ForwardOptions
+	if a.inputs != "" {
+		as, err := a.arraySetup()
+		if err != nil {
+			return err
+		}
+		s, src, fo = as.onnxSetup, as, onnx.ForwardOptions{Sample: as.sample}
+	} else {
+		files, err := imageset.List(a.images)
+		if err != nil {
+			return BadInput(err)
+		}
+		if files, err = imageset.Select(files, a.n, a.sample, seed); err != nil {
+			return BadInput(fmt.Errorf("%s: %v", a.images, err))
+		}
+		if len(files) < 3 {
+			return BadInput(fmt.Errorf("%s: %d images; an ID needs at least 3", a.images, len(files)))
+		}
+		if s, err = a.setup(false); err != nil {
+			return err
+		}
+		src, fo = &imageSource{files: files, pre: s.pre, h: s.h, w: s.w}, onnx.ForwardOptions{H: s.h, W: s.w}
 	}
 	defer s.r.Close()
 	sel, err := s.m.Select(s.layers, a.layers)
@@ -265,7 +290,7 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 			return BadInput(fmt.Errorf("--save-activations %s: not a directory", a.saveActivations))
 		}
 	}
-	n := len(files)
+	n := src.Len()
 	// The activations of every selected layer are held as float32 until
 	// the images have run.
 	var need float64
@@ -286,9 +311,13 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 		}
 		fmt.Fprintf(stderr, "intdim: %s runs on the gomlx backend%s: exact, but slow on large networks; build with -tags ort and give --ort-lib for speed\n", filepath.Base(a.model), why)
 	}
-	bar := progress.New(stderr, int64(n), "images ("+s.r.Name()+")", quiet)
-	src := &imageSource{files: files, pre: s.pre, h: s.h, w: s.w}
-	err = onnx.Forward(s.m, s.r, src, sel, onnx.ForwardOptions{H: s.h, W: s.w, Batch: a.batch, Progress: bar},
+	what := "images"
+	if a.inputs != "" {
+		what = "inputs"
+	}
+	bar := progress.New(stderr, int64(n), what+" ("+s.r.Name()+")", quiet)
+	fo.Batch, fo.Progress = a.batch, bar
+	err = onnx.Forward(s.m, s.r, src, sel, fo,
 		func(start, k int, batch [][]float32) error {
 			for j := range batch {
 				acts[j] = append(acts[j], batch[j]...)
@@ -299,7 +328,7 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 	if err != nil {
 		return BadInput(err)
 	}
-	if !quiet {
+	if !quiet && a.inputs == "" {
 		fmt.Fprintf(stderr, "intdim: preprocessing: %s\n", a.described)
 	}
 	if a.saveActivations != "" {
