@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/internal/progress"
 	"github.com/intdim/intdim/knn"
 	"github.com/intdim/intdim/pipeline"
@@ -43,8 +44,8 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if opt.Method == "all" || opt.Method == "pca" {
-		return Usage("--method %s: a profile takes one ID method (twonn, twonn-ml, gride or mle); PC-ID is always included", opt.Method)
+	if err := checkProfileMethod(opt); err != nil {
+		return err
 	}
 	b := profile.New(opt)
 	if *noPCA {
@@ -138,4 +139,12 @@ func writeProfile(w, stderr io.Writer, format string, p *result.Profile) error {
 		}
 	}
 	return &ExitError{Code: 1, Err: err}
+}
+
+// checkProfileMethod refuses a --method that is not one ID method.
+func checkProfileMethod(opt *estimate.Options) error {
+	if opt.Method == "all" || opt.Method == "pca" {
+		return Usage("--method %s: a profile takes one ID method (twonn, twonn-ml, gride or mle); PC-ID is always included", opt.Method)
+	}
+	return nil
 }

@@ -22,10 +22,7 @@ const maxBlocks = 1000
 func runScale(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("scale", stderr)
 	f := addEstimateFlags(fs, "twonn")
-	var so estimate.ScaleOptions
-	fs.IntVar(&so.Blocks, "blocks", 0, "block analysis: b = 1..B disjoint blocks of N/b points (default 20 when nothing else is chosen)")
-	fs.BoolVar(&so.Decimate, "decimate", false, "decimation: disjoint subsets of N/2^i points")
-	fs.BoolVar(&so.Gride, "gride", false, "GRIDE at neighbour ranks 2, 4, ..., --max-rank")
+	so := addScaleFlags(fs)
 	in := addInputFlags(fs, false)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim scale [--blocks 20] [--decimate] [--gride] [flags] INPUT")
@@ -42,6 +39,38 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := checkScaleFlags(fs, so); err != nil {
+		return err
+	}
+	popt := &pipeline.Options{Estimate: *opt}
+	classes, err := in.apply(popt)
+	if err != nil {
+		return err
+	}
+	rep, err := pipeline.Scale(pipeline.File(pos[0]), *so, popt)
+	if err != nil {
+		return BadInput(zeroNormHint(err))
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(stderr, "intdim scale: warning: %s\n", w)
+	}
+	doc := result.NewScale(rep, opt)
+	doc.NClasses = classes
+	return doc.Write(stdout, f.format)
+}
+
+// addScaleFlags adds the flags of the scale analyses to fs.
+func addScaleFlags(fs *flag.FlagSet) *estimate.ScaleOptions {
+	so := &estimate.ScaleOptions{}
+	fs.IntVar(&so.Blocks, "blocks", 0, "block analysis: b = 1..B disjoint blocks of N/b points (default 20 when nothing else is chosen)")
+	fs.BoolVar(&so.Decimate, "decimate", false, "decimation: disjoint subsets of N/2^i points")
+	fs.BoolVar(&so.Gride, "gride", false, "GRIDE at neighbour ranks 2, 4, ..., --max-rank")
+	return so
+}
+
+// checkScaleFlags refuses the flags of estimate that scale would ignore and
+// a --blocks out of range, and chooses 20 blocks when no analysis is chosen.
+func checkScaleFlags(fs *flag.FlagSet, so *estimate.ScaleOptions) error {
 	// Flags of estimate that scale would silently ignore.
 	var ignored []string
 	fs.Visit(func(fl *flag.Flag) {
@@ -61,19 +90,5 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	if so.Blocks == 0 && !so.Decimate && !so.Gride {
 		so.Blocks = 20
 	}
-	popt := &pipeline.Options{Estimate: *opt}
-	classes, err := in.apply(popt)
-	if err != nil {
-		return err
-	}
-	rep, err := pipeline.Scale(pipeline.File(pos[0]), so, popt)
-	if err != nil {
-		return BadInput(zeroNormHint(err))
-	}
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(stderr, "intdim scale: warning: %s\n", w)
-	}
-	doc := result.NewScale(rep, opt)
-	doc.NClasses = classes
-	return doc.Write(stdout, f.format)
+	return nil
 }

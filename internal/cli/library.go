@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/pipeline"
+	"github.com/intdim/intdim/plot"
+	"github.com/intdim/intdim/profile"
+	"github.com/intdim/intdim/result"
+)
+
+// The library entry points below are what the C library (cmd/libintdim)
+// and through it the Python package run: the commands estimate, scale and
+// profile on points in memory. Their options are the command's flags given
+// as a JSON object, a key per flag ("max_rank" or "max-rank" for
+// --max-rank), read by the command's own flag set and checked with its own
+// messages, so that names, defaults and errors are the CLI's. They return
+// the document the command prints with --format json. An error is an
+// *ExitError: code 2 for bad input or options, 1 for a failure. They keep
+// no state between calls and may run concurrently.
+
+// libFlags are the flags a library call takes: those of the command that
+// concern the estimate (not --format, --quiet nor the --model and --onnx
+// inputs).
+var libFlags = map[string][]string{
+	"estimate": append(slices.Clone(estimateFlagNames), "mem"),
+	"scale":    append(slices.Clone(estimateFlagNames), "blocks", "decimate", "gride"),
+	"profile":  append(slices.Clone(estimateFlagNames), "no-pca", "mem"),
+}
+
+var estimateFlagNames = []string{"method", "discard", "paper", "k", "max-rank", "resample", "fraction",
+	"metric", "duplicates", "zero-rows", "seed", "threads"}
+
+// libOptions parses the JSON object opts as flags of command into fs.
+func libOptions(command string, fs *flag.FlagSet, opts []byte) error {
+	var m map[string]any
+	if len(bytes.TrimSpace(opts)) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(opts))
+		dec.UseNumber()
+		if err := dec.Decode(&m); err != nil {
+			return Usage("options: not a JSON object: %v", err)
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var args []string
+	for _, k := range keys {
+		name := strings.ReplaceAll(k, "_", "-")
+		if !slices.Contains(libFlags[command], name) {
+			return Usage("%s: unknown option %q (options: %s)", command, k,
+				strings.ReplaceAll(strings.Join(libFlags[command], ", "), "-", "_"))
+		}
+		var s string
+		switch v := m[k].(type) {
+		case nil:
+			continue // the default
+		case string:
+			s = v
+		case json.Number:
+			s = v.String()
+		case bool:
+			s = strconv.FormatBool(v)
+		default:
+			return Usage("option %s: want a number, a string or a boolean, got %s", k, strings.ReplaceAll(fmt.Sprint(v), "\n", " "))
+		}
+		args = append(args, "--"+name+"="+s)
+	}
+	pos, err := Parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return Usage("options: unexpected %q", pos[0])
+	}
+	return nil
+}
+
+// LibEstimate is 'intdim estimate --format json' on the points x, called
+// name in the document and in errors.
+func LibEstimate(name string, x *cloud.Matrix, opts []byte) ([]byte, error) {
+	fs := NewFlagSet("estimate", nil)
+	f := addEstimateFlags(fs, "twonn")
+	mem := addMemFlag(fs)
+	if err := libOptions("estimate", fs, opts); err != nil {
+		return nil, err
+	}
+	opt, err := f.options()
+	if err != nil {
+		return nil, err
+	}
+	rep, err := pipeline.Estimate(pipeline.Points(name, x), &pipeline.Options{Estimate: *opt, Mem: mem.bytes,
+		Check: func(n int) error { return checkResample(opt, n, mem.bytes) }})
+	if err != nil {
+		return nil, BadInput(zeroNormHint(err))
+	}
+	return libJSON(result.NewEstimate(rep, opt))
+}
+
+// LibScale is 'intdim scale --format json' on the points x.
+func LibScale(name string, x *cloud.Matrix, opts []byte) ([]byte, error) {
+	fs := NewFlagSet("scale", nil)
+	f := addEstimateFlags(fs, "twonn")
+	so := addScaleFlags(fs)
+	if err := libOptions("scale", fs, opts); err != nil {
+		return nil, err
+	}
+	opt, err := f.options()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkScaleFlags(fs, so); err != nil {
+		return nil, err
+	}
+	rep, err := pipeline.Scale(pipeline.Points(name, x), *so, &pipeline.Options{Estimate: *opt})
+	if err != nil {
+		return nil, BadInput(zeroNormHint(err))
+	}
+	return libJSON(result.NewScale(rep, opt))
+}
+
+// LibLayer is one layer of LibProfile.
+type LibLayer struct {
+	Name   string
+	Points *cloud.Matrix
+}
+
+// LibProfile is 'intdim profile --format json' on the layers, in order. A
+// layer that cannot be estimated is in the document with its error; the
+// others are still estimated (the command's exit status 1 is the caller's
+// to give, from the document).
+func LibProfile(layers []LibLayer, opts []byte) ([]byte, error) {
+	fs := NewFlagSet("profile", nil)
+	f := addEstimateFlags(fs, "twonn")
+	noPCA := fs.Bool("no-pca", false, "skip the PC-ID of each layer")
+	mem := addMemFlag(fs)
+	if err := libOptions("profile", fs, opts); err != nil {
+		return nil, err
+	}
+	opt, err := f.options()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkProfileMethod(opt); err != nil {
+		return nil, err
+	}
+	if len(layers) == 0 {
+		return nil, Usage("no layers")
+	}
+	b := profile.New(opt)
+	if *noPCA {
+		b.SkipPCA()
+	}
+	for _, l := range layers {
+		if l.Points != nil {
+			if err := checkResample(opt, l.Points.N(), mem.bytes); err != nil {
+				return nil, err
+			}
+		}
+		b.Add(profile.Layer{Name: l.Name, Points: l.Points}) // a failure is in the profile
+	}
+	return libJSON(result.NewProfile(b.Profile(), opt))
+}
+
+// LibFigure draws the first figure of the document doc (as 'intdim plot'
+// does; a profile gives the profile figure, a scale document ID against
+// scale) in format "png" or "svg".
+func LibFigure(doc []byte, format string) ([]byte, error) {
+	if format != "png" && format != "svg" {
+		return nil, Usage("unknown figure format %q (want png or svg)", format)
+	}
+	figs, err := plot.FromJSON(plot.Doc{Name: "document", Data: doc})
+	if err != nil {
+		return nil, BadInput(err)
+	}
+	if len(figs) == 0 {
+		return nil, Usage("document: no figure for this document")
+	}
+	var buf bytes.Buffer
+	if err := figs[0].Encode(&buf, format); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func libJSON(doc interface {
+	Write(w io.Writer, format string) error
+}) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := doc.Write(&buf, "json"); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
