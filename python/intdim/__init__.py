@@ -1,0 +1,113 @@
+"""intdim: the intrinsic dimension of data and of neural-network representations.
+
+A Python front end to the intdim engine (Go, loaded as a C shared library
+through ctypes): the same estimators, defaults, documents and error messages
+as the command line ``intdim estimate | scale | profile``.
+
+    import intdim
+    r = intdim.estimate(X)                 # TwoNN, duplicates collapsed, seed 1
+    r.id, r.err, r.n_used, r.duplicates
+    p = intdim.profile({"conv1": A1, "fc": A2})
+    p.to_pandas(); p.plot()                # the engine's profile figure
+
+float32 and float64 arrays in C order are read by the engine in place (no
+copy); other arrays are converted with a CopyWarning. Bad input or options
+raise ValueError (or TypeError for the type of the data) with the engine's
+one-line message. The engine runs without the GIL, so other Python threads
+run meanwhile and several threads may call it at once; Ctrl-C is handled
+when the call returns.
+"""
+
+from . import _array, _lib
+from ._array import CopyWarning
+from ._lib import EngineError
+from ._results import Estimate, Figure, MethodResult, Profile
+
+__all__ = ["estimate", "scale", "profile", "Estimate", "Profile", "MethodResult", "Figure",
+           "CopyWarning", "EngineError"]
+__version__ = "0.1.0"
+
+import ctypes as _ctypes
+import json as _json
+import warnings as _warnings
+
+
+def _warn(doc_warnings, prefix):
+    for w in doc_warnings or []:
+        _warnings.warn(f"{prefix}{w}", RuntimeWarning, stacklevel=3)
+
+
+def _points_call(fn, X, name, opts):
+    a = _array.points(X, name)
+    n, d = a.shape
+    ptr = a.ctypes.data if a.size else None
+    return _json.loads(_lib.call(fn, ptr, n, d, _array.elem(a), name.encode(), _lib.options(opts))), a
+
+
+def estimate(X, method="twonn", *, resample=0, fraction=0.9, metric="euclidean", duplicates="collapse",
+             seed=1, k=20, discard=0.1, paper=False, max_rank=256, zero_rows="error", threads=0, mem=None,
+             name="X"):
+    """Estimate the intrinsic dimension of the points X (rows), as 'intdim estimate'.
+
+    method: twonn, twonn-ml, gride, mle, pca or all. resample: error bars from
+    this many random subsets of a fraction of the points. metric: euclidean or
+    cosine. duplicates: collapse, drop (paper) or keep. k: MLE neighbours;
+    discard: TwoNN's discarded fraction; paper: TwoNN as Ansuini et al. 2019;
+    max_rank: GRIDE's largest rank; zero_rows: error or drop (cosine);
+    threads: 0 for all cores; mem: memory budget ("8G"). name names X in the
+    document and in errors. Returns an Estimate.
+    """
+    opts = dict(method=method, resample=resample, fraction=fraction, metric=metric, duplicates=duplicates,
+                seed=seed, k=k, discard=discard, paper=paper, max_rank=max_rank, zero_rows=zero_rows,
+                threads=threads, mem=mem)
+    doc, _ = _points_call(_lib.lib().intdim_estimate, X, name, opts)
+    _warn(doc.get("warnings"), f"{name}: ")
+    return Estimate(doc)
+
+
+def scale(X, blocks=None, *, decimate=False, gride=False, metric="euclidean", duplicates="collapse", seed=1,
+          discard=0.1, paper=False, max_rank=256, zero_rows="error", threads=0, name="X"):
+    """ID against scale, as 'intdim scale': block analysis (blocks = 1..B disjoint
+    blocks; 20 when no analysis is chosen), decimation, GRIDE at ranks 2, 4, …,
+    max_rank. Returns an Estimate whose results carry scales, ids and errs.
+    """
+    opts = dict(blocks=blocks, decimate=decimate, gride=gride, metric=metric, duplicates=duplicates, seed=seed,
+                discard=discard, paper=paper, max_rank=max_rank, zero_rows=zero_rows, threads=threads)
+    doc, _ = _points_call(_lib.lib().intdim_scale, X, name, opts)
+    _warn(doc.get("warnings"), f"{name}: ")
+    return Estimate(doc)
+
+
+def profile(layers, method="twonn", *, no_pca=False, resample=0, fraction=0.9, metric="euclidean",
+            duplicates="collapse", seed=1, k=20, discard=0.1, paper=False, max_rank=256, zero_rows="error",
+            threads=0, mem=None):
+    """The ID of every layer, as 'intdim profile': layers is a dict {name: array}
+    (in order) or a list of arrays (named layer0, layer1, …). Every layer's
+    PC-ID is computed unless no_pca. A layer that cannot be estimated is in
+    the profile with its error (a RuntimeWarning names it); bad options raise
+    ValueError. Returns a Profile.
+    """
+    if isinstance(layers, dict):
+        items = list(layers.items())
+    else:
+        items = [(f"layer{i}", x) for i, x in enumerate(layers)]
+    if not items:
+        raise ValueError("no layers")
+    arrays = [_array.points(x, str(nm)) for nm, x in items]  # kept alive during the call
+    count = len(arrays)
+    ptrs = (_ctypes.c_void_p * count)(*[a.ctypes.data if a.size else None for a in arrays])
+    ns = (_ctypes.c_int64 * count)(*[a.shape[0] for a in arrays])
+    ds = (_ctypes.c_int64 * count)(*[a.shape[1] for a in arrays])
+    es = (_ctypes.c_int * count)(*[_array.elem(a) for a in arrays])
+    names = (_ctypes.c_char_p * count)(*[str(nm).encode() for nm, _ in items])
+    opts = dict(method=method, no_pca=no_pca, resample=resample, fraction=fraction, metric=metric,
+                duplicates=duplicates, seed=seed, k=k, discard=discard, paper=paper, max_rank=max_rank,
+                zero_rows=zero_rows, threads=threads, mem=mem)
+    doc = _json.loads(_lib.call(_lib.lib().intdim_profile, count, ptrs, ns, ds, es, names, _lib.options(opts)))
+    for l in doc["layers"]:
+        _warn(l.get("warnings"), f"{l['name']}: ")
+    failed = [l for l in doc["layers"] if l.get("error")]
+    if failed:
+        msgs = "; ".join(f"layer {l['name']}: {l['error']}" for l in failed)
+        _warnings.warn(f"{len(failed)} of {len(doc['layers'])} layers failed: {msgs}", RuntimeWarning, stacklevel=2)
+    return Profile(doc)
