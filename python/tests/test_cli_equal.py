@@ -1,0 +1,114 @@
+"""intdim.estimate, scale and profile on arrays give the CLI's documents on the same data and seed."""
+
+import re
+
+import numpy as np
+import pytest
+
+import intdim
+from conftest import assert_docs_equal, curved
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("args", [
+    {},
+    {"method": "all", "resample": 5, "seed": 7},
+    {"method": "mle", "k": 10, "resample": 3, "fraction": 0.5},
+    {"method": "gride", "max_rank": 32},
+    {"metric": "cosine", "paper": True},
+])
+def test_estimate_equals_cli(tmp_path, cli_json, dtype, args):
+    X = curved(600, 20, 4, seed=3, dtype=dtype)
+    path = str(tmp_path / "x.npy")
+    np.save(path, X)
+    flags = []
+    for k, v in args.items():
+        flags += [f"--{k.replace('_', '-')}" if v is not True else f"--{k}"] + ([] if v is True else [str(v)])
+    want = cli_json(["estimate", path] + flags)
+    got = intdim.estimate(X, name=path, **args)
+    assert_docs_equal(got.to_dict(), want)
+    assert got.id == want["results"][0]["id"]
+    assert got.n_used == want["n_used"] and got.duplicates == want["duplicates"]
+
+
+def test_estimate_duplicates_equal_cli(tmp_path, cli, cli_json):
+    X = curved(400, 10, 3, seed=4)
+    X = np.ascontiguousarray(np.concatenate([X, X[:50]]))  # 50 exact duplicates
+    path = str(tmp_path / "dup.npy")
+    np.save(path, X)
+    for policy in ("collapse", "drop"):
+        want = cli_json(["estimate", path, "--duplicates", policy])
+        with pytest.warns(RuntimeWarning, match=re.escape(want["warnings"][0])):
+            got = intdim.estimate(X, duplicates=policy, name=path)
+        assert_docs_equal(got.to_dict(), want)
+    code, _, err = cli(["estimate", path, "--duplicates", "keep"])
+    with pytest.raises(ValueError) as e:
+        intdim.estimate(X, duplicates="keep", name=path)
+    assert code == 2 and err.strip() == "intdim estimate: " + str(e.value)
+    with pytest.warns(RuntimeWarning):
+        got = intdim.estimate(X, name=path)
+    assert got.duplicates == 50 and got.n_used == 400
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_scale_equals_cli(tmp_path, cli_json, dtype):
+    X = curved(800, 15, 5, seed=5, dtype=dtype)
+    path = str(tmp_path / "s.npy")
+    np.save(path, X)
+    want = cli_json(["scale", path])
+    got = intdim.scale(X, name=path)
+    assert_docs_equal(got.to_dict(), want)
+    assert len(got.scales) == 20 and got.ids == want["results"][0]["ids"]
+    want = cli_json(["scale", path, "--blocks", "8", "--decimate", "--gride", "--max-rank", "64", "--seed", "3"])
+    got = intdim.scale(X, blocks=8, decimate=True, gride=True, max_rank=64, seed=3, name=path)
+    assert_docs_equal(got.to_dict(), want)
+    assert [r.method for r in got.results] == [r["method"] for r in want["results"]]
+
+
+def test_profile_equals_cli(tmp_path, cli_json):
+    layers = {"conv1": curved(500, 30, 6, seed=1, dtype=np.float32),
+              "conv2": curved(500, 12, 3, seed=2),
+              "fc": curved(500, 5, 2, seed=3, dtype=np.float32)}
+    paths = []
+    for name, x in layers.items():
+        paths.append(str(tmp_path / f"{name}.npy"))
+        np.save(paths[-1], x)
+    want = cli_json(["profile"] + paths)
+    got = intdim.profile(layers)
+    assert_docs_equal(got.to_dict(), want)
+    assert got.names == ["conv1", "conv2", "fc"]
+    assert got.ids == [l["id"] for l in want["layers"]]
+    assert got.pc_ids == [l["pc_id"] for l in want["layers"]]
+    want = cli_json(["profile", "--method", "mle", "--k", "8", "--resample", "4", "--no-pca", "--seed", "9"] + paths)
+    got = intdim.profile(list(layers.values()), method="mle", k=8, resample=4, no_pca=True, seed=9)
+    for l in want["layers"]:  # a list names its layers layer0, layer1, ...
+        l["name"] = "layer%d" % l["index"]
+    assert_docs_equal(got.to_dict(), want)
+
+
+def test_profile_failed_layer_like_cli(tmp_path, cli, cli_json):
+    good = curved(300, 6, 2, seed=1)
+    bad = np.zeros((300, 4))  # one distinct point
+    np.save(tmp_path / "good.npy", good)
+    np.save(tmp_path / "bad.npy", bad)
+    code, out, err = cli(["profile", str(tmp_path / "good.npy"), str(tmp_path / "bad.npy"), "--format", "json", "--quiet"])
+    assert code == 1
+    import json
+    want = json.loads(out)
+    with pytest.warns(RuntimeWarning, match="1 of 2 layers failed: layer bad: "):
+        got = intdim.profile({"good": good, "bad": bad})
+    assert_docs_equal(got.to_dict(), want)
+    assert got.failed == ["bad"] and got.ids[1] is None and got.ids[0] == want["layers"][0]["id"]
+
+
+def test_figure(tmp_path):
+    p = intdim.profile({"a": curved(300, 10, 3, seed=1), "b": curved(300, 6, 2, seed=2)})
+    png = p.plot()
+    assert png.data.startswith(b"\x89PNG\r\n\x1a\n") and png._repr_png_() == png.data
+    assert p._repr_png_().startswith(b"\x89PNG")
+    svg = p.plot("svg")
+    assert svg.data.startswith(b"<?xml") and b"<svg" in svg.data
+    s = intdim.scale(curved(400, 8, 3, seed=1), blocks=5).plot("svg")
+    assert b"<svg" in s.data
+    with pytest.raises(ValueError, match="unknown figure format"):
+        p.plot("gif")
