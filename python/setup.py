@@ -33,7 +33,7 @@ class BuildWithGo(build_py):
         out = os.path.join(os.path.abspath(self.build_lib), "intdim", LIBNAME)
         os.makedirs(os.path.dirname(out), exist_ok=True)
         env = dict(os.environ, CGO_ENABLED="1")
-        cmd = [go, "build", "-trimpath", "-buildmode=c-shared", "-o", out, "./cmd/libintdim"]
+        cmd = [go, "build", "-buildmode=c-shared", "-o", out, "./cmd/libintdim"]
         print("intdim: " + " ".join(cmd), flush=True)
         try:
             subprocess.run(cmd, cwd=src, env=env, check=True)
