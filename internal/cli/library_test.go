@@ -113,3 +113,36 @@ func TestLibFigure(t *testing.T) {
 		t.Error("a broken document was drawn")
 	}
 }
+
+// Concurrent calls (the Python package's threads) give the serial
+// documents; run under -race, they share no mutable state.
+func TestLibConcurrent(t *testing.T) {
+	const k = 4
+	ms := make([]*cloud.Matrix, k)
+	want := make([]string, k)
+	for i := range ms {
+		ms[i] = cloud.Must64(libData(150, uint64(i)), 150, 8)
+		doc, err := LibEstimate("x", ms[i], []byte(`{"method": "all", "resample": 2}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = string(doc)
+	}
+	got := make([]string, k)
+	done := make(chan int)
+	for i := range ms {
+		go func() {
+			doc, _ := LibEstimate("x", ms[i], []byte(`{"method": "all", "resample": 2}`))
+			got[i] = string(doc)
+			done <- i
+		}()
+	}
+	for range k {
+		<-done
+	}
+	for i := range k {
+		if got[i] != want[i] {
+			t.Errorf("call %d: concurrent document differs from the serial one", i)
+		}
+	}
+}
