@@ -28,8 +28,8 @@
 // ranks are flattened per row (N×C×H×W → N rows of C·H·W). Array.Matrix
 // gives the shape as a matrix and CheckPoints validates a cloud.
 //
-// The formats and dtypes are described in the subpackages npy, npz and
-// safetensors: float64, float32, float16, bfloat16 (safetensors), signed and
+// The formats and dtypes are described in the subpackages npy, npz,
+// safetensors and pt: float64, float32, float16, bfloat16 (safetensors, pt), signed and
 // unsigned integers of 8–64 bits and bool, little- or big-endian (.npy),
 // C or Fortran order (.npy). Large arrays are read once, in place: the
 // bytes go straight into the float64 result, with no second copy.

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	Register(&Command{Name: "estimate", Summary: "intrinsic dimension of one point cloud (.npy, .npz, .safetensors)", Run: runEstimate})
+	Register(&Command{Name: "estimate", Summary: "intrinsic dimension of one point cloud (.npy, .npz, .safetensors, .pt)", Run: runEstimate})
 }
 
 func runEstimate(args []string, stdout, stderr io.Writer) error {
