@@ -18,10 +18,12 @@
 // internal/kernel (‖x‖² + ‖y‖² − 2·X·Yᵀ over symmetric blocks, each computed
 // once), keeping every row whose distance could, within a rigorous float32
 // error bound, be among the k smallest; their distances are then recomputed
-// exactly (Dist2), so the graph equals brute force bit for bit. One search
-// with SubsetK neighbours answers every resampling and block through
-// (*Graph).Subset. SearchFile streams a .npy layer larger than the memory
-// budget in column blocks.
+// exactly (Dist2, or Dist2F32 from float32 rows: the same sums), so the
+// graph equals brute force bit for bit. A large matrix is packed for the
+// kernel a block of rows at a time. One search with SubsetK neighbours
+// answers every resampling and block through (*Graph).Subset. SearchFile
+// streams a .npy layer in column blocks when Streams, the one memory rule,
+// says so: it does not fit the budget, or it is wide.
 package knn
 
 import (

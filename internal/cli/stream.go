@@ -22,7 +22,7 @@ const minMem = 1 << 10
 
 func addMemFlag(fs *flag.FlagSet) *memFlag {
 	m := &memFlag{bytes: knn.DefaultMemBudget()}
-	fs.Var(m, "mem", "memory budget (e.g. 8G, 500M); a .npy layer that would not fit is streamed from disk, a deflated .npz member that would not fit is refused (default: half the physical memory)")
+	fs.Var(m, "mem", "memory budget (e.g. 8G, 500M); a .npy layer that would not fit, or a wide one (D ≥ 4N, over 256 MiB), is streamed from disk, a deflated .npz member that would not fit is refused (default: half the physical memory)")
 	return m
 }
 
