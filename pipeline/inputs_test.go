@@ -79,7 +79,7 @@ func TestLayerAxisEqualsSeparateTensors(t *testing.T) {
 		}
 		for i, l := range stack.Layers {
 			s := sep.Layers[i]
-			if l.Name != "stack."+string(rune('0'+i)) || l.Failed() || l.ID != s.ID || *l.PCID != *s.PCID || l.Dim != s.Dim {
+			if l.Name != "stack."+string(rune('0'+i)) || s.Name != "hidden_states."+string(rune('0'+i)) || l.Failed() || l.ID != s.ID || *l.PCID != *s.PCID || l.Dim != s.Dim {
 				t.Errorf("%s layer %d: %s ID %v dim %d, separate %s ID %v dim %d", mode, i, l.Name, l.ID, l.Dim, s.Name, s.ID, s.Dim)
 			}
 			flat := slices.ContainsFunc(l.Warnings, func(w string) bool { return strings.Contains(w, "--tokens flatten") })

@@ -42,6 +42,10 @@ func (p *pk) tensor(typ, key string, numel, off int, size, stride []int) *pk {
 
 // archive zips a pickle and storages the way torch.save does (stored).
 func archive(t *testing.T, pkl []byte, storages map[string][]byte) []byte {
+	return archiveOrder(t, pkl, storages, "little")
+}
+
+func archiveOrder(t *testing.T, pkl []byte, storages map[string][]byte, order string) []byte {
 	var b bytes.Buffer
 	w := zip.NewWriter(&b)
 	put := func(name string, data []byte) {
@@ -52,7 +56,7 @@ func archive(t *testing.T, pkl []byte, storages map[string][]byte) []byte {
 		f.Write(data)
 	}
 	put("archive/data.pkl", pkl)
-	put("archive/byteorder", []byte("little"))
+	put("archive/byteorder", []byte(order))
 	for k, v := range storages {
 		put("archive/data/"+k, v)
 	}
@@ -170,5 +174,25 @@ func TestLong(t *testing.T) {
 	}
 	if v, ok := long([]byte{0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19}).(interface{ String() string }); !ok || v.String() != legacyMagic.String() {
 		t.Errorf("magic number decoded as %v", v)
+	}
+}
+
+// A file written on a big-endian machine says so in archive/byteorder.
+func TestBigEndian(t *testing.T) {
+	var p pk
+	p.op("\x80\x02").tensor("DoubleStorage", "0", 2, 0, []int{1, 2}, []int{2, 1}).op(".")
+	var b bytes.Buffer
+	binary.Write(&b, binary.BigEndian, []float64{1.5, -2.25})
+	data := archiveOrder(t, p.Bytes(), map[string][]byte{"0": b.Bytes()}, "big")
+	f, err := read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]float64, 2)
+	if err := f.Tensors[0].ReadFloat64(bytes.NewReader(data), got); err != nil || got[0] != 1.5 || got[1] != -2.25 {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	if _, err := read(archiveOrder(t, p.Bytes(), map[string][]byte{"0": b.Bytes()}, "middle")); err == nil || !strings.Contains(err.Error(), `byteorder "middle"`) {
+		t.Fatalf("bad byteorder: %v", err)
 	}
 }
