@@ -115,6 +115,29 @@ func hostileModels() []hostileCase {
 				{Op: "Add", Name: "add2", In: []string{"input", "z"}, Out: []string{"y"}},
 			},
 		}, "y"), "node add (Add)"},
+		{"Where broadcast to 10¹²", imageIO(&ob.Model{
+			Inits: []ob.Tensor{ob.Int64Tensor("s1", []int64{2}, []int64{1e6, 1}), ob.Int64Tensor("s2", []int64{2}, []int64{1, 1e6})},
+			Nodes: []ob.Node{
+				{Op: "ConstantOfShape", Name: "a", In: []string{"s1"}, Out: []string{"za"}},
+				{Op: "ConstantOfShape", Name: "b", In: []string{"s2"}, Out: []string{"zb"}},
+				{Op: "Equal", Name: "eq", In: []string{"za", "za"}, Out: []string{"c"}},
+				{Op: "Where", Name: "where", In: []string{"c", "za", "zb"}, Out: []string{"z"}},
+				{Op: "Add", Name: "add2", In: []string{"input", "z"}, Out: []string{"y"}},
+			},
+		}, "y"), "node where (Where): output shape [1000000 1000000] needs 3.6 TiB"},
+		{"Pow broadcast to 10¹²", imageIO(&ob.Model{
+			Inits: []ob.Tensor{ob.Int64Tensor("s1", []int64{2}, []int64{1e6, 1}), ob.Int64Tensor("s2", []int64{2}, []int64{1, 1e6})},
+			Nodes: []ob.Node{
+				{Op: "ConstantOfShape", Name: "a", In: []string{"s1"}, Out: []string{"za"}},
+				{Op: "ConstantOfShape", Name: "b", In: []string{"s2"}, Out: []string{"zb"}},
+				{Op: "Pow", Name: "pow", In: []string{"za", "zb"}, Out: []string{"z"}},
+				{Op: "Add", Name: "add2", In: []string{"input", "z"}, Out: []string{"y"}},
+			},
+		}, "y"), "node pow (Pow): output shape [1000000 1000000] needs 3.6 TiB"},
+		{"Gather index beyond the table", imageIO(&ob.Model{
+			Inits: []ob.Tensor{ob.Int64Tensor("i", []int64{1}, []int64{1 << 40})},
+			Nodes: []ob.Node{{Op: "Gather", Name: "gather", In: []string{"input", "i"}, Out: []string{"y"}, Attrs: []ob.Attr{ob.Int("axis", 2)}}},
+		}, "y"), "node gather (Gather): index 1099511627776 out of range [-16, 16)"},
 		{"Unsqueeze with a repeated axis (found by fuzzing)", imageIO(&ob.Model{
 			Nodes: []ob.Node{{Op: "Unsqueeze", Name: "unsq", In: []string{"input"}, Out: []string{"y"}, Attrs: []ob.Attr{ob.Ints("axes", 4, 4)}}},
 		}, "y"), "node unsq (Unsqueeze): axis 4 repeated"},

@@ -1,0 +1,89 @@
+//go:build unix
+
+package hostile
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/intdim/intdim/tensorio/npy"
+	"github.com/intdim/intdim/tensorio/npz"
+)
+
+// encoder copies the test transformer encoder (input x: [N, 4, 16]) to
+// dir/m.onnx.
+func encoder(t *testing.T, dir string) {
+	b, err := os.ReadFile("../../onnx/testdata/encoder_tiny.onnx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	File("m.onnx", b)(t, dir)
+}
+
+// tokens returns a Setup writing an array of the shape to dir/name (.npy,
+// or .npz with the given member), values from f.
+func tokens(name, member string, shape []int, f func(i int) float64) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		n := 1
+		for _, d := range shape {
+			n *= d
+		}
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = f(i)
+		}
+		var b bytes.Buffer
+		if member == "" {
+			if err := npy.Write(&b, shape, x); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			w := npz.NewWriter(&b)
+			if err := w.Add(member, shape, x); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Add("labels", []int{shape[0], 1}, make([]float64, shape[0])); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		File(name, b.Bytes())(t, dir)
+	}
+}
+
+// TestONNXInputs: profile --onnx --inputs refuses bad arrays in one line
+// naming the file (issue 11).
+func TestONNXInputs(t *testing.T) {
+	prof := func(a ...string) []string {
+		return append([]string{"profile", "--quiet", "--onnx", "m.onnx"}, a...)
+	}
+	sine := func(i int) float64 { return math.Sin(float64(i)) }
+	Run(t, []Case{
+		{Name: "inputs wrong shape", Args: prof("--inputs", "x.npy"), Setup: Setups(encoder, tokens("x.npy", "", []int{20, 5, 16}, sine)),
+			Exit: 2, Stderr: `x.npy: array of shape [20 5 16] for the input "x" of shape [-1 4 16]`},
+		{Name: "inputs wrong rank", Args: prof("--inputs", "x.npy"), Setup: Setups(encoder, tokens("x.npy", "", []int{20, 64}, sine)),
+			Exit: 2, Stderr: `x.npy: array of shape [20 64] for the input "x"`},
+		{Name: "inputs NaN", Args: prof("--inputs", "x.npy"), Setup: Setups(encoder, tokens("x.npy", "", []int{20, 4, 16}, func(i int) float64 {
+			if i == 70 {
+				return math.NaN()
+			}
+			return sine(i)
+		})), Exit: 2, Stderr: "x.npy: row 1, column 6 is NaN"},
+		{Name: "inputs two rows", Args: prof("--inputs", "x.npy"), Setup: Setups(encoder, tokens("x.npy", "", []int{2, 4, 16}, sine)),
+			Exit: 2, Stderr: "x.npy: 2 rows; an ID needs at least 3"},
+		{Name: "inputs npz without the input's name", Args: prof("--inputs", "x.npz"), Setup: Setups(encoder, tokens("x.npz", "tokens", []int{20, 4, 16}, sine)),
+			Exit: 2, Stderr: `x.npz: holds 2 arrays (tokens, labels) and none is named as the model's input "x"; use x.npz:NAME`},
+		{Name: "inputs fifo", Args: prof("--inputs", "x.npy"), Setup: Setups(encoder, fifo("x.npy")),
+			Exit: 2, Stderr: "x.npy: not a regular file (a named pipe (FIFO))"},
+		{Name: "inputs with sample", Args: prof("--inputs", "x.npy", "--sample", "5"), Setup: Setups(encoder, tokens("x.npy", "", []int{20, 4, 16}, sine)),
+			Exit: 2, Stderr: "--sample applies to --images"},
+		{Name: "inputs more rows than there are", Args: prof("--inputs", "x.npy", "--n", "50"), Setup: Setups(encoder, tokens("x.npy", "", []int{20, 4, 16}, sine)),
+			Exit: 2, Stderr: "x.npy: asked for 50 rows but there are 20"},
+		{Name: "images for a token model", Args: prof("--images", "imgs"), Setup: Setups(encoder, Images("imgs", 4, 16, 16)),
+			Exit: 2, Stderr: `m.onnx: input "x" has shape [-1 4 16]; want images`},
+	})
+}
