@@ -70,6 +70,9 @@ func FromLists(g *knn.Graph, opt *Options) (*Report, error) {
 	}
 	e := &engine{n: m, o: o, kopt: &knn.Options{Threads: o.Threads}, g: g}
 	for _, meth := range methods {
+		if meth == "mle" && o.K > m-1 {
+			return nil, fmt.Errorf("mle: k = %d needs more than %d points", o.K, m)
+		}
 		need := min(e.neighbours(meth), m-1)
 		if meth == "gride" {
 			need = 2

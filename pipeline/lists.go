@@ -123,8 +123,13 @@ func EstimateDistances(spec string, opt *Options) (*estimate.Report, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	k = min(max(k, 2), m-1)
+	fits := func(k int) bool { return 12*float64(m)*float64(k) <= float64(opt.mem()) }
+	if !fits(k) {
+		return nil, fmt.Errorf("%s: lists of %d neighbours for %d points need %d bytes, more than the memory budget of %d", name, k, m, 12*m*k, opt.mem())
+	}
 	rep, err := estimate.FromLists(knn.FromMatrix(d, n, keep, k), &eo)
-	if errors.Is(err, knn.ErrShortLists) && k < m-1 {
+	if errors.Is(err, knn.ErrShortLists) && k < m-1 && fits(m-1) {
+		// Resampling: some subset needs more of a list; take whole rows.
 		rep, err = estimate.FromLists(knn.FromMatrix(d, n, keep, m-1), &eo)
 	}
 	if err != nil {
