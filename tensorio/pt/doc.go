@@ -19,7 +19,7 @@
 // weights_only=False. The pickle is run by a small machine of its own that
 // knows the opcodes Python's pickler writes for these objects and accepts
 // only the classes torch.save names for them: torch._utils._rebuild_tensor_v2,
-// torch._utils._rebuild_parameter, the typed storage classes
+// torch._utils._rebuild_parameter (and _with_state), the typed storage classes
 // (torch.FloatStorage, …, used as tags of the storages' persistent ids and
 // never called) and collections.OrderedDict. Any other class (os.system,
 // builtins.eval, a user's module) is refused by name when the pickle names

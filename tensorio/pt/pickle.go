@@ -32,7 +32,7 @@ func (g global) String() string { return g.module + "." + g.name }
 func allowed(g global) bool {
 	switch g.module {
 	case "torch._utils":
-		return g.name == "_rebuild_tensor_v2" || g.name == "_rebuild_parameter"
+		return g.name == "_rebuild_tensor_v2" || g.name == "_rebuild_parameter" || g.name == "_rebuild_parameter_with_state"
 	case "torch":
 		_, ok := storageTypes[g.name]
 		return ok

@@ -329,7 +329,7 @@ func call(f any, args tuple) (any, error) {
 			return nil, errors.New("OrderedDict with arguments is not read")
 		}
 		return &dict{}, nil
-	case "torch._utils._rebuild_parameter":
+	case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state":
 		if len(args) < 1 {
 			return nil, errors.New("_rebuild_parameter without arguments")
 		}

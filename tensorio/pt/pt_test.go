@@ -108,6 +108,23 @@ func TestStridedHandmade(t *testing.T) {
 	}
 }
 
+// A parameter with Python state (torch ≥ 2.0 pickles it with
+// _rebuild_parameter_with_state) is its tensor.
+func TestParameterWithState(t *testing.T) {
+	var p pk
+	p.op("\x80\x02ctorch._utils\n_rebuild_parameter_with_state\n(")
+	p.tensor("FloatStorage", "0", 2, 0, []int{1, 2}, []int{2, 1}).op("\x88ccollections\nOrderedDict\n)R}tR.")
+	data := archive(t, p.Bytes(), map[string][]byte{"0": f32s(3, 4)})
+	f, err := read(data)
+	if err != nil || len(f.Tensors) != 1 {
+		t.Fatalf("%v %v", f, err)
+	}
+	got := make([]float32, 2)
+	if err := f.Tensors[0].ReadFloat32(bytes.NewReader(data), got); err != nil || got[1] != 4 {
+		t.Fatalf("%v %v", got, err)
+	}
+}
+
 func TestRefused(t *testing.T) {
 	evil := new(pk).op("\x80\x02cposix\nsystem\n").str("touch /tmp/x").op("\x85R.").Bytes()
 	huge := append(new(pk).op("\x80\x04\x8e").Bytes(), 0, 0, 0, 0, 0, 0, 0, 0x10) // BINBYTES8 of 2⁶⁰ bytes
