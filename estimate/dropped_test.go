@@ -43,7 +43,7 @@ func TestDroppedCounts(t *testing.T) {
 				t.Errorf("%+v %s: dropped %d, n_used %d, want %d, %d", o, name, r.Dropped, r.NUsed, want, r.N-r.Duplicates-want)
 			}
 		}
-		if want > 0 && !strings.Contains(strings.Join(rep.Warnings, "|"), "dropped") {
+		if want > 0 && !strings.Contains(strings.Join(Messages(rep.Warnings), "|"), "dropped") {
 			t.Errorf("%+v: no warning: %q", o, rep.Warnings)
 		}
 	}

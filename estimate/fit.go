@@ -32,7 +32,7 @@ func Fit(x *cloud.Matrix, opt *Options) (*TwoNNFit, *Report, error) {
 	}
 	if o.Paper && f.N < e.n {
 		rep.Dropped, rep.NUsed = e.n-f.N, rep.NUsed-(e.n-f.N)
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("paper mode: %d of %d points dropped (r1 = 0 or r1 = r2)", e.n-f.N, e.n))
+		rep.Warnings = append(rep.Warnings, Warnf(WarnDropped, "paper mode: %d of %d points dropped (r1 = 0 or r1 = r2)", e.n-f.N, e.n))
 	}
 	rep.Results = []Result{{Method: "twonn", ID: f.ID}}
 	rep.Warnings = append(rep.Warnings, e.warnings...)

@@ -59,7 +59,7 @@ func TestFromGraphDuplicatesAndShortGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	drop, _ := Points(cloud.Must64(x, n+20, d), &Options{Duplicates: "drop"})
-	if rep.Results[0].ID != drop.Results[0].ID || len(rep.Warnings) == 0 || !strings.Contains(rep.Warnings[0], "40 points") {
+	if rep.Results[0].ID != drop.Results[0].ID || len(rep.Warnings) == 0 || !strings.Contains(rep.Warnings[0].Msg, "40 points") {
 		t.Fatalf("duplicates: %+v, drop policy gives %g", rep, drop.Results[0].ID)
 	}
 	if _, err := FromGraph(g, n+20, d, nil, &Options{Method: "mle"}); err == nil {

@@ -42,10 +42,10 @@ func FromLists(g *knn.Graph, opt *Options) (*Report, error) {
 		return nil, err
 	}
 	n := g.N
-	rep := &Report{N: n, NUsed: n, Seed: o.Seed, Warnings: []string{}}
+	rep := &Report{N: n, NUsed: n, Seed: o.Seed, Warnings: []Warning{}}
 	if o.Method == "all" {
 		methods = slices.DeleteFunc(slices.Clone(methods), func(m string) bool { return m == "pca" })
-		rep.Warnings = append(rep.Warnings, "pca left out: PC-ID needs the rows, not neighbour lists")
+		rep.Warnings = append(rep.Warnings, Warning{WarnPCALeftOut, "pca left out: PC-ID needs the rows, not neighbour lists"})
 	}
 	if o.Duplicates == "collapse" {
 		cg, keep, removed := knn.CollapseZeros(g)
@@ -53,12 +53,12 @@ func FromLists(g *knn.Graph, opt *Options) (*Report, error) {
 			g = cg
 			rep.Duplicates, rep.NUsed = removed, len(keep)
 			rep.Warnings = append(rep.Warnings,
-				fmt.Sprintf("collapsed %d duplicate points (at distance 0; %d distinct of %d)", removed, len(keep), n))
+				Warnf(WarnDuplicates, "collapsed %d duplicate points (at distance 0; %d distinct of %d)", removed, len(keep), n))
 		}
 		if hasZero(g) {
 			o.Duplicates = "drop"
-			rep.Warnings = append(rep.Warnings,
-				"some points are at distance 0 from a point their lists do not show whole: they are dropped, not collapsed")
+			rep.Warnings = append(rep.Warnings, Warning{WarnDuplicatesDropped,
+				"some points are at distance 0 from a point their lists do not show whole: they are dropped, not collapsed"})
 		}
 	}
 	m := g.N
@@ -66,7 +66,7 @@ func FromLists(g *knn.Graph, opt *Options) (*Report, error) {
 		return nil, fmt.Errorf("%d distinct points: at least 3 are needed", m)
 	}
 	if m < 100 {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d points: the estimate is unreliable", m))
+		rep.Warnings = append(rep.Warnings, Warnf(WarnFewPoints, "only %d points: the estimate is unreliable", m))
 	}
 	e := &engine{n: m, o: o, kopt: &knn.Options{Threads: o.Threads}, g: g}
 	for _, meth := range methods {
@@ -90,7 +90,7 @@ func FromLists(g *knn.Graph, opt *Options) (*Report, error) {
 			full *= 2
 		}
 		if r := e.maxRank(); r < full {
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf(
+			rep.Warnings = append(rep.Warnings, Warnf(WarnShortLists,
 				"gride stops at rank %d: the lists hold %d neighbours per point, the rows would allow rank %d", r, g.K, full))
 		}
 	}

@@ -42,16 +42,16 @@ type Result struct {
 
 // Report is the outcome of Points, in the JSON shape of 'intdim estimate'.
 type Report struct {
-	Input      string   `json:"input"`
-	N          int      `json:"n"`
-	Dim        int      `json:"dim"`
-	NUsed      int      `json:"n_used"`
-	Duplicates int      `json:"duplicates"`
-	Dropped    int      `json:"dropped"`   // points left out of the TwoNN fits: r1 = 0 under duplicates policy "drop"; r1 = 0 or r1 = r2 in the paper's convention
-	ZeroRows   int      `json:"zero_rows"` // cosine metric with ZeroRows "drop": rows of zero norm left out
-	Seed       uint64   `json:"seed"`
-	Results    []Result `json:"results"`
-	Warnings   []string `json:"warnings"`
+	Input      string    `json:"input"`
+	N          int       `json:"n"`
+	Dim        int       `json:"dim"`
+	NUsed      int       `json:"n_used"`
+	Duplicates int       `json:"duplicates"`
+	Dropped    int       `json:"dropped"`   // points left out of the TwoNN fits: r1 = 0 under duplicates policy "drop"; r1 = 0 or r1 = r2 in the paper's convention
+	ZeroRows   int       `json:"zero_rows"` // cosine metric with ZeroRows "drop": rows of zero norm left out
+	Seed       uint64    `json:"seed"`
+	Results    []Result  `json:"results"`
+	Warnings   []Warning `json:"warnings"` // messages in JSON
 }
 
 // Method names an estimator (Options.Method); its value is the name the

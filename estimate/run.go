@@ -106,7 +106,7 @@ func FromGraph(g *knn.Graph, n, d int, pca *PCA, opt *Options) (*Report, error) 
 	if g.N != n {
 		panic(fmt.Sprintf("estimate: FromGraph: graph of %d points, n = %d", g.N, n))
 	}
-	rep := &Report{N: n, Dim: d, NUsed: n, Seed: o.Seed, Warnings: []string{}}
+	rep := &Report{N: n, Dim: d, NUsed: n, Seed: o.Seed, Warnings: []Warning{}}
 	zero := 0
 	for i := range g.N {
 		if g.Dist[i*g.K] == 0 {
@@ -115,7 +115,7 @@ func FromGraph(g *knn.Graph, n, d int, pca *PCA, opt *Options) (*Report, error) 
 	}
 	if zero > 0 && o.Duplicates == "collapse" {
 		o.Duplicates = "drop"
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf(
+		rep.Warnings = append(rep.Warnings, Warnf(WarnDuplicatesDropped,
 			"%d points have an exact duplicate: without the rows in memory they are dropped, not collapsed", zero))
 	}
 	e := &engine{n: n, d: d, o: o, kopt: &knn.Options{Threads: o.Threads}, g: g, pca: pca}
@@ -153,7 +153,7 @@ func (e *engine) countDropped(rep *Report, twonn bool) {
 	if paper {
 		why = "with r1 = 0 or r1 = r2 (the paper's convention)"
 	}
-	rep.Warnings = append(rep.Warnings, fmt.Sprintf(
+	rep.Warnings = append(rep.Warnings, Warnf(WarnDropped,
 		"dropped %d points %s: the TwoNN fits use %d of %d points", z, why, rep.NUsed, rep.N))
 }
 
@@ -178,7 +178,7 @@ func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 	if err := checkOptions(o); err != nil {
 		return nil, nil, err
 	}
-	rep := &Report{N: n, Dim: d, NUsed: n, Seed: o.Seed, Warnings: []string{}}
+	rep := &Report{N: n, Dim: d, NUsed: n, Seed: o.Seed, Warnings: []Warning{}}
 	if o.ZeroRows != "" && o.ZeroRows != "drop" {
 		return nil, nil, fmt.Errorf("unknown zero-rows policy %q (want drop, or empty for an error)", o.ZeroRows)
 	}
@@ -189,7 +189,7 @@ func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 		if errors.As(err, &zn) && o.ZeroRows == "drop" {
 			x = x.Rows(without(n, zn.Rows))
 			rep.ZeroRows, rep.NUsed = len(zn.Rows), n-len(zn.Rows)
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf(
+			rep.Warnings = append(rep.Warnings, Warnf(WarnZeroRows,
 				"left out %d rows of zero norm (the cosine distance is undefined): %d of %d rows used", len(zn.Rows), rep.NUsed, n))
 			y, err = knn.Normalize(x)
 		}
@@ -204,7 +204,7 @@ func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 			x = x.Rows(u.Keep)
 			rep.Duplicates = r
 			rep.Warnings = append(rep.Warnings,
-				fmt.Sprintf("collapsed %d duplicate rows (%d distinct of %d)", r, len(u.Keep), rep.NUsed))
+				Warnf(WarnDuplicates, "collapsed %d duplicate rows (%d distinct of %d)", r, len(u.Keep), rep.NUsed))
 			rep.NUsed = len(u.Keep)
 		}
 	}
@@ -214,7 +214,7 @@ func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 			m, rep.N, rep.Duplicates, rep.ZeroRows)
 	}
 	if m < 100 {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d points: the estimate is unreliable", m))
+		rep.Warnings = append(rep.Warnings, Warnf(WarnFewPoints, "only %d points: the estimate is unreliable", m))
 	}
 	// Rows are already normalised for cosine: search them as Euclidean.
 	e := &engine{x: x, n: m, d: d, o: o, kopt: &knn.Options{Threads: o.Threads}}
@@ -300,7 +300,7 @@ type engine struct {
 	subsets  [][]int // resampling subsets, drawn once
 	blocks   [][]int // numbers of blocks of each scale analysis
 	pca      *PCA    // PC-ID computed elsewhere (FromGraph)
-	warnings []string
+	warnings []Warning
 }
 
 // neighbours returns the number of neighbours a method needs.

@@ -48,7 +48,7 @@ func Scale(x *cloud.Matrix, so ScaleOptions, opt *Options) (*Report, error) {
 		var bs []int
 		for b := 1; b <= so.Blocks; b++ {
 			if e.n/b < 3 {
-				e.warnings = append(e.warnings, fmt.Sprintf("block analysis stops at %d blocks: blocks of %d points are too small", b-1, e.n/b))
+				e.warnings = append(e.warnings, Warnf(WarnScaleStops, "block analysis stops at %d blocks: blocks of %d points are too small", b-1, e.n/b))
 				break
 			}
 			bs = append(bs, b)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/tensorio"
 )
 
@@ -41,15 +42,15 @@ func dims(s []int) string {
 }
 
 // flattenWarning is the warning of a rank-3 array read as N points of T·D.
-func flattenWarning(shape []int) string {
-	return fmt.Sprintf("rank-3 array %s read as %d points of %d×%d = %d values (--tokens flatten); if its axes are [N, T, D] (sequences, tokens, features), --tokens first, last, mean or all takes tokens as points",
+func flattenWarning(shape []int) estimate.Warning {
+	return estimate.Warnf(estimate.WarnFlattened, "rank-3 array %s read as %d points of %d×%d = %d values (--tokens flatten); if its axes are [N, T, D] (sequences, tokens, features), --tokens first, last, mean or all takes tokens as points",
 		dims(shape), shape[0], shape[1], shape[2], shape[1]*shape[2])
 }
 
 // points returns the point cloud of a checked array under o.Tokens (see
 // cloud.Tokens) and the warnings to report with it. A mode other than
 // flatten needs a rank-3 array.
-func points(a *tensorio.Array, o *Options) (*cloud.Matrix, []string, error) {
+func points(a *tensorio.Array, o *Options) (*cloud.Matrix, []estimate.Warning, error) {
 	x, err := a.Points()
 	if err != nil {
 		return nil, nil, err
@@ -62,7 +63,7 @@ func points(a *tensorio.Array, o *Options) (*cloud.Matrix, []string, error) {
 		return x, nil, nil
 	}
 	if mode == "" || mode == "flatten" {
-		return x, []string{flattenWarning(a.Shape)}, nil
+		return x, []estimate.Warning{flattenWarning(a.Shape)}, nil
 	}
 	y, err := cloud.Tokens(x, a.Shape[1], mode)
 	if err != nil {

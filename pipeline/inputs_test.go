@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/tensorio"
 )
 
@@ -42,7 +43,7 @@ func TestTokensAgainstNumpy(t *testing.T) {
 		if x.N() != w.Shape[0] || x.D() != w.Shape[1] || x.Elem() != cloud.Float32 {
 			t.Errorf("%s: %d×%d %v, want %v float32", w.Name, x.N(), x.D(), x.Elem(), w.Shape)
 		}
-		if (len(warn) == 1) != (w.Name == "flatten") || (w.Name == "flatten" && !strings.Contains(warn[0], "rank-3 array 12×4×5 read as 12 points of 4×5 = 20 values")) {
+		if (len(warn) == 1) != (w.Name == "flatten") || (w.Name == "flatten" && !(warn[0].Code == estimate.WarnFlattened && strings.Contains(warn[0].Msg, "rank-3 array 12×4×5 read as 12 points of 4×5 = 20 values"))) {
 			t.Errorf("%s: warnings %q", w.Name, warn)
 		}
 		got, exp := values(x), w.Float64()
@@ -82,7 +83,7 @@ func TestLayerAxisEqualsSeparateTensors(t *testing.T) {
 			if l.Name != "stack."+string(rune('0'+i)) || s.Name != "hidden_states."+string(rune('0'+i)) || l.Failed() || l.ID != s.ID || *l.PCID != *s.PCID || l.Dim != s.Dim {
 				t.Errorf("%s layer %d: %s ID %v dim %d, separate %s ID %v dim %d", mode, i, l.Name, l.ID, l.Dim, s.Name, s.ID, s.Dim)
 			}
-			flat := slices.ContainsFunc(l.Warnings, func(w string) bool { return strings.Contains(w, "--tokens flatten") })
+			flat := slices.ContainsFunc(l.Warnings, func(w estimate.Warning) bool { return strings.Contains(w.Msg, "--tokens flatten") })
 			if flat != (mode == "flatten") {
 				t.Errorf("%s layer %d: warnings %q", mode, i, l.Warnings)
 			}

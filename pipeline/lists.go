@@ -137,7 +137,7 @@ func EstimateDistances(spec string, opt *Options) (*estimate.Report, error) {
 	}
 	if removed > 0 {
 		rep.N, rep.Duplicates = n, removed
-		rep.Warnings = append([]string{fmt.Sprintf("collapsed %d duplicate points (at distance 0; %d distinct of %d)", removed, m, n)}, rep.Warnings...)
+		rep.Warnings = append([]estimate.Warning{estimate.Warnf(estimate.WarnDuplicates, "collapsed %d duplicate points (at distance 0; %d distinct of %d)", removed, m, n)}, rep.Warnings...)
 	}
 	rep.Input = name
 	return rep, nil

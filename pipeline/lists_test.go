@@ -174,8 +174,8 @@ func TestNeighboursRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Results) != 4 || !strings.Contains(strings.Join(rep.Warnings, "\n"), "pca left out") ||
-		!strings.Contains(strings.Join(rep.Warnings, "\n"), "gride stops at rank 4") {
+	if len(rep.Results) != 4 || !strings.Contains(strings.Join(estimate.Messages(rep.Warnings), "\n"), "pca left out") ||
+		!strings.Contains(strings.Join(estimate.Messages(rep.Warnings), "\n"), "gride stops at rank 4") {
 		t.Errorf("all: %d results, warnings %q", len(rep.Results), rep.Warnings)
 	}
 }

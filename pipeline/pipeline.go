@@ -149,7 +149,7 @@ func Estimate(src Source, opt *Options) (*estimate.Report, error) {
 func Scale(src Source, so estimate.ScaleOptions, opt *Options) (*estimate.Report, error) {
 	eo := opt.estimate()
 	x, name := src.Points, src.name()
-	var warn []string
+	var warn []estimate.Warning
 	if x == nil {
 		var release func()
 		var err error
@@ -202,7 +202,7 @@ func Load(spec string, budget int64) (*cloud.Matrix, func(), error) {
 
 // load is Load under opt: the points per opt.Tokens, and the warnings
 // that go with them.
-func load(spec string, opt *Options) (*cloud.Matrix, func(), []string, error) {
+func load(spec string, opt *Options) (*cloud.Matrix, func(), []estimate.Warning, error) {
 	a, err := tensorio.OpenMatrixWith(spec, tensorio.Options{MaxBytes: opt.budget()})
 	if err != nil {
 		return nil, nil, nil, err
@@ -225,7 +225,7 @@ type plan struct {
 	n, d   int
 	elem   int  // bytes per value once loaded
 	fits   bool // loading fits in the budget
-	warn   []string
+	warn   []estimate.Warning
 }
 
 // planFile decides whether spec is streamed: only a plain .npy file (no
@@ -244,9 +244,9 @@ func planFile(spec string, mem int64, pca bool, opt *Options) (plan, error) {
 	if len(f.Shape) < 2 || opt.reshapes(f.Shape) {
 		return plan{}, nil
 	}
-	var warn []string
+	var warn []estimate.Warning
 	if len(f.Shape) == 3 {
-		warn = []string{flattenWarning(f.Shape)}
+		warn = []estimate.Warning{flattenWarning(f.Shape)}
 	}
 	n, d := f.Rows(), f.Cols()
 	elem := 8

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/profile"
 	"github.com/intdim/intdim/tensorio"
 )
@@ -75,7 +76,7 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 			layers = append(layers, layer{name: a.Name, array: a})
 		}
 	}
-	warns := make([][]string, len(layers)) // added to the layers' own
+	warns := make([][]estimate.Warning, len(layers)) // added to the layers' own
 	for i := range layers {
 		l := &layers[i]
 		if l.array == nil {

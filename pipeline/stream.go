@@ -63,7 +63,7 @@ func estimateStreamed(path string, p plan, mem int64, opt *estimate.Options, pca
 	}
 	rep.Input = path
 	if !fits {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("streamed from disk: %d×%d does not fit in the memory budget of %d bytes", fsr.N, fsr.D, mem))
+		rep.Warnings = append(rep.Warnings, estimate.Warnf(estimate.WarnStreamed, "streamed from disk: %d×%d does not fit in the memory budget of %d bytes", fsr.N, fsr.D, mem))
 	}
 	return rep, pcid, nil
 }

@@ -70,13 +70,13 @@ func (b *Builder) Add(l Layer) error {
 		return fail(err)
 	}
 	var pcid *int
-	var warn []string
+	var warn []estimate.Warning
 	if b.pca {
 		o := b.opt
 		o.Method, o.Resample = "pca", 0
 		p, err := estimate.Points(l.Points, &o)
 		if err != nil {
-			warn = append(warn, "pc-id: "+err.Error())
+			warn = append(warn, estimate.Warning{Code: estimate.WarnPCID, Msg: "pc-id: " + err.Error()})
 		} else {
 			v := int(p.Results[0].ID)
 			pcid = &v
@@ -102,7 +102,7 @@ func (b *Builder) AddReport(name string, depth *float64, rep *estimate.Report, p
 	b.layers = append(b.layers, LayerResult{
 		Name: name, Index: len(b.layers), Depth: depth, N: rep.N, Dim: rep.Dim,
 		NUsed: rep.NUsed, Duplicates: rep.Duplicates, Dropped: rep.Dropped, ZeroRows: rep.ZeroRows,
-		ID: r.ID, Err: r.Err, PCID: pcid, Warnings: append([]string{}, rep.Warnings...),
+		ID: r.ID, Err: r.Err, PCID: pcid, Warnings: append([]estimate.Warning{}, rep.Warnings...),
 	})
 }
 
@@ -111,7 +111,7 @@ func (b *Builder) AddReport(name string, depth *float64, rep *estimate.Report, p
 func (b *Builder) AddFailed(name string, depth *float64, n, d int, err error) {
 	b.layers = append(b.layers, LayerResult{
 		Name: name, Index: len(b.layers), Depth: depth, N: n, Dim: d,
-		ID: math.NaN(), Warnings: []string{}, Error: err.Error(), Cause: err,
+		ID: math.NaN(), Warnings: []estimate.Warning{}, Error: err.Error(), Cause: err,
 	})
 }
 
@@ -137,7 +137,7 @@ func (b *Builder) Profile() *Profile {
 			l.RelDepth = float64(i) / float64(len(p.Layers)-1)
 		}
 		if l.Warnings == nil {
-			l.Warnings = []string{}
+			l.Warnings = []estimate.Warning{}
 		}
 	}
 	return p

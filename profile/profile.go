@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/estimate"
 )
 
 // Layer is one representation: its points (rows), float32 or float64.
@@ -25,22 +26,22 @@ type Layer struct {
 // (cosine metric, zero-rows policy "drop"). A layer that could not be estimated
 // has Error set and ID NaN (JSON: "id": null, "error": "…").
 type LayerResult struct {
-	Name       string   `json:"name"`
-	Index      int      `json:"index"`
-	Depth      *float64 `json:"depth"`
-	RelDepth   float64  `json:"rel_depth"`
-	N          int      `json:"n"`
-	Dim        int      `json:"dim"`
-	NUsed      int      `json:"n_used"`
-	Duplicates int      `json:"duplicates"`
-	Dropped    int      `json:"dropped"`
-	ZeroRows   int      `json:"zero_rows"`
-	ID         float64  `json:"id"`
-	Err        *float64 `json:"err"`
-	PCID       *int     `json:"pc_id"`
-	Warnings   []string `json:"warnings"`
-	Error      string   `json:"error,omitempty"`
-	Cause      error    `json:"-"` // the error of a failed layer, for errors.As
+	Name       string             `json:"name"`
+	Index      int                `json:"index"`
+	Depth      *float64           `json:"depth"`
+	RelDepth   float64            `json:"rel_depth"`
+	N          int                `json:"n"`
+	Dim        int                `json:"dim"`
+	NUsed      int                `json:"n_used"`
+	Duplicates int                `json:"duplicates"`
+	Dropped    int                `json:"dropped"`
+	ZeroRows   int                `json:"zero_rows"`
+	ID         float64            `json:"id"`
+	Err        *float64           `json:"err"`
+	PCID       *int               `json:"pc_id"`
+	Warnings   []estimate.Warning `json:"warnings"` // messages in JSON
+	Error      string             `json:"error,omitempty"`
+	Cause      error              `json:"-"` // the error of a failed layer, for errors.As
 }
 
 // Failed reports whether the layer could not be estimated.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/nn"
 	"github.com/intdim/intdim/plot"
 	"github.com/intdim/intdim/result"
@@ -49,7 +50,7 @@ func section(d plot.Doc) (sectionData, error) {
 				if l.PCID != nil {
 					pc = strconv.Itoa(*l.PCID)
 				}
-				id, warn := f3(l.ID), l.Warnings
+				id, warn := f3(l.ID), estimate.Messages(l.Warnings)
 				if l.Failed() {
 					id, warn = "failed", append([]string{l.Error}, warn...)
 				}
@@ -101,7 +102,7 @@ func section(d plot.Doc) (sectionData, error) {
 			}
 			s.Tables = append(s.Tables, st)
 		}
-		s.Warnings = r.Warnings
+		s.Warnings = estimate.Messages(r.Warnings)
 	case plot.KindFit:
 		var fd plot.FitData
 		if err := json.Unmarshal(d.Data, &fd); err != nil {

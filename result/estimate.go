@@ -68,7 +68,7 @@ func (e *Estimate) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"input", "n", "dim", "n_used", "duplicates", "seed", "method", "scale", "id", "err", "lo", "hi",
 		"dropped", "twonn_convention", "warnings", "zero_rows"})
-	warn := strings.Join(rep.Warnings, "; ")
+	warn := strings.Join(estimate.Messages(rep.Warnings), "; ")
 	row := func(r estimate.Result, scale string, id float64, e2, lo, hi *float64) {
 		cw.Write([]string{rep.Input, strconv.Itoa(rep.N), strconv.Itoa(rep.Dim), strconv.Itoa(rep.NUsed),
 			strconv.Itoa(rep.Duplicates), strconv.FormatUint(rep.Seed, 10), r.Method, scale,

@@ -69,7 +69,7 @@ func (p *Profile) writeCSV(w io.Writer) error {
 		cw.Write([]string{strconv.Itoa(l.Index), l.Name, ftoa(l.RelDepth), strconv.Itoa(l.N),
 			strconv.Itoa(l.Dim), id, optF(l.Err), pc, p.Method, strconv.FormatUint(p.Seed, 10),
 			strconv.Itoa(l.NUsed), strconv.Itoa(l.Duplicates), strconv.Itoa(l.Dropped),
-			strings.Join(l.Warnings, "; "), l.Error, p.TwoNN, strconv.Itoa(l.ZeroRows)})
+			strings.Join(estimate.Messages(l.Warnings), "; "), l.Error, p.TwoNN, strconv.Itoa(l.ZeroRows)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -162,9 +162,9 @@ func Linearize(x []float64, n, d int, opt *LinearizeOptions) (*Linearization, er
 					return nil, fmt.Errorf("%s, %d points: %w", src.what, s, err)
 				}
 				for _, w := range rep.Warnings {
-					if !warned[w] {
-						warned[w] = true
-						l.Warnings = append(l.Warnings, src.what+": "+w)
+					if !warned[w.Msg] {
+						warned[w.Msg] = true
+						l.Warnings = append(l.Warnings, src.what+": "+w.Msg)
 					}
 				}
 				ids = append(ids, rep.Results[0].ID)

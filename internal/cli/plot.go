@@ -197,5 +197,5 @@ func twoNNFitData(spec string, discard float64, m knn.Metric, paper bool) (*plot
 	if err != nil {
 		return nil, nil, BadInput(fmt.Errorf("%s: %w", spec, err))
 	}
-	return plot.NewFitData(spec, fit), rep.Warnings, nil
+	return plot.NewFitData(spec, fit), estimate.Messages(rep.Warnings), nil
 }
