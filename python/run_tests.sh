@@ -25,4 +25,14 @@ if [ "$status" -ne 0 ]; then
   echo "python tests failed (pytest exit status $status)" >&2
   exit 1
 fi
+echo "== pip install --no-build-isolation ./python (offline; builds the library with Go)"
+(cd "$here" && "$PYTHON" -m pip install -q --root-user-action=ignore --no-build-isolation --no-deps --no-index --target "$build/site" .)
+rm -rf "$here/build" "$here"/*.egg-info
+(cd "$build" && PYTHONPATH="$build/site" "$PYTHON" -c '
+import numpy as np, intdim
+assert intdim._lib._path().startswith("'"$build/site"'"), intdim._lib._path()
+r = intdim.estimate(np.random.default_rng(0).standard_normal((500, 3)))
+assert 2.5 < r.id < 3.5, r
+print("installed package:", r)
+')
 echo "python tests passed"

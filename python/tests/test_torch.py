@@ -22,16 +22,19 @@ def images(n=300):
     return torch.rand(n, 1, 12, 12, generator=g)
 
 
-def manual(model, x):
-    """The activations after modules 2, 5 and 9, by running the layers by hand in eval mode."""
+def manual(model, x, batch=None):
+    """The activations after modules 2, 5 and 9, by running the layers by hand in eval mode
+    (on the same batches as the hooks: a batch's size can change the last bits of a convolution)."""
     model.eval()
-    out, acts = x, {}
+    acts = {"2": [], "5": [], "9": []}
     with torch.no_grad():
-        for i, m in enumerate(model):
-            out = m(out)
-            if str(i) in ("2", "5", "9"):
-                acts[str(i)] = out.reshape(out.shape[0], -1).numpy().copy()
-    return acts
+        for b in torch.split(x, batch or len(x)):
+            out = b
+            for i, m in enumerate(model):
+                out = m(out)
+                if str(i) in acts:
+                    acts[str(i)].append(out.reshape(out.shape[0], -1).numpy().copy())
+    return {k: np.concatenate(v) for k, v in acts.items()}
 
 
 def test_hooks_equal_manual_activations():
@@ -49,7 +52,7 @@ def test_dataloader_in_batches_and_order():
     labels = torch.zeros(len(x), dtype=torch.long)
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, labels), batch_size=64, shuffle=False)
     got = itorch.profile(model, loader, layers=["9", "2"], resample=3)
-    acts = manual(model, x)
+    acts = manual(model, x, batch=64)
     want = intdim.profile({"9": acts["9"], "2": acts["2"]}, resample=3)
     assert got.to_dict() == want.to_dict()
     part = itorch.activations(model, loader, layers=["5"], max_points=100)
@@ -65,3 +68,14 @@ def test_auto_layers_and_errors():
     with pytest.raises(TypeError, match="torch.nn.Module"):
         itorch.profile(lambda t: t, images(), layers=["0"])
     assert not model._forward_hooks and all(not m._forward_hooks for m in model.modules())
+
+
+def test_tensor_input_read_in_place():
+    x = torch.rand(300, 6, generator=torch.Generator().manual_seed(2))
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a CPU float32 tensor in C order is not copied
+        got = intdim.estimate(x).to_dict()
+    assert got == intdim.estimate(x.numpy()).to_dict()
+    with pytest.warns(intdim.CopyWarning):
+        intdim.estimate(x.t())  # a transposed view is copied
