@@ -32,13 +32,27 @@ import json as _json
 import warnings as _warnings
 
 
+def _tokens(X, mode, name):
+    if mode == "flatten":
+        shape = getattr(X, "shape", ())
+        if len(shape) == 3:  # the CLI's warning for a rank-3 array read flattened
+            n, t, d = (int(v) for v in shape)
+            _warnings.warn(f"{name}: rank-3 array {n}×{t}×{d} read as {n} points of {t}×{d} = {t * d} values "
+                           "(--tokens flatten); if its axes are [N, T, D] (sequences, tokens, features), --tokens first, "
+                           "last, mean or all takes tokens as points", RuntimeWarning, stacklevel=4)
+        return X
+    if hasattr(X, "detach") and hasattr(X, "cpu"):
+        X = X.detach().cpu().numpy()
+    return _array.tokens(X, mode, name)
+
+
 def _warn(doc_warnings, prefix):
     for w in doc_warnings or []:
         _warnings.warn(f"{prefix}{w}", RuntimeWarning, stacklevel=3)
 
 
-def _points_call(fn, X, name, opts):
-    a = _array.points(X, name)
+def _points_call(fn, X, name, opts, tok="flatten"):
+    a = _array.points(_tokens(X, tok, name), name)
     n, d = a.shape
     ptr = a.ctypes.data if a.size else None
     return _json.loads(_lib.call(fn, ptr, n, d, _array.elem(a), name.encode(), _lib.options(opts))), a
@@ -46,7 +60,7 @@ def _points_call(fn, X, name, opts):
 
 def estimate(X, method="twonn", *, resample=0, fraction=0.9, metric="euclidean", duplicates="collapse",
              seed=1, k=20, discard=0.1, paper=False, max_rank=256, zero_rows="error", threads=0, mem=None,
-             name="X"):
+             tokens="flatten", name="X"):
     """Estimate the intrinsic dimension of the points X (rows), as 'intdim estimate'.
 
     method: twonn, twonn-ml, gride, mle, pca or all. resample: error bars from
@@ -54,38 +68,40 @@ def estimate(X, method="twonn", *, resample=0, fraction=0.9, metric="euclidean",
     cosine. duplicates: collapse, drop (paper) or keep. k: MLE neighbours;
     discard: TwoNN's discarded fraction; paper: TwoNN as Ansuini et al. 2019;
     max_rank: GRIDE's largest rank; zero_rows: error or drop (cosine);
-    threads: 0 for all cores; mem: memory budget ("8G"). name names X in the
-    document and in errors. Returns an Estimate.
+    threads: 0 for all cores; mem: memory budget ("8G"); tokens: for an
+    array [N, T, D], flatten, first, last, mean or all (as --tokens). name
+    names X in the document and in errors. Returns an Estimate.
     """
     opts = dict(method=method, resample=resample, fraction=fraction, metric=metric, duplicates=duplicates,
                 seed=seed, k=k, discard=discard, paper=paper, max_rank=max_rank, zero_rows=zero_rows,
                 threads=threads, mem=mem)
-    doc, _ = _points_call(_lib.lib().intdim_estimate, X, name, opts)
+    doc, _ = _points_call(_lib.lib().intdim_estimate, X, name, opts, tokens)
     _warn(doc.get("warnings"), f"{name}: ")
     return Estimate(doc)
 
 
 def scale(X, blocks=None, *, decimate=False, gride=False, metric="euclidean", duplicates="collapse", seed=1,
-          discard=0.1, paper=False, max_rank=256, zero_rows="error", threads=0, name="X"):
+          discard=0.1, paper=False, max_rank=256, zero_rows="error", threads=0, tokens="flatten", name="X"):
     """ID against scale, as 'intdim scale': block analysis (blocks = 1..B disjoint
     blocks; 20 when no analysis is chosen), decimation, GRIDE at ranks 2, 4, …,
     max_rank. Returns an Estimate whose results carry scales, ids and errs.
     """
     opts = dict(blocks=blocks, decimate=decimate, gride=gride, metric=metric, duplicates=duplicates, seed=seed,
                 discard=discard, paper=paper, max_rank=max_rank, zero_rows=zero_rows, threads=threads)
-    doc, _ = _points_call(_lib.lib().intdim_scale, X, name, opts)
+    doc, _ = _points_call(_lib.lib().intdim_scale, X, name, opts, tokens)
     _warn(doc.get("warnings"), f"{name}: ")
     return Estimate(doc)
 
 
 def profile(layers, method="twonn", *, no_pca=False, resample=0, fraction=0.9, metric="euclidean",
             duplicates="collapse", seed=1, k=20, discard=0.1, paper=False, max_rank=256, zero_rows="error",
-            threads=0, mem=None):
+            threads=0, mem=None, tokens="flatten"):
     """The ID of every layer, as 'intdim profile': layers is a dict {name: array}
     (in order) or a list of arrays (named layer0, layer1, …). Every layer's
     PC-ID is computed unless no_pca. A layer that cannot be estimated is in
     the profile with its error (a RuntimeWarning names it); bad options raise
-    ValueError. Returns a Profile.
+    ValueError. tokens: for arrays [N, T, D], as in estimate. Returns a
+    Profile.
     """
     if isinstance(layers, dict):
         items = list(layers.items())
@@ -93,7 +109,7 @@ def profile(layers, method="twonn", *, no_pca=False, resample=0, fraction=0.9, m
         items = [(f"layer{i}", x) for i, x in enumerate(layers)]
     if not items:
         raise ValueError("no layers")
-    arrays = [_array.points(x, str(nm)) for nm, x in items]  # kept alive during the call
+    arrays = [_array.points(_tokens(x, tokens, str(nm)), str(nm)) for nm, x in items]  # kept alive during the call
     count = len(arrays)
     ptrs = (_ctypes.c_void_p * count)(*[a.ctypes.data if a.size else None for a in arrays])
     ns = (_ctypes.c_int64 * count)(*[a.shape[0] for a in arrays])

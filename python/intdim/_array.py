@@ -47,3 +47,36 @@ def points(X, name):
 
 def elem(a):
     return a.dtype.itemsize
+
+
+TOKEN_MODES = ("flatten", "first", "last", "mean", "all")
+
+
+def tokens(a, mode, name):
+    """Points from an array [N, T, D] of token representations, as the CLI's --tokens does (cloud.Tokens).
+
+    flatten: N points of T·D values (a view); first, last: the first or last
+    token of each sequence; mean: the mean over tokens, summed in float64
+    token by token and rounded once to the array's type (the engine's
+    arithmetic, so the same values); all: every token a point, N·T points (a
+    view of a C-contiguous array).
+    """
+    if mode not in TOKEN_MODES:
+        raise ValueError(f'--tokens "{mode}": want {", ".join(TOKEN_MODES)}')
+    a = np.asarray(a)
+    if mode == "flatten":
+        return a
+    if a.ndim != 3:
+        raise ValueError(f"{name}: --tokens {mode} needs an array [N, T, D] of token representations, not {a.shape}")
+    n, t, d = a.shape
+    if mode == "first":
+        return np.ascontiguousarray(a[:, 0, :])
+    if mode == "last":
+        return np.ascontiguousarray(a[:, t - 1, :])
+    if mode == "all":
+        return np.ascontiguousarray(a).reshape(n * t, d)
+    s = np.zeros((n, d), dtype=np.float64)
+    for k in range(t):
+        s += a[:, k, :]
+    s /= t
+    return s.astype(a.dtype if a.dtype in (np.float32, np.float64) else np.float64)

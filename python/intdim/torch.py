@@ -16,6 +16,7 @@ hooks are removed afterwards, also on error. torch is needed only here.
 import numpy as np
 import torch
 
+from . import _array
 from . import profile as _profile
 
 # Module types whose outputs the automatic choice (layers=None) profiles: as
@@ -31,15 +32,39 @@ def auto_layers(model):
     return [n for n, m in model.named_modules() if n and isinstance(m, _AUTO)]
 
 
-def activations(model, inputs, layers=None, max_points=None):
+HIDDEN_STATES = "hidden_states"
+
+
+def _points(out, name, tokens):
+    """A batch of a layer's outputs as rows: flattened per example, or per tokens for [B, T, D]."""
+    if out.dtype not in (torch.float32, torch.float64):
+        out = out.float()
+    a = out.detach().cpu().numpy()
+    if tokens == "flatten":
+        return a.reshape(a.shape[0], -1)
+    return _array.tokens(a, tokens, name)
+
+
+def activations(model, inputs, layers=None, max_points=None, tokens="flatten"):
     """Run inputs through model once (eval mode, no_grad) and return {layer: array (points × features)}.
 
     Arrays are float32 (float64 when the model computes in float64), one row
     per example, in the order of the inputs; max_points stops after that
-    many examples.
+    many examples. layers="hidden_states" takes a Hugging Face model's
+    hidden states (output_hidden_states=True; layers hidden_states.0 for the
+    embeddings to hidden_states.L) instead of hooks. tokens turns outputs
+    [B, T, D] into points per batch, as intdim.estimate's tokens (first,
+    last, mean, all; flatten by default), so that batches padded to
+    different lengths can be gathered with first or mean.
     """
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"model: a {type(model).__name__}, want a torch.nn.Module")
+    if tokens not in _array.TOKEN_MODES:
+        raise ValueError(f'--tokens "{tokens}": want {", ".join(_array.TOKEN_MODES)}')
+    if isinstance(layers, str) and layers == HIDDEN_STATES:
+        return _hidden_states(model, inputs, max_points, tokens)
+    if isinstance(layers, str):
+        layers = [layers]
     names = auto_layers(model) if layers is None else list(layers)
     if not names:
         raise ValueError("no layers to profile (name them with layers=[...])")
@@ -51,7 +76,6 @@ def activations(model, inputs, layers=None, max_points=None):
     if len(set(names)) != len(names):
         raise ValueError("a layer is named twice in layers")
     chunks = {n: [] for n in names}
-    taken = [0]
 
     def hook(name):
         def fn(_module, _inputs, output):
@@ -59,35 +83,67 @@ def activations(model, inputs, layers=None, max_points=None):
                 output = output[0]
             if not torch.is_tensor(output):
                 raise TypeError(f"layer {name}: its output is a {type(output).__name__}, not a tensor")
-            out = output.detach()
-            if out.dtype not in (torch.float32, torch.float64):
-                out = out.float()
-            chunks[name].append(out.reshape(out.shape[0], -1).cpu().numpy())
+            chunks[name].append(_points(output, name, tokens))
         return fn
 
+    handles = [modules[n].register_forward_hook(hook(n)) for n in names]
+    try:
+        for _ in _run(model, inputs, max_points):
+            pass
+    finally:
+        for h in handles:
+            h.remove()
+    return _gather(names, chunks, max_points)
+
+
+def _run(model, inputs, max_points, **kwargs):
+    """Run the batches of inputs through model in eval mode under no_grad, yielding each batch's output
+    (None unless kwargs are given: the hooks have what they need)."""
     try:
         device = next(model.parameters()).device
     except StopIteration:
         device = torch.device("cpu")
-    handles = [modules[n].register_forward_hook(hook(n)) for n in names]
     was_training = model.training
     model.eval()
+    taken = 0
     try:
         with torch.no_grad():
             for batch in _batches(inputs):
-                if max_points is not None and taken[0] >= max_points:
+                if max_points is not None and taken >= max_points:
                     break
                 if isinstance(batch, dict):
-                    model(**{k: v.to(device) if torch.is_tensor(v) else v for k, v in batch.items()})
-                    size = next(v.shape[0] for v in batch.values() if torch.is_tensor(v))
+                    out = model(**{k: v.to(device) if torch.is_tensor(v) else v for k, v in batch.items()}, **kwargs)
+                    taken += next(v.shape[0] for v in batch.values() if torch.is_tensor(v))
                 else:
-                    model(batch.to(device))
-                    size = batch.shape[0]
-                taken[0] += size
+                    out = model(batch.to(device), **kwargs)
+                    taken += batch.shape[0]
+                yield out if kwargs else None
+                del out
     finally:
-        for h in handles:
-            h.remove()
         model.train(was_training)
+
+
+def _hidden_states(model, inputs, max_points, tokens):
+    """The hidden states of a Hugging Face model (output_hidden_states=True), batch by batch."""
+    chunks = {}
+    names = []
+    for out in _run(model, inputs, max_points, output_hidden_states=True):
+        hs = getattr(out, "hidden_states", None)
+        if hs is None and isinstance(out, dict):
+            hs = out.get("hidden_states")
+        if hs is None:
+            raise TypeError("layers='hidden_states': the model's output has no hidden_states "
+                            "(a Hugging Face model called with output_hidden_states=True has)")
+        if not names:
+            names = [f"{HIDDEN_STATES}.{i}" for i in range(len(hs))]
+            chunks = {n: [] for n in names}
+        for n, h in zip(names, hs):
+            chunks[n].append(_points(h, n, tokens))
+        del out
+    return _gather(names, chunks, max_points)
+
+
+def _gather(names, chunks, max_points):
     out = {}
     for n in names:
         if not chunks[n]:
@@ -115,12 +171,13 @@ def _batches(inputs):
         yield b
 
 
-def profile(model, inputs, layers=None, *, max_points=None, **options):
+def profile(model, inputs, layers=None, *, max_points=None, tokens="flatten", **options):
     """Profile the named layers of model on inputs: intdim.profile of their activations.
 
     layers: module names as in model.named_modules() (None: the pooling and
-    linear modules), profiled in the order given. options are those of
+    linear modules), profiled in the order given, or "hidden_states" for a
+    Hugging Face model's hidden states; tokens as in activations. options are those of
     intdim.profile (method, seed, resample, no_pca, ...). Returns an
     intdim.Profile.
     """
-    return _profile(activations(model, inputs, layers, max_points), **options)
+    return _profile(activations(model, inputs, layers, max_points, tokens), **options)

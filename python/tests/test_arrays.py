@@ -155,6 +155,8 @@ def test_float_arrays_read_in_place(tmp_path, cli_path, dtype):
     print(f"\n{np.dtype(dtype)} array {nbytes / mib:.0f} MiB: peak from Python {py['after'] / mib:.0f} MiB "
           f"(interpreter with numpy {py['base'] / mib:.0f} MiB, engine's extra {(py['after'] - py['before']) / mib:.0f} MiB), "
           f"CLI peak {c['peak'] / mib:.0f} MiB")
-    # A copy would add nbytes (float32: 46 MiB over a CLI peak of about 140).
-    # float64 is given more room (the bound still catches a copy).
-    assert py["after"] - py["base"] <= (1.1 if dtype == np.float32 else 1.25) * c["peak"]
+    # Measured: float32 137-148 MiB from Python against a CLI peak of 142
+    # (the Go heap's growth varies by some MiB between runs). A copy would add
+    # nbytes (float32: +46 MiB; widened to float64: +92), which this bound,
+    # half of nbytes past the CLI's peak, catches.
+    assert py["after"] - py["base"] <= c["peak"] + 0.5 * nbytes

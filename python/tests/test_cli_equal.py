@@ -112,3 +112,19 @@ def test_figure(tmp_path):
     assert b"<svg" in s.data
     with pytest.raises(ValueError, match="unknown figure format"):
         p.plot("gif")
+
+
+def test_tokens_equal_cli(tmp_path, cli_json):
+    x = np.random.default_rng(6).standard_normal((150, 4, 5)).astype(np.float32)
+    path = str(tmp_path / "h.npy")
+    np.save(path, x)
+    for mode in ("flatten", "first", "last", "mean", "all"):
+        want = cli_json(["estimate", path, "--tokens", mode])
+        if mode == "flatten":  # the CLI's warning is raised as a Python warning
+            warning = want.pop("warnings")[0]
+            with pytest.warns(RuntimeWarning, match=re.escape(warning)):
+                got = intdim.estimate(x, tokens=mode, name=path).to_dict()
+            got.pop("warnings")
+        else:
+            got = intdim.estimate(x, tokens=mode, name=path).to_dict()
+        assert got == want, mode

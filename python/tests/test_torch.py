@@ -79,3 +79,43 @@ def test_tensor_input_read_in_place():
     assert got == intdim.estimate(x.numpy()).to_dict()
     with pytest.warns(intdim.CopyWarning):
         intdim.estimate(x.t())  # a transposed view is copied
+
+
+class TinyEncoder(torch.nn.Module):
+    """A stand-in for a Hugging Face encoder: hidden states [B, T, D] with output_hidden_states=True."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(4)
+        self.embed = torch.nn.Linear(3, 6)
+        self.blocks = torch.nn.ModuleList([torch.nn.Linear(6, 6) for _ in range(2)])
+
+    def forward(self, input_values, output_hidden_states=False):
+        h = self.embed(input_values)
+        states = [h]
+        for b in self.blocks:
+            h = torch.tanh(b(h))
+            states.append(h)
+        return {"last_hidden_state": h, "hidden_states": tuple(states) if output_hidden_states else None}
+
+
+def test_hidden_states_and_tokens():
+    model = TinyEncoder()
+    x = torch.rand(200, 5, 3, generator=torch.Generator().manual_seed(5))
+    loader = [{"input_values": b} for b in torch.split(x, 50)]
+    acts = itorch.activations(model, loader, layers="hidden_states", tokens="mean")
+    assert list(acts) == ["hidden_states.0", "hidden_states.1", "hidden_states.2"]
+    with torch.no_grad():
+        h0 = np.concatenate([model.embed(b).numpy() for b in torch.split(x, 50)])
+    mean = h0.astype(np.float64).sum(axis=1) / 5
+    np.testing.assert_allclose(acts["hidden_states.0"], mean, rtol=1e-6)
+    np.testing.assert_array_equal(acts["hidden_states.0"], intdim._array.tokens(h0, "mean", "h"))
+    got = itorch.profile(model, loader, layers="hidden_states", tokens="last", no_pca=True)
+    with torch.no_grad():
+        outs = [model(b, output_hidden_states=True)["hidden_states"] for b in torch.split(x, 50)]
+    want = intdim.profile({f"hidden_states.{i}": np.concatenate([o[i].numpy() for o in outs]) for i in range(3)},
+                          tokens="last", no_pca=True)
+    assert got.to_dict() == want.to_dict()
+    with pytest.raises(ValueError, match='--tokens "middle": want flatten, first, last, mean, all'):
+        itorch.activations(model, loader, layers="hidden_states", tokens="middle")
+
