@@ -4,7 +4,9 @@
 // neural networks" (NeurIPS 2019). The input is images (N, C, H, W;
 // Model.CheckImages) or any float32 array batched along axis 0, such as
 // the token embeddings [N, T, D] of a transformer encoder
-// (Model.LayersFor, ForwardOptions.Sample).
+// (Model.LayersFor, ForwardOptions.Sample), or int64 token ids
+// (Model.InputInt; native backend only). Models with several inputs are
+// refused.
 //
 // A Model is a parsed graph: its input, its candidate layers (every
 // node output computed from the input), their depth (the number of

@@ -15,6 +15,10 @@ type Model struct {
 	Input      string // name of the image input
 	InputShape []int  // N, C, H, W for images, any shape else; -1 for a dimension given by name (dynamic)
 	Outputs    []string
+	// InputInt is set when the input holds int64 values (token ids, for an
+	// embedding's Gather): they are fed as float32 (exact up to 2²⁴) and
+	// converted, by the native backend only.
+	InputInt bool
 
 	data   []byte   // the file, for the backends that parse it themselves
 	pb     *pbModel // its decoded graph
@@ -131,9 +135,10 @@ func Parse(path string, data []byte) (*Model, error) {
 			return nil, fmt.Errorf("%s: the model has several inputs (%q, %q); want one image input", path, m.Input, vi.name)
 		}
 		m.Input = vi.name
-		if !vi.isTensor || vi.elem != tensorFloat {
-			return nil, fmt.Errorf("%s: input %q is not a float32 tensor", path, m.Input)
+		if !vi.isTensor || (vi.elem != tensorFloat && vi.elem != tensorInt64) {
+			return nil, fmt.Errorf("%s: input %q is not a float32 tensor (nor int64 token ids)", path, m.Input)
 		}
+		m.InputInt = vi.elem == tensorInt64
 		for _, d := range vi.dims {
 			switch {
 			case !d.set || d.value == 0:
@@ -164,6 +169,9 @@ func Parse(path string, data []byte) (*Model, error) {
 // (N, 3, H, W) or (N, 1, H, W). Other inputs (token embeddings, features)
 // are fed as arrays (ForwardOptions.Sample).
 func (m *Model) CheckImages() error {
+	if m.InputInt {
+		return fmt.Errorf("%s: input %q holds int64 values (token ids), not images; give the inputs as an array", m.Path, m.Input)
+	}
 	if len(m.InputShape) != 4 || (m.InputShape[1] != 3 && m.InputShape[1] != 1 && m.InputShape[1] != -1) {
 		return fmt.Errorf("%s: input %q has shape %v; want images (N, 3, H, W) or grey images (N, 1, H, W), or give the inputs as arrays", m.Path, m.Input, m.InputShape)
 	}

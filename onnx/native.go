@@ -325,7 +325,17 @@ func (r *nativeRunner) Run(x []float32, shape []int, names []string) (out []Tens
 	for _, n := range names {
 		keep[n] = true
 	}
-	vals := map[string]*ntensor{r.m.Input: {shape: slices.Clone(shape), f: x}}
+	in := &ntensor{shape: slices.Clone(shape), f: x}
+	if r.m.InputInt { // token ids, fed as float32
+		in = &ntensor{shape: in.shape, isInt: true, i: make([]int64, len(x))}
+		for k, v := range x {
+			if v != float32(math.Trunc(float64(v))) {
+				return nil, fmt.Errorf("%s: input %q holds integers, and value %v is not one", r.m.Path, r.m.Input, v)
+			}
+			in.i[k] = int64(v)
+		}
+	}
+	vals := map[string]*ntensor{r.m.Input: in}
 	get := func(name string) *ntensor {
 		if name == "" {
 			return nil

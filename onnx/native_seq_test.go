@@ -1,9 +1,12 @@
 package onnx
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
+
+	ob "github.com/intdim/intdim/internal/onnxbuild"
 )
 
 func sameInts(t *testing.T, what string, got *ntensor, shape []int, want []int64) {
@@ -113,5 +116,53 @@ func TestNativeSeqOpsRefuse(t *testing.T) {
 			}()
 			r.eval(op(c.op, nil), c.in)
 		}()
+	}
+}
+
+// TestTokenIDs: a model whose input is int64 token ids (an embedding
+// table's Gather, then LayerNormalization) runs natively on ids fed as
+// float32, gives the table's rows normalised, and refuses ids that are
+// not integers and the other backends.
+func TestTokenIDs(t *testing.T) {
+	emb := []float32{0, 1, 2, 3, 5, 4, 7, 9, 8, 1, 1, 4} // 4 tokens × 3
+	mb := &ob.Model{
+		Inputs:  []ob.Value{{Name: "ids", Elem: ob.Int64, Dims: []int64{-1, 2}}},
+		Outputs: []ob.Value{{Name: "y", Dims: []int64{-1, 2, 3}}},
+		Inits:   []ob.Tensor{ob.Floats32("emb", []int64{4, 3}, emb), ob.Floats32("one", []int64{3}, []float32{1, 1, 1})},
+		Nodes: []ob.Node{
+			{Op: "Gather", Name: "gather", In: []string{"emb", "ids"}, Out: []string{"e"}},
+			{Op: "LayerNormalization", Name: "ln", In: []string{"e", "one"}, Out: []string{"y"}, Attrs: []ob.Attr{ob.Float32("epsilon", 0)}},
+		},
+	}
+	m, err := Parse("ids.onnx", mb.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.InputInt || m.CheckImages() == nil {
+		t.Fatalf("InputInt %v, CheckImages %v", m.InputInt, m.CheckImages())
+	}
+	r, err := NewRunner(m, &RunnerOptions{Backend: "native"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := r.Run([]float32{3, 0, 1, 1}, []int{2, 2}, []string{"e", "y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(out[0].Shape, []int{2, 2, 3}) || !slices.Equal(out[0].Data, []float32{1, 1, 4, 0, 1, 2, 3, 5, 4, 3, 5, 4}) {
+		t.Errorf("embedding: %v %v", out[0].Shape, out[0].Data)
+	}
+	// Row (3, 5, 4): mean 4, variance 2/3: (−1, 1, 0)/√(2/3).
+	if v := out[1].Data[6:9]; math.Abs(float64(v[0])+1.2247449) > 1e-6 || math.Abs(float64(v[1])-1.2247449) > 1e-6 || v[2] != 0 {
+		t.Errorf("layer norm of (3, 5, 4): %v", v)
+	}
+	if _, err := r.Run([]float32{0.5, 0, 1, 1}, []int{2, 2}, []string{"y"}); err == nil || !strings.Contains(err.Error(), `input "ids" holds integers, and value 0.5 is not one`) {
+		t.Errorf("id 0.5: %v", err)
+	}
+	if _, err := r.Run([]float32{4, 0, 1, 1}, []int{2, 2}, []string{"y"}); err == nil || !strings.Contains(err.Error(), "node gather (Gather): index 4 out of range") {
+		t.Errorf("id 4: %v", err)
+	}
+	if _, err := NewRunner(m, &RunnerOptions{Backend: "gomlx"}); err == nil || !strings.Contains(err.Error(), "only the native backend") {
+		t.Errorf("gomlx: %v", err)
 	}
 }

@@ -86,16 +86,19 @@ func NewRunner(m *Model, opt *RunnerOptions) (Runner, error) {
 	if lib == "" {
 		lib = os.Getenv("ONNXRUNTIME_LIB")
 	}
+	if m.InputInt && o.Backend != "" && o.Backend != "auto" && o.Backend != "native" {
+		return nil, fmt.Errorf("backend %s: the model's input %q holds int64 token ids, which only the native backend takes", o.Backend, m.Input)
+	}
 	switch o.Backend {
 	case "", "auto":
-		if lib != "" && ortBuilt {
+		if lib != "" && ortBuilt && !m.InputInt {
 			return newORT(m, lib)
 		}
 		if o.ORTLib != "" {
 			return nil, fmt.Errorf("an onnxruntime library was given but this program was built without onnxruntime support (rebuild with -tags ort)")
 		}
 		r, err := newNative(m, o.MaxBytes)
-		if err == nil || !gomlxBuilt {
+		if err == nil || !gomlxBuilt || m.InputInt {
 			if err != nil && !ortBuilt {
 				err = fmt.Errorf("%v (rebuild with -tags gomlx or -tags ort for other backends)", err)
 			}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -85,6 +86,13 @@ func (a *onnxArgs) arraySetup() (*arrayInputs, error) {
 	if len(x.Shape) >= 2 {
 		if err := tensorio.CheckPoints(x); err != nil {
 			return nil, BadInput(err)
+		}
+	}
+	if m.InputInt { // token ids travel as float32: exact up to 2²⁴
+		for i, v := range x.Float64() {
+			if v != math.Trunc(v) || math.Abs(v) > 1<<24 {
+				return nil, BadInput(fmt.Errorf("%s: element %d is %v: the input %q takes integer token ids below 2^24", a.inputs, i, v, m.Input))
+			}
 		}
 	}
 	r, err := onnx.NewRunner(m, &onnx.RunnerOptions{Backend: a.backend, ORTLib: a.ortLib, MaxBytes: onnx.DefaultMaxBytes()})

@@ -8,6 +8,7 @@ import (
 	"os"
 	"testing"
 
+	ob "github.com/intdim/intdim/internal/onnxbuild"
 	"github.com/intdim/intdim/tensorio/npy"
 	"github.com/intdim/intdim/tensorio/npz"
 )
@@ -55,6 +56,16 @@ func tokens(name, member string, shape []int, f func(i int) float64) func(*testi
 	}
 }
 
+// idsModel embeds int64 token ids [N, 2] with a table of 4 tokens × 3.
+func idsModel() *ob.Model {
+	return &ob.Model{
+		Inputs:  []ob.Value{{Name: "ids", Elem: ob.Int64, Dims: []int64{-1, 2}}},
+		Outputs: []ob.Value{{Name: "y", Dims: []int64{-1, 2, 3}}},
+		Inits:   []ob.Tensor{ob.Floats32("emb", []int64{4, 3}, []float32{0, 1, 2, 3, 5, 4, 7, 9, 8, 1, 1, 4})},
+		Nodes:   []ob.Node{{Op: "Gather", Name: "gather", In: []string{"emb", "ids"}, Out: []string{"y"}}},
+	}
+}
+
 // TestONNXInputs: profile --onnx --inputs refuses bad arrays in one line
 // naming the file (issue 11).
 func TestONNXInputs(t *testing.T) {
@@ -83,6 +94,12 @@ func TestONNXInputs(t *testing.T) {
 			Exit: 2, Stderr: "--sample applies to --images"},
 		{Name: "inputs more rows than there are", Args: prof("--inputs", "x.npy", "--n", "50"), Setup: Setups(encoder, tokens("x.npy", "", []int{20, 4, 16}, sine)),
 			Exit: 2, Stderr: "x.npy: asked for 50 rows but there are 20"},
+		{Name: "token ids not integers", Args: []string{"profile", "--quiet", "--onnx", "ids.onnx", "--inputs", "x.npy"},
+			Setup: Setups(Model("ids.onnx", idsModel()), tokens("x.npy", "", []int{20, 2}, func(i int) float64 { return float64(i%4) + 0.5*float64(i/39) })),
+			Exit:  2, Stderr: `x.npy: element 39 is 3.5: the input "ids" takes integer token ids below 2^24`},
+		{Name: "token ids beyond the table", Args: []string{"profile", "--quiet", "--onnx", "ids.onnx", "--inputs", "x.npy"},
+			Setup: Setups(Model("ids.onnx", idsModel()), tokens("x.npy", "", []int{20, 2}, func(i int) float64 { return float64(i % 5) })),
+			Exit:  2, Stderr: "ids.onnx: node gather (Gather): index 4 out of range [-4, 4)"},
 		{Name: "images for a token model", Args: prof("--images", "imgs"), Setup: Setups(encoder, Images("imgs", 4, 16, 16)),
 			Exit: 2, Stderr: `m.onnx: input "x" has shape [-1 4 16]; want images`},
 	})
