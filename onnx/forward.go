@@ -5,8 +5,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-
-	"github.com/intdim/intdim/internal/progress"
 )
 
 // Source supplies the images of a forward run. Load is called from
@@ -101,10 +99,12 @@ func (m *Model) checkBatch(r Runner, b int, sample []int) error {
 
 // ForwardOptions configures Forward.
 type ForwardOptions struct {
-	H, W     int           // input size of the images from the source
-	Sample   []int         // for inputs that are not images: the shape of one input (no batch dimension); H and W are then unused
-	Batch    int           // images per forward pass (the model's own if fixed); 0 means 32
-	Progress *progress.Bar // advanced by the number of images done; may be nil
+	H, W   int   // input size of the images from the source
+	Sample []int // for inputs that are not images: the shape of one input (no batch dimension); H and W are then unused
+	Batch  int   // images per forward pass (the model's own if fixed); 0 means 32
+	// Progress, if not nil, is called after each batch with the number of
+	// images done and the number of images of the source.
+	Progress func(done, total int)
 }
 
 // Forward runs every image of src through r once, in batches, and hands
@@ -171,7 +171,9 @@ func Forward(m *Model, r Runner, src Source, layers []Layer, opt ForwardOptions,
 		if err := sink(start, n, acts); err != nil {
 			return err
 		}
-		opt.Progress.Add(int64(n))
+		if opt.Progress != nil {
+			opt.Progress(start+n, total)
+		}
 	}
 	return nil
 }

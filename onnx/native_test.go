@@ -32,16 +32,8 @@ func TestNativeOps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []float32
 	for _, batch := range []int{96, 7} {
-		got = got[:0]
-		err = Forward(m, r, testImages(t), out, ForwardOptions{H: 16, W: 16, Batch: batch}, func(start, n int, a [][]float32) error {
-			got = append(got, a[0]...)
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := forwardAll(t, m, r, out, batch)[0] // checks the progress calls too
 		_, ref := readNpy(t, filepath.Join("testdata", "ref_ops_tiny_output.npy"))
 		if d := maxRelDiff(got, ref); d > 1e-5 {
 			t.Errorf("batch %d: native differs from PyTorch by %.3g", batch, d)

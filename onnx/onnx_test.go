@@ -246,18 +246,36 @@ func TestFixedBatch(t *testing.T) {
 }
 
 // forwardAll runs the test images through r and returns every layer's
-// activations, images concatenated.
+// activations, images concatenated. It checks that the progress callback
+// is called after each batch with the images done so far.
 func forwardAll(t *testing.T, m *Model, r Runner, layers []Layer, batch int) [][]float32 {
 	t.Helper()
 	acts := make([][]float32, len(layers))
-	err := Forward(m, r, testImages(t), layers, ForwardOptions{H: 16, W: 16, Batch: batch}, func(start, n int, a [][]float32) error {
+	src := testImages(t)
+	var calls [][2]int
+	progress := func(done, total int) { calls = append(calls, [2]int{done, total}) }
+	ends := 0
+	err := Forward(m, r, src, layers, ForwardOptions{H: 16, W: 16, Batch: batch, Progress: progress}, func(start, n int, a [][]float32) error {
 		for j := range a {
 			acts[j] = append(acts[j], a[j]...)
 		}
+		if len(calls) != ends {
+			t.Errorf("progress called %d times before batch %d ends", len(calls), ends)
+		}
+		ends++
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(calls) != ends || len(calls) == 0 || calls[len(calls)-1] != [2]int{src.Len(), src.Len()} {
+		t.Errorf("progress calls %v for %d batches of %d images", calls, ends, src.Len())
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i][0] <= calls[i-1][0] || calls[i][1] != src.Len() {
+			t.Errorf("progress calls %v: not increasing", calls)
+			break
+		}
 	}
 	return acts
 }

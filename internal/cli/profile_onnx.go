@@ -316,7 +316,7 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 		what = "inputs"
 	}
 	bar := progress.New(stderr, int64(n), what+" ("+s.r.Name()+")", quiet)
-	fo.Batch, fo.Progress = a.batch, bar
+	fo.Batch, fo.Progress = a.batch, bar.Set
 	err = onnx.Forward(s.m, s.r, src, sel, fo,
 		func(start, k int, batch [][]float32) error {
 			for j := range batch {
