@@ -21,6 +21,7 @@ type Options struct {
 	ZeroRows   string          // cosine metric, rows of zero norm: "" (an error) or "drop" (left out and counted)
 	Seed       uint64          // seed of every random choice; 0 means DefaultSeed
 	Threads    int             // 0 means GOMAXPROCS; results do not depend on it
+	Skdim      SkdimOptions    // parameters of the scikit-dimension estimators (SkdimMethods)
 }
 
 // Result is one method's estimate. Err is the standard error or the
@@ -38,6 +39,7 @@ type Result struct {
 	IDs      []float64 `json:"ids,omitempty"`
 	Errs     []float64 `json:"errs,omitempty"`
 	Spectrum []float64 `json:"spectrum,omitempty"` // PCA: explained-variance ratios, descending
+	Gap      *float64  `json:"gap,omitempty"`      // lpca-*: scikit-dimension's gap_, the eigenvalue ratio at the estimate
 }
 
 // Report is the outcome of Points, in the JSON shape of 'intdim estimate'.
@@ -121,5 +123,6 @@ func (o *Options) withDefaults() Options {
 	if c.Duplicates == "" {
 		c.Duplicates = "collapse"
 	}
+	c.Skdim = c.Skdim.withDefaults()
 	return c
 }

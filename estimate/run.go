@@ -73,7 +73,7 @@ func (e *engine) neighboursFor(methods []string, strict bool) int {
 	k, kSub := 0, 0
 	for _, m := range methods {
 		k = max(k, e.neighbours(m))
-		if m != "gride" {
+		if m != "gride" && !isSkdim(m) {
 			kSub = max(kSub, e.neighbours(m))
 		}
 	}
@@ -232,7 +232,7 @@ func checkOptions(o Options) error {
 	if d := *o.Discard; !(d >= 0 && d < 1) {
 		return fmt.Errorf("discard %g outside [0, 1)", d)
 	}
-	return nil
+	return o.Skdim.check()
 }
 
 // without returns 0..n-1 less the sorted rows drop.
@@ -284,10 +284,17 @@ func parseMethods(m Method) ([]string, error) {
 		}
 		return out, nil
 	}
-	if slices.Contains(Methods, m) {
+	if m == MethodEvery {
+		out := make([]string, 0, len(Methods)+len(SkdimMethods))
+		for _, v := range slices.Concat(Methods, SkdimMethods) {
+			out = append(out, string(v))
+		}
+		return out, nil
+	}
+	if slices.Contains(Methods, m) || slices.Contains(SkdimMethods, m) {
 		return []string{string(m)}, nil
 	}
-	return nil, fmt.Errorf("unknown method %q (want twonn, twonn-ml, gride, mle, pca or all)", m)
+	return nil, fmt.Errorf("unknown method %q (want %s)", m, MethodNames)
 }
 
 // engine holds the data and the one neighbour graph shared by all methods.
@@ -313,7 +320,7 @@ func (e *engine) neighbours(meth string) int {
 	case "gride":
 		return e.maxRank()
 	}
-	return 0
+	return e.skdimNeighbours(meth)
 }
 
 // maxRank is the largest power of two ≤ min(MaxRank, n − 1).
@@ -355,6 +362,9 @@ func (e *engine) search(k int) error {
 }
 
 func (e *engine) run(meth string) (*Result, error) {
+	if isSkdim(meth) {
+		return e.runSkdim(meth)
+	}
 	res := &Result{Method: meth}
 	switch meth {
 	case "gride":

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/knn"
@@ -20,11 +21,26 @@ type estimateFlags struct {
 	paper, quiet                       bool
 	k, maxRank, resample, threads      int
 	seed                               uint64
+	skdim                              estimate.SkdimOptions
 }
 
 func addEstimateFlags(fs *flag.FlagSet, method string) *estimateFlags {
 	f := &estimateFlags{}
-	fs.StringVar(&f.method, "method", method, "estimator: twonn, twonn-ml, gride, mle, pca or all")
+	fs.StringVar(&f.method, "method", method, "estimator: twonn, twonn-ml, gride, mle, pca or all (these five); "+
+		"scikit-dimension's lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint; or every")
+	sk := &f.skdim
+	d := estimate.DefaultSkdim
+	fs.Float64Var(&sk.AlphaFO, "lpca-alpha-fo", d.AlphaFO, "lpca-fo: count eigenvalues above this fraction of the largest (alphaFO)")
+	fs.Float64Var(&sk.AlphaRatio, "lpca-alpha-ratio", d.AlphaRatio, "lpca-ratio: fraction of the variance (alphaRatio)")
+	fs.Float64Var(&sk.AlphaFan, "lpca-alpha-fan", d.AlphaFan, "lpca-fan: large-gap threshold (alphaFan)")
+	fs.Float64Var(&sk.BetaFan, "lpca-beta-fan", d.BetaFan, "lpca-fan: total-covariance threshold (betaFan)")
+	fs.Float64Var(&sk.PFan, "lpca-p-fan", d.PFan, "lpca-fan: covariance in the non-noise components (PFan)")
+	fs.IntVar(&sk.MOMK, "mom-k", d.MOMK, "mom: number of neighbours")
+	fs.IntVar(&sk.TLEK, "tle-k", d.TLEK, "tle: number of neighbours")
+	fs.Float64Var(&sk.TLEEpsilon, "tle-epsilon", d.TLEEpsilon, "tle: measurements below it are dropped (epsilon)")
+	fs.IntVar(&sk.MADAK, "mada-k", d.MADAK, "mada: number of neighbours")
+	fs.IntVar(&sk.K1, "corrint-k1", d.K1, "corrint: neighbour rank of the first radius (k1)")
+	fs.IntVar(&sk.K2, "corrint-k2", d.K2, "corrint: neighbour rank of the second radius (k2)")
 	fs.Float64Var(&f.discard, "discard", estimate.DefaultDiscard, "TwoNN: fraction of the largest ratios r2/r1 left out of the fit")
 	fs.BoolVar(&f.paper, "paper", false, "TwoNN exactly as the code of Ansuini et al. 2019")
 	fs.IntVar(&f.k, "k", estimate.DefaultK, "MLE: number of neighbours")
@@ -135,17 +151,21 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	if f.threads < 0 || f.threads > maxThreads {
 		return nil, Usage("--threads %d outside [0, %d] (0: all cores)", f.threads, maxThreads)
 	}
-	valid := f.method == "all"
-	for _, m := range estimate.Methods {
+	valid := f.method == "all" || f.method == string(estimate.MethodEvery)
+	for _, m := range slices.Concat(estimate.Methods, estimate.SkdimMethods) {
 		valid = valid || f.method == string(m)
 	}
 	if !valid {
-		return nil, Usage("unknown --method %q (want twonn, twonn-ml, gride, mle, pca or all)", f.method)
+		return nil, Usage("unknown --method %q (want twonn, twonn-ml, gride, mle, pca or all); or scikit-dimension's "+
+			"lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint; or every", f.method)
+	}
+	if err := estimate.CheckSkdim(f.skdim); err != nil {
+		return nil, Usage("%v", err)
 	}
 	return &estimate.Options{
 		Method: estimate.Method(f.method), Discard: new(f.discard), Paper: f.paper, K: f.k, MaxRank: f.maxRank,
 		Resample: f.resample, Fraction: f.fraction, Metric: m, Duplicates: estimate.DuplicatePolicy(f.duplicates), ZeroRows: zero,
-		Seed: f.seed, Threads: f.threads,
+		Seed: f.seed, Threads: f.threads, Skdim: f.skdim,
 	}, nil
 }
 

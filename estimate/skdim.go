@@ -1,0 +1,196 @@
+package estimate
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/intdim/intdim/knn"
+)
+
+// Estimators of scikit-dimension 0.3.4 (Bac et al., "Scikit-dimension: a
+// Python package for intrinsic dimension estimation", Entropy 23, 2021),
+// reimplemented to give its values: the global PCA versions (lpca-*), the
+// local estimators mom, tle and mada, and the correlation dimension
+// corrint. They run in Points from the one neighbour search like the other
+// methods (mom, tle, mada and corrint extend its k to theirs). Unlike
+// scikit-dimension, duplicate rows are collapsed by default
+// (Options.Duplicates); with "keep" a duplicate stays a neighbour at
+// distance 0, as there. Resampling (Options.Resample) does not apply to them.
+const (
+	MethodLPCAFO          Method = "lpca-fo"
+	MethodLPCAFan         Method = "lpca-fan"
+	MethodLPCAMaxGap      Method = "lpca-maxgap"
+	MethodLPCARatio       Method = "lpca-ratio"
+	MethodLPCAPR          Method = "lpca-pr"
+	MethodLPCAKaiser      Method = "lpca-kaiser"
+	MethodLPCABrokenStick Method = "lpca-brokenstick"
+	MethodMOM             Method = "mom"
+	MethodTLE             Method = "tle"
+	MethodMADA            Method = "mada"
+	MethodCorrInt         Method = "corrint"
+	MethodEvery           Method = "every" // Methods, then SkdimMethods
+)
+
+// SkdimMethods lists the scikit-dimension estimators, in the order
+// MethodEvery runs them after Methods.
+var SkdimMethods = []Method{MethodLPCAFO, MethodLPCAFan, MethodLPCAMaxGap, MethodLPCARatio, MethodLPCAPR,
+	MethodLPCAKaiser, MethodLPCABrokenStick, MethodMOM, MethodTLE, MethodMADA, MethodCorrInt}
+
+// MethodNames lists the accepted method names, for messages.
+const MethodNames = "twonn, twonn-ml, gride, mle, pca, all (these five), lpca-fo, lpca-fan, lpca-maxgap, " +
+	"lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, or every"
+
+// SkdimOptions are the parameters of the scikit-dimension estimators, named
+// as there; a zero field means scikit-dimension's default.
+type SkdimOptions struct {
+	AlphaFO    float64 // lpca-fo: components above AlphaFO·λ₁; default 0.05
+	AlphaRatio float64 // lpca-ratio: fraction of the variance; default 0.05
+	AlphaFan   float64 // lpca-fan: large-gap threshold; default 10
+	BetaFan    float64 // lpca-fan: total-covariance threshold; default 0.8
+	PFan       float64 // lpca-fan: covariance in the non-noise components; default 0.95
+	MOMK       int     // mom neighbours; default 100
+	TLEK       int     // tle neighbours; default 20
+	TLEEpsilon float64 // tle: measurements below it are dropped; default 1e-4
+	MADAK      int     // mada neighbours; default 20
+	K1, K2     int     // corrint neighbour ranks of the two radii; default 10 and 20
+}
+
+// DefaultSkdim holds scikit-dimension 0.3.4's defaults.
+var DefaultSkdim = SkdimOptions{AlphaFO: 0.05, AlphaRatio: 0.05, AlphaFan: 10, BetaFan: 0.8, PFan: 0.95,
+	MOMK: 100, TLEK: 20, TLEEpsilon: 1e-4, MADAK: 20, K1: 10, K2: 20}
+
+// withDefaults fills the zero fields of s.
+func (s SkdimOptions) withDefaults() SkdimOptions {
+	d := DefaultSkdim
+	setF := func(p *float64, v float64) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	setI := func(p *int, v int) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	setF(&s.AlphaFO, d.AlphaFO)
+	setF(&s.AlphaRatio, d.AlphaRatio)
+	setF(&s.AlphaFan, d.AlphaFan)
+	setF(&s.BetaFan, d.BetaFan)
+	setF(&s.PFan, d.PFan)
+	setI(&s.MOMK, d.MOMK)
+	setI(&s.TLEK, d.TLEK)
+	setF(&s.TLEEpsilon, d.TLEEpsilon)
+	setI(&s.MADAK, d.MADAK)
+	setI(&s.K1, d.K1)
+	setI(&s.K2, d.K2)
+	return s
+}
+
+// check validates the parameters (after withDefaults).
+func (s SkdimOptions) check() error {
+	switch {
+	case s.MOMK < 2, s.TLEK < 2, s.MADAK < 2:
+		return fmt.Errorf("%w: mom, tle and mada need k ≥ 2 (have %d, %d, %d)", ErrBadParam, s.MOMK, s.TLEK, s.MADAK)
+	case s.K1 < 1 || s.K2 <= s.K1:
+		return fmt.Errorf("%w: corrint needs 1 ≤ k1 < k2 (have %d, %d)", ErrBadParam, s.K1, s.K2)
+	case !(s.TLEEpsilon > 0):
+		return fmt.Errorf("%w: tle epsilon %g, want > 0", ErrBadParam, s.TLEEpsilon)
+	case !(s.AlphaFO > 0 && s.AlphaFO < 1), !(s.AlphaRatio > 0 && s.AlphaRatio < 1),
+		!(s.PFan > 0 && s.PFan < 1), !(s.BetaFan > 0 && s.BetaFan < 1), !(s.AlphaFan > 0):
+		return fmt.Errorf("%w: lPCA parameters alphaFO %g, alphaRatio %g, PFan %g, betaFan %g outside (0, 1) or alphaFan %g ≤ 0",
+			ErrBadParam, s.AlphaFO, s.AlphaRatio, s.PFan, s.BetaFan, s.AlphaFan)
+	}
+	return nil
+}
+
+// CheckSkdim validates s (zero fields meaning the defaults), with messages
+// that name the command line's flags.
+func CheckSkdim(s SkdimOptions) error {
+	s = s.withDefaults()
+	switch {
+	case s.MOMK < 2 || s.TLEK < 2 || s.MADAK < 2:
+		return fmt.Errorf("--mom-k %d, --tle-k %d, --mada-k %d: need at least 2", s.MOMK, s.TLEK, s.MADAK)
+	case s.K1 < 1 || s.K2 <= s.K1:
+		return fmt.Errorf("--corrint-k1 %d, --corrint-k2 %d: need 1 ≤ k1 < k2", s.K1, s.K2)
+	}
+	if err := s.check(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// isSkdim reports whether meth is one of SkdimMethods.
+func isSkdim(meth string) bool { return slices.Contains(SkdimMethods, Method(meth)) }
+
+// skdimNeighbours is the number of neighbours a scikit-dimension method
+// needs from the one search (0 for the PCA versions).
+func (e *engine) skdimNeighbours(meth string) int {
+	s := e.o.Skdim
+	switch Method(meth) {
+	case MethodMOM:
+		return s.MOMK
+	case MethodTLE:
+		return s.TLEK
+	case MethodMADA:
+		return s.MADAK
+	case MethodCorrInt:
+		return s.K2
+	}
+	return 0
+}
+
+// maxZeros is the largest number of neighbours at distance 0 of a point.
+func maxZeros(g *knn.Graph) int {
+	z := 0
+	for i := range g.N {
+		d := g.Dist[i*g.K : (i+1)*g.K]
+		j := 0
+		for j < len(d) && d[j] == 0 {
+			j++
+		}
+		z = max(z, j)
+	}
+	return z
+}
+
+// runSkdim runs a scikit-dimension method.
+func (e *engine) runSkdim(meth string) (*Result, error) {
+	res := &Result{Method: meth}
+	m := Method(meth)
+	if e.x == nil && m != MethodMOM && m != MethodMADA {
+		return nil, errors.New("needs the rows, not only neighbour lists")
+	}
+	if k := e.skdimNeighbours(meth); k > e.n-1 || (e.g != nil && k > e.g.K) {
+		return nil, fmt.Errorf("k = %d needs more than %d points", k, e.n)
+	}
+	s := e.o.Skdim
+	var err error
+	switch m {
+	case MethodMOM:
+		res.ID, err = MOM(e.g, s.MOMK)
+	case MethodTLE:
+		res.ID, err = TLE(e.x, e.g, s.TLEK, s.TLEEpsilon)
+	case MethodMADA:
+		g := e.g
+		if z := maxZeros(g); z > 0 && s.MADAK+z > g.K && e.x != nil {
+			// Kept duplicates are not MADA's neighbours: a longer list.
+			if g, err = knn.Search(e.x, min(s.MADAK+z, e.n-1), e.kopt); err != nil {
+				return nil, err
+			}
+		}
+		res.ID, err = MADA(g, s.MADAK)
+	case MethodCorrInt:
+		res.ID, err = CorrInt(e.x, e.g, s.K1, s.K2, e.o.Threads)
+	default:
+		var l *LPCAResult
+		l, err = LPCA(e.x, m, s)
+		if err == nil {
+			res.ID, res.Spectrum, res.Gap = l.ID, l.Spectrum, ptr(l.Gap)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}

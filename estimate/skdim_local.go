@@ -1,0 +1,266 @@
+package estimate
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/knn"
+)
+
+// checkK panics unless g holds k neighbours (a programming error: the
+// engine searches enough).
+func checkK(g *knn.Graph, k int, name string) {
+	if k < 2 || g.K < k {
+		panic(fmt.Sprintf("estimate: %s: k = %d with a graph of %d neighbours", name, k, g.K))
+	}
+}
+
+// MOM is the method-of-moments estimate of local intrinsic dimensionality
+// (Amsaleg et al., "Extreme-value-theoretic estimation of local intrinsic
+// dimensionality", Data Min. Knowl. Discov. 32, 2018), as scikit-dimension
+// computes it: with T₁ ≤ … ≤ T_k the distances of a point to its k nearest
+// neighbours (the point excluded), m₁ = (1/k)ΣTⱼ and w = T_k,
+//
+//	m(x) = m₁ / (w − m₁),
+//
+// and the estimate is the mean of m(x) over the points. A point with k
+// equal distances gives an infinite m(x), hence an infinite mean, as there.
+func MOM(g *knn.Graph, k int) (float64, error) {
+	checkK(g, k, "MOM")
+	var sum float64
+	for i := range g.N {
+		d := g.Dist[i*g.K : i*g.K+k]
+		var m1 float64
+		for _, t := range d {
+			m1 += t
+		}
+		m1 /= float64(k)
+		sum += -m1 / (m1 - d[k-1])
+	}
+	return sum / float64(g.N), nil
+}
+
+// MADA is the manifold-adaptive dimension estimate (Farahmand, Szepesvári &
+// Audibert, ICML 2007), as scikit-dimension (after Hino's ider package)
+// computes it: with R_k and R_⌊k/2⌋ a point's distances to its k-th and
+// ⌊k/2⌋-th nearest other point at a nonzero distance,
+//
+//	m(x) = log 2 / log(R_k / R_⌊k/2⌋),
+//
+// and the estimate is the mean over the points. Points at distance 0 (kept
+// duplicates) are skipped, as scikit-dimension replaces zero distances by
+// the largest; it returns an error when a point's list runs out.
+func MADA(g *knn.Graph, k int) (float64, error) {
+	checkK(g, k, "MADA")
+	h := k / 2
+	var sum float64
+	for i := range g.N {
+		d := g.Dist[i*g.K : (i+1)*g.K]
+		z := 0
+		for z < len(d) && d[z] == 0 {
+			z++
+		}
+		if z+k > len(d) {
+			return 0, fmt.Errorf("point %d has %d duplicates: its list of %d holds fewer than k = %d others at a nonzero distance (collapse duplicates)", i, z, len(d), k)
+		}
+		sum += math.Ln2 / math.Log(d[z+k-1]/d[z+h-1])
+	}
+	return sum / float64(g.N), nil
+}
+
+// TLE is the tight local intrinsic dimensionality estimator (Amsaleg et
+// al., "Intrinsic dimensionality estimation within tight localities", SDM
+// 2019), as scikit-dimension 0.3.4 computes it. For a point with neighbours
+// at distances D₁ ≤ … ≤ D_k = r (the point excluded), V_ij the distance
+// between neighbours i and j and Z²_ij = 2Dᵢ² + 2Dⱼ² − V²_ij,
+//
+//	S_ij = r(√((Dᵢ² + V²_ij − Dⱼ²)² + 4V²_ij(r² − Dᵢ²)) − (Dᵢ² + V²_ij − Dⱼ²)) / (2(r² − Dᵢ²)),
+//	T_ij = the same with Z²_ij in place of V²_ij,
+//
+// with S_ij = rV²_ij/(r² + V²_ij − Dⱼ²) and T_ij = rZ²_ij/(r² + Z²_ij − Dⱼ²)
+// where Dᵢ = r, S = T = Dⱼ where Dᵢ = 0, S = T = rV_ij/(r + V_ij) where
+// Dⱼ = 0; pairs i ≠ j with V_ij = 0, or with S_ij or T_ij below epsilon, are
+// dropped (counted in n_V, n_ε). Then
+//
+//	m(x) = −2(k² − n_ε − n_D − n_V) / (Σ_{i≠j} log(T_ij/r) + log(S_ij/r) + 2Σᵢ log(Dᵢ/r)),
+//
+// n_D = #{Dᵢ < epsilon}; as in scikit-dimension (whose slice of the 1×k
+// distance array drops all of it), the last sum is 0 when n_D > 0. The
+// estimate is the mean of m(x).
+func TLE(x *cloud.Matrix, g *knn.Graph, k int, eps float64) (float64, error) {
+	checkK(g, k, "TLE")
+	n := g.N
+	vals := make([]float64, n)
+	xf, d := x.Float64(), x.D()
+	workers := 4
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rows := make([][]float64, k)
+			V := make([]float64, k*k)
+			for i := w; i < n; i += workers {
+				idx := g.Index[i*g.K : i*g.K+k]
+				for a, j := range idx {
+					rows[a] = xf[int(j)*d : (int(j)+1)*d]
+				}
+				v, err := tlePoint(rows, g.Dist[i*g.K:i*g.K+k], V, eps)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("point %d: %w", i, err)
+					}
+					mu.Unlock()
+					return
+				}
+				vals[i] = v
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return 0, firstErr
+	}
+	var sum float64
+	for _, v := range vals {
+		sum += v
+	}
+	return sum / float64(n), nil
+}
+
+// tlePoint is m(x) of TLE for one point's neighbour rows and distances; V
+// is scratch of k² values.
+func tlePoint(rows [][]float64, dists []float64, V []float64, eps float64) (float64, error) {
+	k := len(dists)
+	r := dists[k-1]
+	if r == 0 {
+		return 0, fmt.Errorf("all %d neighbour distances are zero", k)
+	}
+	for a := range k {
+		V[a*k+a] = 0
+		for b := a + 1; b < k; b++ {
+			v := math.Sqrt(knn.Dist2(rows[a], rows[b]))
+			V[a*k+b], V[b*k+a] = v, v
+		}
+	}
+	r2 := r * r
+	var nV, nEps int
+	var sumT, sumS float64
+	for a := range k {
+		di := dists[a]
+		for b := range k {
+			if a == b {
+				continue
+			}
+			dj, v := dists[b], V[a*k+b]
+			v2 := v * v
+			z2 := 2*di*di + 2*dj*dj - v2
+			var S, T float64
+			switch {
+			case v == 0:
+				nV++
+				continue // S = T = r: log 1 = 0
+			case dj == 0:
+				S = r * v / (r + v)
+				T = S
+			case di == 0:
+				S, T = dj, dj
+			case di == r:
+				S = r * v2 / (r2 + v2 - dj*dj)
+				T = r * z2 / (r2 + z2 - dj*dj)
+			default:
+				p := di*di + v2 - dj*dj
+				q := di*di + z2 - dj*dj
+				den := 2 * (r2 - di*di)
+				S = r * (math.Sqrt(p*p+4*v2*(r2-di*di)) - p) / den
+				T = r * (math.Sqrt(q*q+4*z2*(r2-di*di)) - q) / den
+			}
+			if T < eps || S < eps {
+				nEps++
+				continue
+			}
+			sumT += math.Log(T / r)
+			sumS += math.Log(S / r)
+		}
+	}
+	nD := 0
+	var s2 float64
+	for _, d := range dists {
+		if d < eps {
+			nD++
+		}
+	}
+	if nD == 0 {
+		for _, d := range dists {
+			s2 += math.Log(d / r)
+		}
+	}
+	return -2 * float64(k*k-nEps-nD-nV) / (sumT + sumS + 2*s2), nil
+}
+
+// CorrInt is the correlation dimension (Grassberger & Procaccia, Physica D
+// 9, 1983) as scikit-dimension computes it: r₁ and r₂ are the medians over
+// the points of the distances to their k1-th and k2-th nearest neighbours,
+// C(r) the number of ordered pairs i ≠ j at distance < r, and
+//
+//	d = log(C(r₂)/C(r₁)) / log(r₂/r₁).
+//
+// The pairs are counted over all n² pairs of rows of x, with exact
+// distances, by threads goroutines.
+func CorrInt(x *cloud.Matrix, g *knn.Graph, k1, k2, threads int) (float64, error) {
+	checkK(g, k2, "CorrInt")
+	n := g.N
+	median := func(k int) float64 {
+		v := make([]float64, n)
+		for i := range n {
+			v[i] = g.Dist[i*g.K+k-1]
+		}
+		slices.Sort(v)
+		if n%2 == 1 {
+			return v[n/2]
+		}
+		return (v[n/2-1] + v[n/2]) / 2
+	}
+	r1, r2 := median(k1), median(k2)
+	if !(r1 > 0) || !(r2 > r1) {
+		return 0, fmt.Errorf("radii r1 = %g, r2 = %g: need 0 < r1 < r2 (duplicates or too few points)", r1, r2)
+	}
+	if threads <= 0 {
+		threads = 4
+	}
+	xf, d := x.Float64(), x.D()
+	c1 := make([]int64, threads)
+	c2 := make([]int64, threads)
+	var wg sync.WaitGroup
+	for w := range threads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += threads {
+				a := xf[i*d : (i+1)*d]
+				for j := i + 1; j < n; j++ {
+					dd := math.Sqrt(knn.Dist2(a, xf[j*d:(j+1)*d]))
+					if dd < r1 {
+						c1[w] += 2
+					}
+					if dd < r2 {
+						c2[w] += 2
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	var s1, s2 int64
+	for w := range threads {
+		s1 += c1[w]
+		s2 += c2[w]
+	}
+	return math.Log(float64(s2)/float64(s1)) / math.Log(r2/r1), nil
+}
