@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/intdim/intdim/result"
+)
+
+// The overlap and imbalance commands print DADApy's values on a reference
+// array without ties (testdata/geometry/geometry.json, bm_M10a_Cubic), in
+// every format, with their kind and version.
+func TestOverlapImbalanceCommands(t *testing.T) {
+	const x, y, lab = "../../testdata/refs/bm_M10a_Cubic.npy", "../../testdata/geometry/bm_M10a_Cubic_Y.npy", "../../testdata/geometry/bm_M10a_Cubic_labels.npy"
+	near := func(got, want float64) bool { return got >= want*(1-1e-9) && got <= want*(1+1e-9) }
+
+	code, out, errs := run("overlap", x, y, "--labels", lab, "--k", "30", "--format", "json")
+	if code != 0 {
+		t.Fatalf("overlap: exit %d: %s", code, errs)
+	}
+	var o result.Overlap
+	if err := json.Unmarshal([]byte(out), &o); err != nil {
+		t.Fatal(err)
+	}
+	if o.Kind != result.KindOverlap || o.Version != result.Version || o.K != 30 || o.N != 2000 || o.NClasses != 5 {
+		t.Errorf("overlap header %+v", o)
+	}
+	if o.Overlap == nil || !near(*o.Overlap, 0.32844999999999996) {
+		t.Errorf("overlap %v, DADApy 0.32845", o.Overlap)
+	}
+	if o.LabelOverlap == nil || !near(*o.LabelOverlap, 0.4070166666666667) {
+		t.Errorf("label_overlap %v, DADApy 0.4070166666666667", o.LabelOverlap)
+	}
+	if k, err := result.Detect([]byte(out)); err != nil || k != result.KindOverlap {
+		t.Errorf("Detect: %q, %v", k, err)
+	}
+
+	code, out, errs = run("imbalance", x, y, "--format", "json")
+	if code != 0 {
+		t.Fatalf("imbalance: exit %d: %s", code, errs)
+	}
+	var m result.Imbalance
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Kind != result.KindImbalance || !near(m.DeltaAB, 0.025215) || !near(m.DeltaBA, 0.07596699999999999) {
+		t.Errorf("imbalance %+v, DADApy 0.025215, 0.075967", m)
+	}
+
+	_, out, _ = run("imbalance", x, y, "--format", "csv")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || lines[0] != "a,b,n,delta_ab,delta_ba" || !strings.HasSuffix(lines[1], ",2000,0.025215,0.075967") {
+		t.Errorf("imbalance csv:\n%s", out)
+	}
+	_, out, _ = run("overlap", x, "--labels", lab)
+	if !strings.Contains(out, "label overlap") || !strings.Contains(out, "0.4070") || strings.Contains(out, "neighbourhood overlap") {
+		t.Errorf("overlap text, labels only:\n%s", out)
+	}
+	_, out, _ = run("overlap", x, y, "--format", "csv")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || !strings.Contains(lines[1], ",2000,30,0.32845") {
+		t.Errorf("overlap csv:\n%s", out)
+	}
+}

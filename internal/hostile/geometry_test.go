@@ -1,0 +1,57 @@
+package hostile
+
+import (
+	"math"
+	"testing"
+)
+
+// TestGeometry: overlap and imbalance refuse mismatched representations,
+// bad labels and impossible k in one line naming the file.
+func TestGeometry(t *testing.T) {
+	ab := Setups(Points("a.npy", 50, 3), Points("b.npy", 50, 4))
+	label := func(f func(i, j int) float64) func(*testing.T, string) {
+		return Setups(Points("a.npy", 50, 3), NPY("y.npy", 50, 1, f))
+	}
+	Run(t, []Case{
+		{Name: "overlap: different N", Args: []string{"overlap", "a.npy", "b.npy", "--k", "5"},
+			Setup: Setups(Points("a.npy", 50, 3), Points("b.npy", 60, 3)),
+			Exit:  2, Stderr: "a.npy has 50 points, b.npy has 60: not representations of the same points"},
+		{Name: "imbalance: different N", Args: []string{"imbalance", "a.npy", "b.npy"},
+			Setup: Setups(Points("a.npy", 50, 3), Points("b.npy", 40, 3)),
+			Exit:  2, Stderr: "a.npy has 50 points, b.npy has 40"},
+		{Name: "overlap: k too large", Args: []string{"overlap", "a.npy", "b.npy", "--k", "50"}, Setup: ab,
+			Exit: 2, Stderr: "a.npy: 50 points, too few for k = 50 neighbours"},
+		{Name: "overlap: k zero", Args: []string{"overlap", "a.npy", "b.npy", "--k", "0"}, Setup: ab,
+			Exit: 2, Stderr: "--k 0: need at least 1"},
+		{Name: "overlap: one input, no labels", Args: []string{"overlap", "a.npy"}, Setup: ab,
+			Exit: 2, Stderr: "one input needs --labels"},
+		{Name: "imbalance: one input", Args: []string{"imbalance", "a.npy"}, Setup: ab,
+			Exit: 2, Stderr: "want two inputs A B, got 1"},
+		{Name: "overlap: missing B", Args: []string{"overlap", "a.npy", "nope.npy"}, Setup: ab,
+			Exit: 2, Stderr: "nope.npy"},
+		{Name: "overlap: NaN in B", Args: []string{"overlap", "a.npy", "c.npy", "--k", "5"},
+			Setup: Setups(Points("a.npy", 50, 3), NPY("c.npy", 50, 3, func(i, j int) float64 {
+				if i == 7 {
+					return math.NaN()
+				}
+				return float64(i*3 + j)
+			})), Exit: 2, Stderr: "c.npy"},
+		{Name: "labels: wrong count", Args: []string{"overlap", "a.npy", "--labels", "y.npy", "--k", "5"},
+			Setup: Setups(Points("a.npy", 50, 3), NPY("y.npy", 49, 1, Const(1))),
+			Exit:  2, Stderr: "y.npy: 49 labels, but a.npy has 50 points"},
+		{Name: "labels: not integers", Args: []string{"overlap", "a.npy", "--labels", "y.npy", "--k", "5"},
+			Setup: label(func(i, _ int) float64 { return float64(i) / 3 }),
+			Exit:  2, Stderr: "y.npy: labels: value 1 is 0.3333333333333333, not an integer"},
+		{Name: "labels: a matrix", Args: []string{"overlap", "a.npy", "--labels", "b.npy", "--k", "5"}, Setup: ab,
+			Exit: 2, Stderr: "b.npy: labels: shape"},
+		{Name: "cosine: zero row", Args: []string{"imbalance", "--metric", "cosine", "a.npy", "z.npy"},
+			Setup: Setups(Points("a.npy", 50, 3), NPY("z.npy", 50, 3, func(i, j int) float64 {
+				if i == 4 {
+					return 0
+				}
+				return float64(i + j + 1)
+			})), Exit: 2, Stderr: "z.npy"},
+		{Name: "bad format", Args: []string{"imbalance", "--format", "xml", "a.npy", "b.npy"}, Setup: ab,
+			Exit: 2, Stderr: "unknown --format"},
+	})
+}

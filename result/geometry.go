@@ -1,0 +1,100 @@
+package result
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// Kinds of the neighbourhood-geometry documents (package geometry).
+const (
+	KindOverlap   Kind = "overlap"   // intdim overlap: Overlap
+	KindImbalance Kind = "imbalance" // intdim imbalance: Imbalance
+)
+
+// Overlap is the document of 'intdim overlap': the neighbourhood overlap of
+// two representations A and B of the same points (geometry.Overlap), and/or
+// the label overlap of A (geometry.LabelOverlap), at k neighbours.
+type Overlap struct {
+	Header
+	A      string `json:"a"`
+	B      string `json:"b,omitempty"`
+	Labels string `json:"labels,omitempty"`
+	N      int    `json:"n"`
+	K      int    `json:"k"`
+	// Overlap is the mean over points of |N_k^A(i) ∩ N_k^B(i)|/k (with B).
+	Overlap *float64 `json:"overlap,omitempty"`
+	// LabelOverlap is the mean over classes of the class means of the
+	// fraction of a point's k neighbours in A sharing its label (DADApy's
+	// weighted label overlap); LabelOverlapUnweighted the mean over points.
+	LabelOverlap           *float64 `json:"label_overlap,omitempty"`
+	LabelOverlapUnweighted *float64 `json:"label_overlap_unweighted,omitempty"`
+	NClasses               int      `json:"n_classes,omitempty"`
+}
+
+// NewOverlap returns an overlap document with its kind and version.
+func NewOverlap() *Overlap { return &Overlap{Header: Header{Kind: KindOverlap, Version: Version}} }
+
+// Write writes the document in format: "json", "csv" (a header row and one
+// row) or "text".
+func (o *Overlap) Write(w io.Writer, format string) error {
+	switch format {
+	case "json":
+		return writeJSON(w, o)
+	case "csv":
+		c := csv.NewWriter(w)
+		c.Write([]string{"a", "b", "labels", "n", "k", "overlap", "label_overlap", "label_overlap_unweighted", "n_classes"})
+		c.Write([]string{o.A, o.B, o.Labels, strconv.Itoa(o.N), strconv.Itoa(o.K), optF(o.Overlap), optF(o.LabelOverlap), optF(o.LabelOverlapUnweighted), strconv.Itoa(o.NClasses)})
+		c.Flush()
+		return c.Error()
+	case "text":
+		if _, err := fmt.Fprintf(w, "%d points, k = %d\n", o.N, o.K); err != nil {
+			return err
+		}
+		if o.Overlap != nil {
+			fmt.Fprintf(w, "neighbourhood overlap of %s and %s: %.4f (unrelated: about k/(N-1) = %.4f)\n", o.A, o.B, *o.Overlap, float64(o.K)/float64(o.N-1))
+		}
+		if o.LabelOverlap != nil {
+			fmt.Fprintf(w, "label overlap of %s with %s (%d classes): %.4f (class-weighted), %.4f (per point)\n", o.A, o.Labels, o.NClasses, *o.LabelOverlap, *o.LabelOverlapUnweighted)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown format %q", format)
+}
+
+// Imbalance is the document of 'intdim imbalance': the information
+// imbalances Δ(A→B) and Δ(B→A) (rank-1, geometry.Imbalance). Δ is 2/N
+// when the nearest neighbours agree and about 1 when unrelated.
+type Imbalance struct {
+	Header
+	A       string  `json:"a"`
+	B       string  `json:"b"`
+	N       int     `json:"n"`
+	DeltaAB float64 `json:"delta_ab"`
+	DeltaBA float64 `json:"delta_ba"`
+}
+
+// NewImbalance returns an imbalance document with its kind and version.
+func NewImbalance() *Imbalance {
+	return &Imbalance{Header: Header{Kind: KindImbalance, Version: Version}}
+}
+
+// Write writes the document in format: "json", "csv" or "text".
+func (m *Imbalance) Write(w io.Writer, format string) error {
+	switch format {
+	case "json":
+		return writeJSON(w, m)
+	case "csv":
+		c := csv.NewWriter(w)
+		c.Write([]string{"a", "b", "n", "delta_ab", "delta_ba"})
+		c.Write([]string{m.A, m.B, strconv.Itoa(m.N), ftoa(m.DeltaAB), ftoa(m.DeltaBA)})
+		c.Flush()
+		return c.Error()
+	case "text":
+		_, err := fmt.Fprintf(w, "%d points\nDelta(A->B) = %.6f  (A = %s, B = %s)\nDelta(B->A) = %.6f\n(2/N = %.6f: nearest neighbours agree; about 1: unrelated)\n",
+			m.N, m.DeltaAB, m.A, m.B, m.DeltaBA, 2/float64(m.N))
+		return err
+	}
+	return fmt.Errorf("unknown format %q", format)
+}
