@@ -160,3 +160,29 @@ def test_float_arrays_read_in_place(tmp_path, cli_path, dtype):
     # nbytes (float32: +46 MiB; widened to float64: +92), which this bound,
     # half of nbytes past the CLI's peak, catches.
     assert py["after"] - py["base"] <= c["peak"] + 0.5 * nbytes
+
+
+def test_gil_released_during_the_call():
+    """Another Python thread runs while the engine computes (ctypes.CDLL releases the GIL)."""
+    X = curved(2500, 60, 8, seed=3, dtype=np.float32)
+    span = {}
+    ticks = []
+
+    def work():
+        import time
+        span["start"] = time.perf_counter()
+        intdim.estimate(X, method="all")
+        span["end"] = time.perf_counter()
+
+    import time
+    t = threading.Thread(target=work)
+    t.start()
+    while t.is_alive():
+        ticks.append(time.perf_counter())
+        time.sleep(0.001)
+    t.join()
+    lo = span["start"] + 0.25 * (span["end"] - span["start"])
+    hi = span["start"] + 0.75 * (span["end"] - span["start"])
+    inside = [x for x in ticks if lo < x < hi]
+    assert span["end"] - span["start"] > 0.02, "the call was too short to tell"
+    assert len(inside) >= 5, f"{len(inside)} ticks of the main thread in the middle half of a {span['end'] - span['start']:.3f} s call"
