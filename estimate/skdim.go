@@ -11,9 +11,9 @@ import (
 // Estimators of scikit-dimension 0.3.4 (Bac et al., "Scikit-dimension: a
 // Python package for intrinsic dimension estimation", Entropy 23, 2021),
 // reimplemented to give its values: the global PCA versions (lpca-*), the
-// local estimators mom, tle and mada, and the correlation dimension
+// local estimators mom, tle, mada and ess, and the correlation dimension
 // corrint. They run in Points from the one neighbour search like the other
-// methods (mom, tle, mada and corrint extend its k to theirs). Unlike
+// methods (mom, tle, mada, ess and corrint extend its k to theirs). Unlike
 // scikit-dimension, duplicate rows are collapsed by default
 // (Options.Duplicates); with "keep" a duplicate stays a neighbour at
 // distance 0, as there. Resampling (Options.Resample) does not apply to them.
@@ -29,17 +29,18 @@ const (
 	MethodTLE             Method = "tle"
 	MethodMADA            Method = "mada"
 	MethodCorrInt         Method = "corrint"
+	MethodESS             Method = "ess"
 	MethodEvery           Method = "every" // Methods, then SkdimMethods
 )
 
 // SkdimMethods lists the scikit-dimension estimators, in the order
 // MethodEvery runs them after Methods.
 var SkdimMethods = []Method{MethodLPCAFO, MethodLPCAFan, MethodLPCAMaxGap, MethodLPCARatio, MethodLPCAPR,
-	MethodLPCAKaiser, MethodLPCABrokenStick, MethodMOM, MethodTLE, MethodMADA, MethodCorrInt}
+	MethodLPCAKaiser, MethodLPCABrokenStick, MethodMOM, MethodTLE, MethodMADA, MethodCorrInt, MethodESS}
 
 // MethodNames lists the accepted method names, for messages.
 const MethodNames = "twonn, twonn-ml, gride, mle, pca, all (these five), lpca-fo, lpca-fan, lpca-maxgap, " +
-	"lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, or every"
+	"lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, or every"
 
 // SkdimOptions are the parameters of the scikit-dimension estimators, named
 // as there; a zero field means scikit-dimension's default.
@@ -53,12 +54,13 @@ type SkdimOptions struct {
 	TLEK       int     // tle neighbours; default 20
 	TLEEpsilon float64 // tle: measurements below it are dropped; default 1e-4
 	MADAK      int     // mada neighbours; default 20
+	ESSK       int     // ess neighbours; default 100
 	K1, K2     int     // corrint neighbour ranks of the two radii; default 10 and 20
 }
 
 // DefaultSkdim holds scikit-dimension 0.3.4's defaults.
 var DefaultSkdim = SkdimOptions{AlphaFO: 0.05, AlphaRatio: 0.05, AlphaFan: 10, BetaFan: 0.8, PFan: 0.95,
-	MOMK: 100, TLEK: 20, TLEEpsilon: 1e-4, MADAK: 20, K1: 10, K2: 20}
+	MOMK: 100, TLEK: 20, TLEEpsilon: 1e-4, MADAK: 20, ESSK: 100, K1: 10, K2: 20}
 
 // withDefaults fills the zero fields of s.
 func (s SkdimOptions) withDefaults() SkdimOptions {
@@ -82,6 +84,7 @@ func (s SkdimOptions) withDefaults() SkdimOptions {
 	setI(&s.TLEK, d.TLEK)
 	setF(&s.TLEEpsilon, d.TLEEpsilon)
 	setI(&s.MADAK, d.MADAK)
+	setI(&s.ESSK, d.ESSK)
 	setI(&s.K1, d.K1)
 	setI(&s.K2, d.K2)
 	return s
@@ -90,8 +93,8 @@ func (s SkdimOptions) withDefaults() SkdimOptions {
 // check validates the parameters (after withDefaults).
 func (s SkdimOptions) check() error {
 	switch {
-	case s.MOMK < 2, s.TLEK < 2, s.MADAK < 2:
-		return fmt.Errorf("%w: mom, tle and mada need k ≥ 2 (have %d, %d, %d)", ErrBadParam, s.MOMK, s.TLEK, s.MADAK)
+	case s.MOMK < 2, s.TLEK < 2, s.MADAK < 2, s.ESSK < 2:
+		return fmt.Errorf("%w: mom, tle, mada and ess need k ≥ 2 (have %d, %d, %d, %d)", ErrBadParam, s.MOMK, s.TLEK, s.MADAK, s.ESSK)
 	case s.K1 < 1 || s.K2 <= s.K1:
 		return fmt.Errorf("%w: corrint needs 1 ≤ k1 < k2 (have %d, %d)", ErrBadParam, s.K1, s.K2)
 	case !(s.TLEEpsilon > 0):
@@ -109,8 +112,8 @@ func (s SkdimOptions) check() error {
 func CheckSkdim(s SkdimOptions) error {
 	s = s.withDefaults()
 	switch {
-	case s.MOMK < 2 || s.TLEK < 2 || s.MADAK < 2:
-		return fmt.Errorf("--mom-k %d, --tle-k %d, --mada-k %d: need at least 2", s.MOMK, s.TLEK, s.MADAK)
+	case s.MOMK < 2 || s.TLEK < 2 || s.MADAK < 2 || s.ESSK < 2:
+		return fmt.Errorf("--mom-k %d, --tle-k %d, --mada-k %d, --ess-k %d: need at least 2", s.MOMK, s.TLEK, s.MADAK, s.ESSK)
 	case s.K1 < 1 || s.K2 <= s.K1:
 		return fmt.Errorf("--corrint-k1 %d, --corrint-k2 %d: need 1 ≤ k1 < k2", s.K1, s.K2)
 	}
@@ -134,6 +137,8 @@ func (e *engine) skdimNeighbours(meth string) int {
 		return s.TLEK
 	case MethodMADA:
 		return s.MADAK
+	case MethodESS:
+		return s.ESSK
 	case MethodCorrInt:
 		return s.K2
 	}
@@ -180,6 +185,8 @@ func (e *engine) runSkdim(meth string) (*Result, error) {
 			}
 		}
 		res.ID, err = MADA(g, s.MADAK)
+	case MethodESS:
+		res.ID, err = ESS(e.x, e.g, s.ESSK, e.o.Threads)
 	case MethodCorrInt:
 		res.ID, err = CorrInt(e.x, e.g, s.K1, s.K2, e.o.Threads)
 	default:
