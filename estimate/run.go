@@ -90,7 +90,7 @@ func (e *engine) neighboursFor(methods []string, strict bool) int {
 }
 
 // FromGraph estimates the ID from a neighbour graph g of n points in d
-// dimensions computed elsewhere, such as knn.SearchFileWith on a layer
+// dimensions computed elsewhere, such as knn.SearchColumns on a layer
 // larger than memory; g.K must be at least NeighboursNeeded(n, opt). The
 // rows themselves are not needed: resampling answers its subsets from the
 // lists, and PC-ID comes from pca (nil if not computed). Exact duplicates

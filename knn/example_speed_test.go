@@ -2,12 +2,9 @@ package knn_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/knn"
-	"github.com/intdim/intdim/tensorio/npy"
 )
 
 // One search serves every subset: search with SubsetK neighbours, then
@@ -34,39 +31,4 @@ func ExampleGraph_Subset() {
 	// 3 -> 0 3
 	// 7 -> 3 4
 	// 20 -> 7 13
-}
-
-// A .npy layer is searched from disk; with a budget smaller than the
-// matrix it is streamed in column blocks, with the same result.
-func ExampleSearchFile() {
-	dir, err := os.MkdirTemp("", "knn")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "layer.npy")
-	f, err := os.Create(path)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	x := make([]float32, 4*100) // 4 points, 100 features
-	for i := 0; i < 4; i++ {
-		for j := 0; j < 100; j++ {
-			x[i*100+j] = float32(i * i)
-		}
-	}
-	if err := npy.Write(f, []int{4, 100}, x); err != nil {
-		fmt.Println(err)
-		return
-	}
-	f.Close()
-	g, n, d, err := knn.SearchFile(path, 1, nil, 1024) // 1 KiB: streamed
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(n, d, g.Index, g.Dist)
-	// Output: 4 100 [1 0 1 2] [10 10 30 50]
 }

@@ -21,9 +21,10 @@
 // exactly (Dist2, or Dist2F32 from float32 rows: the same sums), so the
 // graph equals brute force bit for bit. A large matrix is packed for the
 // kernel a block of rows at a time. One search with SubsetK neighbours
-// answers every resampling and block through (*Graph).Subset. SearchFile
-// streams a .npy layer in column blocks when Streams, the one memory rule,
-// says so: it does not fit the budget, or it is wide.
+// answers every resampling and block through (*Graph).Subset.
+// SearchColumns streams a layer from a ColumnSource in column blocks (the
+// pipeline passes a .npy file when Streams, the one memory rule, says so:
+// it does not fit the budget, or it is wide); knn itself opens no files.
 package knn
 
 import (

@@ -2,7 +2,7 @@ package knn
 
 import "github.com/intdim/intdim/internal/sysmem"
 
-// DefaultMemBudget returns the default memory budget of SearchFile: half
+// DefaultMemBudget returns the default memory budget of SearchColumns: half
 // of the physical memory, or 4 GiB where it cannot be read.
 func DefaultMemBudget() int64 { return sysmem.Budget() }
 
@@ -44,7 +44,7 @@ func StreamCost(n, d int, pca bool) int64 {
 
 // Streams reports whether an n×d layer of elemSize-byte values (4 for
 // float32, 8 for float64) is searched by streaming it from disk in column
-// blocks (SearchFileWith) rather than loading it, under the memory budget
+// blocks (SearchColumns) rather than loading it, under the memory budget
 // mem: when loading does not fit in mem, or when the layer is wide
 // (d ≥ 4n), loading costs more than 256 MiB and streaming less than half of
 // that. A wide layer's search is its Gram matrix, the same flops whether

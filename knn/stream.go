@@ -1,41 +1,31 @@
 package knn
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
 
-	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/kernel"
 	"github.com/intdim/intdim/internal/linalg"
-	"github.com/intdim/intdim/tensorio/npy"
 )
 
-// SearchFile returns the k nearest neighbours of every row of the .npy file
-// at path (rows = Shape[0], a row flattened over the other axes), with the
-// shape n×d. Whether the file is loaded (and searched with Search, float32
-// kept as float32) or streamed in column blocks (see streamSearch) and
-// never held whole is decided by Streams under memBudget (≤ 0 means
-// DefaultMemBudget()). The graph is identical either way. Errors name the
-// file.
-func SearchFile(path string, k int, opt *Options, memBudget int64) (g *Graph, n, d int, err error) {
-	r, err := SearchFileWith(path, k, opt, memBudget, false)
-	if err != nil {
-		if r != nil {
-			return nil, r.N, r.D, err
-		}
-		return nil, 0, 0, err
-	}
-	return r.Graph, r.N, r.D, nil
+// ColumnSource is an n×d matrix read a block of columns at a time: a layer
+// too large to load, read in place from wherever it lives (the pipeline
+// passes a .npy file opened as one). knn streams from it without knowing
+// where the values are.
+type ColumnSource interface {
+	// Dims returns the number of rows n and of columns d.
+	Dims() (n, d int)
+	// ReadColumns reads columns [c0, c1) of every row into dst, row-major
+	// (len(dst) = n·(c1 − c0)), converted to float64.
+	ReadColumns(c0, c1 int, dst []float64) error
 }
 
-// FileSearch is the result of SearchFileWith.
+// FileSearch is the result of SearchColumns (and of a search that loaded
+// the matrix instead, with Streamed false).
 type FileSearch struct {
 	Graph    *Graph
 	N, D     int
-	Streamed bool // the file was streamed, not loaded
+	Streamed bool // the matrix was streamed, not loaded
 	// ZGram (when asked for) is the N×N Gram matrix ZZᵀ of the z-scored
 	// columns of the rows searched, L2-normalised for Cosine (mean 0,
 	// population standard deviation 1, constant columns dropped, as PC-ID
@@ -46,87 +36,35 @@ type FileSearch struct {
 	ZDim  int
 }
 
-// SearchFileWith is SearchFile, optionally also accumulating the z-score
-// Gram matrix for PC-ID in the same pass over the file (zgram).
-func SearchFileWith(path string, k int, opt *Options, memBudget int64, zgram bool) (*FileSearch, error) {
+// SearchColumns returns the k nearest neighbours of every row of src,
+// streamed in column blocks (see streamSearch) under memBudget (≤ 0 means
+// DefaultMemBudget()) and never held whole; with zgram it also accumulates
+// the z-score Gram matrix for PC-ID in the same pass. The graph is that of
+// Search on the loaded matrix, bit for bit. Streams says when streaming
+// is the cheaper way; SearchColumns streams whatever the size.
+func SearchColumns(src ColumnSource, k int, opt *Options, memBudget int64, zgram bool) (*FileSearch, error) {
 	if k < 1 {
 		panic("knn: k < 1")
 	}
 	if memBudget <= 0 {
 		memBudget = DefaultMemBudget()
 	}
-	// npy.Open refuses a non-regular file before opening it and checks the
-	// data length by the rule of the loading reader, so the streamed and
-	// loaded paths accept the same files.
-	f, err := npy.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	h := f.Header
-	n, d := h.Rows(), h.Cols()
+	n, d := src.Dims()
 	res := &FileSearch{N: n, D: d}
 	if k > n-1 {
-		return res, fmt.Errorf("%s: %w: k = %d with %d points", path, ErrTooFewPoints, k, n)
-	}
-	elem := 8
-	if h.Narrow() {
-		elem = 4
-	}
-	if !Streams(n, d, elem, memBudget, zgram) {
-		_, v, err := npy.ReadFileValues(path)
-		if err != nil {
-			return res, err
-		}
-		var m *cloud.Matrix
-		if v.F32 != nil {
-			m, err = cloud.New32(v.F32, n, d)
-		} else {
-			m, err = cloud.New64(v.F64, n, d)
-		}
-		if err != nil {
-			return res, fmt.Errorf("%s: %v", path, err)
-		}
-		if zgram {
-			zm := m
-			if opt.metric() == Cosine {
-				if zm, err = Normalize(m); err != nil {
-					return res, fmt.Errorf("%s: %v", path, err)
-				}
-			}
-			var z []float64
-			var dz int
-			if zm.Elem() == cloud.Float32 {
-				z, dz = linalg.ZScore(zm.F32(), n, d)
-			} else {
-				z, dz = linalg.ZScore(zm.F64(), n, d)
-			}
-			res.ZGram, res.ZDim = kernel.Gram64(z, n, dz, opt.threads()), dz
-		}
-		if res.Graph, err = Search(m, k, opt); err != nil {
-			return res, fmt.Errorf("%s: %v", path, err)
-		}
-		return res, nil
+		return res, fmt.Errorf("%w: k = %d with %d points", ErrTooFewPoints, k, n)
 	}
 	// Streaming holds an n×n float64 accumulator (two with zgram); refuse
 	// one beyond the budget (small ones, under 64 MiB, always run).
 	if acc := int64(n) * int64(n) * 8; acc > memBudget && acc > 64<<20 {
-		return res, fmt.Errorf("%s: %d×%d does not fit in the memory budget of %s, and streaming it needs an %d×%d accumulator of %s",
-			path, n, d, formatBytes(memBudget), n, n, formatBytes(acc))
+		return res, fmt.Errorf("%d×%d does not fit in the memory budget of %s, and streaming it needs an %d×%d accumulator of %s",
+			n, d, formatBytes(memBudget), n, n, formatBytes(acc))
 	}
 	res.Streamed = true
-	if err := streamSearch(f, h, n, d, k, opt, memBudget, zgram, res); err != nil {
-		return res, fileError(path, err)
+	if err := streamSearch(src, n, d, k, opt, memBudget, zgram, res); err != nil {
+		return res, err
 	}
 	return res, nil
-}
-
-func fileError(path string, err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return fmt.Errorf("%s: %w", path, err)
 }
 
 // streamWidth returns the number of columns per block: a block costs
@@ -169,7 +107,7 @@ func streamWidthPer(n, d int, memBudget int64, perElem int64) int {
 //
 // Memory: G (8·n² bytes) plus one block (16·n·w bytes); with zgram a
 // second n×n accumulator and 40·n·w bytes per block.
-func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBudget int64, zgram bool, res *FileSearch) error {
+func streamSearch(src ColumnSource, n, d, k int, opt *Options, memBudget int64, zgram bool, res *FileSearch) error {
 	threads := opt.threads()
 	w := streamWidth(n, d, memBudget)
 	if zgram {
@@ -183,7 +121,7 @@ func streamSearch(r io.ReaderAt, h *npy.Header, n, d, k int, opt *Options, memBu
 		for c0 := 0; c0 < d; c0 += w {
 			c1 := min(c0+w, d)
 			x := buf[:n*(c1-c0)]
-			if err := npy.ReadColumns(r, h, c0, c1, x); err != nil {
+			if err := src.ReadColumns(c0, c1, x); err != nil {
 				return err
 			}
 			if err := f(c0, c1, x); err != nil {

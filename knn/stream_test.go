@@ -1,118 +1,100 @@
 package knn
 
 import (
+	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/intdim/intdim/tensorio/npy"
+	"github.com/intdim/intdim/internal/kernel"
+	"github.com/intdim/intdim/internal/linalg"
 )
 
-func writeNpy(t *testing.T, shape []int, data any) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "x.npy")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := npy.Write(f, shape, data); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path
+// memColumns is an n×d row-major matrix in memory as a ColumnSource; it
+// counts the reads and fails the read number fail (1-based; 0: never).
+type memColumns struct {
+	x           []float64
+	n, d        int
+	reads, fail int
 }
 
-// TestSearchFileStreamsExactly: with a budget of a few KiB the file is
+func (m *memColumns) Dims() (int, int) { return m.n, m.d }
+
+func (m *memColumns) ReadColumns(c0, c1 int, dst []float64) error {
+	if m.reads++; m.reads == m.fail {
+		return errors.New("read failed")
+	}
+	w := c1 - c0
+	for i := range m.n {
+		copy(dst[i*w:(i+1)*w], m.x[i*m.d+c0:i*m.d+c1])
+	}
+	return nil
+}
+
+// TestSearchColumnsExactly: with a budget of a few KiB the source is
 // streamed in 64-column blocks; the graph equals Search on the loaded
-// matrix bit for bit (Euclidean and cosine, float32 and float64 files,
-// a 3-axis array, near-duplicate rows with a large common offset).
-func TestSearchFileStreamsExactly(t *testing.T) {
-	n, c, hh := 90, 3, 50 // 150 columns: blocks of 64, 64, 22
-	d := c * hh
+// matrix bit for bit (Euclidean and cosine, float64 values and float32
+// ones widened, near-duplicate rows with a large common offset).
+func TestSearchColumnsExactly(t *testing.T) {
+	n, d := 90, 150 // 150 columns: blocks of 64, 64, 22
 	x := randMatrix(n, d, 5)
 	for i := range x {
 		x[i] += 300
 	}
 	copy(x[7*d:8*d], x[3*d:4*d])
 	x[7*d+100] += 1e-9
-	x32 := make([]float32, len(x))
+	x32 := make([]float64, len(x))
 	for i, v := range x {
-		x32[i] = float32(v)
+		x32[i] = float64(float32(v))
 	}
-	for _, data := range []any{x, x32} {
-		path := writeNpy(t, []int{n, c, hh}, data)
-		_, loaded, err := npy.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if w := streamWidth(n, d, 4096); w != 64 {
-			t.Fatalf("streamWidth = %d, want 64", w)
-		}
+	if w := streamWidth(n, d, 4096); w != 64 {
+		t.Fatalf("streamWidth = %d, want 64", w)
+	}
+	for _, data := range [][]float64{x, x32} {
 		for _, metric := range []Metric{Euclidean, Cosine} {
 			for _, th := range []int{1, 3} {
 				opt := &Options{Metric: metric, Threads: th}
-				want, err := Search(m64(loaded, n, d), 6, opt)
+				want, err := Search(m64(data, n, d), 6, opt)
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, gn, gd, err := SearchFile(path, 6, opt, 4096)
+				src := &memColumns{x: data, n: n, d: d}
+				got, err := SearchColumns(src, 6, opt, 4096, false)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if gn != n || gd != d {
-					t.Fatalf("shape %d×%d, want %d×%d", gn, gd, n, d)
+				if got.N != n || got.D != d || !got.Streamed || src.reads < 3 {
+					t.Fatalf("shape %d×%d, streamed %v in %d reads, want %d×%d streamed", got.N, got.D, got.Streamed, src.reads, n, d)
 				}
-				sameGraph(t, got, want)
-				got, _, _, err = SearchFile(path, 6, opt, 1<<30) // loads
-				if err != nil {
-					t.Fatal(err)
-				}
-				sameGraph(t, got, want)
+				sameGraph(t, got.Graph, want)
 			}
 		}
 	}
 }
 
-func TestSearchFileErrors(t *testing.T) {
-	path := writeNpy(t, []int{10, 4}, make([]float64, 40))
-	if _, _, _, err := SearchFile(path, 10, nil, 0); err == nil || !strings.Contains(err.Error(), path) {
+func TestSearchColumnsErrors(t *testing.T) {
+	if _, err := SearchColumns(&memColumns{x: make([]float64, 40), n: 10, d: 4}, 10, nil, 0, false); !errors.Is(err, ErrTooFewPoints) {
 		t.Fatalf("k = n: %v", err)
 	}
-	zero := writeNpy(t, []int{10, 100}, make([]float32, 1000))
-	if _, _, _, err := SearchFile(zero, 2, &Options{Metric: Cosine}, 1024); err == nil || !strings.Contains(err.Error(), "zero norm") {
+	zero := &memColumns{x: make([]float64, 1000), n: 10, d: 100}
+	if _, err := SearchColumns(zero, 2, &Options{Metric: Cosine}, 1024, false); err == nil || !strings.Contains(err.Error(), "zero norm") {
 		t.Fatalf("zero rows under cosine: %v", err)
 	}
-	// Truncated file.
-	b, err := os.ReadFile(zero)
-	if err != nil {
-		t.Fatal(err)
-	}
-	short := filepath.Join(t.TempDir(), "short.npy")
-	if err := os.WriteFile(short, b[:len(b)-100], 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, _, _, err = SearchFile(short, 2, nil, 1024)
-	if err == nil || !strings.Contains(err.Error(), short) || strings.Contains(err.Error(), "\n") {
-		t.Fatalf("truncated file: %v", err)
+	bad := &memColumns{x: randMatrix(10, 100, 1), n: 10, d: 100, fail: 2}
+	if _, err := SearchColumns(bad, 2, nil, 1024, false); err == nil || err.Error() != "read failed" {
+		t.Fatalf("failed read: %v", err)
 	}
 	// Too many points for an n×n accumulator in the budget.
-	many := writeNpy(t, []int{3000, 3}, make([]float32, 9000)) // 72 MB accumulator
-	if _, _, _, err := SearchFile(many, 2, nil, 100000); err == nil || !strings.Contains(err.Error(), "accumulator") || !strings.Contains(err.Error(), many) {
-		t.Fatalf("n×n over budget: %v", err)
-	}
-	if _, _, _, err := SearchFile(filepath.Join(t.TempDir(), "missing.npy"), 2, nil, 0); err == nil {
-		t.Fatal("missing file accepted")
+	many := &memColumns{x: make([]float64, 9000), n: 3000, d: 3} // 72 MB accumulator
+	if _, err := SearchColumns(many, 2, nil, 100000, false); err == nil || !strings.Contains(err.Error(), "accumulator") || many.reads != 0 {
+		t.Fatalf("n×n over budget: %v after %d reads", err, many.reads)
 	}
 }
 
-// TestSearchFileZGram: the z-score Gram accumulated while streaming equals
-// the one of the loaded matrix (to float64 rounding), constant columns
-// dropped, and the graph is unchanged.
-func TestSearchFileZGram(t *testing.T) {
+// TestSearchColumnsZGram: the z-score Gram accumulated while streaming
+// equals the one of the whole matrix (to float64 rounding), constant
+// columns dropped.
+func TestSearchColumnsZGram(t *testing.T) {
 	n, d := 70, 200
 	x := randMatrix(n, d, 8)
 	for i := 0; i < n; i++ {
@@ -120,23 +102,21 @@ func TestSearchFileZGram(t *testing.T) {
 		x[i*d+150] = -1 // another, in a later block
 		x[i*d+7] *= 1e4 // a wide one
 	}
-	path := writeNpy(t, []int{n, d}, x)
-	streamed, err := SearchFileWith(path, 3, nil, 2048, true)
+	streamed, err := SearchColumns(&memColumns{x: x, n: n, d: d}, 3, nil, 2048, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := SearchFileWith(path, 3, nil, 1<<30, true)
+	z, dz := linalg.ZScore(x, n, d)
+	want := kernel.Gram64(z, n, dz, 1)
+	if streamed.ZDim != d-2 || dz != d-2 {
+		t.Fatalf("ZDim %d and %d, want %d", streamed.ZDim, dz, d-2)
+	}
+	g, err := Search(m64(x, n, d), 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !streamed.Streamed || loaded.Streamed {
-		t.Fatalf("streamed %v, loaded %v", streamed.Streamed, loaded.Streamed)
-	}
-	if streamed.ZDim != d-2 || loaded.ZDim != d-2 {
-		t.Fatalf("ZDim %d and %d, want %d", streamed.ZDim, loaded.ZDim, d-2)
-	}
-	sameGraph(t, streamed.Graph, loaded.Graph)
-	for i, v := range loaded.ZGram {
+	sameGraph(t, streamed.Graph, g)
+	for i, v := range want {
 		if math.Abs(streamed.ZGram[i]-v) > 1e-12*float64(d) {
 			t.Fatalf("ZGram[%d] = %v streamed, %v loaded", i, streamed.ZGram[i], v)
 		}

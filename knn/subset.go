@@ -16,7 +16,7 @@ import (
 // may be nil); neighbours are read from it where its lists are long enough,
 // and searched directly otherwise. The result equals Search on the gathered
 // subset exactly. x may be nil when the rows are not in memory (a graph
-// from SearchFile): then every row must be answered from the lists, else
+// from SearchColumns): then every row must be answered from the lists, else
 // ErrShortLists is returned (search with SubsetK neighbours to make that
 // rare).
 //
@@ -39,7 +39,7 @@ func (g *Graph) Subset(x *cloud.Matrix, rows []int, k int, opt *Options) (*Graph
 	if k > m-1 {
 		return nil, fmt.Errorf("%w: k = %d with %d points", ErrTooFewPoints, k, m)
 	}
-	listsOnly := x == nil && g != nil // rows not in memory (SearchFile)
+	listsOnly := x == nil && g != nil // rows not in memory (SearchColumns)
 	direct := func() (*Graph, error) {
 		if listsOnly {
 			return nil, fmt.Errorf("%w: %d-neighbour subset of %d rows", ErrShortLists, k, m)
@@ -135,7 +135,7 @@ func (g *Graph) Subset(x *cloud.Matrix, rows []int, k int, opt *Options) (*Graph
 }
 
 // ErrShortLists is returned by Subset when x is nil (the rows are not in
-// memory, as after SearchFile) and some lists are too short to answer.
+// memory, as after SearchColumns) and some lists are too short to answer.
 var ErrShortLists = errors.New("knn: neighbour lists too short for the subset and no rows to search")
 
 // SubsetK returns how many neighbours to keep in a search of n points so

@@ -27,7 +27,7 @@ func estimateStreamed(path string, p plan, mem int64, opt *estimate.Options, pca
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	fits := p.fits
-	fsr, err := knn.SearchFileWith(path, max(k, 1), &knn.Options{Metric: opt.Metric, Threads: opt.Threads}, mem, pca)
+	fsr, err := SearchFile(path, max(k, 1), &knn.Options{Metric: opt.Metric, Threads: opt.Threads}, mem, pca)
 	var zn *knn.ZeroNormError
 	if errors.As(err, &zn) && opt.ZeroRows == "drop" {
 		// Rows of zero norm are left out of the loaded layer only.

@@ -29,6 +29,7 @@ import (
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/internal/kernel"
 	"github.com/intdim/intdim/knn"
+	"github.com/intdim/intdim/pipeline"
 	"github.com/intdim/intdim/tensorio/npy"
 )
 
@@ -241,7 +242,7 @@ func pcid(n, d, latent, reps int) error {
 
 func searchFile(path string, mem int64, threads int, withPCID bool) error {
 	t := time.Now()
-	r, err := knn.SearchFileWith(path, 2, &knn.Options{Threads: threads}, mem, withPCID)
+	r, err := pipeline.SearchFile(path, 2, &knn.Options{Threads: threads}, mem, withPCID)
 	if err != nil {
 		return err
 	}

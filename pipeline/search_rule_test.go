@@ -1,4 +1,4 @@
-package knn
+package pipeline
 
 import (
 	"os"
@@ -19,7 +19,7 @@ func TestSearchFileTrailingBytes(t *testing.T) {
 	f.Close()
 	want := path + ": data length mismatch: header says 40×100 float64 (32000 bytes), file has 32008"
 	for _, budget := range []int64{1024, 1 << 30} { // streamed, loaded
-		_, _, _, err := SearchFile(path, 2, nil, budget)
+		_, err := SearchFile(path, 2, nil, budget, false)
 		if err == nil || err.Error() != want {
 			t.Errorf("budget %d: %v\n\twant %s", budget, err, want)
 		}
