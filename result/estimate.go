@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/pipeline"
 )
 
 // Estimate is the document of 'intdim estimate': the report of
@@ -21,6 +22,19 @@ type Estimate struct {
 	// NClasses is the number of distinct class labels given (--labels);
 	// 0 when none were.
 	NClasses int `json:"n_classes,omitempty"`
+	// Classes is the ID of each class of the labels, measured separately
+	// (pipeline.EstimateClasses), with the mean and standard deviation
+	// (ddof 0) of those that have one; absent without --labels.
+	Classes     []pipeline.Class `json:"classes,omitempty"`
+	ClassesMean *float64         `json:"classes_mean,omitempty"`
+	ClassesStd  *float64         `json:"classes_std,omitempty"`
+}
+
+// SetClasses records the per-class IDs cs and their mean and deviation.
+func (e *Estimate) SetClasses(cs []pipeline.Class) {
+	e.Classes = cs
+	s := pipeline.Summarise(cs)
+	e.ClassesMean, e.ClassesStd = s.Mean, s.Std
 }
 
 // Scale is the document of 'intdim scale': the report of estimate.Scale,
@@ -66,13 +80,17 @@ func (e *Estimate) Write(w io.Writer, format string) error {
 func (e *Estimate) writeCSV(w io.Writer) error {
 	rep := e.Report
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"input", "n", "dim", "n_used", "duplicates", "seed", "method", "scale", "id", "err", "lo", "hi",
-		"dropped", "twonn_convention", "warnings", "zero_rows"})
+	head := []string{"input", "n", "dim", "n_used", "duplicates", "seed", "method", "scale", "id", "err", "lo", "hi",
+		"dropped", "twonn_convention", "warnings", "zero_rows"}
+	if e.Classes != nil {
+		head = append(head, "class", "class_error") // one more row per class
+	}
+	cw.Write(head)
 	warn := strings.Join(estimate.Messages(rep.Warnings), "; ")
 	row := func(r estimate.Result, scale string, id float64, e2, lo, hi *float64) {
 		cw.Write([]string{rep.Input, strconv.Itoa(rep.N), strconv.Itoa(rep.Dim), strconv.Itoa(rep.NUsed),
 			strconv.Itoa(rep.Duplicates), strconv.FormatUint(rep.Seed, 10), r.Method, scale,
-			ftoa(id), optF(e2), optF(lo), optF(hi), strconv.Itoa(rep.Dropped), e.TwoNN, warn, strconv.Itoa(rep.ZeroRows)})
+			ftoa(id), optF(e2), optF(lo), optF(hi), strconv.Itoa(rep.Dropped), e.TwoNN, warn, strconv.Itoa(rep.ZeroRows), "", ""}[:len(head)])
 	}
 	for _, r := range rep.Results {
 		if len(r.Scales) == 0 {
@@ -85,6 +103,16 @@ func (e *Estimate) writeCSV(w io.Writer) error {
 				e2 = &r.Errs[i]
 			}
 			row(r, strconv.Itoa(s), r.IDs[i], e2, nil, nil)
+		}
+	}
+	if e.Classes != nil {
+		method := ""
+		if len(rep.Results) > 0 {
+			method = rep.Results[0].Method
+		}
+		for _, c := range e.Classes {
+			cw.Write([]string{rep.Input, strconv.Itoa(c.N), strconv.Itoa(rep.Dim), strconv.Itoa(c.NUsed), "", strconv.FormatUint(rep.Seed, 10),
+				method, "", optF(c.ID), optF(c.Err), "", "", "", e.TwoNN, "", "", strconv.Itoa(c.Label), c.Error})
 		}
 	}
 	cw.Flush()
@@ -127,8 +155,35 @@ func (e *Estimate) writeText(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if err := e.writeClasses(w); err != nil {
+		return err
+	}
 	for _, m := range rep.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", m)
+	}
+	return nil
+}
+
+// writeClasses writes the per-class IDs as a table, if any.
+func (e *Estimate) writeClasses(w io.Writer) error {
+	if e.Classes == nil {
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "class\tn\tused\tID\t± err")
+	for _, c := range e.Classes {
+		if c.ID == nil {
+			fmt.Fprintf(tw, "%d\t%d\t%d\t-\t\t%s\n", c.Label, c.N, c.NUsed, c.Error)
+			continue
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%.3f\t%s\n", c.Label, c.N, c.NUsed, *c.ID, fmtErr(c.Err))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if e.ClassesMean != nil {
+		_, err := fmt.Fprintf(w, "classes: mean ID %.3f, std %.3f\n", *e.ClassesMean, *e.ClassesStd)
+		return err
 	}
 	return nil
 }

@@ -73,6 +73,13 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 	}
 	doc := result.NewEstimate(rep, opt)
 	doc.NClasses = classes
+	if po.Labels != nil && len(pos) == 1 {
+		cs, err := pipeline.EstimateClasses(pos[0], po)
+		if err != nil {
+			return BadInput(err)
+		}
+		doc.SetClasses(cs)
+	}
 	return doc.Write(stdout, f.format)
 }
 
