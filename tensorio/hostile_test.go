@@ -87,14 +87,14 @@ func TestDirectoryUnreadableEntries(t *testing.T) {
 // for an empty one.
 func TestDirectoryWithoutInputs(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := Open(dir); err == nil || err.Error() != dir+": empty directory: no .npy, .npz or .safetensors files in it" {
+	if _, err := Open(dir); err == nil || err.Error() != dir+": empty directory: no .npy, .npz, .safetensors, .pt or .pth files in it" {
 		t.Errorf("empty: %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, "readme.md"), nil, 0o644)
 	os.WriteFile(filepath.Join(dir, "acts.csv"), nil, 0o644)
 	os.WriteFile(filepath.Join(dir, ".hidden.npy"), nil, 0o644)
 	os.Mkdir(filepath.Join(dir, "old.npy"), 0o755)
-	want := dir + ": no .npy, .npz or .safetensors files in it, only 3 other entries: acts.csv, old.npy/, readme.md"
+	want := dir + ": no .npy, .npz, .safetensors, .pt or .pth files in it, only 3 other entries: acts.csv, old.npy/, readme.md"
 	if _, err := Open(dir); err == nil || err.Error() != want {
 		t.Errorf("only other files: %v\n\twant %s", err, want)
 	}

@@ -256,10 +256,10 @@ func listDir(dir string) ([]string, error) {
 	}
 	if len(files) == 0 {
 		if len(others) == 0 {
-			return nil, fmt.Errorf("%s: empty directory: no .npy, .npz or .safetensors files in it", dir)
+			return nil, fmt.Errorf("%s: empty directory: no %s files in it", dir, kinds)
 		}
-		return nil, fmt.Errorf("%s: no .npy, .npz or .safetensors files in it, only %d other %s: %s",
-			dir, len(others), plural(len(others), "entry", "entries"), nameList(others))
+		return nil, fmt.Errorf("%s: no %s files in it, only %d other %s: %s",
+			dir, kinds, len(others), plural(len(others), "entry", "entries"), nameList(others))
 	}
 	slices.SortFunc(files, func(a, b string) int {
 		if NaturalLess(a, b) {
@@ -340,8 +340,11 @@ func fileNames(path string) ([]string, error) {
 	return nil, unsupportedErr(path)
 }
 
+// kinds names the file types read, for messages.
+const kinds = ".npy, .npz, .safetensors, .pt or .pth"
+
 func unsupportedErr(path string) error {
-	return fmt.Errorf("%s: unsupported file type %q (want .npy, .npz or .safetensors, or a directory of them)", path, filepath.Ext(path))
+	return fmt.Errorf("%s: unsupported file type %q (want %s, or a directory of them)", path, filepath.Ext(path), kinds)
 }
 
 // openDir reads every array of the directory's files, or the one called

@@ -66,7 +66,7 @@ func TestReaders(t *testing.T) {
 		{Name: "link loop in profile dir", Args: prof("acts"), Setup: in("acts", Setups(layers, link("l4.npy", "l4.npy"))), Exit: 2, Stderr: "l4.npy: too many levels of symbolic links"},
 		{Name: "dangling link as input", Args: est("gone.npy"), Setup: link("gone.npy", "nowhere.npy"), Exit: 2, Stderr: "gone.npy: no such file or directory"},
 		{Name: "only unsupported files", Args: prof("acts"), Setup: in("acts", Setups(File("a.csv", []byte("1,2\n")), File("notes.txt", nil))), Exit: 2,
-			Stderr: "acts: no .npy, .npz or .safetensors files in it, only 2 other entries: a.csv, notes.txt"},
+			Stderr: "acts: no .npy, .npz, .safetensors, .pt or .pth files in it, only 2 other entries: a.csv, notes.txt"},
 
 		// .npy: one rule for the loaded and the streamed paths.
 		{Name: "npy trailing bytes", Args: est("x.npy"), Setup: Setups(x, appendTo("x.npy", 8)), Exit: 2, Stderr: "x.npy: data length mismatch: header says 50×4 float64 (1600 bytes), file has 1608"},
