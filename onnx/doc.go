@@ -31,7 +31,7 @@
 //	    LeakyRelu, Sigmoid, Tanh, Clip, Equal, Less, Greater, Where
 //	reductions:    ReduceMean
 //	shape:         Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat,
-//	    Slice, Gather (any axis: embedding tables), Shape, Cast,
+//	    Slice, Gather (any axis: embedding tables), Expand, Shape, Cast,
 //	    Constant, ConstantOfShape, Identity, Dropout
 //
 // Boolean tensors are kept as int64 tensors of 0 and 1.

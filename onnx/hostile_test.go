@@ -92,10 +92,22 @@ func hostileModels() []hostileCase {
 			Inits: []ob.Tensor{ob.Int64Tensor("shape", []int64{4}, []int64{1<<31 - 1, 1<<31 - 1, 1<<31 - 1, 0})},
 			Nodes: []ob.Node{{Op: "Reshape", Name: "reshape", In: []string{"input", "shape"}, Out: []string{"y"}, Attrs: []ob.Attr{ob.Int("allowzero", 1)}}},
 		}, "y"), "node reshape (Reshape)"},
-		{"Expand (not native)", imageIO(&ob.Model{
+		{"NonMaxSuppression (not native)", imageIO(&ob.Model{
 			Inits: []ob.Tensor{ob.Int64Tensor("shape", []int64{4}, []int64{1e6, 3, 1e6, 16})},
+			Nodes: []ob.Node{{Op: "NonMaxSuppression", Name: "nms", In: []string{"input", "shape"}, Out: []string{"y"}}},
+		}, "y"), "NonMaxSuppression"},
+		{"Expand to 10⁶ × 10⁶ × 3 × 16 × 16", imageIO(&ob.Model{
+			Inits: []ob.Tensor{ob.Int64Tensor("shape", []int64{5}, []int64{1e6, 1e6, 3, 16, 16})},
 			Nodes: []ob.Node{{Op: "Expand", Name: "expand", In: []string{"input", "shape"}, Out: []string{"y"}}},
-		}, "y"), "Expand"},
+		}, "y"), "node expand (Expand)"},
+		{"Expand by 2⁶²", imageIO(&ob.Model{
+			Inits: []ob.Tensor{ob.Int64Tensor("shape", []int64{5}, []int64{1 << 62, 1, 3, 1, 1})},
+			Nodes: []ob.Node{{Op: "Expand", Name: "expand", In: []string{"input", "shape"}, Out: []string{"y"}}},
+		}, "y"), "node expand (Expand)"},
+		{"Expand whose product overflows", imageIO(&ob.Model{
+			Inits: []ob.Tensor{ob.Int64Tensor("shape", []int64{6}, []int64{1<<31 - 1, 1<<31 - 1, 1<<31 - 1, 1, 1, 1})},
+			Nodes: []ob.Node{{Op: "Expand", Name: "expand", In: []string{"input", "shape"}, Out: []string{"y"}}},
+		}, "y"), "node expand (Expand)"},
 		{"Conv padded by 2²⁹", imageIO(&ob.Model{
 			Inits: []ob.Tensor{ob.Floats32("w", []int64{1, 3, 1, 1}, []float32{1, 1, 1})},
 			Nodes: []ob.Node{{Op: "Conv", Name: "conv", In: []string{"input", "w"}, Out: []string{"y"},

@@ -155,7 +155,7 @@ var nativeOps = map[string]bool{
 	"Constant": true, "Shape": true, "Gather": true, "Cast": true, "ConstantOfShape": true, "Slice": true,
 	"LayerNormalization": true, "Erf": true, "Gelu": true, "Sqrt": true, "Exp": true, "Neg": true,
 	"Reciprocal": true, "Pow": true, "Where": true, "Equal": true, "Less": true, "Greater": true,
-	"ReduceMean": true,
+	"ReduceMean": true, "Expand": true,
 }
 
 // tensorFromProto converts an initializer or attribute tensor, whose

@@ -149,6 +149,8 @@ func (r *nativeRunner) eval(n *nnode, in []*ntensor) []*ntensor {
 		return one(cast(n, arg(0)))
 	case "ConstantOfShape":
 		return one(constantOfShape(n, arg(0)))
+	case "Expand":
+		return one(expand(n, arg(0), arg(1)))
 	case "Slice":
 		return one(slice(n, arg(0), arg(1), arg(2), opt(3), opt(4)))
 	}

@@ -101,3 +101,28 @@ func TestNativeOpsUnit(t *testing.T) {
 		r.gemm(op("Gemm", nil), A, ft([]int{3, 1}, 1, 2, 3), nil)
 	}()
 }
+
+// TestExpand checks Expand against numpy's broadcasting worked out by
+// hand: a column against a 3-d shape, a 1 in the shape keeping x's
+// dimension, and integer values.
+func TestExpand(t *testing.T) {
+	x := ft([]int{3, 1}, 1, 2, 3)
+	got := expand(op("Expand", nil), x, it([]int{3}, 2, 1, 2))
+	same(t, "expand column", got, []int{2, 3, 2}, []float32{1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3})
+	y := ft([]int{2, 2}, 1, 2, 3, 4)
+	same(t, "expand keeps", expand(op("Expand", nil), y, it([]int{2}, 1, 2)), []int{2, 2}, []float32{1, 2, 3, 4})
+	z := expand(op("Expand", nil), it([]int{1, 2}, 7, -8), it([]int{2}, 3, 1))
+	if !z.isInt || !slices.Equal(z.shape, []int{3, 2}) || !slices.Equal(z.i, []int64{7, -8, 7, -8, 7, -8}) {
+		t.Errorf("expand int: %v %v", z.shape, z.i)
+	}
+	for _, bad := range []*ntensor{it([]int{2}, 2, 3), it([]int{1}, -1), ft([]int{1}, 2)} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("expand to %v %v: no error", bad.i, bad.f)
+				}
+			}()
+			expand(op("Expand", nil), x, bad)
+		}()
+	}
+}

@@ -439,3 +439,48 @@ func slice(n *nnode, x, startsT, endsT, axesT, stepsT *ntensor) *ntensor {
 	}
 	return out
 }
+
+// expand is ONNX Expand: x broadcast with the shape given as an int64
+// tensor, numpy's rules in both directions (a 1 in the shape keeps x's
+// dimension). The output's size is checked against the memory budget
+// before it is allocated.
+func expand(n *nnode, x, s *ntensor) *ntensor {
+	if !s.isInt || len(s.shape) != 1 {
+		fail(n, "shape is not a one-dimensional integer tensor")
+	}
+	target := make([]int, len(s.i))
+	for i, d := range s.i {
+		if d < 0 || d > maxDim {
+			fail(n, "dimension %d in shape %v", d, s.i)
+		}
+		target[i] = int(d)
+	}
+	shape := broadcastShape(n, x.shape, target)
+	out := &ntensor{shape: shape, isInt: x.isInt}
+	if x.isInt {
+		out.i = n.int64s(shape)
+	} else {
+		out.f = n.floats(shape, 0)
+	}
+	sx := bstrides(x.shape, shape)
+	idx := make([]int, len(shape))
+	for o := range numel(shape) {
+		ix := 0
+		for k, v := range idx {
+			ix += v * sx[k]
+		}
+		if x.isInt {
+			out.i[o] = x.i[ix]
+		} else {
+			out.f[o] = x.f[ix]
+		}
+		for k := len(idx) - 1; k >= 0; k-- {
+			idx[k]++
+			if idx[k] < shape[k] {
+				break
+			}
+			idx[k] = 0
+		}
+	}
+	return out
+}
