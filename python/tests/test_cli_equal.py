@@ -128,3 +128,22 @@ def test_tokens_equal_cli(tmp_path, cli_json):
         else:
             got = intdim.estimate(x, tokens=mode, name=path).to_dict()
         assert got == want, mode
+
+
+def test_result_objects():
+    X = curved(400, 10, 3, seed=8)
+    r = intdim.estimate(X, method="all")
+    assert [m.method for m in r.results] == [d["method"] for d in r.to_dict()["results"]]
+    assert r.result("mle").id == r.to_dict()["results"][[m.method for m in r.results].index("mle")]["id"]
+    with pytest.raises(KeyError):
+        r.result("nope")
+    p = intdim.profile({"a": X, "b": X[:, :5].copy()})
+    assert p["b"]["dim"] == 5 and p[0]["name"] == "a" and len(p) == 2
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="to_pandas needs pandas"):
+            p.to_pandas()
+    else:
+        df = p.to_pandas()
+        assert list(df["name"]) == ["a", "b"] and list(df["id"]) == p.ids
