@@ -11,9 +11,9 @@ import (
 // Estimators of scikit-dimension 0.3.4 (Bac et al., "Scikit-dimension: a
 // Python package for intrinsic dimension estimation", Entropy 23, 2021),
 // reimplemented to give its values: the global PCA versions (lpca-*), the
-// local estimators mom, tle, mada and ess, and the correlation dimension
+// local estimators mom, tle, mada and ess, MiND_ML, and the correlation dimension
 // corrint. They run in Points from the one neighbour search like the other
-// methods (mom, tle, mada, ess and corrint extend its k to theirs). Unlike
+// methods (mom, tle, mada, ess, mind-ml and corrint extend its k to theirs). Unlike
 // scikit-dimension, duplicate rows are collapsed by default
 // (Options.Duplicates); with "keep" a duplicate stays a neighbour at
 // distance 0, as there. Resampling (Options.Resample) does not apply to them.
@@ -30,17 +30,18 @@ const (
 	MethodMADA            Method = "mada"
 	MethodCorrInt         Method = "corrint"
 	MethodESS             Method = "ess"
+	MethodMiNDML          Method = "mind-ml"
 	MethodEvery           Method = "every" // Methods, then SkdimMethods
 )
 
 // SkdimMethods lists the scikit-dimension estimators, in the order
 // MethodEvery runs them after Methods.
 var SkdimMethods = []Method{MethodLPCAFO, MethodLPCAFan, MethodLPCAMaxGap, MethodLPCARatio, MethodLPCAPR,
-	MethodLPCAKaiser, MethodLPCABrokenStick, MethodMOM, MethodTLE, MethodMADA, MethodCorrInt, MethodESS}
+	MethodLPCAKaiser, MethodLPCABrokenStick, MethodMOM, MethodTLE, MethodMADA, MethodCorrInt, MethodESS, MethodMiNDML}
 
 // MethodNames lists the accepted method names, for messages.
 const MethodNames = "twonn, twonn-ml, gride, mle, pca, all (these five), lpca-fo, lpca-fan, lpca-maxgap, " +
-	"lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, or every"
+	"lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, or every"
 
 // SkdimOptions are the parameters of the scikit-dimension estimators, named
 // as there; a zero field means scikit-dimension's default.
@@ -55,12 +56,14 @@ type SkdimOptions struct {
 	TLEEpsilon float64 // tle: measurements below it are dropped; default 1e-4
 	MADAK      int     // mada neighbours; default 20
 	ESSK       int     // ess neighbours; default 100
+	MiNDK      int     // mind-ml: ρ = r₁/r_{k+1}; default 20
+	MiNDD      int     // mind-ml: largest dimension searched; default 10
 	K1, K2     int     // corrint neighbour ranks of the two radii; default 10 and 20
 }
 
 // DefaultSkdim holds scikit-dimension 0.3.4's defaults.
 var DefaultSkdim = SkdimOptions{AlphaFO: 0.05, AlphaRatio: 0.05, AlphaFan: 10, BetaFan: 0.8, PFan: 0.95,
-	MOMK: 100, TLEK: 20, TLEEpsilon: 1e-4, MADAK: 20, ESSK: 100, K1: 10, K2: 20}
+	MOMK: 100, TLEK: 20, TLEEpsilon: 1e-4, MADAK: 20, ESSK: 100, MiNDK: 20, MiNDD: 10, K1: 10, K2: 20}
 
 // withDefaults fills the zero fields of s.
 func (s SkdimOptions) withDefaults() SkdimOptions {
@@ -85,6 +88,8 @@ func (s SkdimOptions) withDefaults() SkdimOptions {
 	setF(&s.TLEEpsilon, d.TLEEpsilon)
 	setI(&s.MADAK, d.MADAK)
 	setI(&s.ESSK, d.ESSK)
+	setI(&s.MiNDK, d.MiNDK)
+	setI(&s.MiNDD, d.MiNDD)
 	setI(&s.K1, d.K1)
 	setI(&s.K2, d.K2)
 	return s
@@ -97,6 +102,8 @@ func (s SkdimOptions) check() error {
 		return fmt.Errorf("%w: mom, tle, mada and ess need k ≥ 2 (have %d, %d, %d, %d)", ErrBadParam, s.MOMK, s.TLEK, s.MADAK, s.ESSK)
 	case s.K1 < 1 || s.K2 <= s.K1:
 		return fmt.Errorf("%w: corrint needs 1 ≤ k1 < k2 (have %d, %d)", ErrBadParam, s.K1, s.K2)
+	case s.MiNDK < 1 || s.MiNDD < 1:
+		return fmt.Errorf("%w: mind-ml needs k ≥ 1 and D ≥ 1 (have %d, %d)", ErrBadParam, s.MiNDK, s.MiNDD)
 	case !(s.TLEEpsilon > 0):
 		return fmt.Errorf("%w: tle epsilon %g, want > 0", ErrBadParam, s.TLEEpsilon)
 	case !(s.AlphaFO > 0 && s.AlphaFO < 1), !(s.AlphaRatio > 0 && s.AlphaRatio < 1),
@@ -139,6 +146,8 @@ func (e *engine) skdimNeighbours(meth string) int {
 		return s.MADAK
 	case MethodESS:
 		return s.ESSK
+	case MethodMiNDML:
+		return s.MiNDK + 1
 	case MethodCorrInt:
 		return s.K2
 	}
@@ -163,7 +172,7 @@ func maxZeros(g *knn.Graph) int {
 func (e *engine) runSkdim(meth string) (*Result, error) {
 	res := &Result{Method: meth}
 	m := Method(meth)
-	if e.x == nil && m != MethodMOM && m != MethodMADA {
+	if e.x == nil && m != MethodMOM && m != MethodMADA && m != MethodMiNDML {
 		return nil, errors.New("needs the rows, not only neighbour lists")
 	}
 	if k := e.skdimNeighbours(meth); k > e.n-1 || (e.g != nil && k > e.g.K) {
@@ -185,6 +194,8 @@ func (e *engine) runSkdim(meth string) (*Result, error) {
 			}
 		}
 		res.ID, err = MADA(g, s.MADAK)
+	case MethodMiNDML:
+		res.ID, err = MiNDML(e.g, s.MiNDK, s.MiNDD)
 	case MethodESS:
 		res.ID, err = ESS(e.x, e.g, s.ESSK, e.o.Threads)
 	case MethodCorrInt:

@@ -28,7 +28,7 @@ var skdimKeys = map[Method]string{
 	MethodLPCAFO: "skdim.lPCA.FO", MethodLPCAFan: "skdim.lPCA.Fan", MethodLPCAMaxGap: "skdim.lPCA.maxgap",
 	MethodLPCARatio: "skdim.lPCA.ratio", MethodLPCAPR: "skdim.lPCA.participation_ratio",
 	MethodLPCAKaiser: "skdim.lPCA.Kaiser", MethodLPCABrokenStick: "skdim.lPCA.broken_stick",
-	MethodMOM: "skdim.MOM", MethodTLE: "skdim.TLE", MethodMADA: "skdim.MADA", MethodCorrInt: "skdim.CorrInt", MethodESS: "skdim.ESS",
+	MethodMOM: "skdim.MOM", MethodTLE: "skdim.TLE", MethodMADA: "skdim.MADA", MethodCorrInt: "skdim.CorrInt", MethodESS: "skdim.ESS", MethodMiNDML: "skdim.MiND_ML",
 }
 
 // TestSkdimRefs checks every scikit-dimension method on the eight arrays
@@ -51,6 +51,8 @@ func TestSkdimRefs(t *testing.T) {
 		names = append(names, name)
 	}
 	slices.Sort(names)
+	mindSkip := map[string]float64{"bm_M7_Roll": 1.9423274974993356, "swissroll_noise0.0": 1.9250801406767244,
+		"bm_M5a_Helix1d": 0.9960185679067728}
 	for _, name := range names {
 		r := refs[name]
 		x, n, d := readNpy(t, filepath.Join(refsDir, r.File))
@@ -59,6 +61,12 @@ func TestSkdimRefs(t *testing.T) {
 		}
 		got := map[string]float64{}
 		for _, m := range SkdimMethods {
+			if m == MethodMiNDML && name == "dup10_swissroll_D3" {
+				if _, err := Points(cloud.Must64(x, n, d), &Options{Method: m, Duplicates: Keep}); err == nil {
+					t.Errorf("%s: mind-ml with duplicates kept (r1 = 0) accepted", name)
+				}
+				continue
+			}
 			rep, err := Points(cloud.Must64(x, n, d), &Options{Method: m, Duplicates: Keep})
 			if err != nil {
 				t.Fatalf("%s: %s: %v", name, m, err)
@@ -71,6 +79,18 @@ func TestSkdimRefs(t *testing.T) {
 				t.Fatalf("%s: %s: no deterministic reference", name, skdimKeys[m])
 			}
 			want := scalar(t, ref.Value)
+			if m == MethodMiNDML && (name == "bm_M7_Roll" || name == "swissroll_noise0.0" ||
+				name == "bm_M5a_Helix1d" || name == "dup10_swissroll_D3") {
+				// scikit-dimension's optimiser stopped at its start (see
+				// MiNDML); dup10 has r1 = 0 with duplicates kept. Where
+				// it stopped, the maximiser is checked instead: a
+				// regression value from a separate bisection written while
+				// probing, not a reference.
+				if w, ok := mindSkip[name]; ok && !relClose(got[string(m)], w, 1e-9) {
+					t.Errorf("%s: mind-ml = %.12g, maximiser %.12g", name, got[string(m)], w)
+				}
+				continue
+			}
 			tol := 1e-6
 			if m == MethodCorrInt && (name == "bm_M1_Sphere" || name == "bm_M5a_Helix1d") {
 				// A pair at exactly r₁ (see PROVENANCE.md): scikit-learn's

@@ -27,7 +27,7 @@ type estimateFlags struct {
 func addEstimateFlags(fs *flag.FlagSet, method string) *estimateFlags {
 	f := &estimateFlags{}
 	fs.StringVar(&f.method, "method", method, "estimator: twonn, twonn-ml, gride, mle, pca or all (these five); "+
-		"scikit-dimension's lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess; or every")
+		"scikit-dimension's lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml; or every")
 	sk := &f.skdim
 	d := estimate.DefaultSkdim
 	fs.Float64Var(&sk.AlphaFO, "lpca-alpha-fo", d.AlphaFO, "lpca-fo: count eigenvalues above this fraction of the largest (alphaFO)")
@@ -39,6 +39,8 @@ func addEstimateFlags(fs *flag.FlagSet, method string) *estimateFlags {
 	fs.IntVar(&sk.TLEK, "tle-k", d.TLEK, "tle: number of neighbours")
 	fs.Float64Var(&sk.TLEEpsilon, "tle-epsilon", d.TLEEpsilon, "tle: measurements below it are dropped (epsilon)")
 	fs.IntVar(&sk.MADAK, "mada-k", d.MADAK, "mada: number of neighbours")
+	fs.IntVar(&sk.MiNDK, "mind-k", d.MiNDK, "mind-ml: ratio of the distances to the 1st and (k+1)-th neighbours")
+	fs.IntVar(&sk.MiNDD, "mind-d", d.MiNDD, "mind-ml: largest dimension searched (D)")
 	fs.IntVar(&sk.ESSK, "ess-k", d.ESSK, "ess: number of neighbours (every pair of them is used)")
 	fs.IntVar(&sk.K1, "corrint-k1", d.K1, "corrint: neighbour rank of the first radius (k1)")
 	fs.IntVar(&sk.K2, "corrint-k2", d.K2, "corrint: neighbour rank of the second radius (k2)")
@@ -158,7 +160,7 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	}
 	if !valid {
 		return nil, Usage("unknown --method %q (want twonn, twonn-ml, gride, mle, pca or all); or scikit-dimension's "+
-			"lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess; or every", f.method)
+			"lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml; or every", f.method)
 	}
 	if err := estimate.CheckSkdim(f.skdim); err != nil {
 		return nil, Usage("%v", err)
