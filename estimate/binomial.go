@@ -8,6 +8,31 @@ import (
 	"github.com/intdim/intdim/knn"
 )
 
+// MethodBinomial is the binomial estimator (Binomial) as a method of
+// Points: --method binomial, with Options.Binomial. It is not among
+// Methods, so "all" and "every" do not run it.
+const MethodBinomial Method = "binomial"
+
+// BinomialOptions are the binomial estimator's k and r (DADApy's
+// compute_id_binomial_k arguments); zero fields mean DefaultBinomial's.
+type BinomialOptions struct {
+	K int     // neighbour rank of the outer radius R_k
+	R float64 // ratio of the inner radius to R_k, in (0, 1)
+}
+
+// DefaultBinomial is k = 10, r = 0.5.
+var DefaultBinomial = BinomialOptions{K: 10, R: 0.5}
+
+func (b BinomialOptions) withDefaults() BinomialOptions {
+	if b.K == 0 {
+		b.K = DefaultBinomial.K
+	}
+	if b.R == 0 {
+		b.R = DefaultBinomial.R
+	}
+	return b
+}
+
 // BinomialFit is the binomial ID estimate of Binomial.
 type BinomialFit struct {
 	ID    float64 // d
@@ -18,7 +43,7 @@ type BinomialFit struct {
 
 // ErrEmptyShells is returned by Binomial when no point has a neighbour in
 // its inner shell (mean n = 1: the ID is too high for r, or k too small).
-var ErrEmptyShells = errors.New("binomial: no point has a neighbour within r·R_k; increase k or r")
+var ErrEmptyShells = errors.New("no point has a neighbour within r·R_k; increase k or r")
 
 // Binomial is the binomial ID estimator at fixed k (Macocco et al. 2023,
 // "Intrinsic dimension estimation for discrete metrics", PRL; DADApy's
@@ -35,10 +60,10 @@ var ErrEmptyShells = errors.New("binomial: no point has a neighbour within r·R_
 // (DADApy then returns a bare 0).
 func Binomial(g *knn.Graph, k int, r float64) (*BinomialFit, error) {
 	if k < 2 || k > g.K {
-		return nil, fmt.Errorf("binomial: k = %d outside [2, %d] (the neighbours searched)", k, g.K)
+		return nil, fmt.Errorf("k = %d outside [2, %d] (the neighbours searched)", k, g.K)
 	}
 	if !(r > 0 && r < 1) {
-		return nil, fmt.Errorf("binomial: r = %g outside (0, 1)", r)
+		return nil, fmt.Errorf("r = %g outside (0, 1)", r)
 	}
 	if g.N < 1 {
 		return nil, fmt.Errorf("%w: binomial on an empty point set", ErrTooFewPoints)

@@ -22,6 +22,7 @@ type Options struct {
 	Seed       uint64          // seed of every random choice; 0 means DefaultSeed
 	Threads    int             // 0 means GOMAXPROCS; results do not depend on it
 	Skdim      SkdimOptions    // parameters of the scikit-dimension estimators (SkdimMethods)
+	Binomial   BinomialOptions // k and r of MethodBinomial
 }
 
 // Result is one method's estimate. Err is the standard error or the
@@ -124,5 +125,6 @@ func (o *Options) withDefaults() Options {
 		c.Duplicates = "collapse"
 	}
 	c.Skdim = c.Skdim.withDefaults()
+	c.Binomial = c.Binomial.withDefaults()
 	return c
 }

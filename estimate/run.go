@@ -291,7 +291,7 @@ func parseMethods(m Method) ([]string, error) {
 		}
 		return out, nil
 	}
-	if slices.Contains(Methods, m) || slices.Contains(SkdimMethods, m) {
+	if slices.Contains(Methods, m) || slices.Contains(SkdimMethods, m) || m == MethodBinomial {
 		return []string{string(m)}, nil
 	}
 	return nil, fmt.Errorf("unknown method %q (want %s)", m, MethodNames)
@@ -319,6 +319,8 @@ func (e *engine) neighbours(meth string) int {
 		return e.o.K
 	case "gride":
 		return e.maxRank()
+	case "binomial":
+		return e.o.Binomial.K
 	}
 	return e.skdimNeighbours(meth)
 }
@@ -403,6 +405,11 @@ func (e *engine) run(meth string) (*Result, error) {
 			}
 		case "mle":
 			id, err = MLE(g, e.o.K)
+		case "binomial":
+			var f *BinomialFit
+			if f, err = Binomial(g, e.o.Binomial.K, e.o.Binomial.R); err == nil {
+				id, stderr = f.ID, f.Err
+			}
 		}
 		return
 	}

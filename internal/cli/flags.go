@@ -22,12 +22,16 @@ type estimateFlags struct {
 	k, maxRank, resample, threads      int
 	seed                               uint64
 	skdim                              estimate.SkdimOptions
+	binomial                           estimate.BinomialOptions
 }
 
 func addEstimateFlags(fs *flag.FlagSet, method string) *estimateFlags {
 	f := &estimateFlags{}
 	fs.StringVar(&f.method, "method", method, "estimator: twonn, twonn-ml, gride, mle, pca or all (these five); "+
-		"scikit-dimension's lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml; or every")
+		"scikit-dimension's lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml; or every; "+
+		"DADApy's binomial (--binomial-k, --binomial-r)")
+	fs.IntVar(&f.binomial.K, "binomial-k", estimate.DefaultBinomial.K, "binomial: neighbour rank k of the outer radius")
+	fs.Float64Var(&f.binomial.R, "binomial-r", estimate.DefaultBinomial.R, "binomial: ratio r of the inner radius to the outer, in (0, 1)")
 	sk := &f.skdim
 	d := estimate.DefaultSkdim
 	fs.Float64Var(&sk.AlphaFO, "lpca-alpha-fo", d.AlphaFO, "lpca-fo: count eigenvalues above this fraction of the largest (alphaFO)")
@@ -155,12 +159,16 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 		return nil, Usage("--threads %d outside [0, %d] (0: all cores)", f.threads, maxThreads)
 	}
 	valid := f.method == "all" || f.method == string(estimate.MethodEvery)
-	for _, m := range slices.Concat(estimate.Methods, estimate.SkdimMethods) {
+	for _, m := range slices.Concat(estimate.Methods, estimate.SkdimMethods, []estimate.Method{estimate.MethodBinomial}) {
 		valid = valid || f.method == string(m)
 	}
 	if !valid {
 		return nil, Usage("unknown --method %q (want twonn, twonn-ml, gride, mle, pca or all); or scikit-dimension's "+
-			"lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml; or every", f.method)
+			"lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml; or every; or binomial", f.method)
+	}
+	// Written so that NaN fails the test.
+	if f.binomial.K < 2 || !(f.binomial.R > 0 && f.binomial.R < 1) {
+		return nil, Usage("--binomial-k %d, --binomial-r %g: need k ≥ 2 and 0 < r < 1", f.binomial.K, f.binomial.R)
 	}
 	if err := estimate.CheckSkdim(f.skdim); err != nil {
 		return nil, Usage("%v", err)
@@ -168,7 +176,7 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	return &estimate.Options{
 		Method: estimate.Method(f.method), Discard: new(f.discard), Paper: f.paper, K: f.k, MaxRank: f.maxRank,
 		Resample: f.resample, Fraction: f.fraction, Metric: m, Duplicates: estimate.DuplicatePolicy(f.duplicates), ZeroRows: zero,
-		Seed: f.seed, Threads: f.threads, Skdim: f.skdim,
+		Seed: f.seed, Threads: f.threads, Skdim: f.skdim, Binomial: f.binomial,
 	}, nil
 }
 
