@@ -5,8 +5,9 @@
 // Model.CheckImages) or any float32 array batched along axis 0, such as
 // the token embeddings [N, T, D] of a transformer encoder
 // (Model.LayersFor, ForwardOptions.Sample), or int64 token ids
-// (Model.InputInt; native backend only). Models with several inputs are
-// refused.
+// (Model.InputInt; native backend only). Models with several inputs (token
+// ids and an attention mask; Model.Extra) run on the native backend, every
+// input batched along the same axis 0 (ForwardOptions.Extra).
 //
 // A Model is a parsed graph: its input, its candidate layers (every
 // node output computed from the input), their depth (the number of

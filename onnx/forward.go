@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -51,10 +52,12 @@ func (m *Model) Layers(r Runner, h, w int) ([]Layer, error) {
 
 // LayersFor is Layers for inputs of the given shape without the batch
 // dimension (an image is C, H, W; a sequence of tokens T, D), evaluated on
-// zeros.
-func (m *Model) LayersFor(r Runner, sample []int) ([]Layer, error) {
+// zeros. A model with several inputs takes the shapes of the others
+// (Model.Extra) in extra.
+func (m *Model) LayersFor(r Runner, sample []int, extra ...[]int) ([]Layer, error) {
 	b := m.batchFor(1)
-	if err := m.checkBatch(r, b, sample); err != nil {
+	samples := append([][]int{sample}, extra...)
+	if err := m.checkSamples(r, b, samples); err != nil {
 		return nil, err
 	}
 	vals := m.Values()
@@ -62,9 +65,12 @@ func (m *Model) LayersFor(r Runner, sample []int) ([]Layer, error) {
 	for _, v := range vals[1:] {
 		names = append(names, v.Name)
 	}
-	shape := append([]int{b}, sample...)
-	x := make([]float32, numel(shape))
-	out, err := r.Run(x, shape, names)
+	xs, shapes := make([][]float32, len(samples)), make([][]int, len(samples))
+	for i, s := range samples {
+		shapes[i] = append([]int{b}, s...)
+		xs[i] = make([]float32, numel(shapes[i]))
+	}
+	out, err := runInputs(m, r, xs, shapes, names)
 	if err != nil {
 		return nil, err
 	}
@@ -76,6 +82,30 @@ func (m *Model) LayersFor(r Runner, sample []int) ([]Layer, error) {
 		layers = append(layers, Layer{Value: vals[i+1], Shape: slices.Clone(t.Shape[1:])})
 	}
 	return layers, nil
+}
+
+// checkSamples is checkBatch for every input: one sample shape per input
+// (Model.InputNames), as many as the model has.
+func (m *Model) checkSamples(r Runner, b int, samples [][]int) error {
+	if len(samples) != len(m.Extra)+1 {
+		return fmt.Errorf("%s: %d input arrays for a model of %d inputs (%s)", m.Path, len(samples), len(m.Extra)+1, strings.Join(m.InputNames(), ", "))
+	}
+	if len(samples) == 1 {
+		return m.checkBatch(r, b, samples[0])
+	}
+	var total []int
+	for _, s := range samples {
+		n, ok := checkedNumel(s)
+		if !ok || n > maxDim {
+			return fmt.Errorf("%s: inputs of shape %v: more than 2³¹ values each", m.Path, s)
+		}
+		total = append(total, int(n))
+	}
+	n := 0
+	for _, t := range total {
+		n += t
+	}
+	return m.checkBatch(r, b, []int{n})
 }
 
 // checkBatch refuses an input batch of b samples of the given shape that
@@ -101,7 +131,11 @@ func (m *Model) checkBatch(r Runner, b int, sample []int) error {
 type ForwardOptions struct {
 	H, W   int   // input size of the images from the source
 	Sample []int // for inputs that are not images: the shape of one input (no batch dimension); H and W are then unused
-	Batch  int   // images per forward pass (the model's own if fixed); 0 means 32
+	// Extra are the sample shapes of the model's other inputs
+	// (Model.Extra), whose values Source.Load writes after the first
+	// input's, in order.
+	Extra [][]int
+	Batch int // images per forward pass (the model's own if fixed); 0 means 32
 	// Progress, if not nil, is called after each batch with the number of
 	// images done and the number of images of the source.
 	Progress func(done, total int)
@@ -120,33 +154,63 @@ func Forward(m *Model, r Runner, src Source, layers []Layer, opt ForwardOptions,
 	if sample == nil {
 		sample = []int{m.Channels(), opt.H, opt.W}
 	}
-	if err := m.checkBatch(r, b, sample); err != nil {
+	samples := append([][]int{sample}, opt.Extra...)
+	if err := m.checkSamples(r, b, samples); err != nil {
 		return err
 	}
 	img := numel(sample)
+	sizes := make([]int, len(samples)) // floats of one sample of each input
+	per := 0
+	for i, s := range samples {
+		sizes[i] = numel(s)
+		per += sizes[i]
+	}
 	var names []string
 	for _, l := range layers {
 		if l.Name != m.Input {
 			names = append(names, l.Name)
 		}
 	}
-	x := make([]float32, b*img)
+	x := make([]float32, b*per)
+	xs := make([][]float32, len(samples)) // each input's batch, split from x
+	if len(samples) > 1 {
+		for i := range xs {
+			xs[i] = make([]float32, b*sizes[i])
+		}
+	}
 	acts := make([][]float32, len(layers))
 	total := src.Len()
 	for start := 0; start < total; start += b {
 		n := min(b, total-start)
-		if err := loadBatch(src, start, n, x, img); err != nil {
+		if err := loadBatch(src, start, n, x, per); err != nil {
 			return err
 		}
 		rows := n
 		if m.InputShape[0] > 0 {
-			clear(x[n*img:]) // fixed batch: pad with blank images
+			clear(x[n*per:]) // fixed batch: pad with blank images
 			rows = b
+		}
+		if len(samples) > 1 {
+			for k := range rows {
+				off := k * per
+				for i, d := range sizes {
+					copy(xs[i][k*d:(k+1)*d], x[off:off+d])
+					off += d
+				}
+			}
+		} else {
+			xs[0] = x
 		}
 		var out []Tensor
 		if len(names) > 0 {
+			shapes := make([][]int, len(samples))
+			in := make([][]float32, len(samples))
+			for i, s := range samples {
+				shapes[i] = append([]int{rows}, s...)
+				in[i] = xs[i][:rows*sizes[i]]
+			}
 			var err error
-			out, err = r.Run(x[:rows*img], append([]int{rows}, sample...), names)
+			out, err = runInputs(m, r, in, shapes, names)
 			if err != nil {
 				return err
 			}
@@ -154,7 +218,7 @@ func Forward(m *Model, r Runner, src Source, layers []Layer, opt ForwardOptions,
 		k := 0
 		for j, l := range layers {
 			if l.Name == m.Input {
-				acts[j] = x[:n*img]
+				acts[j] = xs[0][:n*img]
 				continue
 			}
 			t := out[k]

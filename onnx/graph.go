@@ -30,6 +30,9 @@ type Value struct {
 // computations. Their data type is not checked here; see Shapes.
 func (m *Model) Values() []Value {
 	depth := map[string]int{m.Input: 0}
+	for _, in := range m.Extra { // values computed from them are layers too, but not the inputs themselves
+		depth[in.Name] = 0
+	}
 	out := []Value{{Name: m.Input, Op: "input"}}
 	for _, n := range m.nodes {
 		d, dyn := -1, false

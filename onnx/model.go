@@ -6,10 +6,12 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 )
 
-// Model is a parsed ONNX model with one float32 input, batched along
-// axis 0: images (CheckImages) or any array.
+// Model is a parsed ONNX model with a float32 or int64 input batched
+// along axis 0, images (CheckImages) or any array, and possibly others
+// batched with it (Extra).
 type Model struct {
 	Path       string // file it was read from
 	Input      string // name of the image input
@@ -19,11 +21,23 @@ type Model struct {
 	// embedding's Gather): they are fed as float32 (exact up to 2²⁴) and
 	// converted, by the native backend only.
 	InputInt bool
+	// Extra are the model's other inputs (an attention mask besides token
+	// ids), fed with the first one, batched along the same axis 0; the
+	// native backend only.
+	Extra []Input
 
 	data   []byte   // the file, for the backends that parse it themselves
 	pb     *pbModel // its decoded graph
 	nodes  []node
 	consts map[string]bool // initializers and Constant outputs
+}
+
+// Input is a model input besides the first: its name, its shape (-1 for
+// a dimension given by name) and whether it holds int64 values.
+type Input struct {
+	Name  string
+	Shape []int
+	Int   bool
 }
 
 type node struct {
@@ -43,9 +57,9 @@ const (
 // an image side or a batch that fits any memory.
 const maxDim = math.MaxInt32
 
-// Open reads and checks an ONNX model: it must have one input of type
-// float32 (images, see CheckImages, or any array batched along axis 0),
-// besides its initializers. Only regular files are read (a FIFO or a device is
+// Open reads and checks an ONNX model: its inputs (besides its
+// initializers) must be float32 or int64 tensors batched along axis 0
+// (images, see CheckImages, or any array). Only regular files are read (a FIFO or a device is
 // refused by name instead of blocking).
 func Open(path string) (*Model, error) {
 	st, err := os.Stat(path)
@@ -127,35 +141,38 @@ func Parse(path string, data []byte) (*Model, error) {
 		}
 		m.nodes = append(m.nodes, node{op: op, name: n.name, in: n.in, out: n.out})
 	}
+	var ins []Input
 	for _, vi := range gp.inputs {
 		if m.consts[vi.name] {
 			continue
 		}
-		if m.Input != "" {
-			return nil, fmt.Errorf("%s: the model has several inputs (%q, %q); want one image input", path, m.Input, vi.name)
-		}
-		m.Input = vi.name
+		in := Input{Name: vi.name}
 		if !vi.isTensor || (vi.elem != tensorFloat && vi.elem != tensorInt64) {
-			return nil, fmt.Errorf("%s: input %q is not a float32 tensor (nor int64 token ids)", path, m.Input)
+			return nil, fmt.Errorf("%s: input %q is not a float32 tensor (nor int64 token ids)", path, in.Name)
 		}
-		m.InputInt = vi.elem == tensorInt64
+		in.Int = vi.elem == tensorInt64
 		for _, d := range vi.dims {
 			switch {
 			case !d.set || d.value == 0:
-				m.InputShape = append(m.InputShape, -1)
+				in.Shape = append(in.Shape, -1)
 			case d.value < 0 || d.value > maxDim:
-				return nil, fmt.Errorf("%s: input %q has dimension %d", path, m.Input, d.value)
+				return nil, fmt.Errorf("%s: input %q has dimension %d", path, in.Name, d.value)
 			default:
-				m.InputShape = append(m.InputShape, int(d.value))
+				in.Shape = append(in.Shape, int(d.value))
 			}
 		}
+		if len(in.Shape) < 1 {
+			return nil, fmt.Errorf("%s: input %q is a scalar; want a batch along axis 0", path, in.Name)
+		}
+		if len(ins) > 0 && in.Shape[0] != ins[0].Shape[0] {
+			return nil, fmt.Errorf("%s: inputs %q and %q have batch dimensions %d and %d; want one batch along axis 0 (-1: free)", path, ins[0].Name, in.Name, ins[0].Shape[0], in.Shape[0])
+		}
+		ins = append(ins, in)
 	}
-	if m.Input == "" {
+	if len(ins) == 0 {
 		return nil, fmt.Errorf("%s: the model has no input", path)
 	}
-	if len(m.InputShape) < 1 {
-		return nil, fmt.Errorf("%s: input %q is a scalar; want a batch along axis 0", path, m.Input)
-	}
+	m.Input, m.InputShape, m.InputInt, m.Extra = ins[0].Name, ins[0].Shape, ins[0].Int, ins[1:]
 	for _, vi := range gp.outputs {
 		m.Outputs = append(m.Outputs, vi.name)
 	}
@@ -169,6 +186,9 @@ func Parse(path string, data []byte) (*Model, error) {
 // (N, 3, H, W) or (N, 1, H, W). Other inputs (token embeddings, features)
 // are fed as arrays (ForwardOptions.Sample).
 func (m *Model) CheckImages() error {
+	if len(m.Extra) > 0 {
+		return fmt.Errorf("%s: the model has %d inputs (%s), not one image input; give the inputs as arrays, one per input", m.Path, len(m.Extra)+1, strings.Join(m.InputNames(), ", "))
+	}
 	if m.InputInt {
 		return fmt.Errorf("%s: input %q holds int64 values (token ids), not images; give the inputs as an array", m.Path, m.Input)
 	}
@@ -301,4 +321,13 @@ func (m *Model) withOutputs(names []string) ([]byte, error) {
 		}
 	}
 	return withOutputs(m.data, add)
+}
+
+// InputNames are the names of the model's inputs, the first one first.
+func (m *Model) InputNames() []string {
+	names := []string{m.Input}
+	for _, in := range m.Extra {
+		names = append(names, in.Name)
+	}
+	return names
 }

@@ -288,7 +288,21 @@ func (r *nativeRunner) Close() error    { return nil }
 // Run evaluates the nodes that the requested values need, in graph order,
 // dropping each intermediate value after its last use.
 func (r *nativeRunner) Run(x []float32, shape []int, names []string) (out []Tensor, err error) {
-	checkInput(x, shape)
+	return r.RunInputs([][]float32{x}, [][]int{shape}, names)
+}
+
+// RunInputs is Run for a model with several inputs: xs[i] of shape
+// shapes[i] for the input Model.InputNames()[i].
+func (r *nativeRunner) RunInputs(xs [][]float32, shapes [][]int, names []string) (out []Tensor, err error) {
+	inputs := r.m.InputNames()
+	if len(xs) != len(inputs) || len(shapes) != len(inputs) {
+		panic(fmt.Sprintf("onnx: %d inputs given for a model of %d", len(xs), len(inputs)))
+	}
+	isInput := map[string]bool{}
+	for i, x := range xs {
+		checkInput(x, shapes[i])
+		isInput[inputs[i]] = true
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	// Which nodes are needed, and the last use of each value.
@@ -305,7 +319,7 @@ func (r *nativeRunner) Run(x []float32, shape []int, names []string) (out []Tens
 		stack = stack[:len(stack)-1]
 		k, ok := producer[v]
 		if !ok || need[k] {
-			if !ok && v != r.m.Input && r.consts[v] == nil {
+			if !ok && !isInput[v] && r.consts[v] == nil {
 				return nil, fmt.Errorf("%s: no value %q", r.m.Path, v)
 			}
 			continue
@@ -325,17 +339,26 @@ func (r *nativeRunner) Run(x []float32, shape []int, names []string) (out []Tens
 	for _, n := range names {
 		keep[n] = true
 	}
-	in := &ntensor{shape: slices.Clone(shape), f: x}
-	if r.m.InputInt { // token ids, fed as float32
-		in = &ntensor{shape: in.shape, isInt: true, i: make([]int64, len(x))}
-		for k, v := range x {
-			if v != float32(math.Trunc(float64(v))) {
-				return nil, fmt.Errorf("%s: input %q holds integers, and value %v is not one", r.m.Path, r.m.Input, v)
-			}
-			in.i[k] = int64(v)
+	vals := map[string]*ntensor{}
+	var inBytes int64
+	for j, x := range xs {
+		in := &ntensor{shape: slices.Clone(shapes[j]), f: x}
+		isInt := r.m.InputInt
+		if j > 0 {
+			isInt = r.m.Extra[j-1].Int
 		}
+		if isInt { // token ids or a mask, fed as float32
+			in = &ntensor{shape: in.shape, isInt: true, i: make([]int64, len(x))}
+			for k, v := range x {
+				if v != float32(math.Trunc(float64(v))) {
+					return nil, fmt.Errorf("%s: input %q holds integers, and value %v is not one", r.m.Path, inputs[j], v)
+				}
+				in.i[k] = int64(v)
+			}
+		}
+		vals[inputs[j]] = in
+		inBytes += 4 * int64(len(x))
 	}
-	vals := map[string]*ntensor{r.m.Input: in}
 	get := func(name string) *ntensor {
 		if name == "" {
 			return nil
@@ -362,7 +385,7 @@ func (r *nativeRunner) Run(x []float32, shape []int, names []string) (out []Tens
 			panic(p)
 		}
 	}()
-	r.live = 4 * int64(len(x))
+	r.live = inBytes
 	for k := range r.nodes {
 		if !need[k] {
 			continue
@@ -383,7 +406,7 @@ func (r *nativeRunner) Run(x []float32, shape []int, names []string) (out []Tens
 			}
 		}
 		for _, in := range n.in {
-			if lastUse[in] == k && !keep[in] && in != r.m.Input {
+			if lastUse[in] == k && !keep[in] && !isInput[in] {
 				delete(vals, in)
 			}
 		}

@@ -89,16 +89,20 @@ func NewRunner(m *Model, opt *RunnerOptions) (Runner, error) {
 	if m.InputInt && o.Backend != "" && o.Backend != "auto" && o.Backend != "native" {
 		return nil, fmt.Errorf("backend %s: the model's input %q holds int64 token ids, which only the native backend takes", o.Backend, m.Input)
 	}
+	if len(m.Extra) > 0 && o.Backend != "" && o.Backend != "auto" && o.Backend != "native" {
+		return nil, fmt.Errorf("backend %s: the model has %d inputs (%s), which only the native backend takes", o.Backend, len(m.Extra)+1, strings.Join(m.InputNames(), ", "))
+	}
+	nativeOnly := m.InputInt || len(m.Extra) > 0
 	switch o.Backend {
 	case "", "auto":
-		if lib != "" && ortBuilt && !m.InputInt {
+		if lib != "" && ortBuilt && !nativeOnly {
 			return newORT(m, lib)
 		}
 		if o.ORTLib != "" {
 			return nil, fmt.Errorf("an onnxruntime library was given but this program was built without onnxruntime support (rebuild with -tags ort)")
 		}
 		r, err := newNative(m, o.MaxBytes)
-		if err == nil || !gomlxBuilt || m.InputInt {
+		if err == nil || !gomlxBuilt || nativeOnly {
 			if err != nil && !ortBuilt {
 				err = fmt.Errorf("%v (rebuild with -tags gomlx or -tags ort for other backends)", err)
 			}
@@ -119,6 +123,25 @@ func NewRunner(m *Model, opt *RunnerOptions) (Runner, error) {
 		return newORT(m, lib)
 	}
 	return nil, fmt.Errorf("unknown backend %q (want auto, native, gomlx or ort)", o.Backend)
+}
+
+// multiRunner is implemented by runners that take models with several
+// inputs: xs[i] of shape shapes[i] for input i (Model.InputNames order),
+// all with the same batch dimension.
+type multiRunner interface {
+	RunInputs(xs [][]float32, shapes [][]int, names []string) ([]Tensor, error)
+}
+
+// runInputs runs r on the inputs, the first alone when there is one.
+func runInputs(m *Model, r Runner, xs [][]float32, shapes [][]int, names []string) ([]Tensor, error) {
+	if len(xs) == 1 {
+		return r.Run(xs[0], shapes[0], names)
+	}
+	mr, ok := r.(multiRunner)
+	if !ok {
+		return nil, fmt.Errorf("%s: backend %s does not take models with several inputs", m.Path, r.Name())
+	}
+	return mr.RunInputs(xs, shapes, names)
 }
 
 func checkInput(x []float32, shape []int) {

@@ -44,7 +44,7 @@ func registerONNXFlags(fs *flag.FlagSet) *onnxArgs {
 	a := &onnxArgs{}
 	fs.StringVar(&a.model, "onnx", "", "ONNX image model: profile its layers over --images")
 	fs.StringVar(&a.images, "images", "", "--onnx: folder of JPEG/PNG images (sub-folders included), natural name order")
-	fs.StringVar(&a.inputs, "inputs", "", "--onnx: an array fed to the model instead of images, batched along axis 0 (FILE or FILE:NAME; an .npz member named as the model's input is picked), e.g. token embeddings [N, T, D]")
+	fs.StringVar(&a.inputs, "inputs", "", "--onnx: an array fed to the model instead of images, batched along axis 0 (FILE or FILE:NAME; an .npz member named as the model's input is picked), e.g. token embeddings [N, T, D]; for a model with several inputs an .npz with one array per input name (input_ids, attention_mask), native backend only")
 	fs.IntVar(&a.n, "n", 0, "--onnx, --model: use the first N images (0: all images with --onnx, 2000 with --model)")
 	fs.IntVar(&a.sample, "sample", 0, "--onnx: use N images drawn at random with --seed")
 	fs.IntVar(&a.batch, "batch", 32, "--onnx: images per forward pass")
@@ -261,7 +261,7 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 		if err != nil {
 			return err
 		}
-		s, src, fo = as.onnxSetup, as, onnx.ForwardOptions{Sample: as.sample}
+		s, src, fo = as.onnxSetup, as, onnx.ForwardOptions{Sample: as.sample, Extra: as.extra}
 	} else {
 		files, err := imageset.List(a.images)
 		if err != nil {

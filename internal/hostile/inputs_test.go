@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"math"
 	"os"
+	"slices"
 	"testing"
 
 	ob "github.com/intdim/intdim/internal/onnxbuild"
@@ -102,5 +103,77 @@ func TestONNXInputs(t *testing.T) {
 			Exit:  2, Stderr: "ids.onnx: node gather (Gather): index 4 out of range [-4, 4)"},
 		{Name: "images for a token model", Args: prof("--images", "imgs"), Setup: Setups(encoder, Images("imgs", 4, 16, 16)),
 			Exit: 2, Stderr: `m.onnx: input "x" has shape [-1 4 16]; want images`},
+	})
+}
+
+// maskModel has two inputs, x float32 [N, 4] and an int64 mask [N, 4]:
+// y = where(mask == 0, −100, x·W).
+func maskModel() *ob.Model {
+	w := make([]float32, 16)
+	for i := range w {
+		w[i] = float32(i%5) - 2
+	}
+	return &ob.Model{
+		Inputs:  []ob.Value{{Name: "x", Dims: []int64{-1, 4}}, {Name: "mask", Elem: ob.Int64, Dims: []int64{-1, 4}}},
+		Outputs: []ob.Value{{Name: "y", Dims: []int64{-1, 4}}},
+		Inits: []ob.Tensor{ob.Floats32("w", []int64{4, 4}, w), ob.Int64Tensor("zero", []int64{}, []int64{0}),
+			ob.Floats32("neg", []int64{}, []float32{-100})},
+		Nodes: []ob.Node{
+			{Op: "MatMul", Name: "mm", In: []string{"x", "w"}, Out: []string{"h"}},
+			{Op: "Equal", Name: "eq", In: []string{"mask", "zero"}, Out: []string{"c"}},
+			{Op: "Where", Name: "where", In: []string{"c", "neg", "h"}, Out: []string{"y"}},
+		},
+	}
+}
+
+// members returns a Setup writing dir/name, an .npz with one member per
+// name, of rows × 4 values (from f).
+func members(name string, rows map[string]int, f func(i int) float64) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		var b bytes.Buffer
+		w := npz.NewWriter(&b)
+		for _, m := range []string{"x", "mask", "labels"} {
+			n, ok := rows[m]
+			if !ok {
+				continue
+			}
+			x := make([]float64, 4*n)
+			for i := range x {
+				x[i] = f(i)
+			}
+			if err := w.Add(m, []int{n, 4}, x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		File(name, b.Bytes())(t, dir)
+	}
+}
+
+// TestONNXSeveralInputs: a model with two inputs takes an .npz with one
+// array per input; a missing or extra member, rows that differ, or a
+// non-integer mask are refused naming the member.
+func TestONNXSeveralInputs(t *testing.T) {
+	prof := []string{"profile", "--quiet", "--onnx", "m.onnx", "--inputs", "x.npz"}
+	mod := Model("m.onnx", maskModel())
+	bits := func(i int) float64 { return float64(i % 2) }
+	Run(t, []Case{
+		{Name: "missing member", Args: prof, Setup: Setups(mod, members("x.npz", map[string]int{"x": 20}, bits)),
+			Exit: 2, Stderr: `x.npz: no array for the model's input "mask" (the model takes x, mask; give an .npz with one array per input)`},
+		{Name: "extra member", Args: prof, Setup: Setups(mod, members("x.npz", map[string]int{"x": 20, "mask": 20, "labels": 20}, bits)),
+			Exit: 2, Stderr: `x.npz: array "labels" is not an input of the model (it takes x, mask)`},
+		{Name: "rows differ", Args: prof, Setup: Setups(mod, members("x.npz", map[string]int{"x": 20, "mask": 19}, bits)),
+			Exit: 2, Stderr: `x.npz: array "mask" has shape [19 4] but "x" has shape [20 4]; every input is batched along axis 0`},
+		{Name: "mask not integer", Args: prof, Setup: Setups(mod, members("x.npz", map[string]int{"x": 20, "mask": 20}, func(i int) float64 { return float64(i) / 3 })),
+			Exit: 2, Stderr: `x.npz: array "mask": element 1 is 0.3333333333333333: the input "mask" takes integer token ids below 2^24`},
+		{Name: "one npy for two inputs", Args: []string{"profile", "--quiet", "--onnx", "m.onnx", "--inputs", "x.npy"},
+			Setup: Setups(mod, tokens("x.npy", "", []int{20, 4}, bits)),
+			Exit:  2, Stderr: `x.npy: no array for the model's input`},
+		{Name: "images for two inputs", Args: []string{"profile", "--quiet", "--onnx", "m.onnx", "--images", "imgs"}, Setup: Setups(mod, Images("imgs", 4, 16, 16)),
+			Exit: 2, Stderr: `m.onnx: the model has 2 inputs (x, mask), not one image input`},
+		{Name: "two inputs on gomlx", Args: append(slices.Clone(prof), "--backend", "gomlx"), Setup: Setups(mod, members("x.npz", map[string]int{"x": 20, "mask": 20}, bits)),
+			Exit: 2, Stderr: `backend gomlx: the model has 2 inputs (x, mask), which only the native backend takes`},
 	})
 }

@@ -72,7 +72,7 @@ func TestONNX(t *testing.T) {
 			Inputs:  []ob.Value{{Name: "input", Dims: []int64{-1, 3, 16, 16}}, {Name: "other", Dims: []int64{-1, 3, 16, 16}}},
 			Outputs: []ob.Value{{Name: "y"}},
 			Nodes:   []ob.Node{{Op: "Add", Name: "add", In: []string{"input", "other"}, Out: []string{"y"}}},
-		}, "several inputs"},
+		}, "the model has 2 inputs (input, other), not one image input"},
 	}
 	var cases []Case
 	for _, m := range models {
