@@ -127,3 +127,25 @@ func TestSeveralInputs(t *testing.T) {
 		t.Errorf("fractional mask: %v", err)
 	}
 }
+
+// TestSeveralInputsRefused: inputs that cannot be batched together (fixed
+// batch dimensions that differ) or of another type are refused by Parse,
+// naming them.
+func TestSeveralInputsRefused(t *testing.T) {
+	m := maskModel()
+	m.Inputs[0].Dims = []int64{8, 4}
+	m.Inputs[1].Dims = []int64{4, 4}
+	if _, err := Parse("mask.onnx", m.Bytes()); err == nil || !strings.Contains(err.Error(), `inputs "x" and "mask" have batch dimensions 8 and 4`) {
+		t.Errorf("batch dimensions 8 and 4: %v", err)
+	}
+	m = maskModel()
+	m.Inputs[1].Elem = tensorBool
+	if _, err := Parse("mask.onnx", m.Bytes()); err == nil || !strings.Contains(err.Error(), `input "mask" is not a float32 tensor`) {
+		t.Errorf("boolean mask: %v", err)
+	}
+	m = maskModel()
+	m.Inputs[1].Dims = []int64{}
+	if _, err := Parse("mask.onnx", m.Bytes()); err == nil || !strings.Contains(err.Error(), `input "mask" is a scalar`) {
+		t.Errorf("scalar mask: %v", err)
+	}
+}
