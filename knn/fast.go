@@ -316,46 +316,61 @@ func blockRows(d int) int {
 	return max(r, 2*kernel.BlockRows)
 }
 
+// superBlocks is the number of blocks of rows packed together as the left
+// operand of collectBlocked's crosses: each block to the right is packed
+// once per superBlocks blocks, not once per block.
+const superBlocks = 2
+
 // collectBlocked is collect without packing the whole matrix: rows are cut
-// into blocks of blockRows(d); each diagonal block is packed (both
-// layouts) and its symmetric Gram run by kernel.SymGram, each pair of
-// blocks I < J by kernel.Cross of I (left layout) and J (right layout),
-// packed into buffers reused across pairs. Every pair of rows is seen once,
-// as by collect, and the same candidates rule applies: the graph is the
-// same. Memory: about four blocks instead of 8·n·d bytes; the extra work,
-// packing block J again for every I < J, is n·d·(blocks − 1)/2 copies
-// against 2·n²·d kernel flops.
+// into blocks of blockRows(d), grouped by superBlocks. The blocks of a group
+// are packed (both layouts), each block's symmetric Gram run by
+// kernel.SymGram and each pair of them by kernel.Cross; then the group is
+// packed as one left operand and crossed with each block after it, packed
+// from the rows into a buffer reused across blocks. Every pair of rows is seen once, as
+// by collect, and the same candidates rule applies: the graph is the same.
+// Memory: about four blocks instead of 8·n·d bytes; the extra work, packing
+// a block again for every group before it, is n·d·(blocks − 1)/(2·
+// superBlocks) copies against 2·n²·d kernel flops.
 func collectBlocked(m matrix, pr *prepared, k, threads int) []rowCands {
 	n, d := m.n(), m.d
 	c := newCollector(pr, n, k)
 	r := blockRows(d)
-	buf := make([]float32, r*d)
-	fill := func(b0, b1 int) []float32 {
-		x := buf[:(b1-b0)*d]
-		for i := b0; i < b1; i++ {
-			m.centreTo(i, pr.mean, pr.scale, x[(i-b0)*d:(i-b0+1)*d])
-		}
-		return x
-	}
 	var left, right kernel.Packed
-	for b0 := 0; b0 < n; b0 += r {
-		b1 := min(b0+r, n)
-		diag := kernel.PackFunc(b1-b0, d, func(i int, dst []float32) {
-			m.centreTo(b0+i, pr.mean, pr.scale, dst)
-		})
-		kernel.SymGram(diag, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
-			c.block(b0+i0, b0+i1, b0+j0, b0+j1, g, ld)
-		})
-		diag = nil
-		if b1 == n {
+	diags := make([]*kernel.Packed, 0, superBlocks)
+	for g0 := 0; g0 < n; g0 += superBlocks * r {
+		g1 := min(g0+superBlocks*r, n)
+		diags = diags[:0]
+		for b0 := g0; b0 < g1; b0 += r {
+			b1 := min(b0+r, n)
+			diag := kernel.PackFunc(b1-b0, d, func(i int, dst []float32) {
+				m.centreTo(b0+i, pr.mean, pr.scale, dst)
+			})
+			kernel.SymGram(diag, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+				c.block(b0+i0, b0+i1, b0+j0, b0+j1, g, ld)
+			})
+			for a, da := range diags {
+				a0 := g0 + a*r
+				kernel.Cross(da, diag, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+					c.block(a0+i0, a0+i1, b0+j0, b0+j1, g, ld)
+				})
+			}
+			diag.LeftOnly() // only the left layout is crossed again
+			diags = append(diags, diag)
+		}
+		clear(diags)
+		if g1 == n {
 			break
 		}
-		left.PackLeft(fill(b0, b1), b1-b0, d, false)
-		for c0 := b1; c0 < n; c0 += r {
+		left.PackLeftFunc(g1-g0, d, func(i int, dst []float32) {
+			m.centreTo(g0+i, pr.mean, pr.scale, dst)
+		})
+		for c0 := g1; c0 < n; c0 += r {
 			c1 := min(c0+r, n)
-			right.PackRight(fill(c0, c1), c1-c0, d, false)
+			right.PackRightFunc(c1-c0, d, func(i int, dst []float32) {
+				m.centreTo(c0+i, pr.mean, pr.scale, dst)
+			})
 			kernel.Cross(&left, &right, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
-				c.block(b0+i0, b0+i1, c0+j0, c0+j1, g, ld)
+				c.block(g0+i0, g0+i1, c0+j0, c0+j1, g, ld)
 			})
 		}
 	}

@@ -113,6 +113,41 @@ func (p *Packed) PackLeft(x []float32, n, d int, trans bool) {
 	packPanels(p.a, im.mr, x, n, d, trans)
 }
 
+// PackLeftFunc is PackLeft of the n×d matrix whose row i is produced by
+// row(i, dst), which must fill dst (length d), without a row-major copy.
+// The packed values are the same as PackLeft's of those rows.
+func (p *Packed) PackLeftFunc(n, d int, row func(i int, dst []float32)) {
+	im := best
+	p.reset(im, n, d, im.mr)
+	p.a = growF32(&p.abuf, p.Rows*d)
+	p.b = nil
+	p.fill(n, d, im.mr, p.a, row)
+}
+
+// PackRightFunc is PackLeftFunc for the right-hand layout only.
+func (p *Packed) PackRightFunc(n, d int, row func(i int, dst []float32)) {
+	im := best
+	p.reset(im, n, d, im.nr)
+	p.b = growF32(&p.bbuf, p.Rows*d)
+	p.a = nil
+	p.fill(n, d, im.nr, p.b, row)
+}
+
+// fill writes rows 0…n−1 from row into the one layout dst of panels of w
+// rows, and zeros in the rows of the last panel past n.
+func (p *Packed) fill(n, d, w int, dst []float32, row func(i int, dst []float32)) {
+	clear(dst[n/w*w*d:])
+	buf := make([]float32, d)
+	for i := 0; i < n; i++ {
+		row(i, buf)
+		p.setRow(i, buf)
+	}
+}
+
+// LeftOnly drops the right-hand layout of p (to free its memory): p can
+// then be only the x argument of Cross.
+func (p *Packed) LeftOnly() { p.b = nil }
+
 // PackRight is PackLeft for the right-hand layout only (the y argument of
 // Cross).
 func (p *Packed) PackRight(x []float32, n, d int, trans bool) {

@@ -3,6 +3,7 @@ package kernel
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -103,6 +104,31 @@ func TestCross32(t *testing.T) {
 					t.Fatalf("%d×%d×%d threads=%d: entry %d = %v, want %v", m, n, d, threads, i, got[i], float32(w))
 				}
 			}
+		}
+	}
+}
+
+// TestPackLeftFunc: packing rows from a function gives PackLeft's and
+// PackRight's layouts, padding rows zero even in a buffer that held a
+// larger matrix.
+func TestPackLeftFunc(t *testing.T) {
+	const d = 7
+	var p Packed
+	for _, n := range []int{50, 13, 1, 24} { // 50 first: the buffer holds stale rows
+		x := make([]float32, n*d)
+		for i := range x {
+			x[i] = float32(i%11) - 4.5
+		}
+		var want Packed
+		want.PackLeft(x, n, d, false)
+		p.PackLeftFunc(n, d, func(i int, dst []float32) { copy(dst, x[i*d:(i+1)*d]) })
+		if p.N != n || p.Rows != want.Rows || p.b != nil || !slices.Equal(p.a, want.a) {
+			t.Fatalf("n = %d: rows %d (want %d), layouts differ", n, p.Rows, want.Rows)
+		}
+		want.PackRight(x, n, d, false)
+		p.PackRightFunc(n, d, func(i int, dst []float32) { copy(dst, x[i*d:(i+1)*d]) })
+		if p.N != n || p.Rows != want.Rows || p.a != nil || !slices.Equal(p.b, want.b) {
+			t.Fatalf("n = %d: rows %d (want %d), right layouts differ", n, p.Rows, want.Rows)
 		}
 	}
 }
