@@ -11,7 +11,7 @@ import (
 // Estimators of scikit-dimension 0.3.4 (Bac et al., "Scikit-dimension: a
 // Python package for intrinsic dimension estimation", Entropy 23, 2021),
 // reimplemented to give its values: the global PCA versions (lpca-*), the
-// local estimators mom, tle, mada and ess, MiND_ML, and the correlation dimension
+// local estimators mom, tle, mada and ess, MiND_ML, FisherS, and the correlation dimension
 // corrint. They run in Points from the one neighbour search like the other
 // methods (mom, tle, mada, ess, mind-ml and corrint extend its k to theirs). Unlike
 // scikit-dimension, duplicate rows are collapsed by default
@@ -31,17 +31,18 @@ const (
 	MethodCorrInt         Method = "corrint"
 	MethodESS             Method = "ess"
 	MethodMiNDML          Method = "mind-ml"
+	MethodFisherS         Method = "fishers"
 	MethodEvery           Method = "every" // Methods, then SkdimMethods
 )
 
 // SkdimMethods lists the scikit-dimension estimators, in the order
 // MethodEvery runs them after Methods.
 var SkdimMethods = []Method{MethodLPCAFO, MethodLPCAFan, MethodLPCAMaxGap, MethodLPCARatio, MethodLPCAPR,
-	MethodLPCAKaiser, MethodLPCABrokenStick, MethodMOM, MethodTLE, MethodMADA, MethodCorrInt, MethodESS, MethodMiNDML}
+	MethodLPCAKaiser, MethodLPCABrokenStick, MethodMOM, MethodTLE, MethodMADA, MethodCorrInt, MethodESS, MethodMiNDML, MethodFisherS}
 
 // MethodNames lists the accepted method names, for messages.
 const MethodNames = "twonn, twonn-ml, gride, mle, pca, all (these five), lpca-fo, lpca-fan, lpca-maxgap, " +
-	"lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, or every; binomial"
+	"lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers, or every; binomial"
 
 // SkdimOptions are the parameters of the scikit-dimension estimators, named
 // as there; a zero field means scikit-dimension's default.
@@ -194,6 +195,8 @@ func (e *engine) runSkdim(meth string) (*Result, error) {
 			}
 		}
 		res.ID, err = MADA(g, s.MADAK)
+	case MethodFisherS:
+		res.ID, err = FisherS(e.x, 10)
 	case MethodMiNDML:
 		res.ID, err = MiNDML(e.g, s.MiNDK, s.MiNDD)
 	case MethodESS:

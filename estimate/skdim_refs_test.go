@@ -28,7 +28,7 @@ var skdimKeys = map[Method]string{
 	MethodLPCAFO: "skdim.lPCA.FO", MethodLPCAFan: "skdim.lPCA.Fan", MethodLPCAMaxGap: "skdim.lPCA.maxgap",
 	MethodLPCARatio: "skdim.lPCA.ratio", MethodLPCAPR: "skdim.lPCA.participation_ratio",
 	MethodLPCAKaiser: "skdim.lPCA.Kaiser", MethodLPCABrokenStick: "skdim.lPCA.broken_stick",
-	MethodMOM: "skdim.MOM", MethodTLE: "skdim.TLE", MethodMADA: "skdim.MADA", MethodCorrInt: "skdim.CorrInt", MethodESS: "skdim.ESS", MethodMiNDML: "skdim.MiND_ML",
+	MethodMOM: "skdim.MOM", MethodTLE: "skdim.TLE", MethodMADA: "skdim.MADA", MethodCorrInt: "skdim.CorrInt", MethodESS: "skdim.ESS", MethodMiNDML: "skdim.MiND_ML", MethodFisherS: "skdim.FisherS",
 }
 
 // TestSkdimRefs checks every scikit-dimension method on the eight arrays

@@ -28,7 +28,7 @@ type estimateFlags struct {
 func addEstimateFlags(fs *flag.FlagSet, method string) *estimateFlags {
 	f := &estimateFlags{}
 	fs.StringVar(&f.method, "method", method, "estimator: twonn, twonn-ml, gride, mle, pca or all (these five); "+
-		"scikit-dimension's lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml; or every; "+
+		"scikit-dimension's lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers; or every; "+
 		"DADApy's binomial (--binomial-k, --binomial-r)")
 	fs.IntVar(&f.binomial.K, "binomial-k", estimate.DefaultBinomial.K, "binomial: neighbour rank k of the outer radius")
 	fs.Float64Var(&f.binomial.R, "binomial-r", estimate.DefaultBinomial.R, "binomial: ratio r of the inner radius to the outer, in (0, 1)")
@@ -164,7 +164,7 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	}
 	if !valid {
 		return nil, Usage("unknown --method %q (want twonn, twonn-ml, gride, mle, pca or all); or scikit-dimension's "+
-			"lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml; or every; or binomial", f.method)
+			"lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers; or every; or binomial", f.method)
 	}
 	// Written so that NaN fails the test.
 	if f.binomial.K < 2 || !(f.binomial.R > 0 && f.binomial.R < 1) {

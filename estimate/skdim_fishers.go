@@ -1,0 +1,169 @@
+package estimate
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/linalg"
+	"gonum.org/v1/gonum/mat"
+)
+
+// FisherS is the Fisher-separability estimate (Albergante, Bac & Zinovyev,
+// "Estimating the effective dimension of large biological datasets using
+// Fisher separability analysis", IJCNN 2019) as scikit-dimension 0.3.4
+// computes it with its defaults. The rows are centred, reduced to the
+// principal components with variance λ > λ₁/cond (cond = 10), whitened
+// (each component divided by its standard deviation) and projected on the
+// unit sphere. For αₐ = 0.6, 0.62, …, 0.98, pₐ is the mean over the points
+// x of the fraction of the N points y ≠ x with ⟨x, y⟩/⟨x, x⟩ ≥ αₐ (points
+// not Fisher-separable from x), and
+//
+//	nₐ = W₀(−w / (2π pₐ² αₐ² (1 − αₐ²))) / (−w),   w = log(1 − αₐ²),
+//
+// (W₀ the principal Lambert W; NaN where pₐ = 0) the dimension of the
+// uniform sphere with that mean inseparability. The estimate is nₐ at the
+// αₐ nearest to 0.9·max{αₐ : nₐ finite} (the largest nₐ on a tie).
+func FisherS(x *cloud.Matrix, cond float64) (float64, error) {
+	n, d := x.N(), x.D()
+	if n < 2 || d < 2 {
+		return 0, fmt.Errorf("%w: FisherS needs at least 2 points and 2 columns, have %d×%d", ErrTooFewPoints, n, d)
+	}
+	xc := slices.Clone(x.Float64())
+	mean := make([]float64, d)
+	for i := range n {
+		for j, v := range xc[i*d : (i+1)*d] {
+			mean[j] += v
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	for i := range n {
+		for j := range d {
+			xc[i*d+j] -= mean[j]
+		}
+	}
+	cov := gram(transpose(xc, n, d), d, n, 2)
+	linalg.Install()
+	var eig mat.EigenSym
+	if !eig.Factorize(mat.NewSymDense(d, cov), true) {
+		return 0, errors.New("FisherS: eigenvalue decomposition did not converge")
+	}
+	vals := eig.Values(nil)
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	// Components in descending order, kept above λ₁/cond.
+	top := vals[d-1]
+	if !(top > 0) {
+		return 0, fmt.Errorf("%w: FisherS: the points have no variance", ErrConstant)
+	}
+	var keep []int
+	for c := d - 1; c >= 0; c-- {
+		if vals[c]/top > 1/cond {
+			keep = append(keep, c)
+		}
+	}
+	m := len(keep)
+	z := make([]float64, n*m)
+	for a, c := range keep {
+		sd := math.Sqrt(vals[c] / float64(n-1))
+		for i := range n {
+			var s float64
+			for j := range d {
+				s += xc[i*d+j] * vecs.At(j, c)
+			}
+			z[i*m+a] = s / sd
+		}
+	}
+	for i := range n {
+		row := z[i*m : (i+1)*m]
+		var s float64
+		for _, v := range row {
+			s += v * v
+		}
+		s = math.Sqrt(s)
+		for a := range row {
+			row[a] /= s
+		}
+	}
+	const na = 20
+	alphas := make([]float64, na)
+	for a := range alphas {
+		alphas[a] = 0.6 + float64(a)*0.02 // numpy.arange(0.6, 1, 0.02)
+	}
+	counts := make([]int64, na)
+	gz := gram(z, n, m, 2)
+	for i := range n {
+		li := gz[i*n+i]
+		for j := range n {
+			if j == i {
+				continue
+			}
+			v := gz[i*n+j] / li
+			for a := na - 1; a >= 0; a-- {
+				if v >= alphas[a] {
+					for b := 0; b <= a; b++ {
+						counts[b]++
+					}
+					break
+				}
+			}
+		}
+	}
+	nA := make([]float64, na)
+	amax := math.Inf(-1)
+	for a, al := range alphas {
+		p := float64(counts[a]) / float64(n) / float64(n)
+		nA[a] = math.NaN()
+		if p > 0 {
+			a2 := al * al
+			w := math.Log(1 - a2)
+			v := lambertW0(-(w / (2 * math.Pi * p * p * a2 * (1 - a2)))) / -w
+			if !math.IsInf(v, 0) {
+				nA[a] = v
+				amax = al
+			}
+		}
+	}
+	if math.IsInf(amax, -1) {
+		return 0, errors.New("FisherS: every point is separable for every alpha")
+	}
+	ref := 0.9 * amax
+	best := math.Inf(1)
+	for _, al := range alphas {
+		best = min(best, math.Abs(al-ref))
+	}
+	est := math.NaN()
+	for a, al := range alphas {
+		if !math.IsNaN(nA[a]) && math.Abs(al-ref) == best && !(nA[a] <= est) {
+			est = nA[a]
+		}
+	}
+	if math.IsNaN(est) {
+		return 0, errors.New("FisherS: the reference alpha is fully separable")
+	}
+	return est, nil
+}
+
+// lambertW0 is the principal branch of the Lambert W function for z ≥ 0:
+// w with w·eʷ = z, by Halley's iteration.
+func lambertW0(z float64) float64 {
+	w := math.Log1p(z)
+	if z > 3 {
+		l := math.Log(z)
+		w = l - math.Log(l)
+	}
+	for range 100 {
+		ew := math.Exp(w)
+		f := w*ew - z
+		wn := w - f/(ew*(w+1)-(w+2)*f/(2*w+2))
+		if math.Abs(wn-w) <= 1e-15*math.Abs(wn) {
+			return wn
+		}
+		w = wn
+	}
+	return w
+}
