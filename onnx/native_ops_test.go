@@ -1,7 +1,11 @@
 package onnx
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"testing"
 )
@@ -124,5 +128,32 @@ func TestExpand(t *testing.T) {
 			}()
 			expand(op("Expand", nil), x, bad)
 		}()
+	}
+}
+
+// TestOpsDocumented: every operator of the native backend is named in the
+// package documentation and in the README's list of covered operators.
+func TestOpsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(readme, []byte("PyTorch exports them: Conv"))
+	if i < 0 {
+		t.Fatal("README: no list of the native operators")
+	}
+	list := string(readme[i:min(len(readme), i+1500)])
+	for op := range nativeOps {
+		word := regexp.MustCompile(`\b` + op + `\b`)
+		if !word.MatchString(string(doc)) {
+			t.Errorf("doc.go does not name %s", op)
+		}
+		if !word.MatchString(list) {
+			t.Errorf("README does not name %s among the native operators", op)
+		}
 	}
 }
