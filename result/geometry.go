@@ -98,3 +98,50 @@ func (m *Imbalance) Write(w io.Writer, format string) error {
 	}
 	return fmt.Errorf("unknown format %q", format)
 }
+
+// KindLocal is the kind of the document of 'intdim local': Local.
+const KindLocal Kind = "local"
+
+// Local is the document of 'intdim local': a summary of the ID of every
+// point from its k nearest neighbours (estimate.LocalMLE), whose values are
+// written to Out (.npy) when asked.
+type Local struct {
+	Header
+	Input      string  `json:"input"`
+	N          int     `json:"n"`
+	K          int     `json:"k"`
+	Method     string  `json:"method"`
+	Mean       float64 `json:"mean"`   // over the finite values
+	Median     float64 `json:"median"` // over the finite values
+	NZero      int     `json:"n_zero"` // points with a duplicate among their neighbours (value 0)
+	NNonFinite int     `json:"n_nonfinite"`
+	Out        string  `json:"out,omitempty"`
+}
+
+// NewLocal returns a local document with its kind and version.
+func NewLocal() *Local { return &Local{Header: Header{Kind: KindLocal, Version: Version}} }
+
+// Write writes the document in format: "json", "csv" or "text".
+func (l *Local) Write(w io.Writer, format string) error {
+	switch format {
+	case "json":
+		return writeJSON(w, l)
+	case "csv":
+		c := csv.NewWriter(w)
+		c.Write([]string{"input", "n", "k", "method", "mean", "median", "n_zero", "n_nonfinite", "out"})
+		c.Write([]string{l.Input, strconv.Itoa(l.N), strconv.Itoa(l.K), l.Method, ftoa(l.Mean), ftoa(l.Median),
+			strconv.Itoa(l.NZero), strconv.Itoa(l.NNonFinite), l.Out})
+		c.Flush()
+		return c.Error()
+	case "text":
+		fmt.Fprintf(w, "%s: %d points, local ID (%s, k = %d): mean %.3f, median %.3f\n", l.Input, l.N, l.Method, l.K, l.Mean, l.Median)
+		if l.NZero > 0 || l.NNonFinite > 0 {
+			fmt.Fprintf(w, "%d points with a duplicate neighbour (ID 0), %d non-finite\n", l.NZero, l.NNonFinite)
+		}
+		if l.Out != "" {
+			fmt.Fprintf(w, "values written to %s\n", l.Out)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown format %q", format)
+}

@@ -51,6 +51,12 @@ func TestGeometry(t *testing.T) {
 				}
 				return float64(i + j + 1)
 			})), Exit: 2, Stderr: "z.npy"},
+		{Name: "local: k too large", Args: []string{"local", "a.npy", "--k", "60"}, Setup: ab,
+			Exit: 2, Stderr: "a.npy: 50 points, too few for k = 60 neighbours"},
+		{Name: "local: out in a missing directory", Args: []string{"local", "a.npy", "--k", "5", "--out", "no/such/dir/ids.npy"}, Setup: ab,
+			Exit: 1, Stderr: "no/such/dir/ids.npy"},
+		{Name: "local: two inputs", Args: []string{"local", "a.npy", "b.npy"}, Setup: ab,
+			Exit: 2, Stderr: "want one INPUT, got 2"},
 		{Name: "bad format", Args: []string{"imbalance", "--format", "xml", "a.npy", "b.npy"}, Setup: ab,
 			Exit: 2, Stderr: "unknown --format"},
 	})

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+
+	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/internal/atomicfile"
+	"github.com/intdim/intdim/result"
+	"github.com/intdim/intdim/tensorio/npy"
+)
+
+func init() {
+	Register(&Command{Name: "local", Summary: "the ID of every point from its k nearest neighbours (Levina–Bickel)", Run: runLocal})
+}
+
+func runLocal(args []string, stdout, stderr io.Writer) error {
+	fs := NewFlagSet("local", stderr)
+	k := fs.Int("k", 20, "neighbours per point")
+	out := fs.String("out", "", "write the N values to this .npy file (float64)")
+	metric := fs.String("metric", "euclidean", "distance: euclidean or cosine")
+	var format string
+	addFormatFlag(fs, &format)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: intdim local [--k 20] [--out ids.npy] INPUT   the Levina–Bickel ID of every point (duplicates kept: ID 0)")
+		fs.PrintDefaults()
+	}
+	pos, err := Parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := checkFormat(format); err != nil {
+		return err
+	}
+	m, err := parseMetric(*metric)
+	if err != nil {
+		return err
+	}
+	if *k < 2 {
+		return Usage("--k %d: need at least 2", *k)
+	}
+	if len(pos) != 1 {
+		return Usage("want one INPUT, got %d (see intdim local -h)", len(pos))
+	}
+	in, err := loadGeo(pos[0], *k, m, false)
+	if err != nil {
+		return err
+	}
+	defer in.release()
+	ids, err := estimate.LocalMLE(in.g, *k)
+	if err != nil {
+		return err
+	}
+	doc := result.NewLocal()
+	doc.Input, doc.N, doc.K, doc.Method = pos[0], len(ids), *k, "mle"
+	finite := make([]float64, 0, len(ids))
+	for _, v := range ids {
+		switch {
+		case math.IsInf(v, 0) || math.IsNaN(v):
+			doc.NNonFinite++
+			continue
+		case v == 0:
+			doc.NZero++
+		}
+		finite = append(finite, v)
+	}
+	if n := len(finite); n > 0 {
+		for _, v := range finite {
+			doc.Mean += v
+		}
+		doc.Mean /= float64(n)
+		slices.Sort(finite)
+		doc.Median = (finite[(n-1)/2] + finite[n/2]) / 2
+	}
+	if *out != "" {
+		if err := atomicfile.WriteFile(*out, func(w io.Writer) error { return npy.Write(w, []int{len(ids)}, ids) }); err != nil {
+			return fmt.Errorf("%s: %w", *out, err)
+		}
+		doc.Out = *out
+	}
+	return doc.Write(stdout, format)
+}
