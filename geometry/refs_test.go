@@ -66,7 +66,7 @@ func loadGeoRefs(t *testing.T) map[string]geoRef {
 	return refs
 }
 
-func load(t *testing.T, path string) *cloud.Matrix {
+func load(t testing.TB, path string) *cloud.Matrix {
 	t.Helper()
 	x, done, err := pipeline.Load(path, 0)
 	if err != nil {
@@ -76,7 +76,7 @@ func load(t *testing.T, path string) *cloud.Matrix {
 	return x
 }
 
-func search(t *testing.T, x *cloud.Matrix, k int) *knn.Graph {
+func search(t testing.TB, x *cloud.Matrix, k int) *knn.Graph {
 	t.Helper()
 	g, err := knn.Search(x, k, nil)
 	if err != nil {
