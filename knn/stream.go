@@ -1,6 +1,7 @@
 package knn
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -134,8 +135,10 @@ func streamSearch(src ColumnSource, n, d, k int, opt *Options, memBudget int64, 
 	var inv []float64
 	if opt.metric() == Cosine {
 		ss := make([]float64, n)
+		var raw float64
 		if err := blocks(func(c0, c1 int, x []float64) error {
 			m := c1 - c0
+			raw = maxAbs(x, raw)
 			for i := range ss {
 				for _, v := range x[i*m : (i+1)*m] {
 					ss[i] += v * v
@@ -143,6 +146,9 @@ func streamSearch(src ColumnSource, n, d, k int, opt *Options, memBudget int64, 
 			}
 			return nil
 		}); err != nil {
+			return err
+		}
+		if err := extremeScale(raw); err != nil {
 			return err
 		}
 		inv = make([]float64, n)
@@ -175,8 +181,16 @@ func streamSearch(src ColumnSource, n, d, k int, opt *Options, memBudget int64, 
 	var eabs float64
 	nblocks := 0
 	mean := make([]float64, w)
+	var raw float64
 	if err := blocks(func(c0, c1 int, x []float64) error {
 		m := c1 - c0
+		if inv == nil { // Cosine: pass 0 checked the scale
+			if raw = maxAbs(x, raw); raw > 0x1p200 {
+				if err := extremeScale(raw); err != nil {
+					return err // before the centring overflows
+				}
+			}
+		}
 		normalize(x, m) // PC-ID measures the rows the neighbours are searched on
 		if zgram {
 			z, mz := linalg.ZScore(x, n, m)
@@ -235,6 +249,9 @@ func streamSearch(src ColumnSource, n, d, k int, opt *Options, memBudget int64, 
 		eabs += float64(4*m+4) * 0x1p-120 * un
 		return nil
 	}); err != nil {
+		return err
+	}
+	if err := extremeScale(raw); err != nil {
 		return err
 	}
 	tau := 2*kernel.Tau(min(w, d)) + float64(4*d+16)*0x1p-52 + float64(nblocks+2)*0x1p-50
@@ -303,6 +320,36 @@ func streamSearch(src ColumnSource, n, d, k int, opt *Options, memBudget int64, 
 	})
 	res.Graph = g
 	return nil
+}
+
+// ErrExtremeScale is returned by SearchColumns for values whose largest
+// magnitude lies outside [2⁻²⁰⁰, 2²⁰⁰] (only float64 data can): loaded,
+// such data are first multiplied by a power of two (as estimate.Points
+// does) so that squared distances neither overflow nor lose digits as
+// subnormals; streamed, the scale is known only after a whole pass, when
+// the Gram matrix is already summed, so the layer is refused rather than
+// searched differently.
+var ErrExtremeScale = errors.New("knn: values beyond 2^±200 cannot be streamed (they are rescaled only when loaded)")
+
+// maxAbs returns the largest of big and the magnitudes of x (NaN if x
+// holds one).
+func maxAbs(x []float64, big float64) float64 {
+	for _, v := range x {
+		if a := math.Abs(v); a > big || a != a {
+			big = a
+		}
+	}
+	return big
+}
+
+// extremeScale returns ErrExtremeScale, with the magnitude, when big > 0
+// lies outside [2⁻²⁰⁰, 2²⁰⁰]; NaN and infinities are left to the finite
+// checks.
+func extremeScale(big float64) error {
+	if big == 0 || (big >= 0x1p-200 && big <= 0x1p200) || math.IsInf(big, 0) || math.IsNaN(big) {
+		return nil
+	}
+	return fmt.Errorf("%w: largest magnitude %g", ErrExtremeScale, big)
 }
 
 // candidatesFromGram chooses every row's candidates from a complete Gram

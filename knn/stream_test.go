@@ -130,3 +130,34 @@ func TestSearchColumnsZGram(t *testing.T) {
 		t.Fatalf("trace %v, want %d", tr, n*(d-2))
 	}
 }
+
+// TestSearchColumnsExtremeScale: values beyond 2^±200 are refused with
+// ErrExtremeScale (a loaded matrix is rescaled first; a streamed one cannot
+// be), under both metrics; 2^150 is searched as the loaded matrix is.
+func TestSearchColumnsExtremeScale(t *testing.T) {
+	n, d := 40, 100
+	for _, e := range []int{300, -300, 150} {
+		x := randMatrix(n, d, 2)
+		for i := range x {
+			x[i] = math.Ldexp(x[i], e)
+		}
+		for _, metric := range []Metric{Euclidean, Cosine} {
+			opt := &Options{Metric: metric}
+			got, err := SearchColumns(&memColumns{x: x, n: n, d: d}, 3, opt, 1024, false)
+			if e != 150 {
+				if !errors.Is(err, ErrExtremeScale) || !strings.Contains(err.Error(), "largest magnitude") {
+					t.Errorf("2^%d, %v: %v, want ErrExtremeScale", e, metric, err)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := Search(m64(x, n, d), 3, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameGraph(t, got.Graph, want)
+		}
+	}
+}

@@ -99,8 +99,9 @@ func (o *Options) estimate() estimate.Options {
 // A plain .npy file is streamed from disk when knn.Streams says so, with the
 // same result as loading it: when the streamed neighbour lists cannot give
 // it (exact duplicates to collapse, resampling subsets the lists cannot
-// answer) and loading fits in the budget, the file is loaded instead.
-// Report.Input is the source's name; errors begin with it.
+// answer, float64 values beyond 2^±200 that only the loaded path rescales:
+// knn.ErrExtremeScale) and loading fits in the budget, the file is loaded
+// instead; when it does not fit, the error says why. Report.Input is the source's name; errors begin with it.
 func Estimate(src Source, opt *Options) (*estimate.Report, error) {
 	eo := opt.estimate()
 	if src.Points != nil {

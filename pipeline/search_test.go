@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/synth"
 	"github.com/intdim/intdim/knn"
 	"github.com/intdim/intdim/tensorio/npy"
 )
@@ -186,4 +188,44 @@ func ExampleSearchFile() {
 	}
 	fmt.Println(r.N, r.D, r.Streamed, r.Graph.Index, r.Graph.Dist)
 	// Output: 4 100 true [1 0 1 2] [10 10 30 50]
+}
+
+// TestStreamedExtremeScale: a float64 layer beyond 2^±200 is rescaled by a
+// power of two when loaded (the estimate equals that of the unscaled
+// layer) and refused when streamed, with the reason, rather than searched
+// differently; at 2^150 both paths give the same estimate.
+func TestStreamedExtremeScale(t *testing.T) {
+	n, d := 300, 48
+	x := synth.Hypercube(n, 5, d, 3)
+	plain, err := Estimate(File(writeNPY(t, "plain.npy", []int{n, d}, x)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []int{300, -300, 150} {
+		y := make([]float64, len(x))
+		for i, v := range x {
+			y[i] = math.Ldexp(v, e)
+		}
+		path := writeNPY(t, fmt.Sprintf("x%d.npy", e), []int{n, d}, y)
+		loaded, err := Estimate(File(path), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := results(t, loaded), results(t, plain); a != b {
+			t.Errorf("2^%d loaded: %s, want %s", e, a, b)
+		}
+		streamed, err := Estimate(File(path), &Options{Mem: 4096})
+		if e == 150 {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := results(t, streamed), results(t, loaded); a != b {
+				t.Errorf("2^150 streamed: %s, loaded %s", a, b)
+			}
+			continue
+		}
+		if !errors.Is(err, knn.ErrExtremeScale) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "memory budget") {
+			t.Errorf("2^%d streamed: %v, want a refusal naming the file and the reason", e, err)
+		}
+	}
 }

@@ -36,6 +36,13 @@ func estimateStreamed(path string, p plan, mem int64, opt *estimate.Options, pca
 		}
 		return nil, nil, fmt.Errorf("%s: %w; they cannot be left out of a layer streamed from disk (it does not fit in the memory budget)", path, err)
 	}
+	if errors.Is(err, knn.ErrExtremeScale) {
+		// The loaded layer is rescaled by a power of two first.
+		if fits {
+			return nil, nil, errNeedRows
+		}
+		return nil, nil, fmt.Errorf("%w; it does not fit in the memory budget to be loaded: give a larger budget or rescale the data", err)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
