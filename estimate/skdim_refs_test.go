@@ -122,6 +122,15 @@ func TestSkdimEveryAndOptions(t *testing.T) {
 			t.Errorf("every: result %d is %s = %g, want %s > 0", i, r.Method, r.ID, want[i])
 		}
 	}
+	one, err := Points(m, &Options{Method: MethodEvery, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range one.Results {
+		if r.ID != rep.Results[i].ID {
+			t.Errorf("%s: %g with 1 thread, %g with the default", r.Method, r.ID, rep.Results[i].ID)
+		}
+	}
 	all, err := Points(m, &Options{Method: MethodAll})
 	if err != nil || len(all.Results) != len(Methods) {
 		t.Fatalf("all: %v, %d results", err, len(all.Results))
