@@ -73,6 +73,9 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 	}
 	doc := result.NewEstimate(rep, opt)
 	doc.NClasses = classes
+	if po.Labels != nil && len(pos) == 0 {
+		fmt.Fprintln(stderr, "intdim estimate: warning: the ID of each class needs the points (INPUT); with --neighbours or --distances, --labels only counts the classes")
+	}
 	if po.Labels != nil && len(pos) == 1 {
 		cs, err := pipeline.EstimateClasses(pos[0], po)
 		if err != nil {
