@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/knn"
 )
 
@@ -35,4 +36,64 @@ func LocalMLE(g *knn.Graph, k int) ([]float64, error) {
 		out[i] = float64(k-1) / s // +Inf when s = 0
 	}
 	return out, nil
+}
+
+// LocalMethods are the methods of Local, in the order of MethodNames.
+var LocalMethods = []Method{MethodMLE, MethodMOM, MethodTLE, MethodMADA, MethodESS, MethodLPCAFO}
+
+// Local returns the ID of every point from its k nearest neighbours in g
+// (the point excluded) by method meth, scikit-dimension 0.3.4's
+// dimension_pw_ of E().fit(X, n_neighbors=k, smooth=False) (lpca-fo:
+// lPCA(ver="FO").fit_pw): LocalMLE, MOMPoints, TLEPoints (epsilon
+// s.TLEEpsilon), MADAPoints, ESSPoints or LPCAPoints. x, the rows g was
+// searched on, is needed by tle, ess and lpca-fo, and by mada when a point
+// has duplicates among its neighbours (mada's neighbours are at nonzero
+// distances: the list is searched again, longer); it may be nil otherwise.
+func Local(x *cloud.Matrix, g *knn.Graph, meth Method, k int, s SkdimOptions, threads int) ([]float64, error) {
+	if k < 2 || k > g.K {
+		return nil, fmt.Errorf("%w: local %s with k = %d on lists of %d neighbours (need 2 ≤ k)", ErrBadParam, meth, k, g.K)
+	}
+	s = s.withDefaults()
+	if x == nil && meth != MethodMLE && meth != MethodMOM && meth != MethodMADA {
+		return nil, fmt.Errorf("%w: local %s needs the rows, not only neighbour lists", ErrBadParam, meth)
+	}
+	switch meth {
+	case MethodMLE:
+		return LocalMLE(g, k)
+	case MethodMOM:
+		return MOMPoints(g, k), nil
+	case MethodTLE:
+		return TLEPoints(x, g, k, s.TLEEpsilon)
+	case MethodMADA:
+		if z := maxZeros(g); z > 0 && k+z > g.K && x != nil {
+			var err error
+			if g, err = knn.Search(x, min(k+z, g.N-1), nil); err != nil {
+				return nil, err
+			}
+		}
+		return MADAPoints(g, k)
+	case MethodESS:
+		return ESSPoints(x, g, k, threads), nil
+	case MethodLPCAFO:
+		return LPCAPoints(x, g, k, MethodLPCAFO, s)
+	}
+	return nil, fmt.Errorf("%w: no local method %q (have mle, mom, tle, mada, ess, lpca-fo)", ErrBadParam, meth)
+}
+
+// LocalGlobal combines the pointwise values v of Local into the global
+// estimate as scikit-dimension 0.3.4's fit does (its comb default): for mle
+// the harmonic combination 1/mean(1/mᵢ) of MLE(comb="mle") (Levina &
+// Bickel's estimate of 1/m averaged, MacKay & Ghahramani's correction; a
+// zero mᵢ, from a duplicate, makes it 0), for mom, tle, mada and ess the
+// mean (comb="mean"), and for lpca-fo, whose fit_pw sets no global value,
+// the mean too.
+func LocalGlobal(meth Method, v []float64) float64 {
+	if meth != MethodMLE {
+		return meanOf(v)
+	}
+	var s float64
+	for _, m := range v {
+		s += 1 / m
+	}
+	return 1 / (s / float64(len(v)))
 }

@@ -12,9 +12,11 @@ import (
 	"github.com/intdim/intdim/knn"
 )
 
-// LocalMLE equals scikit-dimension 0.3.4's pointwise MLE (estimators.json,
-// skdim.MLE.pw: the first 20 values, the mean and the median of the N) at
-// 1e-6 relative on every reference array.
+// Local (LocalMLE for mle) equals scikit-dimension 0.3.4's pointwise
+// estimators (estimators.json, skdim.<E>.pw with n_neighbors = 20: the first
+// 20 values, the mean and the median of the N) at 1e-6 relative on every
+// reference array, duplicates kept as there; LocalGlobal of mle equals
+// skdim.MLE (the same fit, combined by 1/mean(1/m)).
 func TestLocalMLERefs(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(refsDir, "estimators.json"))
 	if err != nil {
@@ -28,44 +30,62 @@ func TestLocalMLERefs(t *testing.T) {
 		t.Fatal(err)
 	}
 	near := func(a, b float64) bool { return a == b || math.Abs(a-b) <= 1e-6*math.Abs(b) }
+	keys := map[Method]string{MethodMLE: "skdim.MLE.pw", MethodMOM: "skdim.MOM.pw", MethodTLE: "skdim.TLE.pw",
+		MethodMADA: "skdim.MADA.pw", MethodESS: "skdim.ESS.pw", MethodLPCAFO: "skdim.lPCA.FO.pw"}
 	checked := 0
 	for name, r := range refs {
-		var pw struct {
-			Mean    float64   `json:"mean"`
-			Median  float64   `json:"median"`
-			First20 []float64 `json:"first20"`
-		}
-		if err := json.Unmarshal(r.Results["skdim.MLE.pw"], &pw); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
 		v, n, d := readNpy(t, filepath.Join(refsDir, r.File))
-		g, err := knn.Search(cloud.Must64(v, n, d), 20, nil)
+		x := cloud.Must64(v, n, d)
+		g, err := knn.Search(x, 20, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := LocalMLE(g, 20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, want := range pw.First20 {
-			if !near(m[i], want) {
-				t.Errorf("%s: point %d: %v, scikit-dimension %v", name, i, m[i], want)
+		for _, meth := range LocalMethods {
+			var pw struct {
+				Mean    float64   `json:"mean"`
+				Median  float64   `json:"median"`
+				First20 []float64 `json:"first20"`
 			}
+			if err := json.Unmarshal(r.Results[keys[meth]], &pw); err != nil || len(pw.First20) != 20 {
+				t.Fatalf("%s: %s: %v", name, keys[meth], err)
+			}
+			m, err := Local(x, g, meth, 20, SkdimOptions{}, 0)
+			if err != nil {
+				t.Fatalf("%s: %s: %v", name, meth, err)
+			}
+			if gk := map[Method]string{MethodMLE: "skdim.MLE", MethodTLE: "skdim.TLE", MethodMADA: "skdim.MADA"}[meth]; gk != "" {
+				// Global references fitted with the same k = 20.
+				var glob struct {
+					Value float64 `json:"value"`
+				}
+				if err := json.Unmarshal(r.Results[gk], &glob); err != nil {
+					t.Fatal(err)
+				}
+				if got := LocalGlobal(meth, m); !near(got, glob.Value) {
+					t.Errorf("%s: global %s %v, scikit-dimension %v", name, meth, got, glob.Value)
+				}
+			}
+			name := name + ": " + string(meth)
+			for i, want := range pw.First20 {
+				if !near(m[i], want) {
+					t.Errorf("%s: point %d: %v, scikit-dimension %v", name, i, m[i], want)
+				}
+			}
+			mean := 0.0
+			for _, x := range m {
+				mean += x
+			}
+			mean /= float64(len(m))
+			s := slices.Clone(m)
+			slices.Sort(s)
+			median := (s[(n-1)/2] + s[n/2]) / 2
+			if !near(mean, pw.Mean) || !near(median, pw.Median) {
+				t.Errorf("%s: mean %v, median %v; scikit-dimension %v, %v", name, mean, median, pw.Mean, pw.Median)
+			}
+			checked++
 		}
-		mean := 0.0
-		for _, x := range m {
-			mean += x
-		}
-		mean /= float64(len(m))
-		s := slices.Clone(m)
-		slices.Sort(s)
-		median := (s[(n-1)/2] + s[n/2]) / 2
-		if !near(mean, pw.Mean) || !near(median, pw.Median) {
-			t.Errorf("%s: mean %v, median %v; scikit-dimension %v, %v", name, mean, median, pw.Mean, pw.Median)
-		}
-		checked++
 	}
-	if checked != 8 {
-		t.Errorf("%d arrays checked, want 8", checked)
+	if checked != 8*len(LocalMethods) {
+		t.Errorf("%d arrays × methods checked, want %d", checked, 8*len(LocalMethods))
 	}
 }

@@ -24,9 +24,21 @@ import (
 // (e(1) = 0), increasing in n; the point's dimension is the n with
 // e(n) ≤ s < e(n+1), plus (s − e(n))/(e(n+1) − e(n)), searched as
 // scikit-dimension does (n ≤ 20, then 21…38, …). The estimate is the mean
-// over the points. scikit-dimension samples 5000 pairs when there are more
+// over the points (ESSPoints). scikit-dimension samples 5000 pairs when there are more
 // (k > 100); this uses every pair, which is what it does for k ≤ 100.
 func ESS(x *cloud.Matrix, g *knn.Graph, k, threads int) (float64, error) {
+	vals := ESSPoints(x, g, k, threads)
+	sum := meanOf(vals)
+	if math.IsNaN(sum) {
+		return 0, fmt.Errorf("some point's %d neighbours are all equal", k)
+	}
+	return sum, nil
+}
+
+// ESSPoints returns the dimension of ESS for every point (dimension_pw_ of
+// scikit-dimension's ESS().fit(X, n_neighbors=k)); NaN for a point whose k
+// neighbours are all equal.
+func ESSPoints(x *cloud.Matrix, g *knn.Graph, k, threads int) []float64 {
 	checkK(g, k, "ESS")
 	n, d := g.N, x.D()
 	xf := x.Float64()
@@ -77,14 +89,7 @@ func ESS(x *cloud.Matrix, g *knn.Graph, k, threads int) (float64, error) {
 		}()
 	}
 	wg.Wait()
-	var sum float64
-	for _, v := range vals {
-		sum += v
-	}
-	if math.IsNaN(sum) {
-		return 0, fmt.Errorf("some point's %d neighbours are all equal", k)
-	}
-	return sum / float64(n), nil
+	return vals
 }
 
 // det2 is the determinant of the symmetric 2×2 matrix [[p, q], [q, s]] by

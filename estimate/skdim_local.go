@@ -26,11 +26,19 @@ func checkK(g *knn.Graph, k int, name string) {
 //
 //	m(x) = m₁ / (w − m₁),
 //
-// and the estimate is the mean of m(x) over the points. A point with k
-// equal distances gives an infinite m(x), hence an infinite mean, as there.
+// and the estimate is the mean of m(x) over the points (MOMPoints). A
+// point with k equal distances gives an infinite m(x), hence an infinite
+// mean, as there.
 func MOM(g *knn.Graph, k int) (float64, error) {
 	checkK(g, k, "MOM")
-	var sum float64
+	return meanOf(MOMPoints(g, k)), nil
+}
+
+// MOMPoints returns m(x) of MOM for every point (scikit-dimension's
+// dimension_pw_ of MOM().fit(X, n_neighbors=k)).
+func MOMPoints(g *knn.Graph, k int) []float64 {
+	checkK(g, k, "MOM")
+	out := make([]float64, g.N)
 	for i := range g.N {
 		d := g.Dist[i*g.K : i*g.K+k]
 		var m1 float64
@@ -38,9 +46,19 @@ func MOM(g *knn.Graph, k int) (float64, error) {
 			m1 += t
 		}
 		m1 /= float64(k)
-		sum += -m1 / (m1 - d[k-1])
+		out[i] = -m1 / (m1 - d[k-1])
 	}
-	return sum / float64(g.N), nil
+	return out
+}
+
+// meanOf is the arithmetic mean of v, scikit-dimension's default
+// combination of pointwise values (comb="mean"), summed in order.
+func meanOf(v []float64) float64 {
+	var sum float64
+	for _, x := range v {
+		sum += x
+	}
+	return sum / float64(len(v))
 }
 
 // MADA is the manifold-adaptive dimension estimate (Farahmand, Szepesvári &
@@ -50,13 +68,24 @@ func MOM(g *knn.Graph, k int) (float64, error) {
 //
 //	m(x) = log 2 / log(R_k / R_⌊k/2⌋),
 //
-// and the estimate is the mean over the points. Points at distance 0 (kept
-// duplicates) are skipped, as scikit-dimension replaces zero distances by
-// the largest; it returns an error when a point's list runs out.
+// and the estimate is the mean over the points (MADAPoints). Points at
+// distance 0 (kept duplicates) are skipped, as scikit-dimension replaces
+// zero distances by the largest; it returns an error when a point's list
+// runs out.
 func MADA(g *knn.Graph, k int) (float64, error) {
+	v, err := MADAPoints(g, k)
+	if err != nil {
+		return 0, err
+	}
+	return meanOf(v), nil
+}
+
+// MADAPoints returns m(x) of MADA for every point (dimension_pw_ of
+// scikit-dimension's MADA().fit(X, n_neighbors=k)).
+func MADAPoints(g *knn.Graph, k int) ([]float64, error) {
 	checkK(g, k, "MADA")
 	h := k / 2
-	var sum float64
+	out := make([]float64, g.N)
 	for i := range g.N {
 		d := g.Dist[i*g.K : (i+1)*g.K]
 		z := 0
@@ -64,11 +93,11 @@ func MADA(g *knn.Graph, k int) (float64, error) {
 			z++
 		}
 		if z+k > len(d) {
-			return 0, fmt.Errorf("point %d has %d duplicates: its list of %d holds fewer than k = %d others at a nonzero distance (collapse duplicates)", i, z, len(d), k)
+			return nil, fmt.Errorf("point %d has %d duplicates: its list of %d holds fewer than k = %d others at a nonzero distance (collapse duplicates)", i, z, len(d), k)
 		}
-		sum += math.Ln2 / math.Log(d[z+k-1]/d[z+h-1])
+		out[i] = math.Ln2 / math.Log(d[z+k-1]/d[z+h-1])
 	}
-	return sum / float64(g.N), nil
+	return out, nil
 }
 
 // TLE is the tight local intrinsic dimensionality estimator (Amsaleg et
@@ -89,8 +118,18 @@ func MADA(g *knn.Graph, k int) (float64, error) {
 //
 // n_D = #{Dᵢ < epsilon}; as in scikit-dimension (whose slice of the 1×k
 // distance array drops all of it), the last sum is 0 when n_D > 0. The
-// estimate is the mean of m(x).
+// estimate is the mean of m(x) (TLEPoints).
 func TLE(x *cloud.Matrix, g *knn.Graph, k int, eps float64) (float64, error) {
+	v, err := TLEPoints(x, g, k, eps)
+	if err != nil {
+		return 0, err
+	}
+	return meanOf(v), nil
+}
+
+// TLEPoints returns m(x) of TLE for every point (dimension_pw_ of
+// scikit-dimension's TLE(epsilon=eps).fit(X, n_neighbors=k)).
+func TLEPoints(x *cloud.Matrix, g *knn.Graph, k int, eps float64) ([]float64, error) {
 	checkK(g, k, "TLE")
 	n := g.N
 	vals := make([]float64, n)
@@ -125,13 +164,9 @@ func TLE(x *cloud.Matrix, g *knn.Graph, k int, eps float64) (float64, error) {
 	}
 	wg.Wait()
 	if firstErr != nil {
-		return 0, firstErr
+		return nil, firstErr
 	}
-	var sum float64
-	for _, v := range vals {
-		sum += v
-	}
-	return sum / float64(n), nil
+	return vals, nil
 }
 
 // tlePoint is m(x) of TLE for one point's neighbour rows and distances; V

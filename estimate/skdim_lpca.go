@@ -7,6 +7,7 @@ import (
 
 	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/linalg"
+	"github.com/intdim/intdim/knn"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -227,4 +228,26 @@ func explainedVariance(x *cloud.Matrix) ([]float64, error) {
 		vals[i] = max(vals[i], floor) / float64(n-1)
 	}
 	return vals, nil
+}
+
+// LPCAPoints returns the lPCA version ver of every point from the rows of
+// its k nearest neighbours in g, the point itself not included, as
+// scikit-dimension 0.3.4's lPCA(ver=...).fit_pw(X, n_neighbors=k,
+// smooth=False).dimension_pw_: LPCA applied to the k×d matrix of those rows.
+func LPCAPoints(x *cloud.Matrix, g *knn.Graph, k int, ver Method, s SkdimOptions) ([]float64, error) {
+	checkK(g, k, "lPCA")
+	xf, d := x.Float64(), x.D()
+	out := make([]float64, g.N)
+	rows := make([]float64, k*d)
+	for i := range g.N {
+		for a, j := range g.Index[i*g.K : i*g.K+k] {
+			copy(rows[a*d:(a+1)*d], xf[int(j)*d:(int(j)+1)*d])
+		}
+		l, err := LPCA(cloud.Must64(rows, k, d), ver, s)
+		if err != nil {
+			return nil, fmt.Errorf("point %d: %w", i, err)
+		}
+		out[i] = l.ID
+	}
+	return out, nil
 }

@@ -116,6 +116,10 @@ type Local struct {
 	NZero      int     `json:"n_zero"` // points with a duplicate among their neighbours (value 0)
 	NNonFinite int     `json:"n_nonfinite"`
 	Out        string  `json:"out,omitempty"`
+	// Global combines all N values as scikit-dimension's fit does
+	// (estimate.LocalGlobal): 1/mean(1/m) for mle, the mean otherwise;
+	// 0 when that is not finite.
+	Global float64 `json:"global"`
 }
 
 // NewLocal returns a local document with its kind and version.
@@ -128,13 +132,13 @@ func (l *Local) Write(w io.Writer, format string) error {
 		return writeJSON(w, l)
 	case "csv":
 		c := csv.NewWriter(w)
-		c.Write([]string{"input", "n", "k", "method", "mean", "median", "n_zero", "n_nonfinite", "out"})
+		c.Write([]string{"input", "n", "k", "method", "mean", "median", "n_zero", "n_nonfinite", "out", "global"})
 		c.Write([]string{l.Input, strconv.Itoa(l.N), strconv.Itoa(l.K), l.Method, ftoa(l.Mean), ftoa(l.Median),
-			strconv.Itoa(l.NZero), strconv.Itoa(l.NNonFinite), l.Out})
+			strconv.Itoa(l.NZero), strconv.Itoa(l.NNonFinite), l.Out, ftoa(l.Global)})
 		c.Flush()
 		return c.Error()
 	case "text":
-		fmt.Fprintf(w, "%s: %d points, local ID (%s, k = %d): mean %.3f, median %.3f\n", l.Input, l.N, l.Method, l.K, l.Mean, l.Median)
+		fmt.Fprintf(w, "%s: %d points, local ID (%s, k = %d): mean %.3f, median %.3f, global %.3f\n", l.Input, l.N, l.Method, l.K, l.Mean, l.Median, l.Global)
 		if l.NZero > 0 || l.NNonFinite > 0 {
 			fmt.Fprintf(w, "%d points with a duplicate neighbour (ID 0), %d non-finite\n", l.NZero, l.NNonFinite)
 		}

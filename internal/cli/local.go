@@ -21,10 +21,12 @@ func runLocal(args []string, stdout, stderr io.Writer) error {
 	k := fs.Int("k", 20, "neighbours per point")
 	out := fs.String("out", "", "write the N values to this .npy file (float64)")
 	metric := fs.String("metric", "euclidean", "distance: euclidean or cosine")
+	method := fs.String("method", "mle", "pointwise estimator: mle, mom, tle, mada, ess or lpca-fo")
+	tleEps := fs.Float64("tle-epsilon", estimate.DefaultSkdim.TLEEpsilon, "tle: measurements below it are dropped")
 	var format string
 	addFormatFlag(fs, &format)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: intdim local [--k 20] [--out ids.npy] INPUT   the Levina–Bickel ID of every point (duplicates kept: ID 0)")
+		fmt.Fprintln(stderr, "Usage: intdim local [--method mle] [--k 20] [--out ids.npy] INPUT   the ID of every point from its k neighbours (duplicates kept)")
 		fs.PrintDefaults()
 	}
 	pos, err := Parse(fs, args)
@@ -38,6 +40,13 @@ func runLocal(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	meth := estimate.Method(*method)
+	if !slices.Contains(estimate.LocalMethods, meth) {
+		return Usage("--method %q: want mle, mom, tle, mada, ess or lpca-fo", *method)
+	}
+	if !(*tleEps > 0) {
+		return Usage("--tle-epsilon %g: want > 0", *tleEps)
+	}
 	if *k < 2 {
 		return Usage("--k %d: need at least 2", *k)
 	}
@@ -49,12 +58,16 @@ func runLocal(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer in.release()
-	ids, err := estimate.LocalMLE(in.g, *k)
+	ids, err := estimate.Local(in.x, in.g, meth, *k, estimate.SkdimOptions{TLEEpsilon: *tleEps}, 0)
 	if err != nil {
-		return err
+		return BadInput(fmt.Errorf("%s: %s: %w", pos[0], meth, err))
 	}
 	doc := result.NewLocal()
-	doc.Input, doc.N, doc.K, doc.Method = pos[0], len(ids), *k, "mle"
+	doc.Input, doc.N, doc.K, doc.Method = pos[0], len(ids), *k, string(meth)
+	doc.Global = estimate.LocalGlobal(meth, ids)
+	if math.IsInf(doc.Global, 0) || math.IsNaN(doc.Global) {
+		doc.Global = 0 // JSON has no infinity; n_nonfinite says why
+	}
 	finite := make([]float64, 0, len(ids))
 	for _, v := range ids {
 		switch {

@@ -43,4 +43,44 @@ func TestLocal(t *testing.T) {
 	if code, _, _ := run("local", "../../testdata/refs/bm_M10a_Cubic.npy", "--k", "1"); code != 2 {
 		t.Errorf("--k 1: exit %d, want 2", code)
 	}
+	if code, _, _ := run("local", "../../testdata/refs/bm_M10a_Cubic.npy", "--method", "twonn"); code != 2 {
+		t.Errorf("--method twonn: exit %d, want 2", code)
+	}
+	if !near(doc.Global, 8.71509613601351) || doc.Method != "mle" {
+		t.Errorf("global %v (%s), scikit-dimension's MLE 8.71509613601351", doc.Global, doc.Method)
+	}
+}
+
+// --method picks the pointwise estimator: scikit-dimension 0.3.4's TLE
+// dimension_pw_ on bm_M10a_Cubic (estimators.json skdim.TLE.pw and, the
+// mean, skdim.TLE), and its lPCA FO fit_pw.
+func TestLocalMethods(t *testing.T) {
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-6*b }
+	for _, c := range []struct {
+		method               string
+		mean, median, first0 float64
+	}{
+		{"tle", 9.612109505363474, 9.241956741957766, 8.269186441879627},
+		{"lpca-fo", 9.895, 10, 10},
+	} {
+		out := filepath.Join(t.TempDir(), "ids.npy")
+		code, stdout, errs := run("local", "../../testdata/refs/bm_M10a_Cubic.npy", "--method", c.method, "--out", out, "--format", "json")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.method, code, errs)
+		}
+		var doc result.Local
+		if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc.Method != c.method || !near(doc.Mean, c.mean) || !near(doc.Median, c.median) || !near(doc.Global, c.mean) {
+			t.Errorf("%s: document %+v", c.method, doc)
+		}
+		_, v, err := npy.ReadFileValues(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := v.Float64(); len(ids) != 2000 || !near(ids[0], c.first0) {
+			t.Errorf("%s: %d values, first %v; scikit-dimension %v", c.method, len(ids), ids[0], c.first0)
+		}
+	}
 }
