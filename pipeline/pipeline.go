@@ -108,6 +108,15 @@ func Estimate(src Source, opt *Options) (*estimate.Report, error) {
 		if err := opt.check(src.Points.N()); err != nil {
 			return nil, err
 		}
+		if streamsPoints(src.Points, opt.mem(), wantPCA(eo.Method)) {
+			if err := src.Points.Finite(); err != nil {
+				return nil, fmt.Errorf("%s: %w", src.name(), err)
+			}
+			rep, _, err := estimatePointsStreamed(src.name(), src.Points, opt.mem(), &eo, wantPCA(eo.Method))
+			if err == nil || !errors.Is(err, errNeedRows) {
+				return rep, err
+			}
+		}
 		return estimatePoints(src.name(), src.Points, &eo)
 	}
 	if plan, err := planFile(src.Spec, opt.mem(), wantPCA(eo.Method), opt); err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/knn"
 )
@@ -19,6 +20,15 @@ var errNeedRows = errors.New("the rows are needed")
 // policy, subsets the lists cannot answer) it returns errNeedRows when
 // loading fits in mem, and otherwise the graph's answer with a warning.
 func estimateStreamed(path string, p plan, mem int64, opt *estimate.Options, pca bool) (*estimate.Report, *int, error) {
+	search := func(k int, kopt *knn.Options) (*knn.FileSearch, error) {
+		return SearchFile(path, k, kopt, mem, pca)
+	}
+	return streamEstimate(path, search, p, mem, opt, pca)
+}
+
+// streamEstimate is estimateStreamed with the search given: a file's
+// (SearchFile) or points' in memory (knn.SearchColumns over their rows).
+func streamEstimate(path string, search func(k int, kopt *knn.Options) (*knn.FileSearch, error), p plan, mem int64, opt *estimate.Options, pca bool) (*estimate.Report, *int, error) {
 	if p.n < 3 {
 		return nil, nil, fmt.Errorf("%s: %d rows: at least 3 points are needed", path, p.n)
 	}
@@ -27,7 +37,7 @@ func estimateStreamed(path string, p plan, mem int64, opt *estimate.Options, pca
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	fits := p.fits
-	fsr, err := SearchFile(path, max(k, 1), &knn.Options{Metric: opt.Metric, Threads: opt.Threads}, mem, pca)
+	fsr, err := search(max(k, 1), &knn.Options{Metric: opt.Metric, Threads: opt.Threads})
 	var zn *knn.ZeroNormError
 	if errors.As(err, &zn) && opt.ZeroRows == "drop" {
 		// Rows of zero norm are left out of the loaded layer only.
@@ -83,4 +93,60 @@ func hasZero(g *knn.Graph) bool {
 		}
 	}
 	return false
+}
+
+// memColumns is points in memory as a knn.ColumnSource: column blocks are
+// read from the rows in place, so streaming them holds only the blocks.
+type memColumns struct{ x *cloud.Matrix }
+
+func (c memColumns) Dims() (n, d int) { return c.x.N(), c.x.D() }
+
+func (c memColumns) ReadColumns(c0, c1 int, dst []float64) error {
+	n, d, w := c.x.N(), c.x.D(), c1-c0
+	if c0 < 0 || c1 > d || c0 > c1 || len(dst) != n*w {
+		return fmt.Errorf("columns [%d, %d) of %d×%d into %d values", c0, c1, n, d, len(dst))
+	}
+	if c.x.Elem() == cloud.Float32 {
+		v := c.x.F32()
+		for i := range n {
+			row, out := v[i*d+c0:i*d+c1], dst[i*w:(i+1)*w]
+			for j, f := range row {
+				out[j] = float64(f)
+			}
+		}
+		return nil
+	}
+	v := c.x.F64()
+	for i := range n {
+		copy(dst[i*w:(i+1)*w], v[i*d+c0:i*d+c1])
+	}
+	return nil
+}
+
+// estimatePointsStreamed estimates points in memory that knn.Streams would
+// stream from a file (wide ones) by the same streamed search over their
+// columns, which holds the column blocks only, not a packed copy of the
+// rows (knn.Search's). errNeedRows (the streamed lists cannot give the
+// loaded result) means: estimate the rows.
+func estimatePointsStreamed(name string, x *cloud.Matrix, mem int64, opt *estimate.Options, pca bool) (*estimate.Report, *int, error) {
+	search := func(k int, kopt *knn.Options) (*knn.FileSearch, error) {
+		res, err := knn.SearchColumns(memColumns{x}, k, kopt, mem, pca)
+		if err != nil {
+			return res, fmt.Errorf("%s: %w", name, err)
+		}
+		return res, nil
+	}
+	p := plan{stream: true, n: x.N(), d: x.D(), elem: x.Elem().Size(), fits: true}
+	rep, pcid, err := streamEstimate(name, search, p, mem, opt, pca)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep.Input = name
+	return rep, pcid, nil
+}
+
+// streamsPoints reports whether points in memory are searched streamed
+// (estimatePointsStreamed): when knn.Streams would stream them from a file.
+func streamsPoints(x *cloud.Matrix, mem int64, pca bool) bool {
+	return x.N() >= 3 && knn.Streams(x.N(), x.D(), x.Elem().Size(), mem, pca)
 }

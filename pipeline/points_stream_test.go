@@ -1,0 +1,64 @@
+package pipeline
+
+import (
+	"testing"
+
+	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/internal/synth"
+	"github.com/intdim/intdim/knn"
+)
+
+// TestWidePointsStreamedEqualsLoaded: points in memory that knn.Streams
+// would stream (here by a tiny budget; from Python, a wide array) are
+// searched streamed over their columns in place, with the estimate of the
+// in-memory search: float32 and float64, Euclidean and cosine, the
+// duplicate policies with an exact duplicate row, resampling, and PC-ID.
+// Under the collapse policy the duplicate sends them to the in-memory
+// search (the lists cannot collapse it); otherwise the streamed search
+// gives the result.
+func TestWidePointsStreamedEqualsLoaded(t *testing.T) {
+	n, d := 120, 500
+	x := synth.Hypercube(n, 6, d, 11)
+	for j := range d {
+		for i := range n {
+			x[i*d+j] = x[i*d+j]*float64(1+j%4) + float64(j%3)
+		}
+	}
+	copy(x[30*d:31*d], x[70*d:71*d])
+	for _, m := range []*cloud.Matrix{cloud.Must64(x, n, d), cloud.Must32(f32(x), n, d)} {
+		if !streamsPoints(m, 4096, true) || streamsPoints(m, 0x7fffffff, true) {
+			t.Fatalf("%v: streamsPoints does not follow knn.Streams", m.Elem())
+		}
+		for _, metric := range []knn.Metric{knn.Euclidean, knn.Cosine} {
+			for _, method := range []estimate.Method{"twonn", "all"} {
+				for _, dup := range []estimate.DuplicatePolicy{"collapse", "drop", "keep"} {
+					eo := estimate.Options{Method: method, Metric: metric, Duplicates: dup, Resample: 3, Seed: 4, MaxRank: 16}
+					what := m.Elem().String() + " " + metric.String() + " " + string(method) + " " + string(dup)
+					loaded, lerr := Estimate(Points("w", m), &Options{Estimate: eo})
+					streamed, err := Estimate(Points("w", m), &Options{Estimate: eo, Mem: 4096})
+					if lerr != nil || err != nil { // keep: TwoNN refuses the duplicate
+						if lerr == nil || err == nil || lerr.Error() != err.Error() {
+							t.Errorf("%s: errors in memory %v, streamed %v", what, lerr, err)
+						}
+						continue
+					}
+					if a, b := results(t, loaded), results(t, streamed); a != b {
+						t.Errorf("%s:\nin memory %s\nstreamed  %s", what, a, b)
+					}
+					if streamed.Input != "w" || streamed.Duplicates != loaded.Duplicates {
+						t.Errorf("%s: input %q, duplicates %d, want %d", what, streamed.Input, streamed.Duplicates, loaded.Duplicates)
+					}
+					o := eo
+					_, _, err = estimatePointsStreamed("w", m, 4096, &o, method == "all")
+					if dup == "collapse" && err != errNeedRows {
+						t.Errorf("%s: streamed with a duplicate to collapse: err = %v, want errNeedRows", what, err)
+					}
+					if dup == "drop" && err != nil {
+						t.Errorf("%s: not streamed: %v", what, err)
+					}
+				}
+			}
+		}
+	}
+}
