@@ -1,12 +1,14 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/internal/synth"
 	"github.com/intdim/intdim/knn"
+	"github.com/intdim/intdim/profile"
 )
 
 // TestWidePointsStreamedEqualsLoaded: points in memory that knn.Streams
@@ -60,5 +62,42 @@ func TestWidePointsStreamedEqualsLoaded(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestAddPointsStreamedEqualsAdd: a wide layer in memory profiled under a
+// tiny budget (searched streamed in place) has the ID, error and PC-ID of
+// profile.Builder.Add's in-memory search; with a duplicate to collapse it
+// is Add's layer; a layer too small fails as in Add.
+func TestAddPointsStreamedEqualsAdd(t *testing.T) {
+	n, d := 100, 400
+	x := synth.Gaussian(n, 7, d, 3)
+	dup := append([]float64(nil), x...)
+	copy(dup[5*d:6*d], dup[9*d:10*d])
+	for _, metric := range []knn.Metric{knn.Euclidean, knn.Cosine} {
+		eo := estimate.Options{Method: "twonn", Metric: metric, Resample: 2, Seed: 3}
+		var docs [2]string
+		for i, mem := range []int64{0, 4096} {
+			b := profile.New(&eo)
+			AddPoints(b, profile.Layer{Name: "a", Points: cloud.Must32(f32(x), n, d)}, &Options{Mem: mem})
+			AddPoints(b, profile.Layer{Name: "dup", Points: cloud.Must64(dup, n, d)}, &Options{Mem: mem})
+			AddPoints(b, profile.Layer{Name: "tiny", Points: cloud.Must64(x[:2*d], 2, d)}, &Options{Mem: mem})
+			p := b.Profile()
+			if len(p.Layers) != 3 || p.Layers[0].PCID == nil || p.Layers[1].Duplicates != 1 || p.Layers[2].Error == "" {
+				t.Fatalf("mem %d: layers %+v", mem, p.Layers)
+			}
+			js, err := json.Marshal(p.Layers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			docs[i] = string(js)
+		}
+		if docs[0] != docs[1] {
+			t.Errorf("%v:\nAdd        %s\nAddPoints  %s", metric, docs[0], docs[1])
+		}
+	}
+	o := estimate.Options{Method: "twonn"}
+	if _, _, err := estimatePointsStreamed("a", cloud.Must32(f32(x), n, d), 4096, &o, true); err != nil {
+		t.Errorf("not streamed: %v", err)
 	}
 }

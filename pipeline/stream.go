@@ -7,6 +7,7 @@ import (
 	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/knn"
+	"github.com/intdim/intdim/profile"
 )
 
 // errNeedRows is returned by estimateStreamed when the streamed graph
@@ -149,4 +150,23 @@ func estimatePointsStreamed(name string, x *cloud.Matrix, mem int64, opt *estima
 // (estimatePointsStreamed): when knn.Streams would stream them from a file.
 func streamsPoints(x *cloud.Matrix, mem int64, pca bool) bool {
 	return x.N() >= 3 && knn.Streams(x.N(), x.D(), x.Elem().Size(), mem, pca)
+}
+
+// AddPoints adds the layer l of points in memory to b (profile.Builder.Add)
+// under opt's memory budget: a wide layer that knn.Streams would stream
+// from a file is searched streamed over its columns in place, with the
+// same estimate and PC-ID, holding the column blocks instead of a packed
+// copy of the rows. A failure is in the profile with Add's error.
+func AddPoints(b *profile.Builder, l profile.Layer, opt *Options) {
+	x := l.Points
+	if x != nil && streamsPoints(x, opt.mem(), b.PCA()) && x.Finite() == nil {
+		o := b.Options()
+		rep, pcid, err := estimatePointsStreamed(l.Name, x, opt.mem(), &o, b.PCA())
+		if err == nil {
+			b.AddReport(l.Name, l.Depth, rep, pcid)
+			return
+		}
+		// Otherwise the rows: the in-memory search, or Add's own error.
+	}
+	b.Add(l) // a failure is in the profile
 }

@@ -167,7 +167,8 @@ func LibProfile(layers []LibLayer, opts []byte) ([]byte, error) {
 				return nil, err
 			}
 		}
-		b.Add(profile.Layer{Name: l.Name, Points: l.Points}) // a failure is in the profile
+		// A wide layer is searched streamed in place (a failure is in the profile).
+		pipeline.AddPoints(b, profile.Layer{Name: l.Name, Points: l.Points}, &pipeline.Options{Mem: mem.bytes})
 	}
 	return libJSON(result.NewProfile(b.Profile(), opt))
 }
