@@ -3,6 +3,7 @@ package estimate
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -41,6 +42,9 @@ func TestLocalMLERefs(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, meth := range LocalMethods {
+			if keys[meth] == "" {
+				continue // twonn: not in scikit-dimension (TestLocalTwoNN)
+			}
 			var pw struct {
 				Mean    float64   `json:"mean"`
 				Median  float64   `json:"median"`
@@ -85,7 +89,57 @@ func TestLocalMLERefs(t *testing.T) {
 			checked++
 		}
 	}
-	if checked != 8*len(LocalMethods) {
-		t.Errorf("%d arrays × methods checked, want %d", checked, 8*len(LocalMethods))
+	if checked != 8*len(keys) {
+		t.Errorf("%d arrays × methods checked, want %d", checked, 8*len(keys))
+	}
+}
+
+// LocalTwoNN is k/Σ log μ over the point and its k neighbours: exactly on a
+// hand-built graph, and with independent Pareto(d) ratios its mean over the
+// points is d (unbiased), not the plain MLE's d(k+1)/k.
+func TestLocalTwoNN(t *testing.T) {
+	// Ring of n points: neighbours i+1, i+2, i+3; r₁ = 1, r₂ = e^{cᵢ}.
+	const n, K = 6, 3
+	c := []float64{0.1, 0.2, 0.4, 0.8, 1.6, 3.2}
+	g := &knn.Graph{N: n, K: K, Index: make([]int32, n*K), Dist: make([]float64, n*K)}
+	for i := range n {
+		for a := range K {
+			g.Index[i*K+a] = int32((i + a + 1) % n)
+		}
+		g.Dist[i*K], g.Dist[i*K+1], g.Dist[i*K+2] = 1, math.Exp(c[i]), 100
+	}
+	v, err := LocalTwoNN(g, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		want := 2 / (c[i] + c[(i+1)%n] + c[(i+2)%n])
+		if math.Abs(v[i]-want) > 1e-12*want {
+			t.Errorf("point %d: %v, want %v", i, v[i], want)
+		}
+	}
+	if _, err := LocalTwoNN(g, 4); err == nil {
+		t.Error("k > g.K accepted")
+	}
+
+	// Independent Pareto(d) ratios, random neighbourhoods of k = 20.
+	const N, k, d = 100000, 20, 7.0
+	rng := rand.New(rand.NewPCG(1, 2))
+	g = &knn.Graph{N: N, K: k, Index: make([]int32, N*k), Dist: make([]float64, N*k)}
+	for i := range N {
+		g.Dist[i*k] = 1
+		g.Dist[i*k+1] = math.Exp(rng.ExpFloat64() / d) // log μ ~ Exp(d)
+		for a := range k {
+			g.Index[i*k+a] = int32(rng.IntN(N))
+		}
+	}
+	if v, err = LocalTwoNN(g, k); err != nil {
+		t.Fatal(err)
+	}
+	mean := LocalGlobal(MethodTwoNN, v)
+	// sd of one dᵢ is d/√(k−1) ≈ 1.6; of the mean of 100000 (correlated
+	// over ~k + 1) about 0.025; the biased k+1 numerator gives 7.35.
+	if math.Abs(mean-d) > 0.1 {
+		t.Errorf("mean local TwoNN %.4f with Pareto(%v) ratios, want %v", mean, d, d)
 	}
 }

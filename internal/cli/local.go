@@ -21,7 +21,7 @@ func runLocal(args []string, stdout, stderr io.Writer) error {
 	k := fs.Int("k", 20, "neighbours per point")
 	out := fs.String("out", "", "write the N values to this .npy file (float64)")
 	metric := fs.String("metric", "euclidean", "distance: euclidean or cosine")
-	method := fs.String("method", "mle", "pointwise estimator: mle, mom, tle, mada, ess or lpca-fo")
+	method := fs.String("method", "mle", "pointwise estimator: mle, mom, tle, mada, ess, lpca-fo or twonn")
 	tleEps := fs.Float64("tle-epsilon", estimate.DefaultSkdim.TLEEpsilon, "tle: measurements below it are dropped")
 	var format string
 	addFormatFlag(fs, &format)
@@ -42,7 +42,7 @@ func runLocal(args []string, stdout, stderr io.Writer) error {
 	}
 	meth := estimate.Method(*method)
 	if !slices.Contains(estimate.LocalMethods, meth) {
-		return Usage("--method %q: want mle, mom, tle, mada, ess or lpca-fo", *method)
+		return Usage("--method %q: want mle, mom, tle, mada, ess, lpca-fo or twonn", *method)
 	}
 	if !(*tleEps > 0) {
 		return Usage("--tle-epsilon %g: want > 0", *tleEps)

@@ -43,8 +43,8 @@ func TestLocal(t *testing.T) {
 	if code, _, _ := run("local", "../../testdata/refs/bm_M10a_Cubic.npy", "--k", "1"); code != 2 {
 		t.Errorf("--k 1: exit %d, want 2", code)
 	}
-	if code, _, _ := run("local", "../../testdata/refs/bm_M10a_Cubic.npy", "--method", "twonn"); code != 2 {
-		t.Errorf("--method twonn: exit %d, want 2", code)
+	if code, _, _ := run("local", "../../testdata/refs/bm_M10a_Cubic.npy", "--method", "gride"); code != 2 {
+		t.Errorf("--method gride: exit %d, want 2", code)
 	}
 	if !near(doc.Global, 8.71509613601351) || doc.Method != "mle" {
 		t.Errorf("global %v (%s), scikit-dimension's MLE 8.71509613601351", doc.Global, doc.Method)
