@@ -3,6 +3,7 @@ package knn
 import (
 	"errors"
 	"fmt"
+	"github.com/intdim/intdim/internal/bytesize"
 	"math"
 
 	"github.com/intdim/intdim/internal/kernel"
@@ -59,7 +60,7 @@ func SearchColumns(src ColumnSource, k int, opt *Options, memBudget int64, zgram
 	// one beyond the budget (small ones, under 64 MiB, always run).
 	if acc := int64(n) * int64(n) * 8; acc > memBudget && acc > 64<<20 {
 		return res, fmt.Errorf("%d×%d does not fit in the memory budget of %s, and streaming it needs an %d×%d accumulator of %s",
-			n, d, formatBytes(memBudget), n, n, formatBytes(acc))
+			n, d, bytesize.Format(float64(memBudget)), n, n, bytesize.Format(float64(acc)))
 	}
 	res.Streamed = true
 	if err := streamSearch(src, n, d, k, opt, memBudget, zgram, res); err != nil {
@@ -373,12 +374,4 @@ func candidatesFromGram(gram, norm []float64, n, k int, tau, eabs float64, threa
 		}
 	})
 	return rows
-}
-
-// formatBytes writes b in MiB or GiB.
-func formatBytes(b int64) string {
-	if b >= 1<<30 {
-		return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
-	}
-	return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
 }

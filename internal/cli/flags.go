@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/intdim/intdim/internal/bytesize"
 	"io"
 	"math"
 	"slices"
@@ -86,23 +87,9 @@ func checkResample(opt *estimate.Options, n int, budget int64) error {
 	need := float64(opt.Resample) * math.Floor(opt.Fraction*float64(n)) * 8
 	if need > float64(budget) {
 		return Usage("--resample %d: %d subsets of %d points need %s of memory, more than the budget of %s (--mem)",
-			opt.Resample, opt.Resample, int(math.Floor(opt.Fraction*float64(n))), formatBytes(need), formatBytes(float64(budget)))
+			opt.Resample, opt.Resample, int(math.Floor(opt.Fraction*float64(n))), bytesize.Format(need), bytesize.Format(float64(budget)))
 	}
 	return nil
-}
-
-// formatBytes writes a size with a binary unit, as --mem reads it.
-func formatBytes(b float64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
-	i := 0
-	for b >= 1024 && i < len(units)-1 {
-		b /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%.0f B", b)
-	}
-	return fmt.Sprintf("%.3g %s", b, units[i])
 }
 
 func addFormatFlag(fs *flag.FlagSet, p *string) {

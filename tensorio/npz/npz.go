@@ -25,6 +25,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/intdim/intdim/internal/bytesize"
 	"io"
 	"math"
 	"slices"
@@ -220,12 +221,12 @@ func (r *Reader) read(name string, typed bool) (*npy.Header, npy.Values, error) 
 		}
 		mem := int64(h.Len()) * per
 		if budget := r.budget(); mem > budget-r.Used {
-			over := "the budget of " + formatBytes(budget)
+			over := "the budget of " + bytesize.Format(float64(budget))
 			if r.Used > 0 {
-				over = fmt.Sprintf("the %s left of the budget of %s", formatBytes(max(budget-r.Used, 0)), formatBytes(budget))
+				over = fmt.Sprintf("the %s left of the budget of %s", bytesize.Format(float64(max(budget-r.Used, 0))), bytesize.Format(float64(budget)))
 			}
 			return nil, npy.Values{}, fmt.Errorf("member %q: %s %s expands to %s in memory, more than %s (from %s compressed)",
-				name, shape.Format(h.Shape), h.TypeName(), formatBytes(mem), over, formatBytes(int64(f.CompressedSize64)))
+				name, shape.Format(h.Shape), h.TypeName(), bytesize.Format(float64(mem)), over, bytesize.Format(float64(int64(f.CompressedSize64))))
 		}
 		r.Used += mem
 		if mem > max(verifyBytes, 16*int64(f.CompressedSize64)) {
@@ -297,20 +298,6 @@ func atEOF(rc io.Reader) error {
 		return zipErr(err)
 	}
 	return nil
-}
-
-// formatBytes writes a byte count for a message: "512 MiB", "3.2 GiB".
-func formatBytes(b int64) string {
-	const unit = 1024
-	if b < unit {
-		return fmt.Sprintf("%d bytes", b)
-	}
-	v, u := float64(b), 0
-	for v >= unit && u < 5 {
-		v /= unit
-		u++
-	}
-	return fmt.Sprintf("%.3g %ciB", v, "KMGTPE"[u-1])
 }
 
 func (r *Reader) unknown(name string) error {
