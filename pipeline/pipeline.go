@@ -64,6 +64,10 @@ type Options struct {
 	// Labels are class labels of the points (see LoadLabels); when set,
 	// every cloud must have len(Labels) points.
 	Labels []int
+	// Overlap, when k > 0, makes Profile compute the layer × layer
+	// neighbourhood overlap with k neighbours (and, with Labels, each
+	// layer's label overlap).
+	Overlap int
 }
 
 func (o *Options) check(n int) error {

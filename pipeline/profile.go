@@ -20,7 +20,10 @@ import (
 // bad file fails first; a layer that cannot be estimated is in the profile
 // with its error (profile.Builder.AddFailed) and the others are still
 // estimated. An error from opt.Check stops the run. opt.Progress is called
-// after each layer.
+// after each layer. With opt.Overlap = k > 0 the profile has the layer ×
+// layer neighbourhood overlap and, with opt.Labels, each layer's label
+// overlap (profile.Builder.Overlap: one search per layer serves both); every
+// layer is then loaded, none streamed.
 func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error) {
 	eo := opt.estimate()
 	if wantPCA(eo.Method) {
@@ -29,6 +32,10 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 	b := profile.New(&eo)
 	if noPCA {
 		b.SkipPCA()
+	}
+	overlap := opt != nil && opt.Overlap > 0
+	if overlap {
+		b.Overlap(opt.Overlap, opt.Labels)
 	}
 	mem := opt.mem()
 	type layer struct {
@@ -86,19 +93,28 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 			if err := opt.check(l.plan.n); err != nil {
 				return nil, err
 			}
-			o := b.Options()
-			rep, pcid, err := estimateStreamed(l.spec, l.plan, mem, &o, b.PCA())
+			var err error = errNeedRows // the overlap needs the rows: load them
+			if !overlap {
+				o := b.Options()
+				var rep *estimate.Report
+				var pcid *int
+				rep, pcid, err = estimateStreamed(l.spec, l.plan, mem, &o, b.PCA())
+				if err == nil {
+					b.AddReport(l.name, nil, rep, pcid)
+					warns[i] = l.plan.warn
+				}
+			}
 			if err == nil || !errors.Is(err, errNeedRows) {
 				if err != nil {
 					b.AddFailed(l.name, nil, l.plan.n, l.plan.d, err)
-				} else {
-					b.AddReport(l.name, nil, rep, pcid)
-					warns[i] = l.plan.warn
 				}
 				progress(opt, i+1, len(layers))
 				continue
 			}
 			if l.array, err = tensorio.OpenMatrixWith(l.spec, tensorio.Options{MaxBytes: opt.budget()}); err != nil {
+				if overlap {
+					return nil, fmt.Errorf("%s: the overlap needs the layer in memory: %w", l.spec, err)
+				}
 				return nil, err
 			}
 		}

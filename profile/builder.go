@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/knn"
 )
 
 // Builder estimates layers one at a time, so that a caller can free each
@@ -14,6 +15,11 @@ type Builder struct {
 	opt    estimate.Options
 	pca    bool
 	layers []LayerResult
+	// overlapK, labels and graphs: see Overlap; graphs[i] is layer i's
+	// neighbour graph cut to overlapK, nil where none was kept.
+	overlapK int
+	labels   []int
+	graphs   []*knn.Graph
 }
 
 // New returns a Builder that estimates every layer with opt (nil means the
@@ -65,7 +71,14 @@ func (b *Builder) Add(l Layer) error {
 	if err := l.Points.Finite(); err != nil {
 		return fail(err)
 	}
-	rep, err := estimate.Points(l.Points, &b.opt)
+	var rep *estimate.Report
+	var g *knn.Graph
+	var err error
+	if b.overlapK > 0 {
+		rep, g, err = b.searchOnce(l)
+	} else {
+		rep, err = estimate.Points(l.Points, &b.opt)
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -83,6 +96,7 @@ func (b *Builder) Add(l Layer) error {
 		}
 	}
 	b.AddReport(l.Name, l.Depth, rep, pcid)
+	b.graphs[len(b.graphs)-1] = g
 	last := &b.layers[len(b.layers)-1]
 	last.Warnings = append(last.Warnings, warn...)
 	return nil
@@ -104,6 +118,7 @@ func (b *Builder) AddReport(name string, depth *float64, rep *estimate.Report, p
 		NUsed: rep.NUsed, Duplicates: rep.Duplicates, Dropped: rep.Dropped, ZeroRows: rep.ZeroRows,
 		ID: r.ID, Err: r.Err, PCID: pcid, Warnings: append([]estimate.Warning{}, rep.Warnings...),
 	})
+	b.graphs = append(b.graphs, nil)
 }
 
 // AddFailed appends a layer of n points in d dimensions that could not be
@@ -113,6 +128,7 @@ func (b *Builder) AddFailed(name string, depth *float64, n, d int, err error) {
 		Name: name, Index: len(b.layers), Depth: depth, N: n, Dim: d,
 		ID: math.NaN(), Warnings: []estimate.Warning{}, Error: err.Error(), Cause: err,
 	})
+	b.graphs = append(b.graphs, nil)
 }
 
 // Profile returns the profile of the layers added so far, with relative
@@ -140,6 +156,7 @@ func (b *Builder) Profile() *Profile {
 			l.Warnings = []estimate.Warning{}
 		}
 	}
+	b.overlaps(p)
 	return p
 }
 

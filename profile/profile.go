@@ -41,7 +41,11 @@ type LayerResult struct {
 	PCID       *int               `json:"pc_id"`
 	Warnings   []estimate.Warning `json:"warnings"` // messages in JSON
 	Error      string             `json:"error,omitempty"`
-	Cause      error              `json:"-"` // the error of a failed layer, for errors.As
+	// LabelOverlap is the layer's class-weighted label overlap with
+	// Profile.OverlapK neighbours (geometry.LabelOverlap), when labels
+	// were given with the overlap.
+	LabelOverlap *float64 `json:"label_overlap,omitempty"`
+	Cause        error    `json:"-"` // the error of a failed layer, for errors.As
 }
 
 // Failed reports whether the layer could not be estimated.
@@ -87,6 +91,11 @@ type Profile struct {
 	// Preprocess says what was done to images before a network saw them
 	// (profiles of ONNX models); empty otherwise.
 	Preprocess string `json:"preprocess,omitempty"`
+	// Overlap is the layer × layer neighbourhood overlap (Builder.Overlap,
+	// geometry.Overlap) with OverlapK neighbours; an entry is null where a
+	// layer failed, was streamed, or has another number of points.
+	Overlap  [][]*float64 `json:"overlap,omitempty"`
+	OverlapK int          `json:"overlap_k,omitempty"`
 }
 
 // Failed returns the layers that could not be estimated.

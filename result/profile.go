@@ -56,9 +56,16 @@ func (p *Profile) Write(w io.Writer, format string) error {
 
 func (p *Profile) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"index", "name", "rel_depth", "n", "dim", "id", "err", "pc_id", "method", "seed",
-		"n_used", "duplicates", "dropped", "warnings", "error", "twonn_convention", "zero_rows"})
-	for _, l := range p.Layers {
+	head := []string{"index", "name", "rel_depth", "n", "dim", "id", "err", "pc_id", "method", "seed",
+		"n_used", "duplicates", "dropped", "warnings", "error", "twonn_convention", "zero_rows"}
+	if p.Overlap != nil { // then: overlap_k, label_overlap, overlap with layer 0, 1, …
+		head = append(head, "overlap_k", "label_overlap")
+		for j := range p.Overlap {
+			head = append(head, "overlap_"+strconv.Itoa(j))
+		}
+	}
+	cw.Write(head)
+	for i, l := range p.Layers {
 		pc, id := "", ""
 		if l.PCID != nil {
 			pc = strconv.Itoa(*l.PCID)
@@ -66,10 +73,17 @@ func (p *Profile) writeCSV(w io.Writer) error {
 		if !l.Failed() {
 			id = ftoa(l.ID)
 		}
-		cw.Write([]string{strconv.Itoa(l.Index), l.Name, ftoa(l.RelDepth), strconv.Itoa(l.N),
+		row := []string{strconv.Itoa(l.Index), l.Name, ftoa(l.RelDepth), strconv.Itoa(l.N),
 			strconv.Itoa(l.Dim), id, optF(l.Err), pc, p.Method, strconv.FormatUint(p.Seed, 10),
 			strconv.Itoa(l.NUsed), strconv.Itoa(l.Duplicates), strconv.Itoa(l.Dropped),
-			strings.Join(estimate.Messages(l.Warnings), "; "), l.Error, p.TwoNN, strconv.Itoa(l.ZeroRows)})
+			strings.Join(estimate.Messages(l.Warnings), "; "), l.Error, p.TwoNN, strconv.Itoa(l.ZeroRows)}
+		if p.Overlap != nil {
+			row = append(row, strconv.Itoa(p.OverlapK), optF(l.LabelOverlap))
+			for _, v := range p.Overlap[i] {
+				row = append(row, optF(v))
+			}
+		}
+		cw.Write(row)
 	}
 	cw.Flush()
 	return cw.Error()
@@ -115,6 +129,9 @@ func (p *Profile) writeText(w io.Writer) error {
 	if p.TwoNN != "" {
 		fmt.Fprintf(w, "TwoNN convention: %s\n", p.TwoNN)
 	}
+	if err := p.writeOverlapText(w); err != nil {
+		return err
+	}
 	for _, l := range p.Layers {
 		for _, m := range l.Warnings {
 			fmt.Fprintf(w, "warning: %s: %s\n", l.Name, m)
@@ -123,6 +140,41 @@ func (p *Profile) writeText(w io.Writer) error {
 	for _, l := range p.Layers {
 		if l.Failed() {
 			fmt.Fprintf(w, "failed: %s: %s\n", l.Name, l.Error)
+		}
+	}
+	return nil
+}
+
+// writeOverlapText prints the overlap matrix (rows and columns by layer
+// index, "-" where there is none) and the label overlaps, when computed.
+func (p *Profile) writeOverlapText(w io.Writer) error {
+	if p.Overlap == nil {
+		return nil
+	}
+	fmt.Fprintf(w, "neighbourhood overlap (k = %d):\n", p.OverlapK)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "\t")
+	for j := range p.Overlap {
+		fmt.Fprintf(tw, "%d\t", j)
+	}
+	fmt.Fprintln(tw)
+	for i, row := range p.Overlap {
+		fmt.Fprintf(tw, "%d %s\t", i, p.Layers[i].Name)
+		for _, v := range row {
+			if v == nil {
+				fmt.Fprint(tw, "-\t")
+			} else {
+				fmt.Fprintf(tw, "%.3f\t", *v)
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, l := range p.Layers {
+		if l.LabelOverlap != nil {
+			fmt.Fprintf(w, "label overlap: %s: %.4f\n", l.Name, *l.LabelOverlap)
 		}
 	}
 	return nil

@@ -61,3 +61,52 @@ func TestOverlapImbalanceCommands(t *testing.T) {
 		t.Errorf("overlap csv:\n%s", out)
 	}
 }
+
+// profile --overlap gives the same overlap and label overlap as the overlap
+// command (DADApy's values), in every format, and leaves the IDs unchanged.
+func TestProfileOverlapCommand(t *testing.T) {
+	const x, y, lab = "../../testdata/refs/bm_M10a_Cubic.npy", "../../testdata/geometry/bm_M10a_Cubic_Y.npy", "../../testdata/geometry/bm_M10a_Cubic_labels.npy"
+	near := func(got, want float64) bool { return got >= want*(1-1e-9) && got <= want*(1+1e-9) }
+	code, out, errs := run("profile", x, y, "--overlap", "--overlap-k", "30", "--labels", lab, "--no-pca", "--format", "json")
+	if code != 0 {
+		t.Fatalf("profile --overlap: exit %d: %s", code, errs)
+	}
+	var p result.Profile
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.OverlapK != 30 || len(p.Overlap) != 2 || p.Overlap[0][1] == nil || !near(*p.Overlap[0][1], 0.32845) || *p.Overlap[1][0] != *p.Overlap[0][1] || *p.Overlap[0][0] != 1 {
+		t.Fatalf("overlap %v (k %d), DADApy 0.32845", p.Overlap, p.OverlapK)
+	}
+	if l := p.Layers[0].LabelOverlap; l == nil || !near(*l, 0.4070166666666667) {
+		t.Errorf("label_overlap %v, DADApy 0.4070166666666667", l)
+	}
+	_, plain, _ := run("profile", x, y, "--no-pca", "--format", "json")
+	var q result.Profile
+	if err := json.Unmarshal([]byte(plain), &q); err != nil {
+		t.Fatal(err)
+	}
+	for i := range q.Layers {
+		if q.Layers[i].ID != p.Layers[i].ID {
+			t.Errorf("layer %d: ID %g with --overlap, %g without", i, p.Layers[i].ID, q.Layers[i].ID)
+		}
+	}
+	if strings.Contains(plain, "overlap") {
+		t.Errorf("a profile without --overlap mentions it:\n%s", plain)
+	}
+	_, out, _ = run("profile", x, y, "--overlap", "--labels", lab, "--no-pca")
+	if !strings.Contains(out, "neighbourhood overlap (k = 30)") || !strings.Contains(out, "0.328") || !strings.Contains(out, "label overlap: bm_M10a_Cubic: 0.4070") {
+		t.Errorf("profile --overlap text:\n%s", out)
+	}
+	_, out, _ = run("profile", x, y, "--overlap", "--no-pca", "--format", "csv")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasSuffix(lines[0], ",overlap_k,label_overlap,overlap_0,overlap_1") || !strings.HasSuffix(lines[1], ",30,,1,0.32845") {
+		t.Errorf("profile --overlap csv:\n%s", out)
+	}
+	if code, _, errs := run("profile", x, y, "--overlap", "--overlap-k", "0"); code != 2 || !strings.Contains(errs, "overlap-k") {
+		t.Errorf("--overlap-k 0: exit %d: %s", code, errs)
+	}
+	if code, _, errs := run("profile", x, y, "--overlap", "--overlap-k", "5000"); code != 1 || !strings.Contains(errs, "overlap k = 5000") {
+		t.Errorf("--overlap-k 5000: exit %d: %s", code, errs)
+	}
+}

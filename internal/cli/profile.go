@@ -26,6 +26,8 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	model := fs.String("model", "", "profile a network: a directory written by 'intdim train', its model.safetensors, or a built-in name (mnist, mnist-shuffled, mnist-offset); the JSON carries its test accuracy")
 	data := fs.String("data", "", "--model: test images (mnist-test, mnist-offset-test, fashion-test; default: the set the model was trained for)")
 	untrained := fs.Bool("untrained", false, "--model: replace the weights by a fresh initialisation drawn with --seed")
+	overlap := fs.Bool("overlap", false, "add the layer × layer neighbourhood overlap (and, with --labels, each layer's label overlap); every layer is loaded, not streamed")
+	overlapK := fs.Int("overlap-k", 30, "--overlap: neighbours per point")
 	ox := registerONNXFlags(fs)
 	in := addInputFlags(fs, true)
 	fs.Usage = func() {
@@ -47,9 +49,15 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	if err := checkProfileMethod(opt); err != nil {
 		return err
 	}
+	if *overlap && *overlapK < 1 {
+		return Usage("--overlap-k %d: need at least 1", *overlapK)
+	}
 	b := profile.New(opt)
 	if *noPCA {
 		b.SkipPCA()
+	}
+	if *overlap {
+		b.Overlap(*overlapK, nil)
 	}
 	if *model != "" || ox.model != "" {
 		if len(pos) > 0 || (*model != "" && ox.model != "") {
@@ -99,6 +107,9 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	classes, err := in.apply(popt)
 	if err != nil {
 		return err
+	}
+	if *overlap {
+		popt.Overlap = *overlapK
 	}
 	p, err := pipeline.Profile(pos, *noPCA, popt)
 	if err != nil {
