@@ -6,20 +6,12 @@ import (
 	"slices"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/profile"
 )
 
-// Class is the intrinsic dimension of the points of one class (the paper's
-// ImageNet protocol measures each class separately and averages).
-type Class struct {
-	Label int `json:"label"`
-	N     int `json:"n"`      // points with the label
-	NUsed int `json:"n_used"` // points the estimate used (after duplicates)
-	// ID and Err are those of the first method's result (estimate.Report);
-	// nil when the class could not be measured, Error then says why.
-	ID    *float64 `json:"id"`
-	Err   *float64 `json:"err"`
-	Error string   `json:"error,omitempty"`
-}
+// Class is the intrinsic dimension of the points of one class
+// (profile.Class).
+type Class = profile.Class
 
 // ClassSummary is the mean and standard deviation (numpy's std, ddof 0) of
 // the IDs of the classes that have one; nil when none has.
@@ -65,7 +57,13 @@ func EstimateClasses(spec string, opt *Options) ([]Class, error) {
 		return nil, err
 	}
 	defer release()
-	if err := opt.checkLabels(spec, x.N()); err != nil {
+	return classesOf(spec, x, opt)
+}
+
+// classesOf estimates the ID of each class of opt.Labels among the rows of
+// x, named name (see EstimateClasses).
+func classesOf(name string, x *cloud.Matrix, opt *Options) ([]Class, error) {
+	if err := opt.checkLabels(name, x.N()); err != nil {
 		return nil, err
 	}
 	rows := map[int][]int{}
@@ -78,7 +76,7 @@ func EstimateClasses(spec string, opt *Options) ([]Class, error) {
 	}
 	slices.Sort(labels)
 	sub := *opt
-	sub.Labels = nil
+	sub.Labels, sub.Overlap, sub.Progress = nil, 0, nil
 	out := make([]Class, 0, len(labels))
 	for _, l := range labels {
 		c := Class{Label: l, N: len(rows[l])}
@@ -91,7 +89,7 @@ func EstimateClasses(spec string, opt *Options) ([]Class, error) {
 		if err != nil {
 			return nil, err
 		}
-		rep, err := Estimate(Points(fmt.Sprintf("%s, class %d", spec, l), xc), &sub)
+		rep, err := Estimate(Points(fmt.Sprintf("%s, class %d", name, l), xc), &sub)
 		switch {
 		case err != nil:
 			c.Error = err.Error()

@@ -23,7 +23,9 @@ import (
 // after each layer. With opt.Overlap = k > 0 the profile has the layer ×
 // layer neighbourhood overlap and, with opt.Labels, each layer's label
 // overlap (profile.Builder.Overlap: one search per layer serves both); every
-// layer is then loaded, none streamed.
+// layer is then loaded, none streamed. With opt.Labels, every loaded layer
+// also has the ID of each class (as EstimateClasses) with their mean and
+// standard deviation.
 func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error) {
 	eo := opt.estimate()
 	if wantPCA(eo.Method) {
@@ -84,6 +86,7 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 		}
 	}
 	warns := make([][]estimate.Warning, len(layers)) // added to the layers' own
+	classes := make([][]Class, len(layers))          // per-class IDs, with opt.Labels
 	for i := range layers {
 		l := &layers[i]
 		if l.array == nil {
@@ -136,6 +139,11 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 				return nil, err
 			}
 			b.Add(profile.Layer{Name: l.array.Name, Points: x}) // a failure is in the profile
+			if opt != nil && opt.Labels != nil {
+				if classes[i], err = classesOf(l.array.Name, x, opt); err != nil {
+					return nil, err
+				}
+			}
 		}
 		l.array.Close() // free the activations
 		l.array = nil
@@ -144,7 +152,14 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 	p := b.Profile()
 	for i, w := range warns {
 		if i < len(p.Layers) {
-			p.Layers[i].Warnings = append(p.Layers[i].Warnings, w...)
+			l := &p.Layers[i]
+			l.Warnings = append(l.Warnings, w...)
+			if classes[i] != nil {
+				s := Summarise(classes[i])
+				l.Classes, l.ClassesMean, l.ClassesStd = classes[i], s.Mean, s.Std
+			} else if opt != nil && opt.Labels != nil && !l.Failed() {
+				l.Warnings = append(l.Warnings, estimate.Warning{Code: estimate.WarnStreamed, Msg: "no per-class IDs: the layer was streamed from disk, not loaded"})
+			}
 		}
 	}
 	return p, nil

@@ -45,7 +45,14 @@ type LayerResult struct {
 	// Profile.OverlapK neighbours (geometry.LabelOverlap), when labels
 	// were given with the overlap.
 	LabelOverlap *float64 `json:"label_overlap,omitempty"`
-	Cause        error    `json:"-"` // the error of a failed layer, for errors.As
+	// Classes is the ID of each class of the labels in this layer,
+	// measured separately, and ClassesMean, ClassesStd the mean and
+	// standard deviation (ddof 0) of those measured (pipeline.Profile with
+	// labels).
+	Classes     []Class  `json:"classes,omitempty"`
+	ClassesMean *float64 `json:"classes_mean,omitempty"`
+	ClassesStd  *float64 `json:"classes_std,omitempty"`
+	Cause       error    `json:"-"` // the error of a failed layer, for errors.As
 }
 
 // Failed reports whether the layer could not be estimated.
@@ -81,6 +88,19 @@ func (l *LayerResult) UnmarshalJSON(data []byte) error {
 		l.ID = *v.ID
 	}
 	return nil
+}
+
+// Class is the intrinsic dimension of the points of one class (the paper's
+// ImageNet protocol measures each class separately and averages).
+type Class struct {
+	Label int `json:"label"`
+	N     int `json:"n"`      // points with the label
+	NUsed int `json:"n_used"` // points the estimate used (after duplicates)
+	// ID and Err are those of the first method's result (estimate.Report);
+	// nil when the class could not be measured, Error then says why.
+	ID    *float64 `json:"id"`
+	Err   *float64 `json:"err"`
+	Error string   `json:"error,omitempty"`
 }
 
 // Profile is the JSON shape of 'intdim profile'.

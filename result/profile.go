@@ -64,6 +64,10 @@ func (p *Profile) writeCSV(w io.Writer) error {
 			head = append(head, "overlap_"+strconv.Itoa(j))
 		}
 	}
+	classes := p.hasClasses()
+	if classes {
+		head = append(head, "classes_mean", "classes_std")
+	}
 	cw.Write(head)
 	for i, l := range p.Layers {
 		pc, id := "", ""
@@ -82,6 +86,9 @@ func (p *Profile) writeCSV(w io.Writer) error {
 			for _, v := range p.Overlap[i] {
 				row = append(row, optF(v))
 			}
+		}
+		if classes {
+			row = append(row, optF(l.ClassesMean), optF(l.ClassesStd))
 		}
 		cw.Write(row)
 	}
@@ -133,6 +140,22 @@ func (p *Profile) writeText(w io.Writer) error {
 		return err
 	}
 	for _, l := range p.Layers {
+		if l.Classes == nil {
+			continue
+		}
+		m := 0
+		for _, c := range l.Classes {
+			if c.ID != nil {
+				m++
+			}
+		}
+		if l.ClassesMean != nil {
+			fmt.Fprintf(w, "classes: %s: mean ID %.2f ± %.2f (std) over %d of %d classes\n", l.Name, *l.ClassesMean, *l.ClassesStd, m, len(l.Classes))
+		} else {
+			fmt.Fprintf(w, "classes: %s: no class could be measured (%d classes)\n", l.Name, len(l.Classes))
+		}
+	}
+	for _, l := range p.Layers {
 		for _, m := range l.Warnings {
 			fmt.Fprintf(w, "warning: %s: %s\n", l.Name, m)
 		}
@@ -178,4 +201,14 @@ func (p *Profile) writeOverlapText(w io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// hasClasses reports whether some layer has per-class IDs.
+func (p *Profile) hasClasses() bool {
+	for _, l := range p.Layers {
+		if l.Classes != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -110,3 +110,45 @@ func TestProfileOverlapCommand(t *testing.T) {
 		t.Errorf("--overlap-k 5000: exit %d: %s", code, errs)
 	}
 }
+
+// profile --labels gives every layer the per-class IDs that estimate
+// --labels gives for that file alone.
+func TestProfileClassesCommand(t *testing.T) {
+	const x, y, lab = "../../testdata/refs/bm_M10a_Cubic.npy", "../../testdata/geometry/bm_M10a_Cubic_Y.npy", "../../testdata/geometry/bm_M10a_Cubic_labels.npy"
+	code, out, errs := run("profile", x, y, "--labels", lab, "--no-pca", "--format", "json")
+	if code != 0 {
+		t.Fatalf("profile --labels: exit %d: %s", code, errs)
+	}
+	var p result.Profile
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range []string{x, y} {
+		_, out, _ := run("estimate", f, "--labels", lab, "--format", "json")
+		var e result.Estimate
+		if err := json.Unmarshal([]byte(out), &e); err != nil {
+			t.Fatal(err)
+		}
+		l := p.Layers[i]
+		if len(l.Classes) != 5 || len(e.Classes) != 5 || l.ClassesMean == nil || e.ClassesMean == nil ||
+			*l.ClassesMean != *e.ClassesMean || *l.ClassesStd != *e.ClassesStd {
+			t.Fatalf("layer %d: classes %+v mean %v, estimate --labels %+v mean %v", i, l.Classes, l.ClassesMean, e.Classes, e.ClassesMean)
+		}
+		for c := range l.Classes {
+			if *l.Classes[c].ID != *e.Classes[c].ID || l.Classes[c].Label != e.Classes[c].Label {
+				t.Errorf("layer %d class %d: %+v, estimate %+v", i, c, l.Classes[c], e.Classes[c])
+			}
+		}
+		if l.LabelOverlap != nil {
+			t.Error("label overlap without --overlap")
+		}
+	}
+	_, out, _ = run("profile", x, y, "--labels", lab, "--no-pca")
+	if !strings.Contains(out, "classes: bm_M10a_Cubic: mean ID") || !strings.Contains(out, "over 5 of 5 classes") {
+		t.Errorf("profile --labels text:\n%s", out)
+	}
+	_, out, _ = run("profile", x, y, "--labels", lab, "--no-pca", "--format", "csv")
+	if lines := strings.Split(out, "\n"); !strings.HasSuffix(lines[0], ",zero_rows,classes_mean,classes_std") {
+		t.Errorf("profile --labels csv:\n%s", out)
+	}
+}
