@@ -195,6 +195,7 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 		ranks   []Curve // scale: gride ranks
 		figs    []*Figure
 		trailer []*Figure
+		overlap []OverlapMatrix
 	)
 	for _, d := range docs {
 		kind, err := Detect(d.Data)
@@ -222,6 +223,15 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 			ms, err := Models(d)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %v", d.Name, err)
+			}
+			if kind == KindProfile {
+				m, err := overlapOf(d)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %v", d.Name, err)
+				}
+				if m != nil {
+					overlap = append(overlap, *m)
+				}
 			}
 			for _, m := range ms {
 				if len(m.Layers) == 0 {
@@ -342,6 +352,9 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 	if len(specs) > 0 {
 		figs = append(figs, Spectra(specs))
 	}
+	if len(overlap) > 0 {
+		figs = append(figs, Overlap(overlap))
+	}
 	figs = append(figs, trailer...)
 	if len(figs) == 0 {
 		return nil, errors.New("nothing to draw")
@@ -375,4 +388,34 @@ func shortName(input string) string {
 		return ""
 	}
 	return filepath.Base(input)
+}
+
+// overlapOf returns the overlap matrix of a profile document, nil when it
+// has none; an error when it is not square over the layers or a value is
+// outside [0, 1].
+func overlapOf(d Doc) (*OverlapMatrix, error) {
+	var doc result.Profile
+	if err := json.Unmarshal(d.Data, &doc); err != nil || doc.Profile == nil || doc.Overlap == nil {
+		return nil, nil // Models has said what is wrong with the document
+	}
+	n := len(doc.Layers)
+	if len(doc.Overlap) != n {
+		return nil, fmt.Errorf("overlap has %d rows for %d layers", len(doc.Overlap), n)
+	}
+	m := &OverlapMatrix{Name: doc.Model, K: doc.OverlapK, Values: doc.Overlap}
+	if m.Name == "" {
+		m.Name = baseName(d.Name)
+	}
+	for i, row := range doc.Overlap {
+		if len(row) != n {
+			return nil, fmt.Errorf("overlap row %d has %d values for %d layers", i, len(row), n)
+		}
+		for _, v := range row {
+			if v != nil && !(*v >= 0 && *v <= 1) {
+				return nil, fmt.Errorf("overlap row %d: %g is not in [0, 1]", i, *v)
+			}
+		}
+		m.Layers = append(m.Layers, doc.Layers[i].Name)
+	}
+	return m, nil
 }

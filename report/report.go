@@ -121,6 +121,10 @@ func caption(f *plot.Figure) string {
 // captions explain how to read each kind of figure, without claims about
 // the data drawn.
 var captions = map[string]string{
+	"overlap": "The neighbourhood overlap of every pair of layers (Valeriani et al. 2023): the mean over points of the " +
+		"fraction of a point's k nearest neighbours in one layer that are also among its k nearest in the other. " +
+		"It is 1 where two layers give every point the same neighbours and about k/(N − 1) where they are unrelated; " +
+		"lighter is higher (white: 1), grey is missing.",
 	"profile": "Left: the intrinsic dimension (ID) of each layer against its relative depth, with error bars " +
 		"(standard deviation over resamplings, where there were any). Right, on a log axis: the same IDs (solid), " +
 		"the PC-ID (components for 90 % of the variance; dashed, open markers) and the layer width (dotted grey).",

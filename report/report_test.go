@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/plot"
 	"github.com/intdim/intdim/profile"
 	"github.com/intdim/intdim/study"
@@ -176,5 +177,24 @@ func TestCaptionStatesTheData(t *testing.T) {
 	}
 	if strings.Contains(s, "rise then fall") || strings.Contains(s, "hunchback") {
 		t.Error("caption claims a shape the data do not have")
+	}
+}
+
+// A profile with an overlap matrix gets the heat map, with its caption.
+func TestReportOverlap(t *testing.T) {
+	one, a := 1.0, 0.4
+	p := profile.Profile{Method: "twonn", OverlapK: 30, Overlap: [][]*float64{{&one, &a}, {&a, &one}}, Layers: []profile.LayerResult{
+		{Name: "l0", N: 100, Dim: 5, NUsed: 100, ID: 3, Warnings: []estimate.Warning{}},
+		{Name: "l1", Index: 1, RelDepth: 1, N: 100, Dim: 5, NUsed: 100, ID: 2, Warnings: []estimate.Warning{}}}}
+	page, err := Build([]plot.Doc{{Name: "p.json", Data: mustJSON(t, p)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svgs, figs := wellFormed(t, page)
+	if svgs != 2 || figs != 2 {
+		t.Errorf("%d <svg> in %d <figure>, want the profile and the overlap", svgs, figs)
+	}
+	if s := string(page); !strings.Contains(s, `class="overlap"`) || !strings.Contains(s, "neighbourhood overlap of every pair of layers") {
+		t.Error("no overlap figure with its caption")
 	}
 }
