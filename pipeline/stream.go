@@ -156,10 +156,11 @@ func streamsPoints(x *cloud.Matrix, mem int64, pca bool) bool {
 // under opt's memory budget: a wide layer that knn.Streams would stream
 // from a file is searched streamed over its columns in place, with the
 // same estimate and PC-ID, holding the column blocks instead of a packed
-// copy of the rows. A failure is in the profile with Add's error.
+// copy of the rows (not when b keeps graphs for the overlap: the rows are
+// searched in memory then). A failure is in the profile with Add's error.
 func AddPoints(b *profile.Builder, l profile.Layer, opt *Options) {
 	x := l.Points
-	if x != nil && streamsPoints(x, opt.mem(), b.PCA()) && x.Finite() == nil {
+	if x != nil && b.OverlapK() == 0 && streamsPoints(x, opt.mem(), b.PCA()) && x.Finite() == nil {
 		o := b.Options()
 		rep, pcid, err := estimatePointsStreamed(l.Name, x, opt.mem(), &o, b.PCA())
 		if err == nil {

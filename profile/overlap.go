@@ -33,6 +33,9 @@ func (b *Builder) Overlap(k int, labels []int) {
 	b.overlapK, b.labels = k, labels
 }
 
+// OverlapK returns the overlap's k set by Overlap, 0 when off.
+func (b *Builder) OverlapK() int { return b.overlapK }
+
 // searchOnce searches the full layer once with enough neighbours for the
 // estimator and the overlap, and estimates from that graph when it can.
 // It returns the graph cut to the overlap's k.
