@@ -143,3 +143,25 @@ func TestLocalTwoNN(t *testing.T) {
 		t.Errorf("mean local TwoNN %.4f with Pareto(%v) ratios, want %v", mean, d, d)
 	}
 }
+
+// A point whose k neighbours are copies of one row gets lpca-fo 0, as in
+// scikit-dimension (all explained variances 0), not an error.
+func TestLocalLPCADuplicates(t *testing.T) {
+	const n, d = 40, 3
+	x := make([]float64, n*d)
+	for i := 25; i < n; i++ { // rows 0–24 equal (0, 0, 0); the rest spread
+		x[i*d], x[i*d+1], x[i*d+2] = float64(i), float64(i*i%7), float64(i%5)
+	}
+	m := cloud.Must64(x, n, d)
+	g, err := knn.Search(m, 20, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Local(m, g, MethodLPCAFO, 20, SkdimOptions{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v[0] != 0 || !(v[n-1] >= 1) {
+		t.Errorf("duplicate point %v, spread point %v; want 0 and ≥ 1", v[0], v[n-1])
+	}
+}

@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -234,6 +235,9 @@ func explainedVariance(x *cloud.Matrix) ([]float64, error) {
 // its k nearest neighbours in g, the point itself not included, as
 // scikit-dimension 0.3.4's lPCA(ver=...).fit_pw(X, n_neighbors=k,
 // smooth=False).dimension_pw_: LPCA applied to the k×d matrix of those rows.
+// A point whose k neighbours are all equal (duplicates) gets 0 for lpca-fo,
+// as there (no eigenvalue exceeds AlphaFO·λ₁ = 0); for the other versions
+// that is an error.
 func LPCAPoints(x *cloud.Matrix, g *knn.Graph, k int, ver Method, s SkdimOptions) ([]float64, error) {
 	checkK(g, k, "lPCA")
 	xf, d := x.Float64(), x.D()
@@ -244,6 +248,9 @@ func LPCAPoints(x *cloud.Matrix, g *knn.Graph, k int, ver Method, s SkdimOptions
 			copy(rows[a*d:(a+1)*d], xf[int(j)*d:(int(j)+1)*d])
 		}
 		l, err := LPCA(cloud.Must64(rows, k, d), ver, s)
+		if errors.Is(err, ErrConstant) && ver == MethodLPCAFO {
+			continue // 0
+		}
 		if err != nil {
 			return nil, fmt.Errorf("point %d: %w", i, err)
 		}
