@@ -113,7 +113,7 @@ func OpenNetwork(o *ONNX, list bool) (*Network, error) {
 	budget := onnx.DefaultMaxBytes()
 	if m.InputShape[0] < 0 {
 		if need := 4 * float64(o.batch()) * float64(c) * float64(h) * float64(w); need > float64(budget) {
-			return nil, fmt.Errorf("--batch %d: a batch of %d×%d×%d images needs %s of input alone, over the memory budget of %s", o.batch(), c, h, w, bytesize.Format(need), bytesize.Format(float64(budget)))
+			return nil, &BatchError{Batch: o.batch(), Sample: []int{c, h, w}, Need: need, Budget: budget}
 		}
 	}
 	r, err := onnx.NewRunner(m, &onnx.RunnerOptions{Backend: o.Backend, ORTLib: o.ORTLib, MaxBytes: budget})
@@ -126,6 +126,19 @@ func OpenNetwork(o *ONNX, list bool) (*Network, error) {
 		return nil, err
 	}
 	return &Network{Model: m, runner: r, Layers: layers, Described: pre.Describe(c, h, w), pre: &pre, h: h, w: w}, nil
+}
+
+// BatchError is returned when one batch of inputs alone would exceed the
+// memory budget.
+type BatchError struct {
+	Batch  int
+	Sample []int // the shape of one input (C, H, W for images)
+	Need   float64
+	Budget int64
+}
+
+func (e *BatchError) Error() string {
+	return fmt.Sprintf("a batch of %d inputs of %s needs %s of input alone, over the memory budget of %s", e.Batch, dims(e.Sample), bytesize.Format(e.Need), bytesize.Format(float64(e.Budget)))
 }
 
 // imageSource feeds preprocessed images to onnx.Forward.
@@ -186,7 +199,7 @@ func NetworkLayers(o *ONNX, fn func(profile.Layer) error) (described string, err
 		// Checked now, created once the batches have run: an interrupted
 		// or failed run leaves no empty folder behind.
 		if st, err := os.Stat(o.SaveActivations); err == nil && !st.IsDir() {
-			return "", fmt.Errorf("--save-activations %s: not a directory", o.SaveActivations)
+			return "", fmt.Errorf("%s: not a directory, where the activations would be saved", o.SaveActivations)
 		}
 	}
 	n := src.Len()
@@ -195,7 +208,7 @@ func NetworkLayers(o *ONNX, fn func(profile.Layer) error) (described string, err
 		need += 4 * float64(n) * float64(l.Dim())
 	}
 	if budget := onnx.DefaultMaxBytes(); need > float64(budget) {
-		return "", fmt.Errorf("%s: the activations of %d layers for %d images need %s, over the memory budget of %s (use fewer --layers or images)", o.Model, len(sel), n, bytesize.Format(need), bytesize.Format(float64(budget)))
+		return "", fmt.Errorf("%s: the activations of %d layers for %d images need %s, over the memory budget of %s (select fewer layers or images)", o.Model, len(sel), n, bytesize.Format(need), bytesize.Format(float64(budget)))
 	}
 	acts := make([][]float32, len(sel))
 	for j, l := range sel {

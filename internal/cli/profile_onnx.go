@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"github.com/intdim/intdim/internal/bytesize"
@@ -142,7 +143,7 @@ func listONNXLayers(a *onnxArgs, stdout io.Writer) error {
 	}
 	nw, err := pipeline.OpenNetwork(o, true)
 	if err != nil {
-		return BadInput(err)
+		return onnxError(err)
 	}
 	defer nw.Close()
 	auto := map[string]bool{}
@@ -233,6 +234,16 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 	a.described = described
 	if err != nil && err == fnErr {
 		return err
+	}
+	return onnxError(err)
+}
+
+// onnxError words the library's errors for the command line: bad input
+// (exit status 2), a batch too large for memory named by its flag.
+func onnxError(err error) error {
+	var be *pipeline.BatchError
+	if errors.As(err, &be) {
+		return Usage("--batch %d: a batch of %s images needs %s of input alone, over the memory budget of %s", be.Batch, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(be.Sample)), "×"), "[]"), bytesize.Format(be.Need), bytesize.Format(float64(be.Budget)))
 	}
 	return BadInput(err)
 }
