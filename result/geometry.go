@@ -118,8 +118,8 @@ type Local struct {
 	Out        string  `json:"out,omitempty"`
 	// Global combines all N values as scikit-dimension's fit does
 	// (estimate.LocalGlobal): 1/mean(1/m) for mle, the mean otherwise;
-	// 0 when that is not finite.
-	Global float64 `json:"global"`
+	// null when that is not finite (some values are not: n_nonfinite).
+	Global *float64 `json:"global"`
 }
 
 // NewLocal returns a local document with its kind and version.
@@ -134,11 +134,15 @@ func (l *Local) Write(w io.Writer, format string) error {
 		c := csv.NewWriter(w)
 		c.Write([]string{"input", "n", "k", "method", "mean", "median", "n_zero", "n_nonfinite", "out", "global"})
 		c.Write([]string{l.Input, strconv.Itoa(l.N), strconv.Itoa(l.K), l.Method, ftoa(l.Mean), ftoa(l.Median),
-			strconv.Itoa(l.NZero), strconv.Itoa(l.NNonFinite), l.Out, ftoa(l.Global)})
+			strconv.Itoa(l.NZero), strconv.Itoa(l.NNonFinite), l.Out, optString(l.Global)})
 		c.Flush()
 		return c.Error()
 	case "text":
-		fmt.Fprintf(w, "%s: %d points, local ID (%s, k = %d): mean %.3f, median %.3f, global %.3f\n", l.Input, l.N, l.Method, l.K, l.Mean, l.Median, l.Global)
+		global := "none (non-finite values)"
+		if l.Global != nil {
+			global = fmt.Sprintf("%.3f", *l.Global)
+		}
+		fmt.Fprintf(w, "%s: %d points, local ID (%s, k = %d): mean %.3f, median %.3f, global %s\n", l.Input, l.N, l.Method, l.K, l.Mean, l.Median, global)
 		if l.NZero > 0 || l.NNonFinite > 0 {
 			fmt.Fprintf(w, "%d points with a duplicate neighbour (ID 0), %d non-finite\n", l.NZero, l.NNonFinite)
 		}
@@ -148,4 +152,12 @@ func (l *Local) Write(w io.Writer, format string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown format %q", format)
+}
+
+// optString writes an optional value for CSV: empty when absent.
+func optString(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return ftoa(*v)
 }

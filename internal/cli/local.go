@@ -64,9 +64,8 @@ func runLocal(args []string, stdout, stderr io.Writer) error {
 	}
 	doc := result.NewLocal()
 	doc.Input, doc.N, doc.K, doc.Method = pos[0], len(ids), *k, string(meth)
-	doc.Global = estimate.LocalGlobal(meth, ids)
-	if math.IsInf(doc.Global, 0) || math.IsNaN(doc.Global) {
-		doc.Global = 0 // JSON has no infinity; n_nonfinite says why
+	if g := estimate.LocalGlobal(meth, ids); !math.IsInf(g, 0) && !math.IsNaN(g) {
+		doc.Global = &g // else null: n_nonfinite says why
 	}
 	finite := make([]float64, 0, len(ids))
 	for _, v := range ids {

@@ -2,8 +2,11 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/intdim/intdim/result"
@@ -46,8 +49,8 @@ func TestLocal(t *testing.T) {
 	if code, _, _ := run("local", "../../testdata/refs/bm_M10a_Cubic.npy", "--method", "gride"); code != 2 {
 		t.Errorf("--method gride: exit %d, want 2", code)
 	}
-	if !near(doc.Global, 8.71509613601351) || doc.Method != "mle" {
-		t.Errorf("global %v (%s), scikit-dimension's MLE 8.71509613601351", doc.Global, doc.Method)
+	if doc.Global == nil || !near(*doc.Global, 8.71509613601351) || doc.Method != "mle" {
+		t.Errorf("global %v (%s), scikit-dimension's MLE 8.71509613601351", fmtOpt(doc.Global), doc.Method)
 	}
 }
 
@@ -72,7 +75,7 @@ func TestLocalMethods(t *testing.T) {
 		if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
 			t.Fatal(err)
 		}
-		if doc.Method != c.method || !near(doc.Mean, c.mean) || !near(doc.Median, c.median) || !near(doc.Global, c.mean) {
+		if doc.Method != c.method || !near(doc.Mean, c.mean) || !near(doc.Median, c.median) || doc.Global == nil || !near(*doc.Global, c.mean) {
 			t.Errorf("%s: document %+v", c.method, doc)
 		}
 		_, v, err := npy.ReadFileValues(out)
@@ -83,4 +86,44 @@ func TestLocalMethods(t *testing.T) {
 			t.Errorf("%s: %d values, first %v; scikit-dimension %v", c.method, len(ids), ids[0], c.first0)
 		}
 	}
+}
+
+func fmtOpt(v *float64) string {
+	if v == nil {
+		return "null"
+	}
+	return fmt.Sprint(*v)
+}
+
+// TestLocalNonFiniteGlobal: where some points have no finite local ID
+// (ESS at a point whose neighbours are all one row), the global value is
+// absent (JSON null, CSV empty, text "none"), never 0.
+func TestLocalNonFiniteGlobal(t *testing.T) {
+	var x []float64
+	for i := range 40 {
+		x = append(x, math.Sin(float64(i)*1.3), math.Cos(float64(i)*0.7), float64(i%7)*0.1)
+	}
+	for range 12 {
+		x = append(x, 5, 5, 5)
+	}
+	p := writeFile(t, "x.npy", npyBytes("<f8", []int{52, 3}, f64bytes(x)))
+	code, stdout, errs := run("local", p, "--method", "ess", "--k", "5", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc result.Local
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.NNonFinite == 0 {
+		t.Fatalf("no non-finite local ID in this construction: %s", stdout)
+	}
+	if doc.Global != nil || !strings.Contains(stdout, `"global": null`) {
+		t.Errorf("global %s with %d non-finite values: %s", fmtOpt(doc.Global), doc.NNonFinite, stdout)
+	}
+	_, text, _ := run("local", p, "--method", "ess", "--k", "5")
+	if !strings.Contains(text, "global none") {
+		t.Errorf("text: %s", text)
+	}
+	_ = os.Remove(p)
 }
