@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/intdim/intdim/nn"
+	"github.com/intdim/intdim/profile"
 	"github.com/intdim/intdim/result"
 	"github.com/intdim/intdim/study"
 )
@@ -212,6 +213,15 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 				for _, sp := range dd.Spectra {
 					specs = append(specs, Spectrum{Name: sp.Model + " " + sp.Layer, Ratio: sp.Ratio})
 				}
+				for _, m := range dd.Models {
+					if m.Overlap != nil {
+						om, err := overlapMatrix(m.Name, m.OverlapK, m.Layers, m.Overlap)
+						if err != nil {
+							return nil, fmt.Errorf("%s: model %s: %v", d.Name, m.Name, err)
+						}
+						overlap = append(overlap, *om)
+					}
+				}
 				for i := range dd.Fits {
 					fd := fitData(&dd.Fits[i])
 					if len(fd.X) != len(fd.Y) || len(fd.X) == 0 {
@@ -398,15 +408,22 @@ func overlapOf(d Doc) (*OverlapMatrix, error) {
 	if err := json.Unmarshal(d.Data, &doc); err != nil || doc.Profile == nil || doc.Overlap == nil {
 		return nil, nil // Models has said what is wrong with the document
 	}
-	n := len(doc.Layers)
-	if len(doc.Overlap) != n {
-		return nil, fmt.Errorf("overlap has %d rows for %d layers", len(doc.Overlap), n)
+	name := doc.Model
+	if name == "" {
+		name = baseName(d.Name)
 	}
-	m := &OverlapMatrix{Name: doc.Model, K: doc.OverlapK, Values: doc.Overlap}
-	if m.Name == "" {
-		m.Name = baseName(d.Name)
+	return overlapMatrix(name, doc.OverlapK, doc.Layers, doc.Overlap)
+}
+
+// overlapMatrix checks an overlap matrix over layers: square over them,
+// every value nil or in [0, 1].
+func overlapMatrix(name string, k int, layers []profile.LayerResult, ov [][]*float64) (*OverlapMatrix, error) {
+	n := len(layers)
+	if len(ov) != n {
+		return nil, fmt.Errorf("overlap has %d rows for %d layers", len(ov), n)
 	}
-	for i, row := range doc.Overlap {
+	m := &OverlapMatrix{Name: name, K: k, Values: ov}
+	for i, row := range ov {
 		if len(row) != n {
 			return nil, fmt.Errorf("overlap row %d has %d values for %d layers", i, len(row), n)
 		}
@@ -415,7 +432,7 @@ func overlapOf(d Doc) (*OverlapMatrix, error) {
 				return nil, fmt.Errorf("overlap row %d: %g is not in [0, 1]", i, *v)
 			}
 		}
-		m.Layers = append(m.Layers, doc.Layers[i].Name)
+		m.Layers = append(m.Layers, layers[i].Name)
 	}
 	return m, nil
 }

@@ -38,7 +38,18 @@ type DemoModel struct {
 	TestAccuracy float64               `json:"test_accuracy"`
 	Data         string                `json:"data"` // the images the layers were measured on
 	Layers       []profile.LayerResult `json:"layers"`
+	// Overlap is the layer × layer neighbourhood overlap with OverlapK
+	// neighbours (profile.Builder.Overlap), for the runs in DemoOverlap.
+	Overlap  [][]*float64 `json:"overlap,omitempty"`
+	OverlapK int          `json:"overlap_k,omitempty"`
 }
+
+// DemoOverlap names the runs whose layer × layer neighbourhood overlap the
+// demo records (k = DemoOverlapK), from each layer's one neighbour search.
+var DemoOverlap = []string{"mnist", "mnist-shuffled"}
+
+// DemoOverlapK is the number of neighbours of the demo's overlaps.
+const DemoOverlapK = 30
 
 // LayerSpectrum is the normalised PCA spectrum of one layer: Ratio[k] is
 // the fraction of the variance explained by component k + 1 (z-scored
@@ -155,6 +166,9 @@ func RunDemo(o DemoOptions) (*Demo, error) {
 			return nil, err
 		}
 		b := profile.New(opt)
+		if contains(DemoOverlap, r.Name) && o.N > DemoOverlapK {
+			b.Overlap(DemoOverlapK, nil)
+		}
 		for i := range layers {
 			l := layers[i]
 			layers[i].Points = nil // freed with l after this layer
@@ -181,7 +195,8 @@ func RunDemo(o DemoOptions) (*Demo, error) {
 				step(r.Data + " TwoNN fit")
 			}
 		}
-		d.Models = append(d.Models, DemoModel{Name: r.Name, TestAccuracy: acc, Data: r.Data, Layers: b.Profile().Layers})
+		p := b.Profile()
+		d.Models = append(d.Models, DemoModel{Name: r.Name, TestAccuracy: acc, Data: r.Data, Layers: p.Layers, Overlap: p.Overlap, OverlapK: p.OverlapK})
 	}
 	return d, nil
 }

@@ -175,6 +175,20 @@ func TestDemo(t *testing.T) {
 			t.Errorf("%s: layers %+v", m.Name, m.Layers)
 		}
 	}
+	// The trained and shuffled networks have their overlap matrices.
+	for i, m := range rep.Models {
+		if want := i < 2; (m.Overlap != nil) != want || (want && (len(m.Overlap) != 7 || m.OverlapK != 30)) {
+			t.Errorf("%s: overlap %v (k %d)", m.Name, m.Overlap, m.OverlapK)
+			continue
+		}
+		for a, row := range m.Overlap {
+			for b, v := range row {
+				if v == nil || *v < 0 || *v > 1 || (a == b && *v != 1) || *v != *m.Overlap[b][a] {
+					t.Errorf("%s: overlap[%d][%d] = %v", m.Name, a, b, v)
+				}
+			}
+		}
+	}
 	if strings.Join(names, ",") != "mnist,mnist-shuffled,mnist-offset,untrained" {
 		t.Errorf("models %v", names)
 	}
@@ -192,7 +206,7 @@ func TestDemo(t *testing.T) {
 		t.Errorf("spectra %d, fits %d", len(rep.Spectra), len(rep.Fits))
 	}
 	html, _ := os.ReadFile(filepath.Join(dir, "report.html"))
-	for _, want := range []string{`class="profile"`, `class="spectrum"`, `class="twonn-fit"`, "mnist-offset-test: slope (ID)"} {
+	for _, want := range []string{`class="profile"`, `class="spectrum"`, `class="twonn-fit"`, "mnist-offset-test: slope (ID)", `class="overlap"`, "mnist-shuffled: overlap (k = 30)"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report.html lacks %s", want)
 		}
