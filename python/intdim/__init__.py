@@ -55,7 +55,7 @@ def _points_call(fn, X, name, opts, tok="flatten"):
     a = _array.points(_tokens(X, tok, name), name)
     n, d = a.shape
     ptr = a.ctypes.data if a.size else None
-    return _json.loads(_lib.call(fn, ptr, n, d, _array.elem(a), name.encode(), _lib.options(opts))), a
+    return _json.loads(_lib.call(fn, ptr, n, d, _array.elem(a), name.encode(), _lib.options(opts), keep=(a,))), a
 
 
 def estimate(X, method="twonn", *, resample=0, fraction=0.9, metric="euclidean", duplicates="collapse",
@@ -119,7 +119,7 @@ def profile(layers, method="twonn", *, no_pca=False, resample=0, fraction=0.9, m
     opts = dict(method=method, no_pca=no_pca, resample=resample, fraction=fraction, metric=metric,
                 duplicates=duplicates, seed=seed, k=k, discard=discard, paper=paper, max_rank=max_rank,
                 zero_rows=zero_rows, threads=threads, mem=mem)
-    doc = _json.loads(_lib.call(_lib.lib().intdim_profile, count, ptrs, ns, ds, es, names, _lib.options(opts)))
+    doc = _json.loads(_lib.call(_lib.lib().intdim_profile, count, ptrs, ns, ds, es, names, _lib.options(opts), keep=arrays))
     for l in doc["layers"]:
         _warn(l.get("warnings"), f"{l['name']}: ")
     failed = [l for l in doc["layers"] if l.get("error")]

@@ -65,15 +65,52 @@ class EngineError(RuntimeError):
     """A failure of the engine that is not the caller's input (the CLI's exit status 1)."""
 
 
-def call(fn, *args):
+def call(fn, *args, keep=()):
     """Call fn(*args, &out, &len) and return the bytes it wrote.
 
     Raises ValueError with the engine's one-line message for bad input or
     options (the CLI's exit status 2) and EngineError for a failure.
+
+    The engine runs in a worker thread (ctypes releases the GIL) while this
+    thread waits, so Ctrl-C (KeyboardInterrupt) reaches the caller at once:
+    the engine then finishes that call in the background, holding the
+    arrays it reads (keep) until it returns, and its result is discarded.
     """
     out = ctypes.c_void_p()
     n = ctypes.c_int64()
-    code = fn(*args, ctypes.byref(out), ctypes.byref(n))
+    box = {}
+
+    lock = threading.Lock()  # whoever sees both finished and abandoned frees the reply
+
+    def work(keep=keep):
+        try:
+            box["code"] = fn(*args, ctypes.byref(out), ctypes.byref(n))
+        except BaseException as e:  # a ctypes argument error
+            box["error"] = e
+        finally:
+            with lock:
+                box["finished"] = True
+                free = box.get("abandoned")
+            done.set()
+            if free and out.value:
+                lib().intdim_free(out.value)
+
+    done = threading.Event()
+    t = threading.Thread(target=work, name="intdim-engine", daemon=True)
+    t.start()
+    try:
+        while not done.wait(0.05):
+            pass
+    except KeyboardInterrupt:
+        with lock:
+            box["abandoned"] = True
+            free = box.get("finished")
+        if free and out.value:  # finished meanwhile: its reply is freed here
+            lib().intdim_free(out.value)
+        raise
+    if "error" in box:
+        raise box["error"]
+    code = box["code"]
     if not out.value:
         raise MemoryError("intdim: the engine could not allocate its reply")
     try:

@@ -215,3 +215,47 @@ def test_gil_released_during_the_call():
     inside = [x for x in ticks if lo < x < hi]
     assert span["end"] - span["start"] > 0.02, "the call was too short to tell"
     assert len(inside) >= 5, f"{len(inside)} ticks of the main thread in the middle half of a {span['end'] - span['start']:.3f} s call"
+
+
+INTERRUPT = r"""
+import sys, threading, time
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+import intdim
+rng = np.random.default_rng(0)
+X = (rng.standard_normal((30000, 12)) @ rng.standard_normal((12, 400))).astype(np.float32)
+print("started", flush=True)
+try:
+    intdim.estimate(X, method="all", resample=20)
+    print("finished")
+except KeyboardInterrupt:
+    t0 = time.perf_counter()
+    print("interrupted", flush=True)
+    for t in threading.enumerate():
+        if t.name == "intdim-engine":
+            t.join()
+    print("engine-done %.3f" % (time.perf_counter() - t0), flush=True)
+"""
+
+
+def test_ctrl_c_interrupts_a_long_call():
+    """SIGINT during a long engine call raises KeyboardInterrupt at once; the
+    engine finishes that call in the background (its arrays kept alive)."""
+    import signal
+    import time
+    pkg = os.path.dirname(os.path.dirname(intdim.__file__))
+    p = subprocess.Popen([sys.executable, "-c", INTERRUPT, pkg], stdout=subprocess.PIPE, text=True,
+                         env=dict(os.environ))
+    assert p.stdout.readline().strip() == "started"
+    time.sleep(0.5)
+    sent = time.perf_counter()
+    p.send_signal(signal.SIGINT)
+    line = p.stdout.readline().strip()
+    got = time.perf_counter() - sent
+    rest = p.stdout.read()
+    p.wait(timeout=600)
+    assert line == "interrupted", (line, rest)
+    assert p.returncode == 0, rest
+    engine = float(rest.split()[-1])
+    # The interrupt came well before the engine's call ended.
+    assert got < engine, (got, engine)
