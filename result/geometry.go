@@ -134,7 +134,7 @@ func (l *Local) Write(w io.Writer, format string) error {
 		c := csv.NewWriter(w)
 		c.Write([]string{"input", "n", "k", "method", "mean", "median", "n_zero", "n_nonfinite", "out", "global"})
 		c.Write([]string{l.Input, strconv.Itoa(l.N), strconv.Itoa(l.K), l.Method, ftoa(l.Mean), ftoa(l.Median),
-			strconv.Itoa(l.NZero), strconv.Itoa(l.NNonFinite), l.Out, optString(l.Global)})
+			strconv.Itoa(l.NZero), strconv.Itoa(l.NNonFinite), l.Out, optF(l.Global)})
 		c.Flush()
 		return c.Error()
 	case "text":
@@ -152,12 +152,4 @@ func (l *Local) Write(w io.Writer, format string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown format %q", format)
-}
-
-// optString writes an optional value for CSV: empty when absent.
-func optString(v *float64) string {
-	if v == nil {
-		return ""
-	}
-	return ftoa(*v)
 }

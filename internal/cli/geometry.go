@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
 
@@ -72,12 +73,18 @@ func loadPair(a, b string, k int, metric knn.Metric, clamp bool) (*geoInput, *ge
 	return ga, gb, nil
 }
 
-func parseMetric(s string) (knn.Metric, error) {
-	m, err := knn.ParseMetric(s)
+// parseMetricFormat parses the arguments (parseFormat) and then --metric,
+// for the commands that search neighbours themselves.
+func parseMetricFormat(fs *flag.FlagSet, args []string, format, metric *string) ([]string, knn.Metric, error) {
+	pos, err := parseFormat(fs, args, format)
 	if err != nil {
-		return 0, Usage("%v", err)
+		return nil, 0, err
 	}
-	return m, nil
+	m, err := knn.ParseMetric(*metric)
+	if err != nil {
+		return nil, 0, Usage("%v", err)
+	}
+	return pos, m, nil
 }
 
 func runOverlap(args []string, stdout, stderr io.Writer) error {
@@ -92,14 +99,7 @@ func runOverlap(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "       intdim overlap [--k 30] --labels Y A   label overlap of A")
 		fs.PrintDefaults()
 	}
-	pos, err := Parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := checkFormat(format); err != nil {
-		return err
-	}
-	m, err := parseMetric(*metric)
+	pos, m, err := parseMetricFormat(fs, args, &format, metric)
 	if err != nil {
 		return err
 	}
@@ -159,14 +159,7 @@ func runImbalance(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "Usage: intdim imbalance A B   information imbalances Delta(A->B) and Delta(B->A) (rank 1)")
 		fs.PrintDefaults()
 	}
-	pos, err := Parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := checkFormat(format); err != nil {
-		return err
-	}
-	m, err := parseMetric(*metric)
+	pos, m, err := parseMetricFormat(fs, args, &format, metric)
 	if err != nil {
 		return err
 	}

@@ -29,14 +29,7 @@ func runLocal(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "Usage: intdim local [--method mle] [--k 20] [--out ids.npy] INPUT   the ID of every point from its k neighbours (duplicates kept)")
 		fs.PrintDefaults()
 	}
-	pos, err := Parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := checkFormat(format); err != nil {
-		return err
-	}
-	m, err := parseMetric(*metric)
+	pos, m, err := parseMetricFormat(fs, args, &format, metric)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -125,5 +124,4 @@ func TestLocalNonFiniteGlobal(t *testing.T) {
 	if !strings.Contains(text, "global none") {
 		t.Errorf("text: %s", text)
 	}
-	_ = os.Remove(p)
 }
