@@ -162,5 +162,8 @@ func (o *Options) checkLabels(name string, n int) error {
 	if o == nil || o.Labels == nil || len(o.Labels) == n {
 		return nil
 	}
+	if o.LabelsFrom != "" {
+		return fmt.Errorf("%s: %d points, but %d labels in %s", name, n, len(o.Labels), o.LabelsFrom)
+	}
 	return fmt.Errorf("%s: %d points, but %d labels", name, n, len(o.Labels))
 }

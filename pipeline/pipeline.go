@@ -62,8 +62,10 @@ type Options struct {
 	// NAME.0 … NAME.L−1 (torch.stack(hidden_states)).
 	LayerAxis bool
 	// Labels are class labels of the points (see LoadLabels); when set,
-	// every cloud must have len(Labels) points.
-	Labels []int
+	// every cloud must have len(Labels) points. LabelsFrom names where
+	// they were read, for messages.
+	Labels     []int
+	LabelsFrom string
 	// Overlap, when k > 0, makes Profile compute the layer × layer
 	// neighbourhood overlap with k neighbours (and, with Labels, each
 	// layer's label overlap).

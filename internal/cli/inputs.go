@@ -55,6 +55,7 @@ func (in *inputFlags) apply(o *pipeline.Options) (classes int, err error) {
 	if in.labels == "" {
 		return 0, nil
 	}
+	o.LabelsFrom = in.labels
 	if o.Labels, err = pipeline.LoadLabels(in.labels, o.Mem); err != nil {
 		return 0, BadInput(err)
 	}
