@@ -131,6 +131,23 @@ func (u *unpickler) top() (any, error) {
 }
 
 // popMark returns the items above the last MARK and removes them.
+// popItems pops the n top items in stack order when single (APPEND,
+// SETITEM), else every item down to the mark (APPENDS, SETITEMS).
+func (u *unpickler) popItems(single bool, n int) ([]any, error) {
+	if !single {
+		return u.popMark()
+	}
+	items := make([]any, n)
+	for i := n - 1; i >= 0; i-- {
+		v, err := u.pop()
+		if err != nil {
+			return nil, err
+		}
+		items[i] = v
+	}
+	return items, nil
+}
+
 func (u *unpickler) popMark() ([]any, error) {
 	if len(u.marks) == 0 {
 		return nil, errors.New("corrupt pickle: no MARK")
@@ -259,18 +276,9 @@ func (u *unpickler) step(op byte) error {
 		}
 		u.push(d)
 	case 'a', 'e': // APPEND, APPENDS
-		var items []any
-		if op == 'a' {
-			v, err := u.pop()
-			if err != nil {
-				return err
-			}
-			items = []any{v}
-		} else {
-			var err error
-			if items, err = u.popMark(); err != nil {
-				return err
-			}
+		items, err := u.popItems(op == 'a', 1)
+		if err != nil {
+			return err
 		}
 		t, err := u.top()
 		if err != nil {
@@ -282,22 +290,9 @@ func (u *unpickler) step(op byte) error {
 		}
 		l.items = append(l.items, items...)
 	case 's', 'u': // SETITEM, SETITEMS
-		var items []any
-		if op == 's' {
-			v, err := u.pop()
-			if err != nil {
-				return err
-			}
-			k, err := u.pop()
-			if err != nil {
-				return err
-			}
-			items = []any{k, v}
-		} else {
-			var err error
-			if items, err = u.popMark(); err != nil {
-				return err
-			}
+		items, err := u.popItems(op == 's', 2)
+		if err != nil {
+			return err
 		}
 		t, err := u.top()
 		if err != nil {
