@@ -66,15 +66,7 @@ func NewScale(rep *estimate.Report, opt *estimate.Options) *Scale {
 // Write writes the document in format: "json", "csv" (one row per result
 // and scale) or "text".
 func (e *Estimate) Write(w io.Writer, format string) error {
-	switch format {
-	case "json":
-		return writeJSON(w, e)
-	case "csv":
-		return e.writeCSV(w)
-	case "text":
-		return e.writeText(w)
-	}
-	return fmt.Errorf("result: unknown format %q", format)
+	return write(w, format, e, e.writeCSV, e.writeText)
 }
 
 func (e *Estimate) writeCSV(w io.Writer) error {

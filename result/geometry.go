@@ -39,16 +39,13 @@ func NewOverlap() *Overlap { return &Overlap{Header: Header{Kind: KindOverlap, V
 // Write writes the document in format: "json", "csv" (a header row and one
 // row) or "text".
 func (o *Overlap) Write(w io.Writer, format string) error {
-	switch format {
-	case "json":
-		return writeJSON(w, o)
-	case "csv":
+	return write(w, format, o, func(w io.Writer) error {
 		c := csv.NewWriter(w)
 		c.Write([]string{"a", "b", "labels", "n", "k", "overlap", "label_overlap", "label_overlap_unweighted", "n_classes"})
 		c.Write([]string{o.A, o.B, o.Labels, strconv.Itoa(o.N), strconv.Itoa(o.K), optF(o.Overlap), optF(o.LabelOverlap), optF(o.LabelOverlapUnweighted), strconv.Itoa(o.NClasses)})
 		c.Flush()
 		return c.Error()
-	case "text":
+	}, func(w io.Writer) error {
 		if _, err := fmt.Fprintf(w, "%d points, k = %d\n", o.N, o.K); err != nil {
 			return err
 		}
@@ -59,8 +56,7 @@ func (o *Overlap) Write(w io.Writer, format string) error {
 			fmt.Fprintf(w, "label overlap of %s with %s (%d classes): %.4f (class-weighted), %.4f (per point)\n", o.A, o.Labels, o.NClasses, *o.LabelOverlap, *o.LabelOverlapUnweighted)
 		}
 		return nil
-	}
-	return fmt.Errorf("unknown format %q", format)
+	})
 }
 
 // Imbalance is the document of 'intdim imbalance': the information
@@ -82,21 +78,17 @@ func NewImbalance() *Imbalance {
 
 // Write writes the document in format: "json", "csv" or "text".
 func (m *Imbalance) Write(w io.Writer, format string) error {
-	switch format {
-	case "json":
-		return writeJSON(w, m)
-	case "csv":
+	return write(w, format, m, func(w io.Writer) error {
 		c := csv.NewWriter(w)
 		c.Write([]string{"a", "b", "n", "delta_ab", "delta_ba"})
 		c.Write([]string{m.A, m.B, strconv.Itoa(m.N), ftoa(m.DeltaAB), ftoa(m.DeltaBA)})
 		c.Flush()
 		return c.Error()
-	case "text":
+	}, func(w io.Writer) error {
 		_, err := fmt.Fprintf(w, "%d points\nDelta(A->B) = %.6f  (A = %s, B = %s)\nDelta(B->A) = %.6f\n(2/N = %.6f: nearest neighbours agree; about 1: unrelated)\n",
 			m.N, m.DeltaAB, m.A, m.B, m.DeltaBA, 2/float64(m.N))
 		return err
-	}
-	return fmt.Errorf("unknown format %q", format)
+	})
 }
 
 // KindLocal is the kind of the document of 'intdim local': Local.
@@ -127,17 +119,14 @@ func NewLocal() *Local { return &Local{Header: Header{Kind: KindLocal, Version: 
 
 // Write writes the document in format: "json", "csv" or "text".
 func (l *Local) Write(w io.Writer, format string) error {
-	switch format {
-	case "json":
-		return writeJSON(w, l)
-	case "csv":
+	return write(w, format, l, func(w io.Writer) error {
 		c := csv.NewWriter(w)
 		c.Write([]string{"input", "n", "k", "method", "mean", "median", "n_zero", "n_nonfinite", "out", "global"})
 		c.Write([]string{l.Input, strconv.Itoa(l.N), strconv.Itoa(l.K), l.Method, ftoa(l.Mean), ftoa(l.Median),
 			strconv.Itoa(l.NZero), strconv.Itoa(l.NNonFinite), l.Out, optF(l.Global)})
 		c.Flush()
 		return c.Error()
-	case "text":
+	}, func(w io.Writer) error {
 		global := "none (non-finite values)"
 		if l.Global != nil {
 			global = fmt.Sprintf("%.3f", *l.Global)
@@ -150,6 +139,5 @@ func (l *Local) Write(w io.Writer, format string) error {
 			fmt.Fprintf(w, "values written to %s\n", l.Out)
 		}
 		return nil
-	}
-	return fmt.Errorf("unknown format %q", format)
+	})
 }

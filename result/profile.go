@@ -43,15 +43,7 @@ func NewProfile(p *profile.Profile, opt *estimate.Options) *Profile {
 // Write writes the document in format: "json", "csv" (one row per layer)
 // or "text".
 func (p *Profile) Write(w io.Writer, format string) error {
-	switch format {
-	case "json":
-		return writeJSON(w, p)
-	case "csv":
-		return p.writeCSV(w)
-	case "text":
-		return p.writeText(w)
-	}
-	return fmt.Errorf("result: unknown format %q", format)
+	return write(w, format, p, p.writeCSV, p.writeText)
 }
 
 func (p *Profile) writeCSV(w io.Writer) error {
