@@ -79,9 +79,9 @@ func FromLists(g *knn.Graph, opt *Options) (*Report, error) {
 		}
 		if g.K < need {
 			if meth == "mle" {
-				return nil, fmt.Errorf("mle: k = %d needs %d neighbours per point, the lists hold %d (use --k %d or longer lists)", o.K, need, g.K, g.K)
+				return nil, &ShortListsError{Method: meth, K: o.K, Need: need, Have: g.K}
 			}
-			return nil, fmt.Errorf("%s needs %d neighbours per point, the lists hold %d", meth, need, g.K)
+			return nil, &ShortListsError{Method: meth, Need: need, Have: g.K}
 		}
 	}
 	if slices.Contains(methods, "gride") {
@@ -112,4 +112,20 @@ func hasZero(g *knn.Graph) bool {
 		}
 	}
 	return false
+}
+
+// ShortListsError reports neighbour lists shorter than a method needs:
+// Need neighbours per point, Have in the lists. For mle, K is its k
+// (Options.K), which lists of Have neighbours allow down to Have.
+type ShortListsError struct {
+	Method     string
+	K          int
+	Need, Have int
+}
+
+func (e *ShortListsError) Error() string {
+	if e.K > 0 {
+		return fmt.Sprintf("%s: k = %d needs %d neighbours per point, the lists hold %d", e.Method, e.K, e.Need, e.Have)
+	}
+	return fmt.Sprintf("%s needs %d neighbours per point, the lists hold %d", e.Method, e.Need, e.Have)
 }

@@ -96,40 +96,49 @@ func (s SkdimOptions) withDefaults() SkdimOptions {
 	return s
 }
 
-// check validates the parameters (after withDefaults).
+// check validates the parameters (after withDefaults): a *ParamError
+// naming the fields out of range, nil if none is. Written so that NaN
+// fails every test.
 func (s SkdimOptions) check() error {
-	switch {
-	case s.MOMK < 2, s.TLEK < 2, s.MADAK < 2, s.ESSK < 2:
-		return fmt.Errorf("%w: mom, tle, mada and ess need k ≥ 2 (have %d, %d, %d, %d)", ErrBadParam, s.MOMK, s.TLEK, s.MADAK, s.ESSK)
-	case s.K1 < 1 || s.K2 <= s.K1:
-		return fmt.Errorf("%w: corrint needs 1 ≤ k1 < k2 (have %d, %d)", ErrBadParam, s.K1, s.K2)
-	case s.MiNDK < 1 || s.MiNDD < 1:
-		return fmt.Errorf("%w: mind-ml needs k ≥ 1 and D ≥ 1 (have %d, %d)", ErrBadParam, s.MiNDK, s.MiNDD)
-	case !(s.TLEEpsilon > 0):
-		return fmt.Errorf("%w: tle epsilon %g, want > 0", ErrBadParam, s.TLEEpsilon)
-	case !(s.AlphaFO > 0 && s.AlphaFO < 1), !(s.AlphaRatio > 0 && s.AlphaRatio < 1),
-		!(s.PFan > 0 && s.PFan < 1), !(s.BetaFan > 0 && s.BetaFan < 1), !(s.AlphaFan > 0):
-		return fmt.Errorf("%w: lPCA parameters alphaFO %g, alphaRatio %g, PFan %g, betaFan %g outside (0, 1) or alphaFan %g ≤ 0",
-			ErrBadParam, s.AlphaFO, s.AlphaRatio, s.PFan, s.BetaFan, s.AlphaFan)
+	var k, c, m, eps, fan, pca paramCheck
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"MOMK", s.MOMK}, {"TLEK", s.TLEK}, {"MADAK", s.MADAK}, {"ESSK", s.ESSK}} {
+		k.bad(f.v >= 2, f.name, float64(f.v))
+	}
+	if s.K1 < 1 || s.K2 <= s.K1 {
+		c.bad(false, "K1", float64(s.K1))
+		c.bad(false, "K2", float64(s.K2))
+	}
+	m.bad(s.MiNDK >= 1, "MiNDK", float64(s.MiNDK))
+	m.bad(s.MiNDD >= 1, "MiNDD", float64(s.MiNDD))
+	eps.bad(s.TLEEpsilon > 0, "TLEEpsilon", s.TLEEpsilon)
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"AlphaFO", s.AlphaFO}, {"AlphaRatio", s.AlphaRatio}, {"BetaFan", s.BetaFan}, {"PFan", s.PFan}} {
+		pca.bad(f.v > 0 && f.v < 1, f.name, f.v)
+	}
+	fan.bad(s.AlphaFan > 0, "AlphaFan", s.AlphaFan)
+	for _, err := range []error{
+		k.err("mom, tle, mada and ess", "at least 2"),
+		c.err("corrint", "1 ≤ k1 < k2"),
+		m.err("mind-ml", "at least 1"),
+		eps.err("tle", "a value above 0"),
+		pca.err("lpca", "a value in (0, 1)"),
+		fan.err("lpca-fan", "a value above 0"),
+	} {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// CheckSkdim validates s (zero fields meaning the defaults), with messages
-// that name the command line's flags.
-func CheckSkdim(s SkdimOptions) error {
-	s = s.withDefaults()
-	switch {
-	case s.MOMK < 2 || s.TLEK < 2 || s.MADAK < 2 || s.ESSK < 2:
-		return fmt.Errorf("--mom-k %d, --tle-k %d, --mada-k %d, --ess-k %d: need at least 2", s.MOMK, s.TLEK, s.MADAK, s.ESSK)
-	case s.K1 < 1 || s.K2 <= s.K1:
-		return fmt.Errorf("--corrint-k1 %d, --corrint-k2 %d: need 1 ≤ k1 < k2", s.K1, s.K2)
-	}
-	if err := s.check(); err != nil {
-		return err
-	}
-	return nil
-}
+// CheckSkdim validates s (zero fields meaning the defaults): a *ParamError
+// naming the fields out of range, nil if none is.
+func CheckSkdim(s SkdimOptions) error { return s.withDefaults().check() }
 
 // isSkdim reports whether meth is one of SkdimMethods.
 func isSkdim(meth string) bool { return slices.Contains(SkdimMethods, Method(meth)) }

@@ -2,6 +2,8 @@ package estimate
 
 import (
 	"encoding/json"
+	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -135,9 +137,23 @@ func TestSkdimEveryAndOptions(t *testing.T) {
 	if err != nil || len(all.Results) != len(Methods) {
 		t.Fatalf("all: %v, %d results", err, len(all.Results))
 	}
-	for _, o := range []SkdimOptions{{TLEEpsilon: -1}, {K1: 20, K2: 10}, {MOMK: 1}, {AlphaFO: 2}} {
-		if _, err := Points(m, &Options{Method: MethodTLE, Skdim: o}); err == nil {
-			t.Errorf("%+v accepted", o)
+	for _, c := range []struct {
+		o      SkdimOptions
+		fields []string
+	}{
+		{SkdimOptions{TLEEpsilon: -1}, []string{"TLEEpsilon"}},
+		{SkdimOptions{K1: 20, K2: 10}, []string{"K1", "K2"}},
+		{SkdimOptions{MOMK: 1, ESSK: 1}, []string{"MOMK", "ESSK"}},
+		{SkdimOptions{AlphaFO: 2}, []string{"AlphaFO"}},
+		{SkdimOptions{AlphaFan: math.NaN()}, []string{"AlphaFan"}},
+	} {
+		_, err := Points(m, &Options{Method: MethodTLE, Skdim: c.o})
+		var pe *ParamError
+		if !errors.As(err, &pe) || !slices.Equal(pe.Fields, c.fields) || !errors.Is(err, ErrBadParam) {
+			t.Errorf("%+v: %v, want a ParamError on %v", c.o, err, c.fields)
+		}
+		if err2 := CheckSkdim(c.o); err2 == nil || err2.Error() != pe.Error() {
+			t.Errorf("CheckSkdim(%+v) = %v, Points %v", c.o, err2, err)
 		}
 	}
 	if _, err := Points(m, &Options{Method: MethodMOM, Skdim: SkdimOptions{MOMK: n}}); err == nil {

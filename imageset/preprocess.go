@@ -133,6 +133,18 @@ func (p *Preprocess) Check(h, w int) (outH, outW int, err error) {
 	return 0, 0, fmt.Errorf("unknown preprocessing %q (want imagenet or none)", mode)
 }
 
+// SizeError reports an image whose size is not the model's under mode
+// "none", which does not resize (mode "imagenet" does).
+type SizeError struct {
+	Path           string
+	W, H           int // the image's
+	ModelW, ModelH int // the model's input
+}
+
+func (e *SizeError) Error() string {
+	return fmt.Sprintf("%s: image is %d×%d but the model takes %d×%d (without preprocessing images are not resized)", e.Path, e.W, e.H, e.ModelW, e.ModelH)
+}
+
 // Load reads the image at path and writes it to dst as a C × H × W tensor,
 // preprocessed by p for a network input of h × w pixels (h, w from Check)
 // and C = len(dst) / (h·w) channels, 3 (RGB) or 1 (grey). The header is
@@ -167,7 +179,7 @@ func load(dst []float32, path string, r io.ReadSeeker, p *Preprocess, h, w int) 
 	case "none":
 		check = func(hd Header) (int64, error) {
 			if hd.W != w || hd.H != h {
-				return 0, fmt.Errorf("%s: image is %d×%d but the model takes %d×%d (use --preprocess imagenet)", path, hd.W, hd.H, w, h)
+				return 0, &SizeError{Path: path, W: hd.W, H: hd.H, ModelW: w, ModelH: h}
 			}
 			return 0, nil
 		}

@@ -80,7 +80,7 @@ func FromLists(index []int64, dist []float64, n, k int, opt *ListsOptions) (*Gra
 		}
 		if self && !hasSelf {
 			if dist[i*k] != 0 {
-				return nil, fmt.Errorf("row %d: column 0 is index %d at distance %v, not the point itself (lists without the self column need --no-self)", i, index[i*k], dist[i*k])
+				return nil, &SelfColumnError{Row: i, Index: index[i*k], Dist: dist[i*k]}
 			}
 			row = row[:kk] // i hides among its duplicates at distance 0
 		}
@@ -246,4 +246,18 @@ func CollapseZeros(g *Graph) (out *Graph, keep []int, removed int) {
 		}
 	}
 	return out, keep, removed
+}
+
+// SelfColumnError reports lists said to have a self column (column 0 the
+// point itself, as scikit-learn's kneighbors(X) returns them) whose row
+// Row starts with another point at a positive distance: lists without the
+// self column (FAISS-style) need ListsOptions.NoSelf.
+type SelfColumnError struct {
+	Row   int
+	Index int64   // the point in column 0
+	Dist  float64 // its distance
+}
+
+func (e *SelfColumnError) Error() string {
+	return fmt.Sprintf("row %d: column 0 is index %d at distance %v, not the point itself (the lists have no self column)", e.Row, e.Index, e.Dist)
 }

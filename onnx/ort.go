@@ -23,7 +23,7 @@ var (
 
 func initORT(lib string) error {
 	if st, err := os.Stat(lib); err != nil {
-		return fmt.Errorf("onnxruntime library: %v (give --ort-lib or ONNXRUNTIME_LIB the path of libonnxruntime.so)", err)
+		return &ORTLibError{Lib: lib, Err: err}
 	} else if st.IsDir() {
 		return fmt.Errorf("onnxruntime library %s is a directory; give the path of libonnxruntime.so", lib)
 	}

@@ -3,6 +3,7 @@
 package onnx
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,7 +28,8 @@ func TestORTMissingLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = NewRunner(m, &RunnerOptions{Backend: "ort", ORTLib: filepath.Join(t.TempDir(), "libnothing.so")})
-	if err == nil || !strings.Contains(err.Error(), "libnothing.so") || !strings.Contains(err.Error(), "--ort-lib") {
+	var oe *ORTLibError
+	if !errors.As(err, &oe) || !strings.HasSuffix(oe.Lib, "libnothing.so") || !strings.Contains(err.Error(), "libnothing.so") || !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("missing library: %v", err)
 	}
 }

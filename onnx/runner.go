@@ -118,7 +118,7 @@ func NewRunner(m *Model, opt *RunnerOptions) (Runner, error) {
 			return nil, fmt.Errorf("backend ort: this program was built without onnxruntime support (rebuild with -tags ort)")
 		}
 		if lib == "" {
-			return nil, fmt.Errorf("backend ort: no onnxruntime library; give --ort-lib PATH or set ONNXRUNTIME_LIB to libonnxruntime.so (e.g. from the npm package onnxruntime-node or an onnxruntime release)")
+			return nil, &ORTLibError{}
 		}
 		return newORT(m, lib)
 	}
@@ -161,3 +161,20 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// ORTLibError reports that the ort backend has no onnxruntime library:
+// none was named (Lib "": neither RunnerOptions.ORTLib nor ONNXRUNTIME_LIB),
+// or the one named cannot be read (Err).
+type ORTLibError struct {
+	Lib string
+	Err error
+}
+
+func (e *ORTLibError) Error() string {
+	if e.Lib == "" {
+		return "backend ort: no onnxruntime library; ONNXRUNTIME_LIB names libonnxruntime.so (e.g. from the npm package onnxruntime-node or an onnxruntime release)"
+	}
+	return fmt.Sprintf("onnxruntime library: %v (ONNXRUNTIME_LIB names libonnxruntime.so)", e.Err)
+}
+
+func (e *ORTLibError) Unwrap() error { return e.Err }

@@ -35,7 +35,7 @@ func (m *Model) Select(cands []Layer, spec string) ([]Layer, error) {
 		seen[name] = true
 		l, ok := byName[name]
 		if !ok {
-			return nil, fmt.Errorf("%s: no layer %q (--list-layers prints the candidates)", m.Path, name)
+			return nil, &NoLayerError{Model: m.Path, Name: name}
 		}
 		out = append(out, l)
 	}
@@ -43,4 +43,14 @@ func (m *Model) Select(cands []Layer, spec string) ([]Layer, error) {
 		return nil, fmt.Errorf("no layers named in %q", spec)
 	}
 	return out, nil
+}
+
+// NoLayerError reports a layer name that is not one of the model's
+// candidate layers (Model.Layers lists them).
+type NoLayerError struct {
+	Model, Name string
+}
+
+func (e *NoLayerError) Error() string {
+	return fmt.Sprintf("%s: no layer %q among the candidates", e.Model, e.Name)
 }

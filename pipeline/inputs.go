@@ -58,7 +58,7 @@ func points(a *tensorio.Array, o *Options) (*cloud.Matrix, []estimate.Warning, e
 	mode := o.tokens()
 	if len(a.Shape) != 3 {
 		if mode != "" && mode != "flatten" {
-			return nil, nil, fmt.Errorf("%s: --tokens %s needs a rank-3 array [N, T, D], this one is %s", where(a), mode, dims(a.Shape))
+			return nil, nil, &TokensError{Where: where(a), Mode: mode, Shape: a.Shape}
 		}
 		return x, nil, nil
 	}
@@ -70,12 +70,43 @@ func points(a *tensorio.Array, o *Options) (*cloud.Matrix, []estimate.Warning, e
 		return nil, nil, fmt.Errorf("%s: %w", where(a), err)
 	}
 	if y.N() < 3 {
-		return nil, nil, fmt.Errorf("%s: %d points after --tokens %s, need at least 3", where(a), y.N(), mode)
+		return nil, nil, &TokensError{Where: where(a), Mode: mode, Shape: a.Shape, Points: y.N()}
 	}
 	if err := y.Finite(); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", where(a), err)
 	}
 	return y, nil, nil
+}
+
+// TokensError reports an array that the Options.Tokens mode cannot read
+// as points: one not of rank 3 (Points 0), or one that gives fewer than 3
+// points.
+type TokensError struct {
+	Where  string // the array: its file, and its name in the file
+	Mode   string // first, last, mean or all
+	Shape  []int
+	Points int // the points the mode gave (rank 3)
+}
+
+func (e *TokensError) Error() string {
+	if len(e.Shape) != 3 {
+		return fmt.Sprintf("%s: tokens %s needs a rank-3 array [N, T, D], this one is %s", e.Where, e.Mode, dims(e.Shape))
+	}
+	return fmt.Sprintf("%s: %d points after tokens %s, need at least 3", e.Where, e.Points, e.Mode)
+}
+
+// LayerAxisError reports an array that Options.LayerAxis cannot split into
+// layers: one of rank below 3, or with no layers.
+type LayerAxisError struct {
+	Where string
+	Shape []int
+}
+
+func (e *LayerAxisError) Error() string {
+	if len(e.Shape) < 3 {
+		return fmt.Sprintf("%s: layers along axis 0 need an array [L, N, …] of rank ≥ 3, this one is %s", e.Where, dims(e.Shape))
+	}
+	return fmt.Sprintf("%s: layers along axis 0: no layers (shape %s)", e.Where, dims(e.Shape))
 }
 
 // where names an array for a message: its file, and its name unless it
@@ -96,11 +127,11 @@ func where(a *tensorio.Array) string {
 // used).
 func splitLayers(a *tensorio.Array) ([]*tensorio.Array, error) {
 	if len(a.Shape) < 3 {
-		return nil, fmt.Errorf("%s: --layer-axis 0 needs an array [L, N, …] of rank ≥ 3, this one is %s", where(a), dims(a.Shape))
+		return nil, &LayerAxisError{Where: where(a), Shape: a.Shape}
 	}
 	l := a.Shape[0]
 	if l == 0 {
-		return nil, fmt.Errorf("%s: --layer-axis 0: no layers (shape %s)", where(a), dims(a.Shape))
+		return nil, &LayerAxisError{Where: where(a), Shape: a.Shape}
 	}
 	per := a.Len() / l
 	out := make([]*tensorio.Array, l)

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"math"
 	"path/filepath"
 	"slices"
@@ -58,8 +59,10 @@ func TestTokensAgainstNumpy(t *testing.T) {
 		}
 		release()
 	}
-	if _, _, _, err := load(pt("nested.pt")+":hidden_states.0", &Options{Tokens: "last"}); err == nil || !strings.Contains(err.Error(), "--tokens last needs a rank-3 array [N, T, D], this one is 6×3") {
-		t.Errorf("rank 2 with --tokens last: %v", err)
+	_, _, _, err = load(pt("nested.pt")+":hidden_states.0", &Options{Tokens: "last"})
+	var te *TokensError
+	if !errors.As(err, &te) || te.Mode != "last" || !slices.Equal(te.Shape, []int{6, 3}) || !strings.Contains(err.Error(), "tokens last needs a rank-3 array [N, T, D], this one is 6×3") {
+		t.Errorf("rank 2 with Tokens last: %v", err)
 	}
 }
 
@@ -90,7 +93,8 @@ func TestLayerAxisEqualsSeparateTensors(t *testing.T) {
 		}
 	}
 	_, err := Profile([]string{pt("nested.pt") + ":hidden_states.0"}, false, &Options{LayerAxis: true})
-	if err == nil || !strings.Contains(err.Error(), "--layer-axis 0 needs an array [L, N, …] of rank ≥ 3") {
+	var le *LayerAxisError
+	if !errors.As(err, &le) || len(le.Shape) != 2 || !strings.Contains(err.Error(), "need an array [L, N, …] of rank ≥ 3") {
 		t.Errorf("rank 2 with LayerAxis: %v", err)
 	}
 }

@@ -13,6 +13,21 @@ import (
 	"github.com/intdim/intdim/tensorio"
 )
 
+// MetricError reports a metric other than the Euclidean one asked of
+// precomputed neighbour lists (Lists) or a distance matrix, which fix the
+// distance already.
+type MetricError struct {
+	Path  string
+	Lists bool
+}
+
+func (e *MetricError) Error() string {
+	if e.Lists {
+		return e.Path + ": the neighbour lists fix the distance already: a metric does not apply"
+	}
+	return e.Path + ": the distance matrix fixes the distance already: a metric does not apply"
+}
+
 // EstimateNeighbours estimates the ID from precomputed neighbour lists:
 // path is an .npz file with arrays "distances" and "indices", both N × k,
 // as scikit-learn's NearestNeighbors.kneighbors(X) returns them (column 0
@@ -24,7 +39,7 @@ import (
 func EstimateNeighbours(path string, lists *knn.ListsOptions, opt *Options) (*estimate.Report, error) {
 	eo := opt.estimate()
 	if eo.Metric != knn.Euclidean {
-		return nil, fmt.Errorf("%s: the neighbour lists fix the distance already: --metric does not apply", path)
+		return nil, &MetricError{Path: path, Lists: true}
 	}
 	read := func(name string) (*tensorio.Array, error) {
 		arrays, err := tensorio.OpenWith(path+":"+name, tensorio.Options{MaxBytes: opt.budget()})
@@ -87,7 +102,7 @@ func EstimateNeighbours(path string, lists *knn.ListsOptions, opt *Options) (*es
 func EstimateDistances(spec string, opt *Options) (*estimate.Report, error) {
 	eo := opt.estimate()
 	if eo.Metric != knn.Euclidean {
-		return nil, fmt.Errorf("%s: the distance matrix fixes the distance already: --metric does not apply", spec)
+		return nil, &MetricError{Path: spec}
 	}
 	a, err := tensorio.OpenMatrixWith(spec, tensorio.Options{MaxBytes: opt.budget()})
 	if err != nil {

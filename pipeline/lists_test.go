@@ -161,7 +161,7 @@ func TestNeighboursRefused(t *testing.T) {
 	}{
 		{estimate.Options{Method: "pca"}, "pca needs the rows"},
 		{estimate.Options{Method: "mle", K: 20}, "mle: k = 20 needs 20 neighbours per point, the lists hold 5"},
-		{estimate.Options{Method: "twonn", Metric: knn.Cosine}, "--metric does not apply"},
+		{estimate.Options{Method: "twonn", Metric: knn.Cosine}, "neighbour lists fix the distance already: a metric does not apply"},
 		{estimate.Options{Method: "twonn", Resample: 3, Fraction: 0.5}, "need longer lists than 5 neighbours"},
 		{estimate.Options{Method: "mle", K: 250}, "mle: k = 250 needs more than 200 points"},
 	} {

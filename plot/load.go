@@ -201,14 +201,14 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 	for _, d := range docs {
 		kind, err := Detect(d.Data)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", d.Name, err)
+			return nil, fmt.Errorf("%s: %w", d.Name, err)
 		}
 		switch kind {
 		case KindDemo, KindProfile:
 			if kind == KindDemo {
 				dd, err := decodeDemo(d)
 				if err != nil {
-					return nil, fmt.Errorf("%s: %v", d.Name, err)
+					return nil, fmt.Errorf("%s: %w", d.Name, err)
 				}
 				for _, sp := range dd.Spectra {
 					specs = append(specs, Spectrum{Name: sp.Model + " " + sp.Layer, Ratio: sp.Ratio})
@@ -217,7 +217,7 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 					if m.Overlap != nil {
 						om, err := overlapMatrix(m.Name, m.OverlapK, m.Layers, m.Overlap)
 						if err != nil {
-							return nil, fmt.Errorf("%s: model %s: %v", d.Name, m.Name, err)
+							return nil, fmt.Errorf("%s: model %s: %w", d.Name, m.Name, err)
 						}
 						overlap = append(overlap, *om)
 					}
@@ -232,12 +232,12 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 			}
 			ms, err := Models(d)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %v", d.Name, err)
+				return nil, fmt.Errorf("%s: %w", d.Name, err)
 			}
 			if kind == KindProfile {
 				m, err := overlapOf(d)
 				if err != nil {
-					return nil, fmt.Errorf("%s: %v", d.Name, err)
+					return nil, fmt.Errorf("%s: %w", d.Name, err)
 				}
 				if m != nil {
 					overlap = append(overlap, *m)
@@ -255,7 +255,7 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 		case KindEstimate, KindScale:
 			var doc result.Estimate
 			if err := strictDecode(d.Data, &doc); err != nil {
-				return nil, fmt.Errorf("%s: %v", d.Name, err)
+				return nil, fmt.Errorf("%s: %w", d.Name, err)
 			}
 			if kind == KindScale && (doc.Report == nil || doc.Report.Results == nil) {
 				// Version 0: one bare scale analysis.
@@ -306,12 +306,12 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 				}
 			}
 			if !found {
-				return nil, fmt.Errorf("%s: nothing to draw (no multi-scale or pca result; try --method gride or pca)", d.Name)
+				return nil, &NothingToDrawError{Name: d.Name}
 			}
 		case KindFit:
 			var fd FitData
 			if err := strictDecode(d.Data, &fd); err != nil {
-				return nil, fmt.Errorf("%s: %v", d.Name, err)
+				return nil, fmt.Errorf("%s: %w", d.Name, err)
 			}
 			if len(fd.X) != len(fd.Y) || len(fd.X) == 0 {
 				return nil, fmt.Errorf("%s: fit has %d x and %d y values", d.Name, len(fd.X), len(fd.Y))
@@ -320,7 +320,7 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 		case KindLinearize:
 			var l study.Linearization
 			if err := strictDecode(d.Data, &l); err != nil {
-				return nil, fmt.Errorf("%s: %v", d.Name, err)
+				return nil, fmt.Errorf("%s: %w", d.Name, err)
 			}
 			if len(l.DataIDs) != len(l.Sizes) || len(l.SurrogateIDs) != len(l.Sizes) {
 				return nil, fmt.Errorf("%s: sizes and ids differ in length", d.Name)
@@ -329,7 +329,7 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 		case KindAccuracy:
 			var a study.Accuracy
 			if err := strictDecode(d.Data, &a); err != nil {
-				return nil, fmt.Errorf("%s: %v", d.Name, err)
+				return nil, fmt.Errorf("%s: %w", d.Name, err)
 			}
 			if len(a.Networks) == 0 {
 				return nil, fmt.Errorf("%s: the study has no networks", d.Name)
@@ -338,11 +338,11 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 		case KindTrainLog:
 			var lg nn.Log
 			if err := strictDecode(d.Data, &lg); err != nil {
-				return nil, fmt.Errorf("%s: %v", d.Name, err)
+				return nil, fmt.Errorf("%s: %w", d.Name, err)
 			}
 			fig, err := Training(&lg)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %v", d.Name, err)
+				return nil, fmt.Errorf("%s: %w", d.Name, err)
 			}
 			trailer = append(trailer, fig)
 		}
@@ -376,7 +376,7 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 func legacyScale(d Doc) (Curve, error) {
 	var s ScaleDoc
 	if err := strictDecode(d.Data, &s); err != nil {
-		return Curve{}, fmt.Errorf("%s: %v", d.Name, err)
+		return Curve{}, fmt.Errorf("%s: %w", d.Name, err)
 	}
 	if len(s.Scales) != len(s.IDs) || (s.Errs != nil && len(s.Errs) != len(s.IDs)) {
 		return Curve{}, fmt.Errorf("%s: %d scales, %d ids and %d errs differ in length", d.Name, len(s.Scales), len(s.IDs), len(s.Errs))
@@ -435,4 +435,14 @@ func overlapMatrix(name string, k int, layers []profile.LayerResult, ov [][]*flo
 		m.Layers = append(m.Layers, layers[i].Name)
 	}
 	return m, nil
+}
+
+// NothingToDrawError reports an estimate document with no result a figure
+// can draw: no multi-scale result (gride, scale) and no PCA spectrum.
+type NothingToDrawError struct {
+	Name string // the document
+}
+
+func (e *NothingToDrawError) Error() string {
+	return e.Name + ": nothing to draw (no multi-scale or pca result)"
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"image/png"
 	"io"
@@ -462,7 +463,7 @@ func TestTrainingLog(t *testing.T) {
 		t.Fatalf("training figure: %v, %v", figs, err)
 	}
 	bare := []byte(`{"kind": "train-log", "version": 1, "layers": ["input"], "rows": [{"epoch": 1, "test_accuracy": 0.9}]}`)
-	if _, err := FromJSON(Doc{Name: "log.json", Data: bare}); err == nil || !strings.Contains(err.Error(), "--track-id") {
+	if _, err := FromJSON(Doc{Name: "log.json", Data: bare}); !errors.Is(err, ErrNoTrackedIDs) || !strings.HasPrefix(err.Error(), "log.json: ") {
 		t.Errorf("log without IDs: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -38,7 +39,7 @@ func Training(lg *nn.Log) (*Figure, error) {
 		ys = append(ys, c.ID...)
 	}
 	if len(curves) == 0 {
-		return nil, fmt.Errorf("the log has no IDs (train with --track-id)")
+		return nil, ErrNoTrackedIDs
 	}
 	p.X.Min, p.X.Max = math.Min(0, minOf(xs)), maxOf(xs)*1.02
 	p.Y.Min, p.Y.Max = 0, maxOf(ys)*1.08
@@ -66,3 +67,7 @@ func trainingNotes(lg *nn.Log, curves []Curve) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+// ErrNoTrackedIDs: a training log without IDs (nn.RunConfig.TrackN was 0)
+// has no curve to draw.
+var ErrNoTrackedIDs = errors.New("the log has no IDs (none were tracked during training)")

@@ -94,6 +94,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	err = flagWords(err)
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
 	fmt.Fprintf(stderr, "intdim %s: %s\n", c.Name, msg)
 	var e *ExitError

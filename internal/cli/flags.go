@@ -158,7 +158,7 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 		return nil, Usage("--binomial-k %d, --binomial-r %g: need k ≥ 2 and 0 < r < 1", f.binomial.K, f.binomial.R)
 	}
 	if err := estimate.CheckSkdim(f.skdim); err != nil {
-		return nil, Usage("%v", err)
+		return nil, Usage("%w", err)
 	}
 	return &estimate.Options{
 		Method: estimate.Method(f.method), Discard: new(f.discard), Paper: f.paper, K: f.k, MaxRank: f.maxRank,

@@ -139,7 +139,11 @@ func writeProfile(w, stderr io.Writer, format string, p *result.Profile) error {
 	}
 	msgs := make([]string, len(failed))
 	for i, l := range failed {
-		msgs[i] = fmt.Sprintf("layer %s: %s", l.Name, l.Error)
+		msg := l.Error
+		if l.Cause != nil {
+			msg = flagWords(l.Cause).Error()
+		}
+		msgs[i] = fmt.Sprintf("layer %s: %s", l.Name, msg)
 	}
 	err := fmt.Errorf("%d of %d layers failed: %s", len(failed), len(p.Layers), strings.Join(msgs, "; "))
 	for _, l := range failed {

@@ -243,7 +243,7 @@ func onnxEachLayer(a *onnxArgs, seed uint64, quiet bool, stderr io.Writer, fn fu
 func onnxError(err error) error {
 	var be *pipeline.BatchError
 	if errors.As(err, &be) {
-		return Usage("--batch %d: a batch of %s images needs %s of input alone, over the memory budget of %s", be.Batch, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(be.Sample)), "×"), "[]"), bytesize.Format(be.Need), bytesize.Format(float64(be.Budget)))
+		return Usage("--batch %d: a batch of %s images needs %s of input alone, over the memory budget of %s", be.Batch, dims(be.Sample), bytesize.Format(be.Need), bytesize.Format(float64(be.Budget)))
 	}
 	return BadInput(err)
 }
