@@ -41,10 +41,25 @@ func Points(x *cloud.Matrix, opt *Options) (*Report, error) {
 	if slices.Contains(methods, "mle") && e.o.K > e.n-1 {
 		return nil, fmt.Errorf("mle: k = %d needs more than %d points", e.o.K, e.n)
 	}
-	if err := e.search(e.neighboursFor(methods, false)); err != nil {
+	if err := e.search(e.searchK(methods)); err != nil {
 		return nil, err
 	}
 	return e.finish(rep, methods)
+}
+
+// searchK is the number of neighbours Points searches for: what the
+// methods need and, for mada with duplicates kept (or dropped, which keeps
+// them in the graph), as many more as the largest group of equal rows has
+// copies, since mada skips the neighbours at distance 0: the one search
+// then serves it too.
+func (e *engine) searchK(methods []string) int {
+	k := e.neighboursFor(methods, false)
+	if e.o.Duplicates != "collapse" && slices.Contains(methods, string(MethodMADA)) {
+		if z := slices.Max(knn.FindDuplicates(e.x).Count) - 1; z > 0 {
+			k = max(k, e.o.Skdim.MADAK+z)
+		}
+	}
+	return k
 }
 
 // NeighboursNeeded returns how many neighbours per point FromGraph needs in

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/knn"
 )
 
 // skdimRef is one set of estimators.json (scikit-dimension 0.3.4's values;
@@ -158,5 +159,40 @@ func TestSkdimEveryAndOptions(t *testing.T) {
 	}
 	if _, err := Points(m, &Options{Method: MethodMOM, Skdim: SkdimOptions{MOMK: n}}); err == nil {
 		t.Error("mom with k ≥ n accepted")
+	}
+}
+
+// With duplicates kept, mada's neighbours at a nonzero distance are in the
+// one search of Points (k extended by the largest group's copies), so
+// runSkdim never searches again; the ID is the same as from a separate
+// longer search.
+func TestMADAKeepOneSearch(t *testing.T) {
+	x, n, d := readNpy(t, filepath.Join(refsDir, "dup10_swissroll_D3.npy"))
+	m := cloud.Must64(x, n, d)
+	o := (&Options{Method: MethodMADA, Duplicates: Keep}).withDefaults()
+	e, _, err := prepare(m, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := slices.Max(knn.FindDuplicates(m).Count) - 1
+	if z < 1 {
+		t.Fatal("no duplicates in dup10_swissroll_D3")
+	}
+	if err := e.search(e.searchK([]string{"mada"})); err != nil {
+		t.Fatal(err)
+	}
+	if e.g.K != o.Skdim.MADAK+z || maxZeros(e.g)+o.Skdim.MADAK > e.g.K {
+		t.Fatalf("search of %d neighbours, %d at distance 0, mada k = %d: a second search would run", e.g.K, maxZeros(e.g), o.Skdim.MADAK)
+	}
+	rep, err := Points(m, &Options{Method: MethodMADA, Duplicates: Keep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := knn.Search(m, o.Skdim.MADAK+z+5, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, err := MADA(g, o.Skdim.MADAK); err != nil || rep.Results[0].ID != want {
+		t.Errorf("mada %v, from a longer search %v (%v)", rep.Results[0].ID, want, err)
 	}
 }
