@@ -17,16 +17,43 @@ import (
 // It panics if the range or len(dst) is wrong; it returns an error if the
 // dtype is unsupported or r ends early.
 func ReadColumns(r io.ReaderAt, h *Header, c0, c1 int, dst []float64) error {
+	return readColumns(r, h, nil, c0, c1, dst)
+}
+
+// ReadRowColumns is ReadColumns for the listed rows only (each in
+// [0, Rows()), in any order): dst holds len(rows)·(c1 − c0) values, those
+// of row rows[i] at i. In C order each listed row's block is one read, so
+// a subset of a layer (one class) is streamed without reading the rest;
+// in Fortran order each column is read whole and the rows picked from it.
+func ReadRowColumns(r io.ReaderAt, h *Header, rows []int, c0, c1 int, dst []float64) error {
+	n := h.Rows()
+	for _, i := range rows {
+		if i < 0 || i >= n {
+			panic(fmt.Sprintf("npy: ReadRowColumns: row %d of %d", i, n))
+		}
+	}
+	if rows == nil {
+		rows = []int{}
+	}
+	return readColumns(r, h, rows, c0, c1, dst)
+}
+
+// readColumns reads columns [c0, c1) of the listed rows (nil: every row).
+func readColumns(r io.ReaderAt, h *Header, rows []int, c0, c1 int, dst []float64) error {
 	t, err := parseDescr(h.DType)
 	if err != nil {
 		return err
 	}
 	n, d := h.Rows(), h.Cols()
-	w := c1 - c0
-	if c0 < 0 || c1 > d || w < 0 || len(dst) != n*w {
-		panic(fmt.Sprintf("npy: ReadColumns: columns [%d, %d) of %d×%d into %d values", c0, c1, n, d, len(dst)))
+	m := n // rows read
+	if rows != nil {
+		m = len(rows)
 	}
-	if w == 0 || n == 0 {
+	w := c1 - c0
+	if c0 < 0 || c1 > d || w < 0 || len(dst) != m*w {
+		panic(fmt.Sprintf("npy: ReadColumns: columns [%d, %d) of %d×%d into %d values", c0, c1, m, d, len(dst)))
+	}
+	if w == 0 || m == 0 {
 		return nil
 	}
 	s := int64(t.Size)
@@ -45,27 +72,35 @@ func ReadColumns(r io.ReaderAt, h *Header, c0, c1 int, dst []float64) error {
 			if err := read(h.DataOffset+int64(n)*int64(fortranIndex(j, h.Shape[1:]))*s, col); err != nil {
 				return err
 			}
-			for i, v := range col {
-				dst[i*w+j-c0] = v
+			for i := range m {
+				src := i
+				if rows != nil {
+					src = rows[i]
+				}
+				dst[i*w+j-c0] = col[src]
 			}
 		}
 		return nil
 	}
-	if w == d { // whole rows: contiguous, read in blocks of about 64 MiB
+	if w == d && rows == nil { // whole rows: contiguous, read in blocks of about 64 MiB
 		step := max(1, (64<<20)/(d*int(s)))
 		if d*int(s) > math.MaxInt/2 {
 			step = 1
 		}
 		for i := 0; i < n; i += step {
-			m := min(step, n-i)
-			if err := read(h.DataOffset+int64(i)*int64(d)*s, dst[i*w:(i+m)*w]); err != nil {
+			k := min(step, n-i)
+			if err := read(h.DataOffset+int64(i)*int64(d)*s, dst[i*w:(i+k)*w]); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	for i := 0; i < n; i++ {
-		if err := read(h.DataOffset+(int64(i)*int64(d)+int64(c0))*s, dst[i*w:(i+1)*w]); err != nil {
+	for i := range m {
+		src := i
+		if rows != nil {
+			src = rows[i]
+		}
+		if err := read(h.DataOffset+(int64(src)*int64(d)+int64(c0))*s, dst[i*w:(i+1)*w]); err != nil {
 			return err
 		}
 	}

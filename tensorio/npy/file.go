@@ -44,6 +44,15 @@ func (f *File) ReadColumns(c0, c1 int, dst []float64) error {
 	return nil
 }
 
+// ReadRowColumns reads columns [c0, c1) of the listed rows into dst, as
+// the package function ReadRowColumns does; errors name the file.
+func (f *File) ReadRowColumns(rows []int, c0, c1 int, dst []float64) error {
+	if err := ReadRowColumns(f.f, f.Header, rows, c0, c1, dst); err != nil {
+		return osfile.PathError(f.Path, err)
+	}
+	return nil
+}
+
 // ReadAt reads the file's bytes at off, header included (io.ReaderAt), so
 // that a File can be given to the package function ReadColumns.
 func (f *File) ReadAt(p []byte, off int64) (int, error) { return f.f.ReadAt(p, off) }

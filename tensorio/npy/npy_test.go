@@ -126,6 +126,22 @@ func TestRoundTrip(t *testing.T) {
 									t.Fatalf("%s: ReadColumns(%d, %d) row %d = %v", name, c0, c1, i, dst)
 								}
 							}
+							// The odd rows, last first: a subset in any order.
+							var sub []int
+							for i := rows - 1; i >= 0; i-- {
+								if i%2 == 1 {
+									sub = append(sub, i)
+								}
+							}
+							dst = make([]float64, len(sub)*(c1-c0))
+							if err := ReadRowColumns(bytes.NewReader(file), h, sub, c0, c1, dst); err != nil {
+								t.Fatalf("%s: ReadRowColumns(%v, %d, %d): %v", name, sub, c0, c1, err)
+							}
+							for k, i := range sub {
+								if !slices.Equal(dst[k*(c1-c0):(k+1)*(c1-c0)], want[i*cols+c0:i*cols+c1]) {
+									t.Fatalf("%s: ReadRowColumns(%v, %d, %d) row %d = %v", name, sub, c0, c1, i, dst)
+								}
+							}
 						}
 					}
 				}
@@ -324,6 +340,19 @@ func TestReadColumnsErrors(t *testing.T) {
 			}()
 			ReadColumns(bytes.NewReader(file), h, r[0], r[1], make([]float64, r[2]))
 		}()
+	}
+	for _, rows := range [][]int{{3}, {-1}, {0, 1, 2, 7}} {
+		func() {
+			defer func() {
+				if p := recover(); p == nil || !strings.HasPrefix(fmt.Sprint(p), "npy: ReadRowColumns") {
+					t.Errorf("ReadRowColumns(%v): panic %v", rows, p)
+				}
+			}()
+			ReadRowColumns(bytes.NewReader(file), h, rows, 0, 1, make([]float64, len(rows)))
+		}()
+	}
+	if err := ReadRowColumns(bytes.NewReader(file), h, []int{0, 2}, 0, 4, make([]float64, 8)); err == nil || !strings.Contains(err.Error(), "truncated data") {
+		t.Errorf("short file, rows 0 and 2: %v", err)
 	}
 }
 
