@@ -5,6 +5,8 @@
 # merge job, waits for them, and checks that the merged profile is byte for
 # byte what `intdim profile` prints on the same inputs. On any failure it
 # prints the jobs' output and the cluster's logs and exits non-zero.
+# (Until `intdim plan`, `run-task` and `merge` exist, a stand-in array runs
+# `intdim profile` in each task and the merge job checks the parts agree.)
 #
 #   scripts/slurm/local-cluster.sh start
 #   scripts/slurm/e2e.sh
