@@ -34,6 +34,9 @@ const (
 	WarnStreamed WarningCode = "streamed"
 	// WarnPCID: the PC-ID of a layer could not be computed.
 	WarnPCID WarningCode = "pc-id"
+	// WarnGeometry: a layer's neighbourhood overlap or information
+	// imbalance (package geometry) could not be measured.
+	WarnGeometry WarningCode = "geometry"
 )
 
 // Warning is a condition that does not stop an estimate but qualifies it:

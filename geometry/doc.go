@@ -18,4 +18,7 @@
 // reproducible and equal an exact recomputation with that rule; DADApy's
 // depend on the order scikit-learn's tree returns equal distances in, and
 // may differ by the share of tied points (below 1 % on the references).
+//
+// The measures read only the graphs' neighbour indices (knn.Graph.Index);
+// a graph kept for them may drop its distances (Dist nil).
 package geometry

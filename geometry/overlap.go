@@ -40,8 +40,8 @@ func OverlapPoints(a, b *knn.Graph, k int) ([]float64, error) {
 	out := make([]float64, a.N)
 	mark := make([]int32, a.N) // mark[j] == i+1: j is among i's neighbours in a
 	for i := range a.N {
-		ia, _ := a.Neighbors(i)
-		ib, _ := b.Neighbors(i)
+		ia := a.Index[i*a.K : (i+1)*a.K] // indices only: Dist may be nil
+		ib := b.Index[i*b.K : (i+1)*b.K]
 		for _, j := range ia[:k] {
 			mark[j] = int32(i) + 1
 		}
@@ -84,7 +84,7 @@ func LabelOverlapPoints(g *knn.Graph, labels []int, k int) ([]float64, error) {
 	}
 	out := make([]float64, g.N)
 	for i := range g.N {
-		idx, _ := g.Neighbors(i)
+		idx := g.Index[i*g.K : (i+1)*g.K]
 		same := 0
 		for _, j := range idx[:k] {
 			if labels[j] == labels[i] {

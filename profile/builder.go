@@ -20,6 +20,9 @@ type Builder struct {
 	overlapK int
 	labels   []int
 	graphs   []*knn.Graph
+	// imbalance and rows: see Imbalance.
+	imbalance bool
+	rows      Rows
 }
 
 // New returns a Builder that estimates every layer with opt (nil means the
@@ -74,7 +77,7 @@ func (b *Builder) Add(l Layer) error {
 	var rep *estimate.Report
 	var g *knn.Graph
 	var err error
-	if b.overlapK > 0 {
+	if b.KeepK() > 0 {
 		rep, g, err = b.searchOnce(l)
 	} else {
 		rep, err = estimate.Points(l.Points, &b.opt)
@@ -157,6 +160,7 @@ func (b *Builder) Profile() *Profile {
 		}
 	}
 	b.overlaps(p)
+	b.imbalances(p)
 	return p
 }
 

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/intdim/intdim/estimate"
@@ -36,23 +37,45 @@ func (b *Builder) Overlap(k int, labels []int) {
 // OverlapK returns the overlap's k set by Overlap, 0 when off.
 func (b *Builder) OverlapK() int { return b.overlapK }
 
+// KeepK returns the neighbours per point the builder keeps of every layer
+// for the overlap and the imbalance (0 when neither is on): a graph given
+// to AddGraph needs at least that many.
+func (b *Builder) KeepK() int {
+	k := b.overlapK
+	if b.imbalance {
+		k = max(k, ImbalanceK)
+	}
+	return k
+}
+
 // searchOnce searches the full layer once with enough neighbours for the
 // estimator and the overlap, and estimates from that graph when it can.
 // It returns the graph cut to the overlap's k.
+// The graph is searched under the builder's metric (--metric cosine: the
+// chord between unit rows). Under cosine with rows of zero norm, which
+// have no direction, the layer is estimated by estimate.Points (its
+// zero-rows policy) and keeps no graph: its overlaps are null, with a
+// warning.
 func (b *Builder) searchOnce(l Layer) (*estimate.Report, *knn.Graph, error) {
 	x := l.Points
 	n := x.N()
-	if b.labels != nil && len(b.labels) != n {
-		return nil, nil, fmt.Errorf("%d points, but %d labels", n, len(b.labels))
-	}
-	if b.overlapK > n-1 {
-		return nil, nil, fmt.Errorf("overlap k = %d needs more than %d points", b.overlapK, n)
+	if err := b.checkKeep(n); err != nil {
+		return nil, nil, err
 	}
 	need, err := estimate.NeighboursNeeded(n, &b.opt)
 	if err != nil {
 		return nil, nil, err
 	}
-	g, err := knn.Search(x, min(max(need, b.overlapK), n-1), &knn.Options{Threads: b.opt.Threads})
+	g, err := knn.Search(x, min(max(need, b.KeepK()), n-1), &knn.Options{Metric: b.opt.Metric, Threads: b.opt.Threads})
+	var zn *knn.ZeroNormError
+	if errors.As(err, &zn) {
+		rep, err := estimate.Points(x, &b.opt)
+		if err != nil {
+			return nil, nil, err
+		}
+		rep.Warnings = append(rep.Warnings, estimate.Warning{Code: estimate.WarnGeometry, Msg: "no overlap or imbalance: rows of zero norm have no cosine neighbours"})
+		return rep, nil, nil
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -65,7 +88,40 @@ func (b *Builder) searchOnce(l Layer) (*estimate.Report, *knn.Graph, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return rep, truncate(g, b.overlapK), nil
+	return rep, truncate(g, b.KeepK()), nil
+}
+
+// checkKeep checks a layer of n points against the labels and the kept k.
+func (b *Builder) checkKeep(n int) error {
+	if b.labels != nil && len(b.labels) != n {
+		return fmt.Errorf("%d points, but %d labels", n, len(b.labels))
+	}
+	if b.overlapK > n-1 {
+		return fmt.Errorf("overlap k = %d needs more than %d points", b.overlapK, n)
+	}
+	return nil
+}
+
+// AddGraph appends a layer estimated elsewhere (AddReport) together with
+// its neighbour graph g of the full (uncollapsed) points under the
+// builder's metric, searched with at least KeepK neighbours, for the
+// overlap and the imbalance: a layer streamed from disk is measured from
+// its one streamed search. Only g's first KeepK neighbour indices are
+// kept. It returns an error, and keeps no graph, when g is too short or
+// the layer's points do not match the labels.
+func (b *Builder) AddGraph(name string, depth *float64, rep *estimate.Report, pcid *int, g *knn.Graph) error {
+	b.AddReport(name, depth, rep, pcid)
+	if b.KeepK() == 0 {
+		return nil
+	}
+	if err := b.checkKeep(g.N); err != nil {
+		return fmt.Errorf("layer %s: %w", name, err)
+	}
+	if g.K < b.KeepK() {
+		return fmt.Errorf("layer %s: graph of %d neighbours, the overlap and imbalance keep %d", name, g.K, b.KeepK())
+	}
+	b.graphs[len(b.graphs)-1] = truncate(g, b.KeepK())
+	return nil
 }
 
 // hasZero reports whether some point has a neighbour at distance 0.
@@ -78,16 +134,13 @@ func hasZero(g *knn.Graph) bool {
 	return false
 }
 
-// truncate returns the first k neighbours of every point of g.
+// truncate returns the indices of the first k neighbours of every point of
+// g, without their distances (Dist nil: package geometry reads indices
+// only), so a kept graph costs 4·N·k bytes.
 func truncate(g *knn.Graph, k int) *knn.Graph {
-	if g.K == k {
-		return g
-	}
-	t := &knn.Graph{N: g.N, K: k, Index: make([]int32, g.N*k), Dist: make([]float64, g.N*k)}
+	t := &knn.Graph{N: g.N, K: k, Index: make([]int32, g.N*k)}
 	for i := range g.N {
-		idx, dist := g.Neighbors(i)
-		copy(t.Index[i*k:(i+1)*k], idx[:k])
-		copy(t.Dist[i*k:(i+1)*k], dist[:k])
+		copy(t.Index[i*k:(i+1)*k], g.Index[i*g.K:i*g.K+k])
 	}
 	return t
 }
@@ -100,6 +153,11 @@ func (b *Builder) overlaps(p *Profile) {
 		return
 	}
 	k := b.overlapK
+	for i, g := range b.graphs {
+		if g == nil && !p.Layers[i].Failed() {
+			p.Layers[i].Warnings = append(p.Layers[i].Warnings, estimate.Warning{Code: estimate.WarnGeometry, Msg: "no overlap: no neighbour graph was kept of this layer"})
+		}
+	}
 	p.OverlapK = k
 	m := len(b.graphs)
 	p.Overlap = make([][]*float64, m)

@@ -45,6 +45,15 @@ type LayerResult struct {
 	// Profile.OverlapK neighbours (geometry.LabelOverlap), when labels
 	// were given with the overlap.
 	LabelOverlap *float64 `json:"label_overlap,omitempty"`
+	// DeltaToInput, DeltaFromInput, DeltaToOutput, DeltaFromOutput are
+	// the layer's information imbalances (geometry.Imbalance, rank 1)
+	// Δ(layer→input), Δ(input→layer), Δ(layer→output), Δ(output→layer),
+	// where the input is the profile's first layer and the output its last
+	// (Builder.Imbalance); nil when not computed or not measurable.
+	DeltaToInput    *float64 `json:"delta_to_input,omitempty"`
+	DeltaFromInput  *float64 `json:"delta_from_input,omitempty"`
+	DeltaToOutput   *float64 `json:"delta_to_output,omitempty"`
+	DeltaFromOutput *float64 `json:"delta_from_output,omitempty"`
 	// Classes is the ID of each class of the labels in this layer,
 	// measured separately, and ClassesMean, ClassesStd the mean and
 	// standard deviation (ddof 0) of those measured (pipeline.Profile with
@@ -116,6 +125,10 @@ type Profile struct {
 	// layer failed, was streamed, or has another number of points.
 	Overlap  [][]*float64 `json:"overlap,omitempty"`
 	OverlapK int          `json:"overlap_k,omitempty"`
+	// ImbalanceInput and ImbalanceOutput name the layers the imbalances
+	// are measured against (the first and the last), when computed.
+	ImbalanceInput  string `json:"imbalance_input,omitempty"`
+	ImbalanceOutput string `json:"imbalance_output,omitempty"`
 }
 
 // Failed returns the layers that could not be estimated.
