@@ -70,6 +70,10 @@ type Options struct {
 	// neighbourhood overlap with k neighbours (and, with Labels, each
 	// layer's label overlap).
 	Overlap int
+	// Imbalance makes Profile compute every layer's information
+	// imbalances against the first layer (the input) and the last (the
+	// output): profile.Builder.Imbalance.
+	Imbalance bool
 }
 
 func (o *Options) check(n int) error {

@@ -22,8 +22,14 @@ import (
 // estimated. An error from opt.Check stops the run. opt.Progress is called
 // after each layer. With opt.Overlap = k > 0 the profile has the layer ×
 // layer neighbourhood overlap and, with opt.Labels, each layer's label
-// overlap (profile.Builder.Overlap: one search per layer serves both); every
-// layer is then loaded, none streamed. With opt.Labels, every loaded layer
+// overlap (profile.Builder.Overlap: one search per layer serves both); with
+// opt.Imbalance, each layer's information imbalances against the first and
+// the last layer (profile.Builder.Imbalance; the ranks its kept lists cannot
+// give are counted over the layers' rows read again, each at most once).
+// A layer streamed from disk keeps the graph of its streamed search; only
+// the layers' kept neighbour indices stay in memory between layers. Both
+// refuse layers with different numbers of points (an error naming two of
+// them). With opt.Labels, every loaded layer
 // also has the ID of each class (as EstimateClasses) with their mean and
 // standard deviation.
 func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error) {
@@ -39,12 +45,9 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 	if overlap {
 		b.Overlap(opt.Overlap, opt.Labels)
 	}
+	imbalance := opt != nil && opt.Imbalance
+	keep := overlap || imbalance
 	mem := opt.mem()
-	type layer struct {
-		name, spec string
-		plan       plan
-		array      *tensorio.Array
-	}
 	var layers []layer
 	var stacks []*tensorio.Array // split by opt.LayerAxis: their layers view them
 	defer func() {
@@ -63,28 +66,65 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 			return nil, err
 		}
 		if p.stream {
-			layers = append(layers, layer{name: strings.TrimSuffix(filepath.Base(spec), filepath.Ext(spec)), spec: spec, plan: p})
+			layers = append(layers, layer{name: strings.TrimSuffix(filepath.Base(spec), filepath.Ext(spec)), spec: spec, plan: p, member: -1, split: -1})
 			continue
 		}
 		as, err := tensorio.OpenWith(spec, tensorio.Options{MaxBytes: opt.budget()})
 		if err != nil {
 			return nil, err
 		}
-		for _, a := range as {
+		for m, a := range as {
 			if opt != nil && opt.LayerAxis {
 				stacks = append(stacks, a)
 				ls, err := splitLayers(a)
 				if err != nil {
 					return nil, err
 				}
-				for _, l := range ls {
-					layers = append(layers, layer{name: l.Name, array: l})
+				for s, l := range ls {
+					layers = append(layers, layer{name: l.Name, spec: spec, array: l, view: l, member: m, split: s})
 				}
 				continue
 			}
-			layers = append(layers, layer{name: a.Name, array: a})
+			layers = append(layers, layer{name: a.Name, spec: spec, array: a, member: m, split: -1})
 		}
 	}
+	if imbalance {
+		b.Imbalance(func(i int) (*cloud.Matrix, func(), error) { return layers[i].reopen(opt) })
+	}
+	// --overlap and --imbalance compare representations of the same
+	// points: the first layer's number of points is every layer's.
+	first, firstN := "", -1
+	same := func(name string, n int) error {
+		if !keep {
+			return nil
+		}
+		if firstN < 0 {
+			first, firstN = name, n
+			return nil
+		}
+		if n != firstN {
+			return fmt.Errorf("layer %s has %d points, layer %s has %d: the overlap and the imbalance compare representations of the same points", name, n, first, firstN)
+		}
+		return nil
+	}
+	// Refuse before any work where the headers tell: rows, or rows ×
+	// tokens for --tokens all of a rank-3 array.
+	for _, l := range layers {
+		n := l.plan.n
+		if l.array != nil {
+			if len(l.array.Shape) < 2 {
+				continue // fails as a layer
+			}
+			n = l.array.Shape[0]
+			if opt.tokens() == "all" && len(l.array.Shape) == 3 {
+				n *= l.array.Shape[1]
+			}
+		}
+		if err := same(l.name, n); err != nil {
+			return nil, err
+		}
+	}
+	first, firstN = "", -1
 	warns := make([][]estimate.Warning, len(layers)) // added to the layers' own
 	classes := make([][]Class, len(layers))          // per-class IDs, with opt.Labels
 	for i := range layers {
@@ -93,19 +133,27 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 			if err := opt.checkLabels(l.name, l.plan.n); err != nil {
 				return nil, err
 			}
+			if err := same(l.name, l.plan.n); err != nil {
+				return nil, err
+			}
 			if err := opt.check(l.plan.n); err != nil {
 				return nil, err
 			}
-			var err error = errNeedRows // the overlap needs the rows: load them
-			if !overlap {
-				o := b.Options()
-				var rep *estimate.Report
-				var pcid *int
-				rep, pcid, err = estimateStreamed(l.spec, l.plan, mem, &o, b.PCA())
-				if err == nil {
+			o := b.Options()
+			keepK := 0
+			if keep {
+				keepK = min(b.KeepK(), l.plan.n-1)
+			}
+			rep, pcid, g, err := estimateStreamedGraph(l.spec, l.plan, mem, &o, b.PCA(), keepK)
+			if err == nil {
+				if keep {
+					if err := b.AddGraph(l.name, nil, rep, pcid, g); err != nil {
+						return nil, err
+					}
+				} else {
 					b.AddReport(l.name, nil, rep, pcid)
-					warns[i] = l.plan.warn
 				}
+				warns[i] = l.plan.warn
 			}
 			if err == nil || !errors.Is(err, errNeedRows) {
 				if err != nil {
@@ -115,9 +163,6 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 				continue
 			}
 			if l.array, err = tensorio.OpenMatrixWith(l.spec, tensorio.Options{MaxBytes: opt.budget()}); err != nil {
-				if overlap {
-					return nil, fmt.Errorf("%s: the overlap needs the layer in memory: %w", l.spec, err)
-				}
 				return nil, err
 			}
 		}
@@ -133,6 +178,9 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 			b.AddFailed(l.array.Name, nil, n, d, err)
 		} else {
 			if err := opt.checkLabels(l.array.Name, x.N()); err != nil {
+				return nil, err
+			}
+			if err := same(l.array.Name, x.N()); err != nil {
 				return nil, err
 			}
 			if err := opt.check(x.N()); err != nil {
@@ -169,4 +217,53 @@ func progress(opt *Options, done, total int) {
 	if opt != nil && opt.Progress != nil {
 		opt.Progress(done, total)
 	}
+}
+
+// layer is one layer of a profile as read: a .npy file streamed (plan,
+// member −1), or array member of what tensorio.OpenWith(spec) returns
+// (split s of it with --layer-axis: view).
+type layer struct {
+	name, spec string
+	plan       plan
+	array      *tensorio.Array // open while the layer is measured
+	view       *tensorio.Array // a split layer's view of its open stack
+	member     int
+	split      int
+}
+
+// reopen reads the layer's points again, as they were measured (opt's
+// token mode), for the ranks of the imbalance that the kept neighbour
+// lists cannot give (profile.Rows). A streamed layer is loaded only when
+// it fits in the memory budget.
+func (l *layer) reopen(opt *Options) (*cloud.Matrix, func(), error) {
+	if l.view != nil {
+		x, _, err := points(l.view, opt)
+		return x, func() {}, err
+	}
+	if l.member < 0 {
+		if !l.plan.fits {
+			return nil, nil, fmt.Errorf("%s: counting ranks over its rows needs them in memory, and %d×%d does not fit in the memory budget", l.spec, l.plan.n, l.plan.d)
+		}
+		x, release, _, err := load(l.spec, opt)
+		return x, release, err
+	}
+	as, err := tensorio.OpenWith(l.spec, tensorio.Options{MaxBytes: opt.budget()})
+	if err != nil {
+		return nil, nil, err
+	}
+	for m, a := range as {
+		if m != l.member {
+			a.Close()
+		}
+	}
+	if l.member >= len(as) {
+		return nil, nil, fmt.Errorf("%s: array %d is gone", l.spec, l.member)
+	}
+	a := as[l.member]
+	x, _, err := points(a, opt)
+	if err != nil {
+		a.Close()
+		return nil, nil, err
+	}
+	return x, func() { a.Close() }, nil
 }

@@ -21,15 +21,26 @@ var errNeedRows = errors.New("the rows are needed")
 // policy, subsets the lists cannot answer) it returns errNeedRows when
 // loading fits in mem, and otherwise the graph's answer with a warning.
 func estimateStreamed(path string, p plan, mem int64, opt *estimate.Options, pca bool) (*estimate.Report, *int, error) {
+	rep, pcid, _, err := estimateStreamedGraph(path, p, mem, opt, pca, 0)
+	return rep, pcid, err
+}
+
+// estimateStreamedGraph is estimateStreamed searching at least keepK
+// neighbours (the profile keeps them for the overlap and the imbalance),
+// and returns the graph with the report.
+func estimateStreamedGraph(path string, p plan, mem int64, opt *estimate.Options, pca bool, keepK int) (*estimate.Report, *int, *knn.Graph, error) {
 	search := func(k int, kopt *knn.Options) (*knn.FileSearch, error) {
-		return SearchFile(path, k, kopt, mem, pca)
+		return SearchFile(path, max(k, keepK), kopt, mem, pca)
 	}
-	return streamEstimate(path, search, p, mem, opt, pca)
+	var g *knn.Graph
+	rep, pcid, err := streamEstimate(path, search, p, mem, opt, pca, &g)
+	return rep, pcid, g, err
 }
 
 // streamEstimate is estimateStreamed with the search given: a file's
 // (SearchFile) or points' in memory (knn.SearchColumns over their rows).
-func streamEstimate(path string, search func(k int, kopt *knn.Options) (*knn.FileSearch, error), p plan, mem int64, opt *estimate.Options, pca bool) (*estimate.Report, *int, error) {
+// When graph is not nil, *graph is set to the searched graph on success.
+func streamEstimate(path string, search func(k int, kopt *knn.Options) (*knn.FileSearch, error), p plan, mem int64, opt *estimate.Options, pca bool, graph **knn.Graph) (*estimate.Report, *int, error) {
 	if p.n < 3 {
 		return nil, nil, fmt.Errorf("%s: %d rows: at least 3 points are needed", path, p.n)
 	}
@@ -80,6 +91,9 @@ func streamEstimate(path string, search func(k int, kopt *knn.Options) (*knn.Fil
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	rep.Input = path
+	if graph != nil {
+		*graph = fsr.Graph
+	}
 	if !fits {
 		rep.Warnings = append(rep.Warnings, estimate.Warnf(estimate.WarnStreamed, "streamed from disk: %d×%d does not fit in the memory budget of %d bytes", fsr.N, fsr.D, mem))
 	}
@@ -138,7 +152,7 @@ func estimatePointsStreamed(name string, x *cloud.Matrix, mem int64, opt *estima
 		return res, nil
 	}
 	p := plan{stream: true, n: x.N(), d: x.D(), elem: x.Elem().Size(), fits: true}
-	rep, pcid, err := streamEstimate(name, search, p, mem, opt, pca)
+	rep, pcid, err := streamEstimate(name, search, p, mem, opt, pca, nil)
 	if err != nil {
 		return nil, nil, err
 	}

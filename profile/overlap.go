@@ -39,7 +39,8 @@ func (b *Builder) OverlapK() int { return b.overlapK }
 
 // KeepK returns the neighbours per point the builder keeps of every layer
 // for the overlap and the imbalance (0 when neither is on): a graph given
-// to AddGraph needs at least that many.
+// to AddGraph needs at least that many (N − 1 for a layer of N ≤ KeepK
+// points: the imbalance's lists are cut to the points there are).
 func (b *Builder) KeepK() int {
 	k := b.overlapK
 	if b.imbalance {
@@ -88,7 +89,7 @@ func (b *Builder) searchOnce(l Layer) (*estimate.Report, *knn.Graph, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return rep, truncate(g, b.KeepK()), nil
+	return rep, truncate(g, min(b.KeepK(), n-1)), nil
 }
 
 // checkKeep checks a layer of n points against the labels and the kept k.
@@ -117,10 +118,11 @@ func (b *Builder) AddGraph(name string, depth *float64, rep *estimate.Report, pc
 	if err := b.checkKeep(g.N); err != nil {
 		return fmt.Errorf("layer %s: %w", name, err)
 	}
-	if g.K < b.KeepK() {
-		return fmt.Errorf("layer %s: graph of %d neighbours, the overlap and imbalance keep %d", name, g.K, b.KeepK())
+	keep := min(b.KeepK(), g.N-1)
+	if g.K < keep {
+		return fmt.Errorf("layer %s: graph of %d neighbours, the overlap and imbalance keep %d", name, g.K, keep)
 	}
-	b.graphs[len(b.graphs)-1] = truncate(g, b.KeepK())
+	b.graphs[len(b.graphs)-1] = truncate(g, keep)
 	return nil
 }
 

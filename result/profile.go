@@ -60,6 +60,10 @@ func (p *Profile) writeCSV(w io.Writer) error {
 	if classes {
 		head = append(head, "classes_mean", "classes_std")
 	}
+	imb := p.ImbalanceInput != ""
+	if imb {
+		head = append(head, "delta_to_input", "delta_from_input", "delta_to_output", "delta_from_output")
+	}
 	cw.Write(head)
 	for i, l := range p.Layers {
 		pc, id := "", ""
@@ -81,6 +85,9 @@ func (p *Profile) writeCSV(w io.Writer) error {
 		}
 		if classes {
 			row = append(row, optF(l.ClassesMean), optF(l.ClassesStd))
+		}
+		if imb {
+			row = append(row, optF(l.DeltaToInput), optF(l.DeltaFromInput), optF(l.DeltaToOutput), optF(l.DeltaFromOutput))
 		}
 		cw.Write(row)
 	}
@@ -129,6 +136,9 @@ func (p *Profile) writeText(w io.Writer) error {
 		fmt.Fprintf(w, "TwoNN convention: %s\n", p.TwoNN)
 	}
 	if err := p.writeOverlapText(w); err != nil {
+		return err
+	}
+	if err := p.writeImbalanceText(w); err != nil {
 		return err
 	}
 	for _, l := range p.Layers {
@@ -193,6 +203,27 @@ func (p *Profile) writeOverlapText(w io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// writeImbalanceText prints every layer's information imbalances against
+// the input (first layer) and the output (last), "-" where there is none.
+func (p *Profile) writeImbalanceText(w io.Writer) error {
+	if p.ImbalanceInput == "" {
+		return nil
+	}
+	fmt.Fprintf(w, "information imbalance (rank 1; input = %s, output = %s; 0: predicts, 1: unrelated):\n", p.ImbalanceInput, p.ImbalanceOutput)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "layer\tΔ(layer→input)\tΔ(input→layer)\tΔ(layer→output)\tΔ(output→layer)\t\n")
+	f := func(v *float64) string {
+		if v == nil {
+			return "-"
+		}
+		return fmt.Sprintf("%.4f", *v)
+	}
+	for _, l := range p.Layers {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", l.Name, f(l.DeltaToInput), f(l.DeltaFromInput), f(l.DeltaToOutput), f(l.DeltaFromOutput))
+	}
+	return tw.Flush()
 }
 
 // hasClasses reports whether some layer has per-class IDs.

@@ -26,7 +26,8 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	model := fs.String("model", "", "profile a network: a directory written by 'intdim train', its model.safetensors, or a built-in name (mnist, mnist-shuffled, mnist-offset); the JSON carries its test accuracy")
 	data := fs.String("data", "", "--model: test images (mnist-test, mnist-offset-test, fashion-test; default: the set the model was trained for)")
 	untrained := fs.Bool("untrained", false, "--model: replace the weights by a fresh initialisation drawn with --seed")
-	overlap := fs.Bool("overlap", false, "add the layer × layer neighbourhood overlap (and, with --labels, each layer's label overlap); every layer is loaded, not streamed")
+	overlap := fs.Bool("overlap", false, "add the layer × layer neighbourhood overlap (and, with --labels, each layer's label overlap), from each layer's one search")
+	imbalance := fs.Bool("imbalance", false, "add each layer's information imbalances (rank 1) against the input (the first layer) and the output (the last): Δ(layer→input), Δ(input→layer), Δ(layer→output), Δ(output→layer); ranks beyond the kept 30 neighbours are counted over the layers' rows, read again")
 	overlapK := fs.Int("overlap-k", 30, "--overlap: neighbours per point")
 	ox := registerONNXFlags(fs)
 	in := addInputFlags(fs, true)
@@ -59,6 +60,9 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	if *overlap {
 		b.Overlap(*overlapK, nil)
 	}
+	if *imbalance && ox.model != "" {
+		return Usage("--imbalance: for INPUT files or --model; the layers of --onnx are made one at a time and not kept to count ranks over")
+	}
 	if *model != "" || ox.model != "" {
 		if len(pos) > 0 || (*model != "" && ox.model != "") {
 			return Usage("give either INPUT files, --model or --onnx")
@@ -77,7 +81,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 			return nil
 		}
 		if *model != "" {
-			return profileModel(*model, *data, ox.n, *untrained, f, b, stdout, stderr)
+			return profileModel(*model, *data, ox.n, *untrained, *imbalance, f, b, stdout, stderr)
 		} else {
 			ox.seed, ox.quiet = f.seed, f.quiet
 			if ox.listLayers {
@@ -111,6 +115,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	if *overlap {
 		popt.Overlap = *overlapK
 	}
+	popt.Imbalance = *imbalance
 	p, err := pipeline.Profile(pos, *noPCA, popt)
 	if err != nil {
 		return BadInput(err)

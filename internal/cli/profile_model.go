@@ -4,6 +4,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/data/mnist"
 	"github.com/intdim/intdim/internal/progress"
 	"github.com/intdim/intdim/nn/zoo"
@@ -63,8 +64,10 @@ func modelAccuracy(model, data string, untrained bool, seed uint64) (float64, er
 }
 
 // profileModel profiles every layer of a network on its first n test
-// images (2000 when n is 0).
-func profileModel(model, data string, n int, untrained bool, f *estimateFlags, b *profile.Builder, stdout, stderr io.Writer) error {
+// images (2000 when n is 0). With imbalance every layer's information
+// imbalances are added (profile.Builder.Imbalance): the activations are
+// all computed at once anyway, so they are kept for its ranks.
+func profileModel(model, data string, n int, untrained, imbalance bool, f *estimateFlags, b *profile.Builder, stdout, stderr io.Writer) error {
 	if n == 0 {
 		n = 2000
 	}
@@ -76,11 +79,16 @@ func profileModel(model, data string, n int, untrained bool, f *estimateFlags, b
 	if err != nil {
 		return err
 	}
+	if imbalance {
+		b.Imbalance(func(i int) (*cloud.Matrix, func(), error) { return layers[i].Points, func() {}, nil })
+	}
 	bar := progress.New(stderr, int64(len(layers)), "layers", f.quiet)
 	for i := range layers {
 		bar.Describe(layers[i].Name)
 		b.Add(layers[i]) // a layer that fails is in the profile with its error
-		layers[i].Points = nil
+		if !imbalance {
+			layers[i].Points = nil
+		}
 		bar.Add(1)
 	}
 	bar.Finish()
