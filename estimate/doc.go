@@ -9,6 +9,8 @@
 //   - TwoNN in the convention of Ansuini et al. (NeurIPS 2019) (paper mode).
 //   - TwoNN-ML: d = (N − 1)/Σ log μ with an exact Gamma interval.
 //   - GRIDE (Denti, Doimo, Laio & Mira, Sci. Rep. 12, 2022) across scales.
+//   - GRIDE at each point's k* scale (GRIDEAuto, KStar: Rodriguez et al.
+//     2018; DADApy, Glielmo et al. 2022).
 //   - MLE (Levina & Bickel 2004) with the MacKay–Ghahramani combination.
 //   - PC-ID: principal components for 90 % of the variance after z-scoring.
 //

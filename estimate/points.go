@@ -23,6 +23,7 @@ type Options struct {
 	Threads    int             // 0 means GOMAXPROCS; results do not depend on it
 	Skdim      SkdimOptions    // parameters of the scikit-dimension estimators (SkdimMethods)
 	Binomial   BinomialOptions // k and r of MethodBinomial
+	KStar      KStarOptions    // iterations, α and maxk of MethodGRIDEAuto
 }
 
 // Result is one method's estimate. Err is the standard error or the
@@ -41,6 +42,10 @@ type Result struct {
 	Errs     []float64 `json:"errs,omitempty"`
 	Spectrum []float64 `json:"spectrum,omitempty"` // PCA: explained-variance ratios, descending
 	Gap      *float64  `json:"gap,omitempty"`      // lpca-*: scikit-dimension's gap_, the eigenvalue ratio at the estimate
+	// gride-auto: the chosen scale, the k* of every point at the final ID
+	// (mean, median, min, max), and every step (step 0: the TwoNN start).
+	KStar      *KStarStats `json:"kstar,omitempty"`
+	Iterations []Iteration `json:"iterations,omitempty"`
 }
 
 // Report is the outcome of Points, in the JSON shape of 'intdim estimate'.
@@ -126,5 +131,6 @@ func (o *Options) withDefaults() Options {
 	}
 	c.Skdim = c.Skdim.withDefaults()
 	c.Binomial = c.Binomial.withDefaults()
+	c.KStar = c.KStar.withDefaults()
 	return c
 }

@@ -88,7 +88,7 @@ func (e *engine) neighboursFor(methods []string, strict bool) int {
 	k, kSub := 0, 0
 	for _, m := range methods {
 		k = max(k, e.neighbours(m))
-		if m != "gride" && !isSkdim(m) {
+		if m != "gride" && m != "gride-auto" && !isSkdim(m) {
 			kSub = max(kSub, e.neighbours(m))
 		}
 	}
@@ -247,6 +247,9 @@ func checkOptions(o Options) error {
 	if d := *o.Discard; !(d >= 0 && d < 1) {
 		return fmt.Errorf("discard %g outside [0, 1)", d)
 	}
+	if err := o.KStar.Check(); err != nil {
+		return err
+	}
 	return o.Skdim.check()
 }
 
@@ -306,7 +309,7 @@ func parseMethods(m Method) ([]string, error) {
 		}
 		return out, nil
 	}
-	if slices.Contains(Methods, m) || slices.Contains(SkdimMethods, m) || m == MethodBinomial {
+	if slices.Contains(Methods, m) || slices.Contains(SkdimMethods, m) || m == MethodBinomial || m == MethodGRIDEAuto {
 		return []string{string(m)}, nil
 	}
 	return nil, fmt.Errorf("unknown method %q (want %s)", m, MethodNames)
@@ -336,6 +339,8 @@ func (e *engine) neighbours(meth string) int {
 		return e.maxRank()
 	case "binomial":
 		return e.o.Binomial.K
+	case "gride-auto":
+		return e.o.KStar.MaxK
 	}
 	return e.skdimNeighbours(meth)
 }
@@ -391,6 +396,20 @@ func (e *engine) run(meth string) (*Result, error) {
 		}
 		res.Scales, res.IDs, res.Errs = s.Scales, s.IDs, s.Errs
 		res.ID, res.Err = s.IDs[0], ptr(s.Errs[0])
+		return res, nil
+	case "gride-auto":
+		start, err := e.twonn(e.g)
+		if err != nil {
+			return nil, err
+		}
+		ko := e.o.KStar
+		ko.MaxK = min(ko.MaxK, e.g.K)
+		f, err := GRIDEAuto(e.g, start, &ko)
+		if err != nil {
+			return nil, err
+		}
+		st := Summarise(f.KStar)
+		res.ID, res.Err, res.KStar, res.Iterations = f.ID, ptr(f.Err), &st, f.Iterations
 		return res, nil
 	case "pca":
 		p := e.pca

@@ -42,7 +42,7 @@ var SkdimMethods = []Method{MethodLPCAFO, MethodLPCAFan, MethodLPCAMaxGap, Metho
 
 // MethodNames lists the accepted method names, for messages.
 const MethodNames = "twonn, twonn-ml, gride, mle, pca, all (these five), lpca-fo, lpca-fan, lpca-maxgap, " +
-	"lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers, or every; binomial"
+	"lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers, or every; binomial, gride-auto"
 
 // SkdimOptions are the parameters of the scikit-dimension estimators, named
 // as there; a zero field means scikit-dimension's default.

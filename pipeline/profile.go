@@ -35,7 +35,7 @@ import (
 func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error) {
 	eo := opt.estimate()
 	if wantPCA(eo.Method) {
-		return nil, fmt.Errorf("method %q: a profile takes one ID method (twonn, twonn-ml, gride or mle); PC-ID is computed for every layer", eo.Method)
+		return nil, fmt.Errorf("method %q: a profile takes one ID method (twonn, twonn-ml, gride, mle, binomial, gride-auto or a scikit-dimension estimator); PC-ID is computed for every layer", eo.Method)
 	}
 	b := profile.New(&eo)
 	if noPCA {

@@ -43,7 +43,7 @@ func New(opt *estimate.Options) *Builder {
 func (b *Builder) checkMethod() error {
 	switch b.opt.Method {
 	case "pca", "all":
-		return fmt.Errorf("profile: method %q: a profile takes one ID method (twonn, twonn-ml, gride or mle)", b.opt.Method)
+		return fmt.Errorf("profile: method %q: a profile takes one ID method (twonn, twonn-ml, gride, mle, binomial, gride-auto or a scikit-dimension estimator)", b.opt.Method)
 	}
 	return nil
 }

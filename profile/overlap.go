@@ -11,7 +11,7 @@ import (
 
 // graphMethods are the methods estimate.FromGraph answers from a graph of
 // the rows exactly as estimate.Points does from the rows.
-var graphMethods = map[string]bool{"twonn": true, "twonn-ml": true, "gride": true, "mle": true, "binomial": true}
+var graphMethods = map[string]bool{"twonn": true, "twonn-ml": true, "gride": true, "mle": true, "binomial": true, "gride-auto": true}
 
 // Overlap makes the builder keep, for every layer it estimates, the k
 // nearest neighbours of every point, and Profile add the layer × layer
@@ -27,8 +27,8 @@ var graphMethods = map[string]bool{"twonn": true, "twonn-ml": true, "gride": tru
 // exact duplicates are neighbours at distance 0 and ties are broken by the
 // smaller index (knn's convention, see package geometry). Where the ID
 // cannot come from that graph — a layer with exact duplicates to collapse,
-// the cosine metric, or a method other than twonn, twonn-ml, gride, mle and
-// binomial — the layer is estimated by estimate.Points as without the
+// the cosine metric, or a method other than twonn, twonn-ml, gride, mle,
+// binomial and gride-auto — the layer is estimated by estimate.Points as without the
 // overlap, which searches the collapsed points a second time.
 func (b *Builder) Overlap(k int, labels []int) {
 	b.overlapK, b.labels = k, labels

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -49,7 +50,7 @@ func NewEstimate(rep *estimate.Report, opt *estimate.Options) *Estimate {
 	e := &Estimate{Header: Header{Kind: KindEstimate, Version: Version}, Report: rep}
 	for _, r := range rep.Results {
 		switch r.Method {
-		case "twonn", "twonn-blocks", "twonn-decimate":
+		case "twonn", "twonn-blocks", "twonn-decimate", "gride-auto": // gride-auto starts from TwoNN
 			e.TwoNN = convention(opt != nil && opt.Paper)
 		}
 	}
@@ -64,7 +65,9 @@ func NewScale(rep *estimate.Report, opt *estimate.Options) *Scale {
 }
 
 // Write writes the document in format: "json", "csv" (one row per result
-// and scale) or "text".
+// and scale; gride-auto: one row per iteration, in columns iteration and
+// kstar_mean, kstar_median, kstar_min, kstar_max, the last row its value)
+// or "text".
 func (e *Estimate) Write(w io.Writer, format string) error {
 	return write(w, format, e, e.writeCSV, e.writeText)
 }
@@ -77,14 +80,32 @@ func (e *Estimate) writeCSV(w io.Writer) error {
 	if e.Classes != nil {
 		head = append(head, "class", "class_error") // one more row per class
 	}
+	kstar := slices.ContainsFunc(rep.Results, func(r estimate.Result) bool { return r.KStar != nil })
+	if kstar {
+		head = append(head, "iteration", "kstar_mean", "kstar_median", "kstar_min", "kstar_max")
+	}
 	cw.Write(head)
 	warn := strings.Join(estimate.Messages(rep.Warnings), "; ")
-	row := func(r estimate.Result, scale string, id float64, e2, lo, hi *float64) {
-		cw.Write([]string{rep.Input, strconv.Itoa(rep.N), strconv.Itoa(rep.Dim), strconv.Itoa(rep.NUsed),
+	row := func(r estimate.Result, scale string, id float64, e2, lo, hi *float64, ks ...string) {
+		f := []string{rep.Input, strconv.Itoa(rep.N), strconv.Itoa(rep.Dim), strconv.Itoa(rep.NUsed),
 			strconv.Itoa(rep.Duplicates), strconv.FormatUint(rep.Seed, 10), r.Method, scale,
-			ftoa(id), optF(e2), optF(lo), optF(hi), strconv.Itoa(rep.Dropped), e.TwoNN, warn, strconv.Itoa(rep.ZeroRows), "", ""}[:len(head)])
+			ftoa(id), optF(e2), optF(lo), optF(hi), strconv.Itoa(rep.Dropped), e.TwoNN, warn, strconv.Itoa(rep.ZeroRows)}
+		if e.Classes != nil {
+			f = append(f, "", "")
+		}
+		if kstar {
+			f = append(f, append(ks, "", "", "", "", "")[:5]...)
+		}
+		cw.Write(f)
 	}
 	for _, r := range rep.Results {
+		if r.KStar != nil {
+			for i, it := range r.Iterations {
+				s := it.KStar
+				row(r, "", it.ID, it.Err, nil, nil, strconv.Itoa(i), ftoa(s.Mean), ftoa(s.Median), strconv.Itoa(s.Min), strconv.Itoa(s.Max))
+			}
+			continue
+		}
 		if len(r.Scales) == 0 {
 			row(r, "", r.ID, r.Err, r.Lo, r.Hi)
 			continue
@@ -103,8 +124,12 @@ func (e *Estimate) writeCSV(w io.Writer) error {
 			method = rep.Results[0].Method
 		}
 		for _, c := range e.Classes {
-			cw.Write([]string{rep.Input, strconv.Itoa(c.N), strconv.Itoa(rep.Dim), strconv.Itoa(c.NUsed), "", strconv.FormatUint(rep.Seed, 10),
-				method, "", optF(c.ID), optF(c.Err), "", "", "", e.TwoNN, "", "", strconv.Itoa(c.Label), c.Error})
+			f := []string{rep.Input, strconv.Itoa(c.N), strconv.Itoa(rep.Dim), strconv.Itoa(c.NUsed), "", strconv.FormatUint(rep.Seed, 10),
+				method, "", optF(c.ID), optF(c.Err), "", "", "", e.TwoNN, "", "", strconv.Itoa(c.Label), c.Error}
+			if kstar {
+				f = append(f, "", "", "", "", "")
+			}
+			cw.Write(f)
 		}
 	}
 	cw.Flush()
@@ -146,6 +171,21 @@ func (e *Estimate) writeText(w io.Writer) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	for _, r := range rep.Results {
+		if r.KStar == nil {
+			continue
+		}
+		k := r.KStar
+		fmt.Fprintf(w, "%s: scale k* (final) mean %.2f, median %g, min %d, max %d; steps", r.Method, k.Mean, k.Median, k.Min, k.Max)
+		for i, it := range r.Iterations {
+			sep, what := " →", ""
+			if i == 0 {
+				sep, what = "", " (twonn)"
+			}
+			fmt.Fprintf(w, "%s %.3f%s", sep, it.ID, what)
+		}
+		fmt.Fprintln(w)
 	}
 	if err := e.writeClasses(w); err != nil {
 		return err

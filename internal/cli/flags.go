@@ -24,13 +24,17 @@ type estimateFlags struct {
 	seed                               uint64
 	skdim                              estimate.SkdimOptions
 	binomial                           estimate.BinomialOptions
+	kstar                              estimate.KStarOptions
 }
 
 func addEstimateFlags(fs *flag.FlagSet, method string) *estimateFlags {
 	f := &estimateFlags{}
 	fs.StringVar(&f.method, "method", method, "estimator: twonn, twonn-ml, gride, mle, pca or all (these five); "+
 		"scikit-dimension's lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers; or every; "+
-		"DADApy's binomial (--binomial-k, --binomial-r)")
+		"DADApy's binomial (--binomial-k, --binomial-r) or gride-auto (GRIDE at each point's k*: --kstar-maxk, --kstar-alpha, --kstar-iter)")
+	fs.IntVar(&f.kstar.MaxK, "kstar-maxk", estimate.DefaultKStar.MaxK, "gride-auto: neighbours searched (k* ≤ maxk − 1)")
+	fs.Float64Var(&f.kstar.Alpha, "kstar-alpha", estimate.DefaultKStar.Alpha, "gride-auto: significance of the k* likelihood-ratio test")
+	fs.IntVar(&f.kstar.Iterations, "kstar-iter", estimate.DefaultKStar.Iterations, "gride-auto: GRIDE fits, each at the k* of the previous ID")
 	fs.IntVar(&f.binomial.K, "binomial-k", estimate.DefaultBinomial.K, "binomial: neighbour rank k of the outer radius")
 	fs.Float64Var(&f.binomial.R, "binomial-r", estimate.DefaultBinomial.R, "binomial: ratio r of the inner radius to the outer, in (0, 1)")
 	sk := &f.skdim
@@ -146,16 +150,21 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 		return nil, Usage("--threads %d outside [0, %d] (0: all cores)", f.threads, maxThreads)
 	}
 	valid := f.method == "all" || f.method == string(estimate.MethodEvery)
-	for _, m := range slices.Concat(estimate.Methods, estimate.SkdimMethods, []estimate.Method{estimate.MethodBinomial}) {
+	for _, m := range slices.Concat(estimate.Methods, estimate.SkdimMethods, []estimate.Method{estimate.MethodBinomial, estimate.MethodGRIDEAuto}) {
 		valid = valid || f.method == string(m)
 	}
 	if !valid {
 		return nil, Usage("unknown --method %q (want twonn, twonn-ml, gride, mle, pca or all); or scikit-dimension's "+
-			"lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers; or every; or binomial", f.method)
+			"lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers; or every; or binomial or gride-auto", f.method)
 	}
 	// Written so that NaN fails the test.
 	if f.binomial.K < 2 || !(f.binomial.R > 0 && f.binomial.R < 1) {
 		return nil, Usage("--binomial-k %d, --binomial-r %g: need k ≥ 2 and 0 < r < 1", f.binomial.K, f.binomial.R)
+	}
+	// Written so that NaN fails the test.
+	if f.kstar.MaxK < 2 || !(f.kstar.Alpha > 0 && f.kstar.Alpha < 1) || f.kstar.Iterations < 1 || f.kstar.Iterations > 1000 {
+		return nil, Usage("--kstar-maxk %d, --kstar-alpha %g, --kstar-iter %d: need maxk ≥ 2, 0 < alpha < 1 and 1 ≤ iter ≤ 1000",
+			f.kstar.MaxK, f.kstar.Alpha, f.kstar.Iterations)
 	}
 	if err := estimate.CheckSkdim(f.skdim); err != nil {
 		return nil, Usage("%w", err)
@@ -163,7 +172,7 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	return &estimate.Options{
 		Method: estimate.Method(f.method), Discard: new(f.discard), Paper: f.paper, K: f.k, MaxRank: f.maxRank,
 		Resample: f.resample, Fraction: f.fraction, Metric: m, Duplicates: estimate.DuplicatePolicy(f.duplicates), ZeroRows: zero,
-		Seed: f.seed, Threads: f.threads, Skdim: f.skdim, Binomial: f.binomial,
+		Seed: f.seed, Threads: f.threads, Skdim: f.skdim, Binomial: f.binomial, KStar: f.kstar,
 	}, nil
 }
 

@@ -164,7 +164,7 @@ func writeProfile(w, stderr io.Writer, format string, p *result.Profile) error {
 // checkProfileMethod refuses a --method that is not one ID method.
 func checkProfileMethod(opt *estimate.Options) error {
 	if opt.Method == "all" || opt.Method == "pca" {
-		return Usage("--method %s: a profile takes one ID method (twonn, twonn-ml, gride or mle); PC-ID is always included", opt.Method)
+		return Usage("--method %s: a profile takes one ID method (twonn, twonn-ml, gride, mle, binomial, gride-auto or a scikit-dimension estimator); PC-ID is always included", opt.Method)
 	}
 	return nil
 }
