@@ -1,12 +1,16 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/knn"
 	"github.com/intdim/intdim/profile"
+	"github.com/intdim/intdim/tensorio/npy"
 )
 
 // Class is the intrinsic dimension of the points of one class
@@ -46,12 +50,25 @@ func Summarise(cs []Class) ClassSummary {
 
 // EstimateClasses estimates the ID of the points of each class of
 // opt.Labels separately, with opt.Estimate, classes in ascending label
-// order. The file is read once (with opt.Tokens); each class's rows are
-// gathered into a matrix of their own, one class at a time. A class whose
-// estimate fails (fewer than 3 distinct points, or a degenerate fit) is
-// listed with its Error and no ID: it does not stop the others. Errors are
-// those of reading the file or of labels that do not count its points.
+// order. The file is read as the estimate of the whole reads it: a plain
+// .npy file that knn.Streams would stream is never loaded whole, and each
+// class is then streamed from it in column blocks when knn.Streams says so
+// for the class's rows, or else only its rows are read (npy
+// ReadRowColumns), one class at a time; otherwise the file is read once
+// (with opt.Tokens) and each class's rows are gathered into a matrix of
+// their own. A class whose estimate fails (fewer than 3 distinct points,
+// or a degenerate fit) is listed with its Error and no ID: it does not
+// stop the others. Errors are those of reading the file or of labels that
+// do not count its points.
 func EstimateClasses(spec string, opt *Options) ([]Class, error) {
+	eo := opt.estimate()
+	p, err := planFile(spec, opt.mem(), wantPCA(eo.Method), opt)
+	if err != nil {
+		return nil, err
+	}
+	if p.stream {
+		return classesStreamed(spec, p, opt)
+	}
 	x, release, _, err := load(spec, opt)
 	if err != nil {
 		return nil, err
@@ -63,7 +80,102 @@ func EstimateClasses(spec string, opt *Options) ([]Class, error) {
 // classesOf estimates the ID of each class of opt.Labels among the rows of
 // x, named name (see EstimateClasses).
 func classesOf(name string, x *cloud.Matrix, opt *Options) ([]Class, error) {
-	if err := opt.checkLabels(name, x.N()); err != nil {
+	return eachClass(name, x.N(), opt, func(cname string, rows []int, sub *Options) (*estimate.Report, error) {
+		xc, err := gather(x, rows)
+		if err != nil {
+			return nil, err
+		}
+		return Estimate(Points(cname, xc), sub)
+	})
+}
+
+// classesStreamed estimates the classes of a .npy file that is streamed
+// (p.stream) without loading it: a class that knn.Streams would stream is
+// searched from the file over its rows' columns (as estimateStreamed
+// searches the whole); the others, and those whose streamed lists cannot
+// give the loaded result, are estimated from their rows alone, read in
+// their element type.
+func classesStreamed(path string, p plan, opt *Options) ([]Class, error) {
+	f, err := npy.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	mem := opt.mem()
+	return eachClass(path, p.n, opt, func(cname string, rows []int, sub *Options) (*estimate.Report, error) {
+		eo := sub.estimate()
+		pca := wantPCA(eo.Method)
+		src := npyRows{f, rows}
+		n := len(rows)
+		if knn.Streams(n, p.d, p.elem, mem, pca) {
+			search := func(k int, kopt *knn.Options) (*knn.FileSearch, error) {
+				res, err := knn.SearchColumns(src, k, kopt, mem, pca)
+				if err != nil {
+					return res, fileError(path, err)
+				}
+				return res, nil
+			}
+			cp := plan{stream: true, n: n, d: p.d, elem: p.elem, fits: knn.LoadCost(n, p.d, p.elem, pca) <= mem}
+			rep, _, err := streamEstimate(cname, search, cp, mem, &eo, pca, nil)
+			if err == nil || !errors.Is(err, errNeedRows) {
+				return rep, err
+			}
+		}
+		xc, err := src.matrix(p.elem == 4)
+		if err != nil {
+			return nil, err
+		}
+		if err := xc.Finite(); err != nil {
+			return nil, fmt.Errorf("%s: %w", cname, err)
+		}
+		return Estimate(Points(cname, xc), sub)
+	})
+}
+
+// npyRows is some rows of an open .npy file as a knn.ColumnSource.
+type npyRows struct {
+	f    *npy.File
+	rows []int
+}
+
+func (c npyRows) Dims() (n, d int) { return len(c.rows), c.f.Cols() }
+
+func (c npyRows) ReadColumns(c0, c1 int, dst []float64) error {
+	return c.f.ReadRowColumns(c.rows, c0, c1, dst)
+}
+
+// matrix reads the rows as a matrix, float32 when narrow (the values the
+// loader would give), a few rows at a time.
+func (c npyRows) matrix(narrow bool) (*cloud.Matrix, error) {
+	n, d := c.Dims()
+	if !narrow {
+		v := make([]float64, n*d)
+		if err := c.f.ReadRowColumns(c.rows, 0, d, v); err != nil {
+			return nil, err
+		}
+		return cloud.New64(v, n, d)
+	}
+	v := make([]float32, n*d)
+	step := max(1, (16<<20)/(8*max(d, 1)))
+	buf := make([]float64, min(step, n)*d)
+	for i := 0; i < n; i += step {
+		m := min(step, n-i)
+		b := buf[:m*d]
+		if err := c.f.ReadRowColumns(c.rows[i:i+m], 0, d, b); err != nil {
+			return nil, err
+		}
+		for j, x := range b {
+			v[i*d+j] = float32(x)
+		}
+	}
+	return cloud.New32(v, n, d)
+}
+
+// eachClass estimates, with est, the ID of each class of opt.Labels among
+// n points named name, classes in ascending label order; est gets the
+// class's name, its rows and the options for one class.
+func eachClass(name string, n int, opt *Options, est func(cname string, rows []int, sub *Options) (*estimate.Report, error)) ([]Class, error) {
+	if err := opt.checkLabels(name, n); err != nil {
 		return nil, err
 	}
 	rows := map[int][]int{}
@@ -85,11 +197,7 @@ func classesOf(name string, x *cloud.Matrix, opt *Options) ([]Class, error) {
 			out = append(out, c)
 			continue
 		}
-		xc, err := gather(x, rows[l])
-		if err != nil {
-			return nil, err
-		}
-		rep, err := Estimate(Points(fmt.Sprintf("%s, class %d", name, l), xc), &sub)
+		rep, err := est(fmt.Sprintf("%s, class %d", name, l), rows[l], &sub)
 		switch {
 		case err != nil:
 			c.Error = err.Error()

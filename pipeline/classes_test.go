@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/internal/synth"
 	"github.com/intdim/intdim/pipeline"
 	"github.com/intdim/intdim/tensorio/npy"
 )
@@ -124,5 +126,82 @@ func TestEstimateClassesSmall(t *testing.T) {
 	}
 	if _, err := pipeline.EstimateClasses(path, &pipeline.Options{Labels: labels[:59]}); err == nil {
 		t.Error("59 labels for 60 points: no error")
+	}
+}
+
+// A file the estimate streams is not loaded for the classes either: each
+// class is read by its rows (a budget the whole misses but a class fits)
+// or streamed over its rows' columns (a budget no class fits), with the
+// IDs of the loaded file's classes: the same in both for classes without
+// duplicates, and the same collapsed duplicates where the class's rows are
+// read.
+func TestEstimateClassesStreamedEqualLoaded(t *testing.T) {
+	const n, d = 150, 40
+	x := synth.Hypercube(n, 4, d, 7)
+	y := make([]float32, n*d)
+	labels := make([]int, n)
+	for i := range n {
+		labels[i] = i % 3
+		for j := range d {
+			y[i*d+j] = float32(x[i*d+j] * float64(1+j%4))
+		}
+	}
+	for _, i := range []int{5, 8, 11} { // class 2: row 2 four times
+		copy(y[i*d:(i+1)*d], y[2*d:3*d])
+	}
+	labels[149] = 7 // a class of one point
+	path := filepath.Join(t.TempDir(), "x.npy")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := npy.Write(f, []int{n, d}, y); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, eo := range []estimate.Options{{Method: "twonn"}, {Method: "mle", K: 8, Resample: 3, Seed: 2}} {
+		loaded, err := pipeline.EstimateClasses(path, &pipeline.Options{Labels: labels, Estimate: eo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(loaded) != 4 || loaded[2].NUsed != loaded[2].N-3 || loaded[3].ID != nil {
+			t.Fatalf("%s: loaded classes %+v", eo.Method, loaded)
+		}
+		for _, mem := range []int64{30000, 4096} {
+			got, err := pipeline.EstimateClasses(path, &pipeline.Options{Labels: labels, Estimate: eo, Mem: mem})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(loaded) {
+				t.Fatalf("%s, budget %d: %d classes, loaded %d", eo.Method, mem, len(got), len(loaded))
+			}
+			for i, c := range got {
+				w := loaded[i]
+				if c.Label != w.Label || c.N != w.N {
+					t.Fatalf("%s, budget %d: class %+v, loaded %+v", eo.Method, mem, c, w)
+				}
+				if mem == 4096 && c.Label == 2 {
+					// Streamed and not fitting the budget, the duplicates
+					// are dropped, not collapsed (mle then fails), as for
+					// a whole layer streamed.
+					if (c.ID == nil) == (c.Error == "") || eo.Method == "mle" && !strings.Contains(c.Error, "collapse duplicates first") {
+						t.Errorf("%s, budget %d: class 2 %+v", eo.Method, mem, c)
+					}
+					continue
+				}
+				if (c.ID == nil) != (w.ID == nil) || c.Error != w.Error {
+					t.Errorf("%s, budget %d: class %+v, loaded %+v", eo.Method, mem, c, w)
+					continue
+				}
+				if c.ID == nil {
+					continue
+				}
+				if *c.ID != *w.ID || c.NUsed != w.NUsed || (c.Err == nil) != (w.Err == nil) || c.Err != nil && *c.Err != *w.Err {
+					t.Errorf("%s, budget %d: class %d: ID %v (n_used %d), loaded %v (%d)", eo.Method, mem, c.Label, *c.ID, c.NUsed, *w.ID, w.NUsed)
+				}
+			}
+		}
 	}
 }
