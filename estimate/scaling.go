@@ -32,6 +32,17 @@ type ScaleOptions struct {
 // Result with Scales, IDs and Errs (methods "twonn-blocks", "twonn-decimate"
 // and "gride"); Result.ID is the estimate on all the points.
 func Scale(x *cloud.Matrix, so ScaleOptions, opt *Options) (*Report, error) {
+	return ScaleSearch(x, so, opt, nil)
+}
+
+// ScaleSearch is Scale with the neighbour search of x's rows done by
+// search(k), which must return the k nearest neighbours of every row as
+// knn.Search does: knn.SearchColumns over the rows in place, say, which
+// holds no packed copy of rows too wide for one. It is used only where
+// Scale searches x itself (no duplicates collapsed, no rows normalised or
+// rescaled); otherwise, or with search nil, the rows are searched with
+// knn.Search.
+func ScaleSearch(x *cloud.Matrix, so ScaleOptions, opt *Options, search func(k int) (*knn.Graph, error)) (*Report, error) {
 	o := opt.withDefaults()
 	if so.Blocks < 0 {
 		return nil, fmt.Errorf("blocks %d is negative", so.Blocks)
@@ -79,7 +90,11 @@ func Scale(x *cloud.Matrix, so ScaleOptions, opt *Options) (*Report, error) {
 	if so.Gride {
 		k = max(k, e.maxRank())
 	}
-	if err := e.search(k); err != nil {
+	if search != nil && e.x == x {
+		if e.g, err = search(min(k, e.n-1)); err != nil {
+			return nil, err
+		}
+	} else if err := e.search(k); err != nil {
 		return nil, err
 	}
 	e.countDropped(rep, true)

@@ -165,7 +165,9 @@ func Estimate(src Source, opt *Options) (*estimate.Report, error) {
 }
 
 // Scale runs the scale analyses of so on src (see estimate.Scale); the
-// points are loaded.
+// points are loaded (a plain .npy file memory-mapped). Rows that knn.Streams
+// would stream (wide ones) are searched over their columns in place
+// (estimate.ScaleSearch), without the packed copy of knn.Search.
 func Scale(src Source, so estimate.ScaleOptions, opt *Options) (*estimate.Report, error) {
 	eo := opt.estimate()
 	x, name := src.Points, src.name()
@@ -186,7 +188,19 @@ func Scale(src Source, so estimate.ScaleOptions, opt *Options) (*estimate.Report
 	if err := opt.check(x.N()); err != nil {
 		return nil, err
 	}
-	rep, err := estimate.Scale(x, so, &eo)
+	var search func(k int) (*knn.Graph, error)
+	if streamsPoints(x, opt.mem(), false) {
+		// Wide rows: searched over their columns in place, as
+		// estimatePointsStreamed does, not packed into a copy.
+		search = func(k int) (*knn.Graph, error) {
+			res, err := knn.SearchColumns(memColumns{x}, k, &knn.Options{Metric: eo.Metric, Threads: eo.Threads}, opt.mem(), false)
+			if err != nil {
+				return nil, err
+			}
+			return res.Graph, nil
+		}
+	}
+	rep, err := estimate.ScaleSearch(x, so, &eo, search)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

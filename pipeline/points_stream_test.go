@@ -101,3 +101,31 @@ func TestAddPointsStreamedEqualsAdd(t *testing.T) {
 		t.Errorf("not streamed: %v", err)
 	}
 }
+
+// TestWideScaleStreamedEqualsLoaded: the scale analyses of wide rows in
+// memory (and of a file), searched over their columns in place under a
+// tiny budget, are those of the packed search.
+func TestWideScaleStreamedEqualsLoaded(t *testing.T) {
+	n, d := 120, 500
+	x := synth.Hypercube(n, 6, d, 5)
+	path := writeNPY(t, "w.npy", []int{n, d}, f32(x))
+	so := estimate.ScaleOptions{Blocks: 5, Decimate: true, Gride: true}
+	for _, m := range []*cloud.Matrix{cloud.Must64(x, n, d), cloud.Must32(f32(x), n, d)} {
+		for _, metric := range []knn.Metric{knn.Euclidean, knn.Cosine} {
+			eo := estimate.Options{Metric: metric, MaxRank: 16, Seed: 3}
+			for _, src := range []Source{Points("w", m), File(path)} {
+				loaded, err := Scale(src, so, &Options{Estimate: eo})
+				if err != nil {
+					t.Fatal(err)
+				}
+				streamed, err := Scale(src, so, &Options{Estimate: eo, Mem: 4096})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a, b := results(t, loaded), results(t, streamed); a != b || len(loaded.Results) != 3 {
+					t.Errorf("%v %v %q:\nin memory %s\nstreamed  %s", m.Elem(), metric, src.name(), a, b)
+				}
+			}
+		}
+	}
+}
