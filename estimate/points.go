@@ -40,8 +40,10 @@ type Result struct {
 	Scales   []int     `json:"scales,omitempty"`
 	IDs      []float64 `json:"ids,omitempty"`
 	Errs     []float64 `json:"errs,omitempty"`
-	Spectrum []float64 `json:"spectrum,omitempty"` // PCA: explained-variance ratios, descending
-	Gap      *float64  `json:"gap,omitempty"`      // lpca-*: scikit-dimension's gap_, the eigenvalue ratio at the estimate
+	Spectrum []float64 `json:"spectrum,omitempty"`      // PCA: explained-variance ratios, descending
+	Gap      *float64  `json:"gap,omitempty"`           // lpca-*: scikit-dimension's gap_, the eigenvalue ratio at the estimate
+	Residual *float64  `json:"residual,omitempty"`      // knn: scikit-dimension's residual_, the least-squares residual at the estimate
+	KL       *float64  `json:"kl_divergence,omitempty"` // danco: scikit-dimension's kl_divergence_ at the integer estimate
 	// gride-auto: the chosen scale, the k* of every point at the final ID
 	// (mean, median, min, max), and every step (step 0: the TwoNN start).
 	KStar      *KStarStats `json:"kstar,omitempty"`

@@ -176,6 +176,12 @@ func (e *engine) countDropped(rep *Report, twonn bool) {
 func (e *engine) finish(rep *Report, methods []string) (*Report, error) {
 	e.countDropped(rep, slices.Contains(methods, "twonn"))
 	for _, meth := range methods {
+		if meth == string(MethodDANCo) && e.o.Method == MethodEvery {
+			if err := e.dancoTooLarge(); err != nil {
+				e.warnings = append(e.warnings, Warnf(WarnSkipped, "danco left out of every: %v", err))
+				continue
+			}
+		}
 		res, err := e.run(meth)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", meth, err)

@@ -3,6 +3,8 @@ package estimate
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"slices"
 
 	"github.com/intdim/intdim/knn"
@@ -11,8 +13,8 @@ import (
 // Estimators of scikit-dimension 0.3.4 (Bac et al., "Scikit-dimension: a
 // Python package for intrinsic dimension estimation", Entropy 23, 2021),
 // reimplemented to give its values: the global PCA versions (lpca-*), the
-// local estimators mom, tle, mada and ess, MiND_ML, FisherS, and the correlation dimension
-// corrint. They run in Points from the one neighbour search like the other
+// local estimators mom, tle, mada and ess, MiND_ML, FisherS, the correlation dimension
+// corrint, and the randomised knn (KNN) and danco (DANCo), which draw from Options.Seed. They run in Points from the one neighbour search like the other
 // methods (mom, tle, mada, ess, mind-ml and corrint extend its k to theirs). Unlike
 // scikit-dimension, duplicate rows are collapsed by default
 // (Options.Duplicates); with "keep" a duplicate stays a neighbour at
@@ -32,17 +34,20 @@ const (
 	MethodESS             Method = "ess"
 	MethodMiNDML          Method = "mind-ml"
 	MethodFisherS         Method = "fishers"
+	MethodKNN             Method = "knn"
+	MethodDANCo           Method = "danco"
 	MethodEvery           Method = "every" // Methods, then SkdimMethods
 )
 
 // SkdimMethods lists the scikit-dimension estimators, in the order
 // MethodEvery runs them after Methods.
 var SkdimMethods = []Method{MethodLPCAFO, MethodLPCAFan, MethodLPCAMaxGap, MethodLPCARatio, MethodLPCAPR,
-	MethodLPCAKaiser, MethodLPCABrokenStick, MethodMOM, MethodTLE, MethodMADA, MethodCorrInt, MethodESS, MethodMiNDML, MethodFisherS}
+	MethodLPCAKaiser, MethodLPCABrokenStick, MethodMOM, MethodTLE, MethodMADA, MethodCorrInt, MethodESS, MethodMiNDML, MethodFisherS,
+	MethodKNN, MethodDANCo}
 
 // MethodNames lists the accepted method names, for messages.
 const MethodNames = "twonn, twonn-ml, gride, mle, pca, all (these five), lpca-fo, lpca-fan, lpca-maxgap, " +
-	"lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers, or every; binomial, gride-auto"
+	"lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers, knn, danco, or every; binomial, gride-auto"
 
 // SkdimOptions are the parameters of the scikit-dimension estimators, named
 // as there; a zero field means scikit-dimension's default.
@@ -60,11 +65,19 @@ type SkdimOptions struct {
 	MiNDK      int     // mind-ml: ρ = r₁/r_{k+1}; default 20
 	MiNDD      int     // mind-ml: largest dimension searched; default 10
 	K1, K2     int     // corrint neighbour ranks of the two radii; default 10 and 20
+	KNNK       int     // knn: neighbours per point of a sample (k); default 2
+	KNNPs      []int   // knn: sample sizes (ps); default KNNK+1 … KNNK+4
+	KNNM       int     // knn: samples of each size (M); default 1
+	KNNGamma   float64 // knn: power of the edge lengths (gamma); default 2
+	DANCoK     int     // danco neighbours (k); default 10
+	DANCoD     int     // danco: largest dimension calibrated (D); default 0, the number of columns
+	DANCoInt   bool    // danco: the integer estimate (fractal=False); default the fractal one
 }
 
 // DefaultSkdim holds scikit-dimension 0.3.4's defaults.
 var DefaultSkdim = SkdimOptions{AlphaFO: 0.05, AlphaRatio: 0.05, AlphaFan: 10, BetaFan: 0.8, PFan: 0.95,
-	MOMK: 100, TLEK: 20, TLEEpsilon: 1e-4, MADAK: 20, ESSK: 100, MiNDK: 20, MiNDD: 10, K1: 10, K2: 20}
+	MOMK: 100, TLEK: 20, TLEEpsilon: 1e-4, MADAK: 20, ESSK: 100, MiNDK: 20, MiNDD: 10, K1: 10, K2: 20,
+	KNNK: 2, KNNM: 1, KNNGamma: 2, DANCoK: 10}
 
 // withDefaults fills the zero fields of s.
 func (s SkdimOptions) withDefaults() SkdimOptions {
@@ -93,6 +106,10 @@ func (s SkdimOptions) withDefaults() SkdimOptions {
 	setI(&s.MiNDD, d.MiNDD)
 	setI(&s.K1, d.K1)
 	setI(&s.K2, d.K2)
+	setI(&s.KNNK, d.KNNK)
+	setI(&s.KNNM, d.KNNM)
+	setF(&s.KNNGamma, d.KNNGamma)
+	setI(&s.DANCoK, d.DANCoK)
 	return s
 }
 
@@ -121,7 +138,21 @@ func (s SkdimOptions) check() error {
 		pca.bad(f.v > 0 && f.v < 1, f.name, f.v)
 	}
 	fan.bad(s.AlphaFan > 0, "AlphaFan", s.AlphaFan)
+	var kk, ps, dk, dd paramCheck
+	kk.bad(s.KNNK >= 1, "KNNK", float64(s.KNNK))
+	kk.bad(s.KNNM >= 1 && s.KNNM <= maxKNNDraws, "KNNM", float64(s.KNNM))
+	kk.bad(s.KNNGamma > 0 && !math.IsInf(s.KNNGamma, 0), "KNNGamma", s.KNNGamma)
+	for _, p := range s.KNNPs {
+		ps.bad(p > s.KNNK && p <= maxKNNDraws, "KNNPs", float64(p))
+	}
+	ps.bad(len(s.KNNPs) <= maxKNNDraws, "KNNPs", float64(len(s.KNNPs)))
+	dk.bad(s.DANCoK >= 2, "DANCoK", float64(s.DANCoK))
+	dd.bad(s.DANCoD >= 0, "DANCoD", float64(s.DANCoD))
 	for _, err := range []error{
+		kk.err("knn", fmt.Sprintf("k ≥ 1, 1 ≤ M ≤ %d and 0 < gamma < ∞", maxKNNDraws)),
+		ps.err("knn", fmt.Sprintf("sample sizes above k = %d and at most %d", s.KNNK, maxKNNDraws)),
+		dk.err("danco", "at least 2"),
+		dd.err("danco", "at least 1 (0: the number of columns)"),
 		k.err("mom, tle, mada and ess", "at least 2"),
 		c.err("corrint", "1 ≤ k1 < k2"),
 		m.err("mind-ml", "at least 1"),
@@ -160,6 +191,8 @@ func (e *engine) skdimNeighbours(meth string) int {
 		return s.MiNDK + 1
 	case MethodCorrInt:
 		return s.K2
+	case MethodDANCo:
+		return s.DANCoK + 1
 	}
 	return 0
 }
@@ -188,6 +221,11 @@ func (e *engine) runSkdim(meth string) (*Result, error) {
 	if k := e.skdimNeighbours(meth); k > e.n-1 || (e.g != nil && k > e.g.K) {
 		return nil, fmt.Errorf("k = %d needs more than %d points", k, e.n)
 	}
+	if m == MethodDANCo {
+		if err := e.dancoTooLarge(); err != nil {
+			return nil, err
+		}
+	}
 	s := e.o.Skdim
 	var err error
 	switch m {
@@ -212,6 +250,18 @@ func (e *engine) runSkdim(meth string) (*Result, error) {
 		res.ID, err = ESS(e.x, e.g, s.ESSK, e.o.Threads)
 	case MethodCorrInt:
 		res.ID, err = CorrInt(e.x, e.g, s.K1, s.K2, e.o.Threads)
+	case MethodKNN:
+		var r *KNNResult
+		r, err = KNN(e.x, s.KNNK, knnSizes(s.KNNK, s.KNNPs), s.KNNM, s.KNNGamma, rand.New(rand.NewPCG(e.o.Seed, 0x6b6e6e)))
+		if err == nil {
+			res.ID, res.Residual = float64(r.ID), ptr(r.Residual)
+		}
+	case MethodDANCo:
+		var r *DANCoResult
+		r, err = DANCo(e.x, e.g, s.DANCoK, e.dancoD(), !s.DANCoInt, e.o.Seed, e.o.Threads)
+		if err == nil {
+			res.ID, res.KL = r.ID, ptr(r.KL)
+		}
 	default:
 		var l *LPCAResult
 		l, err = LPCA(e.x, m, s)
@@ -223,4 +273,29 @@ func (e *engine) runSkdim(meth string) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// maxKNNDraws bounds knn's M and sample sizes (each draw costs p² distances).
+const maxKNNDraws = 1 << 16
+
+// dancoMaxWork bounds N²·D²/2, about the operations of DANCo's calibration
+// (a neighbour search of N points in each dimension 1…D).
+const dancoMaxWork = 1e12
+
+// dancoD is DANCo's D: Skdim.DANCoD, or the number of columns.
+func (e *engine) dancoD() int {
+	if e.o.Skdim.DANCoD > 0 {
+		return e.o.Skdim.DANCoD
+	}
+	return e.d
+}
+
+// dancoTooLarge reports, as an error, a DANCo calibration over the budget.
+func (e *engine) dancoTooLarge() error {
+	D, n := float64(e.dancoD()), float64(e.n)
+	if w := n * n * D * D / 2; w > dancoMaxWork {
+		return fmt.Errorf("calibrating D = %d dimensions on %d points is about %.2g operations (limit %.0g): "+
+			"set --danco-d (the largest dimension tested) or use fewer points", e.dancoD(), e.n, w, dancoMaxWork)
+	}
+	return nil
 }

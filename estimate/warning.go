@@ -37,6 +37,9 @@ const (
 	// WarnGeometry: a layer's neighbourhood overlap or information
 	// imbalance (package geometry) could not be measured.
 	WarnGeometry WarningCode = "geometry"
+	// WarnSkipped: a method of "every" left out (DANCo's calibration
+	// over its budget).
+	WarnSkipped WarningCode = "method-skipped"
 )
 
 // Warning is a condition that does not stop an estimate but qualifies it:

@@ -9,6 +9,8 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/knn"
@@ -30,7 +32,8 @@ type estimateFlags struct {
 func addEstimateFlags(fs *flag.FlagSet, method string) *estimateFlags {
 	f := &estimateFlags{}
 	fs.StringVar(&f.method, "method", method, "estimator: twonn, twonn-ml, gride, mle, pca or all (these five); "+
-		"scikit-dimension's lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers; or every; "+
+		"scikit-dimension's lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers, "+
+		"knn, danco (randomised: --seed); or every; "+
 		"DADApy's binomial (--binomial-k, --binomial-r) or gride-auto (GRIDE at each point's k*: --kstar-maxk, --kstar-alpha, --kstar-iter)")
 	fs.IntVar(&f.kstar.MaxK, "kstar-maxk", estimate.DefaultKStar.MaxK, "gride-auto: neighbours searched (k* ≤ maxk − 1)")
 	fs.Float64Var(&f.kstar.Alpha, "kstar-alpha", estimate.DefaultKStar.Alpha, "gride-auto: significance of the k* likelihood-ratio test")
@@ -53,6 +56,17 @@ func addEstimateFlags(fs *flag.FlagSet, method string) *estimateFlags {
 	fs.IntVar(&sk.ESSK, "ess-k", d.ESSK, "ess: number of neighbours (every pair of them is used)")
 	fs.IntVar(&sk.K1, "corrint-k1", d.K1, "corrint: neighbour rank of the first radius (k1)")
 	fs.IntVar(&sk.K2, "corrint-k2", d.K2, "corrint: neighbour rank of the second radius (k2)")
+	fs.IntVar(&sk.KNNK, "knn-k", d.KNNK, "knn: neighbours per point in each random sample (k)")
+	fs.Var((*intList)(&sk.KNNPs), "knn-ps", "knn: sample sizes, comma-separated, each above k (ps; default k+1,…,k+4)")
+	fs.IntVar(&sk.KNNM, "knn-m", d.KNNM, "knn: random samples of each size (M)")
+	fs.Float64Var(&sk.KNNGamma, "knn-gamma", d.KNNGamma, "knn: power of the edge lengths (gamma)")
+	fs.IntVar(&sk.DANCoK, "danco-k", d.DANCoK, "danco: number of neighbours (k)")
+	fs.IntVar(&sk.DANCoD, "danco-d", 0, "danco: largest dimension calibrated (D; 0: the number of columns)")
+	fs.Func("danco-fractal", "danco: the fractal estimate, true (default) or false for the integer one (fractal)", func(v string) error {
+		b, err := strconv.ParseBool(v)
+		sk.DANCoInt = !b
+		return err
+	})
 	fs.Float64Var(&f.discard, "discard", estimate.DefaultDiscard, "TwoNN: fraction of the largest ratios r2/r1 left out of the fit")
 	fs.BoolVar(&f.paper, "paper", false, "TwoNN exactly as the code of Ansuini et al. 2019")
 	fs.IntVar(&f.k, "k", estimate.DefaultK, "MLE: number of neighbours")
@@ -155,7 +169,7 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	}
 	if !valid {
 		return nil, Usage("unknown --method %q (want twonn, twonn-ml, gride, mle, pca or all); or scikit-dimension's "+
-			"lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers; or every; or binomial or gride-auto", f.method)
+			"lpca-fo, lpca-fan, lpca-maxgap, lpca-ratio, lpca-pr, lpca-kaiser, lpca-brokenstick, mom, tle, mada, corrint, ess, mind-ml, fishers, knn, danco; or every; or binomial or gride-auto", f.method)
 	}
 	// Written so that NaN fails the test.
 	if f.binomial.K < 2 || !(f.binomial.R > 0 && f.binomial.R < 1) {
@@ -188,4 +202,31 @@ func fmtErr(p *float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.3f", *p)
+}
+
+// intList is a comma-separated list of integers (--knn-ps).
+type intList []int
+
+func (l *intList) String() string {
+	if l == nil {
+		return ""
+	}
+	s := make([]string, len(*l))
+	for i, v := range *l {
+		s[i] = strconv.Itoa(v)
+	}
+	return strings.Join(s, ",")
+}
+
+func (l *intList) Set(v string) error {
+	var out []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return fmt.Errorf("%q is not a list of integers", v)
+		}
+		out = append(out, n)
+	}
+	*l = out
+	return nil
 }

@@ -92,6 +92,8 @@ func skdimFlag(field string) string {
 		"K1": "corrint-k1", "K2": "corrint-k2", "MiNDK": "mind-k", "MiNDD": "mind-d",
 		"AlphaFO": "lpca-alpha-fo", "AlphaRatio": "lpca-alpha-ratio", "AlphaFan": "lpca-alpha-fan",
 		"BetaFan": "lpca-beta-fan", "PFan": "lpca-p-fan",
+		"KNNK": "knn-k", "KNNM": "knn-m", "KNNGamma": "knn-gamma", "KNNPs": "knn-ps",
+		"DANCoK": "danco-k", "DANCoD": "danco-d",
 	}
 	if f, ok := flags[field]; ok {
 		return f
