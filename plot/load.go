@@ -35,6 +35,7 @@ type Doc struct {
 //	linearize {"kind": "linearize", ...}               intdim linearize (study.Linearization)
 //	accuracy  {"kind": "accuracy-study", ...}          intdim study accuracy (study.Accuracy)
 //	train-log {"kind": "train-log", "rows", ...}        intdim train's log.json (nn.Log): ID during training
+//	local     {"kind": "local", "histogram", ...}      intdim local (result.Local): histogram of the local IDs
 const (
 	KindProfile   = string(result.KindProfile)
 	KindDemo      = string(result.KindDemo)
@@ -87,7 +88,7 @@ func Detect(data []byte) (string, error) {
 		return "", errors.New("not an intdim result (no kind, layers, models or results)")
 	}
 	switch k := string(k); k {
-	case KindProfile, KindDemo, KindEstimate, KindScale, KindFit, KindLinearize, KindAccuracy, KindTrainLog:
+	case KindProfile, KindDemo, KindEstimate, KindScale, KindFit, KindLinearize, KindAccuracy, KindTrainLog, KindLocal:
 		return k, nil
 	}
 	return "", fmt.Errorf("unknown kind %q", k)
@@ -197,6 +198,7 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 		figs    []*Figure
 		trailer []*Figure
 		overlap []OverlapMatrix
+		locals  []*result.Local
 	)
 	for _, d := range docs {
 		kind, err := Detect(d.Data)
@@ -308,6 +310,15 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 			if !found {
 				return nil, &NothingToDrawError{Name: d.Name}
 			}
+		case KindLocal:
+			var l result.Local
+			if err := strictDecode(d.Data, &l); err != nil {
+				return nil, fmt.Errorf("%s: %v", d.Name, err)
+			}
+			if h := l.Histogram; h != nil && len(h.Edges) != len(h.Counts)+1 {
+				return nil, fmt.Errorf("%s: histogram has %d edges for %d counts", d.Name, len(h.Edges), len(h.Counts))
+			}
+			locals = append(locals, &l)
 		case KindFit:
 			var fd FitData
 			if err := strictDecode(d.Data, &fd); err != nil {
@@ -364,6 +375,9 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 	}
 	if len(overlap) > 0 {
 		figs = append(figs, Overlap(overlap))
+	}
+	if len(locals) > 0 {
+		figs = append(figs, Local(locals))
 	}
 	figs = append(figs, trailer...)
 	if len(figs) == 0 {

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 )
 
@@ -112,6 +113,63 @@ type Local struct {
 	// (estimate.LocalGlobal): 1/mean(1/m) for mle, the mean otherwise;
 	// null when that is not finite (some values are not: n_nonfinite).
 	Global *float64 `json:"global"`
+	// Histogram counts the finite values (NewHistogram); absent when
+	// there are none. 'intdim plot' draws it.
+	Histogram *Histogram `json:"histogram,omitempty"`
+	Figure    string     `json:"figure,omitempty"` // the histogram figure written (--figure)
+}
+
+// Histogram counts values in equal bins: Counts[i] values lie in
+// [Edges[i], Edges[i+1]) (the last bin closed), len(Edges) = len(Counts) + 1.
+type Histogram struct {
+	Edges  []float64 `json:"edges"`
+	Counts []int     `json:"counts"`
+}
+
+// NewHistogram returns the histogram of the finite values of v in
+// ⌈√n⌉ bins (at least 5, at most 50; n the number of finite values) of
+// equal width between their least and largest; a single distinct value
+// gets one bin of width 1 centred on it. It returns nil when no value is
+// finite.
+func NewHistogram(v []float64) *Histogram {
+	lo, hi, n := math.Inf(1), math.Inf(-1), 0
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			continue
+		}
+		lo, hi, n = min(lo, x), max(hi, x), n+1
+	}
+	if n == 0 {
+		return nil
+	}
+	bins := min(50, max(5, int(math.Ceil(math.Sqrt(float64(n))))))
+	if lo == hi {
+		return &Histogram{Edges: []float64{lo - 0.5, lo + 0.5}, Counts: []int{n}}
+	}
+	w := hi/float64(bins) - lo/float64(bins) // no overflow for values near ±MaxFloat64
+	h := &Histogram{Edges: make([]float64, bins+1), Counts: make([]int, bins)}
+	for i := range h.Edges {
+		t := float64(i) / float64(bins)
+		h.Edges[i] = lo*(1-t) + hi*t // no overflow either
+	}
+	h.Edges[bins] = hi
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			continue
+		}
+		i := bins - 1
+		if f := x/w - lo/w; f < float64(bins-1) { // false for NaN (w subnormal)
+			i = max(0, int(f))
+		}
+		for i > 0 && x < h.Edges[i] { // rounding at an edge
+			i--
+		}
+		for i < bins-1 && x >= h.Edges[i+1] {
+			i++
+		}
+		h.Counts[i]++
+	}
+	return h
 }
 
 // NewLocal returns a local document with its kind and version.
@@ -137,6 +195,9 @@ func (l *Local) Write(w io.Writer, format string) error {
 		}
 		if l.Out != "" {
 			fmt.Fprintf(w, "values written to %s\n", l.Out)
+		}
+		if l.Figure != "" {
+			fmt.Fprintf(w, "histogram drawn to %s\n", l.Figure)
 		}
 		return nil
 	})

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/internal/atomicfile"
+	"github.com/intdim/intdim/plot"
 	"github.com/intdim/intdim/result"
 	"github.com/intdim/intdim/tensorio/npy"
 )
@@ -20,13 +23,14 @@ func runLocal(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("local", stderr)
 	k := fs.Int("k", 20, "neighbours per point")
 	out := fs.String("out", "", "write the N values to this .npy file (float64)")
+	figure := fs.String("figure", "", "draw the histogram of the values, the global ID and the median marked, to FIG.png or FIG.svg")
 	metric := fs.String("metric", "euclidean", "distance: euclidean or cosine")
 	method := fs.String("method", "mle", "pointwise estimator: mle, mom, tle, mada, ess, lpca-fo or twonn")
 	tleEps := fs.Float64("tle-epsilon", estimate.DefaultSkdim.TLEEpsilon, "tle: measurements below it are dropped")
 	var format string
 	addFormatFlag(fs, &format)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: intdim local [--method mle] [--k 20] [--out ids.npy] INPUT   the ID of every point from its k neighbours (duplicates kept)")
+		fmt.Fprintln(stderr, "Usage: intdim local [--method mle] [--k 20] [--out ids.npy] [--figure hist.png] INPUT   the ID of every point from its k neighbours (duplicates kept)")
 		fs.PrintDefaults()
 	}
 	pos, m, err := parseMetricFormat(fs, args, &format, metric)
@@ -45,6 +49,18 @@ func runLocal(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(pos) != 1 {
 		return Usage("want one INPUT, got %d (see intdim local -h)", len(pos))
+	}
+	if *figure != "" {
+		if _, err := plot.Format(*figure); err != nil {
+			return Usage("--figure %v", err)
+		}
+		if st, err := os.Stat(*figure); err == nil && st.IsDir() {
+			return Usage("--figure %s: is a directory", *figure)
+		}
+		// As --out: a missing directory is found before the work, exit status 1.
+		if dir := filepath.Dir(*figure); !isDir(dir) {
+			return fmt.Errorf("--figure %s: no directory %s", *figure, dir)
+		}
 	}
 	in, err := loadGeo(pos[0], *k, m, false)
 	if err != nil {
@@ -79,11 +95,24 @@ func runLocal(args []string, stdout, stderr io.Writer) error {
 		slices.Sort(finite)
 		doc.Median = (finite[(n-1)/2] + finite[n/2]) / 2
 	}
+	doc.Histogram = result.NewHistogram(ids)
 	if *out != "" {
 		if err := atomicfile.WriteFile(*out, func(w io.Writer) error { return npy.Write(w, []int{len(ids)}, ids) }); err != nil {
 			return fmt.Errorf("%s: %w", *out, err)
 		}
 		doc.Out = *out
 	}
+	if *figure != "" {
+		if err := plot.Local([]*result.Local{doc}).Save(*figure); err != nil {
+			return fmt.Errorf("--figure %s: %w", *figure, err)
+		}
+		doc.Figure = *figure
+	}
 	return doc.Write(stdout, format)
+}
+
+// isDir reports whether path is an existing directory.
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }

@@ -15,13 +15,13 @@ import (
 )
 
 func init() {
-	Register(&Command{Name: "plot", Summary: "figures (PNG, SVG) from the JSON of profile, demo, estimate, scale, linearize, study, plot --fit, train logs", Run: runPlot})
+	Register(&Command{Name: "plot", Summary: "figures (PNG, SVG) from the JSON of profile, demo, estimate, scale, local, linearize, study, plot --fit, train logs", Run: runPlot})
 }
 
 func runPlot(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("plot", stderr)
 	out := fs.String("out", "", "figure to write: FIG.png or FIG.svg (more figures go to FIG-KIND.png)")
-	kind := fs.String("kind", "", "draw only this figure: profile, accuracy, scale, scale-rank, spectrum, linearize, twonn-fit, training, overlap")
+	kind := fs.String("kind", "", "draw only this figure: profile, accuracy, scale, scale-rank, spectrum, linearize, twonn-fit, training, overlap, local")
 	fit := fs.String("fit", "", "draw the TwoNN fit diagnostic of the point cloud INPUT (FILE or FILE:NAME) instead of reading JSON")
 	discard := fs.Float64("discard", estimate.DefaultDiscard, "--fit: fraction of the largest ratios r2/r1 left out of the fit")
 	metric := fs.String("metric", "euclidean", "--fit: distance, euclidean or cosine")
