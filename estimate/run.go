@@ -26,25 +26,17 @@ import (
 // (Ansuini et al. 2019), drawn from a generator seeded with opt.Seed.
 // The result does not depend on opt.Threads.
 func Points(x *cloud.Matrix, opt *Options) (*Report, error) {
-	o := opt.withDefaults()
-	methods, err := parseMethods(o.Method)
+	p, err := Prepare(x, opt)
 	if err != nil {
 		return nil, err
 	}
-	e, rep, err := prepare(x, o)
-	if err != nil {
-		return nil, err
+	var g *knn.Graph
+	if p.K() > 0 {
+		if g, err = knn.Search(p.Rows(), p.K(), p.SearchOptions()); err != nil {
+			return nil, err
+		}
 	}
-	if err := e.drawSubsets(); err != nil {
-		return nil, err
-	}
-	if slices.Contains(methods, "mle") && e.o.K > e.n-1 {
-		return nil, fmt.Errorf("mle: k = %d needs more than %d points", e.o.K, e.n)
-	}
-	if err := e.search(e.searchK(methods)); err != nil {
-		return nil, err
-	}
-	return e.finish(rep, methods)
+	return p.Finish(g)
 }
 
 // searchK is the number of neighbours Points searches for: what the
