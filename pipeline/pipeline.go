@@ -74,7 +74,26 @@ type Options struct {
 	// imbalances against the first layer (the input) and the last (the
 	// output): profile.Builder.Imbalance.
 	Imbalance bool
+	// Search, when set, does the neighbour search of every layer Profile
+	// estimates (profile.Builder.AddSearched), given the layer's index and
+	// its prepared rows; when p.K() is 0 it returns no graph. An error
+	// wrapping ErrSkip leaves the layer out of the estimate (it is in the
+	// profile as failed with that error) and the run goes on; any other
+	// error stops Profile and is returned. Every layer is then loaded (one
+	// that Profile would stream from disk is an error), and Overlap,
+	// Imbalance and Labels cannot be set. The distributed commands (intdim plan, run-task,
+	// merge) cut the search into pieces this way.
+	Search func(layer int, p *estimate.Prepared) (*knn.Graph, error)
+	// Only, when set, makes Profile read and estimate only the layers for
+	// which it returns true; the others are in the profile as failed with
+	// an error wrapping ErrSkip. It is given each layer's index and the
+	// index of the spec the layer comes from.
+	Only func(layer, spec int) bool
 }
+
+// ErrSkip marks a layer left out of a profile by Options.Search or
+// Options.Only.
+var ErrSkip = errors.New("layer skipped")
 
 func (o *Options) check(n int) error {
 	if o == nil || o.Check == nil {

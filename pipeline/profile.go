@@ -8,6 +8,8 @@ import (
 
 	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/estimate"
+	"github.com/intdim/intdim/internal/bytesize"
+	"github.com/intdim/intdim/knn"
 	"github.com/intdim/intdim/profile"
 	"github.com/intdim/intdim/tensorio"
 )
@@ -47,6 +49,10 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 	}
 	imbalance := opt != nil && opt.Imbalance
 	keep := overlap || imbalance
+	hooked := opt != nil && opt.Search != nil
+	if hooked && (keep || opt.Labels != nil) {
+		return nil, errors.New("the neighbour search cut into pieces cannot give the overlap, the imbalance or the per-class IDs")
+	}
 	mem := opt.mem()
 	var layers []layer
 	var stacks []*tensorio.Array // split by opt.LayerAxis: their layers view them
@@ -60,13 +66,13 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 			a.Close()
 		}
 	}()
-	for _, spec := range specs {
+	for si, spec := range specs {
 		p, err := planFile(spec, mem, b.PCA(), opt)
 		if err != nil {
 			return nil, err
 		}
 		if p.stream {
-			layers = append(layers, layer{name: strings.TrimSuffix(filepath.Base(spec), filepath.Ext(spec)), spec: spec, plan: p, member: -1, split: -1})
+			layers = append(layers, layer{name: strings.TrimSuffix(filepath.Base(spec), filepath.Ext(spec)), spec: spec, input: si, plan: p, member: -1, split: -1})
 			continue
 		}
 		as, err := tensorio.OpenWith(spec, tensorio.Options{MaxBytes: opt.budget()})
@@ -81,11 +87,11 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 					return nil, err
 				}
 				for s, l := range ls {
-					layers = append(layers, layer{name: l.Name, spec: spec, array: l, view: l, member: m, split: s})
+					layers = append(layers, layer{name: l.Name, spec: spec, input: si, array: l, view: l, member: m, split: s})
 				}
 				continue
 			}
-			layers = append(layers, layer{name: a.Name, spec: spec, array: a, member: m, split: -1})
+			layers = append(layers, layer{name: a.Name, spec: spec, input: si, array: a, member: m, split: -1})
 		}
 	}
 	if imbalance {
@@ -127,8 +133,24 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 	first, firstN = "", -1
 	warns := make([][]estimate.Warning, len(layers)) // added to the layers' own
 	classes := make([][]Class, len(layers))          // per-class IDs, with opt.Labels
+	var abort error                                  // from opt.Search
 	for i := range layers {
 		l := &layers[i]
+		if opt != nil && opt.Only != nil && !opt.Only(i, l.input) {
+			n, d := l.plan.n, l.plan.d
+			if l.array != nil {
+				n, d, _ = l.array.Matrix()
+				l.array.Close()
+				l.array = nil
+			}
+			b.AddFailed(l.name, nil, n, d, ErrSkip)
+			progress(opt, i+1, len(layers))
+			continue
+		}
+		if l.array == nil && hooked {
+			return nil, fmt.Errorf("%s: %d×%d would be streamed from disk under the memory budget of %s (knn.Streams), and a streamed layer cannot be searched in pieces: give a larger --mem",
+				l.spec, l.plan.n, l.plan.d, bytesize.Format(float64(mem)))
+		}
 		if l.array == nil {
 			if err := opt.checkLabels(l.name, l.plan.n); err != nil {
 				return nil, err
@@ -186,7 +208,21 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 			if err := opt.check(x.N()); err != nil {
 				return nil, err
 			}
-			b.Add(profile.Layer{Name: l.array.Name, Points: x}) // a failure is in the profile
+			layer := profile.Layer{Name: l.array.Name, Points: x}
+			if hooked {
+				b.AddSearched(layer, func(p *estimate.Prepared) (*knn.Graph, error) {
+					g, err := opt.Search(i, p)
+					if err != nil && !errors.Is(err, ErrSkip) {
+						abort = err
+					}
+					return g, err
+				})
+				if abort != nil {
+					return nil, abort
+				}
+			} else {
+				b.Add(layer) // a failure is in the profile
+			}
 			if opt != nil && opt.Labels != nil {
 				if classes[i], err = classesOf(l.array.Name, x, opt); err != nil {
 					return nil, err
@@ -224,6 +260,7 @@ func progress(opt *Options, done, total int) {
 // (split s of it with --layer-axis: view).
 type layer struct {
 	name, spec string
+	input      int // index of spec in the specs
 	plan       plan
 	array      *tensorio.Array // open while the layer is measured
 	view       *tensorio.Array // a split layer's view of its open stack

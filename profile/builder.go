@@ -56,7 +56,24 @@ func (b *Builder) SkipPCA() { b.pca = false }
 // cannot be estimated (too few distinct points, constant, zero-norm rows
 // under the cosine metric, …) is appended as failed, with its error, and
 // the error is returned: the caller may go on with the next layer.
-func (b *Builder) Add(l Layer) error {
+func (b *Builder) Add(l Layer) error { return b.AddSearched(l, nil) }
+
+// Search finds the neighbours of a layer's prepared rows: the graph of
+// p.K() neighbours of every row of p.Rows(), as
+// knn.Search(p.Rows(), p.K(), p.SearchOptions()) returns it. It is called
+// for every layer that gets as far as its search; when p.K() is 0 no graph
+// is needed and it returns nil.
+type Search func(p *estimate.Prepared) (*knn.Graph, error)
+
+// AddSearched is Add with the neighbour search done by search (nil: a
+// knn.Search in this process), so that a search cut into pieces run
+// elsewhere (intdim plan, run-task, merge) gives the layer Add would. An
+// error of search makes the layer failed, as any other. It cannot be
+// combined with Overlap.
+func (b *Builder) AddSearched(l Layer, search Search) error {
+	if search != nil && b.overlapK > 0 {
+		panic("profile: AddSearched with a search of its own and the overlap")
+	}
 	if err := b.checkMethod(); err != nil {
 		return err
 	}
@@ -79,8 +96,10 @@ func (b *Builder) Add(l Layer) error {
 	var err error
 	if b.KeepK() > 0 {
 		rep, g, err = b.searchOnce(l)
-	} else {
+	} else if search == nil {
 		rep, err = estimate.Points(l.Points, &b.opt)
+	} else {
+		rep, err = searchWith(l, &b.opt, search)
 	}
 	if err != nil {
 		return fail(err)
@@ -179,4 +198,20 @@ func Run(layers []Layer, opt *estimate.Options) (*Profile, error) {
 		}
 	}
 	return b.Profile(), errors.Join(errs...)
+}
+
+// searchWith is estimate.Points with the search done by search.
+func searchWith(l Layer, opt *estimate.Options, search Search) (*estimate.Report, error) {
+	p, err := estimate.Prepare(l.Points, opt)
+	if err != nil {
+		return nil, err
+	}
+	g, err := search(p)
+	if err != nil {
+		return nil, err
+	}
+	if p.K() > 0 && (g == nil || g.N != p.Rows().N() || g.K != p.K()) {
+		return nil, fmt.Errorf("the search gave no graph of %d rows, %d neighbours", p.Rows().N(), p.K())
+	}
+	return p.Finish(g)
 }

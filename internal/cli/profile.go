@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -18,19 +19,53 @@ func init() {
 	Register(&Command{Name: "profile", Summary: "ID of every layer: one layer per array, file or directory entry", Run: runProfile})
 }
 
+// profileFlags are the flags of intdim profile (plan takes them too).
+type profileFlags struct {
+	f                             *estimateFlags
+	noPCA                         *bool
+	mem                           *memFlag
+	model, data                   *string
+	untrained, overlap, imbalance *bool
+	overlapK                      *int
+	ox                            *onnxArgs
+	in                            *inputFlags
+}
+
+func addProfileFlags(fs *flag.FlagSet) *profileFlags {
+	pf := &profileFlags{f: addEstimateFlags(fs, "twonn")}
+	pf.noPCA = fs.Bool("no-pca", false, "skip the PC-ID of each layer")
+	pf.mem = addMemFlag(fs)
+	pf.model = fs.String("model", "", "profile a network: a directory written by 'intdim train', its model.safetensors, or a built-in name (mnist, mnist-shuffled, mnist-offset); the JSON carries its test accuracy")
+	pf.data = fs.String("data", "", "--model: test images (mnist-test, mnist-offset-test, fashion-test; default: the set the model was trained for)")
+	pf.untrained = fs.Bool("untrained", false, "--model: replace the weights by a fresh initialisation drawn with --seed")
+	pf.overlap = fs.Bool("overlap", false, "add the layer × layer neighbourhood overlap (and, with --labels, each layer's label overlap), from each layer's one search")
+	pf.imbalance = fs.Bool("imbalance", false, "add each layer's information imbalances (rank 1) against the input (the first layer) and the output (the last): Δ(layer→input), Δ(input→layer), Δ(layer→output), Δ(output→layer); ranks beyond the kept 30 neighbours are counted over the layers' rows, read again")
+	pf.overlapK = fs.Int("overlap-k", 30, "--overlap: neighbours per point")
+	pf.ox = registerONNXFlags(fs)
+	pf.in = addInputFlags(fs, true)
+	return pf
+}
+
+// fileOptions returns the pipeline options of a profile of INPUT files
+// under the estimator options opt, and the number of classes of --labels.
+func (pf *profileFlags) fileOptions(opt *estimate.Options) (*pipeline.Options, int, error) {
+	mem := pf.mem.bytes
+	popt := &pipeline.Options{Estimate: *opt, Mem: mem, Check: func(n int) error { return checkResample(opt, n, mem) }}
+	classes, err := pf.in.apply(popt)
+	if err != nil {
+		return nil, 0, err
+	}
+	if *pf.overlap {
+		popt.Overlap = *pf.overlapK
+	}
+	popt.Imbalance = *pf.imbalance
+	return popt, classes, nil
+}
+
 func runProfile(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("profile", stderr)
-	f := addEstimateFlags(fs, "twonn")
-	noPCA := fs.Bool("no-pca", false, "skip the PC-ID of each layer")
-	mem := addMemFlag(fs)
-	model := fs.String("model", "", "profile a network: a directory written by 'intdim train', its model.safetensors, or a built-in name (mnist, mnist-shuffled, mnist-offset); the JSON carries its test accuracy")
-	data := fs.String("data", "", "--model: test images (mnist-test, mnist-offset-test, fashion-test; default: the set the model was trained for)")
-	untrained := fs.Bool("untrained", false, "--model: replace the weights by a fresh initialisation drawn with --seed")
-	overlap := fs.Bool("overlap", false, "add the layer × layer neighbourhood overlap (and, with --labels, each layer's label overlap), from each layer's one search")
-	imbalance := fs.Bool("imbalance", false, "add each layer's information imbalances (rank 1) against the input (the first layer) and the output (the last): Δ(layer→input), Δ(input→layer), Δ(layer→output), Δ(output→layer); ranks beyond the kept 30 neighbours are counted over the layers' rows, read again")
-	overlapK := fs.Int("overlap-k", 30, "--overlap: neighbours per point")
-	ox := registerONNXFlags(fs)
-	in := addInputFlags(fs, true)
+	pf := addProfileFlags(fs)
+	f, noPCA, mem, model, data, untrained, overlap, imbalance, overlapK, ox, in := pf.f, pf.noPCA, pf.mem, pf.model, pf.data, pf.untrained, pf.overlap, pf.imbalance, pf.overlapK, pf.ox, pf.in
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim profile [flags] INPUT...          each array of each INPUT is a layer, in order (a directory in natural name order)")
 		fmt.Fprintln(stderr, "       intdim profile --model NAME|DIR [--n 2000] [--untrained] [flags]")
@@ -101,21 +136,17 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	if len(pos) == 0 {
 		return Usage("no INPUT (see intdim profile -h)")
 	}
+	popt, classes, err := pf.fileOptions(opt)
+	if err != nil {
+		return err
+	}
 	var bar *progress.Bar // made once the number of layers is known
-	popt := &pipeline.Options{Estimate: *opt, Mem: mem.bytes, Check: func(n int) error { return checkResample(opt, n, mem.bytes) }, Progress: func(done, total int) {
+	popt.Progress = func(done, total int) {
 		if bar == nil {
 			bar = progress.New(stderr, int64(total), "layers", f.quiet)
 		}
 		bar.Add(1)
-	}}
-	classes, err := in.apply(popt)
-	if err != nil {
-		return err
 	}
-	if *overlap {
-		popt.Overlap = *overlapK
-	}
-	popt.Imbalance = *imbalance
 	p, err := pipeline.Profile(pos, *noPCA, popt)
 	if err != nil {
 		return BadInput(err)

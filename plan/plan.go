@@ -1,0 +1,274 @@
+// Package plan cuts the exact neighbour search of a profile into
+// independent tasks that a cluster scheduler runs (a Slurm job array, a
+// Kubernetes Indexed Job), and merges their partial results into exactly
+// the profile one machine gives (docs/DESIGN.md §7).
+//
+// A task is a list of pieces, each the query rows [r0, r1) of one layer:
+// the task computes, with knn.SearchRows, the nearest neighbours of those
+// rows among all rows of the layer, as the layer's one search would
+// (estimate.Prepare gives the rows: rescaled, normalised, duplicates
+// collapsed). knn.SearchRows equals knn.Search row for row, bit for bit, so
+// the merged graph is the graph of the layer's search, and the profile
+// (pipeline.Profile with Options.Search reading the pieces) is the profile.
+//
+// Files: the plan is JSON (kind "intdim-plan"); each task writes its
+// partial, PLAN.parts/task-NNNN.bin (see Partial), atomically. A partial
+// names the SHA-256 of the plan it belongs to, so a partial of another plan
+// is never merged.
+package plan
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Kind and Version identify a plan document.
+const (
+	Kind    = "intdim-plan"
+	Version = 1
+)
+
+// MaxPlanBytes bounds the size of a plan file read by Load.
+const MaxPlanBytes = 64 << 20
+
+// Plan is a profile cut into tasks.
+type Plan struct {
+	Kind    string `json:"kind"`
+	Version int    `json:"version"`
+	// Dir is the working directory the plan was made in: relative INPUT
+	// specs are read from it.
+	Dir string `json:"dir"`
+	// Inputs are the profile's INPUT specs, in order, with the files
+	// they read and their checksums.
+	Inputs []Input `json:"inputs"`
+	// Args are the options of 'intdim profile' the profile is made with
+	// (--name=value); Mem the memory budget in bytes (--mem).
+	Args []string `json:"args"`
+	Mem  int64    `json:"mem"`
+	// Layers are the profile's layers, in order.
+	Layers []Layer `json:"layers"`
+	Tasks  []Task  `json:"tasks"`
+
+	path string   // the file Load read
+	sum  [32]byte // SHA-256 of its bytes
+}
+
+// Path returns the path the plan was loaded from.
+func (p *Plan) Path() string { return p.path }
+
+// Input is one INPUT spec and the files it reads.
+type Input struct {
+	Spec  string `json:"spec"`
+	Files []File `json:"files"`
+}
+
+// File is an input file with its size and SHA-256 (hex).
+type File struct {
+	Path   string `json:"path"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+// Layer is one layer of the profile. Rows is the number of rows searched
+// (the points left once duplicates are collapsed) and K the neighbours
+// each needs; both are 0 when the layer needs no search (it fails before
+// it, or its method needs none).
+type Layer struct {
+	Name  string `json:"name"`
+	Input int    `json:"input"` // index in Plan.Inputs
+	Rows  int    `json:"rows"`
+	Dim   int    `json:"dim"`
+	K     int    `json:"k"`
+}
+
+// Task is a list of pieces.
+type Task struct {
+	Pieces []Piece `json:"pieces"`
+}
+
+// Piece is the query rows [Rows[0], Rows[1]) of a layer.
+type Piece struct {
+	Layer int    `json:"layer"`
+	Rows  [2]int `json:"rows"`
+}
+
+// N returns the number of query rows of the piece.
+func (p Piece) N() int { return p.Rows[1] - p.Rows[0] }
+
+// Load reads and checks the plan at path. Errors name the file.
+func Load(path string) (*Plan, error) {
+	p, _, err := load(path)
+	return p, err
+}
+
+func load(path string) (*Plan, [32]byte, error) {
+	var sum [32]byte
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, sum, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, sum, fmt.Errorf("%s: not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, sum, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxPlanBytes+1))
+	if err != nil {
+		return nil, sum, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(data) > MaxPlanBytes {
+		return nil, sum, fmt.Errorf("%s: larger than %d MiB: not a plan", path, MaxPlanBytes>>20)
+	}
+	var p Plan
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return nil, sum, fmt.Errorf("%s: not an intdim plan: %v", path, err)
+	}
+	if err := p.check(); err != nil {
+		return nil, sum, fmt.Errorf("%s: %w", path, err)
+	}
+	p.path, p.sum = path, sha256.Sum256(data)
+	return &p, p.sum, nil
+}
+
+// maxRows bounds a layer's rows and maxK its neighbours in a plan: beyond
+// them a plan is not one intdim writes.
+const (
+	maxRows = 1 << 31
+	maxK    = 1 << 20
+)
+
+// check verifies that the plan is one Make could have written: known kind
+// and version, pieces covering the rows of every searched layer exactly
+// once, in order.
+func (p *Plan) check() error {
+	if p.Kind != Kind {
+		return fmt.Errorf("kind %q: not an intdim plan", p.Kind)
+	}
+	if p.Version != Version {
+		return fmt.Errorf("plan version %d: this intdim reads version %d", p.Version, Version)
+	}
+	if len(p.Tasks) == 0 {
+		return errors.New("no tasks")
+	}
+	if p.Mem <= 0 {
+		return fmt.Errorf("memory budget %d: not positive", p.Mem)
+	}
+	for i, in := range p.Inputs {
+		for _, f := range in.Files {
+			if len(f.SHA256) != 64 || f.Size < 0 {
+				return fmt.Errorf("input %d (%s): bad checksum or size for %s", i, in.Spec, f.Path)
+			}
+		}
+	}
+	next := make([]int, len(p.Layers)) // next row expected of each layer
+	for i, l := range p.Layers {
+		if l.Input < 0 || l.Input >= len(p.Inputs) {
+			return fmt.Errorf("layer %d: input %d out of range", i, l.Input)
+		}
+		if l.Rows < 0 || l.Rows > maxRows || l.K < 0 || l.K > maxK || (l.K > 0 && l.K >= l.Rows) || l.Dim < 0 {
+			return fmt.Errorf("layer %d: %d rows, %d neighbours: impossible", i, l.Rows, l.K)
+		}
+	}
+	for t, task := range p.Tasks {
+		if len(task.Pieces) == 0 {
+			return fmt.Errorf("task %d: no pieces", t)
+		}
+		for _, pc := range task.Pieces {
+			if pc.Layer < 0 || pc.Layer >= len(p.Layers) {
+				return fmt.Errorf("task %d: layer %d out of range", t, pc.Layer)
+			}
+			l := p.Layers[pc.Layer]
+			if l.K == 0 || pc.Rows[0] != next[pc.Layer] || pc.Rows[1] <= pc.Rows[0] || pc.Rows[1] > l.Rows {
+				return fmt.Errorf("task %d: piece rows [%d, %d) of layer %d do not follow the layer's previous piece", t, pc.Rows[0], pc.Rows[1], pc.Layer)
+			}
+			next[pc.Layer] = pc.Rows[1]
+		}
+	}
+	for i, l := range p.Layers {
+		if next[i] != l.Rows && l.K > 0 {
+			return fmt.Errorf("layer %d: the tasks cover %d of its %d rows", i, next[i], l.Rows)
+		}
+	}
+	return nil
+}
+
+// PartsDir returns the directory of the partial files of the plan at
+// path: PLAN.parts beside it (PLAN without its .json extension).
+func PartsDir(path string) string {
+	base := strings.TrimSuffix(path, filepath.Ext(path))
+	if base == path || filepath.Base(base) == "" {
+		base = path
+	}
+	return base + ".parts"
+}
+
+// PartPath returns the path of task i's partial file.
+func PartPath(path string, i int) string {
+	return filepath.Join(PartsDir(path), fmt.Sprintf("task-%04d.bin", i))
+}
+
+// Encode writes the plan as indented JSON.
+func (p *Plan) Encode(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(p)
+}
+
+// hashFile returns the size and SHA-256 (hex) of the file at path.
+func hashFile(path string) (File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return File{}, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return File{}, err
+	}
+	if !st.Mode().IsRegular() {
+		return File{}, fmt.Errorf("%s: not a regular file", path)
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return File{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return File{Path: path, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// Verify checks the checksums of the files of the inputs listed (all of
+// them when inputs is nil): a file changed since the plan was made is an
+// error that names it.
+func (p *Plan) Verify(inputs []int) error {
+	if inputs == nil {
+		for i := range p.Inputs {
+			inputs = append(inputs, i)
+		}
+	}
+	for _, i := range inputs {
+		for _, want := range p.Inputs[i].Files {
+			got, err := hashFile(want.Path)
+			if err != nil {
+				return fmt.Errorf("input %s: %w", p.Inputs[i].Spec, err)
+			}
+			if got.Size != want.Size || got.SHA256 != want.SHA256 {
+				return fmt.Errorf("%s: changed since the plan was made (size %d, SHA-256 %.12s…; the plan has size %d, %.12s…): make the plan again",
+					want.Path, got.Size, got.SHA256, want.Size, want.SHA256)
+			}
+		}
+	}
+	return nil
+}
