@@ -352,4 +352,3 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 	}
 	return werr
 }
-

@@ -1,0 +1,372 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/intdim/intdim/internal/synth"
+	"github.com/intdim/intdim/plan"
+)
+
+// planInputs writes a directory of three layers: 400×12 float64 with 25
+// duplicate rows, 300×9 float32, 150×6 float64. It returns the directory.
+func planInputs(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	a := synth.Hypercube(400, 5, 12, 1)
+	for i := range 25 { // rows 375.. copy rows 0..
+		copy(a[(375+i)*12:(376+i)*12], a[i*12:(i+1)*12])
+	}
+	b := synth.Hypercube(300, 4, 9, 2)
+	var b32 bytes.Buffer
+	for _, v := range b {
+		binary.Write(&b32, binary.LittleEndian, float32(v))
+	}
+	c := synth.Hypercube(150, 3, 6, 3)
+	for name, data := range map[string][]byte{
+		"a0.npy": npyBytes("<f8", []int{400, 12}, f64bytes(a)),
+		"a1.npy": npyBytes("<f4", []int{300, 9}, b32.Bytes()),
+		"a2.npy": npyBytes("<f8", []int{150, 6}, f64bytes(c)),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// runTasks runs every task of the plan in a shuffled order; task `twice`
+// runs in two goroutines at once, and task `retry` is deleted after its
+// first run and run again.
+func runTasks(t *testing.T, planPath string, n int, seed uint64, twice, retry int) {
+	t.Helper()
+	order := rand.New(rand.NewPCG(seed, 1)).Perm(n)
+	for _, i := range order {
+		idx := fmt.Sprint(i)
+		if i == twice {
+			var wg sync.WaitGroup
+			codes := make([]int, 2)
+			errs := make([]string, 2)
+			for g := range 2 {
+				wg.Go(func() { codes[g], _, errs[g] = run("run-task", planPath, "--index", idx) })
+			}
+			wg.Wait()
+			for g := range 2 {
+				if codes[g] != 0 {
+					t.Fatalf("task %d run twice at once: exit %d: %s", i, codes[g], errs[g])
+				}
+			}
+			continue
+		}
+		if code, _, errs := run("run-task", planPath, "--index", idx); code != 0 {
+			t.Fatalf("task %d: exit %d: %s", i, code, errs)
+		}
+		if i == retry {
+			part := plan.PartPath(planPath, i)
+			first, err := os.ReadFile(part)
+			if err != nil {
+				t.Fatal(err)
+			}
+			code, out, _ := run("run-task", planPath, "--index", idx)
+			if code != 0 || !strings.Contains(out, "kept") {
+				t.Fatalf("task %d run again: exit %d, %q: want the valid partial kept", i, code, out)
+			}
+			os.Remove(part)
+			if code, _, errs := run("run-task", planPath, "--index", idx); code != 0 {
+				t.Fatalf("task %d retried: exit %d: %s", i, code, errs)
+			}
+			again, _ := os.ReadFile(part)
+			if !bytes.Equal(first, again) {
+				t.Fatalf("task %d: the retried partial differs from the first", i)
+			}
+		}
+	}
+}
+
+// TestMergeEqualsProfile: for several option sets and splits (1, 3, 7
+// tasks of equal cost spanning layers, and --task-mem blocks of uneven
+// size), tasks run in any order, one twice at once and one retried, merge
+// prints profile's bytes.
+func TestMergeEqualsProfile(t *testing.T) {
+	dir := planInputs(t)
+	inputs := []string{filepath.Join(dir, "a0.npy"), filepath.Join(dir, "a1.npy"), filepath.Join(dir, "a2.npy")}
+	// A task of 150 rows of a0 at k = 2 (fewer at larger k): the base of
+	// taskBase plus 150 rows of taskRow(2), so that a0 makes ≥ 3 blocks.
+	mem := fmt.Sprint(2*375*12*8 + 375*12*4 + 16*375 + 64<<20 + 150*((4*2+64)*16+2*12))
+	options := [][]string{
+		{"--resample", "4"},
+		{"--method", "gride", "--max-rank", "16", "--no-pca"},
+		{"--method", "mle", "--k", "5", "--metric", "cosine"},
+		{"--paper", "--duplicates", "drop"},
+	}
+	splits := [][]string{{"--tasks", "1"}, {"--tasks", "3"}, {"--tasks", "7"}, {"--task-mem", mem}}
+	for oi, opts := range options {
+		prof := append(append([]string{"profile", "--quiet"}, opts...), inputs...)
+		for _, format := range []string{"json", "text", "csv"} {
+			if format != "json" && oi > 0 {
+				continue
+			}
+			code, want, errs := run(append(prof, "--format", format)...)
+			if code != 0 {
+				t.Fatalf("profile %v: exit %d: %s", opts, code, errs)
+			}
+			for si, split := range splits {
+				if format != "json" && si != 2 {
+					continue
+				}
+				name := fmt.Sprintf("%s/%s/%s", strings.Join(opts, " "), strings.Join(split, " "), format)
+				t.Run(name, func(t *testing.T) {
+					planPath := filepath.Join(t.TempDir(), "study.json")
+					args := append(append(append([]string{"plan"}, inputs...), opts...), split...)
+					code, out, errs := run(append(args, "--out", planPath, "--quiet")...)
+					if code != 0 {
+						t.Fatalf("plan: exit %d: %s", code, errs)
+					}
+					p, err := plan.Load(planPath)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if split[0] == "--tasks" && fmt.Sprint(len(p.Tasks)) != split[1] {
+						t.Fatalf("%d tasks, want %s (%s)", len(p.Tasks), split[1], out)
+					}
+					if split[0] == "--task-mem" {
+						if len(p.Tasks) < 5 {
+							t.Fatalf("--task-mem: %d tasks, want a0 cut in blocks", len(p.Tasks))
+						}
+						var sizes []int // of a0's blocks, one task each
+						for _, task := range p.Tasks {
+							if pc := task.Pieces[0]; pc.Layer == 0 {
+								sizes = append(sizes, pc.N())
+								if len(task.Pieces) != 1 || pc.N() > 150 {
+									t.Fatalf("--task-mem: task %+v", task)
+								}
+							}
+						}
+						if blocks := len(sizes); blocks < 3 || slices.Max(sizes)-slices.Min(sizes) > 1 {
+							t.Fatalf("--task-mem: a0 in blocks of %v rows, want at least 3 within a row of each other", sizes)
+						}
+					}
+					n := len(p.Tasks)
+					runTasks(t, planPath, n, uint64(si+1), n/2, n-1)
+					code, got, errs := run("merge", planPath, "--format", format)
+					if code != 0 {
+						t.Fatalf("merge: exit %d: %s", code, errs)
+					}
+					if got != want {
+						t.Fatalf("merge differs from profile:\n%s\nprofile:\n%s", got, want)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestMergeRefusesChangedInput: an input changed after the plan is refused
+// by run-task and by merge, naming the file.
+func TestMergeRefusesChangedInput(t *testing.T) {
+	dir := planInputs(t)
+	planPath := filepath.Join(dir, "p.json")
+	a1 := filepath.Join(dir, "a1.npy")
+	if code, _, errs := run("plan", filepath.Join(dir, "a0.npy"), a1, "--tasks", "2", "--out", planPath); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := run("run-task", planPath, "--index", "0"); code != 0 {
+		t.Fatal(errs)
+	}
+	data, _ := os.ReadFile(a1)
+	data[len(data)-1] ^= 1
+	os.WriteFile(a1, data, 0o644)
+	code, _, errs := run("run-task", planPath, "--index", "1")
+	if code != 2 || !strings.Contains(errs, "a1.npy: changed since the plan was made") {
+		t.Fatalf("run-task on a changed input: exit %d, %q", code, errs)
+	}
+	data[len(data)-1] ^= 1
+	os.WriteFile(a1, data, 0o644)
+	if code, _, errs := run("run-task", planPath, "--index", "1"); code != 0 {
+		t.Fatal(errs)
+	}
+	data[len(data)-1] ^= 1
+	os.WriteFile(a1, data, 0o644)
+	code, out, errs := run("merge", planPath)
+	if code != 2 || out != "" || !strings.Contains(errs, "a1.npy: changed since the plan was made") {
+		t.Fatalf("merge on a changed input: exit %d, %q, %q", code, out, errs)
+	}
+}
+
+// TestMergeListsMissingAndCorrupt: a missing partial, a truncated one, a
+// flipped payload byte and a partial of another plan are each listed with
+// the command that reruns the task; exit 2, nothing on stdout.
+func TestMergeListsMissingAndCorrupt(t *testing.T) {
+	dir := planInputs(t)
+	planPath := filepath.Join(dir, "p.json")
+	if code, _, errs := run("plan", filepath.Join(dir, "a0.npy"), filepath.Join(dir, "a2.npy"), "--tasks", "5", "--out", planPath); code != 0 {
+		t.Fatal(errs)
+	}
+	for i := range 5 {
+		if code, _, errs := run("run-task", planPath, "--index", fmt.Sprint(i)); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	// Task 3's partial from another plan of the same inputs.
+	other := filepath.Join(dir, "q.json")
+	if code, _, errs := run("plan", filepath.Join(dir, "a0.npy"), filepath.Join(dir, "a2.npy"), "--tasks", "5", "--seed", "2", "--out", other); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := run("run-task", other, "--index", "3"); code != 0 {
+		t.Fatal(errs)
+	}
+	os.Remove(plan.PartPath(planPath, 0))
+	p1 := plan.PartPath(planPath, 1)
+	d1, _ := os.ReadFile(p1)
+	os.WriteFile(p1, d1[:len(d1)-7], 0o644)
+	p2 := plan.PartPath(planPath, 2)
+	d2, _ := os.ReadFile(p2)
+	d2[len(d2)-3] ^= 0x40
+	os.WriteFile(p2, d2, 0o644)
+	d3, _ := os.ReadFile(plan.PartPath(other, 3))
+	os.WriteFile(plan.PartPath(planPath, 3), d3, 0o644)
+	code, out, errs := run("merge", planPath)
+	if code != 2 || out != "" {
+		t.Fatalf("merge: exit %d, stdout %q", code, out)
+	}
+	for i, why := range []string{"missing", "bytes, the plan gives this task", "checksum mismatch", "another plan"} {
+		line := ""
+		for _, l := range strings.Split(errs, "\n") {
+			if strings.HasPrefix(l, fmt.Sprintf("intdim merge: task %d:", i)) {
+				line = l
+			}
+		}
+		if !strings.Contains(line, why) || !strings.HasSuffix(line, fmt.Sprintf("rerun: intdim run-task %s --index %d", planPath, i)) {
+			t.Errorf("task %d: line %q: want %q and its rerun command", i, line, why)
+		}
+	}
+	if strings.Contains(errs, "task 4:") {
+		t.Errorf("valid task 4 listed: %s", errs)
+	}
+	if !strings.Contains(errs, "4 of 5 tasks missing or invalid") {
+		t.Errorf("no summary line: %s", errs)
+	}
+	// The listed commands repair the plan.
+	for i := range 4 {
+		if code, _, errs := run("run-task", planPath, "--index", fmt.Sprint(i)); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	if code, _, errs := run("merge", planPath); code != 0 {
+		t.Fatalf("merge after the reruns: exit %d: %s", code, errs)
+	}
+}
+
+// TestPlanRefusesUnsplittable: options whose result is not each layer's
+// one search, and plans without a size, are refused with exit 2.
+func TestPlanRefusesUnsplittable(t *testing.T) {
+	dir := planInputs(t)
+	in := filepath.Join(dir, "a0.npy")
+	out := filepath.Join(dir, "p.json")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{in, "--tasks", "2", "--out", out, "--overlap"}, "--overlap: the overlap"},
+		{[]string{in, "--tasks", "2", "--out", out, "--labels", in}, "--labels: the per-class IDs"},
+		{[]string{"--model", "mnist", "--tasks", "2", "--out", out}, "--model: a plan splits"},
+		{[]string{in, "--out", out}, "give one of --tasks N"},
+		{[]string{in, "--tasks", "2", "--task-mem", "1G", "--out", out}, "give one of --tasks N"},
+		{[]string{in, "--tasks", "2"}, "--out PLAN.json is required"},
+		{[]string{in, "--tasks", "100000", "--out", out}, "only 375 rows to search"},
+		{[]string{in, "--task-mem", "1M", "--out", out}, "needs at least"},
+		{[]string{in, "--tasks", "2", "--out", out, "--mem", "4K"}, "would be streamed from disk"},
+		{[]string{in, "--tasks", "2", "--out", out, "--method", "pca"}, "PC-ID is always included"},
+	} {
+		code, _, errs := run(append([]string{"plan"}, c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.want) || strings.Count(errs, "\n") != 1 {
+			t.Errorf("plan %v: exit %d, %q: want exit 2, one line with %q", c.args, code, errs, c.want)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a refused plan was written")
+	}
+}
+
+// TestRunTaskIndexFromEnvironment: the index comes from --index, then
+// $SLURM_ARRAY_TASK_ID, then $JOB_COMPLETION_INDEX.
+func TestRunTaskIndexFromEnvironment(t *testing.T) {
+	dir := planInputs(t)
+	planPath := filepath.Join(dir, "p.json")
+	if code, _, errs := run("plan", filepath.Join(dir, "a2.npy"), "--tasks", "3", "--out", planPath); code != 0 {
+		t.Fatal(errs)
+	}
+	t.Setenv("SLURM_ARRAY_TASK_ID", "")
+	t.Setenv("JOB_COMPLETION_INDEX", "")
+	if code, _, errs := run("run-task", planPath); code != 2 || !strings.Contains(errs, "neither $SLURM_ARRAY_TASK_ID nor $JOB_COMPLETION_INDEX") {
+		t.Fatalf("no index: exit %d, %q", code, errs)
+	}
+	t.Setenv("JOB_COMPLETION_INDEX", "2")
+	if code, out, errs := run("run-task", planPath); code != 0 || !strings.Contains(out, "task-0002.bin") {
+		t.Fatalf("JOB_COMPLETION_INDEX=2: exit %d, %q, %q", code, out, errs)
+	}
+	t.Setenv("SLURM_ARRAY_TASK_ID", "1")
+	if code, out, errs := run("run-task", planPath); code != 0 || !strings.Contains(out, "task-0001.bin") {
+		t.Fatalf("SLURM_ARRAY_TASK_ID=1: exit %d, %q, %q", code, out, errs)
+	}
+	if code, out, errs := run("run-task", planPath, "--index", "0"); code != 0 || !strings.Contains(out, "task-0000.bin") {
+		t.Fatalf("--index 0: exit %d, %q, %q", code, out, errs)
+	}
+	t.Setenv("SLURM_ARRAY_TASK_ID", "x")
+	if code, _, errs := run("run-task", planPath); code != 2 || !strings.Contains(errs, "not a task index") {
+		t.Fatalf("SLURM_ARRAY_TASK_ID=x: exit %d, %q", code, errs)
+	}
+}
+
+// TestPlanSchedulerFiles: --slurm writes the array (0-(N−1)%M, run-task
+// with the given binary), the merge and the submit script chaining them;
+// --k8s an Indexed Job of N completions, M in parallel.
+func TestPlanSchedulerFiles(t *testing.T) {
+	dir := planInputs(t)
+	planPath := filepath.Join(dir, "study.json")
+	code, out, errs := run("plan", filepath.Join(dir, "a0.npy"), "--tasks", "6", "--out", planPath,
+		"--slurm", "--k8s", "--max-parallel", "4", "--intdim", "/opt/bin/intdim")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	arr := read("study.sbatch")
+	for _, want := range []string{"#SBATCH --array=0-5%4\n", "exec /opt/bin/intdim run-task " + planPath + " --index \"$SLURM_ARRAY_TASK_ID\"\n"} {
+		if !strings.Contains(arr, want) {
+			t.Errorf("study.sbatch lacks %q:\n%s", want, arr)
+		}
+	}
+	if m := read("study.merge.sbatch"); !strings.Contains(m, "exec /opt/bin/intdim merge "+planPath+" --format json --out "+filepath.Join(dir, "study.profile.json")) {
+		t.Errorf("study.merge.sbatch:\n%s", m)
+	}
+	sub := read("study.submit.sh")
+	if !strings.Contains(sub, "--dependency=afterok:\"$array\"") || !strings.Contains(sub, filepath.Join(dir, "study.merge.sbatch")) {
+		t.Errorf("study.submit.sh:\n%s", sub)
+	}
+	if st, _ := os.Stat(filepath.Join(dir, "study.submit.sh")); st.Mode()&0o100 == 0 {
+		t.Error("study.submit.sh not executable")
+	}
+	k := read("study.k8s.yaml")
+	for _, want := range []string{"completionMode: Indexed\n", "completions: 6\n", "parallelism: 4\n", `command: ["/opt/bin/intdim", "run-task", "` + planPath + `"]`} {
+		if !strings.Contains(k, want) {
+			t.Errorf("study.k8s.yaml lacks %q:\n%s", want, k)
+		}
+	}
+	if !strings.Contains(out, "submit: sh "+filepath.Join(dir, "study.submit.sh")) {
+		t.Errorf("plan's output: %q", out)
+	}
+}
