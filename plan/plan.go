@@ -148,6 +148,8 @@ func load(path string) (*Plan, [32]byte, error) {
 const (
 	maxRows = 1 << 31
 	maxK    = 1 << 20
+	// maxPartBytes bounds the partial file of one task (1 PiB).
+	maxPartBytes = 1 << 50
 )
 
 // check verifies that the plan is one Make could have written: known kind
@@ -185,6 +187,15 @@ func (p *Plan) check() error {
 	for t, task := range p.Tasks {
 		if len(task.Pieces) == 0 {
 			return fmt.Errorf("task %d: no pieces", t)
+		}
+		var bytes float64 // of the task's partial
+		for _, pc := range task.Pieces {
+			if pc.Layer >= 0 && pc.Layer < len(p.Layers) {
+				bytes += float64(pc.Rows[1]-pc.Rows[0]) * float64(p.Layers[pc.Layer].K) * 12
+			}
+		}
+		if bytes > maxPartBytes {
+			return fmt.Errorf("task %d: a partial of %.3g bytes: impossible", t, bytes)
 		}
 		for _, pc := range task.Pieces {
 			if pc.Layer < 0 || pc.Layer >= len(p.Layers) {

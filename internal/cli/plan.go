@@ -245,7 +245,12 @@ func runTask(args []string, stdout, stderr io.Writer) error {
 		return Usage("--threads %d outside [0, %d] (0: all cores)", *threads, maxThreads)
 	}
 	i := *index
-	if i < 0 {
+	given := false
+	fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == "index" })
+	if given && i < 0 {
+		return Usage("--index %d is negative", i)
+	}
+	if !given {
 		if i, err = envIndex(); err != nil {
 			return err
 		}
@@ -329,6 +334,10 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 	prof, err := p.Merge(noPCA, *popt)
 	var inc *plan.IncompleteError
 	if errors.As(err, &inc) {
+		if len(inc.Parts) == 1 { // one line: the task and its command
+			pe := inc.Parts[0]
+			return Usage("task %d of %d: %s: %v; rerun: intdim run-task %s --index %d", pe.Task, inc.Tasks, pe.Path, pe.Err, pos[0], pe.Task)
+		}
 		for _, pe := range inc.Parts {
 			fmt.Fprintf(stderr, "intdim merge: task %d: %s: %v; rerun: intdim run-task %s --index %d\n", pe.Task, pe.Path, pe.Err, pos[0], pe.Task)
 		}
