@@ -14,6 +14,7 @@ import (
 
 	"github.com/intdim/intdim/internal/synth"
 	"github.com/intdim/intdim/plan"
+	"github.com/intdim/intdim/tensorio/npz"
 )
 
 // planInputs writes a directory of three layers: 400×12 float64 with 25
@@ -368,5 +369,57 @@ func TestPlanSchedulerFiles(t *testing.T) {
 	}
 	if !strings.Contains(out, "submit: sh "+filepath.Join(dir, "study.submit.sh")) {
 		t.Errorf("plan's output: %q", out)
+	}
+}
+
+// TestMergeEqualsProfileContainers: layers from an .npz of two arrays, a
+// FILE:NAME member, a directory, and stacked layers (--layer-axis 0); run
+// from another working directory than the plan's (relative specs).
+func TestMergeEqualsProfileContainers(t *testing.T) {
+	dir := planInputs(t)
+	var b bytes.Buffer
+	w := npz.NewWriter(&b)
+	if err := w.Add("x", []int{300, 6}, synth.Hypercube(300, 4, 6, 7)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Add("y", []int{200, 4}, synth.Hypercube(200, 2, 4, 8)); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	os.WriteFile(filepath.Join(dir, "two.npz"), b.Bytes(), 0o644)
+	b.Reset()
+	w = npz.NewWriter(&b)
+	w.Add("h", []int{3, 120, 5}, synth.Hypercube(360, 3, 5, 9))
+	w.Close()
+	os.WriteFile(filepath.Join(dir, "stack.npz"), b.Bytes(), 0o644)
+	sub := filepath.Join(dir, "sub")
+	os.Mkdir(sub, 0o755)
+	for _, f := range []string{"a1.npy", "a2.npy"} {
+		data, _ := os.ReadFile(filepath.Join(dir, f))
+		os.WriteFile(filepath.Join(sub, f), data, 0o644)
+	}
+	t.Chdir(dir)
+	for _, c := range [][]string{
+		{"two.npz", "sub", "two.npz:y", "--resample", "3"},
+		{"stack.npz", "--layer-axis", "0", "--method", "twonn-ml"},
+	} {
+		code, want, errs := run(append([]string{"profile", "--quiet", "--format", "json"}, c...)...)
+		if code != 0 {
+			t.Fatalf("profile %v: %s", c, errs)
+		}
+		if code, _, errs := run(append(append([]string{"plan"}, c...), "--tasks", "4", "--out", "plans/c.json")...); code != 0 {
+			t.Fatalf("plan %v: %s", c, errs)
+		}
+		t.Chdir(sub) // the plan's relative specs are read from its directory
+		for i := range 4 {
+			if code, _, errs := run("run-task", "../plans/c.json", "--index", fmt.Sprint(i)); code != 0 {
+				t.Fatalf("run-task %d: %s", i, errs)
+			}
+		}
+		code, got, errs := run("merge", "../plans/c.json", "--format", "json")
+		if code != 0 || got != want {
+			t.Fatalf("merge %v: exit %d, %s\ngot:\n%s\nwant:\n%s", c, code, errs, got, want)
+		}
+		t.Chdir(dir)
 	}
 }

@@ -1,0 +1,72 @@
+package plan
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestCutTasksBalanced: for random layers and task counts, the pieces
+// cover every searched row once, in order (check), every task has work,
+// and each task's cost is within the largest row cost of total/n.
+func TestCutTasksBalanced(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for trial := range 300 {
+		p := &Plan{Kind: Kind, Version: Version, Mem: 1, Inputs: []Input{{Spec: "x"}}}
+		rows, total, maxRow := 0, 0.0, 0.0
+		for range 1 + r.IntN(5) {
+			l := Layer{Rows: 3 + r.IntN(400), Dim: 1 + r.IntN(50), K: 2}
+			if r.IntN(5) == 0 {
+				l.Rows, l.K = 0, 0 // failed before its search
+			}
+			p.Layers = append(p.Layers, l)
+			rows += l.Rows
+			w := float64(l.Rows) * float64(l.Dim)
+			total += float64(l.Rows) * w
+			maxRow = max(maxRow, w)
+		}
+		if rows == 0 {
+			if err := p.cutTasks(1); err != ErrNothing {
+				t.Fatalf("no rows: %v", err)
+			}
+			continue
+		}
+		n := 1 + r.IntN(min(rows, 40))
+		if err := p.cutTasks(n); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.check(); err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		if len(p.Tasks) != n {
+			t.Fatalf("trial %d: %d tasks, want %d", trial, len(p.Tasks), n)
+		}
+		for i, task := range p.Tasks {
+			var c float64
+			for _, pc := range task.Pieces {
+				l := p.Layers[pc.Layer]
+				c += float64(pc.N()) * float64(l.Rows) * float64(l.Dim)
+			}
+			// A task can exceed its share by a row where it ends, and
+			// by the rows kept for later tasks when rows are few.
+			if c > total/float64(n)+2*maxRow && n < rows/4 {
+				t.Errorf("trial %d: task %d costs %g, share %g, a row at most %g", trial, i, c, total/float64(n), maxRow)
+			}
+		}
+	}
+	p := &Plan{Layers: []Layer{{Rows: 5, Dim: 1, K: 2}}}
+	if err := p.cutTasks(6); err == nil {
+		t.Error("6 tasks of 5 rows: no error")
+	}
+}
+
+// TestPartsDir: the partial files go beside the plan.
+func TestPartsDir(t *testing.T) {
+	for in, want := range map[string]string{"a/study.json": "a/study.parts", "plan": "plan.parts", "/x/p.v2.json": "/x/p.v2.parts"} {
+		if got := PartsDir(in); got != want {
+			t.Errorf("PartsDir(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := PartPath("a/s.json", 7); got != "a/s.parts/task-0007.bin" {
+		t.Errorf("PartPath = %q", got)
+	}
+}
