@@ -5,8 +5,6 @@
 # merge job, waits for them, and checks that the merged profile is byte for
 # byte what `intdim profile` prints on the same inputs. On any failure it
 # prints the jobs' output and the cluster's logs and exits non-zero.
-# (Until `intdim plan`, `run-task` and `merge` exist, a stand-in array runs
-# `intdim profile` in each task and the merge job checks the parts agree.)
 #
 #   scripts/slurm/local-cluster.sh start
 #   scripts/slurm/e2e.sh
@@ -18,22 +16,33 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 timeout=${INTDIM_E2E_TIMEOUT:-300}
+tasks=5
 export SLURM_CONF=${SLURM_CONF:-$("$repo/scripts/slurm/local-cluster.sh" env | sed 's/^export SLURM_CONF=//')}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+plan=$work/study/plan # PLAN.json, PLAN.sbatch, PLAN.parts/, PLAN.profile.json ...
+array='' merge=''
+
+states() { # states JOB: one line per job (each array task): id, state, reason, exit code
+  scontrol -o show job "$1" | awk '{
+    line = ""
+    for (i = 1; i <= NF; i++)
+      if ($i ~ /^(JobId|ArrayTaskId|JobState|Reason|ExitCode)=/) line = line " " $i
+    print substr(line, 2) }'
+}
 
 fail() {
   echo "e2e: FAIL: $*" >&2
   local f
-  for f in "$work"/study/*.out "$work"/study/*.err "$work"/study/slurm-*; do
+  for f in "$plan".parts/slurm-*.out; do
     [ -e "$f" ] || continue
     echo "---- $f" >&2
     tail -n 40 "$f" >&2
   done
-  for f in ${jobs:-}; do
-    echo "---- scontrol show job $f" >&2
-    scontrol show job "$f" >&2 || true
+  for f in $array $merge; do
+    echo "---- job $f" >&2
+    states "$f" >&2 || true
   done
   "$repo/scripts/slurm/local-cluster.sh" logs >&2 || true
   exit 1
@@ -59,44 +68,55 @@ intdim profile --format json "${inputs[@]}" >"$work/profile.json" 2>"$work/profi
   fail "intdim profile: $(cat "$work/profile.err")"
 t1=$(date +%s.%N)
 
-# Stand-in until `intdim plan --slurm` exists: an array of 5 tasks and a
-# merge job that depends on all of them.
-cat >"$work/study/array.sbatch" <<EOF
-#!/bin/bash
-#SBATCH --job-name=intdim-task
-#SBATCH --array=0-4
-#SBATCH --output=$work/study/task-%a.out
-set -e
-intdim profile --format json ${inputs[*]} >$work/study/part-\$SLURM_ARRAY_TASK_ID.json 2>/dev/null
-EOF
-cat >"$work/study/merge.sbatch" <<EOF
-#!/bin/bash
-#SBATCH --job-name=intdim-merge
-#SBATCH --output=$work/study/merge.out
-set -e
-for i in 0 1 2 3 4; do cmp $work/study/part-0.json $work/study/part-\$i.json; done
-cp $work/study/part-0.json $work/study/merged.json
-EOF
-array=$(sbatch --parsable "$work/study/array.sbatch") || fail "sbatch of the array"
-merge=$(sbatch --parsable --dependency=afterok:"$array" "$work/study/merge.sbatch") || fail "sbatch of the merge"
+# The same plan run here without Slurm, task after task: the cost of
+# cutting the search, apart from the scheduler's.
+mkdir "$work/direct"
+intdim plan "${inputs[@]}" --tasks "$tasks" --out "$work/direct/plan.json" >"$work/direct.out" 2>&1 ||
+  fail "intdim plan: $(cat "$work/direct.out")"
+for ((i = 0; i < tasks; i++)); do
+  intdim run-task "$work/direct/plan.json" --index "$i" >>"$work/direct.out" 2>&1 ||
+    fail "intdim run-task --index $i: $(cat "$work/direct.out")"
+done
+intdim merge "$work/direct/plan.json" --format json >"$work/direct.json" 2>>"$work/direct.out" ||
+  fail "intdim merge: $(cat "$work/direct.out")"
+cmp "$work/profile.json" "$work/direct.json" || fail "intdim merge (tasks run here, no Slurm) differs from intdim profile"
+t2=$(date +%s.%N)
+
+intdim plan "${inputs[@]}" --tasks "$tasks" --out "$plan.json" --slurm >"$work/plan.out" 2>&1 ||
+  fail "intdim plan: $(cat "$work/plan.out")"
+for f in "$plan.sbatch" "$plan.merge.sbatch" "$plan.submit.sh"; do
+  [ -s "$f" ] || fail "intdim plan --slurm wrote no $f"
+done
+# PLAN.submit.sh submits the array, then the merge with
+# --dependency=afterok on it, and prints "array job A, merge job M (...)".
+sh "$plan.submit.sh" >"$work/submit.out" 2>&1 || fail "$plan.submit.sh: $(cat "$work/submit.out")"
+array=$(sed -n 's/.*array job \([0-9][0-9]*\).*/\1/p' "$work/submit.out")
+merge=$(sed -n 's/.*merge job \([0-9][0-9]*\).*/\1/p' "$work/submit.out")
+if [ -z "$array" ] || [ -z "$merge" ]; then
+  fail "no job ids in the output of $plan.submit.sh: $(cat "$work/submit.out")"
+fi
 jobs="$array $merge"
-merged=$work/study/merged.json
+merged=$plan.profile.json
 
 echo "e2e: submitted jobs $jobs; waiting (at most $timeout s)"
 start=$SECONDS
 while [ -n "$(squeue -h -j "${jobs// /,}" -o %i 2>/dev/null)" ]; do
   [ $((SECONDS - start)) -lt "$timeout" ] || fail "jobs still queued or running after $timeout s"
-  sleep 1
+  sleep 0.5
 done
-t2=$(date +%s.%N)
+t3=$(date +%s.%N)
 
 for j in $jobs; do
-  # One line per job (array tasks included): JobState and ExitCode.
-  bad=$(scontrol -o show job "$j" | grep -v 'JobState=COMPLETED .*ExitCode=0:0' || true)
-  [ -z "$bad" ] || fail "job $j did not complete: $bad"
+  # One line per job (each array task included): JobState and ExitCode.
+  bad=$(states "$j" | grep -v 'JobState=COMPLETED .*ExitCode=0:0' || true)
+  [ -z "$bad" ] || fail "job $j did not complete"
 done
+ran=$(scontrol -o show job "$array" | grep -c 'ArrayTaskId=' || true)
+[ "$ran" -eq "$tasks" ] || fail "the array job ran $ran tasks, not $tasks"
 [ -s "$merged" ] || fail "no merged output at $merged"
 cmp "$work/profile.json" "$merged" || fail "the merged profile differs from intdim profile"
 
-awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN {
-  printf "e2e: OK: merged profile is byte-identical to intdim profile; profile %.2f s, plan + Slurm jobs + merge %.2f s (%.0fx)\n", b - a, c - b, (c - b) / (b - a) }'
+echo "e2e: OK: the merged profile of $tasks Slurm tasks is byte-identical to intdim profile"
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" 'BEGIN {
+  printf "e2e: wall time: intdim profile %.2f s; plan + %d tasks + merge here %.2f s (%.1fx); the same through Slurm %.2f s (%.1fx)\n",
+    b - a, '"$tasks"', c - b, (c - b) / (b - a), d - c, (d - c) / (b - a) }'
