@@ -62,6 +62,9 @@ type DANCoResult struct {
 // neighbour (a kept duplicate) is an error (scikit-dimension returns NaN).
 func DANCo(x *cloud.Matrix, g *knn.Graph, k, D int, fractal bool, seed uint64, threads int) (*DANCoResult, error) {
 	n := x.N()
+	if k+1 > n-1 {
+		return nil, fmt.Errorf("k = %d needs more than %d points", k, n)
+	}
 	data, err := dancoStats(x, g, k, D)
 	if err != nil {
 		return nil, err
@@ -248,11 +251,13 @@ func dancoCalibration(n, k, D int, seed uint64, threads int) ([]DANCoStats, erro
 			defer wg.Done()
 			for d := range next {
 				b := unitBall(n, d+1, rand.New(rand.NewPCG(seed, 0xda4c0000+uint64(d+1))))
-				g, err := knn.Search(b, k+1, &knn.Options{Threads: 1})
-				if err == nil {
-					cal[d], err = dancoStats(b, g, k, k)
+				var g *knn.Graph
+				if d+1 <= treeMaxDim {
+					g = treeSearch(b, k+1)
+				} else if g, errs[d] = knn.Search(b, k+1, &knn.Options{Threads: 1}); errs[d] != nil {
+					continue
 				}
-				errs[d] = err
+				cal[d], errs[d] = dancoStats(b, g, k, k)
 			}
 		}()
 	}

@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -80,6 +81,33 @@ func TestDANCoAgainstCalibration(t *testing.T) {
 		}
 		if !relClose(res.ID, r.Value, 1e-6) || !relClose(res.KL, r.KLDiv, 1e-6) {
 			t.Errorf("%s: danco = %.12g (KL %.12g), scikit-dimension %.12g (%.12g)", name, res.ID, res.KL, r.Value, r.KLDiv)
+		}
+	}
+}
+
+// The k-d tree of the calibration finds exactly knn.Search's graph, ties
+// (a lattice) broken by index as there.
+func TestTreeSearch(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	var cases []*cloud.Matrix
+	for _, d := range []int{1, 2, 3, 7, treeMaxDim} {
+		cases = append(cases, unitBall(700, d, r))
+	}
+	lattice := make([]float64, 0, 2*900)
+	for i := range 30 {
+		for j := range 30 {
+			lattice = append(lattice, float64(i), float64(j))
+		}
+	}
+	cases = append(cases, cloud.Must64(lattice, 900, 2))
+	for _, m := range cases {
+		want, err := knn.Search(m, 11, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := treeSearch(m, 11)
+		if !slices.Equal(got.Index, want.Index) || !slices.Equal(got.Dist, want.Dist) {
+			t.Errorf("%d×%d: the tree's graph differs from knn.Search", m.N(), m.D())
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"github.com/intdim/intdim/cloud"
@@ -34,10 +33,12 @@ type KNNResult struct {
 //	ĉ(m) = Σ_p p^α Σ_j L(p, j) / (M Σ_p p^{2α}),   ε(m) = Σ_{p,j} (L(p, j) − ĉ p^α)²,
 //
 // and the estimate is the m of the smallest ε (the first if equal). The
-// draws come from r (scikit-dimension uses numpy's global generator, so
-// values agree only in distribution); rows are as given (duplicates are
-// kept, a drawn index may repeat).
-func KNN(x *cloud.Matrix, k int, ps []int, M int, gamma float64, r *rand.Rand) (*KNNResult, error) {
+// draws come from r, p calls of r.IntN(n) per sample, in the order of ps
+// and then of the repetitions (scikit-dimension draws from numpy's global
+// generator in the same order, so values agree in distribution, and
+// exactly given numpy's draws); rows are as given (duplicates are kept, a
+// drawn index may repeat).
+func KNN(x *cloud.Matrix, k int, ps []int, M int, gamma float64, r Sampler) (*KNNResult, error) {
 	n, D := x.N(), x.D()
 	if k < 1 || M < 1 || !(gamma > 0) || math.IsInf(gamma, 0) || len(ps) == 0 {
 		return nil, fmt.Errorf("%w: knn needs k ≥ 1, M ≥ 1, 0 < γ < ∞ and sample sizes (have %d, %d, %g, %v)",
@@ -109,6 +110,9 @@ func KNN(x *cloud.Matrix, k int, ps []int, M int, gamma float64, r *rand.Rand) (
 	}
 	return &KNNResult{ID: best, Residual: bestEps, Lengths: L}, nil
 }
+
+// Sampler draws uniform integers in [0, n); *rand.Rand is one.
+type Sampler interface{ IntN(n int) int }
 
 // knnSizes returns the sample sizes: ps, or k+1 … k+4 (scikit-dimension's
 // default) when ps is empty.

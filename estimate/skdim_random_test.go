@@ -264,3 +264,48 @@ func (r Result) residualOrKL() *float64 {
 	}
 	return r.KL
 }
+
+// replay returns recorded draws in order.
+type replay struct{ v []int }
+
+func (r *replay) IntN(n int) int {
+	x := r.v[0]
+	r.v = r.v[1:]
+	return x
+}
+
+// Given the indices numpy's generator drew for scikit-dimension (seeds 0
+// and 1, testdata/refs/knn_samples.json, see PROVENANCE.md), KNN gives its
+// values and residuals exactly.
+func TestKNNGivenSamples(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(refsDir, "knn_samples.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fix map[string]map[string]struct {
+		Samples  [][]int `json:"samples"`
+		Value    int     `json:"value"`
+		Residual float64 `json:"residual"`
+	}
+	if err := json.Unmarshal(b, &fix); err != nil {
+		t.Fatal(err)
+	}
+	refs := readRandomRefs(t, "skdim.KNN")
+	if len(fix) != len(refs) {
+		t.Fatalf("%d sets, want %d", len(fix), len(refs))
+	}
+	for name, seeds := range fix {
+		x, n, d := readNpy(t, filepath.Join(refsDir, name+".npy"))
+		v0, v1 := refs[name].values(t)
+		for seed, want := range map[string]float64{"seed0": v0, "seed1": v1} {
+			s := seeds[seed]
+			r, err := KNN(cloud.Must64(x, n, d), 2, knnSizes(2, nil), 1, 2, &replay{slices.Concat(s.Samples...)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if float64(r.ID) != want || r.ID != s.Value || !relClose(r.Residual, s.Residual, 1e-9) {
+				t.Errorf("%s %s: knn = %d (residual %.12g), scikit-dimension %g (%.12g)", name, seed, r.ID, r.Residual, want, s.Residual)
+			}
+		}
+	}
+}
