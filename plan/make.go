@@ -3,9 +3,9 @@ package plan
 import (
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/internal/bytesize"
@@ -15,7 +15,8 @@ import (
 )
 
 // MakeOptions says how to cut a profile: into Tasks tasks of about equal
-// cost, or into tasks that each fit in TaskMem bytes (one of the two).
+// cost (0: one task per layer); TaskMem, when positive, is the memory a
+// task may use (TaskMemory), checked for every task.
 // Args and Mem are recorded in the plan (Plan.Args, Plan.Mem).
 type MakeOptions struct {
 	Tasks   int
@@ -30,9 +31,6 @@ type MakeOptions struct {
 // pipeline options (Search and Only are set here); noPCA does not matter
 // to the cut (PC-ID is computed when merging).
 func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) {
-	if (mo.Tasks > 0) == (mo.TaskMem > 0) {
-		panic("plan: Make: give Tasks or TaskMem")
-	}
 	if popt.Mem <= 0 {
 		popt.Mem = knn.DefaultMemBudget()
 	}
@@ -93,7 +91,10 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) 
 	if mo.Tasks > 0 {
 		err = p.cutTasks(mo.Tasks)
 	} else {
-		err = p.cutMem(mo.TaskMem, elem)
+		err = p.perLayer()
+	}
+	if err == nil && mo.TaskMem > 0 {
+		err = p.checkMem(mo.TaskMem, elem)
 	}
 	if err != nil {
 		return nil, err
@@ -108,15 +109,20 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) 
 var ErrNothing = errors.New("no layer needs a neighbour search: nothing to split (run intdim profile)")
 
 // cutTasks cuts the rows of every searched layer, taken in order, into n
-// tasks of about equal cost: a row of a layer of m rows in d dimensions
-// costs m·d (its share of the 2·m²·d flops of the layer's search). Task t
+// tasks of about equal cost. Row i of a layer of m rows in d dimensions
+// costs (m − i)·d: its strip pairs it with the rows after it
+// (knn.SearchStrip), so a layer costs about m²·d/2 multiply-adds. Task t
 // starts at the first row where the cost so far reaches t/n of the total
 // (and after the previous task's first row, leaving a row to each later
 // task); a task that spans layers has a piece of each.
 func (p *Plan) cutTasks(n int) error {
 	type span struct {
 		layer, g0 int     // layer, first global row
-		c0, w     float64 // cost before it, cost of a row
+		c0        float64 // cost before it
+	}
+	// cum is the cost of the first r rows of layer l.
+	cum := func(l Layer, r int) float64 {
+		return float64(max(l.Dim, 1)) * (float64(r)*float64(l.Rows) - float64(r)*float64(r-1)/2)
 	}
 	var spans []span
 	rows, total := 0, 0.0
@@ -124,10 +130,9 @@ func (p *Plan) cutTasks(n int) error {
 		if l.K == 0 {
 			continue
 		}
-		w := float64(l.Rows) * float64(max(l.Dim, 1))
-		spans = append(spans, span{li, rows, total, w})
+		spans = append(spans, span{li, rows, total})
 		rows += l.Rows
-		total += float64(l.Rows) * w
+		total += cum(l, l.Rows)
 	}
 	if rows == 0 {
 		return ErrNothing
@@ -145,8 +150,9 @@ func (p *Plan) cutTasks(n int) error {
 				s = sp
 			}
 		}
-		r := s.g0 + min(int(math.Ceil((c-s.c0)/s.w)), p.Layers[s.layer].Rows)
-		start[t] = min(max(r, start[t-1]+1), rows-(n-t))
+		l := p.Layers[s.layer]
+		r := sort.Search(l.Rows, func(r int) bool { return s.c0+cum(l, r) >= c })
+		start[t] = min(max(s.g0+r, start[t-1]+1), rows-(n-t))
 	}
 	p.Tasks = make([]Task, n)
 	for t := range n {
@@ -161,38 +167,39 @@ func (p *Plan) cutTasks(n int) error {
 	return nil
 }
 
-// taskBase and taskRow are the memory of a task searching q rows of a
-// layer of m rows in d dimensions of elem bytes: the layer as read and as
-// prepared (duplicates collapsed), its float32 packing, the runtime; and
-// per query row its candidates and its neighbours.
-func taskBase(m, d, elem int) int64 {
-	return 2*int64(m)*int64(d)*int64(elem) + int64(m)*int64(d)*4 + 16*int64(m) + 64<<20
-}
-
-func taskRow(k int) int64 { return int64(4*k+64)*16 + int64(k)*12 }
-
-// cutMem cuts every searched layer into blocks of query rows whose task
-// fits in mem bytes, one task per block.
-func (p *Plan) cutMem(mem int64, elem map[int]int) error {
+// perLayer makes one task of every searched layer.
+func (p *Plan) perLayer() error {
 	for li, l := range p.Layers {
-		if l.K == 0 {
-			continue
-		}
-		base := taskBase(l.Rows, l.Dim, elem[li])
-		per := taskRow(l.K)
-		if base+per > mem {
-			return fmt.Errorf("--task-mem %s: layer %s (%d×%d) needs at least %s per task (every task holds the whole layer)",
-				bytesize.Format(float64(mem)), l.Name, l.Rows, l.Dim, bytesize.Format(float64(base+per)))
-		}
-		q := int(min((mem-base)/per, int64(l.Rows)))
-		blocks := (l.Rows + q - 1) / q
-		for b := range blocks {
-			r0, r1 := b*l.Rows/blocks, (b+1)*l.Rows/blocks
-			p.Tasks = append(p.Tasks, Task{Pieces: []Piece{{Layer: li, Rows: [2]int{r0, r1}}}})
+		if l.K > 0 {
+			p.Tasks = append(p.Tasks, Task{Pieces: []Piece{{Layer: li, Rows: [2]int{0, l.Rows}}}})
 		}
 	}
 	if len(p.Tasks) == 0 {
 		return ErrNothing
+	}
+	return nil
+}
+
+// TaskMemory is the memory of a task computing the strip from row a of a
+// layer of m rows in d dimensions of elem bytes with k neighbours: the
+// layer as read and as prepared (duplicates collapsed), its norms, the
+// candidates and lists of the m − a rows of the strip, the kernel's
+// packed blocks and the runtime. It does not depend on the block's end:
+// every task holds its whole layer.
+func TaskMemory(m, d, elem, k, a int) int64 {
+	return 2*int64(m)*int64(d)*int64(elem) + 24*int64(m) + int64(m-a)*int64((2*k+30)*12+28*k) + 96<<20
+}
+
+// checkMem refuses a plan whose tasks do not fit in mem bytes.
+func (p *Plan) checkMem(mem int64, elem map[int]int) error {
+	for _, t := range p.Tasks {
+		for _, pc := range t.Pieces {
+			l := p.Layers[pc.Layer]
+			if need := TaskMemory(l.Rows, l.Dim, elem[pc.Layer], l.K, pc.Rows[0]); need > mem {
+				return fmt.Errorf("--task-mem %s: layer %s (%d×%d) needs %s in a task (every task holds its whole layer)",
+					bytesize.Format(float64(mem)), l.Name, l.Rows, l.Dim, bytesize.Format(float64(need)))
+			}
+		}
 	}
 	return nil
 }

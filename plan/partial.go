@@ -24,8 +24,9 @@ import (
 //	pieces   uint32, then per piece: layer, r0, r1, k (uint32 each)
 //	payload  uint64, its length in bytes
 //	sum      [32]byte, SHA-256 of the payload
-//	payload: per piece, (r1 − r0)·k int32 neighbour indices (rows of the
-//	         layer), then as many float64 distances
+//	payload: per piece, the strip of knn.SearchStrip(rows, k, r0, r1):
+//	         (N − r0)·k int32 neighbour indices (rows of the layer of N
+//	         rows, −1 for padding), then as many float64 distances
 //
 // Every field must agree with the plan; the plan, not the file, gives the
 // sizes, so a file cannot make a reader allocate more than the plan says.
@@ -41,9 +42,15 @@ func headerSize(t Task) int64 { return 8 + 4 + 4 + 32 + 4 + 16*int64(len(t.Piece
 func (p *Plan) payloadSize(t Task) int64 {
 	var s int64
 	for _, pc := range t.Pieces {
-		s += int64(pc.N()) * int64(p.Layers[pc.Layer].K) * 12
+		s += p.pieceSize(pc)
 	}
 	return s
+}
+
+// pieceSize is the size of the strip of a piece: (N − r0)·k entries.
+func (p *Plan) pieceSize(pc Piece) int64 {
+	l := p.Layers[pc.Layer]
+	return int64(l.Rows-pc.Rows[0]) * int64(l.K) * 12
 }
 
 // header returns the header of task i's partial with the payload's sum.
@@ -157,10 +164,11 @@ func headerDiff(got, want []byte) error {
 	return errors.New("its pieces differ from the plan's")
 }
 
-// readPiece reads the neighbours of the piece pc of task i from its
-// partial into rows pc.Rows of g (g.K neighbours per row), checking that
-// every index is a row of the layer other than the row itself and that
-// the distances are finite, non-negative and ascending.
+// readPiece reads the strip of the piece pc of task i from its partial and
+// merges it into g, the graph of the piece's layer (knn.Graph.MergeStrip),
+// after checking that every entry is a row of the layer other than the
+// row itself, or padding (−1, +Inf), with distances non-negative and
+// ascending.
 func (p *Plan) readPiece(i int, pc Piece, g *knn.Graph) error {
 	part := PartPath(p.path, i)
 	t := p.Tasks[i]
@@ -169,39 +177,47 @@ func (p *Plan) readPiece(i int, pc Piece, g *knn.Graph) error {
 		if q == pc {
 			break
 		}
-		off += int64(q.N()) * int64(p.Layers[q.Layer].K) * 12
+		off += p.pieceSize(q)
 	}
 	f, err := os.Open(part)
 	if err != nil {
 		return &PartError{Task: i, Path: part, Err: err}
 	}
 	defer f.Close()
-	k, n := g.K, pc.N()
+	k, a := g.K, pc.Rows[0]
+	n := g.N - a
 	buf := make([]byte, int64(n)*int64(k)*12)
 	if _, err := f.ReadAt(buf, off); err != nil {
 		return &PartError{Task: i, Path: part, Err: err}
 	}
-	idx := g.Index[pc.Rows[0]*k : pc.Rows[1]*k]
-	dist := g.Dist[pc.Rows[0]*k : pc.Rows[1]*k]
-	for j := range idx {
-		idx[j] = int32(binary.LittleEndian.Uint32(buf[4*j:]))
+	s := &knn.Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
+	for j := range s.Index {
+		s.Index[j] = int32(binary.LittleEndian.Uint32(buf[4*j:]))
 	}
-	db := buf[4*len(idx):]
-	for j := range dist {
-		dist[j] = math.Float64frombits(binary.LittleEndian.Uint64(db[8*j:]))
+	db := buf[4*len(s.Index):]
+	for j := range s.Dist {
+		s.Dist[j] = math.Float64frombits(binary.LittleEndian.Uint64(db[8*j:]))
+	}
+	bad := func(row int, why string) error {
+		return &PartError{Task: i, Path: part, Err: fmt.Errorf("row %d: %s", row, why)}
 	}
 	for r := range n {
-		row := pc.Rows[0] + r
-		prev := 0.0
+		row := a + r
+		prev, pad := 0.0, false
 		for j := r * k; j < (r+1)*k; j++ {
-			if v := idx[j]; v < 0 || int(v) >= g.N || int(v) == row {
-				return &PartError{Task: i, Path: part, Err: fmt.Errorf("row %d: neighbour %d is not another row of the layer's %d", row, v, g.N)}
+			v, d := s.Index[j], s.Dist[j]
+			switch {
+			case v == -1 && math.IsInf(d, 1):
+				pad = true
+				continue
+			case pad || v < 0 || int(v) >= g.N || int(v) == row:
+				return bad(row, fmt.Sprintf("neighbour %d is not another row of the layer's %d", v, g.N))
+			case !(d >= prev) || math.IsInf(d, 0):
+				return bad(row, "distances not finite and ascending")
 			}
-			if d := dist[j]; !(d >= prev) || math.IsInf(d, 0) {
-				return &PartError{Task: i, Path: part, Err: fmt.Errorf("row %d: distances not finite and ascending", row)}
-			}
-			prev = dist[j]
+			prev = d
 		}
 	}
+	g.MergeStrip(a, s)
 	return nil
 }

@@ -3,13 +3,15 @@
 // Kubernetes Indexed Job), and merges their partial results into exactly
 // the profile one machine gives (docs/DESIGN.md §7).
 //
-// A task is a list of pieces, each the query rows [r0, r1) of one layer:
-// the task computes, with knn.SearchRows, the nearest neighbours of those
-// rows among all rows of the layer, as the layer's one search would
-// (estimate.Prepare gives the rows: rescaled, normalised, duplicates
-// collapsed). knn.SearchRows equals knn.Search row for row, bit for bit, so
-// the merged graph is the graph of the layer's search, and the profile
-// (pipeline.Profile with Options.Search reading the pieces) is the profile.
+// A task is a list of pieces, each a block of rows [r0, r1) of one layer:
+// the task computes, with knn.SearchStrip, the strip of the block, the
+// nearest neighbours of its rows among the rows from r0 on and of the later
+// rows among the block's, so that every pair of rows is computed once, as
+// in the layer's one search (estimate.Prepare gives the rows: rescaled,
+// normalised, duplicates collapsed). The strips of a layer merge
+// (knn.Graph.MergeStrip) into knn.Search's graph bit for bit, so the
+// profile (pipeline.Profile with Options.Search reading the pieces) is the
+// profile.
 //
 // Files: the plan is JSON (kind "intdim-plan"); each task writes its
 // partial, PLAN.parts/task-NNNN.bin (see Partial), atomically. A partial
@@ -94,7 +96,10 @@ type Task struct {
 	Pieces []Piece `json:"pieces"`
 }
 
-// Piece is the query rows [Rows[0], Rows[1]) of a layer.
+// Piece is the block of rows [Rows[0], Rows[1]) of a layer: its task
+// computes the strip of the block (knn.SearchStrip), the neighbours of
+// the block's rows among the rows from Rows[0] on, and of the later rows
+// among the block's, so that every pair of rows is computed once.
 type Piece struct {
 	Layer int    `json:"layer"`
 	Rows  [2]int `json:"rows"`
@@ -191,7 +196,7 @@ func (p *Plan) check() error {
 		var bytes float64 // of the task's partial
 		for _, pc := range task.Pieces {
 			if pc.Layer >= 0 && pc.Layer < len(p.Layers) {
-				bytes += float64(pc.Rows[1]-pc.Rows[0]) * float64(p.Layers[pc.Layer].K) * 12
+				bytes += float64(p.Layers[pc.Layer].Rows-pc.Rows[0]) * float64(p.Layers[pc.Layer].K) * 12
 			}
 		}
 		if bytes > maxPartBytes {

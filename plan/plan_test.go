@@ -7,7 +7,8 @@ import (
 
 // TestCutTasksBalanced: for random layers and task counts, the pieces
 // cover every searched row once, in order (check), every task has work,
-// and each task's cost is within the largest row cost of total/n.
+// and each task's cost, its rows' strips ((m − i)·d for row i), is within
+// two of the largest row costs of total/n.
 func TestCutTasksBalanced(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for trial := range 300 {
@@ -20,8 +21,8 @@ func TestCutTasksBalanced(t *testing.T) {
 			}
 			p.Layers = append(p.Layers, l)
 			rows += l.Rows
-			w := float64(l.Rows) * float64(l.Dim)
-			total += float64(l.Rows) * w
+			w := float64(l.Rows) * float64(l.Dim) // of its first row
+			total += float64(l.Rows) * float64(l.Rows+1) / 2 * float64(l.Dim)
 			maxRow = max(maxRow, w)
 		}
 		if rows == 0 {
@@ -44,7 +45,9 @@ func TestCutTasksBalanced(t *testing.T) {
 			var c float64
 			for _, pc := range task.Pieces {
 				l := p.Layers[pc.Layer]
-				c += float64(pc.N()) * float64(l.Rows) * float64(l.Dim)
+				for i := pc.Rows[0]; i < pc.Rows[1]; i++ {
+					c += float64(l.Rows-i) * float64(l.Dim)
+				}
 			}
 			// A task can exceed its share by a row where it ends, and
 			// by the rows kept for later tasks when rows are few.

@@ -52,7 +52,7 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 			if pc.Layer != layer {
 				continue
 			}
-			g, err := knn.SearchRows(pr.Rows(), pr.K(), pc.Rows[0], pc.Rows[1], pr.SearchOptions())
+			g, err := knn.SearchStrip(pr.Rows(), pr.K(), pc.Rows[0], pc.Rows[1], pr.SearchOptions())
 			if err != nil {
 				return nil, fmt.Errorf("layer %s: %w", p.Layers[layer].Name, err)
 			}
@@ -151,7 +151,7 @@ func (p *Plan) Merge(noPCA bool, popt pipeline.Options) (*profile.Profile, error
 		if l.K == 0 {
 			return nil, nil
 		}
-		g := &knn.Graph{N: l.Rows, K: l.K, Index: make([]int32, l.Rows*l.K), Dist: make([]float64, l.Rows*l.K)}
+		g := knn.EmptyGraph(l.Rows, l.K)
 		for i, t := range p.Tasks {
 			for _, pc := range t.Pieces {
 				if pc.Layer == layer {
@@ -160,6 +160,9 @@ func (p *Plan) Merge(noPCA bool, popt pipeline.Options) (*profile.Profile, error
 					}
 				}
 			}
+		}
+		if !g.Complete() {
+			return nil, fmt.Errorf("layer %s: the partials leave rows with fewer than %d neighbours", l.Name, l.K)
 		}
 		return g, nil
 	}

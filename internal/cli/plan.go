@@ -37,7 +37,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	pf := addProfileFlags(fs)
 	tasks := fs.Int("tasks", 0, "number of tasks, of about equal cost (a task may span layers)")
 	var taskMem memFlag
-	fs.Var(&taskMem, "task-mem", "instead of --tasks: the memory of one task (e.g. 4G); each layer is cut into blocks of rows whose task fits")
+	fs.Var(&taskMem, "task-mem", "the memory one task may use (e.g. 4G): every task is checked to fit (a task holds its whole layer, whatever its block); without --tasks, one task per layer")
 	out := fs.String("out", "", "the plan file to write (PLAN.json); partial files go to PLAN.parts/")
 	slurm := fs.Bool("slurm", false, "also write PLAN.sbatch (the task array), PLAN.merge.sbatch and PLAN.submit.sh (submits both, the merge after the array)")
 	k8s := fs.Bool("k8s", false, "also write PLAN.k8s.yaml, a Kubernetes Indexed Job of the tasks")
@@ -45,9 +45,10 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	intdim := fs.String("intdim", "", "--slurm, --k8s: the intdim binary the tasks run (default: this one, by absolute path)")
 	image := fs.String("image", "intdim:latest", "--k8s: the container image")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: intdim plan INPUT... [profile flags] (--tasks N | --task-mem SIZE) --out PLAN.json [--slurm] [--k8s]")
-		fmt.Fprintln(stderr, "Cuts the exact neighbour search of 'intdim profile INPUT... [profile flags]' into tasks")
-		fmt.Fprintln(stderr, "(layer, block of query rows) and records the inputs with their SHA-256 and the options.")
+		fmt.Fprintln(stderr, "Usage: intdim plan INPUT... [profile flags] --tasks N [--task-mem SIZE] --out PLAN.json [--slurm] [--k8s]")
+		fmt.Fprintln(stderr, "Cuts the exact neighbour search of 'intdim profile INPUT... [profile flags]' into N tasks of")
+		fmt.Fprintln(stderr, "equal cost, each a (layer, block of rows) strip: the block's rows against the rows after it,")
+		fmt.Fprintln(stderr, "so every pair of rows is computed once. Records the inputs with their SHA-256 and the options.")
 		fmt.Fprintln(stderr, "Then: intdim run-task PLAN.json --index I for every task (any order, any machine that sees")
 		fmt.Fprintln(stderr, "the files), and intdim merge PLAN.json, which prints what intdim profile prints.")
 		fmt.Fprintln(stderr, "Not split: --model, --onnx, --overlap, --imbalance, --labels, layers streamed from disk under --mem.")
@@ -66,8 +67,8 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		return Usage("--out PLAN.json is required")
 	}
-	if (*tasks > 0) == taskMem.set {
-		return Usage("give one of --tasks N (N ≥ 1) or --task-mem SIZE")
+	if *tasks == 0 && !taskMem.set {
+		return Usage("give --tasks N (N ≥ 1), --task-mem SIZE, or both")
 	}
 	if *tasks < 0 || *maxPar < 0 {
 		return Usage("--tasks and --max-parallel must not be negative")
