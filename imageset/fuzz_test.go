@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/intdim/intdim/internal/hostile/craft"
 )
 
 // FuzzLoad: whatever the bytes, loading them as an image (header check,
@@ -22,8 +24,8 @@ func FuzzLoad(f *testing.F) {
 		f.Add(b)
 		f.Add(b[:len(b)/2])
 	}
-	f.Add(pngHeader(100000, 100000))
-	f.Add(pngHeader(16, 16))
+	f.Add(craft.PNGClaiming(100000, 100000))
+	f.Add(craft.PNGClaiming(16, 16))
 	f.Add([]byte{})
 	pres := []*Preprocess{
 		{Resize: 20, Crop: 16, MaxPixels: 1 << 20},

@@ -2,8 +2,6 @@ package imageset
 
 import (
 	"bytes"
-	"encoding/binary"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -15,28 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
-)
 
-// pngHeader returns the bytes of a PNG that claims w × h RGB pixels: a
-// valid signature and IHDR chunk, followed by a few bytes of junk data.
-func pngHeader(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		body := append([]byte(typ), data...)
-		b.Write(body)
-		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(body))
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 2 // 8 bits, truecolour
-	chunk("IHDR", ihdr)
-	chunk("IDAT", []byte("junk, not deflate"))
-	chunk("IEND", nil)
-	return b.Bytes()
-}
+	"github.com/intdim/intdim/internal/hostile/craft"
+)
 
 // TestHeaderFirst: an image over the pixel limit, or of the wrong size
 // under "none", is refused from its header: the PNGs here have a valid
@@ -45,9 +24,9 @@ func pngHeader(w, h uint32) []byte {
 func TestHeaderFirst(t *testing.T) {
 	dir := t.TempDir()
 	huge := filepath.Join(dir, "huge.png")
-	os.WriteFile(huge, pngHeader(100000, 100000), 0o644)
+	os.WriteFile(huge, craft.PNGClaiming(100000, 100000), 0o644)
 	wide := filepath.Join(dir, "wide.png")
-	os.WriteFile(wide, pngHeader(20, 16), 0o644)
+	os.WriteFile(wide, craft.PNGClaiming(20, 16), 0o644)
 	dst := make([]float32, 3*16*16)
 
 	var before, after runtime.MemStats
@@ -96,7 +75,7 @@ func TestNotRegular(t *testing.T) {
 	}
 	dir := t.TempDir()
 	writeTestPNG(t, filepath.Join(dir, "a.png"), 4, 4)
-	if fifo := mkfifo(t, filepath.Join(dir, "b.png")); fifo != "" {
+	if fifo := craft.Mkfifo(t, filepath.Join(dir, "b.png")); fifo != "" {
 		if err := Load(dst, fifo, nil, 16, 16); err == nil || !strings.Contains(err.Error(), "b.png: not a regular file") {
 			t.Errorf("FIFO: %v", err)
 		}
@@ -223,7 +202,7 @@ func TestNoneNotNormalised(t *testing.T) {
 // from its header.
 func TestElongated(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "strip.png")
-	os.WriteFile(p, pngHeader(1_000_000, 1), 0o644)
+	os.WriteFile(p, craft.PNGClaiming(1_000_000, 1), 0o644)
 	err := Load(make([]float32, 3*224*224), p, nil, 224, 224)
 	if err == nil || !strings.Contains(err.Error(), "strip.png: image is 1000000×1; resized to a short side of 256 it would be 256000000×256") {
 		t.Fatalf("strip: %v", err)

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	ob "github.com/intdim/intdim/internal/onnxbuild"
+
+	"github.com/intdim/intdim/internal/hostile/craft"
 )
 
 // hostileCase is a crafted model that must be refused with an error
@@ -239,7 +241,7 @@ func TestHostileFiles(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if fifo := mkfifo(t, filepath.Join(dir, "fifo.onnx")); fifo != "" {
+	if fifo := craft.Mkfifo(t, filepath.Join(dir, "fifo.onnx")); fifo != "" {
 		if _, err := Open(fifo); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 			t.Errorf("FIFO: %v", err)
 		}

@@ -159,12 +159,7 @@ func gen(path string, n, d, latent int) error {
 		return err
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
-	hdr := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", n, d)
-	pad := 64 - (10+len(hdr)+1)%64
-	hdr += fmt.Sprintf("%*s", pad, "") + "\n"
-	bw.WriteString("\x93NUMPY\x01\x00")
-	binary.Write(bw, binary.LittleEndian, uint16(len(hdr)))
-	bw.WriteString(hdr)
+	bw.Write(npy.EncodeHeader("<f4", false, []int{n, d}))
 	row := make([]float32, d)
 	buf := make([]byte, 4*d)
 	z := make([]float32, latent)

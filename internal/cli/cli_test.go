@@ -13,29 +13,12 @@ import (
 	"testing"
 
 	"github.com/intdim/intdim/internal/synth"
+	"github.com/intdim/intdim/tensorio/npy"
 )
 
-// npyBytes builds a version-1 .npy file by hand.
+// npyBytes builds a .npy file by hand: numpy's header and data.
 func npyBytes(descr string, shape []int, data []byte) []byte {
-	dims := make([]string, len(shape))
-	for i, s := range shape {
-		dims[i] = fmt.Sprint(s)
-	}
-	sh := strings.Join(dims, ", ")
-	if len(shape) == 1 {
-		sh += ","
-	}
-	h := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, sh)
-	for (10+len(h)+1)%64 != 0 {
-		h += " "
-	}
-	h += "\n"
-	var b bytes.Buffer
-	b.WriteString("\x93NUMPY\x01\x00")
-	binary.Write(&b, binary.LittleEndian, uint16(len(h)))
-	b.WriteString(h)
-	b.Write(data)
-	return b.Bytes()
+	return append(npy.EncodeHeader(descr, false, shape), data...)
 }
 
 func f64bytes(x []float64) []byte {

@@ -4,9 +4,7 @@ package hostile
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/png"
 	"os"
@@ -14,6 +12,8 @@ import (
 	"testing"
 
 	ob "github.com/intdim/intdim/internal/onnxbuild"
+
+	"github.com/intdim/intdim/internal/hostile/craft"
 )
 
 // Images returns a Setup writing n w × h RGB PNG images to dir/sub.
@@ -42,28 +42,6 @@ func mkdir(name string) func(*testing.T, string) {
 	}
 }
 
-// pngClaiming is a PNG whose header claims w × h RGB pixels, followed by
-// junk data: decoding it would fail, so an error about its size shows that
-// only its header was read.
-func pngClaiming(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		body := append([]byte(typ), data...)
-		b.Write(body)
-		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(body))
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 2
-	chunk("IHDR", ihdr)
-	chunk("IDAT", []byte("junk, not deflate"))
-	chunk("IEND", nil)
-	return b.Bytes()
-}
-
 // TestImages: image folders with hostile entries are refused with one
 // line naming the entry, from the header when the pixels are at fault,
 // without blocking on FIFOs or devices.
@@ -75,11 +53,11 @@ func TestImages(t *testing.T) {
 	}
 	none := func(a ...string) []string { return prof(append([]string{"--preprocess", "none"}, a...)...) }
 	Run(t, []Case{
-		{Name: "PNG claiming 100000×100000", Args: none(), Setup: Setups(imgs, File("imgs/big.png", pngClaiming(100000, 100000))), Exit: 2,
+		{Name: "PNG claiming 100000×100000", Args: none(), Setup: Setups(imgs, File("imgs/big.png", craft.PNGClaiming(100000, 100000))), Exit: 2,
 			Stderr: "big.png: image is 100000×100000 (10000.0 megapixels), over the limit of 50.0 megapixels", MaxRSS: 200 << 20},
-		{Name: "PNG claiming 20000×20000, model 16×16", Args: none("--max-pixels", "1000000000"), Setup: Setups(imgs, File("imgs/big.png", pngClaiming(20000, 20000))), Exit: 2,
+		{Name: "PNG claiming 20000×20000, model 16×16", Args: none("--max-pixels", "1000000000"), Setup: Setups(imgs, File("imgs/big.png", craft.PNGClaiming(20000, 20000))), Exit: 2,
 			Stderr: "big.png: image is 20000×20000 but the model takes 16×16", MaxRSS: 200 << 20},
-		{Name: "PNG strip resized", Args: prof("--resize", "16", "--crop", "16"), Setup: Setups(imgs, File("imgs/strip.png", pngClaiming(10_000_000, 1))), Exit: 2,
+		{Name: "PNG strip resized", Args: prof("--resize", "16", "--crop", "16"), Setup: Setups(imgs, File("imgs/strip.png", craft.PNGClaiming(10_000_000, 1))), Exit: 2,
 			Stderr: "strip.png: image is 10000000×1; resized to a short side of 16 it would be 160000000×16", MaxRSS: 200 << 20},
 		{Name: "pixel limit", Args: none("--max-pixels", "100"), Setup: imgs, Exit: 2, Stderr: "im0.png: image is 16×16 (256 pixels), over the limit of 100 pixels"},
 		{Name: "FIFO in the folder", Args: none(), Setup: Setups(imgs, fifo("imgs/pipe.png")), Exit: 2, Stderr: "pipe.png: not a regular file"},
@@ -88,7 +66,7 @@ func TestImages(t *testing.T) {
 		{Name: "link loop in the folder", Args: none(), Setup: Setups(imgs, link("imgs/loop.png", "loop.png")), Exit: 2, Stderr: "loop.png: unreadable link"},
 		{Name: "images is a FIFO", Args: []string{"profile", "--onnx", "m.onnx", "--images", "pipe"}, Setup: Setups(model, fifo("pipe")), Exit: 2, Stderr: "pipe: not a directory"},
 		{Name: "wrong size under none", Args: none(), Setup: Setups(imgs, Images("imgs/w", 1, 20, 16)), Exit: 2, Stderr: "im0.png: image is 20×16 but the model takes 16×16"},
-		{Name: "truncated PNG", Args: none(), Setup: Setups(imgs, File("imgs/cut.png", pngClaiming(16, 16))), Exit: 2, Stderr: "cut.png: cannot decode image"},
+		{Name: "truncated PNG", Args: none(), Setup: Setups(imgs, File("imgs/cut.png", craft.PNGClaiming(16, 16))), Exit: 2, Stderr: "cut.png: cannot decode image"},
 		{Name: "only unsupported files", Args: none(), Setup: Setups(model, File("imgs/a.txt", []byte("x"))), Exit: 2, Stderr: "imgs: no .jpg, .jpeg or .png images"},
 	})
 }

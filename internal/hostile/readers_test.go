@@ -124,21 +124,8 @@ func appendTo(name string, k int) func(*testing.T, string) {
 	}
 }
 
-// npyHeader returns a version 1 .npy header for descr and shape.
-func npyHeader(descr string, shape []int) []byte {
-	dims := ""
-	for _, d := range shape {
-		dims += fmt.Sprintf("%d, ", d)
-	}
-	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, strings.TrimSuffix(dims, " "))
-	for (10+len(dict)+1)%64 != 0 {
-		dict += " "
-	}
-	dict += "\n"
-	out := append([]byte(npy.Magic), 1, 0)
-	out = binary.LittleEndian.AppendUint16(out, uint16(len(dict)))
-	return append(out, dict...)
-}
+// npyHeader returns numpy's .npy header for descr and shape (C order).
+func npyHeader(descr string, shape []int) []byte { return npy.EncodeHeader(descr, false, shape) }
 
 // rawNPZ returns a Setup writing an archive whose one deflated member x.npy
 // holds body, with the directory declaring size and crc (body's own when

@@ -61,6 +61,13 @@ func Write(w io.Writer, dims []int, data any) error {
 	return nil
 }
 
+// EncodeHeader returns the .npy header numpy writes for an array of dtype
+// descr ("<f4", "|u1", …), memory order and shape: magic, version (1, or 2
+// for a dict over 65535 bytes), length and dict, padded with spaces so that
+// the data start at a multiple of 64 bytes. The data follow it. It checks
+// nothing: a header for a file that lies about its size is one use.
+func EncodeHeader(descr string, fortran bool, shape []int) []byte { return header(descr, fortran, shape) }
+
 // header returns the magic, version, length and dict of a .npy header.
 func header(descr string, fortran bool, shape []int) []byte {
 	var d bytes.Buffer

@@ -4,8 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
-	"encoding/binary"
-	"fmt"
 	"hash/crc32"
 	"math/rand/v2"
 	"runtime"
@@ -15,22 +13,8 @@ import (
 	"github.com/intdim/intdim/tensorio/npy"
 )
 
-// npyHeader returns a version 1 .npy header for descr and shape, padded
-// to 64 bytes as numpy pads it.
-func npyHeader(descr string, shape []int) []byte {
-	dims := ""
-	for _, d := range shape {
-		dims += fmt.Sprintf("%d, ", d)
-	}
-	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, strings.TrimSuffix(dims, " "))
-	for (10+len(dict)+1)%64 != 0 {
-		dict += " "
-	}
-	dict += "\n"
-	out := append([]byte(npy.Magic), 1, 0)
-	out = binary.LittleEndian.AppendUint16(out, uint16(len(dict)))
-	return append(out, dict...)
-}
+// npyHeader returns numpy's .npy header for descr and shape (C order).
+func npyHeader(descr string, shape []int) []byte { return npy.EncodeHeader(descr, false, shape) }
 
 // rawMember returns an archive with one deflated member m.npy whose
 // compressed bytes are the deflate stream of body, and whose directory

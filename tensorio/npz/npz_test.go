@@ -80,13 +80,7 @@ func TestForeignArchive(t *testing.T) {
 	w.Write([]byte("hello"))
 	z.Create("dir/")
 	w, _ = z.CreateHeader(&zip.FileHeader{Name: "arr_0.npy", Method: zip.Deflate})
-	hdr := "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }"
-	for (10+len(hdr)+1)%64 != 0 {
-		hdr += " "
-	}
-	hdr += "\n"
-	w.Write(append([]byte("\x93NUMPY\x01\x00"), byte(len(hdr)), 0))
-	w.Write([]byte(hdr))
+	w.Write(npy.EncodeHeader("<f4", true, []int{2, 3}))
 	for _, v := range []float32{1, 4, 2, 5, 3, 6} { // column-major
 		binary.Write(w, binary.LittleEndian, v)
 	}

@@ -1,15 +1,15 @@
 //go:build unix
 
-package onnx
+package craft
 
 import (
 	"syscall"
 	"testing"
 )
 
-// mkfifo makes a named pipe at path and returns path, or "" where pipes
-// cannot be made.
-func mkfifo(t *testing.T, path string) string {
+// Mkfifo makes a named pipe at path and returns path, or "" (logged)
+// where pipes cannot be made.
+func Mkfifo(t testing.TB, path string) string {
 	if err := syscall.Mkfifo(path, 0o644); err != nil {
 		t.Logf("mkfifo: %v", err)
 		return ""
