@@ -3,9 +3,7 @@
 package hostile
 
 import (
-	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -16,6 +14,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/intdim/intdim/internal/hostile/craft"
 	"github.com/intdim/intdim/tensorio/npy"
 	"github.com/intdim/intdim/tensorio/npz"
 )
@@ -135,20 +134,7 @@ func rawNPZ(name string, body []byte, size uint64, crc uint32) func(*testing.T, 
 		if size == 0 {
 			size, crc = uint64(len(body)), crc32.ChecksumIEEE(body)
 		}
-		var comp bytes.Buffer
-		fw, _ := flate.NewWriter(&comp, flate.BestSpeed)
-		fw.Write(body)
-		fw.Close()
-		var buf bytes.Buffer
-		z := zip.NewWriter(&buf)
-		w, err := z.CreateRaw(&zip.FileHeader{Name: "x.npy", Method: zip.Deflate,
-			CompressedSize64: uint64(comp.Len()), UncompressedSize64: size, CRC32: crc})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(comp.Bytes())
-		z.Close()
-		File(name, buf.Bytes())(t, dir)
+		File(name, craft.DeflatedZip(t, "x.npy", body, size, crc))(t, dir)
 	}
 }
 

@@ -1,15 +1,14 @@
 package npz
 
 import (
-	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"hash/crc32"
 	"math/rand/v2"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/intdim/intdim/internal/hostile/craft"
 	"github.com/intdim/intdim/tensorio/npy"
 )
 
@@ -21,20 +20,7 @@ func npyHeader(descr string, shape []int) []byte { return npy.EncodeHeader(descr
 // declares size bytes (uncompressed) and the CRC crc: a liar when they
 // are not body's.
 func rawMember(t testing.TB, body []byte, size uint64, crc uint32) []byte {
-	var comp bytes.Buffer
-	fw, _ := flate.NewWriter(&comp, flate.BestSpeed)
-	fw.Write(body)
-	fw.Close()
-	var buf bytes.Buffer
-	z := zip.NewWriter(&buf)
-	w, err := z.CreateRaw(&zip.FileHeader{Name: "m.npy", Method: zip.Deflate,
-		CompressedSize64: uint64(comp.Len()), UncompressedSize64: size, CRC32: crc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Write(comp.Bytes())
-	z.Close()
-	return buf.Bytes()
+	return craft.DeflatedZip(t, "m.npy", body, size, crc)
 }
 
 // honest returns an archive whose member m.npy holds body, truthfully.
