@@ -66,7 +66,9 @@ func Write(w io.Writer, dims []int, data any) error {
 // for a dict over 65535 bytes), length and dict, padded with spaces so that
 // the data start at a multiple of 64 bytes. The data follow it. It checks
 // nothing: a header for a file that lies about its size is one use.
-func EncodeHeader(descr string, fortran bool, shape []int) []byte { return header(descr, fortran, shape) }
+func EncodeHeader(descr string, fortran bool, shape []int) []byte {
+	return header(descr, fortran, shape)
+}
 
 // header returns the magic, version, length and dict of a .npy header.
 func header(descr string, fortran bool, shape []int) []byte {

@@ -4,8 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"hash/crc32"
-	"io"
 	"image/png"
+	"io"
 	"testing"
 )
 
