@@ -23,17 +23,7 @@ func TestProfileSeveralInputs(t *testing.T) {
 	for i := range w {
 		w[i] = float32(i%5) - 2 + 0.25*float32(i%3)
 	}
-	m := &ob.Model{
-		Inputs:  []ob.Value{{Name: "x", Dims: []int64{-1, 4}}, {Name: "mask", Elem: ob.Int64, Dims: []int64{-1, 4}}},
-		Outputs: []ob.Value{{Name: "y", Dims: []int64{-1, 4}}},
-		Inits: []ob.Tensor{ob.Floats32("w", []int64{4, 4}, w), ob.Int64Tensor("zero", []int64{}, []int64{0}),
-			ob.Floats32("neg", []int64{}, []float32{-100})},
-		Nodes: []ob.Node{
-			{Op: "MatMul", Name: "mm", In: []string{"x", "w"}, Out: []string{"h"}},
-			{Op: "Equal", Name: "eq", In: []string{"mask", "zero"}, Out: []string{"c"}},
-			{Op: "Where", Name: "where", In: []string{"c", "neg", "h"}, Out: []string{"y"}},
-		},
-	}
+	m := ob.MaskModel(w)
 	const n, d = 200, 4
 	rng := rand.New(rand.NewPCG(3, 4))
 	x, mask, y := make([]float64, n*d), make([]float64, n*d), make([]float64, n*d)

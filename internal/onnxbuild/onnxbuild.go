@@ -302,3 +302,20 @@ func ConvNet(c, h, w int64) *Model {
 		},
 	}
 }
+
+// MaskModel is a model of two inputs, x float32 [N, 4] and an int64 mask
+// [N, 4], applied as an attention mask is: h = x·W, y = where(mask == 0,
+// −100, h), with W the 4 × 4 matrix w (row-major).
+func MaskModel(w []float32) *Model {
+	return &Model{
+		Inputs:  []Value{{Name: "x", Dims: []int64{-1, 4}}, {Name: "mask", Elem: Int64, Dims: []int64{-1, 4}}},
+		Outputs: []Value{{Name: "y", Dims: []int64{-1, 4}}},
+		Inits: []Tensor{Floats32("w", []int64{4, 4}, w), Int64Tensor("zero", []int64{}, []int64{0}),
+			Floats32("neg", []int64{}, []float32{-100})},
+		Nodes: []Node{
+			{Op: "MatMul", Name: "mm", In: []string{"x", "w"}, Out: []string{"h"}},
+			{Op: "Equal", Name: "eq", In: []string{"mask", "zero"}, Out: []string{"c"}},
+			{Op: "Where", Name: "where", In: []string{"c", "neg", "h"}, Out: []string{"y"}},
+		},
+	}
+}
