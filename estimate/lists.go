@@ -22,7 +22,9 @@ import (
 //     (knn.Graph.Subset) and fails, wrapping knn.ErrShortLists, where a
 //     list runs out;
 //   - pca needs the rows and is refused; "all" runs the other methods,
-//     with a warning.
+//     with a warning; "every" also leaves out, with a warning, the
+//     scikit-dimension methods that need the rows (all but mom, mada and
+//     mind-ml).
 //
 // Duplicates are the points at distance 0: under the default policy each
 // group joined by zero distances is collapsed to its first point, as Points
@@ -43,9 +45,14 @@ func FromLists(g *knn.Graph, opt *Options) (*Report, error) {
 	}
 	n := g.N
 	rep := &Report{N: n, NUsed: n, Seed: o.Seed, Warnings: []Warning{}}
-	if o.Method == "all" {
+	if o.Method == "all" || o.Method == MethodEvery {
 		methods = slices.DeleteFunc(slices.Clone(methods), func(m string) bool { return m == "pca" })
 		rep.Warnings = append(rep.Warnings, Warning{WarnPCALeftOut, "pca left out: PC-ID needs the rows, not neighbour lists"})
+	}
+	if o.Method == MethodEvery {
+		var w []Warning
+		methods, w = withoutRowMethods(methods)
+		rep.Warnings = append(rep.Warnings, w...)
 	}
 	if o.Duplicates == "collapse" {
 		cg, keep, removed := knn.CollapseZeros(g)

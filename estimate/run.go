@@ -100,7 +100,9 @@ func (e *engine) neighboursFor(methods []string, strict bool) int {
 // dimensions computed elsewhere, such as knn.SearchColumns on a layer
 // larger than memory; g.K must be at least NeighboursNeeded(n, opt). The
 // rows themselves are not needed: resampling answers its subsets from the
-// lists, and PC-ID comes from pca (nil if not computed). Exact duplicates
+// lists, and PC-ID comes from pca (nil if not computed); "every" leaves
+// out, with a warning, the scikit-dimension methods that need the rows
+// (all but mom, mada and mind-ml). Exact duplicates
 // cannot be collapsed without the rows: under the default policy the points
 // at distance 0 from their nearest neighbour are dropped instead, with a
 // warning.
@@ -124,6 +126,11 @@ func FromGraph(g *knn.Graph, n, d int, pca *PCA, opt *Options) (*Report, error) 
 		o.Duplicates = "drop"
 		rep.Warnings = append(rep.Warnings, Warnf(WarnDuplicatesDropped,
 			"%d points have an exact duplicate: without the rows in memory they are dropped, not collapsed", zero))
+	}
+	if o.Method == MethodEvery {
+		var w []Warning
+		methods, w = withoutRowMethods(methods)
+		rep.Warnings = append(rep.Warnings, w...)
 	}
 	e := &engine{n: n, d: d, o: o, kopt: &knn.Options{Threads: o.Threads}, g: g, pca: pca}
 	if err := e.drawSubsets(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/intdim/intdim/knn"
 )
@@ -298,4 +299,27 @@ func (e *engine) dancoTooLarge() error {
 			"set --danco-d (the largest dimension tested) or use fewer points", e.dancoD(), e.n, w, dancoMaxWork)
 	}
 	return nil
+}
+
+// graphOnly lists the scikit-dimension methods that need only the
+// neighbour graph; the others need the rows (a PCA of them, the
+// neighbours' coordinates, all pairs or random samples of them).
+var graphOnly = []Method{MethodMOM, MethodMADA, MethodMiNDML}
+
+// withoutRowMethods returns methods less the scikit-dimension ones that
+// need the rows, and a warning naming those left out (none: no warning).
+// It serves "every" on a graph without its rows (FromGraph, FromLists).
+func withoutRowMethods(methods []string) ([]string, []Warning) {
+	var out, left []string
+	for _, m := range methods {
+		if isSkdim(m) && !slices.Contains(graphOnly, Method(m)) {
+			left = append(left, m)
+			continue
+		}
+		out = append(out, m)
+	}
+	if len(left) == 0 {
+		return out, nil
+	}
+	return out, []Warning{Warnf(WarnSkipped, "left out of every: %s need the rows, not only the neighbour graph", strings.Join(left, ", "))}
 }

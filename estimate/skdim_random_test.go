@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/knn"
 )
 
 // randomRef is a randomised key of estimators.json: the values of seed 0
@@ -306,6 +308,66 @@ func TestKNNGivenSamples(t *testing.T) {
 			if float64(r.ID) != want || r.ID != s.Value || !relClose(r.Residual, s.Residual, 1e-9) {
 				t.Errorf("%s %s: knn = %d (residual %.12g), scikit-dimension %g (%.12g)", name, seed, r.ID, r.Residual, want, s.Residual)
 			}
+		}
+	}
+}
+
+// "every" on a graph without its rows (a streamed layer, neighbour lists)
+// runs the methods the graph suffices for, with the values of the rows,
+// and names those left out.
+func TestEveryWithoutRows(t *testing.T) {
+	x, _, d := readNpy(t, filepath.Join(refsDir, "bm_M2_Affine_3to5.npy"))
+	m := cloud.Must64(x[:500*d], 500, d)
+	full, err := Points(m, &Options{Method: MethodEvery})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{}
+	for _, r := range full.Results {
+		want[r.Method] = r.ID
+	}
+	k, err := NeighboursNeeded(500, &Options{Method: MethodEvery})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := knn.Search(m, k, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pca, err := PCID(m, 0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromGraph, err := FromGraph(g, 500, d, pca, &Options{Method: MethodEvery})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromLists, err := FromLists(g, &Options{Method: MethodEvery})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rep := range []*Report{fromGraph, fromLists} {
+		var got []string
+		for _, r := range rep.Results {
+			got = append(got, r.Method)
+			if r.ID != want[r.Method] {
+				t.Errorf("%s: %g from the graph, %g from the rows", r.Method, r.ID, want[r.Method])
+			}
+		}
+		for _, m := range []string{"twonn", "mle", "mom", "mada", "mind-ml"} {
+			if !slices.Contains(got, m) {
+				t.Errorf("every without rows: %s missing from %v", m, got)
+			}
+		}
+		if slices.Contains(got, "ess") || slices.Contains(got, "danco") {
+			t.Errorf("every without rows ran %v", got)
+		}
+		skipped := false
+		for _, w := range rep.Warnings {
+			skipped = skipped || (w.Code == WarnSkipped && strings.Contains(w.Msg, "lpca-fo") && strings.Contains(w.Msg, "danco"))
+		}
+		if !skipped {
+			t.Errorf("no warning naming the methods left out: %v", rep.Warnings)
 		}
 	}
 }

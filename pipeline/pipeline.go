@@ -241,7 +241,9 @@ func estimatePoints(name string, x *cloud.Matrix, eo *estimate.Options) (*estima
 }
 
 // wantPCA reports whether method includes PC-ID.
-func wantPCA(m estimate.Method) bool { return m == estimate.MethodPCA || m == estimate.MethodAll }
+func wantPCA(m estimate.Method) bool {
+	return m == estimate.MethodPCA || m == estimate.MethodAll || m == estimate.MethodEvery
+}
 
 // Load reads the one array named by spec (FILE or FILE:NAME) as a checked
 // point cloud (rank ≥ 2, at least 3 rows, finite values), in its own
