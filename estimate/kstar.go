@@ -117,16 +117,37 @@ type GRIDEAutoFit struct {
 // ω_d rⱼ(i)^d (ω_d = π^(d/2)/Γ(d/2 + 1)) and n the j-th neighbour of i,
 // for j = 4, 5, …, maxk − 1 and k = j − 1:
 //
-//	D = −2k [log V_k(i) + log V_k(n) − 2 log(V_k(i) + V_k(n)) + log 4],
+//	D = −2k [log V_k(i) + log V_k(n) − 2 log(V_k(i) + V_k(n)) + log 4]
+//	  = 4k log cosh(d·log(r_k(i)/r_k(n))/2),
 //
 // the deviance of "i and n have one density" against two; k* = j − 1 at
 // the first j with D > χ²₁ upper α quantile, maxk − 1 if none (maxk − 1
-// when maxk ≤ 4). g must hold maxk − 1 ≥ 1 neighbours per point, with no
-// point at distance 0 (the caller checks).
+// when maxk ≤ 4). The test is made in the second form, as
+// |log r_k(i) − log r_k(n)| > 2 acosh(exp(χ²/(4k)))/d, with the logarithms
+// of the distances taken once. g must hold maxk − 1 ≥ 1 neighbours per
+// point, with no point at distance 0 (the caller checks).
 func KStar(g *knn.Graph, id float64, maxk int, alpha float64) []int {
 	if maxk < 2 || g.K < maxk-1 {
 		panic(fmt.Sprintf("estimate: KStar with maxk %d on a graph of %d neighbours", maxk, g.K))
 	}
+	return kstarLogs(logDists(g, maxk), g, id, maxk, alpha)
+}
+
+// logDists returns log rₘ(p) for m = 1 … maxk − 2 (the ranks the k* test
+// reads), at p·(maxk − 2) + m − 1.
+func logDists(g *knn.Graph, maxk int) []float64 {
+	w := max(maxk-2, 0)
+	ld := make([]float64, g.N*w)
+	for p := range g.N {
+		for m := range w {
+			ld[p*w+m] = math.Log(g.Dist[p*g.K+m])
+		}
+	}
+	return ld
+}
+
+// kstarLogs is KStar from the logarithms of the distances (logDists).
+func kstarLogs(ld []float64, g *knn.Graph, id float64, maxk int, alpha float64) []int {
 	ks := make([]int, g.N)
 	if maxk <= 4 {
 		for i := range ks {
@@ -134,28 +155,18 @@ func KStar(g *knn.Graph, id float64, maxk int, alpha float64) []int {
 		}
 		return ks
 	}
-	logPref := id/2*math.Log(math.Pi) - lgamma((id+2)/2)
-	pref := math.Exp(logPref)
 	thr := chi2ISF1(alpha)
-	ln4 := math.Log(4)
-	// r returns DADApy's distances[p, m]: the m-th neighbour distance (m ≥ 1).
-	r := func(p, m int) float64 { return g.Dist[p*g.K+m-1] }
+	w := maxk - 2
+	tau := make([]float64, maxk) // tau[k]: the least |log r_k(i) − log r_k(n)| that fails the test
+	for k := 3; k < maxk-1; k++ {
+		tau[k] = 2 * math.Acosh(math.Exp(thr/(4*float64(k)))) / id
+	}
 	for i := range ks {
 		j := 4
 		for ; j < maxk; j++ {
 			k := j - 1
 			nb := int(g.Index[i*g.K+j-1])
-			ri, rn := r(i, k), r(nb, k)
-			vi, vn := pref*math.Pow(ri, id), pref*math.Pow(rn, id)
-			var dl float64
-			if vi > 0 && vn > 0 && !math.IsInf(vi+vn, 0) {
-				dl = -2 * float64(k) * (math.Log(vi) + math.Log(vn) - 2*math.Log(vi+vn) + ln4)
-			} else { // the same in logarithms, where the volumes under- or overflow
-				li, ln := logPref+id*math.Log(ri), logPref+id*math.Log(rn)
-				hi, lo := max(li, ln), min(li, ln)
-				dl = -2 * float64(k) * (li + ln - 2*(hi+math.Log1p(math.Exp(lo-hi))) + ln4)
-			}
-			if dl > thr {
+			if math.Abs(ld[i*w+k-1]-ld[nb*w+k-1]) > tau[k] {
 				break
 			}
 		}
@@ -219,7 +230,8 @@ func GRIDEAuto(g *knn.Graph, start float64, opt *KStarOptions) (*GRIDEAutoFit, e
 		return nil, &DuplicatesError{Count: dup}
 	}
 	id := start
-	ks := KStar(g, id, maxk, o.Alpha)
+	ld := logDists(g, maxk)
+	ks := kstarLogs(ld, g, id, maxk, o.Alpha)
 	fit := &GRIDEAutoFit{MaxK: maxk, Iterations: []Iteration{{ID: id, KStar: Summarise(ks)}}}
 	mu := make([]float64, g.N)
 	n1, n2 := make([]int, g.N), make([]int, g.N)
@@ -242,7 +254,7 @@ func GRIDEAuto(g *knn.Graph, start float64, opt *KStarOptions) (*GRIDEAutoFit, e
 		if err != nil {
 			return nil, err
 		}
-		ks = KStar(g, id, maxk, o.Alpha)
+		ks = kstarLogs(ld, g, id, maxk, o.Alpha)
 		radius := rsum / float64(2*g.N)
 		fit.Iterations = append(fit.Iterations, Iteration{ID: id, Err: ptr(idErr), LogLikelihood: ptr(ll),
 			Radius: ptr(radius), KStar: Summarise(ks)})
@@ -275,15 +287,19 @@ func grideRanks(mu []float64, n1, n2 []int) (id, stderr, loglik float64, err err
 		return 0, 0, 0, fmt.Errorf("%w: gride-auto keeps %d points after the outlier cut", ErrTooFewPoints, len(kept))
 	}
 	n := float64(len(kept))
+	lm := make([]float64, len(kept)) // log μ of the kept points
+	for t, i := range kept {
+		lm[t] = math.Log(mu[i])
+	}
 	// negScore is DADApy's _neg_dloglik_did: minus the score.
 	negScore := func(d float64) float64 {
 		var s float64
-		for _, i := range kept {
-			u := 1 - math.Pow(mu[i], -d)
+		for t, i := range kept {
+			u := 1 - math.Exp(-d*lm[t]) // 1 − μ^(−d)
 			if u < 2*grideFloor {
 				u = 2 * grideFloor
 			}
-			s += (float64(1-n2[i]+n1[i])/u + float64(n2[i]) - 1) * math.Log(mu[i])
+			s += (float64(1-n2[i]+n1[i])/u + float64(n2[i]) - 1) * lm[t]
 		}
 		return s - (n-1)/d
 	}

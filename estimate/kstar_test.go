@@ -191,3 +191,56 @@ func TestSummarise(t *testing.T) {
 		t.Errorf("%+v", s)
 	}
 }
+
+// KStar's test in the form |log(r_k(i)/r_k(n))| > 2 acosh(exp(χ²/(4k)))/d
+// gives the k* of DADApy's form with the volumes (its _compute_kstar,
+// written out here) at every point of a sphere and a Gaussian cloud, at
+// several IDs.
+func TestKStarForms(t *testing.T) {
+	direct := func(g *knn.Graph, id float64, maxk int, alpha float64) []int {
+		lg, _ := math.Lgamma((id + 2) / 2)
+		pref := math.Exp(id/2*math.Log(math.Pi) - lg)
+		thr := chi2ISF1(alpha)
+		ks := make([]int, g.N)
+		for i := range ks {
+			j := 4
+			for ; j < maxk; j++ {
+				k := j - 1
+				nb := int(g.Index[i*g.K+j-1])
+				vi := pref * math.Pow(g.Dist[i*g.K+k-1], id)
+				vn := pref * math.Pow(g.Dist[nb*g.K+k-1], id)
+				if -2*float64(k)*(math.Log(vi)+math.Log(vn)-2*math.Log(vi+vn)+math.Log(4)) > thr {
+					break
+				}
+			}
+			ks[i] = j - 1
+		}
+		return ks
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, dim := range []int{2, 6} {
+		v := make([]float64, 1500*dim)
+		for i := range v {
+			v[i] = r.NormFloat64()
+		}
+		g, err := knn.Search(cloud.Must64(v, 1500, dim), 60, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []float64{1.5, float64(dim), 9.7} {
+			a, b := KStar(g, id, 60, 1e-6), direct(g, id, 60, 1e-6)
+			diff := 0
+			for i := range a {
+				if a[i] != b[i] {
+					diff++
+				}
+			}
+			if diff > 0 {
+				t.Errorf("dim %d, id %v: %d of %d points differ", dim, id, diff, len(a))
+			}
+			if s := Summarise(a); s.Min < 3 || s.Max > 59 {
+				t.Errorf("dim %d, id %v: k* %+v outside [3, 59]", dim, id, s)
+			}
+		}
+	}
+}

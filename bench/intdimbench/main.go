@@ -8,6 +8,7 @@
 //	intdimbench estimate -in x.npy [-resample 20] [-blocks 20] [-threads 2]
 //	intdimbench pcid -n 2000 -d 100000
 //	intdimbench searchfile -in big.npy -mem 1073741824
+//	intdimbench peers [-testdata testdata] [-keys KEY]   (scripts/bench_peers.sh)
 //
 // Every line of output is "name value unit"; timings exclude reading files.
 package main
@@ -35,7 +36,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: intdimbench peak|kernel|gen|estimate|pcid|searchfile [flags]")
+		fmt.Fprintln(os.Stderr, "usage: intdimbench peak|kernel|gen|estimate|pcid|searchfile|peers [flags]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -50,6 +51,8 @@ func main() {
 	mem := fs.Int64("mem", 0, "searchfile: memory budget in bytes")
 	reps := fs.Int("reps", 3, "repetitions (best time is reported)")
 	withPCID := fs.Bool("pcid", false, "searchfile: also PC-ID from the streamed z-score Gram")
+	testdata := fs.String("testdata", "testdata", "peers: the repository's testdata directory (refs/, geometry/)")
+	keys := fs.String("keys", "", "peers: only the reference keys containing this string")
 	fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
@@ -65,6 +68,8 @@ func main() {
 		err = pcid(*n, *d, *latent, *reps)
 	case "searchfile":
 		err = searchFile(*in, *mem, *threads, *withPCID)
+	case "peers":
+		err = runPeers(os.Stdout, *testdata, *keys)
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
