@@ -199,6 +199,7 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 		trailer []*Figure
 		overlap []OverlapMatrix
 		locals  []*result.Local
+		imb     []ImbalanceCurves
 	)
 	for _, d := range docs {
 		kind, err := Detect(d.Data)
@@ -243,6 +244,13 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 				}
 				if m != nil {
 					overlap = append(overlap, *m)
+				}
+				c, err := imbalanceOf(d)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", d.Name, err)
+				}
+				if c != nil {
+					imb = append(imb, *c)
 				}
 			}
 			for _, m := range ms {
@@ -375,6 +383,9 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 	}
 	if len(overlap) > 0 {
 		figs = append(figs, Overlap(overlap))
+	}
+	if len(imb) > 0 {
+		figs = append(figs, Imbalance(imb))
 	}
 	if len(locals) > 0 {
 		figs = append(figs, Local(locals))

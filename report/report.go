@@ -125,6 +125,11 @@ var captions = map[string]string{
 		"fraction of a point's k nearest neighbours in one layer that are also among its k nearest in the other. " +
 		"It is 1 where two layers give every point the same neighbours and about k/(N − 1) where they are unrelated; " +
 		"lighter is higher (white: 1), grey is missing.",
+	"imbalance": "The information imbalance (Glielmo et al. 2022, rank 1) of every layer against the input (the first " +
+		"layer) and the output (the last), against relative depth: Δ(A→B) is 2/N times the mean rank, in B, of each " +
+		"point's nearest neighbour in A. It is near 0 where A's nearest neighbours are also B's (A predicts B) and " +
+		"about 1 where B ranks them at random; it is not symmetric. Solid, filled markers: the layer predicting; " +
+		"dashed, open markers: the layer predicted.",
 	"profile": "Left: the intrinsic dimension (ID) of each layer against its relative depth, with error bars " +
 		"(standard deviation over resamplings, where there were any). Right, on a log axis: the same IDs (solid), " +
 		"the PC-ID (components for 90 % of the variance; dashed, open markers) and the layer width (dotted grey).",

@@ -198,3 +198,22 @@ func TestReportOverlap(t *testing.T) {
 		t.Error("no overlap figure with its caption")
 	}
 }
+
+// A profile with imbalances gets the imbalance panel, with its caption.
+func TestReportImbalance(t *testing.T) {
+	a, b := 0.01, 0.6
+	p := profile.Profile{Method: "twonn", ImbalanceInput: "l0", ImbalanceOutput: "l1", Layers: []profile.LayerResult{
+		{Name: "l0", N: 100, Dim: 5, NUsed: 100, ID: 3, Warnings: []estimate.Warning{}, DeltaToInput: &a, DeltaFromInput: &a, DeltaToOutput: &b, DeltaFromOutput: &b},
+		{Name: "l1", Index: 1, RelDepth: 1, N: 100, Dim: 5, NUsed: 100, ID: 2, Warnings: []estimate.Warning{}, DeltaToInput: &b, DeltaFromInput: &b, DeltaToOutput: &a, DeltaFromOutput: &a}}}
+	page, err := Build([]plot.Doc{{Name: "p.json", Data: mustJSON(t, p)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svgs, figs := wellFormed(t, page)
+	if svgs != 2 || figs != 2 {
+		t.Errorf("%d <svg> in %d <figure>, want the profile and the imbalance", svgs, figs)
+	}
+	if s := string(page); !strings.Contains(s, `class="imbalance"`) || !strings.Contains(s, "information imbalance (Glielmo et al. 2022") {
+		t.Error("no imbalance figure with its caption")
+	}
+}
