@@ -8,8 +8,8 @@
 // C-contiguous values (elem 4: float32, 8: float64) that are read in place,
 // never copied nor kept after the call returns, and the options as a JSON
 // object of the command's flags ({"method": "twonn", "max_rank": 64}); it
-// returns the document that 'intdim estimate|scale|profile --format json'
-// prints. The return value is 0 on success, 2 for bad input or options
+// returns the document that 'intdim estimate|scale|profile|overlap|
+// imbalance|local --format json' prints. The return value is 0 on success, 2 for bad input or options
 // (the one-line message of the CLI), 1 for a failure; *out then holds the
 // document or the message (UTF-8, *out_len bytes, NUL-terminated), which
 // the caller frees with intdim_free. The library keeps no state between
@@ -83,6 +83,80 @@ func intdim_profile(count C.int64_t, data *unsafe.Pointer, n, d *C.int64_t, elem
 		layers[i] = cli.LibLayer{Name: C.GoString(nm[i]), Points: x}
 	}
 	doc, err := cli.LibProfile(layers, []byte(C.GoString(opts)))
+	return reply(doc, err, out, outLen)
+}
+
+// intdim_overlap is 'intdim overlap': the neighbourhood overlap of a and b
+// (hasB 0: no b) and, when nLabels ≥ 0, the label overlap of a with the
+// nLabels int64 labels (called labelsName in the document). Options: k,
+// metric.
+//
+//export intdim_overlap
+func intdim_overlap(a unsafe.Pointer, an, ad C.int64_t, ae C.int, hasB C.int, b unsafe.Pointer, bn, bd C.int64_t, be C.int,
+	labels *C.int64_t, nLabels C.int64_t, aName, bName, labelsName, opts *C.char, out **C.char, outLen *C.int64_t) (code C.int) {
+	defer guard(out, outLen, &code)
+	xa, err := wrap(a, int64(an), int64(ad), int(ae))
+	if err != nil {
+		return reply(nil, fmt.Errorf("%s: %w", C.GoString(aName), err), out, outLen)
+	}
+	var lb *cli.LibLayer
+	if hasB != 0 {
+		xb, err := wrap(b, int64(bn), int64(bd), int(be))
+		if err != nil {
+			return reply(nil, fmt.Errorf("%s: %w", C.GoString(bName), err), out, outLen)
+		}
+		lb = &cli.LibLayer{Name: C.GoString(bName), Points: xb}
+	}
+	var y []int
+	if nLabels >= 0 {
+		if nLabels > 0 && labels == nil || nLabels > 1<<40 {
+			return reply(nil, cli.Usage("bad labels (%d values)", int64(nLabels)), out, outLen)
+		}
+		y = make([]int, int(nLabels))
+		if nLabels > 0 {
+			for i, v := range unsafe.Slice(labels, int(nLabels)) {
+				y[i] = int(v)
+			}
+		}
+	}
+	doc, err := cli.LibOverlap(cli.LibLayer{Name: C.GoString(aName), Points: xa}, lb, y, C.GoString(labelsName), []byte(C.GoString(opts)))
+	return reply(doc, err, out, outLen)
+}
+
+// intdim_imbalance is 'intdim imbalance': Δ(a→b) and Δ(b→a). Options:
+// metric.
+//
+//export intdim_imbalance
+func intdim_imbalance(a unsafe.Pointer, an, ad C.int64_t, ae C.int, b unsafe.Pointer, bn, bd C.int64_t, be C.int,
+	aName, bName, opts *C.char, out **C.char, outLen *C.int64_t) (code C.int) {
+	defer guard(out, outLen, &code)
+	xa, err := wrap(a, int64(an), int64(ad), int(ae))
+	if err != nil {
+		return reply(nil, fmt.Errorf("%s: %w", C.GoString(aName), err), out, outLen)
+	}
+	xb, err := wrap(b, int64(bn), int64(bd), int(be))
+	if err != nil {
+		return reply(nil, fmt.Errorf("%s: %w", C.GoString(bName), err), out, outLen)
+	}
+	doc, err := cli.LibImbalance(cli.LibLayer{Name: C.GoString(aName), Points: xa}, cli.LibLayer{Name: C.GoString(bName), Points: xb}, []byte(C.GoString(opts)))
+	return reply(doc, err, out, outLen)
+}
+
+// intdim_local is 'intdim local': the document, and the ID of every point
+// written to ids (n float64 values; not written when ids is NULL).
+// Options: k, metric, method, tle_epsilon.
+//
+//export intdim_local
+func intdim_local(data unsafe.Pointer, n, d C.int64_t, elem C.int, name, opts *C.char, ids *C.double, out **C.char, outLen *C.int64_t) (code C.int) {
+	defer guard(out, outLen, &code)
+	x, err := wrap(data, int64(n), int64(d), int(elem))
+	if err != nil {
+		return reply(nil, err, out, outLen)
+	}
+	doc, v, err := cli.LibLocal(cli.LibLayer{Name: C.GoString(name), Points: x}, []byte(C.GoString(opts)))
+	if err == nil && ids != nil && len(v) == int(n) {
+		copy(unsafe.Slice((*float64)(unsafe.Pointer(ids)), len(v)), v)
+	}
 	return reply(doc, err, out, outLen)
 }
 

@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/intdim/intdim/cloud"
-	"github.com/intdim/intdim/geometry"
+	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/knn"
 	"github.com/intdim/intdim/pipeline"
 	"github.com/intdim/intdim/result"
@@ -15,62 +14,6 @@ import (
 func init() {
 	Register(&Command{Name: "overlap", Summary: "neighbourhood overlap of two representations, label overlap", Run: runOverlap})
 	Register(&Command{Name: "imbalance", Summary: "information imbalance between two representations", Run: runImbalance})
-}
-
-// geoInput is one representation read for package geometry: its points (on
-// the unit sphere for --metric cosine) and its neighbour graph.
-type geoInput struct {
-	name    string
-	x       *cloud.Matrix
-	g       *knn.Graph
-	release func()
-}
-
-// loadGeo reads spec and searches its k nearest neighbours; with clamp, at
-// most N − 1 of them.
-func loadGeo(spec string, k int, metric knn.Metric, clamp bool) (*geoInput, error) {
-	x, release, err := pipeline.Load(spec, 0)
-	if err != nil {
-		return nil, BadInput(err)
-	}
-	in := &geoInput{name: spec, x: x, release: release}
-	if clamp {
-		k = min(k, x.N()-1)
-	}
-	if k > x.N()-1 {
-		release()
-		return nil, BadInput(fmt.Errorf("%s: %d points, too few for k = %d neighbours (need k < N)", spec, x.N(), k))
-	}
-	if metric == knn.Cosine {
-		if in.x, err = knn.Normalize(x); err != nil {
-			release()
-			return nil, BadInput(fmt.Errorf("%s: %w", spec, err))
-		}
-	}
-	if in.g, err = knn.Search(in.x, k, nil); err != nil {
-		release()
-		return nil, BadInput(fmt.Errorf("%s: %w", spec, err))
-	}
-	return in, nil
-}
-
-// loadPair reads two representations of the same points.
-func loadPair(a, b string, k int, metric knn.Metric, clamp bool) (*geoInput, *geoInput, error) {
-	ga, err := loadGeo(a, k, metric, clamp)
-	if err != nil {
-		return nil, nil, err
-	}
-	gb, err := loadGeo(b, k, metric, clamp)
-	if err != nil {
-		ga.release()
-		return nil, nil, err
-	}
-	if ga.x.N() != gb.x.N() {
-		ga.release()
-		gb.release()
-		return nil, nil, BadInput(fmt.Errorf("%s has %d points, %s has %d: not representations of the same points", a, ga.x.N(), b, gb.x.N()))
-	}
-	return ga, gb, nil
 }
 
 // parseMetricFormat parses the arguments (parseFormat) and then --metric,
@@ -87,11 +30,59 @@ func parseMetricFormat(fs *flag.FlagSet, args []string, format, metric *string) 
 	return pos, m, nil
 }
 
+// geoOptions are the pipeline options of overlap, imbalance and local:
+// the metric only.
+func geoOptions(m knn.Metric) *pipeline.Options {
+	return &pipeline.Options{Estimate: estimate.Options{Metric: m}}
+}
+
+// overlapFlags are the flags of 'intdim overlap' (and of the library's
+// overlap) besides --format.
+type overlapFlags struct {
+	k              *int
+	labels, metric *string
+}
+
+func addOverlapFlags(fs *flag.FlagSet) *overlapFlags {
+	return &overlapFlags{
+		k:      fs.Int("k", 30, "neighbours per point"),
+		labels: fs.String("labels", "", "class labels of the N points (FILE, FILE:NAME): report the label overlap of A"),
+		metric: fs.String("metric", "euclidean", "distance: euclidean or cosine"),
+	}
+}
+
+// overlapDoc measures the overlap (pipeline.Overlap) and fills its
+// document; b is nil for the label overlap alone.
+func overlapDoc(a pipeline.Source, b *pipeline.Source, labels []int, labelsFrom string, k int, m knn.Metric) (*result.Overlap, error) {
+	opt := geoOptions(m)
+	opt.LabelsFrom = labelsFrom
+	r, err := pipeline.Overlap(a, b, labels, k, opt)
+	if err != nil {
+		return nil, BadInput(err)
+	}
+	doc := result.NewOverlap()
+	doc.A, doc.K, doc.N = nameOf(a), r.K, r.N
+	if b != nil {
+		doc.B = nameOf(*b)
+	}
+	doc.Overlap, doc.LabelOverlap, doc.LabelOverlapUnweighted = r.Overlap, r.LabelOverlap, r.LabelOverlapUnweighted
+	if labels != nil {
+		doc.Labels, doc.NClasses = labelsFrom, r.NClasses
+	}
+	return doc, nil
+}
+
+// nameOf is a source's name in documents: its Name, else its Spec.
+func nameOf(s pipeline.Source) string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.Spec
+}
+
 func runOverlap(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("overlap", stderr)
-	k := fs.Int("k", 30, "neighbours per point")
-	labels := fs.String("labels", "", "class labels of the N points (FILE, FILE:NAME): report the label overlap of A")
-	metric := fs.String("metric", "euclidean", "distance: euclidean or cosine")
+	f := addOverlapFlags(fs)
 	var format string
 	addFormatFlag(fs, &format)
 	fs.Usage = func() {
@@ -99,55 +90,47 @@ func runOverlap(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "       intdim overlap [--k 30] --labels Y A   label overlap of A")
 		fs.PrintDefaults()
 	}
-	pos, m, err := parseMetricFormat(fs, args, &format, metric)
+	pos, m, err := parseMetricFormat(fs, args, &format, f.metric)
 	if err != nil {
 		return err
 	}
-	if *k < 1 {
-		return Usage("--k %d: need at least 1", *k)
+	if *f.k < 1 {
+		return Usage("--k %d: need at least 1", *f.k)
 	}
 	switch {
-	case len(pos) == 1 && *labels == "":
+	case len(pos) == 1 && *f.labels == "":
 		return Usage("one input needs --labels (label overlap); two give the neighbourhood overlap (see intdim overlap -h)")
 	case len(pos) < 1 || len(pos) > 2:
 		return Usage("want A [B], got %d inputs (see intdim overlap -h)", len(pos))
 	}
-	doc := result.NewOverlap()
-	doc.A, doc.K = pos[0], *k
-	var a *geoInput
+	var b *pipeline.Source
 	if len(pos) == 2 {
-		var b *geoInput
-		if a, b, err = loadPair(pos[0], pos[1], *k, m, false); err != nil {
-			return err
-		}
-		defer b.release()
-		v, err := geometry.Overlap(a.g, b.g, *k)
-		if err != nil {
-			a.release()
-			return err
-		}
-		doc.B, doc.Overlap = pos[1], &v
-	} else if a, err = loadGeo(pos[0], *k, m, false); err != nil {
-		return err
+		s := pipeline.File(pos[1])
+		b = &s
 	}
-	defer a.release()
-	doc.N = a.x.N()
-	if *labels != "" {
-		y, err := pipeline.LoadLabels(*labels, 0)
-		if err != nil {
+	var y []int
+	if *f.labels != "" {
+		if y, err = pipeline.LoadLabels(*f.labels, 0); err != nil {
 			return BadInput(err)
 		}
-		if len(y) != a.x.N() {
-			return BadInput(fmt.Errorf("%s: %d labels, but %s has %d points", *labels, len(y), pos[0], a.x.N()))
-		}
-		w, u, err := geometry.LabelOverlap(a.g, y, *k)
-		if err != nil {
-			return err
-		}
-		doc.Labels, doc.LabelOverlap, doc.LabelOverlapUnweighted = *labels, &w, &u
-		doc.NClasses = pipeline.Classes(y)
+	}
+	doc, err := overlapDoc(pipeline.File(pos[0]), b, y, *f.labels, *f.k, m)
+	if err != nil {
+		return err
 	}
 	return doc.Write(stdout, format)
+}
+
+// imbalanceDoc measures the imbalances of a and b (pipeline.Imbalance)
+// and fills their document.
+func imbalanceDoc(a, b pipeline.Source, m knn.Metric) (*result.Imbalance, error) {
+	r, err := pipeline.Imbalance(a, b, geoOptions(m))
+	if err != nil {
+		return nil, BadInput(err)
+	}
+	doc := result.NewImbalance()
+	doc.A, doc.B, doc.N, doc.DeltaAB, doc.DeltaBA = nameOf(a), nameOf(b), r.N, r.DeltaAB, r.DeltaBA
+	return doc, nil
 }
 
 func runImbalance(args []string, stdout, stderr io.Writer) error {
@@ -166,21 +149,8 @@ func runImbalance(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 2 {
 		return Usage("want two inputs A B, got %d (see intdim imbalance -h)", len(pos))
 	}
-	// The ranks are read from lists of imbalanceK neighbours where they
-	// reach, and counted over the row otherwise (geometry.Ranks).
-	const imbalanceK = 30
-	a, b, err := loadPair(pos[0], pos[1], imbalanceK, m, true)
+	doc, err := imbalanceDoc(pipeline.File(pos[0]), pipeline.File(pos[1]), m)
 	if err != nil {
-		return err
-	}
-	defer a.release()
-	defer b.release()
-	doc := result.NewImbalance()
-	doc.A, doc.B, doc.N = pos[0], pos[1], a.x.N()
-	if doc.DeltaAB, err = geometry.Imbalance(a.g, b.g, b.x); err != nil {
-		return err
-	}
-	if doc.DeltaBA, err = geometry.Imbalance(b.g, a.g, a.x); err != nil {
 		return err
 	}
 	return doc.Write(stdout, format)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/knn"
 	"github.com/intdim/intdim/pipeline"
 	"github.com/intdim/intdim/plot"
 	"github.com/intdim/intdim/profile"
@@ -33,7 +34,10 @@ import (
 var libFlags = map[string][]string{
 	"estimate": append(slices.Clone(estimateFlagNames), "mem"),
 	"scale":    append(slices.Clone(estimateFlagNames), "blocks", "decimate", "gride"),
-	"profile":  append(slices.Clone(estimateFlagNames), "no-pca", "mem"),
+	"profile":   append(slices.Clone(estimateFlagNames), "no-pca", "mem", "overlap", "overlap-k", "imbalance"),
+	"overlap":   {"k", "metric"},
+	"imbalance": {"metric"},
+	"local":     {"k", "metric", "method", "tle-epsilon"},
 }
 
 var estimateFlagNames = []string{"method", "discard", "paper", "k", "max-rank", "resample", "fraction",
@@ -144,8 +148,14 @@ func LibProfile(layers []LibLayer, opts []byte) ([]byte, error) {
 	f := addEstimateFlags(fs, "twonn")
 	noPCA := fs.Bool("no-pca", false, "skip the PC-ID of each layer")
 	mem := addMemFlag(fs)
+	overlap := fs.Bool("overlap", false, "the layer × layer neighbourhood overlap")
+	overlapK := fs.Int("overlap-k", 30, "overlap: neighbours per point")
+	imbalance := fs.Bool("imbalance", false, "each layer's information imbalances against the first and the last layer")
 	if err := libOptions("profile", fs, opts); err != nil {
 		return nil, err
+	}
+	if *overlap && *overlapK < 1 {
+		return nil, Usage("--overlap-k %d: need at least 1", *overlapK)
 	}
 	opt, err := f.options()
 	if err != nil {
@@ -161,6 +171,17 @@ func LibProfile(layers []LibLayer, opts []byte) ([]byte, error) {
 	if *noPCA {
 		b.SkipPCA()
 	}
+	if *overlap || *imbalance {
+		if err := sameN(layers); err != nil {
+			return nil, err
+		}
+	}
+	if *overlap {
+		b.Overlap(*overlapK, nil)
+	}
+	if *imbalance { // the caller's arrays are in memory for the ranks
+		b.Imbalance(func(i int) (*cloud.Matrix, func(), error) { return layers[i].Points, func() {}, nil })
+	}
 	for _, l := range layers {
 		if l.Points != nil {
 			if err := checkResample(opt, l.Points.N(), mem.bytes); err != nil {
@@ -171,6 +192,91 @@ func LibProfile(layers []LibLayer, opts []byte) ([]byte, error) {
 		pipeline.AddPoints(b, profile.Layer{Name: l.Name, Points: l.Points}, &pipeline.Options{Mem: mem.bytes})
 	}
 	return libJSON(result.NewProfile(b.Profile(), opt))
+}
+
+// sameN refuses layers of different numbers of points (as pipeline.Profile
+// does for the overlap and the imbalance).
+func sameN(layers []LibLayer) error {
+	for _, l := range layers[1:] {
+		if l.Points != nil && layers[0].Points != nil && l.Points.N() != layers[0].Points.N() {
+			return BadInput(fmt.Errorf("layer %s has %d points, layer %s has %d: the overlap and the imbalance compare representations of the same points",
+				l.Name, l.Points.N(), layers[0].Name, layers[0].Points.N()))
+		}
+	}
+	return nil
+}
+
+// LibOverlap is 'intdim overlap --format json' on points in memory: the
+// neighbourhood overlap of a and b (b nil: none) and, with labels (one per
+// point of a, called labelsName in the document), a's label overlap.
+func LibOverlap(a LibLayer, b *LibLayer, labels []int, labelsName string, opts []byte) ([]byte, error) {
+	fs := NewFlagSet("overlap", nil)
+	f := addOverlapFlags(fs)
+	if err := libOptions("overlap", fs, opts); err != nil {
+		return nil, err
+	}
+	m, err := knn.ParseMetric(*f.metric)
+	if err != nil {
+		return nil, Usage("%v", err)
+	}
+	if *f.k < 1 {
+		return nil, Usage("k %d: need at least 1", *f.k)
+	}
+	if b == nil && labels == nil {
+		return nil, Usage("one representation needs labels (label overlap); two give the neighbourhood overlap")
+	}
+	var sb *pipeline.Source
+	if b != nil {
+		s := pipeline.Points(b.Name, b.Points)
+		sb = &s
+	}
+	doc, err := overlapDoc(pipeline.Points(a.Name, a.Points), sb, labels, labelsName, *f.k, m)
+	if err != nil {
+		return nil, err
+	}
+	return libJSON(doc)
+}
+
+// LibImbalance is 'intdim imbalance --format json' on points in memory.
+func LibImbalance(a, b LibLayer, opts []byte) ([]byte, error) {
+	fs := NewFlagSet("imbalance", nil)
+	metric := fs.String("metric", "euclidean", "distance: euclidean or cosine")
+	if err := libOptions("imbalance", fs, opts); err != nil {
+		return nil, err
+	}
+	m, err := knn.ParseMetric(*metric)
+	if err != nil {
+		return nil, Usage("%v", err)
+	}
+	doc, err := imbalanceDoc(pipeline.Points(a.Name, a.Points), pipeline.Points(b.Name, b.Points), m)
+	if err != nil {
+		return nil, err
+	}
+	return libJSON(doc)
+}
+
+// LibLocal is 'intdim local --format json' on points in memory, with the
+// ID of every point (what --out writes).
+func LibLocal(x LibLayer, opts []byte) ([]byte, []float64, error) {
+	fs := NewFlagSet("local", nil)
+	f := addLocalFlags(fs)
+	if err := libOptions("local", fs, opts); err != nil {
+		return nil, nil, err
+	}
+	m, err := knn.ParseMetric(*f.metric)
+	if err != nil {
+		return nil, nil, Usage("%v", err)
+	}
+	meth, err := f.check()
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, doc, err := localIDs(pipeline.Points(x.Name, x.Points), f, meth, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := libJSON(doc)
+	return out, ids, err
 }
 
 // LibFigure draws the first figure of the document doc (as 'intdim plot'

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/internal/atomicfile"
+	"github.com/intdim/intdim/knn"
+	"github.com/intdim/intdim/pipeline"
 	"github.com/intdim/intdim/plot"
 	"github.com/intdim/intdim/result"
 	"github.com/intdim/intdim/tensorio/npy"
@@ -19,60 +22,47 @@ func init() {
 	Register(&Command{Name: "local", Summary: "the ID of every point from its k nearest neighbours (Levina–Bickel)", Run: runLocal})
 }
 
-func runLocal(args []string, stdout, stderr io.Writer) error {
-	fs := NewFlagSet("local", stderr)
-	k := fs.Int("k", 20, "neighbours per point")
-	out := fs.String("out", "", "write the N values to this .npy file (float64)")
-	figure := fs.String("figure", "", "draw the histogram of the values, the global ID and the median marked, to FIG.png or FIG.svg")
-	metric := fs.String("metric", "euclidean", "distance: euclidean or cosine")
-	method := fs.String("method", "mle", "pointwise estimator: mle, mom, tle, mada, ess, lpca-fo or twonn")
-	tleEps := fs.Float64("tle-epsilon", estimate.DefaultSkdim.TLEEpsilon, "tle: measurements below it are dropped")
-	var format string
-	addFormatFlag(fs, &format)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: intdim local [--method mle] [--k 20] [--out ids.npy] [--figure hist.png] INPUT   the ID of every point from its k neighbours (duplicates kept)")
-		fs.PrintDefaults()
+// localFlags are the flags of 'intdim local' (and of the library's local)
+// besides --format, --out and --figure.
+type localFlags struct {
+	k              *int
+	metric, method *string
+	tleEps         *float64
+}
+
+func addLocalFlags(fs *flag.FlagSet) *localFlags {
+	return &localFlags{
+		k:      fs.Int("k", 20, "neighbours per point"),
+		metric: fs.String("metric", "euclidean", "distance: euclidean or cosine"),
+		method: fs.String("method", "mle", "pointwise estimator: mle, mom, tle, mada, ess, lpca-fo or twonn"),
+		tleEps: fs.Float64("tle-epsilon", estimate.DefaultSkdim.TLEEpsilon, "tle: measurements below it are dropped"),
 	}
-	pos, m, err := parseMetricFormat(fs, args, &format, metric)
-	if err != nil {
-		return err
-	}
-	meth := estimate.Method(*method)
+}
+
+// check checks the flags and returns the method.
+func (f *localFlags) check() (estimate.Method, error) {
+	meth := estimate.Method(*f.method)
 	if !slices.Contains(estimate.LocalMethods, meth) {
-		return Usage("--method %q: want mle, mom, tle, mada, ess, lpca-fo or twonn", *method)
+		return "", Usage("--method %q: want mle, mom, tle, mada, ess, lpca-fo or twonn", *f.method)
 	}
-	if !(*tleEps > 0) {
-		return Usage("--tle-epsilon %g: want > 0", *tleEps)
+	if !(*f.tleEps > 0) {
+		return "", Usage("--tle-epsilon %g: want > 0", *f.tleEps)
 	}
-	if *k < 2 {
-		return Usage("--k %d: need at least 2", *k)
+	if *f.k < 2 {
+		return "", Usage("--k %d: need at least 2", *f.k)
 	}
-	if len(pos) != 1 {
-		return Usage("want one INPUT, got %d (see intdim local -h)", len(pos))
-	}
-	if *figure != "" {
-		if _, err := plot.Format(*figure); err != nil {
-			return Usage("--figure %v", err)
-		}
-		if st, err := os.Stat(*figure); err == nil && st.IsDir() {
-			return Usage("--figure %s: is a directory", *figure)
-		}
-		// As --out: a missing directory is found before the work, exit status 1.
-		if dir := filepath.Dir(*figure); !isDir(dir) {
-			return fmt.Errorf("--figure %s: no directory %s", *figure, dir)
-		}
-	}
-	in, err := loadGeo(pos[0], *k, m, false)
+	return meth, nil
+}
+
+// localIDs returns the ID of every point of src (pipeline.Local) and the
+// document summarising them.
+func localIDs(src pipeline.Source, f *localFlags, meth estimate.Method, m knn.Metric) ([]float64, *result.Local, error) {
+	ids, err := pipeline.Local(src, *f.k, meth, estimate.SkdimOptions{TLEEpsilon: *f.tleEps}, geoOptions(m))
 	if err != nil {
-		return err
-	}
-	defer in.release()
-	ids, err := estimate.Local(in.x, in.g, meth, *k, estimate.SkdimOptions{TLEEpsilon: *tleEps}, 0)
-	if err != nil {
-		return BadInput(fmt.Errorf("%s: %s: %w", pos[0], meth, err))
+		return nil, nil, BadInput(err)
 	}
 	doc := result.NewLocal()
-	doc.Input, doc.N, doc.K, doc.Method = pos[0], len(ids), *k, string(meth)
+	doc.Input, doc.N, doc.K, doc.Method = nameOf(src), len(ids), *f.k, string(meth)
 	if g := estimate.LocalGlobal(meth, ids); !math.IsInf(g, 0) && !math.IsNaN(g) {
 		doc.Global = &g // else null: n_nonfinite says why
 	}
@@ -96,6 +86,47 @@ func runLocal(args []string, stdout, stderr io.Writer) error {
 		doc.Median = (finite[(n-1)/2] + finite[n/2]) / 2
 	}
 	doc.Histogram = result.NewHistogram(ids)
+	return ids, doc, nil
+}
+
+func runLocal(args []string, stdout, stderr io.Writer) error {
+	fs := NewFlagSet("local", stderr)
+	f := addLocalFlags(fs)
+	out := fs.String("out", "", "write the N values to this .npy file (float64)")
+	figure := fs.String("figure", "", "draw the histogram of the values, the global ID and the median marked, to FIG.png or FIG.svg")
+	var format string
+	addFormatFlag(fs, &format)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: intdim local [--method mle] [--k 20] [--out ids.npy] [--figure hist.png] INPUT   the ID of every point from its k neighbours (duplicates kept)")
+		fs.PrintDefaults()
+	}
+	pos, m, err := parseMetricFormat(fs, args, &format, f.metric)
+	if err != nil {
+		return err
+	}
+	meth, err := f.check()
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return Usage("want one INPUT, got %d (see intdim local -h)", len(pos))
+	}
+	if *figure != "" {
+		if _, err := plot.Format(*figure); err != nil {
+			return Usage("--figure %v", err)
+		}
+		if st, err := os.Stat(*figure); err == nil && st.IsDir() {
+			return Usage("--figure %s: is a directory", *figure)
+		}
+		// As --out: a missing directory is found before the work, exit status 1.
+		if dir := filepath.Dir(*figure); !isDir(dir) {
+			return fmt.Errorf("--figure %s: no directory %s", *figure, dir)
+		}
+	}
+	ids, doc, err := localIDs(pipeline.File(pos[0]), f, meth, m)
+	if err != nil {
+		return err
+	}
 	if *out != "" {
 		if err := atomicfile.WriteFile(*out, func(w io.Writer) error { return npy.Write(w, []int{len(ids)}, ids) }); err != nil {
 			return fmt.Errorf("%s: %w", *out, err)
