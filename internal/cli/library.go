@@ -32,8 +32,8 @@ import (
 // concern the estimate (not --format, --quiet nor the --model and --onnx
 // inputs).
 var libFlags = map[string][]string{
-	"estimate": append(slices.Clone(estimateFlagNames), "mem"),
-	"scale":    append(slices.Clone(estimateFlagNames), "blocks", "decimate", "gride"),
+	"estimate":  append(slices.Clone(estimateFlagNames), "mem"),
+	"scale":     append(slices.Clone(estimateFlagNames), "blocks", "decimate", "gride"),
 	"profile":   append(slices.Clone(estimateFlagNames), "no-pca", "mem", "overlap", "overlap-k", "imbalance"),
 	"overlap":   {"k", "metric"},
 	"imbalance": {"metric"},
