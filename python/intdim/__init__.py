@@ -9,6 +9,10 @@ as the command line ``intdim estimate | scale | profile``.
     r.id, r.err, r.n_used, r.duplicates
     p = intdim.profile({"conv1": A1, "fc": A2})
     p.to_pandas(); p.plot()                # the engine's profile figure
+    intdim.overlap(A, B, k=30).overlap     # neighbourhood overlap of two representations
+    intdim.overlap(A, labels=y).label_overlap
+    intdim.imbalance(A, B).delta_ab        # information imbalance Δ(A→B), and delta_ba
+    intdim.local(X, k=20).ids              # the ID of every point, a NumPy array
 
 float32 and float64 arrays in C order are read by the engine in place (no
 copy); other arrays are converted with a CopyWarning. Bad input or options
@@ -21,10 +25,10 @@ when the call returns.
 from . import _array, _lib
 from ._array import CopyWarning
 from ._lib import EngineError
-from ._results import Estimate, Figure, MethodResult, Profile
+from ._results import Estimate, Figure, Imbalance, Local, MethodResult, Overlap, Profile
 
-__all__ = ["estimate", "scale", "profile", "Estimate", "Profile", "MethodResult", "Figure",
-           "CopyWarning", "EngineError"]
+__all__ = ["estimate", "scale", "profile", "overlap", "imbalance", "local", "Estimate", "Profile",
+           "Overlap", "Imbalance", "Local", "MethodResult", "Figure", "CopyWarning", "EngineError"]
 __version__ = "0.1.0"
 
 import ctypes as _ctypes
@@ -95,13 +99,17 @@ def scale(X, blocks=None, *, decimate=False, gride=False, metric="euclidean", du
 
 def profile(layers, method="twonn", *, no_pca=False, resample=0, fraction=0.9, metric="euclidean",
             duplicates="collapse", seed=1, k=20, discard=0.1, paper=False, max_rank=256, zero_rows="error",
-            threads=0, mem=None, tokens="flatten"):
+            threads=0, mem=None, tokens="flatten", overlap=False, overlap_k=30, imbalance=False):
     """The ID of every layer, as 'intdim profile': layers is a dict {name: array}
     (in order) or a list of arrays (named layer0, layer1, …). Every layer's
     PC-ID is computed unless no_pca. A layer that cannot be estimated is in
     the profile with its error (a RuntimeWarning names it); bad options raise
-    ValueError. tokens: for arrays [N, T, D], as in estimate. Returns a
-    Profile.
+    ValueError. tokens: for arrays [N, T, D], as in estimate. overlap: the
+    layer × layer neighbourhood overlap with overlap_k neighbours
+    (``to_dict()["overlap"]``); imbalance: each layer's information
+    imbalances against the first layer (input) and the last (output), the
+    rows' ``delta_to_input``, ``delta_from_input``, ``delta_to_output``,
+    ``delta_from_output`` (as --overlap and --imbalance). Returns a Profile.
     """
     if isinstance(layers, dict):
         items = list(layers.items())
@@ -118,7 +126,8 @@ def profile(layers, method="twonn", *, no_pca=False, resample=0, fraction=0.9, m
     names = (_ctypes.c_char_p * count)(*[str(nm).encode() for nm, _ in items])
     opts = dict(method=method, no_pca=no_pca, resample=resample, fraction=fraction, metric=metric,
                 duplicates=duplicates, seed=seed, k=k, discard=discard, paper=paper, max_rank=max_rank,
-                zero_rows=zero_rows, threads=threads, mem=mem)
+                zero_rows=zero_rows, threads=threads, mem=mem, overlap=overlap or None,
+                overlap_k=overlap_k if overlap else None, imbalance=imbalance or None)
     doc = _json.loads(_lib.call(_lib.lib().intdim_profile, count, ptrs, ns, ds, es, names, _lib.options(opts), keep=arrays))
     for l in doc["layers"]:
         _warn(l.get("warnings"), f"{l['name']}: ")
@@ -127,3 +136,87 @@ def profile(layers, method="twonn", *, no_pca=False, resample=0, fraction=0.9, m
         msgs = "; ".join(f"layer {l['name']}: {l['error']}" for l in failed)
         _warnings.warn(f"{len(failed)} of {len(doc['layers'])} layers failed: {msgs}", RuntimeWarning, stacklevel=2)
     return Profile(doc)
+
+
+def _cloud(X, name):
+    """X as the engine reads it (a view where possible) and its (pointer, n, d, elem)."""
+    a = _array.points(_tokens(X, "flatten", name), name)
+    n, d = a.shape
+    return a, (a.ctypes.data if a.size else None, n, d, _array.elem(a))
+
+
+def overlap(A, B=None, k=30, *, labels=None, metric="euclidean", name_a="A", name_b="B", name_labels="labels"):
+    """The neighbourhood overlap of two representations A and B of the same points
+    (rows), and/or the label overlap of A, as 'intdim overlap --k k'.
+
+    With B: the mean over points of the fraction of their k nearest neighbours
+    shared by A and B (DADApy's data overlap). With labels (N integers): A's
+    label overlap, the mean fraction of neighbours with the point's label
+    (class-weighted, and per point). metric: euclidean or cosine. name_a,
+    name_b and name_labels name them in the document and in errors. Returns an
+    Overlap (``.overlap``, ``.label_overlap``, ``.to_dict()``).
+    """
+    if B is None and labels is None:
+        raise ValueError("overlap: give B (neighbourhood overlap) or labels (label overlap)")
+    a, (pa, na, da, ea) = _cloud(A, name_a)
+    keep = [a]
+    has_b, pb, nb, db, eb = 0, None, 0, 0, 8
+    if B is not None:
+        b, (pb, nb, db, eb) = _cloud(B, name_b)
+        keep.append(b)
+        has_b = 1
+    lab, nlab = None, -1
+    if labels is not None:
+        import numpy as np
+        y = np.asarray(labels)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.ndim != 1:
+            raise ValueError(f"{name_labels}: labels of shape {y.shape}; want N integers")
+        if y.dtype.kind == "f":
+            if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
+                raise ValueError(f"{name_labels}: labels must be integers")
+        elif y.dtype.kind not in "biu":
+            raise TypeError(f"{name_labels}: {y.dtype} labels; want integers")
+        y = np.ascontiguousarray(y, dtype=np.int64)
+        keep.append(y)
+        lab, nlab = y.ctypes.data_as(_ctypes.POINTER(_ctypes.c_int64)), len(y)
+    opts = dict(k=k, metric=metric)
+    doc = _lib.call(_lib.lib().intdim_overlap, pa, na, da, ea, has_b, pb, nb, db, eb, lab, nlab,
+                    name_a.encode(), name_b.encode(), name_labels.encode(), _lib.options(opts), keep=keep)
+    return Overlap(_json.loads(doc))
+
+
+def imbalance(A, B, *, metric="euclidean", name_a="A", name_b="B"):
+    """The information imbalances Δ(A→B) and Δ(B→A) of two representations of the
+    same points (rank 1, DADApy's definition), as 'intdim imbalance'.
+
+    Δ(A→B) = 2/N · mean over points of the rank, in B, of the point's nearest
+    neighbour in A: 2/N when the nearest neighbours agree, about 1 when they
+    are unrelated. Returns an Imbalance (``.delta_ab``, ``.delta_ba``,
+    ``.to_dict()``).
+    """
+    a, (pa, na, da, ea) = _cloud(A, name_a)
+    b, (pb, nb, db, eb) = _cloud(B, name_b)
+    doc = _lib.call(_lib.lib().intdim_imbalance, pa, na, da, ea, pb, nb, db, eb, name_a.encode(), name_b.encode(),
+                    _lib.options(dict(metric=metric)), keep=(a, b))
+    return Imbalance(_json.loads(doc))
+
+
+def local(X, k=20, *, method="mle", metric="euclidean", tle_epsilon=None, name="X"):
+    """The intrinsic dimension of every point from its k nearest neighbours, as
+    'intdim local --k k --method method' (duplicates kept).
+
+    method: mle (Levina–Bickel), mom, tle, mada, ess, lpca-fo or twonn (the
+    scikit-dimension pointwise estimators); tle_epsilon: tle's threshold.
+    Returns a Local whose ``ids`` is a float64 NumPy array of the N values
+    (what --out writes) and whose summary (mean, median, global_id) is the
+    command's document (``to_dict()``).
+    """
+    import numpy as np
+    a, (p, n, d, e) = _cloud(X, name)
+    ids = np.full(n, np.nan, dtype=np.float64)
+    opts = dict(k=k, method=method, metric=metric, tle_epsilon=tle_epsilon)
+    doc = _lib.call(_lib.lib().intdim_local, p, n, d, e, name.encode(), _lib.options(opts),
+                    ids.ctypes.data_as(_ctypes.POINTER(_ctypes.c_double)), keep=(a, ids))
+    return Local(_json.loads(doc), ids)

@@ -53,6 +53,13 @@ def lib():
             l.intdim_profile.argtypes = [i64, ctypes.POINTER(p), ctypes.POINTER(i64), ctypes.POINTER(i64),
                                          ctypes.POINTER(c_int), ctypes.POINTER(cs), cs, out, outlen]
             l.intdim_profile.restype = c_int
+            l.intdim_overlap.argtypes = [p, i64, i64, c_int, c_int, p, i64, i64, c_int, ctypes.POINTER(i64), i64,
+                                         cs, cs, cs, cs, out, outlen]
+            l.intdim_overlap.restype = c_int
+            l.intdim_imbalance.argtypes = [p, i64, i64, c_int, p, i64, i64, c_int, cs, cs, cs, out, outlen]
+            l.intdim_imbalance.restype = c_int
+            l.intdim_local.argtypes = [p, i64, i64, c_int, cs, cs, ctypes.POINTER(ctypes.c_double), out, outlen]
+            l.intdim_local.restype = c_int
             l.intdim_figure.argtypes = [cs, i64, cs, out, outlen]
             l.intdim_figure.restype = c_int
             l.intdim_free.argtypes = [p]

@@ -179,3 +179,86 @@ class Profile:
             pc = "-" if l.get("pc_id") is None else str(l["pc_id"])
             rows.append(f"{l['name']:>12} {l['rel_depth']:>9.2f} {l['n']:>7} {l['dim']:>7} {idv:>8} {pc:>6}")
         return f"<intdim profile ({self.method}, seed {self.seed})>\n" + "\n".join(rows)
+
+
+class _Doc:
+    """A document of the engine: ``to_dict()`` is what the CLI prints with --format json."""
+
+    def __init__(self, doc):
+        self._doc = doc
+
+    def to_dict(self):
+        """The document the command prints with --format json, as a dict."""
+        return json.loads(json.dumps(self._doc))
+
+
+class Overlap(_Doc):
+    """The result of intdim.overlap, as 'intdim overlap --format json'.
+
+    ``overlap`` is the neighbourhood overlap of A and B (None without B):
+    the mean over points of the fraction of shared k nearest neighbours
+    (DADApy's data overlap; 1: the same neighbourhoods, about k/(N-1):
+    unrelated). ``label_overlap`` (class-weighted) and
+    ``label_overlap_unweighted`` are A's label overlap (None without
+    labels); ``n``, ``k``, ``n_classes`` the counts.
+    """
+
+    def __init__(self, doc):
+        super().__init__(doc)
+        self.a, self.b = doc["a"], doc.get("b")
+        self.n, self.k = doc["n"], doc["k"]
+        self.overlap = doc.get("overlap")
+        self.label_overlap = doc.get("label_overlap")
+        self.label_overlap_unweighted = doc.get("label_overlap_unweighted")
+        self.n_classes = doc.get("n_classes", 0)
+
+    def __repr__(self):
+        parts = []
+        if self.overlap is not None:
+            parts.append(f"overlap {self.overlap:.4f}")
+        if self.label_overlap is not None:
+            parts.append(f"label overlap {self.label_overlap:.4f} ({self.n_classes} classes)")
+        return f"<intdim overlap of {self.n} points, k = {self.k}: {', '.join(parts)}>"
+
+
+class Imbalance(_Doc):
+    """The result of intdim.imbalance, as 'intdim imbalance --format json'.
+
+    ``delta_ab`` is Δ(A→B), ``delta_ba`` Δ(B→A) (rank 1, DADApy's
+    definition): 2/N where the nearest neighbours agree, about 1 where they
+    are unrelated; Δ(A→B) small and Δ(B→A) large: A predicts B, not the
+    reverse.
+    """
+
+    def __init__(self, doc):
+        super().__init__(doc)
+        self.a, self.b, self.n = doc["a"], doc["b"], doc["n"]
+        self.delta_ab, self.delta_ba = doc["delta_ab"], doc["delta_ba"]
+
+    def __repr__(self):
+        return f"<intdim imbalance of {self.n} points: Δ(A→B) {self.delta_ab:.4f}, Δ(B→A) {self.delta_ba:.4f}>"
+
+
+class Local(_Doc):
+    """The result of intdim.local, as 'intdim local --format json', with the values.
+
+    ``ids`` is the ID of every point (a float64 NumPy array of N values,
+    what ``intdim local --out`` writes; 0 or non-finite where a duplicate
+    neighbour makes it so). ``mean`` and ``median`` are over the finite
+    values, ``global_id`` combines all of them (None when not finite),
+    ``n_zero`` and ``n_nonfinite`` count the others.
+    """
+
+    def __init__(self, doc, ids):
+        super().__init__(doc)
+        self.ids = ids
+        self.input, self.n, self.k, self.method = doc["input"], doc["n"], doc["k"], doc["method"]
+        self.mean, self.median, self.global_id = doc["mean"], doc["median"], doc.get("global")
+        self.n_zero, self.n_nonfinite = doc["n_zero"], doc["n_nonfinite"]
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __repr__(self):
+        return (f"<intdim local ({self.method}, k = {self.k}) of {self.n} points: mean {self.mean:.3f}, "
+                f"median {self.median:.3f}>")
