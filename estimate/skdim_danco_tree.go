@@ -23,12 +23,12 @@ func treeSearch(x *cloud.Matrix, k int) *knn.Graph {
 	for i := range t.idx {
 		t.idx[i] = int32(i)
 	}
-	t.build(0, n)
+	t.build(0, 0, n)
 	g := &knn.Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
 	h := &kdHeap{k: k}
 	for i := range n {
 		h.d2, h.id = h.d2[:0], h.id[:0]
-		t.query(0, n, int32(i), xf[i*d:(i+1)*d], h)
+		t.query(0, 0, n, int32(i), xf[i*d:(i+1)*d], h)
 		// The heap holds the k best; sort them by (distance, index).
 		order := make([]int, len(h.id))
 		for a := range order {
@@ -58,25 +58,24 @@ type kdTree struct {
 	x   []float64
 	d   int
 	idx []int32 // permutation of the rows; a node is a range of it
-	// Per node (keyed by its range start and end, built recursively): the
-	// split dimension and value are recomputed on query from the same
-	// rule, so only the permutation is stored.
+	// split[v] of node v (root 0, children 2v+1 and 2v+2) that is not a
+	// leaf: the dimension and value it is cut at.
 	split []kdSplit
 }
 
 type kdSplit struct {
-	lo, hi, dim int
-	val         float64
+	dim int
+	val float64
 }
 
 const kdLeaf = 16
 
 // treeMaxDim is the largest dimension searched by the tree.
-const treeMaxDim = 10
+const treeMaxDim = 6
 
-// build orders idx[lo:hi] so that each node's halves are split at the
-// median of its widest dimension.
-func (t *kdTree) build(lo, hi int) {
+// build orders idx[lo:hi], node v, so that each node's halves are split at
+// the median of its widest dimension.
+func (t *kdTree) build(v, lo, hi int) {
 	if hi-lo <= kdLeaf {
 		return
 	}
@@ -103,20 +102,12 @@ func (t *kdTree) build(lo, hi int) {
 		return int(a) - int(b)
 	})
 	mid := (lo + hi) / 2
-	t.split = append(t.split, kdSplit{lo: lo, hi: hi, dim: dim, val: t.x[int(t.idx[mid])*t.d+dim]})
-	t.build(lo, mid)
-	t.build(mid, hi)
-}
-
-// node returns the split of the node [lo, hi).
-func (t *kdTree) node(lo, hi int) kdSplit {
-	i, _ := slices.BinarySearchFunc(t.split, kdSplit{lo: lo, hi: hi}, func(a, b kdSplit) int {
-		if a.lo != b.lo {
-			return a.lo - b.lo
-		}
-		return b.hi - a.hi // larger ranges first: parents before children
-	})
-	return t.split[i]
+	for len(t.split) <= v {
+		t.split = append(t.split, kdSplit{})
+	}
+	t.split[v] = kdSplit{dim: dim, val: t.x[int(t.idx[mid])*t.d+dim]}
+	t.build(2*v+1, lo, mid)
+	t.build(2*v+2, mid, hi)
 }
 
 // kdHeap keeps the k best candidates as a max-heap on (distance, index).
@@ -168,8 +159,8 @@ func (h *kdHeap) push(d2 float64, id int32) {
 	}
 }
 
-// query visits the node [lo, hi) for the point q (row self).
-func (t *kdTree) query(lo, hi int, self int32, q []float64, h *kdHeap) {
+// query visits the node v, [lo, hi), for the point q (row self).
+func (t *kdTree) query(v, lo, hi int, self int32, q []float64, h *kdHeap) {
 	if hi-lo <= kdLeaf {
 		for _, i := range t.idx[lo:hi] {
 			if i != self {
@@ -185,17 +176,17 @@ func (t *kdTree) query(lo, hi int, self int32, q []float64, h *kdHeap) {
 		}
 		return
 	}
-	s := t.node(lo, hi)
+	s := t.split[v]
 	mid := (lo + hi) / 2
 	diff := q[s.dim] - s.val
-	near, far := [2]int{lo, mid}, [2]int{mid, hi}
+	near, far := [3]int{2*v + 1, lo, mid}, [3]int{2*v + 2, mid, hi}
 	if diff >= 0 {
 		near, far = far, near
 	}
-	t.query(near[0], near[1], self, q, h)
+	t.query(near[0], near[1], near[2], self, q, h)
 	// The far side holds points at least |diff| away in this dimension
 	// (≤ bound: ties by index must still be seen).
 	if diff*diff*(1-1e-12) <= h.bound() {
-		t.query(far[0], far[1], self, q, h)
+		t.query(far[0], far[1], far[2], self, q, h)
 	}
 }
