@@ -404,3 +404,14 @@ func TestMergeEqualsProfileContainers(t *testing.T) {
 		t.Chdir(dir)
 	}
 }
+
+// TestPlanHelp: intdim help plan, run-task and merge print each command's
+// usage and flags.
+func TestPlanHelp(t *testing.T) {
+	for cmd, flag := range map[string]string{"plan": "-tasks", "run-task": "-index", "merge": "-out"} {
+		code, out, errs := run("help", cmd)
+		if code != 0 || out != "" || !strings.HasPrefix(errs, "Usage: intdim "+cmd+" ") || !strings.Contains(errs, flag) {
+			t.Errorf("help %s: exit %d, %q, %.200q", cmd, code, out, errs)
+		}
+	}
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# bench/plan.sh [OUTDIR]: intdim plan + TASKS run-task + merge against
+# intdim profile on the same layers, on this machine, in the same run
+# (interleaved, REPS times): CPU seconds (user + system) and wall seconds of
+# every process, summed, and a check that merge prints profile's bytes.
+# Layers: LAYERS × N × D float32 from intdimbench gen (latent 8, 12, ...).
+set -eu
+OUT=${1:-/tmp/intdim-plan-bench}
+N=${N:-16000} D=${D:-512} LAYERS=${LAYERS:-4} TASKS=${TASKS:-8} REPS=${REPS:-2}
+mkdir -p "$OUT"
+go build -o "$OUT/intdim" ./cmd/intdim
+go build -o "$OUT/intdimbench" ./bench/intdimbench
+cd "$OUT"
+l=0 inputs=""
+while [ $l -lt "$LAYERS" ]; do
+	[ -f "layer$l.npy" ] || ./intdimbench gen -n "$N" -d "$D" -latent $((8 + 4 * l)) -out "layer$l.npy" >/dev/null
+	inputs="$inputs layer$l.npy" l=$((l + 1))
+done
+# run OUTFILE CMD...: runs CMD, stdout to OUTFILE, adds its CPU and wall
+# seconds to cpu and wall.
+run() {
+	o=$1
+	shift
+	/usr/bin/time -f "%U %S %e" -o t.txt "$@" >"$o"
+	cpu=$(awk -v c="$cpu" '{print c + $1 + $2}' t.txt)
+	wall=$(awk -v w="$wall" '{print w + $3}' t.txt)
+}
+r=0
+while [ $r -lt "$REPS" ]; do
+	cpu=0 wall=0
+	# shellcheck disable=SC2086
+	run profile.json ./intdim profile $inputs --quiet --format json
+	pc=$cpu pw=$wall
+	cpu=0 wall=0
+	rm -rf plan.json plan.parts
+	# shellcheck disable=SC2086
+	run /dev/null ./intdim plan $inputs --tasks "$TASKS" --out plan.json --quiet
+	i=0
+	while [ $i -lt "$TASKS" ]; do
+		run /dev/null ./intdim run-task plan.json --index $i
+		i=$((i + 1))
+	done
+	run merge.json ./intdim merge plan.json --format json
+	cmp profile.json merge.json
+	echo "rep $r: profile cpu $pc s wall $pw s; plan+$TASKS tasks+merge cpu $cpu s wall $wall s; cpu ratio $(awk -v a="$cpu" -v b="$pc" 'BEGIN{printf "%.3f", a/b}'); merge = profile: identical"
+	r=$((r + 1))
+done
