@@ -273,6 +273,9 @@ func (e *engine) runSkdim(meth string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if math.IsNaN(res.ID) || math.IsInf(res.ID, 0) {
+		return nil, fmt.Errorf("%w: the estimate is %v", ErrDegenerate, res.ID) // never NaN as an answer
+	}
 	return res, nil
 }
 

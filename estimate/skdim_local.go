@@ -27,11 +27,11 @@ func checkK(g *knn.Graph, k int, name string) {
 //	m(x) = m₁ / (w − m₁),
 //
 // and the estimate is the mean of m(x) over the points (MOMPoints). A
-// point with k equal distances gives an infinite m(x), hence an infinite
-// mean, as there.
+// point with k equal distances gives an infinite m(x): scikit-dimension's
+// mean is then infinite, and MOM returns an error (meanDefined).
 func MOM(g *knn.Graph, k int) (float64, error) {
 	checkK(g, k, "MOM")
-	return meanOf(MOMPoints(g, k)), nil
+	return meanDefined("mom", MOMPoints(g, k))
 }
 
 // MOMPoints returns m(x) of MOM for every point (scikit-dimension's
@@ -53,6 +53,23 @@ func MOMPoints(g *knn.Graph, k int) []float64 {
 
 // meanOf is the arithmetic mean of v, scikit-dimension's default
 // combination of pointwise values (comb="mean"), summed in order.
+// meanDefined is the mean of the per-point values v of method, or, where
+// some are undefined (NaN from 0/0, or infinite: ties or collinear
+// neighbours), an error wrapping ErrDegenerate that counts them: never NaN
+// or ±Inf as an estimate (scikit-dimension returns those).
+func meanDefined(method string, v []float64) (float64, error) {
+	bad := 0
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			bad++
+		}
+	}
+	if bad > 0 {
+		return 0, fmt.Errorf("%w: %s is undefined (0/0 or infinite) at %d of %d points: ties or collinear neighbours", ErrDegenerate, method, bad, len(v))
+	}
+	return meanOf(v), nil
+}
+
 func meanOf(v []float64) float64 {
 	var sum float64
 	for _, x := range v {
@@ -77,7 +94,7 @@ func MADA(g *knn.Graph, k int) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return meanOf(v), nil
+	return meanDefined("mada", v)
 }
 
 // MADAPoints returns m(x) of MADA for every point (dimension_pw_ of
@@ -124,7 +141,7 @@ func TLE(x *cloud.Matrix, g *knn.Graph, k int, eps float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return meanOf(v), nil
+	return meanDefined("tle", v)
 }
 
 // TLEPoints returns m(x) of TLE for every point (dimension_pw_ of

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
@@ -205,5 +206,31 @@ func TestMADAKeepOneSearch(t *testing.T) {
 	}
 	if want, err := MADA(g, o.Skdim.MADAK); err != nil || rep.Results[0].ID != want {
 		t.Errorf("mada %v, from a longer search %v (%v)", rep.Results[0].ID, want, err)
+	}
+}
+
+// Points on a line at equal steps leave TLE 0/0 at every point and MOM
+// ∞ where the k neighbours are equidistant (scikit-dimension returns
+// NaN and inf): an error that counts the points, never NaN as an ID.
+func TestSkdimUndefinedIsAnError(t *testing.T) {
+	const n = 100
+	x := make([]float64, n*3)
+	for i := range n {
+		for j := range 3 {
+			x[i*3+j] = float64(i) * float64(j+1)
+		}
+	}
+	m := cloud.Must64(x, n, 3)
+	rep, err := Points(m, &Options{Method: MethodTLE})
+	if !errors.Is(err, ErrDegenerate) || !strings.Contains(err.Error(), "tle is undefined (0/0 or infinite) at 80 of 100 points") {
+		t.Errorf("tle on a line: %v, %+v", err, rep)
+	}
+	g, err := knn.Search(m, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Interior points have both neighbours at one step: w = m₁.
+	if id, err := MOM(g, 2); !errors.Is(err, ErrDegenerate) || !strings.Contains(err.Error(), "mom is undefined (0/0 or infinite) at 98 of 100 points") {
+		t.Errorf("mom on a line, k = 2: %v, %v", id, err)
 	}
 }
