@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
@@ -413,5 +414,38 @@ func TestPlanHelp(t *testing.T) {
 		if code != 0 || out != "" || !strings.HasPrefix(errs, "Usage: intdim "+cmd+" ") || !strings.Contains(errs, flag) {
 			t.Errorf("help %s: exit %d, %q, %.200q", cmd, code, out, errs)
 		}
+	}
+}
+
+// TestMergeRefusesLyingPartial: a partial whose checksum is right but
+// whose neighbours are impossible (a row its own neighbour) is refused
+// with the row named, exit 2.
+func TestMergeRefusesLyingPartial(t *testing.T) {
+	dir := planInputs(t)
+	planPath := filepath.Join(dir, "p.json")
+	if code, _, errs := run("plan", filepath.Join(dir, "a2.npy"), "--tasks", "2", "--out", planPath); code != 0 {
+		t.Fatal(errs)
+	}
+	for i := range 2 {
+		if code, _, errs := run("run-task", planPath, "--index", fmt.Sprint(i)); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	p, err := plan.Load(planPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := p.Tasks[1].Pieces[0].Rows[0]
+	part := plan.PartPath(planPath, 1)
+	b, _ := os.ReadFile(part)
+	const head = 8 + 4 + 4 + 32 + 4 + 16 + 8 + 32      // one piece
+	binary.LittleEndian.PutUint32(b[head:], uint32(a)) // row a's first neighbour: itself
+	sum := sha256.Sum256(b[head:])
+	copy(b[head-32:head], sum[:])
+	os.WriteFile(part, b, 0o644)
+	code, out, errs := run("merge", planPath)
+	want := fmt.Sprintf("row %d: neighbour %d is not another row", a, a)
+	if code != 2 || out != "" || !strings.Contains(errs, want) || strings.Count(errs, "\n") != 1 {
+		t.Fatalf("merge: exit %d, %q, %q: want %q", code, out, errs, want)
 	}
 }
