@@ -86,10 +86,13 @@ func ListRanks(a, b *knn.Graph) (ranks []int, missing int, err error) {
 // with targets[s][i] = t ≥ 0, ranks[s][i] is 1 + the number of points j ∉
 // {i, t} nearer to i than t in x, or as near with a smaller index than t
 // (the order of knn's lists); it is 0 where targets[s][i] < 0. Each point's
-// distances are computed once for all its targets (N·D work per point
-// with a target), as knn computes its reported distances (kernel.Dist2,
-// kernel.Dist2F32), by threads goroutines (0: GOMAXPROCS); the result does
-// not depend on their number. It panics if a target is out of range or a
+// distances are computed once for all its targets (2·N·D flops per point
+// with a target): with the blocked kernel (kernel.SqDist) when there are
+// many such points, and then exactly (as knn computes its reported
+// distances, kernel.Dist2, kernel.Dist2F32) for the points whose
+// approximate distance is within the kernel's error bound of the target's,
+// so the count is the exact one; by threads goroutines (0: GOMAXPROCS).
+// The result does not depend on the path or the number of threads. It panics if a target is out of range or a
 // set does not have x.N() entries.
 func CountRanks(x *cloud.Matrix, targets [][]int32, threads int) [][]int {
 	n := x.N()
@@ -107,6 +110,22 @@ func CountRanks(x *cloud.Matrix, targets [][]int32, threads int) [][]int {
 	}
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
+	}
+	var queries []int // points with a target
+	for i := range n {
+		for _, ts := range targets {
+			if t := int(ts[i]); t >= 0 {
+				if t == i {
+					panic(fmt.Sprintf("geometry: CountRanks: point %d is its own target", i))
+				}
+				queries = append(queries, i)
+				break
+			}
+		}
+	}
+	if len(queries) >= gramMin && float32Safe(x) {
+		countGram(x, queries, targets, ranks, threads)
+		return ranks
 	}
 	var next atomic.Int64
 	take := func() int { return int(next.Add(16)) - 16 } // blocks of 16 points
