@@ -22,6 +22,13 @@
 // graph equals brute force bit for bit. A large matrix is packed for the
 // kernel a block of rows at a time. One search with SubsetK neighbours
 // answers every resampling and block through (*Graph).Subset.
+//
+// Options.Search selects the search: SearchBrute is the above; SearchPruned
+// (pruned.go) bounds every pair from m leading principal coordinates and
+// the residual norms, ‖x − y‖² ≥ ‖P(x − y)‖² + (‖rₓ‖ − ‖r_y‖)², and
+// computes exactly, with the same Dist2, only the pairs the bound cannot
+// rule out; SearchAuto (the default) prunes when a cost model measured on
+// a sample predicts a gain (planPrune). The graph is the same either way.
 // SearchColumns streams a layer from a ColumnSource in column blocks (the
 // pipeline passes a .npy file when Streams, the one memory rule, says so:
 // it does not fit the budget, or it is wide); knn itself opens no files.
@@ -75,6 +82,16 @@ func ParseMetric(s string) (Metric, error) {
 type Options struct {
 	Metric  Metric
 	Threads int // worker goroutines; 0 means runtime.GOMAXPROCS(0)
+	// Search picks brute force or the pruned search (SearchAuto, the
+	// zero value, decides by cost); the graph is the same either way.
+	Search SearchMode
+}
+
+func (o *Options) search() SearchMode {
+	if o == nil {
+		return SearchAuto
+	}
+	return o.Search
 }
 
 func (o *Options) threads() int {
@@ -99,6 +116,9 @@ type Graph struct {
 	N, K  int
 	Index []int32
 	Dist  []float64
+	// Search is the search that ran: SearchBrute or SearchPruned (zero,
+	// SearchAuto, for a graph built otherwise, such as a subset's).
+	Search SearchMode
 }
 
 // Neighbors returns the neighbour indices and distances of row i.
@@ -126,10 +146,18 @@ func Search(x *cloud.Matrix, k int, opt *Options) (*Graph, error) {
 			return nil, err
 		}
 	}
-	return searchFunc(view(x), k, opt.threads()), nil
+	v, threads := view(x), opt.threads()
+	if mode := opt.search(); mode != SearchBrute {
+		if pl := planPrune(v, k, threads, mode == SearchPruned); pl != nil {
+			return prunedSearch(v, k, threads, pl), nil
+		}
+	}
+	g := searchFunc(v, k, threads)
+	g.Search = SearchBrute
+	return g, nil
 }
 
-// searchFunc is the search strategy; the fast kernel replaces it.
+// searchFunc is the brute-force search strategy; the fast kernel replaces it.
 var searchFunc = kernelSearch
 
 // ZeroNormError reports the rows of zero norm, under which the cosine

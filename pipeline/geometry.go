@@ -52,7 +52,7 @@ func searchSource(src Source, k int, clamp bool, opt *Options) (*geoSource, erro
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	g, err := knn.Search(s.x, k, &knn.Options{Threads: eo.Threads})
+	g, err := knn.Search(s.x, k, &knn.Options{Threads: eo.Threads, Search: eo.Search})
 	if err != nil {
 		release()
 		return nil, fmt.Errorf("%s: %w", name, err)

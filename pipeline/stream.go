@@ -49,7 +49,7 @@ func streamEstimate(path string, search func(k int, kopt *knn.Options) (*knn.Fil
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	fits := p.fits
-	fsr, err := search(max(k, 1), &knn.Options{Metric: opt.Metric, Threads: opt.Threads})
+	fsr, err := search(max(k, 1), &knn.Options{Metric: opt.Metric, Threads: opt.Threads, Search: opt.Search})
 	var zn *knn.ZeroNormError
 	if errors.As(err, &zn) && opt.ZeroRows == "drop" {
 		// Rows of zero norm are left out of the loaded layer only.

@@ -67,7 +67,7 @@ func (b *Builder) searchOnce(l Layer) (*estimate.Report, *knn.Graph, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	g, err := knn.Search(x, min(max(need, b.KeepK()), n-1), &knn.Options{Metric: b.opt.Metric, Threads: b.opt.Threads})
+	g, err := knn.Search(x, min(max(need, b.KeepK()), n-1), &knn.Options{Metric: b.opt.Metric, Threads: b.opt.Threads, Search: b.opt.Search})
 	var zn *knn.ZeroNormError
 	if errors.As(err, &zn) {
 		rep, err := estimate.Points(x, &b.opt)

@@ -119,6 +119,9 @@ func printHelp(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].Summary)
 	}
+	fmt.Fprintln(w, "\nThe commands that search neighbours (estimate, scale, profile, local, overlap, imbalance) take")
+	fmt.Fprintln(w, "--search auto|brute|pruned: brute force, or exact neighbours pruned with the spectrum (the same")
+	fmt.Fprintln(w, "neighbours bit for bit); auto, the default, prunes when the cost model predicts a gain.")
 }
 
 // NewFlagSet returns a flag set that reports errors as Usage errors instead

@@ -19,6 +19,7 @@ import (
 // estimateFlags are the flags shared by estimate, scale and profile.
 type estimateFlags struct {
 	method, metric, duplicates, format string
+	search                             string
 	zeroRows                           string
 	discard, fraction                  float64
 	paper, quiet                       bool
@@ -76,6 +77,7 @@ func addEstimateFlags(fs *flag.FlagSet, method string) *estimateFlags {
 	fs.StringVar(&f.metric, "metric", "euclidean", "distance: euclidean or cosine (chord between normalised rows)")
 	fs.StringVar(&f.duplicates, "duplicates", "collapse", "duplicate rows: collapse, drop (paper) or keep")
 	fs.StringVar(&f.zeroRows, "zero-rows", "error", "--metric cosine, rows of zero norm: error, or drop (left out and counted; layers in memory)")
+	fs.StringVar(&f.search, "search", "auto", searchUsage)
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of every random choice")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: all cores); results do not depend on it")
 	addFormatFlag(fs, &f.format)
@@ -110,6 +112,21 @@ func checkResample(opt *estimate.Options, n int, budget int64) error {
 	return nil
 }
 
+// searchUsage documents --search.
+const searchUsage = "neighbour search: auto (prune with the spectrum when the cost model predicts a gain), brute or pruned; the neighbours are the same, bit for bit"
+
+// addSearchFlag adds --search to fs.
+func addSearchFlag(fs *flag.FlagSet) *string { return fs.String("search", "auto", searchUsage) }
+
+// parseSearch parses --search.
+func parseSearch(s string) (knn.SearchMode, error) {
+	m, err := knn.ParseSearch(s)
+	if err != nil {
+		return 0, Usage("--search: %v", err)
+	}
+	return m, nil
+}
+
 func addFormatFlag(fs *flag.FlagSet, p *string) {
 	fs.StringVar(p, "format", "text", "output: text, json or csv")
 }
@@ -135,6 +152,10 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	case "collapse", "drop", "keep":
 	default:
 		return nil, Usage("unknown --duplicates %q (want collapse, drop or keep)", f.duplicates)
+	}
+	sm, err := parseSearch(f.search)
+	if err != nil {
+		return nil, err
 	}
 	zero := ""
 	switch f.zeroRows {
@@ -186,7 +207,7 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 	return &estimate.Options{
 		Method: estimate.Method(f.method), Discard: new(f.discard), Paper: f.paper, K: f.k, MaxRank: f.maxRank,
 		Resample: f.resample, Fraction: f.fraction, Metric: m, Duplicates: estimate.DuplicatePolicy(f.duplicates), ZeroRows: zero,
-		Seed: f.seed, Threads: f.threads, Skdim: f.skdim, Binomial: f.binomial, KStar: f.kstar,
+		Seed: f.seed, Threads: f.threads, Search: sm, Skdim: f.skdim, Binomial: f.binomial, KStar: f.kstar,
 	}, nil
 }
 

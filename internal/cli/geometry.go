@@ -31,16 +31,16 @@ func parseMetricFormat(fs *flag.FlagSet, args []string, format, metric *string) 
 }
 
 // geoOptions are the pipeline options of overlap, imbalance and local:
-// the metric only.
-func geoOptions(m knn.Metric) *pipeline.Options {
-	return &pipeline.Options{Estimate: estimate.Options{Metric: m}}
+// the metric and the search only.
+func geoOptions(m knn.Metric, s knn.SearchMode) *pipeline.Options {
+	return &pipeline.Options{Estimate: estimate.Options{Metric: m, Search: s}}
 }
 
 // overlapFlags are the flags of 'intdim overlap' (and of the library's
 // overlap) besides --format.
 type overlapFlags struct {
-	k              *int
-	labels, metric *string
+	k                      *int
+	labels, metric, search *string
 }
 
 func addOverlapFlags(fs *flag.FlagSet) *overlapFlags {
@@ -48,13 +48,14 @@ func addOverlapFlags(fs *flag.FlagSet) *overlapFlags {
 		k:      fs.Int("k", 30, "neighbours per point"),
 		labels: fs.String("labels", "", "class labels of the N points (FILE, FILE:NAME): report the label overlap of A"),
 		metric: fs.String("metric", "euclidean", "distance: euclidean or cosine"),
+		search: addSearchFlag(fs),
 	}
 }
 
 // overlapDoc measures the overlap (pipeline.Overlap) and fills its
 // document; b is nil for the label overlap alone.
-func overlapDoc(a pipeline.Source, b *pipeline.Source, labels []int, labelsFrom string, k int, m knn.Metric) (*result.Overlap, error) {
-	opt := geoOptions(m)
+func overlapDoc(a pipeline.Source, b *pipeline.Source, labels []int, labelsFrom string, k int, m knn.Metric, s knn.SearchMode) (*result.Overlap, error) {
+	opt := geoOptions(m, s)
 	opt.LabelsFrom = labelsFrom
 	r, err := pipeline.Overlap(a, b, labels, k, opt)
 	if err != nil {
@@ -94,6 +95,10 @@ func runOverlap(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	sm, err := parseSearch(*f.search)
+	if err != nil {
+		return err
+	}
 	if *f.k < 1 {
 		return Usage("--k %d: need at least 1", *f.k)
 	}
@@ -114,7 +119,7 @@ func runOverlap(args []string, stdout, stderr io.Writer) error {
 			return BadInput(err)
 		}
 	}
-	doc, err := overlapDoc(pipeline.File(pos[0]), b, y, *f.labels, *f.k, m)
+	doc, err := overlapDoc(pipeline.File(pos[0]), b, y, *f.labels, *f.k, m, sm)
 	if err != nil {
 		return err
 	}
@@ -123,8 +128,8 @@ func runOverlap(args []string, stdout, stderr io.Writer) error {
 
 // imbalanceDoc measures the imbalances of a and b (pipeline.Imbalance)
 // and fills their document.
-func imbalanceDoc(a, b pipeline.Source, m knn.Metric) (*result.Imbalance, error) {
-	r, err := pipeline.Imbalance(a, b, geoOptions(m))
+func imbalanceDoc(a, b pipeline.Source, m knn.Metric, s knn.SearchMode) (*result.Imbalance, error) {
+	r, err := pipeline.Imbalance(a, b, geoOptions(m, s))
 	if err != nil {
 		return nil, BadInput(err)
 	}
@@ -136,6 +141,7 @@ func imbalanceDoc(a, b pipeline.Source, m knn.Metric) (*result.Imbalance, error)
 func runImbalance(args []string, stdout, stderr io.Writer) error {
 	fs := NewFlagSet("imbalance", stderr)
 	metric := fs.String("metric", "euclidean", "distance: euclidean or cosine")
+	search := addSearchFlag(fs)
 	var format string
 	addFormatFlag(fs, &format)
 	fs.Usage = func() {
@@ -146,10 +152,14 @@ func runImbalance(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	sm, err := parseSearch(*search)
+	if err != nil {
+		return err
+	}
 	if len(pos) != 2 {
 		return Usage("want two inputs A B, got %d (see intdim imbalance -h)", len(pos))
 	}
-	doc, err := imbalanceDoc(pipeline.File(pos[0]), pipeline.File(pos[1]), m)
+	doc, err := imbalanceDoc(pipeline.File(pos[0]), pipeline.File(pos[1]), m, sm)
 	if err != nil {
 		return err
 	}

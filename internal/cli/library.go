@@ -35,13 +35,13 @@ var libFlags = map[string][]string{
 	"estimate":  append(slices.Clone(estimateFlagNames), "mem"),
 	"scale":     append(slices.Clone(estimateFlagNames), "blocks", "decimate", "gride"),
 	"profile":   append(slices.Clone(estimateFlagNames), "no-pca", "mem", "overlap", "overlap-k", "imbalance"),
-	"overlap":   {"k", "metric"},
-	"imbalance": {"metric"},
-	"local":     {"k", "metric", "method", "tle-epsilon"},
+	"overlap":   {"k", "metric", "search"},
+	"imbalance": {"metric", "search"},
+	"local":     {"k", "metric", "method", "tle-epsilon", "search"},
 }
 
 var estimateFlagNames = []string{"method", "discard", "paper", "k", "max-rank", "resample", "fraction",
-	"metric", "duplicates", "zero-rows", "seed", "threads"}
+	"metric", "duplicates", "zero-rows", "seed", "threads", "search"}
 
 // libOptions parses the JSON object opts as flags of command into fs.
 func libOptions(command string, fs *flag.FlagSet, opts []byte) error {
@@ -230,7 +230,11 @@ func LibOverlap(a LibLayer, b *LibLayer, labels []int, labelsName string, opts [
 		s := pipeline.Points(b.Name, b.Points)
 		sb = &s
 	}
-	doc, err := overlapDoc(pipeline.Points(a.Name, a.Points), sb, labels, labelsName, *f.k, m)
+	sm, err := parseSearch(*f.search)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := overlapDoc(pipeline.Points(a.Name, a.Points), sb, labels, labelsName, *f.k, m, sm)
 	if err != nil {
 		return nil, err
 	}
@@ -241,6 +245,7 @@ func LibOverlap(a LibLayer, b *LibLayer, labels []int, labelsName string, opts [
 func LibImbalance(a, b LibLayer, opts []byte) ([]byte, error) {
 	fs := NewFlagSet("imbalance", nil)
 	metric := fs.String("metric", "euclidean", "distance: euclidean or cosine")
+	search := addSearchFlag(fs)
 	if err := libOptions("imbalance", fs, opts); err != nil {
 		return nil, err
 	}
@@ -248,7 +253,11 @@ func LibImbalance(a, b LibLayer, opts []byte) ([]byte, error) {
 	if err != nil {
 		return nil, Usage("%v", err)
 	}
-	doc, err := imbalanceDoc(pipeline.Points(a.Name, a.Points), pipeline.Points(b.Name, b.Points), m)
+	sm, err := parseSearch(*search)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := imbalanceDoc(pipeline.Points(a.Name, a.Points), pipeline.Points(b.Name, b.Points), m, sm)
 	if err != nil {
 		return nil, err
 	}

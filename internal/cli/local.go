@@ -27,6 +27,7 @@ func init() {
 type localFlags struct {
 	k              *int
 	metric, method *string
+	search         *string
 	tleEps         *float64
 }
 
@@ -36,6 +37,7 @@ func addLocalFlags(fs *flag.FlagSet) *localFlags {
 		metric: fs.String("metric", "euclidean", "distance: euclidean or cosine"),
 		method: fs.String("method", "mle", "pointwise estimator: mle, mom, tle, mada, ess, lpca-fo or twonn"),
 		tleEps: fs.Float64("tle-epsilon", estimate.DefaultSkdim.TLEEpsilon, "tle: measurements below it are dropped"),
+		search: addSearchFlag(fs),
 	}
 }
 
@@ -57,7 +59,11 @@ func (f *localFlags) check() (estimate.Method, error) {
 // localIDs returns the ID of every point of src (pipeline.Local) and the
 // document summarising them.
 func localIDs(src pipeline.Source, f *localFlags, meth estimate.Method, m knn.Metric) ([]float64, *result.Local, error) {
-	ids, err := pipeline.Local(src, *f.k, meth, estimate.SkdimOptions{TLEEpsilon: *f.tleEps}, geoOptions(m))
+	s, err := parseSearch(*f.search)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, err := pipeline.Local(src, *f.k, meth, estimate.SkdimOptions{TLEEpsilon: *f.tleEps}, geoOptions(m, s))
 	if err != nil {
 		return nil, nil, BadInput(err)
 	}

@@ -1,0 +1,223 @@
+package knn
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/intdim/intdim/cloud"
+)
+
+// lowRank returns n rows of a d-dimensional cloud near an r-dimensional
+// subspace with a decaying spectrum: ReLU(W·z + b) with z ~ N(0, diag(1/t)),
+// plus isotropic noise of size noise.
+func lowRank(n, d, r int, noise float64, seed uint64) []float64 {
+	rng := rand.New(rand.NewPCG(seed, 99))
+	w := make([]float64, r*d)
+	for i := range w {
+		w[i] = rng.NormFloat64()
+	}
+	x := make([]float64, n*d)
+	z := make([]float64, r)
+	for i := 0; i < n; i++ {
+		for t := range z {
+			z[t] = rng.NormFloat64() / float64(t+1)
+		}
+		for j := 0; j < d; j++ {
+			var s float64
+			for t, v := range z {
+				s += v * w[t*d+j]
+			}
+			x[i*d+j] = max(s, 0) + noise*rng.NormFloat64()
+		}
+	}
+	return x
+}
+
+// checkPruned searches x both ways and requires the same graph bit for bit,
+// and that the pruned search really ran.
+func checkPruned(t *testing.T, name string, x *cloud.Matrix, k int, metric Metric) {
+	t.Helper()
+	want, err := Search(x, k, &Options{Search: SearchBrute, Metric: metric, Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.Search != SearchBrute {
+		t.Fatalf("%s: brute search reported %v", name, want.Search)
+	}
+	for _, th := range []int{1, 3} {
+		got, err := Search(x, k, &Options{Search: SearchPruned, Metric: metric, Threads: th})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Search != SearchPruned {
+			t.Fatalf("%s: forced pruned search reported %v", name, got.Search)
+		}
+		for i := range want.Index {
+			if got.Index[i] != want.Index[i] || math.Float64bits(got.Dist[i]) != math.Float64bits(want.Dist[i]) {
+				t.Fatalf("%s k=%d threads=%d: entry %d (row %d): got (%d, %v), want (%d, %v)", name, k, th, i, i/k,
+					got.Index[i], got.Dist[i], want.Index[i], want.Dist[i])
+			}
+		}
+	}
+}
+
+// The k of the estimators: TwoNN 2, 3 (paper mode, subsets), the
+// scikit-dimension defaults 20 and 100, --overlap-k 30, GRIDE's max rank
+// (256 by default; here capped by n).
+var prunedKs = []int{1, 2, 3, 20, 30, 100, 256}
+
+func TestPrunedRandom(t *testing.T) {
+	x := randMatrix(600, 40, 3)
+	for _, k := range prunedKs {
+		checkPruned(t, "gaussian", m64(x, 600, 40), k, Euclidean)
+	}
+}
+
+func TestPrunedLowRank(t *testing.T) {
+	n, d := 900, 120
+	x := lowRank(n, d, 12, 1e-3, 5)
+	for _, k := range prunedKs {
+		checkPruned(t, "low rank", m64(x, n, d), k, Euclidean)
+		checkPruned(t, "low rank cosine", m64(x, n, d), k, Cosine)
+	}
+	x32 := make([]float32, len(x))
+	for i, v := range x {
+		x32[i] = float32(v)
+	}
+	m, err := cloud.New32(x32, n, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int{2, 20} {
+		checkPruned(t, "low rank float32", m, k, Euclidean)
+	}
+}
+
+// Many exact duplicates (dead units: whole groups of equal rows) and rows
+// at exactly equal distances: ties are broken by index as brute force does,
+// and rows whose candidates overflow fall back to a direct search.
+func TestPrunedDuplicatesAndTies(t *testing.T) {
+	n, d := 700, 64
+	base := lowRank(50, d, 6, 0, 8)
+	rng := rand.New(rand.NewPCG(4, 4))
+	x := make([]float64, n*d)
+	for i := 0; i < n; i++ {
+		src := rng.IntN(50)
+		if i%7 == 0 {
+			src = 0 // a large group of one value
+		}
+		copy(x[i*d:(i+1)*d], base[src*d:(src+1)*d])
+		if i%5 == 1 { // some unique rows near their group
+			x[i*d+rng.IntN(d)] += 1e-9
+		}
+	}
+	for _, k := range []int{1, 2, 3, 20, 100} {
+		checkPruned(t, "duplicates", m64(x, n, d), k, Euclidean)
+	}
+	// Integer grid: many equal distances.
+	g := make([]float64, n*d)
+	for i := range g {
+		g[i] = float64(rng.IntN(3))
+	}
+	for _, k := range []int{2, 3, 30} {
+		checkPruned(t, "ties", m64(g, n, d), k, Euclidean)
+	}
+	old := candidateFloor
+	candidateFloor = 8
+	defer func() { candidateFloor = old }()
+	checkPruned(t, "duplicates overflow", m64(x, n, d), 2, Euclidean)
+}
+
+// Rows far from the sample's centre, tiny and huge values: the margins are
+// relative, so the bound stays valid at any scale.
+func TestPrunedScales(t *testing.T) {
+	n, d := 400, 30
+	for _, s := range []float64{1e-30, 1, 1e30} {
+		x := lowRank(n, d, 5, 1e-6, 9)
+		for i := range x {
+			x[i] = x[i]*s + 1e3*s
+		}
+		checkPruned(t, "scaled", m64(x, n, d), 3, Euclidean)
+	}
+}
+
+func TestParseSearch(t *testing.T) {
+	for _, m := range []SearchMode{SearchAuto, SearchBrute, SearchPruned} {
+		got, err := ParseSearch(m.String())
+		if err != nil || got != m {
+			t.Fatalf("ParseSearch(%q) = %v, %v", m.String(), got, err)
+		}
+	}
+	if _, err := ParseSearch("fast"); err == nil {
+		t.Fatal("ParseSearch accepted fast")
+	}
+}
+
+// Isotropic Gaussian data gain nothing from the spectrum: auto searches by
+// brute force. For a cloud of rank 10 in 1,200 dimensions the cost model
+// predicts a gain.
+func TestAutoChoice(t *testing.T) {
+	n, d := 4000, 400
+	x := randMatrix(n, d, 12)
+	g, err := Search(m64(x, n, d), 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Search != SearchBrute {
+		t.Fatalf("isotropic Gaussian: auto chose %v", g.Search)
+	}
+	pl := planPrune(view(m64(x, n, d)), 2, 2, true)
+	if pl == nil || !(pl.pruned > pl.brute) {
+		t.Fatalf("isotropic Gaussian: the model predicts a gain (plan %v)", pl != nil)
+	}
+	n, d = 3000, 1200
+	y := lowRank(n, d, 10, 1e-4, 13)
+	pl = planPrune(view(m64(y, n, d)), 2, 2, true)
+	if pl == nil || !(pl.pruned < pl.brute/2) {
+		t.Fatalf("rank 10 in 1,200 dimensions: the model predicts no gain (plan %v)", pl != nil)
+	}
+	t.Logf("low rank: m = %d, predicted %.3g s pruned against %.3g s brute", pl.m, pl.pruned, pl.brute)
+}
+
+// FuzzPruned: on any small cloud built from the input (values from a few
+// bytes each, so that duplicates, ties, constant columns and wild scales
+// occur), the pruned search equals brute force bit for bit.
+func FuzzPruned(f *testing.F) {
+	f.Add([]byte("\x05\x03\x02abcdefghijklmnopqrstuvwxyz0123456789"), uint8(2))
+	f.Add(bytes.Repeat([]byte{1, 2, 3, 4, 0, 0, 9}, 30), uint8(5))
+	f.Fuzz(func(t *testing.T, data []byte, kb uint8) {
+		if len(data) < 4 {
+			return
+		}
+		d := int(data[0]%12) + 2
+		scale := math.Ldexp(1, int(int8(data[1]))/2)
+		vals := data[2:]
+		n := min(len(vals)/d, 200)
+		if n < 18 {
+			return
+		}
+		x := make([]float64, n*d)
+		for i := range x {
+			v := vals[i]
+			x[i] = float64(int(v%16)-8) * scale
+			if v >= 0xF0 {
+				x[i] += float64(v) * 1e-7 * scale
+			}
+		}
+		k := int(kb)%(n-1) + 1
+		m := m64(x, n, d)
+		want := bruteForce(view(m), k, 1)
+		pl := planPrune(view(m), k, 2, true)
+		if pl == nil {
+			return // constant data: no direction to project on (Search runs brute force)
+		}
+		got := prunedSearch(view(m), k, 2, pl)
+		for i := range want.Index {
+			if got.Index[i] != want.Index[i] || math.Float64bits(got.Dist[i]) != math.Float64bits(want.Dist[i]) {
+				t.Fatalf("%d×%d k=%d entry %d: got (%d, %v), want (%d, %v)", n, d, k, i, got.Index[i], got.Dist[i], want.Index[i], want.Dist[i])
+			}
+		}
+	})
+}
