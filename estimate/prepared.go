@@ -58,7 +58,9 @@ func (p *Prepared) Rows() *cloud.Matrix { return p.e.x }
 func (p *Prepared) K() int { return p.k }
 
 // SearchOptions returns the options of the search of Rows.
-func (p *Prepared) SearchOptions() *knn.Options { return &knn.Options{Threads: p.e.o.Threads} }
+func (p *Prepared) SearchOptions() *knn.Options {
+	return &knn.Options{Threads: p.e.o.Threads, Search: p.e.o.Search}
+}
 
 // Finish runs the estimators on g, the K nearest neighbours of every row
 // of Rows (knn.Search(Rows(), K(), SearchOptions()), or the same graph

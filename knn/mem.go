@@ -53,9 +53,20 @@ func StreamCost(n, d int, pca bool) int64 {
 // (BENCHMARKS.md). It is the one memory rule of the library and its front
 // doors.
 func Streams(n, d, elemSize int, mem int64, pca bool) bool {
+	return StreamsFor(n, d, elemSize, mem, pca, SearchAuto)
+}
+
+// StreamsFor is Streams for a search mode: a layer whose search is forced
+// to SearchPruned (which needs the rows and keeps no packed copy of them)
+// is loaded whenever loading fits in mem; streamed layers are otherwise
+// searched by brute force.
+func StreamsFor(n, d, elemSize int, mem int64, pca bool, search SearchMode) bool {
 	load := LoadCost(n, d, elemSize, pca)
 	if load > mem {
 		return true
+	}
+	if search == SearchPruned {
+		return false
 	}
 	return d >= 4*n && load > wideLoad && StreamCost(n, d, pca) < load/2
 }

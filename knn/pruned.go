@@ -70,6 +70,10 @@ import (
 // ever skipped. The margins are relative (≈ 10⁻¹² of the norms for
 // d = 10⁴) and cost no measurable pruning.
 
+// prunedFloor is the least number of candidates, beyond 4k, a row may
+// keep before it is searched directly (a variable for the tests).
+var prunedFloor = 64
+
 // prow is one row's state during the pruned search.
 type prow struct {
 	h        TopK    // the k smallest exact squared distances found so far
@@ -91,8 +95,9 @@ func (r *prow) bound() float64 {
 }
 
 // flush drops the candidates above the bound and evaluates exactly the
-// smallest k of the rest, which tightens the bound.
-func (r *prow) flush(x matrix, i, k int) {
+// smallest k of the rest, which tightens the bound. A row left with more
+// than limit candidates overflows.
+func (r *prow) flush(x matrix, i, k, limit int) {
 	r.filter()
 	slices.SortFunc(r.cand, func(a, b pcand) int {
 		return cmp.Or(cmp.Compare(a.lo, b.lo), cmp.Compare(a.j, b.j))
@@ -103,7 +108,7 @@ func (r *prow) flush(x matrix, i, k int) {
 	}
 	r.cand = r.cand[:copy(r.cand, r.cand[e:])]
 	r.filter()
-	if len(r.cand) > maxCandidates(k) {
+	if len(r.cand) > limit {
 		r.overflow = true
 		r.cand = nil
 		return
@@ -241,6 +246,8 @@ func prunedSearch(x matrix, k, threads int, pl *prunePlan) *Graph {
 		return kernelSearch(x, k, threads)
 	}
 	c := newPcollector(x, pj, pr, k)
+	c.leaf = leaves(pj, n, k)
+	c.seed(threads)
 	kernel.SymGram(pr.p, threads, c.block)
 	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k), Search: SearchPruned}
 	var over []int
@@ -270,11 +277,13 @@ type pcollector struct {
 	x     matrix
 	pj    *projection
 	rows  []prow
+	leaf  []int32 // seeding leaf of every row: pairs inside a leaf are seeded
 	locks []sync.Mutex
 	n2, h []float64 // squared norms of the prepared projections, (1 − τ)·n2
 	tau   float64
 	eabs  float64
 	inv2  float64 // 1/(s₂²(1 + γ_{m+4}))
+	most  int     // candidates beyond which a row is searched directly
 	s22   float64 // s₂²(1 + γ_{m+4})
 	k     int
 }
@@ -283,6 +292,10 @@ func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
 	n := x.n()
 	c := &pcollector{x: x, pj: pj, rows: make([]prow, n), n2: pr.norm, tau: pr.tau, eabs: pr.eabs, k: k}
 	c.s22 = pr.scale * pr.scale * (1 + pj.gammaM)
+	// A row with more candidates than about n·costKernel/costExact costs
+	// more exactly than through the kernel (searchQueries): where the
+	// bound is weak (isotropic data), the search degrades to brute force.
+	c.most = max(4*k+prunedFloor, n/64)
 	c.inv2 = 1 / c.s22
 	for i := range c.rows {
 		c.rows[i].h.Reset(k)
@@ -322,14 +335,14 @@ func (c *pcollector) lower(i, j int, g float64) float64 {
 
 func (c *pcollector) push(i, j int, g float64) {
 	r := &c.rows[i]
-	if r.overflow {
+	if r.overflow || c.leaf[i] == c.leaf[j] {
 		return
 	}
 	lo := c.lower(i, j, g)
 	if lo <= r.bound() {
 		r.cand = append(r.cand, pcand{lo: lo, j: int32(j)})
 		if len(r.cand) >= r.limit {
-			r.flush(c.x, i, c.k)
+			r.flush(c.x, i, c.k, c.most)
 		}
 	}
 }

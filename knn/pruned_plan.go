@@ -3,7 +3,6 @@ package knn
 import (
 	"fmt"
 	"math"
-	"slices"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -68,18 +67,34 @@ type prunePlan struct {
 }
 
 // Cost model of the two searches of an n×d matrix, in seconds of one
-// thread on the machine of BENCHMARKS.md (AVX-512): the float32 kernel's
-// effective rate on a symmetric Gram (n²·d multiply-adds), the float64
-// kernel's rate (Dots64, Gram64, multiply-adds), the candidate test per
-// Gram entry, and an exact distance per coordinate (Dist2F32 from rows
-// that are mostly not in cache). Only their ratios matter.
+// thread, measured on the machine of BENCHMARKS.md (AVX-512, shared):
+// the float32 kernel's effective rate on a symmetric Gram (per n²·d
+// multiply-add), the float64 projection (per multiply-add, packing
+// included), the candidate test per Gram entry, an exact distance per
+// coordinate (Dist2F32 or Dist2 of rows that are mostly not in cache), a
+// candidate kept by the test (its bound, list and sort), and the seeding
+// per leaf mate and coordinate. Only their ratios matter.
 var (
 	costKernel = 1.0 / 1.3e11
-	costF64    = 1.0 / 2.5e10
-	costScan   = 1.5e-9
-	costExact  = 6e-10
+	costF64    = 8.5e-11
+	costScan   = 0.8e-9
+	costExact  = 1.0e-9
 	costCentre = 1.5e-9
+	costPush   = 2.5e-7
+	costSeed   = 3.2e-9
 )
+
+// planCost is the predicted time of planPrune: the sample's Gram matrix,
+// the directions and their orthonormalisation, the prediction's products
+// (float64 and float32 kernels), with ns = 192, 128 directions, nr = 1024
+// and nv = 128 at most. Auto does not plan when it exceeds 3 % of brute
+// force: then the search could gain little and the plan would cost more
+// than the 5 % that isotropic data may lose.
+func planCost(n, d int) float64 {
+	ns, nr := float64(min(max(n/16, 64), 192)), float64(min(n, 1024))
+	fd := float64(d)
+	return fd*(ns*ns+4*ns*128)*costF64 + fd*(nr*128+128*nr)*4*costKernel + fd*nr*costCentre
+}
 
 // bruteCost is the predicted time of kernelSearch.
 func bruteCost(n, d, k int) float64 {
@@ -88,10 +103,12 @@ func bruteCost(n, d, k int) float64 {
 }
 
 // prunedCost is the predicted time of prunedSearch with m coordinates and
-// cands exact distances per row.
-func prunedCost(n, d, m int, cands float64) float64 {
+// evals exact distances per row (about twice as many candidates kept).
+func prunedCost(n, d, m, k int, evals float64) float64 {
 	fn, fd, fm := float64(n), float64(d), float64(m)
-	return fn*fd*fm*costF64 + fn*fd*costCentre + fn*fn*(fm+16)*costKernel + fn*fn*costScan + fn*cands*fd*costExact
+	seed := fn * 1.5 * float64(leafSize(k)) * fm * costSeed
+	return fn*fd*fm*costF64 + fn*fd*costCentre + fn*fn*(fm+16)*costKernel + fn*fn*costScan +
+		fn*evals*(fd*costExact+2*costPush) + seed
 }
 
 // planPrune chooses the projection of a pruned search of x with k
@@ -107,7 +124,7 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 	if d < 2 || n < 16 {
 		return nil
 	}
-	if !force && (n < 1000 || d < 64) {
+	if !force && (n < 1000 || d < 64 || planCost(n, d) > 0.03*bruteCost(n, d, k)) {
 		return nil
 	}
 	// Centre and scale as prepareWith does.
@@ -131,8 +148,7 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 		_, e := math.Frexp(big)
 		scale = math.Ldexp(1, -e)
 	}
-	ns := min(max(n/16, 64), 256, n/2)
-	nv := min(ns, n-ns)
+	ns := min(max(n/16, 64), 192, n/2)
 	// The sample: rows t·n/ns; validation rows halfway between.
 	sample := make([]float64, ns*d)
 	for t := 0; t < ns; t++ {
@@ -180,97 +196,148 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 		return nil
 	}
 	pl := &prunePlan{mean: mean, scale: scale, q: q, m: mmax, epsQ: eps}
-	// Validation rows: coordinates, norms and exact squared distances.
-	vr := make([]float64, nv*d)
-	vn := make([]float64, nv)
-	for t := 0; t < nv; t++ {
-		vn[t] = x.centre64((t*n/nv+n/(2*nv))%n, mean, scale, vr[t*d:(t+1)*d])
-	}
-	vp := make([]float64, nv*mmax)
-	kernel.Dots64(vp, vr, nv, kernel.PackRight64(q, mmax, d), threads)
-	vg := kernel.Gram64(vr, nv, d, threads)
-	kept, kv := keptFraction(vp, vn, vg, nv, mmax, k, n)
 	pl.brute = bruteCost(n, d, k)
+	evals := predictEvals(x, pl, mmax, k, threads)
 	best := math.Inf(1)
 	for i, m := range pruneDims {
 		if m > mmax {
 			break
 		}
-		// The bound keeps kept·(nv − 1)/κ rows per true neighbour within
-		// the κ-th neighbour's distance; the search, which evaluates
-		// some rows before its bound is tight, about 2k more.
-		cands := min(float64(k)*max(1, kept[i]*float64(nv-1)/float64(kv))+float64(2*k), float64(n-1))
-		if c := prunedCost(n, d, m, cands); c < best {
+		if c := prunedCost(n, d, m, k, evals[i]); c < best {
 			best, pl.m = c, m
 		}
 	}
-	if math.IsInf(best, 1) { // mmax < 8
+	if math.IsInf(best, 1) { // mmax < the smallest of pruneDims
 		pl.m = mmax
-		best = prunedCost(n, d, mmax, float64(n))
+		best = prunedCost(n, d, mmax, k, float64(n))
 	}
 	pl.pruned = best
-	// Planning cost, paid either way, is small against both. The margin
-	// (prune only where the model predicts at least 3.5× less) keeps auto
-	// from pruning where the model is optimistic.
-	if !force && !(3.5*best < pl.brute) {
+	// Planning costs 2–4 % of brute force (BENCHMARKS.md), paid either
+	// way; prune only where the model predicts at least a quarter less.
+	if !force && !(best < 0.75*pl.brute) {
 		return nil
 	}
 	return pl
 }
 
 // pruneDims are the numbers of coordinates the plan considers.
-var pruneDims = []int{8, 16, 32, 64, 128}
+var pruneDims = []int{16, 32, 64, 128}
 
-// keptFraction returns, for each m of pruneDims, the mean fraction of the
-// other validation rows whose bound (‖P(cᵢ − cⱼ)‖² + (ρᵢ − ρⱼ)², on the
-// first m coordinates) is within the distance of row i's κ-th nearest
-// validation row, κ = k·nv/n rounded, at least 1 (returned with them).
-func keptFraction(p, norm, g []float64, nv, mmax, k, n int) ([]float64, int) {
-	kv := max(1, int(math.Round(float64(k)*float64(nv)/float64(n))))
-	kv = min(kv, nv-1)
+// predictEvals estimates, for each m of pruneDims up to mmax, the exact
+// distances per row that the pruned search computes. On nr = min(n, 1024)
+// reference rows, nv = min(128, nr) of them as queries, it counts the
+// reference rows whose bound on the first m coordinates is within the
+// distance of the query's κ-th nearest reference row, for κ = 1, 2, 4, 8,
+// 16. The count per true neighbour, c(κ)/κ, grows as κ shrinks (the bound
+// is relatively looser at short range); the least-squares line of
+// log(c/κ) against log κ, extrapolated to κ* = k·(nr − 1)/(n − 1) (the
+// reference rank at the distance of the k-th neighbour among all n rows),
+// predicts the candidates per neighbour. float32 arithmetic: an estimate.
+// Measured on the layers of BENCHMARKS.md, the search computes 0.7 to 0.9
+// times that many plus k (the seeds): the prediction errs on the side of
+// brute force.
+func predictEvals(x matrix, pl *prunePlan, mmax, k, threads int) []float64 {
+	n, d := x.n(), x.d
+	nr := min(n, 1024)
+	nv := min(128, nr)
+	xr := make([]float32, nr*d)
+	norm := make([]float64, nr)
+	row := make([]float64, d)
+	for t := 0; t < nr; t++ {
+		norm[t] = x.centre64((t*n/nr+n/(2*nr))%n, pl.mean, pl.scale, row)
+		for j, v := range row {
+			xr[t*d+j] = float32(v)
+		}
+	}
+	q32 := make([]float32, mmax*d)
+	for i, v := range pl.q[:mmax*d] {
+		q32[i] = float32(v)
+	}
+	p := make([]float64, nr*mmax)
+	kernel.Dots(p, xr, nr, q32, mmax, d, threads)
+	stride := nr / nv
+	xq := make([]float32, nv*d)
+	for t := 0; t < nv; t++ {
+		copy(xq[t*d:(t+1)*d], xr[t*stride*d:(t*stride+1)*d])
+	}
+	dots := make([]float64, nv*nr)
+	kernel.Dots(dots, xq, nv, xr, nr, d, threads)
+	kappas := []int{1, 2, 4, 8, 16}
+	for len(kappas) > 1 && kappas[len(kappas)-1] > nr-2 {
+		kappas = kappas[:len(kappas)-1]
+	}
+	radius := make([][]float64, nv) // squared distance of the κ-th nearest
+	var top TopK
+	near := make([]float64, kappas[len(kappas)-1])
+	idx := make([]int32, len(near))
+	for t := 0; t < nv; t++ {
+		i := t * stride
+		top.Reset(len(near))
+		for j := 0; j < nr; j++ {
+			if j != i {
+				top.Push(norm[i]+norm[j]-2*dots[t*nr+j], int32(j))
+			}
+		}
+		top.Sorted(idx, near)
+		radius[t] = make([]float64, len(kappas))
+		for c, kp := range kappas {
+			radius[t][c] = near[kp-1]
+		}
+	}
+	kstar := float64(k) * float64(nr-1) / float64(max(n-1, 1))
 	out := make([]float64, len(pruneDims))
-	dist := make([]float64, nv)
-	for i := 0; i < nv; i++ {
-		for j := 0; j < nv; j++ {
-			dist[j] = norm[i] + norm[j] - 2*g[i*nv+j]
+	pm := make([]float32, nr*mmax)
+	pn := make([]float64, nr)
+	rho := make([]float64, nr)
+	pq := make([]float32, nv*mmax)
+	pd := make([]float64, nv*nr)
+	for mi, m := range pruneDims {
+		if m > mmax {
+			break
 		}
-		dist[i] = math.Inf(1)
-		sorted := slices.Clone(dist)
-		slices.Sort(sorted)
-		r := sorted[kv-1]
-		for mi, m := range pruneDims {
-			if m > mmax {
-				break
+		for j := 0; j < nr; j++ {
+			var s float64
+			for c, v := range p[j*mmax : j*mmax+m] {
+				pm[j*m+c] = float32(v)
+				s += v * v
 			}
-			cnt := 0
-			var pi2 float64
-			for _, v := range p[i*mmax : i*mmax+m] {
-				pi2 += v * v
-			}
-			ri := math.Sqrt(max(norm[i]-pi2, 0))
-			for j := 0; j < nv; j++ {
-				if j == i {
-					continue
-				}
-				var s, pj2 float64
-				for t := 0; t < m; t++ {
-					v := p[j*mmax+t]
-					dd := p[i*mmax+t] - v
-					s += dd * dd
-					pj2 += v * v
-				}
-				rj := math.Sqrt(max(norm[j]-pj2, 0))
-				if s+(ri-rj)*(ri-rj) <= r {
-					cnt++
-				}
-			}
-			out[mi] += float64(cnt) / float64(nv-1)
+			pn[j], rho[j] = s, math.Sqrt(max(norm[j]-s, 0))
 		}
+		for t := 0; t < nv; t++ {
+			copy(pq[t*m:(t+1)*m], pm[t*stride*m:(t*stride+1)*m])
+		}
+		kernel.Dots(pd[:nv*nr], pq[:nv*m], nv, pm[:nr*m], nr, m, threads)
+		counts := make([]float64, len(kappas))
+		for t := 0; t < nv; t++ {
+			i := t * stride
+			rt := radius[t]
+			for j := 0; j < nr; j++ {
+				r := rho[i] - rho[j]
+				v := pn[i] + pn[j] - 2*pd[t*nr+j] + r*r
+				for c, r2 := range rt {
+					if v <= r2 && j != i {
+						counts[c]++
+					}
+				}
+			}
+		}
+		// Least squares of log(c/κ) on log κ.
+		var sx, sy, sxx, sxy float64
+		for c, kp := range kappas {
+			x := math.Log(float64(kp))
+			y := math.Log(max(counts[c]/float64(nv)/float64(kp), 1))
+			sx, sy, sxx, sxy = sx+x, sy+y, sxx+x*x, sxy+x*y
+		}
+		nk := float64(len(kappas))
+		slope := 0.0
+		if den := nk*sxx - sx*sx; den > 0 {
+			slope = min((nk*sxy-sx*sy)/den, 0)
+		}
+		icept := (sy - slope*sx) / nk
+		ratio := math.Exp(icept + slope*math.Log(kstar))
+		out[mi] = min(float64(k)*max(ratio, 1)+float64(k), float64(n-1))
 	}
-	for i := range out {
-		out[i] /= float64(nv)
-	}
-	return out, kv
+	return out
 }
 
 // orthonormal makes the m rows of q (m×d) orthonormal by a Cholesky step

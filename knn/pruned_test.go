@@ -68,9 +68,17 @@ func checkPruned(t *testing.T, name string, x *cloud.Matrix, k int, metric Metri
 // (256 by default; here capped by n).
 var prunedKs = []int{1, 2, 3, 20, 30, 100, 256}
 
+// shortKs are prunedKs under -short (the race detector's run).
+func shortKs() []int {
+	if testing.Short() {
+		return []int{1, 2, 20}
+	}
+	return prunedKs
+}
+
 func TestPrunedRandom(t *testing.T) {
 	x := randMatrix(600, 40, 3)
-	for _, k := range prunedKs {
+	for _, k := range shortKs() {
 		checkPruned(t, "gaussian", m64(x, 600, 40), k, Euclidean)
 	}
 }
@@ -78,7 +86,7 @@ func TestPrunedRandom(t *testing.T) {
 func TestPrunedLowRank(t *testing.T) {
 	n, d := 900, 120
 	x := lowRank(n, d, 12, 1e-3, 5)
-	for _, k := range prunedKs {
+	for _, k := range shortKs() {
 		checkPruned(t, "low rank", m64(x, n, d), k, Euclidean)
 		checkPruned(t, "low rank cosine", m64(x, n, d), k, Cosine)
 	}
@@ -124,10 +132,11 @@ func TestPrunedDuplicatesAndTies(t *testing.T) {
 	for _, k := range []int{2, 3, 30} {
 		checkPruned(t, "ties", m64(g, n, d), k, Euclidean)
 	}
-	old := candidateFloor
-	candidateFloor = 8
-	defer func() { candidateFloor = old }()
+	old, oldP := candidateFloor, prunedFloor
+	candidateFloor, prunedFloor = 8, 0
+	defer func() { candidateFloor, prunedFloor = old, oldP }()
 	checkPruned(t, "duplicates overflow", m64(x, n, d), 2, Euclidean)
+	checkPruned(t, "random overflow", m64(randMatrix(300, 30, 9), 300, 30), 3, Euclidean)
 }
 
 // Rows far from the sample's centre, tiny and huge values: the margins are
@@ -156,8 +165,8 @@ func TestParseSearch(t *testing.T) {
 }
 
 // Isotropic Gaussian data gain nothing from the spectrum: auto searches by
-// brute force. For a cloud of rank 10 in 1,200 dimensions the cost model
-// predicts a gain.
+// brute force. For 10,000 points near rank 10 in 300 dimensions the cost
+// model predicts a gain, and auto prunes.
 func TestAutoChoice(t *testing.T) {
 	n, d := 4000, 400
 	x := randMatrix(n, d, 12)
@@ -172,13 +181,16 @@ func TestAutoChoice(t *testing.T) {
 	if pl == nil || !(pl.pruned > pl.brute) {
 		t.Fatalf("isotropic Gaussian: the model predicts a gain (plan %v)", pl != nil)
 	}
-	n, d = 3000, 1200
+	n, d = 10000, 300
 	y := lowRank(n, d, 10, 1e-4, 13)
 	pl = planPrune(view(m64(y, n, d)), 2, 2, true)
-	if pl == nil || !(pl.pruned < pl.brute/2) {
-		t.Fatalf("rank 10 in 1,200 dimensions: the model predicts no gain (plan %v)", pl != nil)
+	if pl == nil || !(pl.pruned < 0.75*pl.brute) {
+		t.Fatalf("rank 10 in 300 dimensions: the model predicts no gain: %.3g s pruned against %.3g s brute", pl.pruned, pl.brute)
 	}
 	t.Logf("low rank: m = %d, predicted %.3g s pruned against %.3g s brute", pl.m, pl.pruned, pl.brute)
+	if g, err := Search(m64(y, n, d), 2, nil); err != nil || g.Search != SearchPruned {
+		t.Fatalf("rank 10 in 300 dimensions: auto did not prune (%v)", err)
+	}
 }
 
 // FuzzPruned: on any small cloud built from the input (values from a few
@@ -220,4 +232,19 @@ func FuzzPruned(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A forced pruned search loads a layer that fits instead of streaming it;
+// one that does not fit still streams.
+func TestStreamsFor(t *testing.T) {
+	n, d := 2000, 21632 // the demo's conv1
+	if !Streams(n, d, 4, 8<<30, false) || !StreamsFor(n, d, 4, 8<<30, false, SearchAuto) {
+		t.Fatal("conv1 is not streamed by default")
+	}
+	if StreamsFor(n, d, 4, 8<<30, false, SearchPruned) {
+		t.Fatal("conv1 streams under a forced pruned search")
+	}
+	if !StreamsFor(n, d, 4, 64<<20, false, SearchPruned) {
+		t.Fatal("conv1 does not stream when it does not fit")
+	}
 }

@@ -137,7 +137,7 @@ func Estimate(src Source, opt *Options) (*estimate.Report, error) {
 		if err := opt.check(src.Points.N()); err != nil {
 			return nil, err
 		}
-		if streamsPoints(src.Points, opt.mem(), wantPCA(eo.Method)) {
+		if streamsPoints(src.Points, opt.mem(), wantPCA(eo.Method), eo.Search) {
 			if err := src.Points.Finite(); err != nil {
 				return nil, fmt.Errorf("%s: %w", src.name(), err)
 			}
@@ -208,7 +208,7 @@ func Scale(src Source, so estimate.ScaleOptions, opt *Options) (*estimate.Report
 		return nil, err
 	}
 	var search func(k int) (*knn.Graph, error)
-	if streamsPoints(x, opt.mem(), false) {
+	if streamsPoints(x, opt.mem(), false, eo.Search) {
 		// Wide rows: searched over their columns in place, as
 		// estimatePointsStreamed does, not packed into a copy.
 		search = func(k int) (*knn.Graph, error) {
@@ -308,6 +308,6 @@ func planFile(spec string, mem int64, pca bool, opt *Options) (plan, error) {
 	if f.Narrow() {
 		elem = 4
 	}
-	return plan{stream: knn.Streams(n, d, elem, mem, pca), n: n, d: d, elem: elem,
+	return plan{stream: knn.StreamsFor(n, d, elem, mem, pca, opt.estimate().Search), n: n, d: d, elem: elem,
 		fits: knn.LoadCost(n, d, elem, pca) <= mem, warn: warn}, nil
 }

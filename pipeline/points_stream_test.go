@@ -29,7 +29,7 @@ func TestWidePointsStreamedEqualsLoaded(t *testing.T) {
 	}
 	copy(x[30*d:31*d], x[70*d:71*d])
 	for _, m := range []*cloud.Matrix{cloud.Must64(x, n, d), cloud.Must32(f32(x), n, d)} {
-		if !streamsPoints(m, 4096, true) || streamsPoints(m, 0x7fffffff, true) {
+		if !streamsPoints(m, 4096, true, knn.SearchAuto) || streamsPoints(m, 0x7fffffff, true, knn.SearchAuto) {
 			t.Fatalf("%v: streamsPoints does not follow knn.Streams", m.Elem())
 		}
 		for _, metric := range []knn.Metric{knn.Euclidean, knn.Cosine} {

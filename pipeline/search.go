@@ -46,7 +46,11 @@ func SearchFile(path string, k int, opt *knn.Options, memBudget int64, zgram boo
 	if h.Narrow() {
 		elem = 4
 	}
-	if knn.Streams(n, d, elem, memBudget, zgram) {
+	search := knn.SearchAuto
+	if opt != nil {
+		search = opt.Search
+	}
+	if knn.StreamsFor(n, d, elem, memBudget, zgram, search) {
 		res, err := knn.SearchColumns(npyColumns{f}, k, opt, memBudget, zgram)
 		if err != nil {
 			return res, fileError(path, err)

@@ -162,8 +162,8 @@ func estimatePointsStreamed(name string, x *cloud.Matrix, mem int64, opt *estima
 
 // streamsPoints reports whether points in memory are searched streamed
 // (estimatePointsStreamed): when knn.Streams would stream them from a file.
-func streamsPoints(x *cloud.Matrix, mem int64, pca bool) bool {
-	return x.N() >= 3 && knn.Streams(x.N(), x.D(), x.Elem().Size(), mem, pca)
+func streamsPoints(x *cloud.Matrix, mem int64, pca bool, search knn.SearchMode) bool {
+	return x.N() >= 3 && knn.StreamsFor(x.N(), x.D(), x.Elem().Size(), mem, pca, search)
 }
 
 // AddPoints adds the layer l of points in memory to b (profile.Builder.Add)
@@ -174,7 +174,7 @@ func streamsPoints(x *cloud.Matrix, mem int64, pca bool) bool {
 // searched in memory then). A failure is in the profile with Add's error.
 func AddPoints(b *profile.Builder, l profile.Layer, opt *Options) {
 	x := l.Points
-	if x != nil && b.OverlapK() == 0 && streamsPoints(x, opt.mem(), b.PCA()) && x.Finite() == nil {
+	if x != nil && b.OverlapK() == 0 && streamsPoints(x, opt.mem(), b.PCA(), b.Options().Search) && x.Finite() == nil {
 		o := b.Options()
 		rep, pcid, err := estimatePointsStreamed(l.Name, x, opt.mem(), &o, b.PCA())
 		if err == nil {

@@ -16,7 +16,9 @@ type variants struct {
 	tile   []impl      // float32 micro-kernels: Dots, Cross, SymGram, Gram
 	tile64 []impl64    // float64 micro-kernels: Gram64, AddGram64
 	dist2  []dist2Impl // Dist2Acc, Dist2
-	peak   []peakImpl  // PeakFlops
+	// Dist2AccF32, Dist2F32
+	dist2f32 []dist2F32Impl
+	peak     []peakImpl // PeakFlops
 }
 
 // peakImpl is a register-only FMA loop: loop(iters) performs flops float32
@@ -33,6 +35,7 @@ var (
 	available   []impl
 	available64 []impl64
 	dist2Impls  []dist2Impl
+	dist2F32s   []dist2F32Impl
 	peakImpls   []peakImpl
 )
 
@@ -41,6 +44,7 @@ var (
 	best      impl
 	best64    impl64
 	dist2Best dist2Impl
+	dist2F32  dist2F32Impl
 	peakBest  peakImpl
 )
 
@@ -49,6 +53,8 @@ func init() {
 	available = append(v.tile, goImpl(4, 8))
 	available64 = append(v.tile64, goImpl64(4, 8))
 	dist2Impls = append(v.dist2, dist2Impl{"purego", dist2AccPtr})
+	dist2F32s = append(v.dist2f32, dist2F32Impl{"purego", dist2AccF32Ptr})
+	dist2F32 = dist2F32s[0]
 	peakImpls = append(v.peak, peakImpl{"purego", func(iters int) { peakSink = peakLoopGo(iters) }, 8 * 2})
 	best, best64, dist2Best, peakBest = available[0], available64[0], dist2Impls[0], peakImpls[0]
 }

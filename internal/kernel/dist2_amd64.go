@@ -10,3 +10,10 @@ func dist2AccAVX512(a, b *float64, n int, s *[32]float64)
 
 //go:noescape
 func dist2AccAVX2(a, b *float64, n int, s *[32]float64)
+
+// dist2AccF32AVX512 implements dist2AccF32Go for n a multiple of 32: the
+// float32 values are widened (exact) and then treated as dist2AccAVX512
+// treats float64 values.
+//
+//go:noescape
+func dist2AccF32AVX512(a, b *float32, n int, s *[32]float64)

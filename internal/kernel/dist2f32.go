@@ -1,6 +1,9 @@
 package kernel
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // Dist2F32 is Dist2 over float32 rows: every value is widened to float64
 // (exact) and the squared differences are summed in Dist2's order (32
@@ -39,9 +42,30 @@ func Dist2SumF32(s *[32]float64, a, b []float32) float64 {
 	return s[0]
 }
 
-// dist2AccF32 is the loop of Dist2AccF32; the explicit float64 conversion
-// of t·t forbids a fused multiply-add, as in dist2AccGo.
+// dist2F32Impl is one dist2AccF32 variant (see dispatch.go): f adds the
+// squared differences of the n widened values at a and b into s, as
+// dist2AccF32Go does.
+type dist2F32Impl struct {
+	name string
+	f    func(a, b *float32, n int, s *[32]float64)
+}
+
+// dist2AccF32Ptr is dist2AccF32Go with the assembly's signature.
+func dist2AccF32Ptr(a, b *float32, n int, s *[32]float64) {
+	dist2AccF32Go(s, unsafe.Slice(a, n), unsafe.Slice(b, n))
+}
+
+// dist2AccF32 runs the selected variant over len(a) values (a multiple of
+// Dist2Lanes).
 func dist2AccF32(s *[32]float64, a, b []float32) {
+	if len(a) > 0 {
+		dist2F32.f(&a[0], &b[0], len(a), s)
+	}
+}
+
+// dist2AccF32Go is the specification of dist2AccF32; the explicit float64
+// conversion of t·t forbids a fused multiply-add, as in dist2AccGo.
+func dist2AccF32Go(s *[32]float64, a, b []float32) {
 	b = b[:len(a)]
 	for i := 0; i+32 <= len(a); i += 32 {
 		x, y := a[i:i+32:i+32], b[i:i+32:i+32]
