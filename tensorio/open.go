@@ -300,44 +300,47 @@ func Names(path string) ([]string, error) {
 
 // fileNames lists the array names of one file from its header(s).
 func fileNames(path string) ([]string, error) {
+	var names func(f *os.File, size int64) ([]string, error)
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".npy":
 		return []string{baseName(path)}, nil
 	case ".npz":
-		f, size, err := osfile.Open(path)
-		if err != nil {
-			return nil, err
+		names = func(f *os.File, size int64) ([]string, error) {
+			r, err := npz.NewReader(f, size)
+			if err != nil {
+				return nil, err
+			}
+			return r.Names(), nil
 		}
-		defer f.Close()
-		r, err := npz.NewReader(f, size)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return r.Names(), nil
 	case ".safetensors":
-		f, size, err := osfile.Open(path)
-		if err != nil {
-			return nil, err
+		names = func(f *os.File, size int64) ([]string, error) {
+			h, err := safetensors.ReadHeader(f, size)
+			if err != nil {
+				return nil, err
+			}
+			return h.Names(), nil
 		}
-		defer f.Close()
-		h, err := safetensors.ReadHeader(f, size)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return h.Names(), nil
 	case ".pt", ".pth":
-		f, size, err := osfile.Open(path)
-		if err != nil {
-			return nil, err
+		names = func(f *os.File, size int64) ([]string, error) {
+			p, err := pt.Read(f, size)
+			if err != nil {
+				return nil, err
+			}
+			return ptNames(path, p), nil
 		}
-		defer f.Close()
-		p, err := pt.Read(f, size)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return ptNames(path, p), nil
+	default:
+		return nil, unsupportedErr(path)
 	}
-	return nil, unsupportedErr(path)
+	f, size, err := osfile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out, err := names(f, size)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return out, nil
 }
 
 // kinds names the file types read, for messages.
