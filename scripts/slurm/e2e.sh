@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end check of intdim on a real Slurm: builds intdim, cuts a small
-# study (four layers of 2000 points from testdata/refs) into 5 tasks with
+# study (five layers of 2000 points from testdata/refs) into 5 tasks with
 # `intdim plan --slurm`, submits the generated job array and its dependent
 # merge job, waits for them, and checks that the merged profile is byte for
-# byte what `intdim profile` prints on the same inputs. On any failure it
+# byte what `intdim profile` prints on the same inputs (one layer with 10 %
+# duplicate rows, error bars from --resample). On any failure it
 # prints the jobs' output and the cluster's logs and exits non-zero.
 #
 #   scripts/slurm/local-cluster.sh start
@@ -57,21 +58,24 @@ mkdir -p "$work/bin" "$work/study"
 go build -o "$work/bin/intdim" ./cmd/intdim
 export PATH=$work/bin:$PATH
 
+# Options the plan records and the merge must honour: error bars from
+# resampling (one search serves them all).
+opts=(--resample 5)
 inputs=()
-for f in bm_M1_Sphere bm_M12_Norm bm_M7_Roll bm_M5a_Helix1d; do
+for f in bm_M1_Sphere bm_M12_Norm bm_M7_Roll bm_M5a_Helix1d dup10_swissroll_D3; do
   cp "testdata/refs/$f.npy" "$work/study/"
   inputs+=("$work/study/$f.npy")
 done
 
 t0=$(date +%s.%N)
-intdim profile --format json "${inputs[@]}" >"$work/profile.json" 2>"$work/profile.err" ||
+intdim profile "${opts[@]}" --format json "${inputs[@]}" >"$work/profile.json" 2>"$work/profile.err" ||
   fail "intdim profile: $(cat "$work/profile.err")"
 t1=$(date +%s.%N)
 
 # The same plan run here without Slurm, task after task: the cost of
 # cutting the search, apart from the scheduler's.
 mkdir "$work/direct"
-intdim plan "${inputs[@]}" --tasks "$tasks" --out "$work/direct/plan.json" >"$work/direct.out" 2>&1 ||
+intdim plan "${inputs[@]}" "${opts[@]}" --tasks "$tasks" --out "$work/direct/plan.json" >"$work/direct.out" 2>&1 ||
   fail "intdim plan: $(cat "$work/direct.out")"
 for ((i = 0; i < tasks; i++)); do
   intdim run-task "$work/direct/plan.json" --index "$i" >>"$work/direct.out" 2>&1 ||
@@ -82,7 +86,7 @@ intdim merge "$work/direct/plan.json" --format json >"$work/direct.json" 2>>"$wo
 cmp "$work/profile.json" "$work/direct.json" || fail "intdim merge (tasks run here, no Slurm) differs from intdim profile"
 t2=$(date +%s.%N)
 
-intdim plan "${inputs[@]}" --tasks "$tasks" --out "$plan.json" --slurm >"$work/plan.out" 2>&1 ||
+intdim plan "${inputs[@]}" "${opts[@]}" --tasks "$tasks" --out "$plan.json" --slurm >"$work/plan.out" 2>&1 ||
   fail "intdim plan: $(cat "$work/plan.out")"
 for f in "$plan.sbatch" "$plan.merge.sbatch" "$plan.submit.sh"; do
   [ -s "$f" ] || fail "intdim plan --slurm wrote no $f"
