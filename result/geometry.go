@@ -111,7 +111,8 @@ type Local struct {
 	Out        string  `json:"out,omitempty"`
 	// Global combines all N values as scikit-dimension's fit does
 	// (estimate.LocalGlobal): 1/mean(1/m) for mle, the mean otherwise;
-	// null when that is not finite (some values are not: n_nonfinite).
+	// null when that is not finite (some values are not: n_nonfinite) and,
+	// for mle, when duplicates (n_zero) make it 0.
 	Global *float64 `json:"global"`
 	// Histogram counts the finite values (NewHistogram); absent when
 	// there are none. 'intdim plot' draws it.
@@ -186,6 +187,9 @@ func (l *Local) Write(w io.Writer, format string) error {
 		return c.Error()
 	}, func(w io.Writer) error {
 		global := "none (non-finite values)"
+		if l.NNonFinite == 0 && l.NZero > 0 {
+			global = "none (duplicate neighbours)"
+		}
 		if l.Global != nil {
 			global = fmt.Sprintf("%.3f", *l.Global)
 		}

@@ -69,9 +69,6 @@ func localIDs(src pipeline.Source, f *localFlags, meth estimate.Method, m knn.Me
 	}
 	doc := result.NewLocal()
 	doc.Input, doc.N, doc.K, doc.Method = nameOf(src), len(ids), *f.k, string(meth)
-	if g := estimate.LocalGlobal(meth, ids); !math.IsInf(g, 0) && !math.IsNaN(g) {
-		doc.Global = &g // else null: n_nonfinite says why
-	}
 	finite := make([]float64, 0, len(ids))
 	for _, v := range ids {
 		switch {
@@ -82,6 +79,18 @@ func localIDs(src pipeline.Source, f *localFlags, meth estimate.Method, m knn.Me
 			doc.NZero++
 		}
 		finite = append(finite, v)
+	}
+	if doc.NZero+doc.NNonFinite == len(ids) {
+		// No point has a defined ID: a mean, median or global value of 0
+		// would be presented as an answer.
+		return nil, nil, BadInput(fmt.Errorf("%s: no point has a defined local %s ID with k = %d (%d with a duplicate among its neighbours, %d non-finite: equal or zero neighbour distances); remove duplicate rows or use a larger --k",
+			nameOf(src), meth, *f.k, doc.NZero, doc.NNonFinite))
+	}
+	// The global value where it is defined: null when it is not finite
+	// (n_nonfinite says why) and, for mle, when a duplicate's 0 makes
+	// scikit-dimension's 1/mean(1/m) collapse to 0 (n_zero says why).
+	if g := estimate.LocalGlobal(meth, ids); !math.IsInf(g, 0) && !math.IsNaN(g) && !(g == 0 && doc.NZero > 0) {
+		doc.Global = &g
 	}
 	if n := len(finite); n > 0 {
 		for _, v := range finite {

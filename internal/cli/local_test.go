@@ -125,3 +125,29 @@ func TestLocalNonFiniteGlobal(t *testing.T) {
 		t.Errorf("text: %s", text)
 	}
 }
+
+// TestLocalDuplicatesGlobal: under mle a duplicate's local ID is 0 and
+// scikit-dimension's 1/mean(1/m) collapses to 0; the document says null
+// with n_zero, not a global ID of 0.
+func TestLocalDuplicatesGlobal(t *testing.T) {
+	var x []float64
+	for i := range 40 {
+		x = append(x, math.Sin(float64(i)*1.3), math.Cos(float64(i)*0.7), float64(i%7)*0.1)
+	}
+	x = append(x, x[:3]...) // row 40 repeats row 0
+	p := writeFile(t, "x.npy", npyBytes("<f8", []int{41, 3}, f64bytes(x)))
+	code, stdout, errs := run("local", p, "--k", "5", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc result.Local
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.NZero != 2 || doc.Global != nil || !(doc.Mean > 0) {
+		t.Errorf("n_zero %d (want 2), global %s (want null), mean %g: %s", doc.NZero, fmtOpt(doc.Global), doc.Mean, stdout)
+	}
+	if _, text, _ := run("local", p, "--k", "5"); !strings.Contains(text, "global none (duplicate neighbours)") {
+		t.Errorf("text: %s", text)
+	}
+}
