@@ -19,15 +19,15 @@ import (
 
 // wording finds an error of type T in a chain and words it for the
 // command line.
-type wording func(err error) (inner error, text string)
+type wording func(err error) (text string, inner error)
 
 func word[T error](f func(T) string) wording {
-	return func(err error) (error, string) {
+	return func(err error) (string, error) {
 		var t T
 		if errors.As(err, &t) {
-			return t, f(t)
+			return f(t), t
 		}
-		return nil, ""
+		return "", nil
 	}
 }
 
@@ -77,11 +77,11 @@ var wordings = []wording{
 	word(func(e *plot.NothingToDrawError) string {
 		return e.Name + ": nothing to draw (no multi-scale or pca result; try --method gride or pca)"
 	}),
-	func(err error) (error, string) {
+	func(err error) (string, error) {
 		if errors.Is(err, plot.ErrNoTrackedIDs) {
-			return plot.ErrNoTrackedIDs, "the log has no IDs (train with --track-id)"
+			return "the log has no IDs (train with --track-id)", plot.ErrNoTrackedIDs
 		}
-		return nil, ""
+		return "", nil
 	},
 }
 
@@ -114,7 +114,7 @@ func flagWords(err error) error {
 	}
 	msg := err.Error()
 	for _, w := range wordings {
-		if inner, text := w(err); inner != nil {
+		if text, inner := w(err); inner != nil {
 			msg = strings.Replace(msg, inner.Error(), text, 1)
 		}
 	}
