@@ -61,6 +61,12 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 		return nil, pipeline.ErrSkip
 	}
 	if _, err := pipeline.Profile(p.specs(), true, &popt); err != nil {
+		// Profile opens every input to number the layers; a file of
+		// another task that changed since the plan fails there first.
+		// Name the change, not what it broke.
+		if verr := p.Verify(nil); verr != nil {
+			return false, verr
+		}
 		return false, err
 	}
 	for j, g := range graphs {

@@ -185,6 +185,31 @@ func TestMergeRefusesChangedInput(t *testing.T) {
 	}
 }
 
+// TestRunTaskNamesOtherChangedInput: a task whose own inputs are intact
+// still opens every input to number the layers; when another task's file
+// changed so that it no longer parses (two bytes appended), the error is
+// the change, not the parse failure it causes.
+func TestRunTaskNamesOtherChangedInput(t *testing.T) {
+	dir := planInputs(t)
+	planPath := filepath.Join(dir, "p.json")
+	a1 := filepath.Join(dir, "a1.npy")
+	if code, _, errs := run("plan", filepath.Join(dir, "a0.npy"), a1, "--tasks", "2", "--out", planPath); code != 0 {
+		t.Fatal(errs)
+	}
+	f, err := os.OpenFile(a1, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte{0, 0})
+	f.Close()
+	for _, i := range []string{"0", "1"} {
+		code, _, errs := run("run-task", planPath, "--index", i)
+		if code != 2 || !strings.Contains(errs, "a1.npy: changed since the plan was made") {
+			t.Errorf("run-task %s with a1.npy grown: exit %d, %q", i, code, errs)
+		}
+	}
+}
+
 // TestMergeListsMissingAndCorrupt: a missing partial, a truncated one, a
 // flipped payload byte and a partial of another plan are each listed with
 // the command that reruns the task; exit 2, nothing on stdout.
