@@ -151,7 +151,7 @@ func load(path string) (*Plan, [32]byte, error) {
 // maxRows bounds a layer's rows and maxK its neighbours in a plan: beyond
 // them a plan is not one intdim writes.
 const (
-	maxRows = 1 << 31
+	maxRows = 1<<31 - 1 // neighbour indices are stored as int32
 	maxK    = 1 << 20
 	// maxPartBytes bounds the partial file of one task (1 PiB).
 	maxPartBytes = 1 << 50
