@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/linalg"
@@ -31,21 +30,7 @@ func FisherS(x *cloud.Matrix, cond float64) (float64, error) {
 	if n < 2 || d < 2 {
 		return 0, fmt.Errorf("%w: FisherS needs at least 2 points and 2 columns, have %d×%d", ErrTooFewPoints, n, d)
 	}
-	xc := slices.Clone(x.Float64())
-	mean := make([]float64, d)
-	for i := range n {
-		for j, v := range xc[i*d : (i+1)*d] {
-			mean[j] += v
-		}
-	}
-	for j := range mean {
-		mean[j] /= float64(n)
-	}
-	for i := range n {
-		for j := range d {
-			xc[i*d+j] -= mean[j]
-		}
-	}
+	xc := centredRows(x)
 	cov := gram(transpose(xc, n, d), d, n, 2)
 	linalg.Install()
 	var eig mat.EigenSym

@@ -191,22 +191,7 @@ func LPCA(x *cloud.Matrix, ver Method, s SkdimOptions) (*LPCAResult, error) {
 // Gram matrix of the centred rows.
 func explainedVariance(x *cloud.Matrix) ([]float64, error) {
 	n, d := x.N(), x.D()
-	xc := slices.Clone(x.Float64())
-	mean := make([]float64, d)
-	for i := range n {
-		for j, v := range xc[i*d : (i+1)*d] {
-			mean[j] += v
-		}
-	}
-	for j := range mean {
-		mean[j] /= float64(n)
-	}
-	for i := range n {
-		row := xc[i*d : (i+1)*d]
-		for j := range row {
-			row[j] -= mean[j]
-		}
-	}
+	xc := centredRows(x)
 	var g []float64
 	var m int
 	if n <= d {
@@ -257,4 +242,27 @@ func LPCAPoints(x *cloud.Matrix, g *knn.Graph, k int, ver Method, s SkdimOptions
 		out[i] = l.ID
 	}
 	return out, nil
+}
+
+// centredRows returns a copy of the rows of x (row-major float64) less
+// their column means.
+func centredRows(x *cloud.Matrix) []float64 {
+	n, d := x.N(), x.D()
+	xc := slices.Clone(x.Float64())
+	mean := make([]float64, d)
+	for i := range n {
+		for j, v := range xc[i*d : (i+1)*d] {
+			mean[j] += v
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	for i := range n {
+		row := xc[i*d : (i+1)*d]
+		for j := range row {
+			row[j] -= mean[j]
+		}
+	}
+	return xc
 }

@@ -332,49 +332,7 @@ const superBlocks = 2
 // a block again for every group before it, is n·d·(blocks − 1)/(2·
 // superBlocks) copies against 2·n²·d kernel flops.
 func collectBlocked(m matrix, pr *prepared, k, threads int) []rowCands {
-	n, d := m.n(), m.d
-	c := newCollector(pr, n, k)
-	r := blockRows(d)
-	var left, right kernel.Packed
-	diags := make([]*kernel.Packed, 0, superBlocks)
-	for g0 := 0; g0 < n; g0 += superBlocks * r {
-		g1 := min(g0+superBlocks*r, n)
-		diags = diags[:0]
-		for b0 := g0; b0 < g1; b0 += r {
-			b1 := min(b0+r, n)
-			diag := kernel.PackFunc(b1-b0, d, func(i int, dst []float32) {
-				m.centreTo(b0+i, pr.mean, pr.scale, dst)
-			})
-			kernel.SymGram(diag, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
-				c.block(b0+i0, b0+i1, b0+j0, b0+j1, g, ld)
-			})
-			for a, da := range diags {
-				a0 := g0 + a*r
-				kernel.Cross(da, diag, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
-					c.block(a0+i0, a0+i1, b0+j0, b0+j1, g, ld)
-				})
-			}
-			diag.LeftOnly() // only the left layout is crossed again
-			diags = append(diags, diag)
-		}
-		clear(diags)
-		if g1 == n {
-			break
-		}
-		left.PackLeftFunc(g1-g0, d, func(i int, dst []float32) {
-			m.centreTo(g0+i, pr.mean, pr.scale, dst)
-		})
-		for c0 := g1; c0 < n; c0 += r {
-			c1 := min(c0+r, n)
-			right.PackRightFunc(c1-c0, d, func(i int, dst []float32) {
-				m.centreTo(c0+i, pr.mean, pr.scale, dst)
-			})
-			kernel.Cross(&left, &right, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
-				c.block(g0+i0, g0+i1, c0+j0, c0+j1, g, ld)
-			})
-		}
-	}
-	return c.rows
+	return collectStrip(m, pr, k, threads, m.n()) // the strip of all rows
 }
 
 // collector gathers every row's candidates from blocks of the Gram matrix

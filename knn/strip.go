@@ -65,8 +65,8 @@ func SearchStrip(x *cloud.Matrix, k, a, b int, opt *Options) (*Graph, error) {
 	return g, nil
 }
 
-// collectStrip is collectBlocked over the strip: the rows [0, nb) of m in
-// groups, each group's blocks searched among themselves (SymGram, Cross)
+// collectStrip collects the candidates of a strip (collectBlocked is the
+// strip of all rows): the rows [0, nb) of m in groups, each group's blocks searched among themselves (SymGram, Cross)
 // and the group crossed with every block of rows after it, to the end of
 // m. Row i < nb sees every other row, row i ≥ nb the rows [0, nb).
 func collectStrip(m matrix, pr *prepared, k, threads, nb int) []rowCands {
@@ -92,7 +92,7 @@ func collectStrip(m matrix, pr *prepared, k, threads, nb int) []rowCands {
 					c.block(a0+i0, a0+i1, b0+j0, b0+j1, g, ld)
 				})
 			}
-			diag.LeftOnly()
+			diag.LeftOnly() // only the left layout is crossed again
 			diags = append(diags, diag)
 		}
 		clear(diags)
