@@ -40,17 +40,31 @@ func (s SearchMode) String() string {
 	return fmt.Sprintf("SearchMode(%d)", int(s))
 }
 
-// ParseSearch parses "auto" (or ""), "brute" or "pruned".
+// ParseSearch parses "auto", "brute" or "pruned"; anything else, the
+// empty string included, is a *SearchError. (The zero SearchMode is
+// SearchAuto: leave the field unset for the default.)
 func ParseSearch(s string) (SearchMode, error) {
 	switch s {
-	case "auto", "":
+	case "auto":
 		return SearchAuto, nil
 	case "brute":
 		return SearchBrute, nil
 	case "pruned":
 		return SearchPruned, nil
 	}
-	return 0, fmt.Errorf("unknown search %q (want auto, brute or pruned)", s)
+	return 0, &SearchError{Value: s}
+}
+
+// SearchError reports a search mode ParseSearch does not know.
+type SearchError struct {
+	Value string // as given; may be empty
+}
+
+func (e *SearchError) Error() string {
+	if e.Value == "" {
+		return "empty search mode (want auto, brute or pruned)"
+	}
+	return fmt.Sprintf("unknown search %q (want auto, brute or pruned)", e.Value)
 }
 
 // prunePlan is the projection of a pruned search: m orthonormal

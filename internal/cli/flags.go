@@ -122,7 +122,7 @@ func addSearchFlag(fs *flag.FlagSet) *string { return fs.String("search", "auto"
 func parseSearch(s string) (knn.SearchMode, error) {
 	m, err := knn.ParseSearch(s)
 	if err != nil {
-		return 0, Usage("--search: %v", err)
+		return 0, Usage("%w", err) // worded by flagWords
 	}
 	return m, nil
 }

@@ -35,6 +35,12 @@ var wordings = []wording{
 	word(func(e *knn.SelfColumnError) string {
 		return fmt.Sprintf("row %d: column 0 is index %d at distance %v, not the point itself (lists without the self column need --no-self)", e.Row, e.Index, e.Dist)
 	}),
+	word(func(e *knn.SearchError) string {
+		if e.Value == "" {
+			return "--search: empty (want auto, brute or pruned)"
+		}
+		return fmt.Sprintf("--search: unknown search %q (want auto, brute or pruned)", e.Value)
+	}),
 	word(func(e *estimate.ShortListsError) string {
 		if e.K > 0 {
 			return fmt.Sprintf("%s: k = %d needs %d neighbours per point, the lists hold %d (use --k %d or longer lists)", e.Method, e.K, e.Need, e.Have, e.Have)

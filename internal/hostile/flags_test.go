@@ -34,6 +34,8 @@ func TestFlags(t *testing.T) {
 		{Name: "seed negative", Args: est("--seed", "-1"), Setup: x, Exit: 2, Stderr: "-seed"},
 		{Name: "unknown flag", Args: est("--frobnicate"), Setup: x, Exit: 2, Stderr: "frobnicate"},
 		{Name: "search unknown", Args: est("--search", "fast"), Setup: x, Exit: 2, Stderr: `--search: unknown search "fast"`},
+		{Name: "search empty", Args: est("--search", ""), Setup: x, Exit: 2, Stderr: "--search: empty (want auto, brute or pruned)"},
+		{Name: "search empty on overlap", Args: []string{"overlap", "x.npy", "x.npy", "--search="}, Setup: x, Exit: 2, Stderr: "--search: empty (want auto, brute or pruned)"},
 		{Name: "search on local unknown", Args: []string{"local", "x.npy", "--search", "kd"}, Setup: x, Exit: 2, Stderr: `--search: unknown search "kd"`},
 		{Name: "kstar-maxk 1", Args: est("--method", "gride-auto", "--kstar-maxk", "1"), Setup: x, Exit: 2, Stderr: "--kstar-maxk 1,"},
 		{Name: "kstar-alpha NaN", Args: est("--method", "gride-auto", "--kstar-alpha", "NaN"), Setup: x, Exit: 2, Stderr: "--kstar-alpha NaN"},
