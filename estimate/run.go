@@ -409,6 +409,12 @@ func (e *engine) run(meth string) (*Result, error) {
 		}
 		ko := e.o.KStar
 		ko.MaxK = min(ko.MaxK, e.g.K)
+		if ko.MaxK < e.o.KStar.MaxK && ko.MaxK >= e.n-1 {
+			// DADApy caps maxk at N − 1 too, silently: say it.
+			e.warnings = append(e.warnings, Warnf(WarnKStarCapped,
+				"gride-auto: maxk %d capped at %d = N − 1 (N = %d points): k* may reach nearly every point",
+				e.o.KStar.MaxK, ko.MaxK, e.n))
+		}
 		f, err := GRIDEAuto(e.g, start, &ko)
 		if err != nil {
 			return nil, err

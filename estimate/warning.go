@@ -37,6 +37,10 @@ const (
 	// WarnGeometry: a layer's neighbourhood overlap or information
 	// imbalance (package geometry) could not be measured.
 	WarnGeometry WarningCode = "geometry"
+	// WarnKStarCapped: gride-auto's maxk (KStarOptions.MaxK) is more
+	// than the N − 1 neighbours of the N points used and was capped at
+	// N − 1, as DADApy caps it: k* can then reach nearly every point.
+	WarnKStarCapped WarningCode = "kstar-maxk-capped"
 	// WarnSkipped: a method of "every" left out (DANCo's calibration
 	// over its budget).
 	WarnSkipped WarningCode = "method-skipped"
