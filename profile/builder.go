@@ -138,7 +138,7 @@ func (b *Builder) AddReport(name string, depth *float64, rep *estimate.Report, p
 	b.layers = append(b.layers, LayerResult{
 		Name: name, Index: len(b.layers), Depth: depth, N: rep.N, Dim: rep.Dim,
 		NUsed: rep.NUsed, Duplicates: rep.Duplicates, Dropped: rep.Dropped, ZeroRows: rep.ZeroRows,
-		ID: r.ID, Err: r.Err, PCID: pcid, Warnings: append([]estimate.Warning{}, rep.Warnings...),
+		ID: r.ID, Err: r.Err, PCID: pcid, Warnings: append([]estimate.Warning{}, rep.Warnings...), KStar: r.KStar,
 	})
 	b.graphs = append(b.graphs, nil)
 }

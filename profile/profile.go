@@ -41,6 +41,9 @@ type LayerResult struct {
 	PCID       *int               `json:"pc_id"`
 	Warnings   []estimate.Warning `json:"warnings"` // messages in JSON
 	Error      string             `json:"error,omitempty"`
+	// KStar summarises the scale k* of every point at the layer's ID
+	// (method gride-auto, as estimate's result "kstar"); nil otherwise.
+	KStar *estimate.KStarStats `json:"kstar,omitempty"`
 	// LabelOverlap is the layer's class-weighted label overlap with
 	// Profile.OverlapK neighbours (geometry.LabelOverlap), when labels
 	// were given with the overlap.

@@ -64,6 +64,10 @@ func (p *Profile) writeCSV(w io.Writer) error {
 	if imb {
 		head = append(head, "delta_to_input", "delta_from_input", "delta_to_output", "delta_from_output")
 	}
+	kstar := p.hasKStar()
+	if kstar {
+		head = append(head, "kstar_mean", "kstar_median", "kstar_min", "kstar_max")
+	}
 	cw.Write(head)
 	for i, l := range p.Layers {
 		pc, id := "", ""
@@ -88,6 +92,13 @@ func (p *Profile) writeCSV(w io.Writer) error {
 		}
 		if imb {
 			row = append(row, optF(l.DeltaToInput), optF(l.DeltaFromInput), optF(l.DeltaToOutput), optF(l.DeltaFromOutput))
+		}
+		if kstar {
+			if k := l.KStar; k != nil {
+				row = append(row, ftoa(k.Mean), ftoa(k.Median), strconv.Itoa(k.Min), strconv.Itoa(k.Max))
+			} else {
+				row = append(row, "", "", "", "")
+			}
 		}
 		cw.Write(row)
 	}
@@ -140,6 +151,11 @@ func (p *Profile) writeText(w io.Writer) error {
 	}
 	if err := p.writeImbalanceText(w); err != nil {
 		return err
+	}
+	for _, l := range p.Layers {
+		if k := l.KStar; k != nil {
+			fmt.Fprintf(w, "%s: %s: scale k* (final) mean %.2f, median %g, min %d, max %d\n", p.Method, l.Name, k.Mean, k.Median, k.Min, k.Max)
+		}
 	}
 	for _, l := range p.Layers {
 		if l.Classes == nil {
@@ -230,6 +246,16 @@ func (p *Profile) writeImbalanceText(w io.Writer) error {
 func (p *Profile) hasClasses() bool {
 	for _, l := range p.Layers {
 		if l.Classes != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// hasKStar reports whether some layer has a k* summary (gride-auto).
+func (p *Profile) hasKStar() bool {
+	for _, l := range p.Layers {
+		if l.KStar != nil {
 			return true
 		}
 	}
