@@ -41,7 +41,8 @@ var libFlags = map[string][]string{
 }
 
 var estimateFlagNames = []string{"method", "discard", "paper", "k", "max-rank", "resample", "fraction",
-	"metric", "duplicates", "zero-rows", "seed", "threads", "search"}
+	"metric", "duplicates", "zero-rows", "seed", "threads", "search",
+	"binomial-k", "binomial-r", "kstar-maxk", "kstar-alpha", "kstar-iter"}
 
 // libOptions parses the JSON object opts as flags of command into fs.
 func libOptions(command string, fs *flag.FlagSet, opts []byte) error {

@@ -35,6 +35,10 @@ func TestLibEqualsCommand(t *testing.T) {
 		{[]string{"estimate", "--method", "all", "--resample", "4", "--max-rank", "32"}, `{"method": "all", "resample": 4, "max_rank": 32}`},
 		{[]string{"scale", "--blocks", "6", "--gride", "--seed", "5"}, `{"blocks": 6, "gride": true, "seed": 5}`},
 		{[]string{"profile", "--method", "mle", "--k", "8", "--no-pca"}, `{"method": "mle", "k": 8, "no-pca": true}`},
+		{[]string{"estimate", "--method", "binomial", "--binomial-k", "6", "--binomial-r", "0.6"}, `{"method": "binomial", "binomial_k": 6, "binomial_r": 0.6}`},
+		{[]string{"estimate", "--method", "gride-auto", "--kstar-maxk", "40", "--kstar-alpha", "1e-4", "--kstar-iter", "3"},
+			`{"method": "gride-auto", "kstar_maxk": 40, "kstar_alpha": 1e-4, "kstar_iter": 3}`},
+		{[]string{"profile", "--method", "gride-auto", "--kstar-maxk", "500", "--no-pca"}, `{"method": "gride-auto", "kstar-maxk": 500, "no_pca": true}`},
 	}
 	for _, c := range cases {
 		code, want, stderr := run(append(append([]string{}, c.args...), "--format", "json", "--quiet", path)...)
@@ -70,6 +74,9 @@ func TestLibOptionErrors(t *testing.T) {
 		{`{"k": [1]}`, `option k: want a number, a string or a boolean`},
 		{`[1]`, `options: not a JSON object`},
 		{`{"seed": "x"}`, `invalid value "x" for flag -seed`},
+		{`{"method": "gride-auto", "kstar_alpha": 2}`, `--kstar-alpha 2, --kstar-iter 5: need maxk ≥ 2, 0 < alpha < 1`},
+		{`{"method": "binomial", "binomial_r": 1}`, `--binomial-r 1: need k ≥ 2 and 0 < r < 1`},
+		{`{"search": ""}`, `empty search mode (want auto, brute or pruned)`},
 	} {
 		_, err := LibEstimate("x", m, []byte(c.opts))
 		var e *ExitError

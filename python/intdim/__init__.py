@@ -62,12 +62,19 @@ def _points_call(fn, X, name, opts, tok="flatten"):
     return _json.loads(_lib.call(fn, ptr, n, d, _array.elem(a), name.encode(), _lib.options(opts), keep=(a,))), a
 
 
+def _method_opts(binomial_k, binomial_r, kstar_maxk, kstar_alpha, kstar_iter):
+    return dict(binomial_k=binomial_k, binomial_r=binomial_r, kstar_maxk=kstar_maxk, kstar_alpha=kstar_alpha,
+                kstar_iter=kstar_iter)
+
+
 def estimate(X, method="twonn", *, resample=0, fraction=0.9, metric="euclidean", duplicates="collapse",
              seed=1, k=20, discard=0.1, paper=False, max_rank=256, zero_rows="error", threads=0, mem=None,
-             tokens="flatten", name="X"):
+             tokens="flatten", name="X", binomial_k=None, binomial_r=None, kstar_maxk=None, kstar_alpha=None,
+             kstar_iter=None):
     """Estimate the intrinsic dimension of the points X (rows), as 'intdim estimate'.
 
-    method: twonn, twonn-ml, gride, mle, pca or all. resample: error bars from
+    method: twonn, twonn-ml, gride, mle, pca or all; DADApy's binomial or
+    gride-auto (see below). resample: error bars from
     this many random subsets of a fraction of the points. metric: euclidean or
     cosine. duplicates: collapse, drop (paper) or keep. k: MLE neighbours;
     discard: TwoNN's discarded fraction; paper: TwoNN as Ansuini et al. 2019;
@@ -75,10 +82,19 @@ def estimate(X, method="twonn", *, resample=0, fraction=0.9, metric="euclidean",
     threads: 0 for all cores; mem: memory budget ("8G"); tokens: for an
     array [N, T, D], flatten, first, last, mean or all (as --tokens). name
     names X in the document and in errors. Returns an Estimate.
+
+    binomial_k, binomial_r: method "binomial": the neighbour rank k of the
+    outer radius (default 10) and the ratio r of the inner radius to it, in
+    (0, 1) (default 0.5), as --binomial-k and --binomial-r. kstar_maxk,
+    kstar_alpha, kstar_iter: method "gride-auto" (GRIDE at each point's scale
+    k*): the neighbours searched (default 100; capped at N - 1 with a
+    warning), the significance of the k* test (default 1e-6) and the number
+    of GRIDE fits (default 5), as --kstar-maxk, --kstar-alpha and
+    --kstar-iter. None means the default.
     """
     opts = dict(method=method, resample=resample, fraction=fraction, metric=metric, duplicates=duplicates,
                 seed=seed, k=k, discard=discard, paper=paper, max_rank=max_rank, zero_rows=zero_rows,
-                threads=threads, mem=mem)
+                threads=threads, mem=mem, **_method_opts(binomial_k, binomial_r, kstar_maxk, kstar_alpha, kstar_iter))
     doc, _ = _points_call(_lib.lib().intdim_estimate, X, name, opts, tokens)
     _warn(doc.get("warnings"), f"{name}: ")
     return Estimate(doc)
@@ -99,7 +115,8 @@ def scale(X, blocks=None, *, decimate=False, gride=False, metric="euclidean", du
 
 def profile(layers, method="twonn", *, no_pca=False, resample=0, fraction=0.9, metric="euclidean",
             duplicates="collapse", seed=1, k=20, discard=0.1, paper=False, max_rank=256, zero_rows="error",
-            threads=0, mem=None, tokens="flatten", overlap=False, overlap_k=30, imbalance=False):
+            threads=0, mem=None, tokens="flatten", overlap=False, overlap_k=30, imbalance=False,
+            binomial_k=None, binomial_r=None, kstar_maxk=None, kstar_alpha=None, kstar_iter=None):
     """The ID of every layer, as 'intdim profile': layers is a dict {name: array}
     (in order) or a list of arrays (named layer0, layer1, …). Every layer's
     PC-ID is computed unless no_pca. A layer that cannot be estimated is in
@@ -109,7 +126,9 @@ def profile(layers, method="twonn", *, no_pca=False, resample=0, fraction=0.9, m
     (``to_dict()["overlap"]``); imbalance: each layer's information
     imbalances against the first layer (input) and the last (output), the
     rows' ``delta_to_input``, ``delta_from_input``, ``delta_to_output``,
-    ``delta_from_output`` (as --overlap and --imbalance). Returns a Profile.
+    ``delta_from_output`` (as --overlap and --imbalance). binomial_k,
+    binomial_r, kstar_maxk, kstar_alpha and kstar_iter: as in estimate; with
+    method "gride-auto" every row has its ``kstar`` summary. Returns a Profile.
     """
     if isinstance(layers, dict):
         items = list(layers.items())
@@ -127,7 +146,8 @@ def profile(layers, method="twonn", *, no_pca=False, resample=0, fraction=0.9, m
     opts = dict(method=method, no_pca=no_pca, resample=resample, fraction=fraction, metric=metric,
                 duplicates=duplicates, seed=seed, k=k, discard=discard, paper=paper, max_rank=max_rank,
                 zero_rows=zero_rows, threads=threads, mem=mem, overlap=overlap or None,
-                overlap_k=overlap_k if overlap else None, imbalance=imbalance or None)
+                overlap_k=overlap_k if overlap else None, imbalance=imbalance or None,
+                **_method_opts(binomial_k, binomial_r, kstar_maxk, kstar_alpha, kstar_iter))
     doc = _json.loads(_lib.call(_lib.lib().intdim_profile, count, ptrs, ns, ds, es, names, _lib.options(opts), keep=arrays))
     for l in doc["layers"]:
         _warn(l.get("warnings"), f"{l['name']}: ")

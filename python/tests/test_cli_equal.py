@@ -147,3 +147,46 @@ def test_result_objects():
     else:
         df = p.to_pandas()
         assert list(df["name"]) == ["a", "b"] and list(df["id"]) == p.ids
+
+
+@pytest.mark.parametrize("args", [
+    {"method": "binomial", "binomial_k": 6, "binomial_r": 0.6},
+    {"method": "gride-auto", "kstar_maxk": 40, "kstar_alpha": 1e-4, "kstar_iter": 3},
+    {"method": "gride-auto"},
+])
+def test_dadapy_methods_equal_cli(tmp_path, cli_json, args):
+    """binomial_k/_r and kstar_maxk/_alpha/_iter are --binomial-k/-r and --kstar-maxk/-alpha/-iter."""
+    X = curved(600, 20, 4, seed=3)
+    path = str(tmp_path / "x.npy")
+    np.save(path, X)
+    flags = []
+    for k, v in args.items():
+        flags += [f"--{k.replace('_', '-')}", str(v)]
+    want = cli_json(["estimate", path] + flags)
+    got = intdim.estimate(X, name=path, **args)
+    assert_docs_equal(got.to_dict(), want)
+    if args["method"] == "gride-auto":
+        assert want["results"][0]["kstar"]["max"] <= args.get("kstar_maxk", 100) - 1
+    # The same options in a profile: each layer as the CLI's, with its k* summary.
+    want = cli_json(["profile", path, "--no-pca"] + flags)
+    got = intdim.profile({"x": X}, no_pca=True, **args)
+    assert_docs_equal(got.to_dict(), want)
+    if args["method"] == "gride-auto":
+        assert got[0]["kstar"] == want["layers"][0]["kstar"]
+
+
+def test_kstar_maxk_capped_warns_as_cli(tmp_path, cli):
+    """kstar_maxk above N - 1 is capped with the CLI's warning; nonsense values raise its error."""
+    X = curved(120, 8, 2, seed=6)
+    path = str(tmp_path / "x.npy")
+    np.save(path, X)
+    code, _, err = cli(["estimate", path, "--method", "gride-auto", "--kstar-maxk", "500", "--quiet"])
+    assert code == 0 and "maxk 500 capped at 119 = N − 1 (N = 120 points)" in err
+    with pytest.warns(RuntimeWarning, match=re.escape("maxk 500 capped at 119 = N − 1 (N = 120 points)")):
+        intdim.estimate(X, method="gride-auto", kstar_maxk=500, name=path)
+    for flag, kw in ((["--kstar-alpha", "2"], {"kstar_alpha": 2}), (["--binomial-r", "1"], {"binomial_r": 1}),
+                     (["--kstar-maxk", "-3"], {"kstar_maxk": -3})):
+        code, _, err = cli(["estimate", path, "--method", "gride-auto"] + flag)
+        with pytest.raises(ValueError) as e:
+            intdim.estimate(X, method="gride-auto", name=path, **kw)
+        assert code == 2 and err.strip() == "intdim estimate: " + str(e.value)
