@@ -68,10 +68,21 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) 
 		return true
 	}
 	searched := map[int]Layer{}
+	prunings := map[int]*knn.Pruning{}
 	popt.Search = func(layer int, pr *estimate.Prepared) (*knn.Graph, error) {
 		x := pr.Rows()
 		searched[layer] = Layer{Rows: x.N(), Dim: x.D(), K: pr.K()}
 		elem[layer] = x.Elem().Size()
+		if pr.K() > 0 {
+			// The search profile would run: pruned or brute force.
+			pru, err := knn.PlanSearch(x, pr.K(), pr.SearchOptions())
+			if err != nil {
+				return nil, err
+			}
+			if pru != nil {
+				prunings[layer] = pru
+			}
+		}
 		return nil, pipeline.ErrSkip
 	}
 	prof, err := pipeline.Profile(specs, true, &popt)
@@ -84,9 +95,15 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) 
 	for i, l := range prof.Layers {
 		pl := Layer{Name: l.Name, Input: inputs[i], Dim: l.Dim}
 		if s, ok := searched[i]; ok && s.K > 0 {
-			pl.Rows, pl.Dim, pl.K = s.Rows, s.Dim, s.K
+			pl.Rows, pl.Dim, pl.K, pl.Search = s.Rows, s.Dim, s.K, SearchBrute
 		}
 		p.Layers = append(p.Layers, pl)
+		if pru, ok := prunings[i]; ok && pl.K > 0 {
+			if err := p.setPruning(i, pru); err != nil {
+				return nil, err
+			}
+			p.Layers[i].cost = pru.Cost()
+		}
 	}
 	if mo.Tasks > 0 {
 		err = p.cutTasks(mo.Tasks)
@@ -111,10 +128,17 @@ var ErrNothing = errors.New("no layer needs a neighbour search: nothing to split
 // cutTasks cuts the rows of every searched layer, taken in order, into n
 // tasks of about equal cost. Row i of a layer of m rows in d dimensions
 // costs (m − i)·d: its strip pairs it with the rows after it
-// (knn.SearchStrip), so a layer costs about m²·d/2 multiply-adds. Task t
+// (knn.SearchStrip), so a layer costs about m²·d/2 multiply-adds; in a
+// pruned layer every row costs the same, c·m·d/2, where c is the pruned
+// search's predicted time relative to brute force (knn.Pruning.Cost). Task t
 // starts at the first row where the cost so far reaches t/n of the total
 // (and after the previous task's first row, leaving a row to each later
-// task); a task that spans layers has a piece of each.
+// task); a task that spans layers has a piece of each. In a pruned layer a
+// cut that would leave a piece of less than a quarter of a task's share
+// moves to the layer's start or end: each piece projects every row of its
+// layer (knn.SearchBlock), a cost the model above leaves out; and when
+// every searched layer is pruned and there are as many tasks as layers or
+// more, each layer gets whole tasks instead (cutPerLayer).
 func (p *Plan) cutTasks(n int) error {
 	type span struct {
 		layer, g0 int     // layer, first global row
@@ -122,6 +146,13 @@ func (p *Plan) cutTasks(n int) error {
 	}
 	// cum is the cost of the first r rows of layer l.
 	cum := func(l Layer, r int) float64 {
+		if l.pruned() {
+			c := l.cost
+			if !(c > 0) {
+				c = 1
+			}
+			return c * float64(max(l.Dim, 1)) * float64(r) * float64(l.Rows) / 2
+		}
 		return float64(max(l.Dim, 1)) * (float64(r)*float64(l.Rows) - float64(r)*float64(r-1)/2)
 	}
 	var spans []span
@@ -140,6 +171,10 @@ func (p *Plan) cutTasks(n int) error {
 	if n > rows {
 		return fmt.Errorf("--tasks %d: the layers have only %d rows to search in all", n, rows)
 	}
+	if n >= len(spans) && p.allPruned() {
+		p.cutPerLayer(n, func(l Layer) float64 { return cum(l, l.Rows) })
+		return nil
+	}
 	start := make([]int, n+1) // task t: global rows [start[t], start[t+1])
 	start[n] = rows
 	for t := 1; t < n; t++ {
@@ -152,6 +187,15 @@ func (p *Plan) cutTasks(n int) error {
 		}
 		l := p.Layers[s.layer]
 		r := sort.Search(l.Rows, func(r int) bool { return s.c0+cum(l, r) >= c })
+		if share := total / float64(n); l.pruned() {
+			// Every piece of a pruned layer projects all its rows:
+			// no piece of less than a quarter of a share.
+			if cum(l, r) < share/4 {
+				r = 0
+			} else if cum(l, l.Rows)-cum(l, r) < share/4 {
+				r = l.Rows
+			}
+		}
 		start[t] = min(max(s.g0+r, start[t-1]+1), rows-(n-t))
 	}
 	p.Tasks = make([]Task, n)
@@ -165,6 +209,52 @@ func (p *Plan) cutTasks(n int) error {
 		}
 	}
 	return nil
+}
+
+// allPruned reports whether every searched layer is pruned.
+func (p *Plan) allPruned() bool {
+	for _, l := range p.Layers {
+		if l.K > 0 && !l.pruned() {
+			return false
+		}
+	}
+	return true
+}
+
+// cutPerLayer gives every searched layer whole tasks, at least one, n in
+// all (n ≥ the searched layers, each with at least as many rows as it is
+// given tasks): each next task goes to the layer whose tasks would cost
+// the most (cost of the layer over its tasks), and a layer's rows are cut
+// into that many blocks of equal rows (in a pruned layer every row costs
+// the same). No task spans layers, so none reads or projects two.
+func (p *Plan) cutPerLayer(n int, cost func(Layer) float64) {
+	var layers []int
+	for li, l := range p.Layers {
+		if l.K > 0 {
+			layers = append(layers, li)
+		}
+	}
+	tasks := make([]int, len(layers))
+	for i := range tasks {
+		tasks[i] = 1
+	}
+	for range n - len(layers) {
+		best, bc := -1, -1.0
+		for i, li := range layers {
+			l := p.Layers[li]
+			if c := cost(l) / float64(tasks[i]); tasks[i] < l.Rows && c > bc {
+				best, bc = i, c
+			}
+		}
+		tasks[best]++
+	}
+	p.Tasks = p.Tasks[:0]
+	for i, li := range layers {
+		m, q := p.Layers[li].Rows, tasks[i]
+		for j := range q {
+			p.Tasks = append(p.Tasks, Task{Pieces: []Piece{{Layer: li, Rows: [2]int{j * m / q, (j + 1) * m / q}}}})
+		}
+	}
 }
 
 // perLayer makes one task of every searched layer.
@@ -190,12 +280,25 @@ func TaskMemory(m, d, elem, k, a int) int64 {
 	return 2*int64(m)*int64(d)*int64(elem) + 24*int64(m) + int64(m-a)*int64((2*k+30)*12+28*k) + 96<<20
 }
 
+// TaskMemoryPruned is TaskMemory for a block of q rows of a pruned layer
+// (Layer.Search) projected on dirs directions: the layer as read and as
+// prepared, the projection of every row (float64 coordinates, their
+// float32 packing, norms and margins), every row's search state, the
+// block's candidates and lists, and the runtime.
+func TaskMemoryPruned(m, d, elem, k, q, dirs int) int64 {
+	return 2*int64(m)*int64(d)*int64(elem) + int64(m)*int64(12*dirs+72+12*k) + int64(q)*int64((2*k+30)*12+28*k) + 96<<20
+}
+
 // checkMem refuses a plan whose tasks do not fit in mem bytes.
 func (p *Plan) checkMem(mem int64, elem map[int]int) error {
 	for _, t := range p.Tasks {
 		for _, pc := range t.Pieces {
 			l := p.Layers[pc.Layer]
-			if need := TaskMemory(l.Rows, l.Dim, elem[pc.Layer], l.K, pc.Rows[0]); need > mem {
+			need := TaskMemory(l.Rows, l.Dim, elem[pc.Layer], l.K, pc.Rows[0])
+			if l.pruned() {
+				need = TaskMemoryPruned(l.Rows, l.Dim, elem[pc.Layer], l.K, pc.N(), min(l.Dim, 128))
+			}
+			if need > mem {
 				return fmt.Errorf("--task-mem %s: layer %s (%d×%d) needs %s in a task (every task holds its whole layer)",
 					bytesize.Format(float64(mem)), l.Name, l.Rows, l.Dim, bytesize.Format(float64(need)))
 			}

@@ -26,7 +26,10 @@ import (
 //	sum      [32]byte, SHA-256 of the payload
 //	payload: per piece, the strip of knn.SearchStrip(rows, k, r0, r1):
 //	         (N − r0)·k int32 neighbour indices (rows of the layer of N
-//	         rows, −1 for padding), then as many float64 distances
+//	         rows, −1 for padding), then as many float64 distances; in a
+//	         pruned layer (Layer.Search), the lists of the block,
+//	         knn.SearchBlock(rows, k, r0, r1, pruning): (r1 − r0)·k
+//	         indices, then distances
 //
 // Every field must agree with the plan; the plan, not the file, gives the
 // sizes, so a file cannot make a reader allocate more than the plan says.
@@ -47,10 +50,10 @@ func (p *Plan) payloadSize(t Task) int64 {
 	return s
 }
 
-// pieceSize is the size of the strip of a piece: (N − r0)·k entries.
+// pieceSize is the size of the lists of a piece: (N − r0)·k entries for
+// a strip, (r1 − r0)·k for a pruned layer's block (pieceRows).
 func (p *Plan) pieceSize(pc Piece) int64 {
-	l := p.Layers[pc.Layer]
-	return int64(l.Rows-pc.Rows[0]) * int64(l.K) * 12
+	return int64(p.pieceRows(pc)) * int64(p.Layers[pc.Layer].K) * 12
 }
 
 // header returns the header of task i's partial with the payload's sum.
@@ -185,7 +188,7 @@ func (p *Plan) readPiece(i int, pc Piece, g *knn.Graph) error {
 	}
 	defer f.Close()
 	k, a := g.K, pc.Rows[0]
-	n := g.N - a
+	n := p.pieceRows(pc)
 	buf := make([]byte, int64(n)*int64(k)*12)
 	if _, err := f.ReadAt(buf, off); err != nil {
 		return &PartError{Task: i, Path: part, Err: err}

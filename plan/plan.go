@@ -11,7 +11,10 @@
 // normalised, duplicates collapsed). The strips of a layer merge
 // (knn.Graph.MergeStrip) into knn.Search's graph bit for bit, so the
 // profile (pipeline.Profile with Options.Search reading the pieces) is the
-// profile.
+// profile. Where profile's search would prune (knn.PlanSearch under the
+// options' --search), plan chooses the projection once and writes it beside
+// the plan, and a piece is its block of rows searched against all rows with
+// it (knn.SearchBlock): the same lists, with the pruned search's cost.
 //
 // Files: the plan is JSON (kind "intdim-plan"); each task writes its
 // partial, PLAN.parts/task-NNNN.bin (see Partial), atomically. A partial
@@ -59,8 +62,9 @@ type Plan struct {
 	Layers []Layer `json:"layers"`
 	Tasks  []Task  `json:"tasks"`
 
-	path string   // the file Load read
-	sum  [32]byte // SHA-256 of its bytes
+	path     string         // the file Load read
+	sum      [32]byte       // SHA-256 of its bytes
+	prunings map[int][]byte // Make: the pruning files of the layers (SideFiles)
 }
 
 // Path returns the path the plan was loaded from.
@@ -83,12 +87,43 @@ type File struct {
 // (the points left once duplicates are collapsed) and K the neighbours
 // each needs; both are 0 when the layer needs no search (it fails before
 // it, or its method needs none).
+//
+// Search is how the tasks search the layer, as profile would
+// (knn.PlanSearch under the plan's --search): "brute" (or empty, in plans
+// of earlier versions), a piece is the strip of its block
+// (knn.SearchStrip, each pair of rows once); "pruned", a piece is its
+// block of rows searched against all rows (knn.SearchBlock) with the
+// projection profile's pruned search would choose, written once by plan
+// to the file Pruning (in PLAN.parts, with its size and SHA-256).
 type Layer struct {
-	Name  string `json:"name"`
-	Input int    `json:"input"` // index in Plan.Inputs
-	Rows  int    `json:"rows"`
-	Dim   int    `json:"dim"`
-	K     int    `json:"k"`
+	Name    string `json:"name"`
+	Input   int    `json:"input"` // index in Plan.Inputs
+	Rows    int    `json:"rows"`
+	Dim     int    `json:"dim"`
+	K       int    `json:"k"`
+	Search  string `json:"search,omitempty"`
+	Pruning *File  `json:"pruning,omitempty"`
+
+	cost float64 // Make: pruned search time relative to brute force
+}
+
+// Search modes of a Layer.
+const (
+	SearchBrute  = "brute"
+	SearchPruned = "pruned"
+)
+
+// pruned reports whether the layer's pieces are blocks searched against
+// all rows with a projection (Layer.Search).
+func (l Layer) pruned() bool { return l.Search == SearchPruned }
+
+// pieceRows returns the rows of the lists a piece computes: its block's
+// when pruned, else its strip's (the rows from its first on).
+func (p *Plan) pieceRows(pc Piece) int {
+	if l := p.Layers[pc.Layer]; !l.pruned() {
+		return l.Rows - pc.Rows[0]
+	}
+	return pc.N()
 }
 
 // Task is a list of pieces.
@@ -99,7 +134,9 @@ type Task struct {
 // Piece is the block of rows [Rows[0], Rows[1]) of a layer: its task
 // computes the strip of the block (knn.SearchStrip), the neighbours of
 // the block's rows among the rows from Rows[0] on, and of the later rows
-// among the block's, so that every pair of rows is computed once.
+// among the block's, so that every pair of rows is computed once; or,
+// in a pruned layer (Layer.Search), the neighbours of the block's rows
+// among all rows (knn.SearchBlock).
 type Piece struct {
 	Layer int    `json:"layer"`
 	Rows  [2]int `json:"rows"`
@@ -188,6 +225,16 @@ func (p *Plan) check() error {
 		if l.Rows < 0 || l.Rows > maxRows || l.K < 0 || l.K > maxK || (l.K > 0 && l.K >= l.Rows) || l.Dim < 0 {
 			return fmt.Errorf("layer %d: %d rows, %d neighbours: impossible", i, l.Rows, l.K)
 		}
+		switch {
+		case l.Search != "" && l.Search != SearchBrute && l.Search != SearchPruned:
+			return fmt.Errorf("layer %d: search %q (want %s or %s)", i, l.Search, SearchBrute, SearchPruned)
+		case l.pruned() != (l.Pruning != nil):
+			return fmt.Errorf("layer %d: a pruned search names its pruning file, and only it", i)
+		case l.Pruning != nil && (l.Pruning.Path != pruningName(i) || len(l.Pruning.SHA256) != 64 || l.Pruning.Size <= 0 || l.Pruning.Size > maxPruningBytes):
+			return fmt.Errorf("layer %d: bad pruning file, checksum or size", i)
+		case l.pruned() && l.K == 0:
+			return fmt.Errorf("layer %d: pruned, but not searched", i)
+		}
 	}
 	for t, task := range p.Tasks {
 		if len(task.Pieces) == 0 {
@@ -196,7 +243,12 @@ func (p *Plan) check() error {
 		var bytes float64 // of the task's partial
 		for _, pc := range task.Pieces {
 			if pc.Layer >= 0 && pc.Layer < len(p.Layers) {
-				bytes += float64(p.Layers[pc.Layer].Rows-pc.Rows[0]) * float64(p.Layers[pc.Layer].K) * 12
+				l := p.Layers[pc.Layer]
+				rows := l.Rows - pc.Rows[0]
+				if l.pruned() {
+					rows = pc.N()
+				}
+				bytes += float64(rows) * float64(l.K) * 12
 			}
 		}
 		if bytes > maxPartBytes {

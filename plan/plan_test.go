@@ -2,6 +2,7 @@ package plan
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -71,5 +72,49 @@ func TestPartsDir(t *testing.T) {
 	}
 	if got := PartPath("a/s.json", 7); got != "a/s.parts/task-0007.bin" {
 		t.Errorf("PartPath = %q", got)
+	}
+}
+
+// TestCutTasksPruned: in pruned layers every row costs the same, and no
+// piece is less than a quarter of a task's share: 8 tasks over 4 pruned
+// layers of slightly different costs give two single-piece tasks each;
+// random mixes of pruned and brute layers still cut validly.
+func TestCutTasksPruned(t *testing.T) {
+	p := &Plan{Kind: Kind, Version: Version, Mem: 1, Inputs: []Input{{Spec: "x"}}}
+	for i, c := range []float64{0.30, 0.36, 0.31, 0.42} {
+		p.Layers = append(p.Layers, Layer{Rows: 16000, Dim: 512, K: 2, Search: SearchPruned, cost: c,
+			Pruning: &File{Path: pruningName(i), Size: 1, SHA256: strings.Repeat("0", 64)}})
+	}
+	if err := p.cutTasks(8); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.check(); err != nil {
+		t.Fatal(err)
+	}
+	for i, task := range p.Tasks {
+		if len(task.Pieces) != 1 || task.Pieces[0].Layer != i/2 {
+			t.Errorf("task %d: pieces %v, want one of layer %d", i, task.Pieces, i/2)
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := range 300 {
+		p := &Plan{Kind: Kind, Version: Version, Mem: 1, Inputs: []Input{{Spec: "x"}}}
+		rows := 0
+		for i := range 1 + r.IntN(5) {
+			l := Layer{Rows: 3 + r.IntN(400), Dim: 1 + r.IntN(50), K: 2}
+			if r.IntN(2) == 0 {
+				l.Search, l.cost = SearchPruned, 0.1+r.Float64()
+				l.Pruning = &File{Path: pruningName(i), Size: 1, SHA256: strings.Repeat("0", 64)}
+			}
+			p.Layers = append(p.Layers, l)
+			rows += l.Rows
+		}
+		n := 1 + r.IntN(min(rows, 40))
+		if err := p.cutTasks(n); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.check(); err != nil || len(p.Tasks) != n {
+			t.Fatalf("trial %d: %v, %d tasks of %d", trial, err, len(p.Tasks), n)
+		}
 	}
 }

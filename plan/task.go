@@ -39,6 +39,16 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 	if err := p.Verify(inputs); err != nil {
 		return false, err
 	}
+	prunings := map[int]*knn.Pruning{}
+	for _, pc := range t.Pieces {
+		if p.Layers[pc.Layer].pruned() {
+			pru, err := p.loadPruning(pc.Layer)
+			if err != nil {
+				return false, err
+			}
+			prunings[pc.Layer] = pru
+		}
+	}
 	graphs := make([]*knn.Graph, len(t.Pieces))
 	popt.Mem = p.Mem
 	popt.Only = func(layer, _ int) bool {
@@ -52,7 +62,13 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 			if pc.Layer != layer {
 				continue
 			}
-			g, err := knn.SearchStrip(pr.Rows(), pr.K(), pc.Rows[0], pc.Rows[1], pr.SearchOptions())
+			var g *knn.Graph
+			var err error
+			if pru := prunings[layer]; pru != nil {
+				g, err = knn.SearchBlock(pr.Rows(), pr.K(), pc.Rows[0], pc.Rows[1], pru, pr.SearchOptions())
+			} else {
+				g, err = knn.SearchStrip(pr.Rows(), pr.K(), pc.Rows[0], pc.Rows[1], pr.SearchOptions())
+			}
 			if err != nil {
 				return nil, fmt.Errorf("layer %s: %w", p.Layers[layer].Name, err)
 			}

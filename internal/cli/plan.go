@@ -48,7 +48,9 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "Usage: intdim plan INPUT... [profile flags] --tasks N [--task-mem SIZE] --out PLAN.json [--slurm] [--k8s]")
 		fmt.Fprintln(stderr, "Cuts the exact neighbour search of 'intdim profile INPUT... [profile flags]' into N tasks of")
 		fmt.Fprintln(stderr, "equal cost, each a (layer, block of rows) strip: the block's rows against the rows after it,")
-		fmt.Fprintln(stderr, "so every pair of rows is computed once. Records the inputs with their SHA-256 and the options.")
+		fmt.Fprintln(stderr, "so every pair of rows is computed once; where profile's search would prune (--search auto or")
+		fmt.Fprintln(stderr, "pruned), the block's rows against all rows with the projection chosen once by plan (in PLAN.parts).")
+		fmt.Fprintln(stderr, "Records the inputs with their SHA-256 and the options.")
 		fmt.Fprintln(stderr, "Then: intdim run-task PLAN.json --index I for every task (any order, any machine that sees")
 		fmt.Fprintln(stderr, "the files), and intdim merge PLAN.json, which prints what intdim profile prints.")
 		fmt.Fprintln(stderr, "Not split: --model, --onnx, --overlap, --imbalance, --labels, layers streamed from disk under --mem.")
@@ -116,7 +118,8 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	if err := p.Encode(&buf); err != nil {
 		return err
 	}
-	files := []atomicfile.File{{Path: *out, Data: buf.Bytes()}}
+	// The pruning files first: renamed into place before the plan.
+	files := append(p.SideFiles(*out), atomicfile.File{Path: *out, Data: buf.Bytes()})
 	so := plan.SchedOptions{Intdim: *intdim, MaxParallel: *maxPar, Image: *image}
 	var scripts []plan.Script
 	if *slurm {

@@ -104,6 +104,10 @@ func TestMergeEqualsProfile(t *testing.T) {
 		{"--method", "gride", "--max-rank", "16", "--no-pca"},
 		{"--method", "mle", "--k", "5", "--metric", "cosine"},
 		{"--paper", "--duplicates", "drop"},
+		// The tasks search blocks against all rows with the pruning
+		// plan chose (knn.SearchBlock).
+		{"--search", "pruned"},
+		{"--search", "pruned", "--method", "mle", "--k", "5", "--metric", "cosine", "--resample", "3"},
 	}
 	splits := [][]string{{"--tasks", "1"}, {"--tasks", "3"}, {"--tasks", "7"}, {"--task-mem", "1G"}}
 	for oi, opts := range options {
@@ -138,6 +142,7 @@ func TestMergeEqualsProfile(t *testing.T) {
 					if split[0] == "--task-mem" && len(p.Tasks) != 3 {
 						t.Fatalf("--task-mem alone: %d tasks, want one per layer", len(p.Tasks))
 					}
+					checkSearch(t, p, planPath, opts[0] == "--search")
 					n := len(p.Tasks)
 					runTasks(t, planPath, n, uint64(si+1), n/2, n-1)
 					code, got, errs := run("merge", planPath, "--format", format)
@@ -150,6 +155,91 @@ func TestMergeEqualsProfile(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// checkSearch requires every searched layer of the plan at path to be
+// searched pruned, with its pruning file, when pruned is set, and by brute
+// force otherwise.
+func checkSearch(t *testing.T, p *plan.Plan, path string, pruned bool) {
+	t.Helper()
+	for i, l := range p.Layers {
+		if l.K == 0 {
+			continue
+		}
+		if (l.Search == plan.SearchPruned) != pruned || (l.Pruning != nil) != pruned {
+			t.Fatalf("layer %s: search %q, pruning %v; want pruned %v", l.Name, l.Search, l.Pruning, pruned)
+		}
+		if _, err := os.Stat(plan.PruningPath(path, i)); (err == nil) != pruned {
+			t.Fatalf("layer %s: pruning file: %v", l.Name, err)
+		}
+	}
+}
+
+// TestMergeEqualsProfileAutoPrunes: on a layer where profile's default
+// search (--search auto) prunes, the plan records the pruned search and
+// merge still prints profile's bytes; with --search brute, the strips.
+func TestMergeEqualsProfileAutoPrunes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 10,000 × 300 layer")
+	}
+	dir := t.TempDir()
+	// Large enough for auto to plan (knn.planPrune), a 4-cube with noise
+	// (full rank, a decaying spectrum) for it to prune.
+	n, d := 10000, 300
+	x := synth.Hypercube(n, 4, d, 11)
+	r := rand.New(rand.NewPCG(1, 2))
+	var x32 bytes.Buffer
+	for _, v := range x {
+		binary.Write(&x32, binary.LittleEndian, float32(v+1e-3*r.NormFloat64()))
+	}
+	lay := filepath.Join(dir, "low.npy")
+	os.WriteFile(lay, npyBytes("<f4", []int{n, d}, x32.Bytes()), 0o644)
+	for _, opts := range [][]string{{}, {"--search", "brute"}} {
+		code, want, errs := run(append([]string{"profile", "--quiet", "--format", "json", lay}, opts...)...)
+		if code != 0 {
+			t.Fatal(errs)
+		}
+		planPath := filepath.Join(dir, fmt.Sprintf("p%d.json", len(opts)))
+		if code, _, errs := run(append([]string{"plan", lay, "--tasks", "3", "--out", planPath, "--quiet"}, opts...)...); code != 0 {
+			t.Fatal(errs)
+		}
+		p, err := plan.Load(planPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSearch(t, p, planPath, len(opts) == 0)
+		runTasks(t, planPath, 3, 5, 1, 2)
+		code, got, errs := run("merge", planPath, "--format", "json")
+		if code != 0 || got != want {
+			t.Fatalf("merge %v: exit %d, %s\ngot:\n%s\nwant:\n%s", opts, code, errs, got, want)
+		}
+	}
+}
+
+// TestPruningFileChecked: a pruning file changed or removed after the
+// plan is refused by run-task, naming it.
+func TestPruningFileChecked(t *testing.T) {
+	dir := planInputs(t)
+	planPath := filepath.Join(dir, "p.json")
+	if code, _, errs := run("plan", filepath.Join(dir, "a0.npy"), "--search", "pruned", "--tasks", "2", "--out", planPath); code != 0 {
+		t.Fatal(errs)
+	}
+	pf := plan.PruningPath(planPath, 0)
+	data, err := os.ReadFile(pf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-1] ^= 1
+	os.WriteFile(pf, data, 0o644)
+	code, _, errs := run("run-task", planPath, "--index", "0")
+	if code != 2 || !strings.Contains(errs, "layer-0000.pruning: changed since the plan was made") {
+		t.Fatalf("changed pruning: exit %d, %q", code, errs)
+	}
+	os.Remove(pf)
+	code, _, errs = run("run-task", planPath, "--index", "1")
+	if code != 2 || !strings.Contains(errs, "layer-0000.pruning: missing") {
+		t.Fatalf("missing pruning: exit %d, %q", code, errs)
 	}
 }
 

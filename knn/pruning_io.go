@@ -1,0 +1,90 @@
+package knn
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// The binary form of a Pruning, little endian:
+//
+//	magic   "IDIMPRUN"
+//	version uint32 (1)
+//	d, m    uint32: columns, directions
+//	scale   float64, a power of two
+//	brute, pruned float64: the predicted costs (Cost)
+//	mean    d float64
+//	q       m·d float64, the directions, row by row
+const (
+	pruningMagic   = "IDIMPRUN"
+	pruningVersion = 1
+	pruningHead    = 8 + 4 + 8 + 3*8
+)
+
+// MaxPruningDims bounds the directions and columns of a Pruning read by
+// UnmarshalBinary.
+const MaxPruningDims = 1 << 24
+
+// MarshalBinary encodes the pruning (see UnmarshalBinary).
+func (p *Pruning) MarshalBinary() ([]byte, error) {
+	pl, d := p.pl, p.d
+	out := make([]byte, 0, pruningHead+8*(d+pl.m*d))
+	out = append(out, pruningMagic...)
+	out = binary.LittleEndian.AppendUint32(out, pruningVersion)
+	out = binary.LittleEndian.AppendUint32(out, uint32(d))
+	out = binary.LittleEndian.AppendUint32(out, uint32(pl.m))
+	for _, v := range []float64{pl.scale, pl.brute, pl.pruned} {
+		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(v))
+	}
+	for _, v := range pl.mean[:d] {
+		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(v))
+	}
+	for _, v := range pl.q[:pl.m*d] {
+		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(v))
+	}
+	return out, nil
+}
+
+// UnmarshalBinary decodes a pruning written by MarshalBinary. Every value
+// must be finite, the scale a positive power of two; the directions are
+// made orthonormal again if they are not (as planPrune does) and their
+// distance from orthonormal, ‖QQᵀ − I‖_F, is recomputed, not read: the
+// bound's margins rest on it alone.
+func (p *Pruning) UnmarshalBinary(data []byte) error {
+	if len(data) < pruningHead || string(data[:8]) != pruningMagic {
+		return errors.New("not an intdim pruning")
+	}
+	if v := binary.LittleEndian.Uint32(data[8:]); v != pruningVersion {
+		return fmt.Errorf("pruning version %d, want %d", v, pruningVersion)
+	}
+	d, m := int64(binary.LittleEndian.Uint32(data[12:])), int64(binary.LittleEndian.Uint32(data[16:]))
+	if d < 2 || m < 1 || m > d || d > MaxPruningDims || m > MaxPruningDims {
+		return fmt.Errorf("pruning of %d directions in %d columns: impossible", m, d)
+	}
+	if int64(len(data)) != pruningHead+8*(d+m*d) {
+		return fmt.Errorf("pruning of %d bytes, want %d", len(data), pruningHead+8*(d+m*d))
+	}
+	vals := make([]float64, (len(data)-20)/8)
+	for i := range vals {
+		v := math.Float64frombits(binary.LittleEndian.Uint64(data[20+8*i:]))
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errors.New("pruning holds a value that is not finite")
+		}
+		vals[i] = v
+	}
+	scale := vals[0]
+	if frac, _ := math.Frexp(scale); !(scale > 0) || frac != 0.5 {
+		return fmt.Errorf("pruning scale %g: not a power of two", scale)
+	}
+	pl := &prunePlan{scale: scale, brute: vals[1], pruned: vals[2], m: int(m),
+		mean: vals[3 : 3+d], q: vals[3+d:]}
+	var eps float64
+	pl.q, eps = orthonormal(pl.q, int(m), int(d), 1)
+	if !(eps < 1e-6) {
+		return errors.New("pruning directions not orthonormal")
+	}
+	pl.epsQ = eps
+	*p = Pruning{pl: pl, d: int(d)}
+	return nil
+}
