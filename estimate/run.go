@@ -283,10 +283,13 @@ func rescale(x *cloud.Matrix) *cloud.Matrix {
 	if x.Elem() != cloud.Float64 {
 		return x
 	}
-	var big float64
+	// The largest magnitude from the bits: for |v| the bits order as the
+	// values, and a NaN's exceed every other (big is then NaN).
+	var bits uint64
 	for _, v := range x.F64() {
-		big = max(big, math.Abs(v))
+		bits = max(bits, math.Float64bits(v)&^(1<<63))
 	}
+	big := math.Float64frombits(bits)
 	if big == 0 || (big >= 0x1p-200 && big <= 0x1p200) || math.IsInf(big, 0) || math.IsNaN(big) {
 		return x
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/kernel"
 	"github.com/intdim/intdim/internal/linalg"
 	"github.com/intdim/intdim/knn"
 	"gonum.org/v1/gonum/mat"
@@ -191,13 +192,13 @@ func LPCA(x *cloud.Matrix, ver Method, s SkdimOptions) (*LPCAResult, error) {
 // Gram matrix of the centred rows.
 func explainedVariance(x *cloud.Matrix) ([]float64, error) {
 	n, d := x.N(), x.D()
-	xc := centredRows(x)
 	var g []float64
 	var m int
 	if n <= d {
-		g, m = gram(xc, n, d, 2), n
+		g, m = gram(centredRows(x), n, d, 2), n
 	} else {
-		g, m = gram(transpose(xc, n, d), d, n, 2), d
+		xf := x.Float64()
+		g, m = kernel.GramCols64(xf, n, d, columnMeans(xf, n, d), 2), d
 	}
 	linalg.Install()
 	var eig mat.EigenSym
@@ -244,20 +245,27 @@ func LPCAPoints(x *cloud.Matrix, g *knn.Graph, k int, ver Method, s SkdimOptions
 	return out, nil
 }
 
-// centredRows returns a copy of the rows of x (row-major float64) less
-// their column means.
-func centredRows(x *cloud.Matrix) []float64 {
-	n, d := x.N(), x.D()
-	xc := slices.Clone(x.Float64())
+// columnMeans returns the means of the columns of the n×d rows xf, each
+// the sum in row order over n.
+func columnMeans(xf []float64, n, d int) []float64 {
 	mean := make([]float64, d)
 	for i := range n {
-		for j, v := range xc[i*d : (i+1)*d] {
+		for j, v := range xf[i*d : (i+1)*d] {
 			mean[j] += v
 		}
 	}
 	for j := range mean {
 		mean[j] /= float64(n)
 	}
+	return mean
+}
+
+// centredRows returns a copy of the rows of x (row-major float64) less
+// their column means.
+func centredRows(x *cloud.Matrix) []float64 {
+	n, d := x.N(), x.D()
+	xc := slices.Clone(x.Float64())
+	mean := columnMeans(xc, n, d)
 	for i := range n {
 		row := xc[i*d : (i+1)*d]
 		for j := range row {

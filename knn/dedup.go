@@ -29,14 +29,28 @@ func FindDuplicates(x *cloud.Matrix) *Duplicates {
 }
 
 func findDuplicates[E real](n int, row func(int) []E) *Duplicates {
-	u := &Duplicates{Group: make([]int, n)}
-	buckets := make(map[uint64][]int, n)
+	u := &Duplicates{Group: make([]int, n), Keep: make([]int, 0, n), Count: make([]int, 0, n)}
+	// An open-addressing table of the distinct values so far: slot s holds
+	// 1 + the position in Keep of a value whose hash is hashes[s], 0 if
+	// empty; linear probing, at most half full. No allocation per row.
+	size := 1
+	for size < 2*n {
+		size *= 2
+	}
+	slots := make([]int, size)
+	hashes := make([]uint64, size)
+	mask := uint64(size - 1)
+	keys := make([]uint64, n) // hashed first: the rows' hashes overlap in the pipeline
+	for i := range keys {
+		keys[i] = hashRow(row(i))
+	}
 	for i := 0; i < n; i++ {
 		r := row(i)
-		key := hashRow(r)
+		key := keys[i]
 		found := -1
-		for _, g := range buckets[key] {
-			if equalRows(r, row(u.Keep[g])) {
+		s := key & mask
+		for ; slots[s] != 0; s = (s + 1) & mask {
+			if g := slots[s] - 1; hashes[s] == key && equalRows(r, row(u.Keep[g])) {
 				found = g
 				break
 			}
@@ -45,7 +59,7 @@ func findDuplicates[E real](n int, row func(int) []E) *Duplicates {
 			found = len(u.Keep)
 			u.Keep = append(u.Keep, i)
 			u.Count = append(u.Count, 0)
-			buckets[key] = append(buckets[key], found)
+			slots[s], hashes[s] = found+1, key
 		}
 		u.Count[found]++
 		u.Group[i] = found

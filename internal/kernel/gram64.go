@@ -63,6 +63,10 @@ const kc64 = 128
 // chunkWidth64 is the number of features packed at a time by Gram64.
 const chunkWidth64 = 4096
 
+// smallChunk64 is the number of features packed at a time when the rows
+// are few (a multiple of kc64).
+const smallChunk64 = 1024
+
 // Gram64 returns the n×n Gram matrix G = A·Aᵀ (row-major, both triangles)
 // of the n×d float64 matrix a, in float64 throughout: each entry is a
 // sequence of fused multiply-adds over blocks of kc64 features, the blocks
@@ -81,25 +85,7 @@ func AddGram64(g, a []float64, n, d, threads int) {
 	if len(a) != n*d || len(g) != n*n {
 		panic(fmt.Sprintf("kernel: AddGram64 of len(a) = %d, len(g) = %d, want %d·%d and %d²", len(a), len(g), n, d, n))
 	}
-	im := best64
-	mr, nr := im.mr, im.nr
-	rows := (n + padRows - 1) / padRows * padRows
-	// G is padded to rows×rows; tiles accumulate into it in place. Features
-	// are packed chunkWidth64 at a time to bound the extra memory.
-	gp := make([]float64, rows*rows)
-	w := min(d, chunkWidth64)
-	pa := make([]float64, rows*w)
-	pb := make([]float64, rows*w)
-	nb := (rows + BlockRows - 1) / BlockRows
-	type task struct{ bi, bj int }
-	var tasks []task
-	for bi := 0; bi < nb; bi++ {
-		for bj := bi; bj < nb; bj++ {
-			tasks = append(tasks, task{bi, bj})
-		}
-	}
-	for c0 := 0; c0 < d; c0 += w {
-		m := min(w, d-c0)
+	addGram64(g, n, d, threads, func(c0, m, mr, nr int, pa, pb []float64) {
 		for i := 0; i < n; i++ {
 			src := a[i*d+c0 : i*d+c0+m]
 			x := pa[(i/mr)*mr*m:]
@@ -110,24 +96,114 @@ func AddGram64(g, a []float64, n, d, threads int) {
 				y[k*nr+q] = v
 			}
 		}
+	})
+}
+
+// GramCols64 returns the d×d matrix Bᵀ·B (row-major, both triangles) of
+// B = A − 1·sᵀ, A the n×d row-major float64 matrix a and s the row shift
+// (nil for none; shifted by the column means, Bᵀ·B/(n − 1) is the
+// covariance): bit for bit Gram64 of the d×n transpose of B, each element
+// bᵢⱼ = aᵢⱼ − sⱼ, but packed straight from the rows of a, without the
+// transpose or a copy of B.
+func GramCols64(a []float64, n, d int, shift []float64, threads int) []float64 {
+	if len(a) != n*d || (shift != nil && len(shift) != d) {
+		panic(fmt.Sprintf("kernel: GramCols64 of len(a) = %d, len(shift) = %d, want %d·%d and %d", len(a), len(shift), n, d, d))
+	}
+	g := make([]float64, d*d)
+	if n <= kc64 {
+		// One block of features: each entry is a single chain of fused
+		// multiply-adds, computed here directly (no panels).
+		b := a
+		if shift != nil {
+			b = make([]float64, n*d)
+			for k := range n {
+				for j, v := range a[k*d : (k+1)*d] {
+					b[k*d+j] = v - shift[j]
+				}
+			}
+		}
+		for i := range d {
+			for j := i; j < d; j++ {
+				var t float64
+				for k := range n {
+					t = math.FMA(b[k*d+i], b[k*d+j], t)
+				}
+				g[i*d+j], g[j*d+i] = t, t
+			}
+		}
+		return g
+	}
+	b := make([]float64, d) // one shifted row
+	addGram64(g, d, n, threads, func(c0, m, mr, nr int, pa, pb []float64) {
+		for k := 0; k < m; k++ {
+			row := a[(c0+k)*d : (c0+k+1)*d]
+			if shift != nil {
+				for j, v := range row {
+					b[j] = v - shift[j]
+				}
+				row = b
+			}
+			for g0 := 0; g0 < d; g0 += mr {
+				copy(pa[g0*m+k*mr:g0*m+k*mr+mr], row[g0:min(g0+mr, d)])
+			}
+			for g0 := 0; g0 < d; g0 += nr {
+				copy(pb[g0*m+k*nr:g0*m+k*nr+nr], row[g0:min(g0+nr, d)])
+			}
+		}
+	})
+	return g
+}
+
+// addGram64 adds into g (n×n) the Gram matrix of n rows of d features,
+// which pack writes, m features from feature c0 at a time, into the
+// interleaved panels pa (element k of row i at pa[(i/mr)·mr·m + k·mr +
+// i%mr]) and pb (the same with nr).
+func addGram64(g []float64, n, d, threads int, pack func(c0, m, mr, nr int, pa, pb []float64)) {
+	im := best64
+	mr, nr := im.mr, im.nr
+	// G is padded to ra×rb (whole tiles); tiles accumulate into it in
+	// place. The padding is per operand, so that a few rows (the d×d
+	// covariance of lPCA, d ≤ 20) cost a few tiles, not a 96×96 block.
+	// Features are packed w at a time to bound the extra memory; w is a
+	// multiple of kc64, so the blocks of kc64 features, and hence every
+	// sum, are the same whatever w is.
+	ra, rb := (n+mr-1)/mr*mr, (n+nr-1)/nr*nr
+	gp := make([]float64, ra*rb)
+	w := min(d, chunkWidth64)
+	if n <= 2*BlockRows {
+		w = min(d, smallChunk64) // a few rows: keep the panels in cache
+	}
+	pa := make([]float64, ra*w)
+	pb := make([]float64, rb*w)
+	nb := (max(ra, rb) + BlockRows - 1) / BlockRows
+	type task struct{ bi, bj int }
+	var tasks []task
+	for bi := 0; bi < nb; bi++ {
+		for bj := bi; bj < nb; bj++ {
+			tasks = append(tasks, task{bi, bj})
+		}
+	}
+	for c0 := 0; c0 < d; c0 += w {
+		m := min(w, d-c0)
+		pack(c0, m, mr, nr, pa, pb)
 		run(len(tasks), threadCount(threads), func(_ *worker, _, t int) {
 			i0, j0 := tasks[t].bi*BlockRows, tasks[t].bj*BlockRows
-			i1, j1 := min(i0+BlockRows, rows), min(j0+BlockRows, rows)
+			i1, j1 := min(i0+BlockRows, ra), min(j0+BlockRows, rb)
 			for k0 := 0; k0 < m; k0 += kc64 {
 				kc := min(kc64, m-k0)
 				for jp := j0; jp < j1; jp += nr {
 					bp := &pb[jp*m+k0*nr]
 					for ip := i0; ip < i1; ip += mr {
-						im.tile(&pa[ip*m+k0*mr], bp, kc, &gp[ip*rows+jp], rows, c0 > 0 || k0 > 0)
+						im.tile(&pa[ip*m+k0*mr], bp, kc, &gp[ip*rb+jp], rb, c0 > 0 || k0 > 0)
 					}
 				}
 			}
 		})
 	}
 	for i := 0; i < n; i++ {
-		g[i*n+i] += gp[i*rows+i]
+		g[i*n+i] += gp[i*rb+i]
 		for j := i + 1; j < n; j++ {
-			v := gp[i*rows+j]
+			v := gp[i*rb+j]
 			g[i*n+j] += v
 			g[j*n+i] += v
 		}

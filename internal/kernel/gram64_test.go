@@ -123,3 +123,88 @@ func FuzzGram64(f *testing.F) {
 		}
 	})
 }
+
+// TestGram64ExactOrder: every entry is, bit for bit, the fused multiply-add
+// chain over each block of kc64 features, the blocks summed in order,
+// whatever the row count (operands padded to whole tiles), the feature
+// chunking (2000 and 5000 features span chunks of both widths) and the
+// thread count.
+func TestGram64ExactOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, im := range available64 {
+		old := best64
+		best64 = im
+		for _, s := range []struct{ n, d int }{{1, 3}, {5, 129}, {13, 2000}, {20, 2000}, {33, 300}, {400, 130}, {7, 5000}} {
+			a := make([]float64, s.n*s.d)
+			for i := range a {
+				a[i] = r.NormFloat64()
+			}
+			for _, th := range []int{1, 2} {
+				g := Gram64(a, s.n, s.d, th)
+				for i := 0; i < s.n; i++ {
+					for j := 0; j < s.n; j++ {
+						var w float64
+						for k0 := 0; k0 < s.d; k0 += kc64 {
+							var p float64
+							for k := k0; k < min(k0+kc64, s.d); k++ {
+								p = math.FMA(a[i*s.d+k], a[j*s.d+k], p)
+							}
+							if k0 == 0 {
+								w = p
+							} else {
+								w += p
+							}
+						}
+						if math.Float64bits(g[i*s.n+j]) != math.Float64bits(w) {
+							t.Fatalf("%s %v threads %d: G[%d,%d] = %v, want %v", im.name, s, th, i, j, g[i*s.n+j], w)
+						}
+					}
+				}
+			}
+		}
+		best64 = old
+	}
+}
+
+// TestGramCols64: the Gram matrix of the shifted columns equals, bit for
+// bit, Gram64 of the transpose of the shifted rows, with and without a
+// shift, across feature chunks and thread counts.
+func TestGramCols64(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, im := range available64 {
+		old := best64
+		best64 = im
+		for _, s := range []struct{ n, d int }{{1, 1}, {3, 2}, {20, 7}, {128, 20}, {129, 5}, {2000, 20}, {130, 13}, {5000, 7}, {300, 50}} {
+			a := make([]float64, s.n*s.d)
+			for i := range a {
+				a[i] = r.NormFloat64() + 3
+			}
+			shift := make([]float64, s.d)
+			for j := range shift {
+				shift[j] = r.NormFloat64()
+			}
+			for _, sh := range [][]float64{nil, shift} {
+				tr := make([]float64, s.n*s.d)
+				for i := range s.n {
+					for j := range s.d {
+						v := a[i*s.d+j]
+						if sh != nil {
+							v -= sh[j]
+						}
+						tr[j*s.n+i] = v
+					}
+				}
+				want := Gram64(tr, s.d, s.n, 1)
+				for _, th := range []int{1, 3} {
+					got := GramCols64(a, s.n, s.d, sh, th)
+					for i := range want {
+						if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+							t.Fatalf("%s %v shift %v threads %d: [%d] = %v, want %v", im.name, s, sh != nil, th, i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+		best64 = old
+	}
+}
