@@ -2,6 +2,8 @@ package plan
 
 import (
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -116,5 +118,38 @@ func TestCutTasksPruned(t *testing.T) {
 		if err := p.check(); err != nil || len(p.Tasks) != n {
 			t.Fatalf("trial %d: %v, %d tasks of %d", trial, err, len(p.Tasks), n)
 		}
+	}
+}
+
+// TestVerify: hashFile gives the known SHA-256 and CRC-32C of "123456789";
+// Verify refuses a change of one byte (size kept) and of the size, by the
+// CRC-32C, and by the SHA-256 in a plan that has no CRC-32C (an earlier
+// version's).
+func TestVerify(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "in.bin")
+	os.WriteFile(path, []byte("123456789"), 0o644)
+	f, err := hashFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Size != 9 || f.CRC32C != "e3069283" || f.SHA256 != "15e2b0d3c33891ebb0f1ef609ec419420c20e320ce94c65fbc8c3312448eb225" {
+		t.Fatalf("hashFile = %+v", f)
+	}
+	legacy := f
+	legacy.CRC32C = ""
+	for _, want := range []File{f, legacy} {
+		p := &Plan{Inputs: []Input{{Spec: path, Files: []File{want}}}}
+		if err := p.Verify(nil); err != nil {
+			t.Fatalf("unchanged (crc %q): %v", want.CRC32C, err)
+		}
+		os.WriteFile(path, []byte("123456788"), 0o644)
+		if err := p.Verify(nil); err == nil || !strings.Contains(err.Error(), "changed since the plan was made") {
+			t.Fatalf("a byte changed (crc %q): %v", want.CRC32C, err)
+		}
+		os.WriteFile(path, []byte("1234567890"), 0o644)
+		if err := p.Verify([]int{0}); err == nil || !strings.Contains(err.Error(), "size 10; the plan has 9") {
+			t.Fatalf("longer (crc %q): %v", want.CRC32C, err)
+		}
+		os.WriteFile(path, []byte("123456789"), 0o644)
 	}
 }
