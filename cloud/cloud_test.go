@@ -72,3 +72,36 @@ func TestClose(t *testing.T) {
 		t.Errorf("release called %d times", calls)
 	}
 }
+
+// TestAllFinite: the exponent-bit test agrees with math.IsNaN and IsInf on
+// the extremes of both widths (largest finite, smallest subnormal, ±0,
+// ±Inf, NaNs with any payload), at every position of short and long rows.
+func TestAllFinite(t *testing.T) {
+	f32 := []float32{0, float32(math.Copysign(0, -1)), math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32,
+		1, -2.5, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), math.Float32frombits(0x7f800001), math.Float32frombits(0xffffffff)}
+	f64 := []float64{0, math.Copysign(0, -1), math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64,
+		1, -2.5, math.Inf(1), math.Inf(-1), math.NaN(), math.Float64frombits(0x7ff0000000000001), math.Float64frombits(0xffffffffffffffff)}
+	for n := 1; n <= 9; n++ {
+		for pos := range n {
+			for _, v := range f32 {
+				row := make([]float32, n)
+				for i := range row {
+					row[i] = 1.5
+				}
+				row[pos] = v
+				want := !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0)
+				if got := allFinite(row, nil); got != want {
+					t.Fatalf("float32 %v at %d of %d: %v", v, pos, n, got)
+				}
+			}
+			for _, v := range f64 {
+				row := make([]float64, n)
+				row[pos] = v
+				want := !math.IsNaN(v) && !math.IsInf(v, 0)
+				if got := allFinite(nil, row); got != want {
+					t.Fatalf("float64 %v at %d of %d: %v", v, pos, n, got)
+				}
+			}
+		}
+	}
+}
