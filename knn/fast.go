@@ -221,8 +221,11 @@ func prepareWith(m matrix, mode packMode) (pr *prepared, ok bool) {
 		// Dist2 and the centring each err by at most (d+2)·2⁻⁵³ relative to
 		// nᵢ + nⱼ (‖xᵢ − xⱼ‖² ≤ 2(nᵢ + nⱼ)); the Gram entry by Tau(d);
 		// entries below 2⁻¹²⁶ lose up to 2⁻¹⁴⁹ each (with |c| ≤ 2⁴⁰).
+		// Dist2 of rows of tiny entries underflows: each of its 2d roundings
+		// errs by up to 2⁻¹⁰⁷⁵ absolute, (d + 1)·2⁻¹⁰⁷⁴·scale² in scaled
+		// units (capped where every pair is a candidate anyway).
 		tau := 2*kernel.Tau(d) + float64(4*d+16)*0x1p-52
-		eabs := float64(4*d+4) * 0x1p-100
+		eabs := float64(4*d+4)*0x1p-100 + min(float64(d+1)*math.Ldexp(scale, -1074)*scale, float64(8*d+8))
 		return &prepared{p: p, mean: mean, scale: scale, norm: norm, tau: tau, eabs: eabs}, true
 	}
 }

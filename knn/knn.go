@@ -28,7 +28,11 @@
 // the residual norms, ‖x − y‖² ≥ ‖P(x − y)‖² + (‖rₓ‖ − ‖r_y‖)², and
 // computes exactly, with the same Dist2, only the pairs the bound cannot
 // rule out; SearchAuto (the default) prunes when a cost model measured on
-// a sample predicts a gain (planPrune). The graph is the same either way.
+// a sample predicts a gain (planPrune). SearchTree (tree.go) searches a
+// k-d tree and computes exactly, with the same Dist2, the rows of the
+// leaves it cannot rule out; SearchAuto takes it for rows of at most
+// treeMaxDim columns when the distances it computes for a sample of
+// queries predict a gain (treeWorth). The graph is the same either way.
 // SearchColumns streams a layer from a ColumnSource in column blocks (the
 // pipeline passes a .npy file when Streams, the one memory rule, says so:
 // it does not fit the budget, or it is wide); knn itself opens no files.
@@ -147,6 +151,11 @@ func Search(x *cloud.Matrix, k int, opt *Options) (*Graph, error) {
 		}
 	}
 	v, threads := view(x), opt.threads()
+	if mode := opt.search(); mode == SearchTree || mode == SearchAuto && x.D() <= treeMaxDim {
+		if t := newTree(v); t != nil && (mode == SearchTree || treeWorth(t, k)) {
+			return treeSearch(v, t, k, threads), nil
+		}
+	}
 	if mode := opt.search(); mode != SearchBrute {
 		if pl := planPrune(v, k, threads, mode == SearchPruned); pl != nil {
 			return prunedSearch(v, k, threads, pl), nil

@@ -25,9 +25,12 @@ const (
 	// residual norms and evaluates exactly only the pairs the bound cannot
 	// rule out (prunedSearch).
 	SearchPruned
+	// SearchTree searches a k-d tree of the rows (tree.go); SearchAuto
+	// does so when d ≤ treeMaxDim.
+	SearchTree
 )
 
-// String returns "auto", "brute" or "pruned".
+// String returns "auto", "brute", "pruned" or "tree".
 func (s SearchMode) String() string {
 	switch s {
 	case SearchAuto:
@@ -36,12 +39,14 @@ func (s SearchMode) String() string {
 		return "brute"
 	case SearchPruned:
 		return "pruned"
+	case SearchTree:
+		return "tree"
 	}
 	return fmt.Sprintf("SearchMode(%d)", int(s))
 }
 
-// ParseSearch parses "auto", "brute" or "pruned"; anything else, the
-// empty string included, is a *SearchError. (The zero SearchMode is
+// ParseSearch parses "auto", "brute", "pruned" or "tree"; anything else,
+// the empty string included, is a *SearchError. (The zero SearchMode is
 // SearchAuto: leave the field unset for the default.)
 func ParseSearch(s string) (SearchMode, error) {
 	switch s {
@@ -51,6 +56,8 @@ func ParseSearch(s string) (SearchMode, error) {
 		return SearchBrute, nil
 	case "pruned":
 		return SearchPruned, nil
+	case "tree":
+		return SearchTree, nil
 	}
 	return 0, &SearchError{Value: s}
 }
@@ -62,9 +69,9 @@ type SearchError struct {
 
 func (e *SearchError) Error() string {
 	if e.Value == "" {
-		return "empty search mode (want auto, brute or pruned)"
+		return "empty search mode (want auto, brute, pruned or tree)"
 	}
-	return fmt.Sprintf("unknown search %q (want auto, brute or pruned)", e.Value)
+	return fmt.Sprintf("unknown search %q (want auto, brute, pruned or tree)", e.Value)
 }
 
 // prunePlan is the projection of a pruned search: m orthonormal

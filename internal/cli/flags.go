@@ -113,7 +113,7 @@ func checkResample(opt *estimate.Options, n int, budget int64) error {
 }
 
 // searchUsage documents --search.
-const searchUsage = "neighbour search: auto (prune with the spectrum when the cost model predicts a gain), brute or pruned; the neighbours are the same, bit for bit"
+const searchUsage = "neighbour search: auto (a k-d tree for rows of ≤ 16 columns, pruning with the spectrum for wide rows, each when the cost model predicts a gain), brute, pruned or tree; the neighbours are the same, bit for bit"
 
 // addSearchFlag adds --search to fs.
 func addSearchFlag(fs *flag.FlagSet) *string { return fs.String("search", "auto", searchUsage) }

@@ -36,7 +36,7 @@ func searchCloud(t *testing.T, name string, n, d int, seed uint64) string {
 }
 
 // TestSearchFlagSameOutput: every command that searches gives the same
-// bytes with --search pruned as with --search brute.
+// bytes with --search pruned and --search tree as with --search brute.
 func TestSearchFlagSameOutput(t *testing.T) {
 	a := searchCloud(t, "a.npy", 420, 48, 1)
 	b := searchCloud(t, "b.npy", 420, 30, 2)
@@ -56,13 +56,15 @@ func TestSearchFlagSameOutput(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%v --search brute: exit %d: %s", c, code, errs)
 		}
-		args := append(c[:1:1], append([]string{"--search", "pruned"}, c[1:]...)...)
-		code, pruned, errs := run(args...)
-		if code != 0 {
-			t.Fatalf("%v --search pruned: exit %d: %s", c, code, errs)
-		}
-		if pruned != brute {
-			t.Fatalf("%v: --search pruned and brute differ:\n%s\n%s", c, pruned, brute)
+		for _, mode := range []string{"pruned", "tree"} {
+			args := append(c[:1:1], append([]string{"--search", mode}, c[1:]...)...)
+			code, pruned, errs := run(args...)
+			if code != 0 {
+				t.Fatalf("%v --search %s: exit %d: %s", c, mode, code, errs)
+			}
+			if pruned != brute {
+				t.Fatalf("%v: --search %s and brute differ:\n%s\n%s", c, mode, pruned, brute)
+			}
 		}
 		if !strings.Contains(brute, "{") {
 			t.Fatalf("%v: no JSON: %q", c, brute)

@@ -1,0 +1,431 @@
+package knn
+
+import (
+	"math"
+	"slices"
+
+	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/kernel"
+)
+
+// The k-d tree search (SearchTree; SearchAuto on low-dimensional rows).
+//
+// A k-d tree (Friedman, Bentley & Finkel, "An algorithm for finding best
+// matches in logarithmic expected time", ACM TOMS 3, 1977) splits the rows
+// at the median of the widest coordinate of each node's bounding box until
+// a node holds at most treeLeaf rows. A query descends to the nearer child
+// first and visits a node only when the distance from the query to its box,
+//
+//	L = Σ_c max(0, lo_c − q_c, q_c − hi_c)²,
+//
+// could be within the k-th smallest distance found so far. The distances of
+// the rows visited are brute force's (matrix.dist2: Dist2, or Dist2F32 of
+// float32 rows, i.e. the same sums of the widened values) and the k nearest
+// are kept by the same TopK (distance, then index): the set of the k
+// smallest pairs (distance, index) does not depend on the order they are
+// offered in, so the graph is bruteForce's bit for bit, whatever the thread
+// count, provided no row among them is ever skipped.
+//
+// Floating-point margin. For a row y in a box, |y_c − q_c| ≥ g_c (exactly)
+// for every coordinate. The computed box distance L̂ rounds each g_c, its
+// square and the d − 1 sums, each by at most a factor (1 + u), u = 2⁻⁵³;
+// the Dist2 that brute force computes rounds y_c − q_c, its square and its
+// sums likewise downwards. Hence Dist2(y, q) ≥ L̂·(1 − u)^(d+2)/(1 + u)^(d+3)
+// − (3d + 6)·2⁻¹⁰⁷⁴ (gradual underflow), and a node is skipped only when
+// L̂·(1 − δ) − 2⁻¹⁰⁰⁰ > bound with δ = (4d + 16)·u: every row it holds is
+// strictly farther than the current k-th, which can only shrink. Rows with
+// an entry beyond 2⁵⁰⁰ in magnitude (squares could overflow) or not finite
+// are searched by brute force instead.
+
+// treeLeaf is the most rows a leaf holds.
+const treeLeaf = 16
+
+// treeMaxDim is the largest dimension that SearchAuto searches with the
+// tree; above it the boxes stop separating the rows (most leaves are
+// visited) and the kernel's brute force is faster.
+const treeMaxDim = 16
+
+// treeMaxAbs bounds the magnitude of the entries the tree accepts.
+const treeMaxAbs = 0x1p500
+
+// kdTree is a k-d tree over the rows of a matrix view.
+type kdTree struct {
+	d     int
+	pts   []float64 // the rows in tree order, widened to float64
+	perm  []int32   // tree position → row of the view
+	nodes []kdNode
+	box   []float64 // node v's box: lo at box[2vd:2vd+d], hi after it
+	delta float64   // relative margin of the box bound
+}
+
+// kdNode is the range [start, end) of tree positions of a node; left and
+// right are its children, or −1 for a leaf.
+type kdNode struct {
+	start, end  int32
+	left, right int32
+}
+
+// newTree builds the tree of the rows of m, or returns nil when an entry is
+// not finite or exceeds treeMaxAbs in magnitude (or d = 0).
+func newTree(m matrix) *kdTree {
+	n, d := m.n(), m.d
+	if d == 0 {
+		return nil
+	}
+	t := &kdTree{d: d, pts: make([]float64, n*d), perm: make([]int32, n), delta: float64(4*d+16) * 0x1p-53}
+	for p := range n {
+		row := t.pts[p*d : (p+1)*d]
+		m.row64(p, row)
+		for _, v := range row {
+			if !(math.Abs(v) <= treeMaxAbs) {
+				return nil
+			}
+		}
+		t.perm[p] = int32(p)
+	}
+	t.nodes = make([]kdNode, 0, 2*(n/treeLeaf+1))
+	t.build(0, n)
+	// Rows in tree order.
+	pts := make([]float64, n*d)
+	for p, i := range t.perm {
+		copy(pts[p*d:(p+1)*d], t.pts[int(i)*d:(int(i)+1)*d])
+	}
+	t.pts = pts
+	return t
+}
+
+// build makes the node of positions [lo, hi) (perm indexes the rows in
+// their original order in t.pts while building) and returns its number.
+func (t *kdTree) build(lo, hi int) int32 {
+	d := t.d
+	v := int32(len(t.nodes))
+	t.nodes = append(t.nodes, kdNode{start: int32(lo), end: int32(hi), left: -1, right: -1})
+	b := make([]float64, 2*d)
+	for c := range d {
+		b[c], b[d+c] = math.Inf(1), math.Inf(-1)
+	}
+	for _, i := range t.perm[lo:hi] {
+		for c, x := range t.pts[int(i)*d : (int(i)+1)*d] {
+			b[c], b[d+c] = min(b[c], x), max(b[d+c], x)
+		}
+	}
+	t.box = append(t.box, b...)
+	if hi-lo <= treeLeaf {
+		return v
+	}
+	dim, wide := 0, -1.0
+	for c := range d {
+		if w := b[d+c] - b[c]; w > wide {
+			dim, wide = c, w
+		}
+	}
+	if wide == 0 { // all rows equal: a leaf, however many
+		return v
+	}
+	slices.SortFunc(t.perm[lo:hi], func(a, b int32) int {
+		va, vb := t.pts[int(a)*d+dim], t.pts[int(b)*d+dim]
+		switch {
+		case va < vb:
+			return -1
+		case va > vb:
+			return 1
+		}
+		return int(a) - int(b)
+	})
+	mid := (lo + hi) / 2
+	l := t.build(lo, mid)
+	r := t.build(mid, hi)
+	t.nodes[v].left, t.nodes[v].right = l, r
+	return v
+}
+
+// boxDist returns L̂, the computed squared distance from q to node v's box.
+func (t *kdTree) boxDist(v int32, q []float64) float64 {
+	d := t.d
+	b := t.box[int(v)*2*d : (int(v)+1)*2*d]
+	lo, hi := b[:d], b[d:2*d]
+	q = q[:d]
+	var s float64
+	for c, x := range q {
+		var g float64
+		if l := lo[c]; x < l {
+			g = l - x
+		} else if h := hi[c]; x > h {
+			g = x - h
+		}
+		s += float64(g * g)
+	}
+	return s
+}
+
+// skip reports whether a node at computed box distance lb holds no row whose
+// Dist2 could be ≤ bound.
+func (t *kdTree) skip(lb, bound float64) bool {
+	return lb*(1-t.delta)-0x1p-1000 > bound
+}
+
+// dist2 is Dist2 of two rows of the tree's width: for d < kernel.Dist2Lanes
+// kernel.Dist2 adds the squares in coordinate order into s[0] and then
+// zeros, which this loop does without the call.
+func (t *kdTree) dist2(a, b []float64) float64 {
+	if t.d >= kernel.Dist2Lanes {
+		return kernel.Dist2(a, b)
+	}
+	b = b[:len(a)]
+	var s float64
+	for c, v := range a {
+		e := v - b[c]
+		s += float64(e * e)
+	}
+	return s
+}
+
+// treeCand is a row (index in the view) and its Dist2 from a query.
+type treeCand struct {
+	s float64
+	j int32
+}
+
+func candCmp(a, b treeCand) int {
+	switch {
+	case a.s < b.s:
+		return -1
+	case a.s > b.s:
+		return 1
+	}
+	return int(a.j) - int(b.j)
+}
+
+// treeQuery is one query's state: the candidates found so far (each with
+// Dist2 ≤ u) and u, a bound on the k-th smallest Dist2.
+type treeQuery struct {
+	q     []float64
+	self  int32
+	k     int
+	u     float64
+	c     []treeCand
+	limit int
+	evals int // distances computed (for the cost model)
+	seeds []int32
+}
+
+// add records a row at Dist2 s ≤ u. When the list reaches its limit, u
+// drops to the k-th smallest Dist2 held (k rows lie within it) and the rows
+// beyond it are dropped.
+func (r *treeQuery) add(s float64, j int32) {
+	r.c = append(r.c, treeCand{s, j})
+	if len(r.c) < r.limit {
+		return
+	}
+	r.shrink()
+	r.limit = max(r.limit, 2*len(r.c))
+}
+
+// shrink lowers u to the k-th smallest Dist2 held and drops the rows
+// beyond it (rows at exactly u stay: ties are ordered by index later).
+func (r *treeQuery) shrink() {
+	r.u = kthKey(r.c, r.k)
+	m := 0
+	for _, e := range r.c {
+		if e.s <= r.u {
+			r.c[m] = e
+			m++
+		}
+	}
+	r.c = r.c[:m]
+}
+
+// kthKey returns the k-th smallest s of c (1 ≤ k ≤ len(c)), reordering c
+// (Hoare's selection).
+func kthKey(c []treeCand, k int) float64 {
+	lo, hi, want := 0, len(c)-1, k-1
+	for lo < hi {
+		pv := c[lo+(hi-lo)/2].s
+		i, j := lo, hi
+		for i <= j {
+			for c[i].s < pv {
+				i++
+			}
+			for c[j].s > pv {
+				j--
+			}
+			if i <= j {
+				c[i], c[j] = c[j], c[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case want <= j:
+			hi = j
+		case want >= i:
+			lo = i
+		default:
+			return c[want].s
+		}
+	}
+	return c[want].s
+}
+
+// visit collects the rows of node v and below whose Dist2 is ≤ r.u, the
+// nearer child first, skipping nodes with the margin of skip.
+func (t *kdTree) visit(v int32, r *treeQuery) {
+	nd := &t.nodes[v]
+	if nd.left < 0 {
+		d := t.d
+		r.evals += int(nd.end - nd.start)
+		for p := nd.start; p < nd.end; p++ {
+			if s := t.dist2(r.q, t.pts[int(p)*d:int(p+1)*d]); s <= r.u && p != r.self {
+				r.add(s, t.perm[p])
+			}
+		}
+		return
+	}
+	l, h := nd.left, nd.right
+	bl, bh := t.boxDist(l, r.q), t.boxDist(h, r.q)
+	if bh < bl {
+		l, h, bl, bh = h, l, bh, bl
+	}
+	if !t.skip(bl, r.u) {
+		t.visit(l, r)
+	}
+	if !t.skip(bh, r.u) {
+		t.visit(h, r)
+	}
+}
+
+// seedBound returns an upper bound on the k-th smallest Dist2 from the row
+// at position p to the others: the k-th smallest over k or k + 1 rows
+// other than p (seeds, positions; p itself is skipped), i.e. their largest
+// or second largest.
+func (t *kdTree) seedBound(p int, seeds []int32) float64 {
+	d := t.d
+	q := t.pts[p*d : (p+1)*d]
+	first, second := math.Inf(-1), math.Inf(-1)
+	m := 0
+	for _, o := range seeds {
+		if int(o) == p {
+			continue
+		}
+		m++
+		s := t.dist2(q, t.pts[int(o)*d:int(o+1)*d])
+		if s > first {
+			first, second = s, first
+		} else if s > second {
+			second = s
+		}
+	}
+	if m > len(seeds)-1 { // k + 1 rows
+		return second
+	}
+	return first
+}
+
+// treeSearch returns bruteForce's graph of m, found with the tree t of m.
+//
+// For the query at tree position p, a bound u on its k-th smallest Dist2 is
+// the k-th smallest over k other rows: the previous query's row and its
+// neighbours (queries run in tree order, so it is usually close by), or,
+// for the first query of a chunk, the k rows around p in tree order. Every
+// row with Dist2 ≤ u is collected from the tree (nodes pruned with the
+// margin of skip), u shrinking to the k-th smallest Dist2 collected as the
+// list grows, and the k smallest by (Dist2, index) kept: the same k as
+// brute force's, since every one of them has Dist2 ≤ u at every step.
+func treeSearch(m matrix, t *kdTree, k, threads int) *Graph {
+	n := m.n()
+	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k), Search: SearchTree}
+	pos := make([]int32, n) // row → tree position
+	for p, i := range t.perm {
+		pos[i] = int32(p)
+	}
+	parallelChunks(n, threads, func(lo, hi int) {
+		r := &treeQuery{k: k}
+		for p := lo; p < hi; p++ {
+			var prev []int32
+			if p > lo {
+				i := int(t.perm[p-1])
+				prev = g.Index[i*k : (i+1)*k]
+			}
+			i := int(t.perm[p])
+			t.query(p, prev, pos, r, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
+		}
+	})
+	return g
+}
+
+// query writes the k nearest rows of the row at position p (indices and
+// distances) into idx and dist. prev is the neighbour list of the row at
+// position p − 1, or nil; pos maps rows to positions.
+func (t *kdTree) query(p int, prev, pos []int32, r *treeQuery, idx []int32, dist []float64) {
+	n, d, k := len(t.perm), t.d, r.k
+	seeds := r.seeds[:0]
+	if prev != nil {
+		seeds = append(seeds, int32(p-1))
+		for _, j := range prev {
+			seeds = append(seeds, pos[j])
+		}
+	} else {
+		a := max(0, min(p-k/2, n-1-k))
+		for o := a; o <= a+k; o++ {
+			seeds = append(seeds, int32(o))
+		}
+	}
+	r.seeds = seeds
+	r.q, r.self, r.u = t.pts[p*d:(p+1)*d], int32(p), t.seedBound(p, seeds)
+	r.c, r.limit = r.c[:0], 2*k+16
+	t.visit(0, r)
+	if len(r.c) > 2*k { // keep the k smallest Dist2 (and ties) before sorting
+		r.shrink()
+	}
+	slices.SortFunc(r.c, candCmp)
+	for a, e := range r.c[:k] {
+		idx[a], dist[a] = e.j, math.Sqrt(e.s)
+	}
+}
+
+// treeWorth predicts, from the distances the tree computes for 32 queries
+// spread over the rows, whether the tree search costs less than the
+// kernel's brute force. Measured at n = 2000 on the machine of
+// BENCHMARKS.md (one thread): brute force costs about 1.7 ns per row and
+// query plus 0.55 µs per neighbour (candidate lists, exact refinement,
+// sort), nearly independent of d ≤ 20; the tree about (8 + d/2) ns per
+// distance it computes, plus the sort.
+func treeWorth(t *kdTree, k int) bool {
+	n := len(t.perm)
+	const samples = 32
+	if n < 4*samples {
+		return true
+	}
+	pos := make([]int32, n)
+	for p, i := range t.perm {
+		pos[i] = int32(p)
+	}
+	r := &treeQuery{k: k}
+	idx, dist := make([]int32, k), make([]float64, k)
+	for s := range samples {
+		t.query(s*n/samples, nil, pos, r, idx, dist)
+	}
+	tree := float64(r.evals) / samples * (8 + float64(t.d)/2)
+	brute := float64(n)*1.7 + float64(k)*550
+	return tree < brute
+}
+
+// parallelChunks calls f for consecutive ranges [lo, hi) covering [0, n)
+// from threads goroutines; which goroutine runs a range does not matter.
+func parallelChunks(n, threads int, f func(lo, hi int)) {
+	const chunk = 64
+	parallelRows((n+chunk-1)/chunk, threads, func(c int, _ *TopK) {
+		f(c*chunk, min((c+1)*chunk, n))
+	})
+}
+
+// row64 writes row p of m, widened to float64, into dst.
+func (m matrix) row64(p int, dst []float64) {
+	if m.m.Elem() == cloud.Float32 {
+		for c, v := range m.m.Row32(m.index(p)) {
+			dst[c] = float64(v)
+		}
+		return
+	}
+	copy(dst, m.m.Row64(m.index(p)))
+}
