@@ -26,6 +26,12 @@ type geoSource struct {
 // memory) and searches k neighbours; with clamp, at most N − 1. Errors
 // begin with the source's name.
 func searchSource(src Source, k int, clamp bool, opt *Options) (*geoSource, error) {
+	return searchSourceMore(src, k, clamp, opt, nil)
+}
+
+// searchSourceMore is searchSource with more(x) neighbours added to k
+// (at most N − 1 in all), x the points as searched; more may be nil.
+func searchSourceMore(src Source, k int, clamp bool, opt *Options, more func(x *cloud.Matrix) int) (*geoSource, error) {
 	name := src.name()
 	x, release := src.Points, func() {}
 	if x == nil {
@@ -51,6 +57,9 @@ func searchSource(src Source, k int, clamp bool, opt *Options) (*geoSource, erro
 			release()
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+	}
+	if more != nil {
+		k = min(k+more(s.x), s.x.N()-1)
 	}
 	g, err := knn.Search(s.x, k, &knn.Options{Threads: eo.Threads, Search: eo.Search})
 	if err != nil {
@@ -173,15 +182,65 @@ func Imbalance(a, b Source, opt *Options) (*ImbalanceResult, error) {
 // Local returns the ID of every point of src from its k nearest neighbours
 // by the pointwise method (estimate.Local; duplicates kept: a duplicate
 // neighbour gives 0 or a non-finite value, as the method says).
+//
+// The search is one: mada, whose neighbours are the k nearest at a nonzero
+// distance, searches k + z neighbours at once, z the most duplicates of
+// one point (at most k, as estimate.Local extends the lists).
 func Local(src Source, k int, method estimate.Method, so estimate.SkdimOptions, opt *Options) ([]float64, error) {
-	s, err := searchSource(src, k, false, opt)
+	s, err := searchSourceMore(src, k, false, opt, localMore(method, k))
 	if err != nil {
 		return nil, err
 	}
 	defer s.release()
-	ids, err := estimate.Local(s.x, s.g, method, k, so, opt.estimate().Threads)
+	var ids []float64
+	if method == estimate.MethodMADA && madaServed(s.g, k) {
+		ids, err = estimate.MADAPoints(s.g, k)
+	} else {
+		ids, err = estimate.Local(s.x, s.g, method, k, so, opt.estimate().Threads)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: %w", s.name, method, err)
 	}
 	return ids, nil
+}
+
+// localMore returns the neighbours Local searches beyond k for method
+// (nil: none): for mada, the most duplicates of one point, at most k.
+func localMore(method estimate.Method, k int) func(*cloud.Matrix) int {
+	if method != estimate.MethodMADA {
+		return nil
+	}
+	return func(x *cloud.Matrix) int { return min(mostDuplicates(x), k) }
+}
+
+// madaServed reports whether g holds every list that estimate.Local's
+// mada would search again for: k plus the zeros at the head of a list (at
+// most k) fit in g.K, or the lists hold every other point already.
+func madaServed(g *knn.Graph, k int) bool {
+	return k >= 2 && k <= g.K && (k+min(zeroRun(g), k) <= g.K || g.K == g.N-1)
+}
+
+// mostDuplicates returns the most rows of x that duplicate one other row:
+// the largest count of equal rows, less one.
+func mostDuplicates(x *cloud.Matrix) int {
+	m := 1
+	for _, c := range knn.FindDuplicates(x).Count {
+		m = max(m, c)
+	}
+	return m - 1
+}
+
+// zeroRun returns the most neighbours at distance 0 at the head of one
+// point's list of g.
+func zeroRun(g *knn.Graph) int {
+	z := 0
+	for i := range g.N {
+		d := g.Dist[i*g.K : (i+1)*g.K]
+		j := 0
+		for j < len(d) && d[j] == 0 {
+			j++
+		}
+		z = max(z, j)
+	}
+	return z
 }
