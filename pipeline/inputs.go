@@ -42,10 +42,19 @@ func dims(s []int) string {
 }
 
 // flattenWarning is the warning of a rank-3 array read as N points of T·D.
+// It names the modes of Options.Tokens as the library does; the command
+// line words them as its flag (FlattenedTokens, FlattenedModes).
 func flattenWarning(shape []int) estimate.Warning {
-	return estimate.Warnf(estimate.WarnFlattened, "rank-3 array %s read as %d points of %d×%d = %d values (--tokens flatten); if its axes are [N, T, D] (sequences, tokens, features), --tokens first, last, mean or all takes tokens as points",
-		dims(shape), shape[0], shape[1], shape[2], shape[1]*shape[2])
+	return estimate.Warnf(estimate.WarnFlattened, "rank-3 array %s read as %d points of %d×%d = %d values %s; if its axes are [N, T, D] (sequences, tokens, features), %s takes tokens as points",
+		dims(shape), shape[0], shape[1], shape[2], shape[1]*shape[2], FlattenedTokens, FlattenedModes)
 }
+
+// The phrases of a WarnFlattened warning that name Options.Tokens, for a
+// front door that words them as its own option.
+const (
+	FlattenedTokens = "(tokens mode flatten)"
+	FlattenedModes  = "the tokens mode first, last, mean or all"
+)
 
 // points returns the point cloud of a checked array under o.Tokens (see
 // cloud.Tokens) and the warnings to report with it. A mode other than

@@ -68,7 +68,7 @@ func runEstimate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return BadInput(zeroNormHint(err))
 	}
-	for _, w := range rep.Warnings {
+	for _, w := range flagWarnings(rep.Warnings) {
 		fmt.Fprintf(stderr, "intdim estimate: warning: %s\n", w)
 	}
 	doc := result.NewEstimate(rep, opt)

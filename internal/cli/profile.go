@@ -162,7 +162,7 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 // its reason, in one line.
 func writeProfile(w, stderr io.Writer, format string, p *result.Profile) error {
 	for _, l := range p.Layers {
-		for _, msg := range l.Warnings {
+		for _, msg := range flagWarnings(l.Warnings) {
 			fmt.Fprintf(stderr, "intdim profile: warning: %s: %s\n", l.Name, msg)
 		}
 	}

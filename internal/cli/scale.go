@@ -51,7 +51,7 @@ func runScale(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return BadInput(zeroNormHint(err))
 	}
-	for _, w := range rep.Warnings {
+	for _, w := range flagWarnings(rep.Warnings) {
 		fmt.Fprintf(stderr, "intdim scale: warning: %s\n", w)
 	}
 	doc := result.NewScale(rep, opt)

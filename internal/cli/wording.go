@@ -91,6 +91,26 @@ var wordings = []wording{
 	},
 }
 
+// warningWords rewords the library's phrases that name its options in the
+// warnings of a kind, as the command line's flags.
+var warningWords = map[estimate.WarningCode]*strings.Replacer{
+	estimate.WarnFlattened: strings.NewReplacer(pipeline.FlattenedTokens, "(--tokens flatten)", pipeline.FlattenedModes, "--tokens first, last, mean or all"),
+}
+
+// flagWarnings words ws in place for the command line (as flagWords does
+// errors) and returns it. A warning read back from JSON has no code: its
+// phrases are reworded wherever they occur.
+func flagWarnings(ws []estimate.Warning) []estimate.Warning {
+	for i, w := range ws {
+		for code, r := range warningWords {
+			if w.Code == code || w.Code == "" {
+				ws[i].Msg = r.Replace(ws[i].Msg)
+			}
+		}
+	}
+	return ws
+}
+
 // skdimFlag is the flag of a field of estimate.SkdimOptions.
 func skdimFlag(field string) string {
 	flags := map[string]string{
