@@ -86,7 +86,9 @@ func TestLayerAxisEqualsSeparateTensors(t *testing.T) {
 			if l.Name != "stack."+string(rune('0'+i)) || s.Name != "hidden_states."+string(rune('0'+i)) || l.Failed() || l.ID != s.ID || *l.PCID != *s.PCID || l.Dim != s.Dim {
 				t.Errorf("%s layer %d: %s ID %v dim %d, separate %s ID %v dim %d", mode, i, l.Name, l.ID, l.Dim, s.Name, s.ID, s.Dim)
 			}
-			flat := slices.ContainsFunc(l.Warnings, func(w estimate.Warning) bool { return w.Code == estimate.WarnFlattened && !strings.Contains(w.Msg, "--") })
+			flat := slices.ContainsFunc(l.Warnings, func(w estimate.Warning) bool {
+				return w.Code == estimate.WarnFlattened && !strings.Contains(w.Msg, "--")
+			})
 			if flat != (mode == "flatten") {
 				t.Errorf("%s layer %d: warnings %q", mode, i, l.Warnings)
 			}
