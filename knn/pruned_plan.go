@@ -69,9 +69,9 @@ type SearchError struct {
 
 func (e *SearchError) Error() string {
 	if e.Value == "" {
-		return "empty search mode (want auto, brute or pruned)"
+		return "empty search mode (want auto, brute, pruned or tree)"
 	}
-	return fmt.Sprintf("unknown search %q (want auto, brute or pruned)", e.Value)
+	return fmt.Sprintf("unknown search %q (want auto, brute, pruned or tree)", e.Value)
 }
 
 // prunePlan is the projection of a pruned search: m orthonormal

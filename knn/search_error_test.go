@@ -15,7 +15,7 @@ func TestParseSearchRefuses(t *testing.T) {
 		if !errors.As(err, &se) || se.Value != s {
 			t.Fatalf("ParseSearch(%q) = %v, %v; want a *SearchError", s, m, err)
 		}
-		if !strings.Contains(err.Error(), "want auto, brute or pruned") {
+		if !strings.Contains(err.Error(), "want auto, brute, pruned or tree") {
 			t.Errorf("ParseSearch(%q): %q does not name the modes", s, err)
 		}
 	}

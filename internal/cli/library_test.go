@@ -76,7 +76,7 @@ func TestLibOptionErrors(t *testing.T) {
 		{`{"seed": "x"}`, `invalid value "x" for flag -seed`},
 		{`{"method": "gride-auto", "kstar_alpha": 2}`, `--kstar-alpha 2, --kstar-iter 5: need maxk ≥ 2, 0 < alpha < 1`},
 		{`{"method": "binomial", "binomial_r": 1}`, `--binomial-r 1: need k ≥ 2 and 0 < r < 1`},
-		{`{"search": ""}`, `empty search mode (want auto, brute or pruned)`},
+		{`{"search": ""}`, `empty search mode (want auto, brute, pruned or tree)`},
 	} {
 		_, err := LibEstimate("x", m, []byte(c.opts))
 		var e *ExitError

@@ -37,9 +37,9 @@ var wordings = []wording{
 	}),
 	word(func(e *knn.SearchError) string {
 		if e.Value == "" {
-			return "--search: empty (want auto, brute or pruned)"
+			return "--search: empty (want auto, brute, pruned or tree)"
 		}
-		return fmt.Sprintf("--search: unknown search %q (want auto, brute or pruned)", e.Value)
+		return fmt.Sprintf("--search: unknown search %q (want auto, brute, pruned or tree)", e.Value)
 	}),
 	word(func(e *estimate.ShortListsError) string {
 		if e.K > 0 {

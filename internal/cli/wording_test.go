@@ -39,8 +39,8 @@ func TestFlagWords(t *testing.T) {
 		{&onnx.ORTLibError{Lib: "x.so", Err: fs.ErrNotExist}, "onnxruntime library: file does not exist (give --ort-lib or ONNXRUNTIME_LIB the path of libonnxruntime.so)"},
 		{&plot.NothingToDrawError{Name: "e.json"}, "e.json: nothing to draw (no multi-scale or pca result; try --method gride or pca)"},
 		{plot.ErrNoTrackedIDs, "the log has no IDs (train with --track-id)"},
-		{&knn.SearchError{Value: "fast"}, `--search: unknown search "fast" (want auto, brute or pruned)`},
-		{&knn.SearchError{}, "--search: empty (want auto, brute or pruned)"},
+		{&knn.SearchError{Value: "fast"}, `--search: unknown search "fast" (want auto, brute, pruned or tree)`},
+		{&knn.SearchError{}, "--search: empty (want auto, brute, pruned or tree)"},
 	} {
 		if strings.Contains(c.err.Error(), "--") {
 			t.Errorf("library message %q names a flag", c.err)
