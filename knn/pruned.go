@@ -28,16 +28,24 @@ import (
 // k-nearest-neighbor search based on projection and triangular inequality",
 // Pattern Recognition 2007, for the projection and norm bounds).
 //
-// The m-dimensional bound costs 2·n²·m kernel flops instead of 2·n²·d. Every
-// row keeps the k smallest exact distances found so far (a bound Uᵢ on its
-// k-th) and the candidates whose lower bound is ≤ Uᵢ; when the list grows,
-// the candidates of smallest bound are evaluated exactly, which tightens Uᵢ.
-// At the end the rest are evaluated in increasing order of their bound
-// until the bound exceeds the k-th distance. The exact distances are those
+// Two bounds, on the M leading directions (M ≤ 256) and on the first m ≤ M
+// of them. The coarse one (m coordinates) is computed for every pair from
+// the float32 kernel's Gram matrix of the projections, 2·n²·m flops
+// instead of 2·n²·d. Every row keeps the k smallest exact distances found
+// so far (a bound Uᵢ on its k-th) and the candidates whose coarse bound is
+// ≤ Uᵢ; when the list grows, each candidate's bound is raised to the fine
+// one (all M coordinates, from the float64 coordinates: M operations
+// instead of d, and most candidates fall above Uᵢ there), and the
+// candidates of smallest bound are evaluated exactly, which tightens Uᵢ.
+// At the end the rest are evaluated in increasing order of their fine
+// bound until it exceeds the k-th distance. The exact distances are those
 // of bruteForce (matrix.dist2, i.e. Dist2 or Dist2F32 from the original
 // rows) and ties are ordered by index by the same TopK, so the graph is
-// bruteForce's bit for bit, whatever the thread count.
-//
+// bruteForce's bit for bit, whatever the thread count. Rows are processed
+// in the order of a k-d tree on their leading coordinates (pruned_seed.go),
+// so that the rows a row's candidates read were mostly read just before
+// (in cache).
+
 // Floating-point margin. Let c̃ᵢ be the exact centred, scaled rows and Q*
 // the exactly orthonormal matrix nearest to the computed Q (its polar
 // factor): ‖Q − Q*‖₂ ≤ εQ, where εQ = ‖QQᵀ − I‖_F (computed, plus its own
@@ -45,15 +53,22 @@ import (
 // [√(1−εQ), √(1+εQ)]. The bound is applied with Q* (any orthonormal
 // matrix gives a valid one), so each computed quantity carries a margin:
 //
-//   - projections p̂ᵢ = fl(Q·cᵢ) by Dots64 (float64 dot products,
-//     |error| ≤ γ_d·Σ|qc| ≤ γ_d‖cᵢ‖ per coordinate, γ_d = d·u/(1 − d·u),
-//     u = 2⁻⁵³) and the centring (relative u per entry):
-//     ‖p̂ᵢ − Q*c̃ᵢ‖ ≤ aᵢ = 1.01·(√m·γ_d + εQ + 2u)·‖cᵢ‖ + 2⁻⁹⁰⁰;
+//   - projections p̂ᵢ = fl(Q·cᵢ) by the float32 kernel (kernel.Cross:
+//     |error| ≤ Tau(d)·‖qₜ‖·‖cᵢ‖ per coordinate, rounding of the inputs
+//     to float32 included, ‖qₜ‖ ≤ √(1 + εQ); entries below float32's
+//     normal range add at most (4d + 4)·2⁻¹²⁸ per coordinate, the centred
+//     entries being at most 2²⁰) and the centring (relative u per entry,
+//     u = 2⁻⁵³): on the first mc coordinates (mc = m or M)
+//     ‖p̂ᵢ − Q*c̃ᵢ‖ ≤ aᵢ = 1.01·(√mc·Tau(d)·√(1 + εQ) + εQ + 2u)·‖cᵢ‖
+//     + √mc·(4d + 4)·2⁻¹²⁸ + 2⁻⁹⁰⁰;
 //   - residual norms: |ρ̂ᵢ² − ρᵢ²| ≤ bᵢ = 1.01·(γ_{d+4}‖cᵢ‖² + aᵢ(2‖p̂ᵢ‖ + aᵢ)
-//     + γ_{m+4}‖p̂ᵢ‖²), so |ρ̂ᵢ − ρᵢ| ≤ βᵢ = min(√bᵢ, bᵢ/ρ̂ᵢ) + 4u·ρ̂ᵢ
+//     + γ_{mc+4}‖p̂ᵢ‖²), γₙ = n·u/(1 − n·u), so |ρ̂ᵢ − ρᵢ| ≤ βᵢ = min(√bᵢ, bᵢ/ρ̂ᵢ) + 4u·ρ̂ᵢ
 //     (|ρ̂ − ρ| = |ρ̂² − ρ²|/(ρ̂ + ρ));
-//   - the m-dimensional distances come from the float32 kernel exactly as
-//     in kernelSearch: Aᵢⱼ − eᵢⱼ ≤ s₂²·Dist2(p̂ᵢ, p̂ⱼ) ≤ s₂²(1 + γ_{m+4})‖p̂ᵢ − p̂ⱼ‖²;
+//   - the coarse bound's distances (first m coordinates) come from the
+//     float32 kernel exactly as in kernelSearch:
+//     Aᵢⱼ − eᵢⱼ ≤ s₂²·Dist2(p̂ᵢ, p̂ⱼ) ≤ s₂²(1 + γ_{m+4})‖p̂ᵢ − p̂ⱼ‖²; the fine
+//     bound takes Dist2(p̂ᵢ, p̂ⱼ) over all M coordinates in float64
+//     (≤ (1 + γ_{M+4})‖p̂ᵢ − p̂ⱼ‖², lowerFine) with the margins on M;
 //   - Dist2 of the original rows is at least (1 − γ_{d+8}) times the exact
 //     squared distance (a sum of d non-negative rounded squares).
 //
@@ -67,14 +82,16 @@ import (
 //
 // is at most the Dist2 that brute force computes for the pair, which is all
 // the pruning needs: no pair whose Dist2 could be among the k smallest is
-// ever skipped. The margins are relative (≈ 10⁻¹² of the norms for
-// d = 10⁴) and cost no measurable pruning.
+// ever skipped. The margins are relative, about √mc·Tau(d) of the norms
+// (10⁻³ for M = 256, d = 768: the float32 projection), against distances
+// to the nearest neighbours of tens of percent of the norms.
 
 // prunedFloor is the least number of candidates, beyond 4k, a row may
 // keep before it is searched directly (a variable for the tests).
 var prunedFloor = 64
 
-// prow is one row's state during the pruned search.
+// prow is one row's state during the pruned search (rows are numbered by
+// their position in the projection's tree order).
 type prow struct {
 	h        TopK    // the k smallest exact squared distances found so far
 	cand     []pcand // candidates not evaluated yet, lower bound ≤ bound()
@@ -82,9 +99,12 @@ type prow struct {
 	overflow bool    // too many candidates (ties): searched directly
 }
 
+// pcand is a candidate: its position j and a lower bound on its Dist2,
+// from the m Gram coordinates, or from all M once fine.
 type pcand struct {
-	lo float64
-	j  int32
+	lo   float64
+	j    int32
+	fine bool
 }
 
 func (r *prow) bound() float64 {
@@ -94,21 +114,63 @@ func (r *prow) bound() float64 {
 	return r.h.Worst()
 }
 
-// flush drops the candidates above the bound and evaluates exactly the
-// smallest k of the rest, which tightens the bound. A row left with more
-// than limit candidates overflows.
-func (r *prow) flush(x matrix, i, k, limit int) {
-	r.filter()
-	slices.SortFunc(r.cand, func(a, b pcand) int {
+func sortCands(c []pcand) {
+	slices.SortFunc(c, func(a, b pcand) int {
 		return cmp.Or(cmp.Compare(a.lo, b.lo), cmp.Compare(a.j, b.j))
 	})
+}
+
+// exact pushes the Dist2 of the rows at positions i and j into i's list,
+// indexed by j's row (so that ties are ordered as brute force orders them).
+func (c *pcollector) exact(r *prow, i, j int, s *[32]float64) {
+	o := c.pj.orig
+	r.h.Push(c.x.dist2With(int(o[i]), int(o[j]), s), o[j])
+}
+
+// dist2With is dist2 (the same value, bit for bit: Dist2Acc over the
+// longest prefix of a multiple of 32 values, then Dist2Sum, as Dist2 and
+// Dist2F32 do) with the partial sums in s, which a caller reuses: Dist2's
+// own escape to the heap on every call.
+func (m matrix) dist2With(p, q int, s *[32]float64) float64 {
+	p, q = m.index(p), m.index(q)
+	*s = [32]float64{}
+	l := m.d &^ (kernel.Dist2Lanes - 1)
+	if m.m.Elem() == cloud.Float32 {
+		a, b := m.m.Row32(p), m.m.Row32(q)
+		kernel.Dist2AccF32(s, a[:l], b[:l])
+		return kernel.Dist2SumF32(s, a[l:], b[l:])
+	}
+	a, b := m.m.Row64(p), m.m.Row64(q)
+	kernel.Dist2Acc(s, a[:l], b[:l])
+	return kernel.Dist2Sum(s, a[l:], b[l:])
+}
+
+// refine tightens the bound of every candidate of row i that is not fine
+// yet to the M-coordinate bound (lowerFine).
+func (c *pcollector) refine(r *prow, i int, s *[32]float64) {
+	for t := range r.cand {
+		if cd := &r.cand[t]; !cd.fine {
+			cd.lo, cd.fine = max(cd.lo, c.lowerFine(i, int(cd.j), s)), true
+		}
+	}
+}
+
+// flush drops the candidates above the bound, refines the rest, and
+// evaluates exactly the smallest k of them, which tightens the bound. A row
+// left with more than c.most candidates overflows.
+func (c *pcollector) flush(i int, s *[32]float64) {
+	r, k := &c.rows[i], c.k
+	r.filter()
+	c.refine(r, i, s)
+	r.filter()
+	sortCands(r.cand)
 	e := min(len(r.cand), k)
-	for _, c := range r.cand[:e] {
-		r.h.Push(x.dist2(i, int(c.j)), c.j)
+	for _, cd := range r.cand[:e] {
+		c.exact(r, i, int(cd.j), s)
 	}
 	r.cand = r.cand[:copy(r.cand, r.cand[e:])]
 	r.filter()
-	if len(r.cand) > limit {
+	if len(r.cand) > c.most {
 		r.overflow = true
 		r.cand = nil
 		return
@@ -128,17 +190,19 @@ func (r *prow) filter() {
 	r.cand = r.cand[:m]
 }
 
-// finish evaluates the remaining candidates in increasing order of their
-// lower bound until it exceeds the k-th distance, and writes the k nearest.
-func (r *prow) finish(x matrix, i, k int, idx []int32, dist []float64) {
-	slices.SortFunc(r.cand, func(a, b pcand) int {
-		return cmp.Or(cmp.Compare(a.lo, b.lo), cmp.Compare(a.j, b.j))
-	})
-	for _, c := range r.cand {
-		if c.lo > r.bound() {
+// finish refines the remaining candidates of row i, evaluates them in
+// increasing order of their bound until it exceeds the k-th distance, and
+// writes the k nearest.
+func (c *pcollector) finish(i int, idx []int32, dist []float64, s *[32]float64) {
+	r, k := &c.rows[i], c.k
+	r.filter()
+	c.refine(r, i, s)
+	sortCands(r.cand)
+	for _, cd := range r.cand {
+		if cd.lo > r.bound() {
 			break
 		}
-		r.h.Push(x.dist2(i, int(c.j)), c.j)
+		c.exact(r, i, int(cd.j), s)
 	}
 	if r.h.Len() != k {
 		panic("knn: pruned candidate set smaller than k")
@@ -150,18 +214,28 @@ func (r *prow) finish(x matrix, i, k int, idx []int32, dist []float64) {
 	*r = prow{}
 }
 
-// projection is the rows of a matrix split into m principal coordinates and
-// the norm of the residual, with the margins of the bound.
+// projection is the rows of a matrix in tree order (position t holds row
+// orig[t]), their M principal coordinates, and the residual norms and
+// margins of the bound on the first m coordinates (the Gram's) and on all
+// M (the refinement's).
 type projection struct {
-	m        int
-	p        []float64 // n×m coordinates p̂ᵢ
-	rho      []float64 // residual norms ρ̂ᵢ
-	a, beta  []float64 // margins aᵢ, βᵢ
-	amax     float64
-	scale    float64 // s, the power of two of the centring
-	gammaD   float64 // γ_{d+8}
-	gammaM   float64 // γ_{m+4}
-	lowScale float64 // (1 − γ_{d+8})(1 − 2⁻⁴⁰)/s²
+	m, mm    int
+	p        []float64 // n×M coordinates p̂, by position
+	orig     []int32   // the row at each position
+	leaf     []int32   // the seeding leaf of each position (non-decreasing)
+	coarse   margins   // on the first m coordinates
+	full     margins   // on all M
+	scale    float64   // s, the power of two of the centring
+	gammaD   float64   // γ_{d+8}
+	lowScale float64   // (1 − γ_{d+8})(1 − 2⁻⁴⁰)/s²
+}
+
+// margins are the residual norms ρ̂ᵢ and the margins aᵢ, βᵢ of a bound on
+// the first mc coordinates, by position.
+type margins struct {
+	rho, a, beta []float64
+	amax         float64
+	gamma        float64 // γ_{mc+4}
 }
 
 // gamma returns γ_n = n·u/(1 − n·u), u = 2⁻⁵³.
@@ -170,48 +244,88 @@ func gamma(n int) float64 {
 	return nu / (1 - nu)
 }
 
-// project computes the coordinates of every row of x on the rows of the
-// plan's Q and their margins, a block of rows per task.
-func project(x matrix, pl *prunePlan, threads int) *projection {
-	n, d, m := x.n(), x.d, pl.m
-	pr := &projection{m: m, p: make([]float64, n*m), rho: make([]float64, n), a: make([]float64, n),
-		beta: make([]float64, n), scale: pl.scale, gammaD: gamma(d + 8), gammaM: gamma(m + 4)}
-	pr.lowScale = (1 - pr.gammaD) * (1 - 0x1p-40) / (pl.scale * pl.scale)
-	q := kernel.PackRight64(pl.q[:m*d], m, d)
-	const rows = 96
-	blocks := (n + rows - 1) / rows
-	cn := make([]float64, n)
-	parallelRows(blocks, threads, func(b int, _ *TopK) {
-		i0, i1 := b*rows, min(b*rows+rows, n)
-		buf := make([]float64, (i1-i0)*d)
-		for i := i0; i < i1; i++ {
-			cn[i] = x.centre64(i, pl.mean, pl.scale, buf[(i-i0)*d:(i-i0+1)*d])
+// projRows is the number of rows centred and projected at a time.
+const projRows = 4 * kernel.BlockRows
+
+// project computes the coordinates of every row of x on the M rows of the
+// plan's Q with the float32 kernel, puts the rows in the seeding tree's
+// order, and computes the margins; nil when a centred row has an entry
+// beyond 2²⁰ (the plan's sample missed the spread) or not finite.
+func project(x matrix, pl *prunePlan, k, threads int) *projection {
+	n, d, m, mm := x.n(), x.d, pl.m, pl.mm
+	q := kernel.PackFunc(mm, d, func(t int, dst []float32) {
+		for j, v := range pl.q[t*d : (t+1)*d] {
+			dst[j] = float32(v)
 		}
-		kernel.Dots64(pr.p[i0*m:i1*m], buf, i1-i0, q, 1)
 	})
+	p := make([]float64, n*mm)
+	cn := make([]float64, n)
+	ok := true
+	for i0 := 0; i0 < n; i0 += projRows {
+		i1 := min(i0+projRows, n)
+		y := kernel.PackRightFunc(i1-i0, d, func(i int, dst []float32) {
+			s, top := x.centre(i0+i, pl.mean, pl.scale, dst)
+			cn[i0+i] = s
+			if !(top <= 0x1p20) {
+				ok = false
+			}
+		})
+		if !ok {
+			return nil
+		}
+		kernel.Cross(q, y, threads, func(_, t0, t1, j0, j1 int, g []float64, ld int) {
+			for t := t0; t < t1; t++ {
+				for j := j0; j < j1; j++ {
+					p[(i0+j)*mm+t] = g[(t-t0)*ld+j-j0]
+				}
+			}
+		})
+	}
+	leaf, perm := leaves(p, mm, n, k)
+	pj := &projection{m: m, mm: mm, p: make([]float64, n*mm), orig: perm, leaf: make([]int32, n),
+		scale: pl.scale, gammaD: gamma(d + 8)}
+	pj.lowScale = (1 - pj.gammaD) * (1 - 0x1p-40) / (pl.scale * pl.scale)
+	c2 := make([]float64, n)
+	for t, i := range perm {
+		copy(pj.p[t*mm:(t+1)*mm], p[int(i)*mm:(int(i)+1)*mm])
+		pj.leaf[t] = leaf[i]
+		c2[t] = cn[i]
+	}
+	pj.coarse = pj.margins(c2, m, d, pl.epsQ)
+	pj.full = pj.margins(c2, mm, d, pl.epsQ)
+	return pj
+}
+
+// margins computes the residual norms and margins of the bound on the
+// first mc coordinates from the squared norms cn of the centred rows (see
+// the top of this file).
+func (pj *projection) margins(cn []float64, mc, d int, epsQ float64) margins {
+	n, mm := len(cn), pj.mm
 	u := 0x1p-53
-	arel := 1.01 * (math.Sqrt(float64(m))*gamma(d) + pl.epsQ + 2*u)
-	gd4, gm4 := gamma(d+4), gamma(m+4)
+	mg := margins{rho: make([]float64, n), a: make([]float64, n), beta: make([]float64, n), gamma: gamma(mc + 4)}
+	sm := math.Sqrt(float64(mc))
+	arel := 1.01 * (sm*kernel.Tau(d)*math.Sqrt(1+epsQ) + epsQ + 2*u)
+	under := sm * float64(4*d+4) * 0x1p-128
+	gd4, gm4 := gamma(d+4), gamma(mc+4)
 	for i := 0; i < n; i++ {
 		var pn float64
-		for _, v := range pr.p[i*m : (i+1)*m] {
+		for _, v := range pj.p[i*mm : i*mm+mc] {
 			pn += v * v
 		}
 		c := math.Sqrt(cn[i])
-		a := arel*c*1.0001 + 0x1p-900
-		pr.a[i] = a
-		pr.amax = max(pr.amax, a)
-		r2 := cn[i] - pn
-		rho := math.Sqrt(max(r2, 0))
+		a := arel*c*1.0001 + under + 0x1p-900
+		mg.a[i] = a
+		mg.amax = max(mg.amax, a)
+		rho := math.Sqrt(max(cn[i]-pn, 0))
 		b := 1.01 * (gd4*cn[i] + a*(2*math.Sqrt(pn)+a) + gm4*pn)
 		beta := math.Sqrt(b)
 		if rho > 0 {
 			beta = min(beta, b/rho)
 		}
-		pr.rho[i] = rho
-		pr.beta[i] = 1.0001*beta + 4*u*rho + 0x1p-900
+		mg.rho[i] = rho
+		mg.beta[i] = 1.0001*beta + 4*u*rho + 0x1p-900
 	}
-	return pr
+	return mg
 }
 
 // centre64 writes (row p − mean)·scale into dst in float64 and returns its
@@ -239,26 +353,24 @@ func centre64[E real](row []E, mean []float64, scale float64, dst []float64) flo
 // this file) under the plan pl; the graph equals bruteForce's.
 func prunedSearch(x matrix, k, threads int, pl *prunePlan) *Graph {
 	n := x.n()
-	pj := project(x, pl, threads)
-	pm := cloud.Must64(pj.p, n, pj.m)
-	pr, ok := prepareWith(view(pm), packBoth)
-	if !ok {
+	c, pr := newPruned(x, k, threads, pl)
+	if c == nil {
 		return kernelSearch(x, k, threads)
 	}
-	c := newPcollector(x, pj, pr, k)
-	c.leaf = leaves(pj, n, k)
+	pj := c.pj
 	c.seed(threads)
 	kernel.SymGram(pr.p, threads, c.block)
 	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k), Search: SearchPruned}
 	var over []int
 	for i := range c.rows {
 		if c.rows[i].overflow {
-			over = append(over, i)
+			over = append(over, int(pj.orig[i]))
 		}
 	}
 	parallelRows(n, threads, func(i int, _ *TopK) {
 		if !c.rows[i].overflow {
-			c.rows[i].finish(x, i, k, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
+			o := int(pj.orig[i])
+			c.finish(i, g.Index[o*k:(o+1)*k], g.Dist[o*k:(o+1)*k], new([32]float64))
 		}
 	})
 	if len(over) > 0 {
@@ -271,15 +383,36 @@ func prunedSearch(x matrix, k, threads int, pl *prunePlan) *Graph {
 	return g
 }
 
+// newPruned projects the rows and prepares the coarse coordinates for the
+// kernel; nil when either fails (entries too large or not finite).
+func newPruned(x matrix, k, threads int, pl *prunePlan) (*pcollector, *prepared) {
+	n := x.n()
+	pj := project(x, pl, k, threads)
+	if pj == nil {
+		return nil, nil
+	}
+	m := pj.m
+	pc := make([]float64, n*m)
+	for i := 0; i < n; i++ {
+		copy(pc[i*m:(i+1)*m], pj.p[i*pj.mm:i*pj.mm+m])
+	}
+	pr, ok := prepareWith(view(cloud.Must64(pc, n, m)), packBoth)
+	if !ok {
+		return nil, nil
+	}
+	return newPcollector(x, pj, pr, k), pr
+}
+
 // pcollector gathers every row's candidates from blocks of the Gram matrix
-// of the projections.
+// of the projections on the first m coordinates.
 type pcollector struct {
 	x     matrix
 	pj    *projection
 	rows  []prow
-	leaf  []int32 // seeding leaf of every row: pairs inside a leaf are seeded
+	leaf  []int32 // seeding leaf of every position: pairs inside a leaf are seeded
 	locks []sync.Mutex
-	n2, h []float64 // squared norms of the prepared projections, (1 − τ)·n2
+	acc   [][32]float64 // partial sums of Dist2, one per lock
+	n2, h []float64     // squared norms of the prepared projections, (1 − τ)·n2
 	tau   float64
 	eabs  float64
 	inv2  float64 // 1/(s₂²(1 + γ_{m+4}))
@@ -290,8 +423,8 @@ type pcollector struct {
 
 func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
 	n := x.n()
-	c := &pcollector{x: x, pj: pj, rows: make([]prow, n), n2: pr.norm, tau: pr.tau, eabs: pr.eabs, k: k}
-	c.s22 = pr.scale * pr.scale * (1 + pj.gammaM)
+	c := &pcollector{x: x, pj: pj, rows: make([]prow, n), leaf: pj.leaf, n2: pr.norm, tau: pr.tau, eabs: pr.eabs, k: k}
+	c.s22 = pr.scale * pr.scale * (1 + pj.coarse.gamma)
 	// A row with more candidates than about n·costKernel/costExact costs
 	// more exactly than through the kernel (searchQueries): where the
 	// bound is weak (isotropic data), the search degrades to brute force.
@@ -302,6 +435,7 @@ func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
 		c.rows[i].limit = 2*k + 30
 	}
 	c.locks = make([]sync.Mutex, (n+kernel.BlockRows-1)/kernel.BlockRows)
+	c.acc = make([][32]float64, len(c.locks))
 	c.h = make([]float64, n)
 	for j, v := range pr.norm {
 		c.h[j] = (1 - pr.tau) * v
@@ -318,22 +452,22 @@ func (c *pcollector) threshold(i int) float64 {
 	if math.IsInf(u, 1) {
 		return u
 	}
-	s := math.Sqrt(u/c.pj.lowScale) + c.pj.a[i] + c.pj.amax
+	s := math.Sqrt(u/c.pj.lowScale) + c.pj.coarse.a[i] + c.pj.coarse.amax
 	return c.s22*s*s*(1+0x1p-30) - c.h[i] + c.eabs + 0x1p-1000
 }
 
 // lower returns ℓᵢⱼ from the Gram entry g of the prepared projections.
 func (c *pcollector) lower(i, j int, g float64) float64 {
-	pj := c.pj
+	pj, mg := c.pj, &c.pj.coarse
 	a := c.n2[i] + c.n2[j] - 2*g
 	e := c.tau*(c.n2[i]+c.n2[j]) + c.eabs
 	sp := math.Sqrt(max(a-e, 0)*c.inv2) * (1 - 0x1p-40)
-	s := max(sp-pj.a[i]-pj.a[j], 0)
-	t := max(math.Abs(pj.rho[i]-pj.rho[j])-pj.beta[i]-pj.beta[j], 0)
+	s := max(sp-mg.a[i]-mg.a[j], 0)
+	t := max(math.Abs(mg.rho[i]-mg.rho[j])-mg.beta[i]-mg.beta[j], 0)
 	return (s*s + t*t) * pj.lowScale
 }
 
-func (c *pcollector) push(i, j int, g float64) {
+func (c *pcollector) push(i, j int, g float64, s *[32]float64) {
 	r := &c.rows[i]
 	if r.overflow || c.leaf[i] == c.leaf[j] {
 		return
@@ -342,7 +476,7 @@ func (c *pcollector) push(i, j int, g float64) {
 	if lo <= r.bound() {
 		r.cand = append(r.cand, pcand{lo: lo, j: int32(j)})
 		if len(r.cand) >= r.limit {
-			r.flush(c.x, i, c.k, c.most)
+			c.flush(i, s)
 		}
 	}
 }
@@ -352,6 +486,7 @@ func (c *pcollector) push(i, j int, g float64) {
 func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float64, ld int) {
 	h := c.h
 	c.locks[i0/kernel.BlockRows].Lock()
+	s := &c.acc[i0/kernel.BlockRows]
 	for i := i0; i < i1; i++ {
 		gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
 		hj := h[j0:j1]
@@ -359,7 +494,7 @@ func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float64, ld int) {
 		t := c.threshold(i)
 		for jj, v := range gi {
 			if hj[jj]-2*v <= t && j0+jj != i {
-				c.push(i, j0+jj, v)
+				c.push(i, j0+jj, v, s)
 				t = c.threshold(i)
 			}
 		}
@@ -369,6 +504,7 @@ func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float64, ld int) {
 		return
 	}
 	c.locks[j0/kernel.BlockRows].Lock()
+	s = &c.acc[j0/kernel.BlockRows]
 	var tcol [kernel.BlockRows]float64
 	tc := tcol[:j1-j0]
 	for jj := range tc {
@@ -380,7 +516,7 @@ func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float64, ld int) {
 		hv := h[i]
 		for jj, v := range gi {
 			if hv-2*v <= tc[jj] {
-				c.push(j0+jj, i, v)
+				c.push(j0+jj, i, v, s)
 				tc[jj] = c.threshold(j0 + jj)
 			}
 		}

@@ -80,29 +80,36 @@ func (e *SearchError) Error() string {
 type prunePlan struct {
 	mean  []float64
 	scale float64
-	q     []float64 // mmax×d; the first m rows are used
-	m     int
+	q     []float64 // mm×d
+	m     int       // coordinates of the Gram pass (the coarse bound)
+	mm    int       // coordinates of the fine bound, M ≥ m
 	epsQ  float64
-	// predicted costs, seconds of one thread (for tests and benchmarks)
+	// predicted costs, seconds of one thread, and candidates per row
+	// (coarse, for each m considered) and exact distances per row (fine),
+	// for tests and benchmarks
 	brute, pruned float64
+	evals         []float64
+	fine          float64
 }
 
 // Cost model of the two searches of an n×d matrix, in seconds of one
 // thread, measured on the machine of BENCHMARKS.md (AVX-512, shared):
 // the float32 kernel's effective rate on a symmetric Gram (per n²·d
-// multiply-add), the float64 projection (per multiply-add, packing
+// multiply-add), float64 products of the plan (per multiply-add, packing
 // included), the candidate test per Gram entry, an exact distance per
-// coordinate (Dist2F32 or Dist2 of rows that are mostly not in cache), a
-// candidate kept by the test (its bound, list and sort), and the seeding
-// per leaf mate and coordinate. Only their ratios matter.
+// coordinate (Dist2F32 or Dist2 of rows that are mostly not in cache),
+// centring and packing per entry, a candidate kept by the test (its bound,
+// list and sort), its fine bound per coordinate, and the seeding per leaf
+// mate and coordinate. Only their ratios matter.
 var (
 	costKernel = 1.0 / 1.3e11
 	costF64    = 8.5e-11
 	costScan   = 0.8e-9
 	costExact  = 1.0e-9
 	costCentre = 1.5e-9
-	costPush   = 2.5e-7
-	costSeed   = 3.2e-9
+	costPush   = 1.0e-7
+	costFine   = 5.0e-10
+	costSeed   = 6.0e-10
 )
 
 // planCost is the predicted time of planPrune: the sample's Gram matrix,
@@ -123,23 +130,30 @@ func bruteCost(n, d, k int) float64 {
 	return fn*fn*fd*costKernel + fn*fn*costScan + fn*fd*2*costCentre + fn*float64(k+2)*fd*costExact
 }
 
-// prunedCost is the predicted time of prunedSearch with m coordinates and
-// evals exact distances per row (about twice as many candidates kept).
-func prunedCost(n, d, m, k int, evals float64) float64 {
-	fn, fd, fm := float64(n), float64(d), float64(m)
-	seed := fn * 1.5 * float64(leafSize(k)) * fm * costSeed
-	return fn*fd*fm*costF64 + fn*fd*costCentre + fn*fn*(fm+16)*costKernel + fn*fn*costScan +
-		fn*evals*(fd*costExact+2*costPush) + seed
+// prunedCost is the predicted time of prunedSearch with the coarse bound
+// on m coordinates keeping cand candidates per row, each refined on all M
+// (about twice as many kept while the bounds tighten), and fine exact
+// distances per row: the projection (centring, then the float32 kernel),
+// the Gram pass and its scan, the refinements, the exact distances, and
+// the seeding.
+func prunedCost(n, d, m, mm, k int, cand, fine float64) float64 {
+	fn, fd, fm, fM := float64(n), float64(d), float64(m), float64(mm)
+	seed := fn*1.5*float64(leafSize(k))*fM*costSeed + fn*float64(k)*fd*costExact
+	return fn*fd*(costCentre+2*fM*costKernel) + fn*fn*(fm+16)*costKernel + fn*fn*costScan +
+		2*fn*cand*(fM*costFine+costPush) + fn*fine*fd*costExact + seed
 }
 
 // planPrune chooses the projection of a pruned search of x with k
 // neighbours, or returns nil when brute force is predicted to be faster
 // (unless force). It centres the rows on the mean of a sample, takes the
 // leading principal directions of ns sample rows (their n×n Gram matrix in
-// float64, its eigenvectors mapped back), and measures, on nv other rows,
-// the fraction of pairs the bound keeps for each m in 8, 16, …, 128: the
-// predicted exact distances per row. The cost model (bruteCost,
-// prunedCost) picks m, and whether to prune at all.
+// float64, its eigenvectors mapped back; 128 directions from at most 192
+// rows, then, where that prunes on a large layer, 256 from 384), and
+// measures, on nv other rows, the fraction of pairs the bound keeps for
+// each m in 16, 32, …, M: the predicted candidates per row of the coarse
+// bound on m coordinates and the exact distances of the fine one on M. The
+// cost model (bruteCost, prunedCost) picks m, M, and whether to prune at
+// all.
 func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 	n, d := x.n(), x.d
 	if d < 2 || n < 16 {
@@ -169,30 +183,63 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 		_, e := math.Frexp(big)
 		scale = math.Ldexp(1, -e)
 	}
-	ns := min(max(n/16, 64), 192, n/2)
-	// The sample: rows t·n/ns; validation rows halfway between.
+	pl := &prunePlan{mean: mean, scale: scale, brute: bruteCost(n, d, k)}
+	if !pl.directions(x, min(max(n/16, 64), 192, n/2), 128, threads) {
+		return nil
+	}
+	pl.choose(x, k, threads)
+	// More directions tighten the fine bound (fewer exact distances) for a
+	// dearer plan: worth it where the first plan already prunes and the
+	// layer is large (n·d ≥ 2²³; the second plan costs about 4 % of brute
+	// force there, paid only when pruning).
+	if (force || pl.pruned < pl.brute) && widePlan(n, d) {
+		wide := &prunePlan{mean: mean, scale: scale, brute: pl.brute}
+		if wide.directions(x, 384, 256, threads) {
+			wide.choose(x, k, threads)
+			if wide.pruned < pl.pruned {
+				pl = wide
+			}
+		}
+	}
+	// Planning costs 2–4 % of brute force (BENCHMARKS.md), paid either
+	// way; prune only where the model predicts at least a quarter less.
+	if !force && !(pl.pruned < 0.75*pl.brute) {
+		return nil
+	}
+	return pl
+}
+
+// widePlan tells whether planPrune tries 256 directions from 384 sample
+// rows.
+func widePlan(n, d int) bool { return n >= 16*384 && d >= 512 && n*d >= 1<<23 }
+
+// directions sets the plan's Q to the leading principal directions (at
+// most mcap) of ns sample rows (rows t·n/ns), orthonormalised; false when
+// there is none or Q is not orthonormal to 10⁻⁶.
+func (pl *prunePlan) directions(x matrix, ns, mcap, threads int) bool {
+	n, d := x.n(), x.d
 	sample := make([]float64, ns*d)
 	for t := 0; t < ns; t++ {
-		x.centre64(t*n/ns, mean, scale, sample[t*d:(t+1)*d])
+		x.centre64(t*n/ns, pl.mean, pl.scale, sample[t*d:(t+1)*d])
 	}
 	g := kernel.Gram64(sample, ns, d, threads)
 	linalg.Install()
 	var eig mat.EigenSym
 	if !eig.Factorize(mat.NewSymDense(ns, g), true) {
-		return nil
+		return false
 	}
 	vals := eig.Values(nil)
 	var vecs mat.Dense
 	eig.VectorsTo(&vecs)
 	if !(vals[ns-1] > 0) {
-		return nil
+		return false
 	}
 	mmax := 0
-	for mmax < min(128, ns-1, d) && vals[ns-1-mmax] > vals[ns-1]*1e-9 {
+	for mmax < min(mcap, ns-1, d) && vals[ns-1-mmax] > vals[ns-1]*1e-9 {
 		mmax++
 	}
 	if mmax == 0 {
-		return nil
+		return false
 	}
 	// Q = Λ^(−1/2)·Vᵀ·C: row t is the t-th principal direction.
 	w := make([]float64, mmax*ns)
@@ -214,39 +261,41 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 	ct = nil
 	q, eps := orthonormal(q, mmax, d, threads)
 	if !(eps < 1e-6) {
-		return nil
+		return false
 	}
-	pl := &prunePlan{mean: mean, scale: scale, q: q, m: mmax, epsQ: eps}
-	pl.brute = bruteCost(n, d, k)
-	evals := predictEvals(x, pl, mmax, k, threads)
-	best := math.Inf(1)
-	for i, m := range pruneDims {
-		if m > mmax {
-			break
+	pl.q, pl.mm, pl.m, pl.epsQ = q, mmax, mmax, eps
+	return true
+}
+
+// choose predicts the candidates per row for the coarse bound on each m of
+// pruneDims up to M and the exact distances per row for the fine bound on
+// all M (predictEvals), and picks the m of least predicted cost.
+func (pl *prunePlan) choose(x matrix, k, threads int) {
+	n, d, mm := x.n(), x.d, pl.mm
+	var dims []int
+	for _, m := range pruneDims {
+		if m < mm {
+			dims = append(dims, m)
 		}
-		if c := prunedCost(n, d, m, k, evals[i]); c < best {
-			best, pl.m = c, m
+	}
+	dims = append(dims, mm)
+	evals := predictEvals(x, pl, dims, k, threads)
+	fine := evals[len(evals)-1]
+	pl.pruned = math.Inf(1)
+	for i, m := range dims {
+		if c := prunedCost(n, d, m, mm, k, evals[i], fine); c < pl.pruned {
+			pl.pruned, pl.m = c, m
 		}
 	}
-	if math.IsInf(best, 1) { // mmax < the smallest of pruneDims
-		pl.m = mmax
-		best = prunedCost(n, d, mmax, k, float64(n))
-	}
-	pl.pruned = best
-	// Planning costs 2–4 % of brute force (BENCHMARKS.md), paid either
-	// way; prune only where the model predicts at least a quarter less.
-	if !force && !(best < 0.75*pl.brute) {
-		return nil
-	}
-	return pl
+	pl.evals, pl.fine = evals, fine
 }
 
 // pruneDims are the numbers of coordinates the plan considers.
-var pruneDims = []int{16, 32, 64, 128}
+var pruneDims = []int{16, 32, 64, 128, 256}
 
-// predictEvals estimates, for each m of pruneDims up to mmax, the exact
-// distances per row that the pruned search computes. On nr = min(n, 1024)
-// reference rows, nv = min(128, nr) of them as queries, it counts the
+// predictEvals estimates, for each m of dims (at most the plan's M), the
+// rows per row whose bound on m coordinates the pruned search cannot rule
+// out. On nr = min(n, 1024) reference rows, nv = min(128, nr) of them as queries, it counts the
 // reference rows whose bound on the first m coordinates is within the
 // distance of the query's κ-th nearest reference row, for κ = 1, 2, 4, 8,
 // 16. The count per true neighbour, c(κ)/κ, grows as κ shrinks (the bound
@@ -254,11 +303,11 @@ var pruneDims = []int{16, 32, 64, 128}
 // log(c/κ) against log κ, extrapolated to κ* = k·(nr − 1)/(n − 1) (the
 // reference rank at the distance of the k-th neighbour among all n rows),
 // predicts the candidates per neighbour. float32 arithmetic: an estimate.
-// Measured on the layers of BENCHMARKS.md, the search computes 0.7 to 0.9
-// times that many plus k (the seeds): the prediction errs on the side of
-// brute force.
-func predictEvals(x matrix, pl *prunePlan, mmax, k, threads int) []float64 {
-	n, d := x.n(), x.d
+// Measured on the 20,000 × 768 layer of BENCHMARKS.md (M = 256), the
+// search computes 1.05–1.1 times the prediction for M exactly and keeps
+// 1.6–1.8 times the prediction for m as candidates (prunedCost counts 2).
+func predictEvals(x matrix, pl *prunePlan, dims []int, k, threads int) []float64 {
+	n, d, mmax := x.n(), x.d, pl.mm
 	nr := min(n, 1024)
 	nv := min(128, nr)
 	xr := make([]float32, nr*d)
@@ -306,16 +355,13 @@ func predictEvals(x matrix, pl *prunePlan, mmax, k, threads int) []float64 {
 		}
 	}
 	kstar := float64(k) * float64(nr-1) / float64(max(n-1, 1))
-	out := make([]float64, len(pruneDims))
+	out := make([]float64, len(dims))
 	pm := make([]float32, nr*mmax)
 	pn := make([]float64, nr)
 	rho := make([]float64, nr)
 	pq := make([]float32, nv*mmax)
 	pd := make([]float64, nv*nr)
-	for mi, m := range pruneDims {
-		if m > mmax {
-			break
-		}
+	for mi, m := range dims {
 		for j := 0; j < nr; j++ {
 			var s float64
 			for c, v := range p[j*mmax : j*mmax+m] {
