@@ -1,10 +1,8 @@
 package knn
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"slices"
 	"sync"
 
 	"github.com/intdim/intdim/cloud"
@@ -117,35 +115,36 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 		}
 		return searchQueries(x, k, rows, threads)
 	}
-	pj := project(x, pl, threads)
-	if !pj.finite() {
+	c, pr := newPruned(x, k, threads, pl)
+	if c == nil || !c.pj.finite() {
 		return queries()
 	}
-	pv := view(cloud.Must64(pj.p, n, pj.m))
-	pr, ok := prepareWith(pv, packRight)
-	if !ok {
-		return queries()
+	pj, m := c.pj, c.pj.m
+	pos := make([]int32, n) // the position of every row in the tree order
+	for t, o := range pj.orig {
+		pos[o] = int32(t)
 	}
 	var left kernel.Packed
-	left.PackLeftFunc(q, pj.m, func(t int, dst []float32) {
-		pv.centreTo(a+t, pr.mean, pr.scale, dst)
+	left.PackLeftFunc(q, m, func(t int, dst []float32) {
+		i := int(pos[a+t])
+		centreTo(pj.p[i*pj.mm:i*pj.mm+m], pr.mean, pr.scale, dst)
 	})
-	c := newPcollector(x, pj, pr, k)
-	c.leaf = leaves(pj, n, k)
-	c.seedRows(a, b, threads)
+	c.seedRows(pos[a:b], threads)
 	locks := make([]sync.Mutex, (q+kernel.BlockRows-1)/kernel.BlockRows)
+	acc := make([][32]float64, len(locks))
 	kernel.Cross(&left, pr.p, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
 		locks[i0/kernel.BlockRows].Lock()
 		defer locks[i0/kernel.BlockRows].Unlock()
+		s := &acc[i0/kernel.BlockRows]
 		for t := i0; t < i1; t++ {
-			i := a + t
+			i := int(pos[a+t])
 			gi := g[(t-i0)*ld : (t-i0)*ld+j1-j0]
 			hj := c.h[j0:j1]
 			hj = hj[:len(gi)]
 			u := c.threshold(i)
 			for jj, v := range gi {
 				if hj[jj]-2*v <= u && j0+jj != i {
-					c.push(i, j0+jj, v)
+					c.push(i, j0+jj, v, s)
 					u = c.threshold(i)
 				}
 			}
@@ -154,13 +153,13 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 	idx, dist := make([]int32, q*k), make([]float64, q*k)
 	var over []int
 	for t := range q {
-		if c.rows[a+t].overflow {
+		if c.rows[pos[a+t]].overflow {
 			over = append(over, a+t)
 		}
 	}
 	parallelRows(q, threads, func(t int, _ *TopK) {
-		if i := a + t; !c.rows[i].overflow {
-			c.rows[i].finish(x, i, k, idx[t*k:(t+1)*k], dist[t*k:(t+1)*k])
+		if i := int(pos[a+t]); !c.rows[i].overflow {
+			c.finish(i, idx[t*k:(t+1)*k], dist[t*k:(t+1)*k], new([32]float64))
 		}
 	})
 	if len(over) > 0 {
@@ -178,7 +177,7 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 // projection is finite (a projection read from a file with an extreme
 // centre could overflow; the bound then says nothing).
 func (pj *projection) finite() bool {
-	for _, s := range [][]float64{pj.p, pj.rho, pj.a, pj.beta} {
+	for _, s := range [][]float64{pj.p, pj.coarse.rho, pj.coarse.a, pj.coarse.beta, pj.full.rho, pj.full.a, pj.full.beta} {
 		for _, v := range s {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return false
@@ -186,41 +185,4 @@ func (pj *projection) finite() bool {
 		}
 	}
 	return true
-}
-
-// seedRows is seed (pruned_seed.go) for the rows [a, b) only: each is
-// seeded with its leaf mates among all rows.
-func (c *pcollector) seedRows(a, b, threads int) {
-	members := make([][]int32, 0, len(c.rows)/leafSize(c.k)+1)
-	for i, l := range c.leaf {
-		for int(l) >= len(members) {
-			members = append(members, nil)
-		}
-		members[l] = append(members[l], int32(i))
-	}
-	parallelRows(b-a, threads, func(t int, _ *TopK) {
-		i := a + t
-		r := &c.rows[i]
-		mates := members[c.leaf[i]]
-		cands := make([]pcand, 0, len(mates))
-		for _, j := range mates {
-			if int(j) != i {
-				cands = append(cands, pcand{lo: c.lowerF64(i, int(j)), j: j})
-			}
-		}
-		slices.SortFunc(cands, func(a, b pcand) int {
-			return cmp.Or(cmp.Compare(a.lo, b.lo), cmp.Compare(a.j, b.j))
-		})
-		e := min(len(cands), c.k)
-		for _, cd := range cands[:e] {
-			r.h.Push(c.x.dist2(i, int(cd.j)), cd.j)
-		}
-		u := r.bound()
-		for _, cd := range cands[e:] {
-			if cd.lo <= u {
-				r.cand = append(r.cand, cd)
-			}
-		}
-		r.limit = max(r.limit, 2*len(r.cand))
-	})
 }

@@ -171,7 +171,8 @@ func TestPruningUnmarshalRefuses(t *testing.T) {
 		return b
 	}
 	m := int(good[16]) | int(good[17])<<8
-	qOff := pruningHead + 8*30
+	head := pruningHead + 4 // version 2: the coarse m after M
+	qOff := head + 8*30
 	bad := map[string][]byte{
 		"empty":      nil,
 		"magic":      edit(func(b []byte) []byte { b[0] = 'X'; return b }),
@@ -179,9 +180,11 @@ func TestPruningUnmarshalRefuses(t *testing.T) {
 		"truncated":  good[:len(good)-8],
 		"longer":     append(append([]byte(nil), good...), 0),
 		"m > d":      edit(func(b []byte) []byte { b[16] = 31; return b }),
-		"NaN mean":   edit(func(b []byte) []byte { return put(b, pruningHead, math.NaN()) }),
-		"scale 3":    edit(func(b []byte) []byte { return put(b, 20, 3) }),
-		"scale < 0":  edit(func(b []byte) []byte { return put(b, 20, -0.5) }),
+		"NaN mean":   edit(func(b []byte) []byte { return put(b, head, math.NaN()) }),
+		"scale 3":    edit(func(b []byte) []byte { return put(b, 24, 3) }),
+		"scale < 0":  edit(func(b []byte) []byte { return put(b, 24, -0.5) }),
+		"coarse 0":   edit(func(b []byte) []byte { b[20] = 0; return b }),
+		"coarse > M": edit(func(b []byte) []byte { b[20], b[21] = byte(m+1), byte((m+1)>>8); return b }),
 		"rank short": edit(func(b []byte) []byte { copy(b[qOff+8*30:qOff+8*60], b[qOff:qOff+8*30]); return b }),
 	}
 	if m < 2 {
@@ -197,9 +200,19 @@ func TestPruningUnmarshalRefuses(t *testing.T) {
 	if err := p.UnmarshalBinary(good); err != nil || p.pl.m != pr.pl.m || !(p.pl.epsQ < 1e-10) {
 		t.Fatalf("round trip: %v, m %d, eps %g (was %d, %g)", err, p.pl.m, p.pl.epsQ, pr.pl.m, pr.pl.epsQ)
 	}
+	if p.pl.mm != pr.pl.mm {
+		t.Fatalf("round trip: %d directions, was %d", p.pl.mm, pr.pl.mm)
+	}
 	for i, v := range p.pl.q {
 		if v != pr.pl.q[i] {
 			t.Fatalf("round trip: direction entry %d: %v, was %v", i, v, pr.pl.q[i])
 		}
+	}
+	// Version 1 (no coarse m): every direction is coarse.
+	v1 := append(append([]byte(nil), good[:20]...), good[24:]...)
+	v1[8] = 1
+	var p1 Pruning
+	if err := p1.UnmarshalBinary(v1); err != nil || p1.pl.m != pr.pl.mm || p1.pl.mm != pr.pl.mm {
+		t.Fatalf("version 1: %v, m %d of %d directions (want %d)", err, p1.pl.m, p1.pl.mm, pr.pl.mm)
 	}
 }

@@ -85,6 +85,12 @@ func (c *pcollector) lowerFine(i, j int, acc *[32]float64) float64 {
 
 // seed handles the pairs inside every leaf (see above), rows in parallel.
 func (c *pcollector) seed(threads int) {
+	c.seedRows(nil, threads)
+}
+
+// seedRows is seed for the rows at the given positions only (all when
+// nil): each is seeded with its leaf mates among all rows.
+func (c *pcollector) seedRows(rows []int32, threads int) {
 	n := len(c.rows)
 	start := make([]int32, 0, n/leafSize(c.k)+2) // first position of every leaf
 	for i, l := range c.leaf {
@@ -93,7 +99,15 @@ func (c *pcollector) seed(threads int) {
 		}
 	}
 	start = append(start, int32(n))
-	parallelRows(n, threads, func(i int, _ *TopK) {
+	count := len(rows)
+	if rows == nil {
+		count = n
+	}
+	parallelRows(count, threads, func(t int, _ *TopK) {
+		i := t
+		if rows != nil {
+			i = int(rows[t])
+		}
 		r := &c.rows[i]
 		acc := new([32]float64)
 		l, _ := slices.BinarySearch(start, int32(i)+1)

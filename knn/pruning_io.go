@@ -10,16 +10,18 @@ import (
 // The binary form of a Pruning, little endian:
 //
 //	magic   "IDIMPRUN"
-//	version uint32 (1)
-//	d, m    uint32: columns, directions
+//	version uint32 (2)
+//	d, M    uint32: columns, directions
+//	m       uint32: directions of the coarse bound, 1 ≤ m ≤ M (version 2
+//	        only; version 1 has m = M)
 //	scale   float64, a power of two
 //	brute, pruned float64: the predicted costs (Cost)
 //	mean    d float64
-//	q       m·d float64, the directions, row by row
+//	q       M·d float64, the directions, row by row
 const (
 	pruningMagic   = "IDIMPRUN"
-	pruningVersion = 1
-	pruningHead    = 8 + 4 + 8 + 3*8
+	pruningVersion = 2
+	pruningHead    = 8 + 4 + 8 + 3*8 // version 1; version 2 has 4 more
 )
 
 // MaxPruningDims bounds the directions and columns of a Pruning read by
@@ -29,10 +31,11 @@ const MaxPruningDims = 1 << 24
 // MarshalBinary encodes the pruning (see UnmarshalBinary).
 func (p *Pruning) MarshalBinary() ([]byte, error) {
 	pl, d := p.pl, p.d
-	out := make([]byte, 0, pruningHead+8*(d+pl.m*d))
+	out := make([]byte, 0, pruningHead+4+8*(d+pl.mm*d))
 	out = append(out, pruningMagic...)
 	out = binary.LittleEndian.AppendUint32(out, pruningVersion)
 	out = binary.LittleEndian.AppendUint32(out, uint32(d))
+	out = binary.LittleEndian.AppendUint32(out, uint32(pl.mm))
 	out = binary.LittleEndian.AppendUint32(out, uint32(pl.m))
 	for _, v := range []float64{pl.scale, pl.brute, pl.pruned} {
 		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(v))
@@ -40,7 +43,7 @@ func (p *Pruning) MarshalBinary() ([]byte, error) {
 	for _, v := range pl.mean[:d] {
 		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(v))
 	}
-	for _, v := range pl.q[:pl.m*d] {
+	for _, v := range pl.q[:pl.mm*d] {
 		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(v))
 	}
 	return out, nil
@@ -55,19 +58,27 @@ func (p *Pruning) UnmarshalBinary(data []byte) error {
 	if len(data) < pruningHead || string(data[:8]) != pruningMagic {
 		return errors.New("not an intdim pruning")
 	}
-	if v := binary.LittleEndian.Uint32(data[8:]); v != pruningVersion {
-		return fmt.Errorf("pruning version %d, want %d", v, pruningVersion)
+	version := binary.LittleEndian.Uint32(data[8:])
+	if version != 1 && version != pruningVersion {
+		return fmt.Errorf("pruning version %d, want 1 or %d", version, pruningVersion)
 	}
 	d, m := int64(binary.LittleEndian.Uint32(data[12:])), int64(binary.LittleEndian.Uint32(data[16:]))
-	if d < 2 || m < 1 || m > d || d > MaxPruningDims || m > MaxPruningDims {
-		return fmt.Errorf("pruning of %d directions in %d columns: impossible", m, d)
+	head, mc := int64(pruningHead), m
+	if version == 2 {
+		if len(data) < pruningHead+4 {
+			return errors.New("not an intdim pruning")
+		}
+		head, mc = head+4, int64(binary.LittleEndian.Uint32(data[20:]))
 	}
-	if int64(len(data)) != pruningHead+8*(d+m*d) {
-		return fmt.Errorf("pruning of %d bytes, want %d", len(data), pruningHead+8*(d+m*d))
+	if d < 2 || m < 1 || m > d || d > MaxPruningDims || m > MaxPruningDims || mc < 1 || mc > m {
+		return fmt.Errorf("pruning of %d directions (%d coarse) in %d columns: impossible", m, mc, d)
 	}
-	vals := make([]float64, (len(data)-20)/8)
+	if int64(len(data)) != head+8*(d+m*d) {
+		return fmt.Errorf("pruning of %d bytes, want %d", len(data), head+8*(d+m*d))
+	}
+	vals := make([]float64, (int64(len(data))-head+24)/8)
 	for i := range vals {
-		v := math.Float64frombits(binary.LittleEndian.Uint64(data[20+8*i:]))
+		v := math.Float64frombits(binary.LittleEndian.Uint64(data[head-24+int64(8*i):]))
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return errors.New("pruning holds a value that is not finite")
 		}
@@ -77,7 +88,7 @@ func (p *Pruning) UnmarshalBinary(data []byte) error {
 	if frac, _ := math.Frexp(scale); !(scale > 0) || frac != 0.5 {
 		return fmt.Errorf("pruning scale %g: not a power of two", scale)
 	}
-	pl := &prunePlan{scale: scale, brute: vals[1], pruned: vals[2], m: int(m),
+	pl := &prunePlan{scale: scale, brute: vals[1], pruned: vals[2], m: int(mc), mm: int(m),
 		mean: vals[3 : 3+d], q: vals[3+d:]}
 	var eps float64
 	pl.q, eps = orthonormal(pl.q, int(m), int(d), 1)
