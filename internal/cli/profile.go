@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/internal/progress"
 	"github.com/intdim/intdim/knn"
@@ -39,7 +40,7 @@ func addProfileFlags(fs *flag.FlagSet) *profileFlags {
 	pf.data = fs.String("data", "", "--model: test images (mnist-test, mnist-offset-test, fashion-test; default: the set the model was trained for)")
 	pf.untrained = fs.Bool("untrained", false, "--model: replace the weights by a fresh initialisation drawn with --seed")
 	pf.overlap = fs.Bool("overlap", false, "add the layer × layer neighbourhood overlap (and, with --labels, each layer's label overlap), from each layer's one search")
-	pf.imbalance = fs.Bool("imbalance", false, "add each layer's information imbalances (rank 1) against the input (the first layer) and the output (the last): Δ(layer→input), Δ(input→layer), Δ(layer→output), Δ(output→layer); ranks beyond the kept 30 neighbours are counted over the layers' rows, read again")
+	pf.imbalance = fs.Bool("imbalance", false, "add each layer's information imbalances (rank 1) against the input (the first layer) and the output (the last): Δ(layer→input), Δ(input→layer), Δ(layer→output), Δ(output→layer); ranks beyond the kept 30 neighbours are counted over the layers' rows, read again (--model, --onnx: kept in memory)")
 	pf.overlapK = fs.Int("overlap-k", 30, "--overlap: neighbours per point")
 	pf.ox = registerONNXFlags(fs)
 	pf.in = addInputFlags(fs, true)
@@ -95,8 +96,18 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 	if *overlap {
 		b.Overlap(*overlapK, nil)
 	}
+	// --onnx with --imbalance: every layer's activations are held in
+	// memory while the forward passes run anyway (pipeline.NetworkLayers,
+	// within its budget), so they are kept, not released after their
+	// layer, for the ranks the kept lists cannot give.
+	var kept []*cloud.Matrix
 	if *imbalance && ox.model != "" {
-		return Usage("--imbalance: for INPUT files or --model; the layers of --onnx are made one at a time and not kept to count ranks over")
+		b.Imbalance(func(i int) (*cloud.Matrix, func(), error) {
+			if i >= len(kept) {
+				return nil, nil, fmt.Errorf("layer %d was not made", i)
+			}
+			return kept[i], func() {}, nil
+		})
 	}
 	if *model != "" || ox.model != "" {
 		if len(pos) > 0 || (*model != "" && ox.model != "") {
@@ -112,6 +123,9 @@ func runProfile(args []string, stdout, stderr io.Writer) error {
 			}
 			bar.Describe(l.Name)
 			defer bar.Add(1)
+			if *imbalance {
+				kept = append(kept, l.Points)
+			}
 			b.Add(l) // a layer that fails is in the profile with its error
 			return nil
 		}

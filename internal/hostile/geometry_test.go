@@ -73,8 +73,8 @@ func TestGeometry(t *testing.T) {
 		{Name: "profile --overlap: different N", Args: []string{"profile", "--overlap", "--overlap-k", "5", "--no-pca", "a.npy", "b.npy"},
 			Setup: Setups(Points("a.npy", 50, 3), Points("b.npy", 60, 3)),
 			Exit:  2, Stderr: "layer b has 60 points, layer a has 50"},
-		{Name: "profile --imbalance: with --onnx", Args: []string{"profile", "--imbalance", "--onnx", "m.onnx", "--images", "."}, Setup: ab,
-			Exit: 2, Stderr: "--imbalance: for INPUT files or --model"},
+		{Name: "profile --imbalance: with --onnx, no images", Args: []string{"profile", "--imbalance", "--onnx", "m.onnx", "--images", "."}, Setup: ab,
+			Exit: 2, Stderr: ".: no .jpg, .jpeg or .png images"},
 		{Name: "bad format", Args: []string{"imbalance", "--format", "xml", "a.npy", "b.npy"}, Setup: ab,
 			Exit: 2, Stderr: "unknown --format"},
 	})
