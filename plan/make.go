@@ -69,19 +69,21 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) 
 	}
 	searched := map[int]Layer{}
 	prunings := map[int]*knn.Pruning{}
+	trees := map[int]bool{}
 	popt.Search = func(layer int, pr *estimate.Prepared) (*knn.Graph, error) {
 		x := pr.Rows()
 		searched[layer] = Layer{Rows: x.N(), Dim: x.D(), K: pr.K()}
 		elem[layer] = x.Elem().Size()
 		if pr.K() > 0 {
-			// The search profile would run: pruned or brute force.
-			pru, err := knn.PlanSearch(x, pr.K(), pr.SearchOptions())
+			// The search profile would run: tree, pruned or brute.
+			mode, pru, err := knn.ChooseSearch(x, pr.K(), pr.SearchOptions())
 			if err != nil {
 				return nil, err
 			}
 			if pru != nil {
 				prunings[layer] = pru
 			}
+			trees[layer] = mode == knn.SearchTree
 		}
 		return nil, pipeline.ErrSkip
 	}
@@ -103,6 +105,8 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) 
 				return nil, err
 			}
 			p.Layers[i].cost = pru.Cost()
+		} else if trees[i] && pl.K > 0 {
+			p.Layers[i].Search = SearchTree
 		}
 	}
 	if mo.Tasks > 0 {
@@ -146,7 +150,7 @@ func (p *Plan) cutTasks(n int) error {
 	}
 	// cum is the cost of the first r rows of layer l.
 	cum := func(l Layer, r int) float64 {
-		if l.pruned() {
+		if l.blocks() {
 			c := l.cost
 			if !(c > 0) {
 				c = 1
@@ -171,7 +175,7 @@ func (p *Plan) cutTasks(n int) error {
 	if n > rows {
 		return fmt.Errorf("--tasks %d: the layers have only %d rows to search in all", n, rows)
 	}
-	if n >= len(spans) && p.allPruned() {
+	if n >= len(spans) && p.allBlocks() {
 		p.cutPerLayer(n, func(l Layer) float64 { return cum(l, l.Rows) })
 		return nil
 	}
@@ -187,7 +191,7 @@ func (p *Plan) cutTasks(n int) error {
 		}
 		l := p.Layers[s.layer]
 		r := sort.Search(l.Rows, func(r int) bool { return s.c0+cum(l, r) >= c })
-		if share := total / float64(n); l.pruned() {
+		if share := total / float64(n); l.blocks() {
 			// Every piece of a pruned layer projects all its rows:
 			// no piece of less than a quarter of a share.
 			if cum(l, r) < share/4 {
@@ -211,10 +215,11 @@ func (p *Plan) cutTasks(n int) error {
 	return nil
 }
 
-// allPruned reports whether every searched layer is pruned.
-func (p *Plan) allPruned() bool {
+// allBlocks reports whether every searched layer is searched in blocks
+// against all rows (pruned or tree).
+func (p *Plan) allBlocks() bool {
 	for _, l := range p.Layers {
-		if l.K > 0 && !l.pruned() {
+		if l.K > 0 && !l.blocks() {
 			return false
 		}
 	}
@@ -295,7 +300,7 @@ func (p *Plan) checkMem(mem int64, elem map[int]int) error {
 		for _, pc := range t.Pieces {
 			l := p.Layers[pc.Layer]
 			need := TaskMemory(l.Rows, l.Dim, elem[pc.Layer], l.K, pc.Rows[0])
-			if l.pruned() {
+			if l.blocks() {
 				need = TaskMemoryPruned(l.Rows, l.Dim, elem[pc.Layer], l.K, pc.N(), min(l.Dim, 128))
 			}
 			if need > mem {

@@ -14,7 +14,10 @@
 // profile. Where profile's search would prune (knn.PlanSearch under the
 // options' --search), plan chooses the projection once and writes it beside
 // the plan, and a piece is its block of rows searched against all rows with
-// it (knn.SearchBlock): the same lists, with the pruned search's cost.
+// it (knn.SearchBlock): the same lists, with the pruned search's cost;
+// where it would use the k-d tree, a piece is its block searched with the
+// tree of all rows (knn.SearchBlockTree). knn.ChooseSearch decides as
+// knn.Search does.
 //
 // Files: the plan is JSON (kind "intdim-plan"); each task writes its
 // partial, PLAN.parts/task-NNNN.bin (see Partial), atomically. A partial
@@ -99,7 +102,9 @@ type File struct {
 // (knn.SearchStrip, each pair of rows once); "pruned", a piece is its
 // block of rows searched against all rows (knn.SearchBlock) with the
 // projection profile's pruned search would choose, written once by plan
-// to the file Pruning (in PLAN.parts, with its size and SHA-256).
+// to the file Pruning (in PLAN.parts, with its size and SHA-256); "tree",
+// its block searched against all rows with the k-d tree
+// (knn.SearchBlockTree).
 type Layer struct {
 	Name    string `json:"name"`
 	Input   int    `json:"input"` // index in Plan.Inputs
@@ -116,16 +121,21 @@ type Layer struct {
 const (
 	SearchBrute  = "brute"
 	SearchPruned = "pruned"
+	SearchTree   = "tree"
 )
 
 // pruned reports whether the layer's pieces are blocks searched against
 // all rows with a projection (Layer.Search).
 func (l Layer) pruned() bool { return l.Search == SearchPruned }
 
+// blocks reports whether the layer's pieces are blocks searched against
+// all rows (pruned, or with the k-d tree), not strips.
+func (l Layer) blocks() bool { return l.Search == SearchPruned || l.Search == SearchTree }
+
 // pieceRows returns the rows of the lists a piece computes: its block's
-// when pruned, else its strip's (the rows from its first on).
+// when searched in blocks, else its strip's (the rows from its first on).
 func (p *Plan) pieceRows(pc Piece) int {
-	if l := p.Layers[pc.Layer]; !l.pruned() {
+	if l := p.Layers[pc.Layer]; !l.blocks() {
 		return l.Rows - pc.Rows[0]
 	}
 	return pc.N()
@@ -231,14 +241,14 @@ func (p *Plan) check() error {
 			return fmt.Errorf("layer %d: %d rows, %d neighbours: impossible", i, l.Rows, l.K)
 		}
 		switch {
-		case l.Search != "" && l.Search != SearchBrute && l.Search != SearchPruned:
-			return fmt.Errorf("layer %d: search %q (want %s or %s)", i, l.Search, SearchBrute, SearchPruned)
+		case l.Search != "" && l.Search != SearchBrute && l.Search != SearchPruned && l.Search != SearchTree:
+			return fmt.Errorf("layer %d: search %q (want %s, %s or %s)", i, l.Search, SearchBrute, SearchPruned, SearchTree)
 		case l.pruned() != (l.Pruning != nil):
 			return fmt.Errorf("layer %d: a pruned search names its pruning file, and only it", i)
 		case l.Pruning != nil && (l.Pruning.Path != pruningName(i) || len(l.Pruning.SHA256) != 64 || l.Pruning.Size <= 0 || l.Pruning.Size > maxPruningBytes):
 			return fmt.Errorf("layer %d: bad pruning file, checksum or size", i)
-		case l.pruned() && l.K == 0:
-			return fmt.Errorf("layer %d: pruned, but not searched", i)
+		case l.blocks() && l.K == 0:
+			return fmt.Errorf("layer %d: %s, but not searched", i, l.Search)
 		}
 	}
 	for t, task := range p.Tasks {
@@ -250,7 +260,7 @@ func (p *Plan) check() error {
 			if pc.Layer >= 0 && pc.Layer < len(p.Layers) {
 				l := p.Layers[pc.Layer]
 				rows := l.Rows - pc.Rows[0]
-				if l.pruned() {
+				if l.blocks() {
 					rows = pc.N()
 				}
 				bytes += float64(rows) * float64(l.K) * 12

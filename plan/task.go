@@ -66,6 +66,8 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 			var err error
 			if pru := prunings[layer]; pru != nil {
 				g, err = knn.SearchBlock(pr.Rows(), pr.K(), pc.Rows[0], pc.Rows[1], pru, pr.SearchOptions())
+			} else if p.Layers[layer].Search == SearchTree {
+				g, err = knn.SearchBlockTree(pr.Rows(), pr.K(), pc.Rows[0], pc.Rows[1], pr.SearchOptions())
 			} else {
 				g, err = knn.SearchStrip(pr.Rows(), pr.K(), pc.Rows[0], pc.Rows[1], pr.SearchOptions())
 			}

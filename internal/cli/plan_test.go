@@ -108,6 +108,9 @@ func TestMergeEqualsProfile(t *testing.T) {
 		// plan chose (knn.SearchBlock).
 		{"--search", "pruned"},
 		{"--search", "pruned", "--method", "mle", "--k", "5", "--metric", "cosine", "--resample", "3"},
+		// The tasks search blocks with the k-d tree (knn.SearchBlockTree).
+		{"--search", "tree", "--resample", "3"},
+		{"--search", "brute"},
 	}
 	splits := [][]string{{"--tasks", "1"}, {"--tasks", "3"}, {"--tasks", "7"}, {"--task-mem", "1G"}}
 	for oi, opts := range options {
@@ -142,7 +145,11 @@ func TestMergeEqualsProfile(t *testing.T) {
 					if split[0] == "--task-mem" && len(p.Tasks) != 3 {
 						t.Fatalf("--task-mem alone: %d tasks, want one per layer", len(p.Tasks))
 					}
-					checkSearch(t, p, planPath, opts[0] == "--search")
+					mode := ""
+					if opts[0] == "--search" {
+						mode = opts[1]
+					}
+					checkSearch(t, p, planPath, mode)
 					n := len(p.Tasks)
 					runTasks(t, planPath, n, uint64(si+1), n/2, n-1)
 					code, got, errs := run("merge", planPath, "--format", format)
@@ -159,16 +166,17 @@ func TestMergeEqualsProfile(t *testing.T) {
 }
 
 // checkSearch requires every searched layer of the plan at path to be
-// searched pruned, with its pruning file, when pruned is set, and by brute
-// force otherwise.
-func checkSearch(t *testing.T, p *plan.Plan, path string, pruned bool) {
+// searched as want says (pruned, tree or brute; any when empty), and a
+// pruning file for the pruned ones only.
+func checkSearch(t *testing.T, p *plan.Plan, path string, want string) {
 	t.Helper()
 	for i, l := range p.Layers {
 		if l.K == 0 {
 			continue
 		}
-		if (l.Search == plan.SearchPruned) != pruned || (l.Pruning != nil) != pruned {
-			t.Fatalf("layer %s: search %q, pruning %v; want pruned %v", l.Name, l.Search, l.Pruning, pruned)
+		pruned := l.Search == plan.SearchPruned
+		if (want != "" && l.Search != want) || (l.Pruning != nil) != pruned {
+			t.Fatalf("layer %s: search %q, pruning %v; want %q", l.Name, l.Search, l.Pruning, want)
 		}
 		if _, err := os.Stat(plan.PruningPath(path, i)); (err == nil) != pruned {
 			t.Fatalf("layer %s: pruning file: %v", l.Name, err)
@@ -208,7 +216,11 @@ func TestMergeEqualsProfileAutoPrunes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkSearch(t, p, planPath, len(opts) == 0)
+		mode := plan.SearchPruned
+		if len(opts) > 0 {
+			mode = plan.SearchBrute
+		}
+		checkSearch(t, p, planPath, mode)
 		runTasks(t, planPath, 3, 5, 1, 2)
 		code, got, errs := run("merge", planPath, "--format", "json")
 		if code != 0 || got != want {

@@ -1,0 +1,98 @@
+package knn
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/intdim/intdim/cloud"
+)
+
+// ChooseSearch returns the search Search(x, k, opt) runs: SearchTree,
+// SearchPruned with the projection it prunes with, or SearchBrute, decided
+// as Search decides (the tree for --search tree, or under auto for rows of
+// at most treeMaxDim columns where treeWorth predicts a gain; then the
+// pruned search where planPrune predicts one; brute force otherwise). A
+// search cut into blocks of rows runs it block by block (SearchBlock,
+// SearchBlockTree). Errors are Search's.
+func ChooseSearch(x *cloud.Matrix, k int, opt *Options) (SearchMode, *Pruning, error) {
+	n := x.N()
+	if k < 1 {
+		panic("knn: k < 1")
+	}
+	if k > n-1 {
+		return 0, nil, fmt.Errorf("%w: k = %d with %d points", ErrTooFewPoints, k, n)
+	}
+	if opt.metric() == Cosine {
+		var err error
+		if x, err = Normalize(x); err != nil {
+			return 0, nil, err
+		}
+	}
+	v, mode := view(x), opt.search()
+	if mode == SearchTree || mode == SearchAuto && x.D() <= treeMaxDim {
+		if t := newTree(v); t != nil && (mode == SearchTree || treeWorth(t, k)) {
+			return SearchTree, nil, nil
+		}
+	}
+	if mode != SearchBrute {
+		if pl := planPrune(v, k, opt.threads(), mode == SearchPruned); pl != nil {
+			return SearchPruned, &Pruning{pl: pl, d: x.D()}, nil
+		}
+	}
+	return SearchBrute, nil, nil
+}
+
+// SearchBlockTree is SearchBlock with the k-d tree search (tree.go): the
+// k nearest neighbours, among all rows of x, of the rows a ≤ i < b, row t
+// of the graph for row a + t, bit for bit Search's lists. Each block builds
+// the tree of all rows (N·log N) and queries its own rows, in tree order.
+// Rows the tree refuses (an entry beyond its range) are searched by brute
+// force, as Search does. Errors are Search's.
+func SearchBlockTree(x *cloud.Matrix, k, a, b int, opt *Options) (*Graph, error) {
+	n := x.N()
+	if k < 1 {
+		panic("knn: k < 1")
+	}
+	if a < 0 || b > n || a > b {
+		panic(fmt.Sprintf("knn: SearchBlockTree: rows [%d, %d) outside [0, %d)", a, b, n))
+	}
+	if k > n-1 {
+		return nil, fmt.Errorf("%w: k = %d with %d points", ErrTooFewPoints, k, n)
+	}
+	if opt.metric() == Cosine {
+		var err error
+		if x, err = Normalize(x); err != nil {
+			return nil, err
+		}
+	}
+	v := view(x)
+	t := newTree(v)
+	if t == nil {
+		return SearchRows(x, k, a, b, nil)
+	}
+	q := b - a
+	g := &Graph{N: q, K: k, Index: make([]int32, q*k), Dist: make([]float64, q*k), Search: SearchTree}
+	pos := make([]int32, n) // row → tree position
+	for p, i := range t.perm {
+		pos[i] = int32(p)
+	}
+	ps := slices.Clone(pos[a:b]) // the block's positions, in tree order
+	slices.Sort(ps)
+	parallelChunks(q, opt.threads(), func(lo, hi int) {
+		r := &treeQuery{k: k}
+		for s := lo; s < hi; s++ {
+			// Seeds (kdTree.query): the list of the row at the
+			// position before, when it was the previous query (its
+			// k rows and itself are k + 1 distinct rows); else the
+			// rows around the position.
+			var prev []int32
+			if s > lo && ps[s-1] == ps[s]-1 {
+				i := int(t.perm[ps[s-1]]) - a
+				prev = g.Index[i*k : (i+1)*k]
+			}
+			i := int(t.perm[ps[s]]) - a
+			t.query(int(ps[s]), prev, pos, r, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
+		}
+	})
+	return g, nil
+}
