@@ -203,7 +203,11 @@ func tlePoint(rows [][]float64, dists []float64, V []float64, eps float64) (floa
 	}
 	r2 := r * r
 	var nV, nEps int
-	var sumT, sumS float64
+	// Σ log(T/r) + log(S/r) as the log of the product of (T·S)/r², its
+	// binary exponent kept apart (frexp) whenever it leaves [2⁻⁵⁰⁰, 2⁵⁰⁰]:
+	// one logarithm per point instead of two per pair, the same sum to
+	// about k² rounding errors.
+	prod, exp := 1.0, 0
 	for a := range k {
 		di := dists[a]
 		for b := range k {
@@ -237,10 +241,15 @@ func tlePoint(rows [][]float64, dists []float64, V []float64, eps float64) (floa
 				nEps++
 				continue
 			}
-			sumT += math.Log(T / r)
-			sumS += math.Log(S / r)
+			prod *= T * S / r2
+			if prod < 0x1p-500 || prod > 0x1p500 {
+				var e int
+				prod, e = math.Frexp(prod)
+				exp += e
+			}
 		}
 	}
+	sumTS := math.Log(prod) + float64(exp)*math.Ln2
 	nD := 0
 	var s2 float64
 	for _, d := range dists {
@@ -253,7 +262,7 @@ func tlePoint(rows [][]float64, dists []float64, V []float64, eps float64) (floa
 			s2 += math.Log(d / r)
 		}
 	}
-	return -2 * float64(k*k-nEps-nD-nV) / (sumT + sumS + 2*s2), nil
+	return -2 * float64(k*k-nEps-nD-nV) / (sumTS + 2*s2), nil
 }
 
 // CorrInt is the correlation dimension (Grassberger & Procaccia, Physica D

@@ -8,7 +8,7 @@
 //	intdimbench estimate -in x.npy [-resample 20] [-blocks 20] [-threads 2]
 //	intdimbench pcid -n 2000 -d 100000
 //	intdimbench searchfile -in big.npy -mem 1073741824
-//	intdimbench peers [-testdata testdata] [-keys KEY]   (scripts/bench_peers.sh)
+//	intdimbench peers [-testdata testdata] [-keys KEY] [-peer-times FILE]   (scripts/bench_peers.sh, bench_skdim.sh)
 //
 // Every line of output is "name value unit"; timings exclude reading files.
 package main
@@ -53,6 +53,7 @@ func main() {
 	withPCID := fs.Bool("pcid", false, "searchfile: also PC-ID from the streamed z-score Gram")
 	testdata := fs.String("testdata", "testdata", "peers: the repository's testdata directory (refs/, geometry/)")
 	keys := fs.String("keys", "", "peers: only the reference keys containing this string")
+	peerTimes := fs.String("peer-times", "", "peers: compare with the peer times of this file (scripts/bench_skdim.py, same run) instead of the recorded ones")
 	fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
@@ -69,7 +70,7 @@ func main() {
 	case "searchfile":
 		err = searchFile(*in, *mem, *threads, *withPCID)
 	case "peers":
-		err = runPeers(os.Stdout, *testdata, *keys)
+		err = runPeers(os.Stdout, *testdata, *keys, *peerTimes)
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}

@@ -146,6 +146,13 @@ type peerTime struct {
 	} `json:"classes"`
 }
 
+// sameRun is the peer's time of one key on one array measured in the same
+// session (scripts/bench_skdim.py).
+type sameRun struct {
+	CPU   float64 `json:"cpu_s"`
+	Error string  `json:"error"`
+}
+
 // seconds returns the recorded peer CPU time: the least of the runs; where
 // that is under a millisecond (the lPCA calls: the process clock there read
 // 0 for some runs) the least wall time instead, with wall true.
@@ -207,8 +214,26 @@ func cpuOf(f func() error) (float64, error) {
 // a Markdown table to w: per key the totals over those arrays, their ratio
 // (peer / intdim), the least per-array ratio and whether the goal of issue
 // 14 (≥ 10× faster) is met. keys, if not empty, selects keys by substring.
-func runPeers(w io.Writer, dir string, keys string) error {
+//
+// With peerTimes (a JSON file of scripts/bench_skdim.py: the peer timed in
+// the same session, on the same arrays) only the keys that file holds are
+// run, against its times: cpu_s per key and array, process CPU as here.
+func runPeers(w io.Writer, dir string, keys, peerTimes string) error {
 	runtime.GOMAXPROCS(1)
+	var same map[string]map[string]sameRun
+	if peerTimes != "" {
+		var f struct {
+			Results map[string]map[string]sameRun `json:"results"`
+		}
+		b, err := os.ReadFile(peerTimes)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(b, &f); err != nil {
+			return fmt.Errorf("%s: %v", peerTimes, err)
+		}
+		same = f.Results
+	}
 	recs := map[string]map[string]struct {
 		File    string                     `json:"file"`
 		Results map[string]json.RawMessage `json:"results"`
@@ -252,12 +277,19 @@ func runPeers(w io.Writer, dir string, keys string) error {
 		}
 		arrays[n] = a
 	}
-	fmt.Fprintf(w, "| reference key | intdim | arrays | intdim CPU s (total) | peer CPU s (total, recorded) | peer / intdim | least per array | ≥ 10× |\n")
+	peerCol := "peer CPU s (total, recorded)"
+	if same != nil {
+		peerCol = "peer CPU s (total, same run)"
+	}
+	fmt.Fprintf(w, "| reference key | intdim | arrays | intdim CPU s (total) | %s | peer / intdim | least per array | ≥ 10× |\n", peerCol)
 	fmt.Fprintf(w, "|---|---|---|---:|---:|---:|---:|---|\n")
 	var allI, allP float64
 	for _, c := range peerCalls() {
 		if keys != "" && !strings.Contains(c.key, keys) {
 			continue
+		}
+		if same != nil && same[c.key] == nil {
+			continue // not timed in this run
 		}
 		if c.file == "refs" { // refs.json records no times: intdim's alone
 			var ti float64
@@ -286,6 +318,10 @@ func runPeers(w io.Writer, dir string, keys string) error {
 				return fmt.Errorf("%s %s: %v", n, c.key, err)
 			}
 			ps, wall, ok := pt.seconds()
+			if same != nil {
+				sr, found := same[c.key][n]
+				ps, wall, ok = sr.CPU, false, found && sr.Error == "" && sr.CPU > 0
+			}
 			if !ok || pt.Error != "" {
 				continue // the peer failed here: no time to compare
 			}

@@ -74,6 +74,17 @@ func Dist2Sum(s *[32]float64, a, b []float64) float64 {
 // a fixed function of a and b (the same on every machine and variant).
 func Dist2(a, b []float64) float64 {
 	b = b[:len(a)]
+	if len(a) < Dist2Lanes {
+		// No prefix: Dist2Sum's sum from 0 in order, its tree adding
+		// only zeros, which leaves it as it is; without the [32]
+		// scratch (which escapes through the variant's call).
+		var t float64
+		for i, v := range a {
+			u := v - b[i]
+			t += float64(u * u) // rounded: no fused multiply-add
+		}
+		return t
+	}
 	var s [32]float64
 	m := len(a) &^ (Dist2Lanes - 1)
 	if m > 0 {

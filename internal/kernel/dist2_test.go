@@ -128,3 +128,28 @@ func FuzzDist2(f *testing.F) {
 		}
 	})
 }
+
+// TestDist2Short: below Dist2Lanes elements Dist2 is, bit for bit,
+// Dist2Sum of a zeroed scratch (its specification), with no allocation.
+func TestDist2Short(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for n := range Dist2Lanes + 3 {
+		a, b := make([]float64, n), make([]float64, n)
+		for i := range a {
+			a[i], b[i] = r.NormFloat64()*1e3, r.NormFloat64()
+		}
+		var s [32]float64
+		m := n &^ (Dist2Lanes - 1)
+		if m > 0 {
+			Dist2Acc(&s, a[:m], b[:m])
+		}
+		want := Dist2Sum(&s, a[m:], b[m:])
+		if got := Dist2(a, b); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("n=%d: Dist2 = %v, want %v", n, got, want)
+		}
+	}
+	a, b := make([]float64, 20), make([]float64, 20)
+	if allocs := testing.AllocsPerRun(100, func() { Dist2(a, b) }); allocs != 0 {
+		t.Fatalf("Dist2 of 20 elements allocates %v times", allocs)
+	}
+}
