@@ -272,8 +272,9 @@ func tlePoint(rows [][]float64, dists []float64, V []float64, eps float64) (floa
 //
 //	d = log(C(r₂)/C(r₁)) / log(r₂/r₁).
 //
-// The pairs are counted over all n² pairs of rows of x, with exact
-// distances, by threads goroutines.
+// The pairs are counted exactly, with the distances of the neighbour
+// search (knn.Dist2 of the rows), by knn.CountPairs: a k-d tree for
+// narrow rows, every pair otherwise; threads goroutines.
 func CorrInt(x *cloud.Matrix, g *knn.Graph, k1, k2, threads int) (float64, error) {
 	checkK(g, k2, "CorrInt")
 	n := g.N
@@ -295,33 +296,7 @@ func CorrInt(x *cloud.Matrix, g *knn.Graph, k1, k2, threads int) (float64, error
 	if threads <= 0 {
 		threads = 4
 	}
-	xf, d := x.Float64(), x.D()
-	c1 := make([]int64, threads)
-	c2 := make([]int64, threads)
-	var wg sync.WaitGroup
-	for w := range threads {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < n; i += threads {
-				a := xf[i*d : (i+1)*d]
-				for j := i + 1; j < n; j++ {
-					dd := math.Sqrt(knn.Dist2(a, xf[j*d:(j+1)*d]))
-					if dd < r1 {
-						c1[w] += 2
-					}
-					if dd < r2 {
-						c2[w] += 2
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	var s1, s2 int64
-	for w := range threads {
-		s1 += c1[w]
-		s2 += c2[w]
-	}
+	c := knn.CountPairs(x, []float64{r1, r2}, threads)
+	s1, s2 := c[0], c[1]
 	return math.Log(float64(s2)/float64(s1)) / math.Log(r2/r1), nil
 }

@@ -189,7 +189,8 @@ func TestTreeAutoWide(t *testing.T) {
 
 // FuzzTree: on any small cloud built from the input (values from a few
 // bytes each, so that duplicates, ties, constant columns and wild scales
-// occur), the tree search equals brute force bit for bit.
+// occur), the tree search equals brute force bit for bit, and its pair
+// counts equal every pair's.
 func FuzzTree(f *testing.F) {
 	f.Add([]byte("\x05\x03\x02abcdefghijklmnopqrstuvwxyz0123456789"), uint8(2))
 	f.Add(bytes.Repeat([]byte{1, 2, 3, 4, 0, 0, 9}, 30), uint8(5))
@@ -224,6 +225,17 @@ func FuzzTree(f *testing.F) {
 			if got := treeSearch(view(m), tr, k, th); !sameAs(got, want) {
 				t.Fatalf("%d×%d k=%d threads=%d: the tree differs from brute force", n, d, k, th)
 			}
+		}
+		// Pair counts at a distance the rows have (ties at the radius).
+		r := want.Dist[k-1]
+		ts := []float64{sqrtThreshold(r)}
+		c := make([]int64, 1)
+		kc := &treeCounter{t: tr, ts: ts, c: c}
+		for p := range n {
+			kc.query(p)
+		}
+		if w := naiveCount(m, r); c[0] != w || CountPairs(m, []float64{r}, 2)[0] != w {
+			t.Fatalf("%d×%d r=%v: the tree counts %d pairs, want %d", n, d, r, c[0], w)
 		}
 	})
 }
