@@ -224,6 +224,13 @@ func FromJSON(docs ...Doc) ([]*Figure, error) {
 						}
 						overlap = append(overlap, *om)
 					}
+					if m.ImbalanceInput != "" {
+						c, err := imbalanceCurves(m.Name, m.ImbalanceInput, m.ImbalanceOutput, m.Layers)
+						if err != nil {
+							return nil, fmt.Errorf("%s: model %s: %w", d.Name, m.Name, err)
+						}
+						imb = append(imb, *c)
+					}
 				}
 				for i := range dd.Fits {
 					fd := fitData(&dd.Fits[i])

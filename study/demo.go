@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/data/mnist"
 	"github.com/intdim/intdim/estimate"
 	"github.com/intdim/intdim/nn/zoo"
@@ -42,6 +43,12 @@ type DemoModel struct {
 	// neighbours (profile.Builder.Overlap), for the runs in DemoOverlap.
 	Overlap  [][]*float64 `json:"overlap,omitempty"`
 	OverlapK int          `json:"overlap_k,omitempty"`
+	// ImbalanceInput and ImbalanceOutput name the layers the information
+	// imbalances of every layer (its rows' delta_* fields;
+	// profile.Builder.Imbalance) are measured against, for the runs in
+	// DemoOverlap; empty for the others.
+	ImbalanceInput  string `json:"imbalance_input,omitempty"`
+	ImbalanceOutput string `json:"imbalance_output,omitempty"`
 }
 
 // DemoOverlap names the runs whose layer × layer neighbourhood overlap the
@@ -166,12 +173,18 @@ func RunDemo(o DemoOptions) (*Demo, error) {
 			return nil, err
 		}
 		b := profile.New(opt)
-		if contains(DemoOverlap, r.Name) && o.N > DemoOverlapK {
+		geo := contains(DemoOverlap, r.Name) && o.N > DemoOverlapK
+		if geo {
+			// The overlap's lists (k = 30) serve the imbalances too; the
+			// rows are kept for the ranks beyond them.
 			b.Overlap(DemoOverlapK, nil)
+			b.Imbalance(func(i int) (*cloud.Matrix, func(), error) { return layers[i].Points, func() {}, nil })
 		}
 		for i := range layers {
 			l := layers[i]
-			layers[i].Points = nil // freed with l after this layer
+			if !geo {
+				layers[i].Points = nil // freed with l after this layer
+			}
 			x := l.Points
 			if err := b.Add(l); err != nil {
 				return nil, fmt.Errorf("%s: %w", r.Name, err)
@@ -196,7 +209,8 @@ func RunDemo(o DemoOptions) (*Demo, error) {
 			}
 		}
 		p := b.Profile()
-		d.Models = append(d.Models, DemoModel{Name: r.Name, TestAccuracy: acc, Data: r.Data, Layers: p.Layers, Overlap: p.Overlap, OverlapK: p.OverlapK})
+		d.Models = append(d.Models, DemoModel{Name: r.Name, TestAccuracy: acc, Data: r.Data, Layers: p.Layers, Overlap: p.Overlap, OverlapK: p.OverlapK,
+			ImbalanceInput: p.ImbalanceInput, ImbalanceOutput: p.ImbalanceOutput})
 	}
 	return d, nil
 }

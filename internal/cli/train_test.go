@@ -189,6 +189,25 @@ func TestDemo(t *testing.T) {
 			}
 		}
 	}
+	// They have their information imbalances against the input and the
+	// output too: a layer against itself is 2/N (its own nearest neighbour
+	// is rank 1), the others within [0, 2].
+	for i, m := range rep.Models {
+		if want := i < 2; (m.ImbalanceInput != "") != want || (want && (m.ImbalanceInput != "input" || m.ImbalanceOutput != "output")) {
+			t.Errorf("%s: imbalance against %q and %q", m.Name, m.ImbalanceInput, m.ImbalanceOutput)
+			continue
+		}
+		for _, l := range m.Layers {
+			for _, v := range []*float64{l.DeltaToInput, l.DeltaFromInput, l.DeltaToOutput, l.DeltaFromOutput} {
+				if (v != nil) != (i < 2) || (v != nil && !(*v > 0 && *v <= 2)) {
+					t.Errorf("%s %s: imbalance %v", m.Name, l.Name, v)
+				}
+			}
+		}
+		if i < 2 && (*m.Layers[0].DeltaToInput != 2.0/150 || *m.Layers[6].DeltaToOutput != 2.0/150) {
+			t.Errorf("%s: Δ(input→input) %v, Δ(output→output) %v, want 2/150", m.Name, *m.Layers[0].DeltaToInput, *m.Layers[6].DeltaToOutput)
+		}
+	}
 	if strings.Join(names, ",") != "mnist,mnist-shuffled,mnist-offset,untrained" {
 		t.Errorf("models %v", names)
 	}
@@ -206,7 +225,7 @@ func TestDemo(t *testing.T) {
 		t.Errorf("spectra %d, fits %d", len(rep.Spectra), len(rep.Fits))
 	}
 	html, _ := os.ReadFile(filepath.Join(dir, "report.html"))
-	for _, want := range []string{`class="profile"`, `class="spectrum"`, `class="twonn-fit"`, "mnist-offset-test: slope (ID)", `class="overlap"`, "mnist-shuffled: overlap (k = 30)"} {
+	for _, want := range []string{`class="profile"`, `class="spectrum"`, `class="twonn-fit"`, "mnist-offset-test: slope (ID)", `class="overlap"`, "mnist-shuffled: overlap (k = 30)", `class="imbalance"`} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report.html lacks %s", want)
 		}
