@@ -3,6 +3,7 @@ package knn
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/intdim/intdim/cloud"
@@ -124,12 +125,16 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 	for t, o := range pj.orig {
 		pos[o] = int32(t)
 	}
+	// The block's positions in tree order: rows near each other are
+	// seeded, crossed and finished one after another, as in prunedSearch
+	// (their candidates, largely shared, stay in cache).
+	ps := slices.Sorted(slices.Values(pos[a:b]))
 	var left kernel.Packed
 	left.PackLeftFunc(q, m, func(t int, dst []float32) {
-		i := int(pos[a+t])
+		i := int(ps[t])
 		centreTo(pj.p[i*pj.mm:i*pj.mm+m], pr.mean, pr.scale, dst)
 	})
-	c.seedRows(pos[a:b], threads)
+	c.seedRows(ps, threads)
 	locks := make([]sync.Mutex, (q+kernel.BlockRows-1)/kernel.BlockRows)
 	acc := make([][32]float64, len(locks))
 	kernel.Cross(&left, pr.p, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
@@ -137,7 +142,7 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 		defer locks[i0/kernel.BlockRows].Unlock()
 		s := &acc[i0/kernel.BlockRows]
 		for t := i0; t < i1; t++ {
-			i := int(pos[a+t])
+			i := int(ps[t])
 			gi := g[(t-i0)*ld : (t-i0)*ld+j1-j0]
 			hj := c.h[j0:j1]
 			hj = hj[:len(gi)]
@@ -158,8 +163,9 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 		}
 	}
 	parallelRows(q, threads, func(t int, _ *TopK) {
-		if i := int(pos[a+t]); !c.rows[i].overflow {
-			c.finish(i, idx[t*k:(t+1)*k], dist[t*k:(t+1)*k], new([32]float64))
+		if i := int(ps[t]); !c.rows[i].overflow {
+			r := int(pj.orig[i]) - a
+			c.finish(i, idx[r*k:(r+1)*k], dist[r*k:(r+1)*k], new([32]float64))
 		}
 	})
 	if len(over) > 0 {
