@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/kernel"
 	"github.com/intdim/intdim/internal/linalg"
 	"gonum.org/v1/gonum/mat"
 )
@@ -31,7 +32,7 @@ func FisherS(x *cloud.Matrix, cond float64) (float64, error) {
 		return 0, fmt.Errorf("%w: FisherS needs at least 2 points and 2 columns, have %d×%d", ErrTooFewPoints, n, d)
 	}
 	xc := centredRows(x)
-	cov := gram(transpose(xc, n, d), d, n, 2)
+	cov := kernel.GramCols64(x.Float64(), n, d, columnMeans(x.Float64(), n, d), 2) // gram(transpose(xc)), bit for bit
 	linalg.Install()
 	var eig mat.EigenSym
 	if !eig.Factorize(mat.NewSymDense(d, cov), true) {
@@ -53,12 +54,16 @@ func FisherS(x *cloud.Matrix, cond float64) (float64, error) {
 	}
 	m := len(keep)
 	z := make([]float64, n*m)
+	vc := make([]float64, d)
 	for a, c := range keep {
 		sd := math.Sqrt(vals[c] / float64(n-1))
+		for j := range d {
+			vc[j] = vecs.At(j, c)
+		}
 		for i := range n {
 			var s float64
-			for j := range d {
-				s += xc[i*d+j] * vecs.At(j, c)
+			for j, v := range xc[i*d : (i+1)*d] {
+				s += v * vc[j]
 			}
 			z[i*m+a] = s / sd
 		}
@@ -79,24 +84,48 @@ func FisherS(x *cloud.Matrix, cond float64) (float64, error) {
 	for a := range alphas {
 		alphas[a] = 0.6 + float64(a)*0.02 // numpy.arange(0.6, 1, 0.02)
 	}
-	counts := make([]int64, na)
-	gz := gram(z, n, m, 2)
-	for i := range n {
-		li := gz[i*n+i]
-		for j := range n {
-			if j == i {
-				continue
+	// The inner products ⟨zᵢ, zⱼ⟩ a block of rows at a time (Dots64: the
+	// entries of Gram64 bit for bit, without its n×n matrix); each pair
+	// counts once in the bin of the largest αₐ it reaches, the counts per
+	// αₐ being the sums of the bins from a up.
+	bins := make([]int64, na)
+	right := kernel.PackRight64(z, n, m)
+	const rowsPer = 48 // whole tiles of every kernel variant (Dots64 then writes in place)
+	dots := make([]float64, rowsPer*n)
+	for i0 := 0; i0 < n; i0 += rowsPer {
+		rows := min(rowsPer, n-i0)
+		kernel.Dots64(dots[:rows*n], z[i0*m:(i0+rows)*m], rows, right, 1)
+		for r := range rows {
+			i := i0 + r
+			row := dots[r*n : (r+1)*n]
+			li := row[i]
+			// g/li ≥ α₀ exactly when g ≥ g0 (rounded division is monotone
+			// in g for li > 0): most pairs are then left without dividing.
+			g0 := math.Inf(-1)
+			if li > 0 && !math.IsInf(li, 0) {
+				g0 = divisionThreshold(alphas[0], li)
 			}
-			v := gz[i*n+j] / li
-			for a := na - 1; a >= 0; a-- {
-				if v >= alphas[a] {
-					for b := 0; b <= a; b++ {
-						counts[b]++
-					}
-					break
+			for j, g := range row {
+				if !(g >= g0) {
+					continue
 				}
+				v := g / li
+				if !(v >= alphas[0]) || j == i { // NaN too
+					continue
+				}
+				a := na - 1
+				for v < alphas[a] {
+					a--
+				}
+				bins[a]++
 			}
 		}
+	}
+	counts := make([]int64, na)
+	var run int64
+	for a := na - 1; a >= 0; a-- {
+		run += bins[a]
+		counts[a] = run
 	}
 	nA := make([]float64, na)
 	amax := math.Inf(-1)
@@ -131,6 +160,23 @@ func FisherS(x *cloud.Matrix, cond float64) (float64, error) {
 		return 0, errors.New("FisherS: the reference alpha is fully separable")
 	}
 	return est, nil
+}
+
+// divisionThreshold returns the least g with g/l ≥ a in floating point
+// (l > 0 finite, a > 0): rounded division is monotone in g, so g/l ≥ a
+// exactly when g ≥ the result.
+func divisionThreshold(a, l float64) float64 {
+	g := a * l
+	for g/l < a {
+		g = math.Nextafter(g, math.Inf(1))
+	}
+	for {
+		p := math.Nextafter(g, math.Inf(-1))
+		if !(p/l >= a) {
+			return g
+		}
+		g = p
+	}
 }
 
 // lambertW0 is the principal branch of the Lambert W function for z ≥ 0:

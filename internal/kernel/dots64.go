@@ -63,7 +63,12 @@ func Dots64(dst, a []float64, m int, b *Right64, threads int) {
 		}
 	}
 	ldc := b.rows
-	c := make([]float64, rows*ldc)
+	var c []float64
+	if rows == m && ldc == n {
+		c = dst // whole tiles: written in place, no scratch or copy
+	} else {
+		c = make([]float64, rows*ldc)
+	}
 	// Tasks of up to 8 row panels; within a task the features are the
 	// outer loop, so that a kc64-feature slice of b stays in cache while
 	// every panel of the task uses it. Each entry still sums its blocks of
@@ -81,7 +86,9 @@ func Dots64(dst, a []float64, m int, b *Right64, threads int) {
 			}
 		}
 	})
-	for i := 0; i < m; i++ {
-		copy(dst[i*n:(i+1)*n], c[i*ldc:i*ldc+n])
+	if &c[0] != &dst[0] {
+		for i := 0; i < m; i++ {
+			copy(dst[i*n:(i+1)*n], c[i*ldc:i*ldc+n])
+		}
 	}
 }

@@ -11,7 +11,7 @@ import (
 // variant and thread count gives the same bits (the pure-Go twin included).
 func TestDots64(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
-	shapes := []struct{ m, n, d int }{{0, 3, 4}, {1, 1, 1}, {5, 7, 0}, {37, 23, 19}, {13, 64, 300}, {100, 9, 777}}
+	shapes := []struct{ m, n, d int }{{0, 3, 4}, {1, 1, 1}, {5, 7, 0}, {37, 23, 19}, {13, 64, 300}, {100, 9, 777}, {48, 32, 20}, {48, 64, 300}} // 48×32, 48×64: whole tiles, written in place
 	for _, s := range shapes {
 		a := make([]float64, s.m*s.d)
 		b := make([]float64, s.n*s.d)
@@ -49,6 +49,26 @@ func TestDots64(t *testing.T) {
 				}
 			}
 			best64 = old
+		}
+	}
+}
+
+// TestDots64IsGram64: the products of a matrix with itself are Gram64's
+// entries bit for bit, in place (whole tiles) or not.
+func TestDots64IsGram64(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, s := range []struct{ n, d int }{{48, 20}, {96, 7}, {50, 13}, {130, 300}} {
+		a := make([]float64, s.n*s.d)
+		for i := range a {
+			a[i] = r.NormFloat64()
+		}
+		want := Gram64(a, s.n, s.d, 1)
+		got := make([]float64, s.n*s.n)
+		Dots64(got, a, s.n, PackRight64(a, s.n, s.d), 1)
+		for i := range want {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("%v: [%d] = %v, Gram64 %v", s, i, got[i], want[i])
+			}
 		}
 	}
 }
