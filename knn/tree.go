@@ -186,14 +186,58 @@ type treeCand struct {
 	j int32
 }
 
-func candCmp(a, b treeCand) int {
-	switch {
-	case a.s < b.s:
-		return -1
-	case a.s > b.s:
-		return 1
+// candLess orders candidates by Dist2, then index.
+func candLess(a, b treeCand) bool {
+	return a.s < b.s || a.s == b.s && a.j < b.j
+}
+
+// sortTreeCands sorts c by candLess: quicksort (median of three) down to
+// insertion sort of short runs.
+func sortTreeCands(c []treeCand) {
+	for len(c) > 16 {
+		m := len(c) / 2
+		if candLess(c[m], c[0]) {
+			c[m], c[0] = c[0], c[m]
+		}
+		if candLess(c[len(c)-1], c[0]) {
+			c[len(c)-1], c[0] = c[0], c[len(c)-1]
+		}
+		if candLess(c[len(c)-1], c[m]) {
+			c[len(c)-1], c[m] = c[m], c[len(c)-1]
+		}
+		pv := c[m]
+		i, j := 0, len(c)-1
+		for i <= j {
+			for candLess(c[i], pv) {
+				i++
+			}
+			for candLess(pv, c[j]) {
+				j--
+			}
+			if i <= j {
+				c[i], c[j] = c[j], c[i]
+				i++
+				j--
+			}
+		}
+		// Recurse into the shorter part, loop on the longer.
+		if j+1 < len(c)-i {
+			sortTreeCands(c[:j+1])
+			c = c[i:]
+		} else {
+			sortTreeCands(c[i:])
+			c = c[:j+1]
+		}
 	}
-	return int(a.j) - int(b.j)
+	for i := 1; i < len(c); i++ {
+		e := c[i]
+		j := i
+		for j > 0 && candLess(e, c[j-1]) {
+			c[j] = c[j-1]
+			j--
+		}
+		c[j] = e
+	}
 }
 
 // treeQuery is one query's state: the candidates found so far (each with
@@ -377,7 +421,7 @@ func (t *kdTree) query(p int, prev, pos []int32, r *treeQuery, idx []int32, dist
 	if len(r.c) > 2*k { // keep the k smallest Dist2 (and ties) before sorting
 		r.shrink()
 	}
-	slices.SortFunc(r.c, candCmp)
+	sortTreeCands(r.c)
 	for a, e := range r.c[:k] {
 		idx[a], dist[a] = e.j, math.Sqrt(e.s)
 	}

@@ -293,3 +293,22 @@ func TestTreeAutoChoice(t *testing.T) {
 		t.Fatalf("Gaussian in 16 dimensions: auto chose %v (%v)", g.Search, err)
 	}
 }
+
+// sortTreeCands sorts by (Dist2, index), heavy ties included.
+func TestSortTreeCands(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for _, n := range []int{0, 1, 2, 15, 17, 40, 300, 2000} {
+		for _, vals := range []int{2, 1000} {
+			c := make([]treeCand, n)
+			for i := range c {
+				c[i] = treeCand{float64(rng.IntN(vals)), int32(rng.IntN(5 * n))}
+			}
+			sortTreeCands(c)
+			for i := 1; i < n; i++ {
+				if candLess(c[i], c[i-1]) {
+					t.Fatalf("n=%d: %v before %v", n, c[i-1], c[i])
+				}
+			}
+		}
+	}
+}
