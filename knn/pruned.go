@@ -492,9 +492,9 @@ func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float64, ld int) {
 		hj := h[j0:j1]
 		hj = hj[:len(gi)]
 		t := c.threshold(i)
-		for jj, v := range gi {
-			if hj[jj]-2*v <= t && j0+jj != i {
-				c.push(i, j0+jj, v, s)
+		for jj := kernel.ScanRow(gi, hj, t, 0); jj < len(gi); jj = kernel.ScanRow(gi, hj, t, jj+1) {
+			if j0+jj != i {
+				c.push(i, j0+jj, gi[jj], s)
 				t = c.threshold(i)
 			}
 		}
@@ -514,11 +514,9 @@ func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float64, ld int) {
 		gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
 		gi = gi[:len(tc)]
 		hv := h[i]
-		for jj, v := range gi {
-			if hv-2*v <= tc[jj] {
-				c.push(j0+jj, i, v, s)
-				tc[jj] = c.threshold(j0 + jj)
-			}
+		for jj := kernel.ScanCol(gi, hv, tc, 0); jj < len(gi); jj = kernel.ScanCol(gi, hv, tc, jj+1) {
+			c.push(j0+jj, i, gi[jj], s)
+			tc[jj] = c.threshold(j0 + jj)
 		}
 	}
 	c.locks[j0/kernel.BlockRows].Unlock()

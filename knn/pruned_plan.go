@@ -112,6 +112,16 @@ var (
 	costSeed   = 6.0e-10
 )
 
+// prunedScan is the pruned search's candidate test per Gram entry:
+// kernel.ScanRow and ScanCol, eight entries at a time where the assembly
+// runs (measured: 0.22 s less than the Go loop over 20,000² entries).
+func prunedScan() float64 {
+	if kernel.ScanVariant() == "purego" {
+		return costScan
+	}
+	return 0.25e-9
+}
+
 // planCost is the predicted time of planPrune: the sample's Gram matrix,
 // the directions and their orthonormalisation, the prediction's products
 // (float64 and float32 kernels), with ns = 192, 128 directions, nr = 1024
@@ -139,7 +149,7 @@ func bruteCost(n, d, k int) float64 {
 func prunedCost(n, d, m, mm, k int, cand, fine float64) float64 {
 	fn, fd, fm, fM := float64(n), float64(d), float64(m), float64(mm)
 	seed := fn*1.5*float64(leafSize(k))*fM*costSeed + fn*float64(k)*fd*costExact
-	return fn*fd*(costCentre+2*fM*costKernel) + fn*fn*(fm+16)*costKernel + fn*fn*costScan +
+	return fn*fd*(costCentre+2*fM*costKernel) + fn*fn*(fm+16)*costKernel + fn*fn*prunedScan() +
 		2*fn*cand*(fM*costFine+costPush) + fn*fine*fd*costExact + seed
 }
 

@@ -19,6 +19,7 @@ type variants struct {
 	// Dist2AccF32, Dist2F32
 	dist2f32 []dist2F32Impl
 	peak     []peakImpl // PeakFlops
+	scan     []scanImpl // ScanRow, ScanCol
 }
 
 // peakImpl is a register-only FMA loop: loop(iters) performs flops float32
@@ -37,6 +38,7 @@ var (
 	dist2Impls  []dist2Impl
 	dist2F32s   []dist2F32Impl
 	peakImpls   []peakImpl
+	scanImpls   []scanImpl
 )
 
 // The variants the exported functions use (tests swap them).
@@ -46,6 +48,7 @@ var (
 	dist2Best dist2Impl
 	dist2F32  dist2F32Impl
 	peakBest  peakImpl
+	scanBest  scanImpl
 )
 
 func init() {
@@ -56,5 +59,7 @@ func init() {
 	dist2F32s = append(v.dist2f32, dist2F32Impl{"purego", dist2AccF32Ptr})
 	dist2F32 = dist2F32s[0]
 	peakImpls = append(v.peak, peakImpl{"purego", func(iters int) { peakSink = peakLoopGo(iters) }, 8 * 2})
+	scanImpls = append(v.scan, scanImpl{"purego", scanRowGo, scanColGo})
 	best, best64, dist2Best, peakBest = available[0], available64[0], dist2Impls[0], peakImpls[0]
+	scanBest = scanImpls[0]
 }

@@ -1,0 +1,69 @@
+package kernel
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// scanRef is ScanRow's and ScanCol's definition, one value at a time.
+func scanRef(g, h []float64, hv float64, t []float64, from int, col bool) int {
+	for q := from; q < len(g); q++ {
+		if col && hv-2*g[q] <= t[q] || !col && h[q]-2*g[q] <= t[0] {
+			return q
+		}
+	}
+	return len(g)
+}
+
+// TestScan: every variant of ScanRow and ScanCol finds the first passing
+// value as the definition does, for every start, on values that pass
+// rarely, often, at the threshold exactly, and with NaN and infinities.
+func TestScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	special := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, -0.0, 0x1p-1074, math.MaxFloat64}
+	for _, im := range scanImpls {
+		scanBest = im
+		for trial := 0; trial < 400; trial++ {
+			n := rng.IntN(70)
+			g, h, th := make([]float64, n), make([]float64, n), make([]float64, n)
+			p := rng.Float64() * 0.1
+			for q := range g {
+				g[q] = rng.Float64()
+				h[q] = 2*g[q] + 0.5 + rng.Float64()
+				th[q] = 0.5
+				if rng.Float64() < p { // passes
+					h[q] = 2*g[q] + 0.5*rng.Float64()
+				}
+				if rng.Float64() < 0.05 { // exactly at the threshold
+					h[q] = 2*g[q] + 0.5
+				}
+				if rng.Float64() < 0.03 {
+					g[q] = special[rng.IntN(len(special))]
+				}
+				if rng.Float64() < 0.03 {
+					h[q] = special[rng.IntN(len(special))]
+				}
+				if rng.Float64() < 0.03 {
+					th[q] = special[rng.IntN(len(special))]
+				}
+			}
+			hv := 1.0 + rng.Float64()
+			if trial%50 == 0 {
+				hv = special[rng.IntN(len(special))]
+			}
+			for from := 0; from <= n+1; from++ {
+				if got, want := ScanRow(g, h, 0.5, from), scanRef(g, h, 0, []float64{0.5}, from, false); got != want {
+					t.Fatalf("%s: ScanRow(n=%d, from=%d) = %d, want %d", im.name, n, from, got, want)
+				}
+				if got, want := ScanCol(g, hv, th, from), scanRef(g, nil, hv, th, from, true); got != want {
+					t.Fatalf("%s: ScanCol(n=%d, from=%d) = %d, want %d", im.name, n, from, got, want)
+				}
+			}
+		}
+	}
+	scanBest = scanImpls[0]
+	for _, im := range scanImpls {
+		t.Logf("scan variant %s", im.name)
+	}
+}
