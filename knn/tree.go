@@ -429,11 +429,11 @@ func (t *kdTree) query(p int, prev, pos []int32, r *treeQuery, idx []int32, dist
 
 // treeWorth predicts, from the distances the tree computes for 32 queries
 // spread over the rows, whether the tree search costs less than the
-// kernel's brute force. Measured at n = 2000 on the machine of
-// BENCHMARKS.md (one thread): brute force costs about 1.7 ns per row and
-// query plus 0.55 µs per neighbour (candidate lists, exact refinement,
-// sort), nearly independent of d ≤ 20; the tree about (8 + d/2) ns per
-// distance it computes, plus the sort.
+// kernel's brute force. Measured on the eight reference arrays of
+// BENCHMARKS.md (n = 2000, d = 3…20, one thread): brute force costs about
+// 1.05 ns per row and query plus 0.37 µs per neighbour (candidate lists,
+// exact refinement, sort), nearly independent of d ≤ 20; the tree about
+// (20 + d/2) ns per distance it computes, everything included.
 func treeWorth(t *kdTree, k int) bool {
 	n := len(t.perm)
 	const samples = 32
@@ -446,12 +446,15 @@ func treeWorth(t *kdTree, k int) bool {
 	}
 	r := &treeQuery{k: k}
 	idx, dist := make([]int32, k), make([]float64, k)
+	perEval := 20 + float64(t.d)/2
+	budget := samples * (float64(n)*1.05 + float64(k)*370) // brute force, ns
 	for s := range samples {
 		t.query(s*n/samples, nil, pos, r, idx, dist)
+		if float64(r.evals)*perEval >= budget { // already dearer: stop sampling
+			return false
+		}
 	}
-	tree := float64(r.evals) / samples * (8 + float64(t.d)/2)
-	brute := float64(n)*1.7 + float64(k)*550
-	return tree < brute
+	return true
 }
 
 // parallelChunks calls f for consecutive ranges [lo, hi) covering [0, n)

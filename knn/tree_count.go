@@ -163,12 +163,15 @@ func countWorth(t *kdTree, ts []float64) bool {
 		return true
 	}
 	k := &treeCounter{t: t, ts: ts, c: make([]int64, len(ts))}
+	fd := float64(t.d)
+	budget := samples * float64(n) / 2 * (fd + 4) // every pair
 	for s := range samples {
 		k.query(s * n / samples)
+		if float64(k.evals)*(fd+4)+float64(k.nodes)*(3*fd+10) >= budget { // already dearer
+			return false
+		}
 	}
-	fd := float64(t.d)
-	tree := (float64(k.evals)*(fd+4) + float64(k.nodes)*(3*fd+10)) / samples
-	return tree < float64(n)/2*(fd+4)
+	return true
 }
 
 // boxRange returns the computed squared distances from q to the nearest
