@@ -225,12 +225,15 @@ func mindMLk(rho, logr []float64, k, D int) float64 {
 		if d == 0 {
 			return 1e30, -1e30
 		}
-		var s float64
+		// lld(d) and its derivative from the same powers ρᵢ^d (each
+		// sum in the order lld takes it): one Pow per point, not two.
+		var s, sl float64
 		for i, r := range rho {
 			rd := math.Pow(r, d)
+			sl += math.Log(1 - rd)
 			s += logr[i] - (kf-1)*rd*logr[i]/(1-rd)
 		}
-		return -lld(d), -(n/d + s)
+		return -(n*math.Log(kf*d) + (d-1)*sumLog + (kf-1)*sl), -(n/d + s)
 	}
 	return lbfgsb1(fg, float64(best), 0, float64(D), 2.220446049250313e-09, 1e-5)
 }

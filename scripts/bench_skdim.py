@@ -120,7 +120,20 @@ def main():
                 key, name, best_cpu, best_wall, got, want, "equal" if equal else "DIFFERS",
                 " (randomised)" if random else ""), file=sys.stderr)
     with open(args.out, "w") as f:
-        json.dump(out, f, indent=1)
+        json.dump(plain(out), f, indent=1, allow_nan=False)
+
+
+def plain(v):
+    """v with non-finite floats as the strings "NaN", "Infinity", "-Infinity" (the references' convention: plain JSON has no NaN)."""
+    if isinstance(v, dict):
+        return {k: plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [plain(x) for x in v]
+    if isinstance(v, float) and v != v:
+        return "NaN"
+    if isinstance(v, float) and v in (float("inf"), float("-inf")):
+        return "Infinity" if v > 0 else "-Infinity"
+    return v
 
 
 if __name__ == "__main__":
