@@ -147,9 +147,9 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 			hj := c.h[j0:j1]
 			hj = hj[:len(gi)]
 			u := c.threshold(i)
-			for jj, v := range gi {
-				if hj[jj]-2*v <= u && j0+jj != i {
-					c.push(i, j0+jj, v, s)
+			for jj := kernel.ScanRow(gi, hj, u, 0); jj < len(gi); jj = kernel.ScanRow(gi, hj, u, jj+1) {
+				if j0+jj != i {
+					c.push(i, j0+jj, gi[jj], s)
 					u = c.threshold(i)
 				}
 			}
