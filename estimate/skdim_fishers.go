@@ -113,7 +113,12 @@ func FisherS(x *cloud.Matrix, cond float64) (float64, error) {
 				if !(v >= alphas[0]) || j == i { // NaN too
 					continue
 				}
-				a := na - 1
+				// The largest a with v ≥ αₐ: from the nearest grid step,
+				// then exact comparisons (at most a step or two).
+				a := min(max(int((v-0.6)/0.02), 0), na-1)
+				for a < na-1 && v >= alphas[a+1] {
+					a++
+				}
 				for v < alphas[a] {
 					a--
 				}
