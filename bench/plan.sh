@@ -5,9 +5,10 @@
 # every process, summed (and listed: plan, each task, merge), the load
 # average, and a check that merge prints profile's bytes.
 # Layers: LAYERS × N × D float32 from intdimbench gen (latent 8, 12, ...).
+# OPTS: profile options given to both profile and plan (e.g. "--search brute").
 set -eu
 OUT=${1:-/tmp/intdim-plan-bench}
-procs="" N=${N:-16000} D=${D:-512} LAYERS=${LAYERS:-4} TASKS=${TASKS:-8} REPS=${REPS:-2}
+procs="" N=${N:-16000} D=${D:-512} LAYERS=${LAYERS:-4} TASKS=${TASKS:-8} REPS=${REPS:-2} OPTS=${OPTS:-}
 mkdir -p "$OUT"
 go build -o "$OUT/intdim" ./cmd/intdim
 go build -o "$OUT/intdimbench" ./bench/intdimbench
@@ -31,12 +32,12 @@ r=0
 while [ $r -lt "$REPS" ]; do
 	cpu=0 wall=0
 	# shellcheck disable=SC2086
-	run profile.json ./intdim profile $inputs --quiet --format json
+	run profile.json ./intdim profile $inputs $OPTS --quiet --format json
 	pc=$cpu pw=$wall
 	cpu=0 wall=0 procs=""
 	rm -rf plan.json plan.parts
 	# shellcheck disable=SC2086
-	run /dev/null ./intdim plan $inputs --tasks "$TASKS" --out plan.json --quiet
+	run /dev/null ./intdim plan $inputs $OPTS --tasks "$TASKS" --out plan.json --quiet
 	i=0
 	while [ $i -lt "$TASKS" ]; do
 		run /dev/null ./intdim run-task plan.json --index $i

@@ -64,7 +64,7 @@ func Local(x *cloud.Matrix, g *knn.Graph, meth Method, k int, s SkdimOptions, th
 	case MethodMOM:
 		return MOMPoints(g, k), nil
 	case MethodTLE:
-		return TLEPoints(x, g, k, s.TLEEpsilon)
+		return TLEPoints(x, g, k, s.TLEEpsilon, threads)
 	case MethodMADA:
 		if z := maxZeros(g); z > 0 && k+z > g.K && x != nil {
 			var err error

@@ -233,7 +233,7 @@ func (e *engine) runSkdim(meth string) (*Result, error) {
 	case MethodMOM:
 		res.ID, err = MOM(e.g, s.MOMK)
 	case MethodTLE:
-		res.ID, err = TLE(e.x, e.g, s.TLEK, s.TLEEpsilon)
+		res.ID, err = TLE(e.x, e.g, s.TLEK, s.TLEEpsilon, e.o.Threads)
 	case MethodMADA:
 		g := e.g
 		if z := maxZeros(g); z > 0 && s.MADAK+z > g.K && e.x != nil {

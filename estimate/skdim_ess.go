@@ -3,6 +3,7 @@ package estimate
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"sync"
 
@@ -43,8 +44,9 @@ func ESSPoints(x *cloud.Matrix, g *knn.Graph, k, threads int) []float64 {
 	n, d := g.N, x.D()
 	xf := x.Float64()
 	if threads <= 0 {
-		threads = 4
+		threads = runtime.GOMAXPROCS(0)
 	}
+	threads = max(1, min(threads, n))
 	vals := make([]float64, n)
 	var wg sync.WaitGroup
 	for w := range threads {

@@ -3,6 +3,7 @@ package estimate
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -136,8 +137,8 @@ func MADAPoints(g *knn.Graph, k int) ([]float64, error) {
 // n_D = #{Dᵢ < epsilon}; as in scikit-dimension (whose slice of the 1×k
 // distance array drops all of it), the last sum is 0 when n_D > 0. The
 // estimate is the mean of m(x) (TLEPoints).
-func TLE(x *cloud.Matrix, g *knn.Graph, k int, eps float64) (float64, error) {
-	v, err := TLEPoints(x, g, k, eps)
+func TLE(x *cloud.Matrix, g *knn.Graph, k int, eps float64, threads int) (float64, error) {
+	v, err := TLEPoints(x, g, k, eps, threads)
 	if err != nil {
 		return 0, err
 	}
@@ -145,17 +146,27 @@ func TLE(x *cloud.Matrix, g *knn.Graph, k int, eps float64) (float64, error) {
 }
 
 // TLEPoints returns m(x) of TLE for every point (dimension_pw_ of
-// scikit-dimension's TLE(epsilon=eps).fit(X, n_neighbors=k)).
-func TLEPoints(x *cloud.Matrix, g *knn.Graph, k int, eps float64) ([]float64, error) {
+// scikit-dimension's TLE(epsilon=eps).fit(X, n_neighbors=k)), computed by
+// threads goroutines (0: GOMAXPROCS). Neither the values nor the error
+// depend on threads: an error names the first point, in index order, where
+// m(x) is undefined.
+func TLEPoints(x *cloud.Matrix, g *knn.Graph, k int, eps float64, threads int) ([]float64, error) {
 	checkK(g, k, "TLE")
 	n := g.N
 	vals := make([]float64, n)
 	xf, d := x.Float64(), x.D()
-	workers := 4
+	workers := threads
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, n))
+	// failAt[w] is worker w's first failing point (its points ascend, so it
+	// is the least of them); the least over the workers is the first of all.
+	failAt := make([]int, workers)
+	errs := make([]error, workers)
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
 	for w := range workers {
+		failAt[w] = n
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -168,11 +179,7 @@ func TLEPoints(x *cloud.Matrix, g *knn.Graph, k int, eps float64) ([]float64, er
 				}
 				v, err := tlePoint(rows, g.Dist[i*g.K:i*g.K+k], V, eps)
 				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = fmt.Errorf("point %d: %w", i, err)
-					}
-					mu.Unlock()
+					failAt[w], errs[w] = i, err
 					return
 				}
 				vals[i] = v
@@ -180,8 +187,14 @@ func TLEPoints(x *cloud.Matrix, g *knn.Graph, k int, eps float64) ([]float64, er
 		}()
 	}
 	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	first := -1
+	for w := range workers {
+		if errs[w] != nil && (first < 0 || failAt[w] < failAt[first]) {
+			first = w
+		}
+	}
+	if first >= 0 {
+		return nil, fmt.Errorf("point %d: %w", failAt[first], errs[first])
 	}
 	return vals, nil
 }
