@@ -21,7 +21,7 @@ func scanRef(g, h []float64, hv float64, t []float64, from int, col bool) int {
 // rarely, often, at the threshold exactly, and with NaN and infinities.
 func TestScan(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	special := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, -0.0, 0x1p-1074, math.MaxFloat64}
+	special := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), 0x1p-1074, math.MaxFloat64}
 	for _, im := range scanImpls {
 		scanBest = im
 		for trial := 0; trial < 400; trial++ {
