@@ -42,7 +42,10 @@ var libFlags = map[string][]string{
 
 var estimateFlagNames = []string{"method", "discard", "paper", "k", "max-rank", "resample", "fraction",
 	"metric", "duplicates", "zero-rows", "seed", "threads", "search",
-	"binomial-k", "binomial-r", "kstar-maxk", "kstar-alpha", "kstar-iter"}
+	"binomial-k", "binomial-r", "kstar-maxk", "kstar-alpha", "kstar-iter",
+	"lpca-alpha-fo", "lpca-alpha-ratio", "lpca-alpha-fan", "lpca-beta-fan", "lpca-p-fan", "mom-k", "tle-k",
+	"tle-epsilon", "mada-k", "mind-k", "mind-d", "ess-k", "corrint-k1", "corrint-k2", "knn-k", "knn-ps", "knn-m",
+	"knn-gamma", "danco-k", "danco-d", "danco-fractal"}
 
 // libOptions parses the JSON object opts as flags of command into fs.
 func libOptions(command string, fs *flag.FlagSet, opts []byte) error {

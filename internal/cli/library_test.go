@@ -39,6 +39,15 @@ func TestLibEqualsCommand(t *testing.T) {
 		{[]string{"estimate", "--method", "gride-auto", "--kstar-maxk", "40", "--kstar-alpha", "1e-4", "--kstar-iter", "3"},
 			`{"method": "gride-auto", "kstar_maxk": 40, "kstar_alpha": 1e-4, "kstar_iter": 3}`},
 		{[]string{"profile", "--method", "gride-auto", "--kstar-maxk", "500", "--no-pca"}, `{"method": "gride-auto", "kstar-maxk": 500, "no_pca": true}`},
+		{[]string{"estimate", "--method", "tle", "--tle-k", "12", "--tle-epsilon", "1e-3", "--search", "brute"},
+			`{"method": "tle", "tle_k": 12, "tle_epsilon": 1e-3, "search": "brute"}`},
+		{[]string{"estimate", "--method", "corrint", "--corrint-k1", "5", "--corrint-k2", "15"}, `{"method": "corrint", "corrint_k1": 5, "corrint_k2": 15}`},
+		{[]string{"estimate", "--method", "knn", "--knn-k", "3", "--knn-ps", "5,7,9", "--knn-m", "2", "--knn-gamma", "1.5"},
+			`{"method": "knn", "knn_k": 3, "knn_ps": "5,7,9", "knn_m": 2, "knn_gamma": 1.5}`},
+		{[]string{"estimate", "--method", "danco", "--danco-k", "8", "--danco-fractal=false"}, `{"method": "danco", "danco_k": 8, "danco_fractal": false}`},
+		{[]string{"profile", "--method", "lpca-fan", "--lpca-alpha-fan", "5", "--lpca-beta-fan", "0.7", "--lpca-p-fan", "0.9", "--no-pca"},
+			`{"method": "lpca-fan", "lpca_alpha_fan": 5, "lpca_beta_fan": 0.7, "lpca_p_fan": 0.9, "no_pca": true}`},
+		{[]string{"profile", "--method", "mom", "--mom-k", "30", "--search", "tree", "--no-pca"}, `{"method": "mom", "mom_k": 30, "search": "tree", "no_pca": true}`},
 	}
 	for _, c := range cases {
 		code, want, stderr := run(append(append([]string{}, c.args...), "--format", "json", "--quiet", path)...)

@@ -190,3 +190,58 @@ def test_kstar_maxk_capped_warns_as_cli(tmp_path, cli):
         with pytest.raises(ValueError) as e:
             intdim.estimate(X, method="gride-auto", name=path, **kw)
         assert code == 2 and err.strip() == "intdim estimate: " + str(e.value)
+
+
+@pytest.mark.parametrize("args", [
+    {"method": "tle", "tle_k": 12, "tle_epsilon": 1e-3},
+    {"method": "corrint", "corrint_k1": 5, "corrint_k2": 15},
+    {"method": "knn", "knn_k": 3, "knn_ps": [5, 7, 9], "knn_m": 2, "knn_gamma": 1.5, "seed": 4},
+    {"method": "danco", "danco_k": 8, "danco_fractal": False},
+    {"method": "lpca-fan", "lpca_alpha_fan": 5, "lpca_beta_fan": 0.7, "lpca_p_fan": 0.9},
+    {"method": "mom", "mom_k": 30, "search": "brute"},
+])
+def test_skdim_options_equal_cli(tmp_path, cli_json, args):
+    """The scikit-dimension parameters and search are the CLI's --tle-k, …, --danco-fractal and --search."""
+    X = curved(500, 12, 4, seed=5)
+    path = str(tmp_path / "x.npy")
+    np.save(path, X)
+    flags = []
+    for k, v in args.items():
+        v = ",".join(map(str, v)) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else str(v)
+        flags.append(f"--{k.replace('_', '-')}={v}")
+    want = cli_json(["estimate", path] + flags)
+    got = intdim.estimate(X, name=path, **args)
+    assert_docs_equal(got.to_dict(), want)
+    # The options change the result: the defaults give another one.
+    default = intdim.estimate(X, method=args["method"], seed=args.get("seed", 1), name=path)
+    assert default.to_dict()["results"] != want["results"]
+    want = cli_json(["profile", path, "--no-pca"] + flags)
+    got = intdim.profile({"x": X}, no_pca=True, **args)
+    assert_docs_equal(got.to_dict(), want)
+
+
+@pytest.mark.parametrize("search", ["auto", "brute", "pruned", "tree"])
+def test_search_equals_cli(tmp_path, cli_json, search):
+    """search= is --search: every mode gives the CLI's document (the same neighbours, bit for bit)."""
+    X = curved(400, 6, 3, seed=2)
+    path = str(tmp_path / "x.npy")
+    np.save(path, X)
+    want = cli_json(["estimate", path, "--method", "mle", "--search", search])
+    assert_docs_equal(intdim.estimate(X, method="mle", search=search, name=path).to_dict(), want)
+    want = cli_json(["scale", path, "--blocks", "4", "--search", search])
+    assert_docs_equal(intdim.scale(X, blocks=4, search=search, name=path).to_dict(), want)
+    want = cli_json(["profile", path, "--method", "mle", "--no-pca", "--search", search])
+    assert_docs_equal(intdim.profile({"x": X}, method="mle", no_pca=True, search=search).to_dict(), want)
+    assert intdim.local(X, search=search).ids.tolist() == intdim.local(X).ids.tolist()
+    assert intdim.overlap(X, X[:, :3].copy(), search=search).overlap == intdim.overlap(X, X[:, :3].copy()).overlap
+    assert intdim.imbalance(X, X[:, :3].copy(), search=search).delta_ab == intdim.imbalance(X, X[:, :3].copy()).delta_ab
+
+
+def test_search_refused(tmp_path):
+    X = curved(200, 6, 3, seed=2)
+    for fn in (lambda s: intdim.estimate(X, search=s), lambda s: intdim.profile({"x": X}, search=s),
+               lambda s: intdim.local(X, search=s), lambda s: intdim.imbalance(X, X, search=s)):
+        with pytest.raises(ValueError, match=re.escape("unknown search \"kd\" (want auto, brute, pruned or tree)")):
+            fn("kd")
+        with pytest.raises(ValueError, match="empty"):
+            fn("")
