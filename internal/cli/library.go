@@ -23,7 +23,10 @@ import (
 // profile on points in memory. Their options are the command's flags given
 // as a JSON object, a key per flag ("max_rank" or "max-rank" for
 // --max-rank), read by the command's own flag set and checked with its own
-// messages, so that names, defaults and errors are the CLI's. They return
+// messages, so that names, defaults and errors are the CLI's; the errors of
+// the checks the library makes itself (the search mode, scikit-dimension's
+// parameters) name the option by its key: search="kd", knn_ps=1
+// (keywordWords). They return
 // the document the command prints with --format json. An error is an
 // *ExitError: code 2 for bad input or options, 1 for a failure. They keep
 // no state between calls and may run concurrently.
@@ -96,7 +99,8 @@ func libOptions(command string, fs *flag.FlagSet, opts []byte) error {
 
 // LibEstimate is 'intdim estimate --format json' on the points x, called
 // name in the document and in errors.
-func LibEstimate(name string, x *cloud.Matrix, opts []byte) ([]byte, error) {
+func LibEstimate(name string, x *cloud.Matrix, opts []byte) (res []byte, err error) {
+	defer func() { err = keywordWords(err) }()
 	fs := NewFlagSet("estimate", nil)
 	f := addEstimateFlags(fs, "twonn")
 	mem := addMemFlag(fs)
@@ -116,7 +120,8 @@ func LibEstimate(name string, x *cloud.Matrix, opts []byte) ([]byte, error) {
 }
 
 // LibScale is 'intdim scale --format json' on the points x.
-func LibScale(name string, x *cloud.Matrix, opts []byte) ([]byte, error) {
+func LibScale(name string, x *cloud.Matrix, opts []byte) (res []byte, err error) {
+	defer func() { err = keywordWords(err) }()
 	fs := NewFlagSet("scale", nil)
 	f := addEstimateFlags(fs, "twonn")
 	so := addScaleFlags(fs)
@@ -147,7 +152,8 @@ type LibLayer struct {
 // layer that cannot be estimated is in the document with its error; the
 // others are still estimated (the command's exit status 1 is the caller's
 // to give, from the document).
-func LibProfile(layers []LibLayer, opts []byte) ([]byte, error) {
+func LibProfile(layers []LibLayer, opts []byte) (res []byte, err error) {
+	defer func() { err = keywordWords(err) }()
 	fs := NewFlagSet("profile", nil)
 	f := addEstimateFlags(fs, "twonn")
 	noPCA := fs.Bool("no-pca", false, "skip the PC-ID of each layer")
@@ -213,7 +219,8 @@ func sameN(layers []LibLayer) error {
 // LibOverlap is 'intdim overlap --format json' on points in memory: the
 // neighbourhood overlap of a and b (b nil: none) and, with labels (one per
 // point of a, called labelsName in the document), a's label overlap.
-func LibOverlap(a LibLayer, b *LibLayer, labels []int, labelsName string, opts []byte) ([]byte, error) {
+func LibOverlap(a LibLayer, b *LibLayer, labels []int, labelsName string, opts []byte) (res []byte, err error) {
+	defer func() { err = keywordWords(err) }()
 	fs := NewFlagSet("overlap", nil)
 	f := addOverlapFlags(fs)
 	if err := libOptions("overlap", fs, opts); err != nil {
@@ -246,7 +253,8 @@ func LibOverlap(a LibLayer, b *LibLayer, labels []int, labelsName string, opts [
 }
 
 // LibImbalance is 'intdim imbalance --format json' on points in memory.
-func LibImbalance(a, b LibLayer, opts []byte) ([]byte, error) {
+func LibImbalance(a, b LibLayer, opts []byte) (res []byte, err error) {
+	defer func() { err = keywordWords(err) }()
 	fs := NewFlagSet("imbalance", nil)
 	metric := fs.String("metric", "euclidean", "distance: euclidean or cosine")
 	search := addSearchFlag(fs)
@@ -270,7 +278,8 @@ func LibImbalance(a, b LibLayer, opts []byte) ([]byte, error) {
 
 // LibLocal is 'intdim local --format json' on points in memory, with the
 // ID of every point (what --out writes).
-func LibLocal(x LibLayer, opts []byte) ([]byte, []float64, error) {
+func LibLocal(x LibLayer, opts []byte) (res []byte, vals []float64, err error) {
+	defer func() { err = keywordWords(err) }()
 	fs := NewFlagSet("local", nil)
 	f := addLocalFlags(fs)
 	if err := libOptions("local", fs, opts); err != nil {

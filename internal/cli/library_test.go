@@ -86,6 +86,11 @@ func TestLibOptionErrors(t *testing.T) {
 		{`{"method": "gride-auto", "kstar_alpha": 2}`, `--kstar-alpha 2, --kstar-iter 5: need maxk ≥ 2, 0 < alpha < 1`},
 		{`{"method": "binomial", "binomial_r": 1}`, `--binomial-r 1: need k ≥ 2 and 0 < r < 1`},
 		{`{"search": ""}`, `empty search mode (want auto, brute, pruned or tree)`},
+		// Options the library checks are named by their keys, as the C and Python callers write them.
+		{`{"search": ""}`, `search="": empty search mode (want auto, brute, pruned or tree)`},
+		{`{"search": "kd"}`, `search="kd": unknown search mode (want auto, brute, pruned or tree)`},
+		{`{"method": "knn", "knn_ps": "1,2"}`, `knn: knn_ps=1, knn_ps=2: need sample sizes above k = 2`},
+		{`{"method": "corrint", "corrint_k1": 5, "corrint_k2": 3}`, `corrint: corrint_k1=5, corrint_k2=3: need 1 ≤ k1 < k2`},
 	} {
 		_, err := LibEstimate("x", m, []byte(c.opts))
 		var e *ExitError

@@ -135,11 +135,39 @@ func dims(s []int) string {
 // chain replaced by the command line's wording, which names the flag; the
 // chain (and so the exit status) is kept. A nil err stays nil.
 func flagWords(err error) error {
+	return reword(err, wordings)
+}
+
+// keywordWordings word the library errors that name an option for the
+// callers of the library entry points (C, Python), by the option's key as
+// a keyword argument: search="kd", knn_ps=1.
+var keywordWordings = []wording{
+	word(func(e *knn.SearchError) string {
+		if e.Value == "" {
+			return `search="": empty search mode (want auto, brute, pruned or tree)`
+		}
+		return fmt.Sprintf("search=%q: unknown search mode (want auto, brute, pruned or tree)", e.Value)
+	}),
+	word(func(e *estimate.ParamError) string {
+		return fmt.Sprintf("%s: %s: need %s", e.Method,
+			e.Settings(func(f string) string { return strings.ReplaceAll(skdimFlag(f), "-", "_") }, "="), e.Want)
+	}),
+}
+
+// keywordWords is flagWords for the library entry points: the errors that
+// name an option name it as keywordWordings do.
+func keywordWords(err error) error {
+	return reword(err, keywordWordings)
+}
+
+// reword returns err with the message of each error in its chain that one
+// of ws words replaced by that wording; the chain is kept.
+func reword(err error, ws []wording) error {
 	if err == nil {
 		return nil
 	}
 	msg := err.Error()
-	for _, w := range wordings {
+	for _, w := range ws {
 		if text, inner := w(err); inner != nil {
 			msg = strings.Replace(msg, inner.Error(), text, 1)
 		}

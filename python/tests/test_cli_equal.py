@@ -237,11 +237,21 @@ def test_search_equals_cli(tmp_path, cli_json, search):
     assert intdim.imbalance(X, X[:, :3].copy(), search=search).delta_ab == intdim.imbalance(X, X[:, :3].copy()).delta_ab
 
 
-def test_search_refused(tmp_path):
+def test_search_and_parameters_refused(tmp_path):
+    """Bad values raise ValueError naming the keyword argument (not the CLI's flag)."""
     X = curved(200, 6, 3, seed=2)
     for fn in (lambda s: intdim.estimate(X, search=s), lambda s: intdim.profile({"x": X}, search=s),
-               lambda s: intdim.local(X, search=s), lambda s: intdim.imbalance(X, X, search=s)):
-        with pytest.raises(ValueError, match=re.escape("unknown search \"kd\" (want auto, brute, pruned or tree)")):
+               lambda s: intdim.scale(X, search=s), lambda s: intdim.local(X, search=s),
+               lambda s: intdim.overlap(X, X, search=s), lambda s: intdim.imbalance(X, X, search=s)):
+        with pytest.raises(ValueError) as e:
             fn("kd")
-        with pytest.raises(ValueError, match="empty"):
+        assert str(e.value) == 'search="kd": unknown search mode (want auto, brute, pruned or tree)'
+        with pytest.raises(ValueError) as e:
             fn("")
+        assert str(e.value) == 'search="": empty search mode (want auto, brute, pruned or tree)'
+    with pytest.raises(ValueError) as e:
+        intdim.estimate(X, method="knn", knn_ps=[1, 2])
+    assert str(e.value) == "knn: knn_ps=1, knn_ps=2: need sample sizes above k = 2 and at most 65536"
+    with pytest.raises(ValueError) as e:
+        intdim.estimate(X, method="corrint", corrint_k1=5, corrint_k2=3)
+    assert str(e.value) == "corrint: corrint_k1=5, corrint_k2=3: need 1 ≤ k1 < k2"
