@@ -201,6 +201,9 @@ func (f *estimateFlags) options() (*estimate.Options, error) {
 		return nil, Usage("--kstar-maxk %d, --kstar-alpha %g, --kstar-iter %d: need maxk ≥ 2, 0 < alpha < 1 and 1 ≤ iter ≤ 1000",
 			f.kstar.MaxK, f.kstar.Alpha, f.kstar.Iterations)
 	}
+	if err := skdimZero(f.skdim); err != nil {
+		return nil, err
+	}
 	if err := estimate.CheckSkdim(f.skdim); err != nil {
 		return nil, Usage("%w", err)
 	}
@@ -249,5 +252,32 @@ func (l *intList) Set(v string) error {
 		out = append(out, n)
 	}
 	*l = out
+	return nil
+}
+
+// skdimZero refuses a scikit-dimension parameter given as 0: the library
+// reads 0 as "the default", so --tle-k 0 would silently run with k = 20.
+// The flags' own defaults are never 0 (--danco-d, where 0 means the number
+// of columns, is not checked).
+func skdimZero(s estimate.SkdimOptions) error {
+	d := estimate.DefaultSkdim
+	for _, p := range []struct {
+		field  string
+		v, def float64
+	}{
+		{"AlphaFO", s.AlphaFO, d.AlphaFO}, {"AlphaRatio", s.AlphaRatio, d.AlphaRatio},
+		{"AlphaFan", s.AlphaFan, d.AlphaFan}, {"BetaFan", s.BetaFan, d.BetaFan}, {"PFan", s.PFan, d.PFan},
+		{"MOMK", float64(s.MOMK), float64(d.MOMK)}, {"TLEK", float64(s.TLEK), float64(d.TLEK)},
+		{"TLEEpsilon", s.TLEEpsilon, d.TLEEpsilon}, {"MADAK", float64(s.MADAK), float64(d.MADAK)},
+		{"ESSK", float64(s.ESSK), float64(d.ESSK)}, {"MiNDK", float64(s.MiNDK), float64(d.MiNDK)},
+		{"MiNDD", float64(s.MiNDD), float64(d.MiNDD)}, {"K1", float64(s.K1), float64(d.K1)},
+		{"K2", float64(s.K2), float64(d.K2)}, {"KNNK", float64(s.KNNK), float64(d.KNNK)},
+		{"KNNM", float64(s.KNNM), float64(d.KNNM)}, {"KNNGamma", s.KNNGamma, d.KNNGamma},
+		{"DANCoK", float64(s.DANCoK), float64(d.DANCoK)},
+	} {
+		if p.v == 0 {
+			return Usage("--%s 0: 0 is not accepted (omit the flag for the default, %g)", skdimFlag(p.field), p.def)
+		}
+	}
 	return nil
 }
