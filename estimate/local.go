@@ -66,7 +66,7 @@ func Local(x *cloud.Matrix, g *knn.Graph, meth Method, k int, s SkdimOptions, th
 	case MethodTLE:
 		return TLEPoints(x, g, k, s.TLEEpsilon, threads)
 	case MethodMADA:
-		if z := maxZeros(g); z > 0 && k+z > g.K && x != nil {
+		if z := g.MaxZeros(); z > 0 && k+z > g.K && x != nil {
 			var err error
 			if g, err = knn.Search(x, min(k+z, g.N-1), nil); err != nil {
 				return nil, err

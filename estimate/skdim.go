@@ -198,20 +198,6 @@ func (e *engine) skdimNeighbours(meth string) int {
 	return 0
 }
 
-// maxZeros is the largest number of neighbours at distance 0 of a point.
-func maxZeros(g *knn.Graph) int {
-	z := 0
-	for i := range g.N {
-		d := g.Dist[i*g.K : (i+1)*g.K]
-		j := 0
-		for j < len(d) && d[j] == 0 {
-			j++
-		}
-		z = max(z, j)
-	}
-	return z
-}
-
 // runSkdim runs a scikit-dimension method.
 func (e *engine) runSkdim(meth string) (*Result, error) {
 	res := &Result{Method: meth}
@@ -236,7 +222,7 @@ func (e *engine) runSkdim(meth string) (*Result, error) {
 		res.ID, err = TLE(e.x, e.g, s.TLEK, s.TLEEpsilon, e.o.Threads)
 	case MethodMADA:
 		g := e.g
-		if z := maxZeros(g); z > 0 && s.MADAK+z > g.K && e.x != nil {
+		if z := g.MaxZeros(); z > 0 && s.MADAK+z > g.K && e.x != nil {
 			// Kept duplicates are not MADA's neighbours: a longer list.
 			if g, err = knn.Search(e.x, min(s.MADAK+z, e.n-1), e.kopt); err != nil {
 				return nil, err

@@ -3,7 +3,6 @@ package estimate
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
@@ -14,18 +13,7 @@ import (
 // j of rows, √Dist2 compared with r₁ and r₂.
 func corrIntAllPairs(x *cloud.Matrix, g *knn.Graph, k1, k2 int) float64 {
 	n, d := g.N, x.D()
-	median := func(k int) float64 {
-		v := make([]float64, n)
-		for i := range n {
-			v[i] = g.Dist[i*g.K+k-1]
-		}
-		slices.Sort(v)
-		if n%2 == 1 {
-			return v[n/2]
-		}
-		return (v[n/2-1] + v[n/2]) / 2
-	}
-	r1, r2 := median(k1), median(k2)
+	r1, r2 := medianRadius(g, k1), medianRadius(g, k2)
 	xf := x.Float64()
 	var s1, s2 int64
 	for i := range n {

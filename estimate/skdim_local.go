@@ -278,6 +278,21 @@ func tlePoint(rows [][]float64, dists []float64, V []float64, eps float64) (floa
 	return -2 * float64(k*k-nEps-nD-nV) / (sumTS + 2*s2), nil
 }
 
+// medianRadius is the median over the points of the distance to the k-th
+// neighbour (numpy's median: the mean of the middle two when N is even).
+func medianRadius(g *knn.Graph, k int) float64 {
+	n := g.N
+	v := make([]float64, n)
+	for i := range n {
+		v[i] = g.Dist[i*g.K+k-1]
+	}
+	slices.Sort(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
+}
+
 // CorrInt is the correlation dimension (Grassberger & Procaccia, Physica D
 // 9, 1983) as scikit-dimension computes it: r₁ and r₂ are the medians over
 // the points of the distances to their k1-th and k2-th nearest neighbours,
@@ -290,19 +305,7 @@ func tlePoint(rows [][]float64, dists []float64, V []float64, eps float64) (floa
 // narrow rows, every pair otherwise; threads goroutines.
 func CorrInt(x *cloud.Matrix, g *knn.Graph, k1, k2, threads int) (float64, error) {
 	checkK(g, k2, "CorrInt")
-	n := g.N
-	median := func(k int) float64 {
-		v := make([]float64, n)
-		for i := range n {
-			v[i] = g.Dist[i*g.K+k-1]
-		}
-		slices.Sort(v)
-		if n%2 == 1 {
-			return v[n/2]
-		}
-		return (v[n/2-1] + v[n/2]) / 2
-	}
-	r1, r2 := median(k1), median(k2)
+	r1, r2 := medianRadius(g, k1), medianRadius(g, k2)
 	if !(r1 > 0) || !(r2 > r1) {
 		return 0, fmt.Errorf("radii r1 = %g, r2 = %g: need 0 < r1 < r2 (duplicates or too few points)", r1, r2)
 	}

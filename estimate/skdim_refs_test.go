@@ -193,8 +193,8 @@ func TestMADAKeepOneSearch(t *testing.T) {
 	if err := e.search(e.searchK([]string{"mada"})); err != nil {
 		t.Fatal(err)
 	}
-	if e.g.K != o.Skdim.MADAK+z || maxZeros(e.g)+o.Skdim.MADAK > e.g.K {
-		t.Fatalf("search of %d neighbours, %d at distance 0, mada k = %d: a second search would run", e.g.K, maxZeros(e.g), o.Skdim.MADAK)
+	if e.g.K != o.Skdim.MADAK+z || e.g.MaxZeros()+o.Skdim.MADAK > e.g.K {
+		t.Fatalf("search of %d neighbours, %d at distance 0, mada k = %d: a second search would run", e.g.K, e.g.MaxZeros(), o.Skdim.MADAK)
 	}
 	rep, err := Points(m, &Options{Method: MethodMADA, Duplicates: Keep})
 	if err != nil {

@@ -125,6 +125,22 @@ type Graph struct {
 	Search SearchMode
 }
 
+// MaxZeros returns the largest number of neighbours at distance 0 of one
+// point (the longest run of zeros at the head of a list): a point with that
+// many duplicates needs k + MaxZeros neighbours for k at nonzero distances.
+func (g *Graph) MaxZeros() int {
+	z := 0
+	for i := range g.N {
+		d := g.Dist[i*g.K : (i+1)*g.K]
+		j := 0
+		for j < len(d) && d[j] == 0 {
+			j++
+		}
+		z = max(z, j)
+	}
+	return z
+}
+
 // Neighbors returns the neighbour indices and distances of row i.
 func (g *Graph) Neighbors(i int) ([]int32, []float64) {
 	return g.Index[i*g.K : (i+1)*g.K], g.Dist[i*g.K : (i+1)*g.K]

@@ -75,27 +75,15 @@ func (p *Pruning) Cost() float64 {
 // runs the pruned search for those rows (see above); without, the
 // brute-force kernel (SearchRows). Errors are Search's.
 func SearchBlock(x *cloud.Matrix, k, a, b int, pr *Pruning, opt *Options) (*Graph, error) {
-	n := x.N()
-	if k < 1 {
-		panic("knn: k < 1")
-	}
-	if a < 0 || b > n || a > b {
-		panic(fmt.Sprintf("knn: SearchBlock: rows [%d, %d) outside [0, %d)", a, b, n))
-	}
 	if pr == nil {
 		return SearchRows(x, k, a, b, opt)
 	}
+	x, err := blockInput("SearchBlock", x, k, a, b, opt)
+	if err != nil {
+		return nil, err
+	}
 	if pr.d != x.D() {
 		return nil, fmt.Errorf("knn: SearchBlock: a pruning of %d columns for rows of %d", pr.d, x.D())
-	}
-	if k > n-1 {
-		return nil, fmt.Errorf("%w: k = %d with %d points", ErrTooFewPoints, k, n)
-	}
-	if opt.metric() == Cosine {
-		var err error
-		if x, err = Normalize(x); err != nil {
-			return nil, err
-		}
 	}
 	g := &Graph{N: b - a, K: k, Search: SearchPruned}
 	if a == b {

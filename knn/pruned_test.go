@@ -210,14 +210,7 @@ func FuzzPruned(f *testing.F) {
 		if n < 18 {
 			return
 		}
-		x := make([]float64, n*d)
-		for i := range x {
-			v := vals[i]
-			x[i] = float64(int(v%16)-8) * scale
-			if v >= 0xF0 {
-				x[i] += float64(v) * 1e-7 * scale
-			}
-		}
+		x := fuzzLattice(vals[:n*d], scale)
 		k := int(kb)%(n-1) + 1
 		m := m64(x, n, d)
 		want := bruteForce(view(m), k, 1)

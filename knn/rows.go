@@ -13,21 +13,9 @@ import (
 // Search's graph; each block costs 2·(r1 − r0)·N·D kernel flops plus one
 // packing pass over x. Errors as Search's.
 func SearchRows(x *cloud.Matrix, k, r0, r1 int, opt *Options) (*Graph, error) {
-	n := x.N()
-	if k < 1 {
-		panic("knn: k < 1")
-	}
-	if r0 < 0 || r1 > n || r0 > r1 {
-		panic(fmt.Sprintf("knn: SearchRows: rows [%d, %d) outside [0, %d)", r0, r1, n))
-	}
-	if k > n-1 {
-		return nil, fmt.Errorf("%w: k = %d with %d points", ErrTooFewPoints, k, n)
-	}
-	if opt.metric() == Cosine {
-		var err error
-		if x, err = Normalize(x); err != nil {
-			return nil, err
-		}
+	x, err := blockInput("SearchRows", x, k, r0, r1, opt)
+	if err != nil {
+		return nil, err
 	}
 	q := r1 - r0
 	g := &Graph{N: q, K: k}
@@ -40,4 +28,25 @@ func SearchRows(x *cloud.Matrix, k, r0, r1 int, opt *Options) (*Graph, error) {
 	}
 	g.Index, g.Dist = searchQueries(view(x), k, queries, opt.threads())
 	return g, nil
+}
+
+// blockInput checks the arguments of a search of the rows a ≤ i < b among
+// all rows of x (SearchRows, SearchBlock, SearchBlockTree; name is the
+// caller's, for its panics) and returns the rows to search: x, or x's rows
+// normalised under the cosine metric. k > N − 1 is ErrTooFewPoints.
+func blockInput(name string, x *cloud.Matrix, k, a, b int, opt *Options) (*cloud.Matrix, error) {
+	n := x.N()
+	if k < 1 {
+		panic("knn: k < 1")
+	}
+	if a < 0 || b > n || a > b {
+		panic(fmt.Sprintf("knn: %s: rows [%d, %d) outside [0, %d)", name, a, b, n))
+	}
+	if k > n-1 {
+		return nil, fmt.Errorf("%w: k = %d with %d points", ErrTooFewPoints, k, n)
+	}
+	if opt.metric() == Cosine {
+		return Normalize(x)
+	}
+	return x, nil
 }

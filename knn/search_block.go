@@ -50,20 +50,9 @@ func ChooseSearch(x *cloud.Matrix, k int, opt *Options) (SearchMode, *Pruning, e
 // force, as Search does. Errors are Search's.
 func SearchBlockTree(x *cloud.Matrix, k, a, b int, opt *Options) (*Graph, error) {
 	n := x.N()
-	if k < 1 {
-		panic("knn: k < 1")
-	}
-	if a < 0 || b > n || a > b {
-		panic(fmt.Sprintf("knn: SearchBlockTree: rows [%d, %d) outside [0, %d)", a, b, n))
-	}
-	if k > n-1 {
-		return nil, fmt.Errorf("%w: k = %d with %d points", ErrTooFewPoints, k, n)
-	}
-	if opt.metric() == Cosine {
-		var err error
-		if x, err = Normalize(x); err != nil {
-			return nil, err
-		}
+	x, err := blockInput("SearchBlockTree", x, k, a, b, opt)
+	if err != nil {
+		return nil, err
 	}
 	v := view(x)
 	t := newTree(v)

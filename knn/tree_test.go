@@ -206,14 +206,7 @@ func FuzzTree(f *testing.F) {
 		if n < 2 {
 			return
 		}
-		x := make([]float64, n*d)
-		for i := range x {
-			v := vals[i]
-			x[i] = float64(int(v%16)-8) * scale
-			if v >= 0xF0 {
-				x[i] += float64(v) * 1e-7 * scale
-			}
-		}
+		x := fuzzLattice(vals[:n*d], scale)
 		k := int(kb)%(n-1) + 1
 		m := m64(x, n, d)
 		want := bruteForce(view(m), k, 1)
@@ -311,4 +304,18 @@ func TestSortTreeCands(t *testing.T) {
 			}
 		}
 	}
+}
+
+// fuzzLattice turns fuzz bytes into coordinates: a lattice of 16 values
+// times scale (many exact ties and duplicates), a byte >= 0xF0 nudged off it
+// by about 1e-5 * scale (near-ties).
+func fuzzLattice(vals []byte, scale float64) []float64 {
+	x := make([]float64, len(vals))
+	for i, v := range vals {
+		x[i] = float64(int(v%16)-8) * scale
+		if v >= 0xF0 {
+			x[i] += float64(v) * 1e-7 * scale
+		}
+	}
+	return x
 }

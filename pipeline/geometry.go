@@ -217,7 +217,7 @@ func localMore(method estimate.Method, k int) func(*cloud.Matrix) int {
 // mada would search again for: k plus the zeros at the head of a list (at
 // most k) fit in g.K, or the lists hold every other point already.
 func madaServed(g *knn.Graph, k int) bool {
-	return k >= 2 && k <= g.K && (k+min(zeroRun(g), k) <= g.K || g.K == g.N-1)
+	return k >= 2 && k <= g.K && (k+min(g.MaxZeros(), k) <= g.K || g.K == g.N-1)
 }
 
 // mostDuplicates returns the most rows of x that duplicate one other row:
@@ -228,19 +228,4 @@ func mostDuplicates(x *cloud.Matrix) int {
 		m = max(m, c)
 	}
 	return m - 1
-}
-
-// zeroRun returns the most neighbours at distance 0 at the head of one
-// point's list of g.
-func zeroRun(g *knn.Graph) int {
-	z := 0
-	for i := range g.N {
-		d := g.Dist[i*g.K : (i+1)*g.K]
-		j := 0
-		for j < len(d) && d[j] == 0 {
-			j++
-		}
-		z = max(z, j)
-	}
-	return z
 }
