@@ -264,7 +264,7 @@ func project(x matrix, pl *prunePlan, k, threads int) *projection {
 	for i0 := 0; i0 < n; i0 += projRows {
 		i1 := min(i0+projRows, n)
 		y := kernel.PackRightFunc(i1-i0, d, func(i int, dst []float32) {
-			s, top := x.centre(i0+i, pl.mean, pl.scale, dst)
+			s, top := x.centre4(i0+i, pl.mean, pl.scale, dst)
 			cn[i0+i] = s
 			if !(top <= 0x1p20) {
 				ok = false
@@ -326,6 +326,40 @@ func (pj *projection) margins(cn []float64, mc, d int, epsQ float64) margins {
 		mg.beta[i] = 1.0001*beta + 4*u*rho + 0x1p-900
 	}
 	return mg
+}
+
+// centre4 is matrix.centre (the same float32 entries; the squared norm
+// and the largest |entry| summed in four interleaved parts, whose rounding
+// the margins' γ_{d+4} covers as well): a quarter of the dependent
+// additions, the bulk of the projection's centring on wide rows.
+func (m matrix) centre4(p int, mean []float64, scale float64, dst []float32) (s, top float64) {
+	if m.m.Elem() == cloud.Float32 {
+		return centre4(m.m.Row32(m.index(p)), mean, scale, dst)
+	}
+	return centre4(m.m.Row64(m.index(p)), mean, scale, dst)
+}
+
+func centre4[E real](row []E, mean []float64, scale float64, dst []float32) (s, top float64) {
+	mean, dst = mean[:len(row)], dst[:len(row)]
+	var s0, s1, s2, s3, t0, t1, t2, t3 float64
+	j := 0
+	for ; j+4 <= len(row); j += 4 {
+		r, m, o := row[j:j+4:j+4], mean[j:j+4:j+4], dst[j:j+4:j+4]
+		c0 := (float64(r[0]) - m[0]) * scale
+		c1 := (float64(r[1]) - m[1]) * scale
+		c2 := (float64(r[2]) - m[2]) * scale
+		c3 := (float64(r[3]) - m[3]) * scale
+		s0, s1, s2, s3 = s0+c0*c0, s1+c1*c1, s2+c2*c2, s3+c3*c3
+		t0, t1, t2, t3 = max(t0, math.Abs(c0)), max(t1, math.Abs(c1)), max(t2, math.Abs(c2)), max(t3, math.Abs(c3))
+		o[0], o[1], o[2], o[3] = float32(c0), float32(c1), float32(c2), float32(c3)
+	}
+	for ; j < len(row); j++ {
+		c := (float64(row[j]) - mean[j]) * scale
+		s0 += c * c
+		t0 = max(t0, math.Abs(c))
+		dst[j] = float32(c)
+	}
+	return (s0 + s1) + (s2 + s3), max(t0, t1, t2, t3)
 }
 
 // centre64 writes (row p − mean)·scale into dst in float64 and returns its
@@ -428,7 +462,11 @@ func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
 	// A row with more candidates than about n·costKernel/costExact costs
 	// more exactly than through the kernel (searchQueries): where the
 	// bound is weak (isotropic data), the search degrades to brute force.
-	c.most = max(4*k+prunedFloor, n/64)
+	// A row that overflows costs a re-preparation of all rows for the
+	// kernel (searchQueries: n·d centring and packing, shared by the rows
+	// that overflow), so small searches keep up to n/8 (at most
+	// 4·prunedFloor) and evaluate them in the order of their fine bounds.
+	c.most = max(4*k+prunedFloor, n/64, min(n/8, 4*prunedFloor))
 	c.inv2 = 1 / c.s22
 	for i := range c.rows {
 		c.rows[i].h.Reset(k)

@@ -91,7 +91,7 @@ func (p *Pruning) UnmarshalBinary(data []byte) error {
 	pl := &prunePlan{scale: scale, brute: vals[1], pruned: vals[2], m: int(mc), mm: int(m),
 		mean: vals[3 : 3+d], q: vals[3+d:]}
 	var eps float64
-	pl.q, eps = orthonormal(pl.q, int(m), int(d), 1)
+	pl.q, eps = orthonormal(pl.q, int(m), int(d), 1, 1e-10)
 	if !(eps < 1e-6) {
 		return errors.New("pruning directions not orthonormal")
 	}

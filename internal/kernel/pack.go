@@ -36,12 +36,35 @@ func PackRightFunc(n, d int, row func(i int, dst []float32)) *Packed {
 
 func packFunc(n, d int, left bool, row func(i int, dst []float32)) *Packed {
 	p := newPacked(best, n, d, left, true)
-	buf := make([]float32, d)
-	for i := 0; i < n; i++ {
-		row(i, buf)
-		p.setRow(i, buf)
+	g := p.im.nr
+	if left {
+		g = padRows
 	}
+	rowGroups(n, d, g, row, func(i0, h int, x []float32) {
+		if left {
+			packPanels(p.a[i0*d:], p.im.mr, x, h, d, false)
+		}
+		packPanels(p.b[i0*d:], p.im.nr, x, h, d, false)
+	})
 	return p
+}
+
+// rowGroups calls row for rows 0…n−1 in order, g at a time (g a multiple
+// of the panel widths), into a row-major buffer of min(g, n) rows, and
+// hands each group to pack (first row i0, h rows): the panels are then
+// written feature by feature from h rows read in sequence, instead of one
+// row scattered over every cache line of its panel (as before), which missed
+// the cache on wide rows (d = 21,632: 15 ns per entry). The buffer is
+// smaller than the packed matrix.
+func rowGroups(n, d, g int, row func(i int, dst []float32), pack func(i0, h int, x []float32)) {
+	buf := make([]float32, min(g, n)*d)
+	for i0 := 0; i0 < n; i0 += g {
+		h := min(g, n-i0)
+		for i := 0; i < h; i++ {
+			row(i0+i, buf[i*d:(i+1)*d:(i+1)*d])
+		}
+		pack(i0, h, buf[:h*d])
+	}
 }
 
 func newPacked(im impl, n, d int, left, right bool) *Packed {
@@ -73,30 +96,13 @@ func packWith(im impl, x []float32, n, d int, left, right bool) *Packed {
 		panic(fmt.Sprintf("kernel: len(x) = %d, want %d·%d", len(x), n, d))
 	}
 	p := newPacked(im, n, d, left, right)
-	for i := 0; i < n; i++ {
-		p.setRow(i, x[i*d:(i+1)*d])
+	if left {
+		packPanels(p.a, im.mr, x, n, d, false)
+	}
+	if right {
+		packPanels(p.b, im.nr, x, n, d, false)
 	}
 	return p
-}
-
-func (p *Packed) setRow(i int, row []float32) {
-	d := p.D
-	if p.a != nil {
-		mr := p.im.mr
-		pa := p.a[(i/mr)*mr*d:]
-		r := i % mr
-		for k, v := range row {
-			pa[k*mr+r] = v
-		}
-	}
-	if p.b != nil {
-		nr := p.im.nr
-		pb := p.b[(i/nr)*nr*d:]
-		j := i % nr
-		for k, v := range row {
-			pb[k*nr+j] = v
-		}
-	}
 }
 
 // PackLeft packs the n×d matrix x into p in the left-hand layout only (p can
@@ -136,12 +142,10 @@ func (p *Packed) PackRightFunc(n, d int, row func(i int, dst []float32)) {
 // fill writes rows 0…n−1 from row into the one layout dst of panels of w
 // rows, and zeros in the rows of the last panel past n.
 func (p *Packed) fill(n, d, w int, dst []float32, row func(i int, dst []float32)) {
-	clear(dst[n/w*w*d:])
-	buf := make([]float32, d)
-	for i := 0; i < n; i++ {
-		row(i, buf)
-		p.setRow(i, buf)
-	}
+	clear(dst[(n+w-1)/w*w*d:])
+	rowGroups(n, d, w, row, func(i0, h int, x []float32) {
+		packPanels(dst[i0*d:], w, x, h, d, false)
+	})
 }
 
 // LeftOnly drops the right-hand layout of p (to free its memory): p can
@@ -173,6 +177,9 @@ func growF32(buf *[]float32, n int) []float32 {
 	return (*buf)[:n]
 }
 
+// packChunk is the number of features packPanels writes at a time.
+const packChunk = 256
+
 // packPanels writes the rows of x (n×d, or d×n when trans) into panels of w
 // rows interleaved by feature, dst[q·w·d + k·w + r] = row q·w+r, feature k,
 // with zeros for the rows from n up to the end of the last panel. Every
@@ -192,22 +199,28 @@ func packPanels(dst []float32, w int, x []float32, n, d int, trans bool) {
 			}
 			continue
 		}
-		r := 0
-		for ; r+4 <= h; r += 4 {
-			s0 := x[(q0+r)*d : (q0+r+1)*d]
-			s1 := x[(q0+r+1)*d : (q0+r+2)*d]
-			s2 := x[(q0+r+2)*d : (q0+r+3)*d]
-			s3 := x[(q0+r+3)*d : (q0+r+4)*d]
-			for k := range s0 {
-				o := k*w + r
-				t := pan[o : o+4 : o+4]
-				t[0], t[1], t[2], t[3] = s0[k], s1[k], s2[k], s3[k]
+		// Features in chunks of packChunk, so that the chunk of the panel
+		// (packChunk·w values) stays in cache while its rows are written.
+		for k0 := 0; k0 < d; k0 += packChunk {
+			k1 := min(k0+packChunk, d)
+			r := 0
+			for ; r+4 <= h; r += 4 {
+				s0 := x[(q0+r)*d+k0 : (q0+r)*d+k1]
+				s1 := x[(q0+r+1)*d+k0 : (q0+r+1)*d+k1]
+				s2 := x[(q0+r+2)*d+k0 : (q0+r+2)*d+k1]
+				s3 := x[(q0+r+3)*d+k0 : (q0+r+3)*d+k1]
+				s1, s2, s3 = s1[:len(s0)], s2[:len(s0)], s3[:len(s0)]
+				for k := range s0 {
+					o := (k0+k)*w + r
+					t := pan[o : o+4 : o+4]
+					t[0], t[1], t[2], t[3] = s0[k], s1[k], s2[k], s3[k]
+				}
 			}
-		}
-		for ; r < h; r++ {
-			s := x[(q0+r)*d : (q0+r+1)*d]
-			for k, v := range s {
-				pan[k*w+r] = v
+			for ; r < h; r++ {
+				s := x[(q0+r)*d+k0 : (q0+r)*d+k1]
+				for k, v := range s {
+					pan[(k0+k)*w+r] = v
+				}
 			}
 		}
 		if h < w {

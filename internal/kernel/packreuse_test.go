@@ -132,3 +132,60 @@ func TestPackLeftFunc(t *testing.T) {
 		}
 	}
 }
+
+// TestPackDefinition: Pack, PackFunc and PackRightFunc lay rows out as the
+// Packed comment defines (panels interleaved by feature, zero past n), for
+// widths across packChunk and counts across the row groups; the row
+// function is called once per row, in order.
+func TestPackDefinition(t *testing.T) {
+	for _, d := range []int{1, 7, packChunk, packChunk + 3, 3*packChunk - 1} {
+		for _, n := range []int{1, 13, padRows - 1, padRows + 1, 2*padRows + 40} {
+			x := make([]float32, n*d)
+			for i := range x {
+				x[i] = float32(i%977) - 488.5
+			}
+			check := func(name string, p *Packed) {
+				for _, l := range []struct {
+					v []float32
+					w int
+				}{{p.a, p.im.mr}, {p.b, p.im.nr}} {
+					if l.v == nil {
+						continue
+					}
+					if len(l.v) != p.Rows*d {
+						t.Fatalf("%s d=%d n=%d: %d values, want %d", name, d, n, len(l.v), p.Rows*d)
+					}
+					for i := 0; i < p.Rows; i++ {
+						for k := 0; k < d; k++ {
+							var want float32
+							if i < n {
+								want = x[i*d+k]
+							}
+							if got := l.v[i/l.w*l.w*d+k*l.w+i%l.w]; got != want {
+								t.Fatalf("%s d=%d n=%d width %d: row %d feature %d = %v, want %v", name, d, n, l.w, i, k, got, want)
+							}
+						}
+					}
+				}
+			}
+			check("Pack", Pack(x, n, d))
+			for _, f := range []struct {
+				name string
+				pack func(int, int, func(int, []float32)) *Packed
+			}{{"PackFunc", PackFunc}, {"PackRightFunc", PackRightFunc}} {
+				next := 0
+				p := f.pack(n, d, func(i int, dst []float32) {
+					if i != next || len(dst) != d {
+						t.Fatalf("%s: row %d (len %d) asked, want %d", f.name, i, len(dst), next)
+					}
+					next++
+					copy(dst, x[i*d:(i+1)*d])
+				})
+				if next != n {
+					t.Fatalf("%s: %d rows asked, want %d", f.name, next, n)
+				}
+				check(f.name, p)
+			}
+		}
+	}
+}

@@ -1,0 +1,51 @@
+package knn
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestCentre4: the projection's centring writes the same float32 entries
+// as centre, the same largest |entry| (NaN when an entry is NaN), and the
+// squared norm within the rounding of a sum of d squares (γ_d).
+func TestCentre4(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for d := 0; d <= 41; d++ {
+		for trial := 0; trial < 20; trial++ {
+			row := make([]float32, d)
+			mean := make([]float64, d)
+			for j := range row {
+				row[j] = float32(rng.NormFloat64() * math.Ldexp(1, rng.IntN(40)-20))
+				mean[j] = rng.NormFloat64()
+			}
+			if d > 0 && trial == 1 {
+				row[rng.IntN(d)] = float32(math.NaN())
+			}
+			if d > 0 && trial == 2 {
+				row[rng.IntN(d)] = float32(math.Inf(-1))
+			}
+			want := make([]float32, d)
+			got := make([]float32, d)
+			s0, t0 := centre(row, mean, 0x1p-3, want)
+			s1, t1 := centre4(row, mean, 0x1p-3, got)
+			for j := range want {
+				if math.Float32bits(got[j]) != math.Float32bits(want[j]) {
+					t.Fatalf("d=%d: entry %d = %v, want %v", d, j, got[j], want[j])
+				}
+			}
+			if math.IsNaN(t0) != math.IsNaN(t1) || !math.IsNaN(t0) && t0 != t1 {
+				t.Fatalf("d=%d trial %d: top %v, want %v", d, trial, t1, t0)
+			}
+			if math.IsNaN(s0) || math.IsInf(s0, 0) {
+				if !(math.IsNaN(s1) || math.IsInf(s1, 0)) {
+					t.Fatalf("d=%d trial %d: norm %v, want %v", d, trial, s1, s0)
+				}
+				continue
+			}
+			if math.Abs(s1-s0) > 2*gamma(d)*s0 {
+				t.Fatalf("d=%d: norm %v, want %v within γ_d", d, s1, s0)
+			}
+		}
+	}
+}
