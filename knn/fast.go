@@ -238,49 +238,160 @@ var candidateFloor = 4096
 // directly.
 func maxCandidates(k int) int { return max(candidateFloor, 64*k) }
 
-// rowCands holds the candidates of one row.
+// rowCands holds the candidates of one row. Its bound is the k-th smallest
+// upper bound aᵢⱼ + eᵢⱼ (rounded up to float32) among the candidates at the
+// last prune, +Inf before the first: a valid but possibly stale bound on
+// the k-th smallest upper bound Uᵢ of every row offered so far, since later
+// offers can only lower the latter. Offering a candidate is then an append
+// and a compare; the bound is brought up to date, by a selection, only when
+// the list reaches its limit, and once more before refinement (prune).
 type rowCands struct {
-	up       TopK      // the k smallest upper bounds aᵢⱼ + eᵢⱼ
-	idx      []int32   // candidates j
-	lo       []float64 // their lower bounds aᵢⱼ − eᵢⱼ
-	limit    int       // prune when len(idx) reaches it
-	overflow bool      // too many candidates: search directly
+	c        []cand  // candidates j with their bounds
+	u        float64 // the bound, when known
+	known    bool    // u holds a bound (else +Inf)
+	k        int     // neighbours wanted
+	limit    int     // prune when len(c) reaches it
+	overflow bool    // too many candidates: search directly
+}
+
+// cand is a candidate row j with bounds lo ≤ Dist2 ≤ up (in the prepared
+// units; up rounded up to float32, which can only loosen the bound).
+type cand struct {
+	lo float64
+	up float32
+	j  int32
+}
+
+// init readies r for k neighbours, pruning first at limit candidates, with
+// room for them in buf (nil: allocated as the list grows).
+func (r *rowCands) init(k, limit int, buf []cand) {
+	*r = rowCands{c: buf[:0], k: k, limit: limit}
 }
 
 func (r *rowCands) bound() float64 {
-	if r.up.Len() < r.up.k {
+	if !r.known {
 		return math.Inf(1)
 	}
-	return r.up.Worst()
+	return r.u
 }
 
-// add records j with lower and upper bounds lo ≤ up, given lo ≤ bound().
-func (r *rowCands) add(j int32, lo, up float64, k int) {
-	r.up.Push(up, j)
-	r.idx = append(r.idx, j)
-	r.lo = append(r.lo, lo)
-	if len(r.idx) >= r.limit {
-		r.prune()
-		if len(r.idx) > maxCandidates(k) {
+// add records j with lower and upper bounds lo ≤ up, given lo ≤ bound();
+// sc is the scratch of prune's selection (nil for a fresh one), which rows
+// that are never pruned at the same time may share.
+func (r *rowCands) add(j int32, lo, up float64, k int, sc *[]float32) {
+	r.c = append(r.c, cand{lo: lo, up: roundUp32(up), j: j})
+	if len(r.c) >= r.limit {
+		r.prune(sc)
+		if len(r.c) > maxCandidates(k) {
 			r.overflow = true
-			r.idx, r.lo = nil, nil
+			r.c = nil
 			return
 		}
-		r.limit = max(r.limit, 2*len(r.idx))
+		r.limit = max(r.limit, 2*len(r.c))
 	}
 }
 
-// prune drops candidates whose lower bound exceeds the current bound.
-func (r *rowCands) prune() {
+// roundUp32 returns a float32 ≥ x, within 2⁻²¹ relative of max(x, 0) or
+// 2⁻¹³⁹ absolute: rounding max(x, 0)·(1 + 2⁻²²) + 2⁻¹⁴⁰ to the nearest
+// float32 errs by at most 2⁻²⁴ relative, or 2⁻¹⁵⁰ absolute below 2⁻¹²⁶,
+// less than what was added. No branch: half of the roundings go up.
+func roundUp32(x float64) float32 {
+	return float32(max(x, 0)*(1+0x1p-22) + 0x1p-140)
+}
+
+// prune lowers the bound to the k-th smallest upper bound held (when k are
+// held) and drops the candidates whose lower bound exceeds it. Every row
+// dropped now or never added has a lower bound, hence an upper bound, above
+// the bound, so the bound stays ≥ Uᵢ (it equals Uᵢ rounded up to float32
+// just after a prune) and the list keeps every row with aᵢⱼ − eᵢⱼ ≤ Uᵢ,
+// the true k nearest among them.
+func (r *rowCands) prune(sc *[]float32) {
+	if len(r.c) >= r.k && r.k > 0 {
+		r.u, r.known = float64(kthUp(r.c, r.k, sc)), true
+	}
 	u := r.bound()
 	m := 0
-	for t, lo := range r.lo {
-		if lo <= u {
-			r.idx[m], r.lo[m] = r.idx[t], lo
-			m++
-		}
+	c := r.c
+	for _, e := range c {
+		c[m] = e
+		m += b2i(e.lo <= u)
 	}
-	r.idx, r.lo = r.idx[:m], r.lo[:m]
+	r.c = c[:m]
+}
+
+// kthUp returns the k-th smallest up of c (1 ≤ k ≤ len(c)), selected from
+// a copy of the values in *sc (grown as needed; nil for a fresh one).
+func kthUp(c []cand, k int, sc *[]float32) float32 {
+	if sc == nil {
+		sc = new([]float32)
+	}
+	if cap(*sc) < len(c) {
+		*sc = make([]float32, 2*len(c))
+	}
+	v := (*sc)[:len(c)]
+	for t, e := range c {
+		v[t] = e.up
+	}
+	return kthSmallest(v, k)
+}
+
+// kthSmallest returns the k-th smallest of v (1 ≤ k ≤ len(v), no NaN),
+// reordering v: Hoare's selection with median-of-three pivots and a
+// branch-free (Lomuto) partition, whose cost does not depend on how well
+// branches are predicted.
+func kthSmallest[F float32 | float64](v []F, k int) F {
+	lo, hi, want := 0, len(v), k-1 // v[lo:hi] holds the wanted rank
+	for hi-lo > 16 {
+		m := lo + (hi-lo)/2
+		a, b, c := v[lo], v[m], v[hi-1]
+		pv := max(min(a, b), min(max(a, b), c)) // the median of a, b, c
+		// Partition v[lo:hi] into v[lo:i] < pv ≤ v[i:hi].
+		i := lo
+		w := v[lo:hi]
+		for j, x := range w {
+			w[j] = w[i-lo]
+			w[i-lo] = x
+			i += b2i(x < pv)
+		}
+		if want < i {
+			hi = i
+			continue
+		}
+		if i > lo {
+			lo = i
+			continue
+		}
+		// v[lo:hi] ≥ pv, one of them equal: move those equal to the front.
+		e := lo
+		for j, x := range w {
+			w[j] = w[e-lo]
+			w[e-lo] = x
+			e += b2i(x == pv)
+		}
+		if want < e {
+			return pv
+		}
+		lo = e
+	}
+	w := v[lo:hi]
+	for i := 1; i < len(w); i++ {
+		x := w[i]
+		j := i
+		for j > 0 && x < w[j-1] {
+			w[j] = w[j-1]
+			j--
+		}
+		w[j] = x
+	}
+	return v[want]
+}
+
+// b2i is 1 for true, 0 for false (compiled without a branch).
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // collect runs the kernel over all symmetric blocks and returns every row's
@@ -343,6 +454,7 @@ func collectBlocked(m matrix, pr *prepared, k, threads int) []rowCands {
 type collector struct {
 	rows      []rowCands
 	locks     []sync.Mutex
+	sc        [][]float32 // a selection scratch per lock
 	h, norm   []float64
 	tau, eabs float64
 	k         int
@@ -350,11 +462,16 @@ type collector struct {
 
 func newCollector(pr *prepared, n, k int) *collector {
 	c := &collector{rows: make([]rowCands, n), norm: pr.norm, tau: pr.tau, eabs: pr.eabs, k: k}
-	for i := range c.rows {
-		c.rows[i].up.Reset(k)
-		c.rows[i].limit = 2*k + 30 // small: 20,000 rows of 768 keep their lists in 10 MB
-	}
+	// Room for every row's first candidates (small: 20,000 rows keep theirs
+	// in 16 MB at k = 20).
+	// The rows of a lock share a selection scratch.
+	lim := 2*k + 30
+	arena := make([]cand, n*lim)
 	c.locks = make([]sync.Mutex, (n+kernel.BlockRows-1)/kernel.BlockRows)
+	c.sc = make([][]float32, len(c.locks))
+	for i := range c.rows {
+		c.rows[i].init(k, lim, arena[i*lim:(i+1)*lim:(i+1)*lim])
+	}
 	// h[j] = (1 − τ)·nⱼ: the test aᵢⱼ − eᵢⱼ ≤ Uᵢ reads
 	// h[j] − 2ĝᵢⱼ ≤ Uᵢ − (1 − τ)·nᵢ + ε.
 	c.h = make([]float64, n)
@@ -364,7 +481,8 @@ func newCollector(pr *prepared, n, k int) *collector {
 	return c
 }
 
-func (c *collector) push(i, j int, g float64) {
+// push offers j to row i, under the lock whose scratch is sc.
+func (c *collector) push(i, j int, g float64, sc *[]float32) {
 	r := &c.rows[i]
 	if r.overflow {
 		return
@@ -372,7 +490,7 @@ func (c *collector) push(i, j int, g float64) {
 	a := c.norm[i] + c.norm[j] - 2*g
 	e := c.tau*(c.norm[i]+c.norm[j]) + c.eabs
 	if a-e <= r.bound() {
-		r.add(int32(j), a-e, a+e, c.k)
+		r.add(int32(j), a-e, a+e, c.k, sc)
 	}
 }
 
@@ -384,6 +502,7 @@ func (c *collector) push(i, j int, g float64) {
 func (c *collector) block(i0, i1, j0, j1 int, g []float64, ld int) {
 	rows, h, eabs := c.rows, c.h, c.eabs
 	c.locks[i0/kernel.BlockRows].Lock()
+	sc := &c.sc[i0/kernel.BlockRows]
 	for i := i0; i < i1; i++ {
 		gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
 		hj := h[j0:j1]
@@ -391,7 +510,7 @@ func (c *collector) block(i0, i1, j0, j1 int, g []float64, ld int) {
 		t := rows[i].bound() - h[i] + eabs
 		for jj, v := range gi {
 			if hj[jj]-2*v <= t && j0+jj != i {
-				c.push(i, j0+jj, v)
+				c.push(i, j0+jj, v, sc)
 				t = rows[i].bound() - h[i] + eabs
 			}
 		}
@@ -403,6 +522,7 @@ func (c *collector) block(i0, i1, j0, j1 int, g []float64, ld int) {
 	// The transposed half, walking g by rows (contiguous) with one
 	// threshold per column; each row j still sees i in increasing order.
 	c.locks[j0/kernel.BlockRows].Lock()
+	sc = &c.sc[j0/kernel.BlockRows]
 	var tcol [kernel.BlockRows]float64
 	tc := tcol[:j1-j0]
 	for jj := range tc {
@@ -414,7 +534,7 @@ func (c *collector) block(i0, i1, j0, j1 int, g []float64, ld int) {
 		hv := h[i]
 		for jj, v := range gi {
 			if hv-2*v <= tc[jj] {
-				c.push(j0+jj, i, v)
+				c.push(j0+jj, i, v, sc)
 				tc[jj] = rows[j0+jj].bound() - h[j0+jj] + eabs
 			}
 		}
@@ -437,26 +557,25 @@ func refine(m matrix, k int, rows []rowCands, threads int) *Graph {
 // rows when r overflowed), by exact distance and then index, into idx and
 // dist, and releases r.
 func refineRow(m matrix, k, i int, r *rowCands, h *TopK, idx []int32, dist []float64) {
-	h.Reset(k)
+	c := h.buf[:0]
 	if r.overflow {
 		for j := 0; j < m.n(); j++ {
 			if j != i {
-				h.Push(m.dist2(i, j), int32(j))
+				c = append(c, treeCand{m.dist2(i, j), int32(j)})
 			}
 		}
 	} else {
-		u := r.bound()
-		for t, j := range r.idx {
-			if r.lo[t] <= u {
-				h.Push(m.dist2(i, int(j)), j)
-			}
+		r.prune(&h.sel)
+		for _, cd := range r.c {
+			c = append(c, treeCand{m.dist2(i, int(cd.j)), cd.j})
 		}
 	}
 	*r = rowCands{}
-	if h.Len() != k {
+	h.buf = c
+	if len(c) < k {
 		panic("knn: candidate set smaller than k")
 	}
-	h.Sorted(idx, dist)
+	nearest(c, k, idx, dist, &h.keys)
 	for t := range dist {
 		dist[t] = math.Sqrt(dist[t])
 	}

@@ -38,11 +38,11 @@ func searchQueries(m matrix, k int, queries []int, threads int) (idx []int32, di
 		m.centreTo(queries[t], pr.mean, pr.scale, dst)
 	})
 	rows := make([]rowCands, q)
-	for t := range rows {
-		rows[t].up.Reset(k)
-		rows[t].limit = 4*k + 64
-	}
 	locks := make([]sync.Mutex, (q+kernel.BlockRows-1)/kernel.BlockRows)
+	sc := make([][]float32, len(locks)) // a selection scratch per lock
+	for t := range rows {
+		rows[t].init(k, 4*k+64, nil)
+	}
 	norm, tau, eabs := pr.norm, pr.tau, pr.eabs
 	h := make([]float64, n)
 	for j, v := range norm {
@@ -68,7 +68,7 @@ func searchQueries(m matrix, k int, queries []int, threads int) (idx []int32, di
 				a := norm[i] + norm[j] - 2*v
 				e := tau*(norm[i]+norm[j]) + eabs
 				if a-e <= r.bound() {
-					r.add(int32(j), a-e, a+e, k)
+					r.add(int32(j), a-e, a+e, k, &sc[i0/kernel.BlockRows])
 					if r.overflow {
 						break
 					}

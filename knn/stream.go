@@ -264,6 +264,7 @@ func streamSearch(src ColumnSource, n, d, k int, opt *Options, memBudget int64, 
 		s [kernel.Dist2Lanes]float64
 	}
 	cands := make([][]pair, n)
+	var sc []float32 // the selection scratch of prune
 	for i := range rows {
 		r := &rows[i]
 		if r.overflow {
@@ -273,11 +274,9 @@ func streamSearch(src ColumnSource, n, d, k int, opt *Options, memBudget int64, 
 				}
 			}
 		} else {
-			u := r.bound()
-			for t, j := range r.idx {
-				if r.lo[t] <= u {
-					cands[i] = append(cands[i], pair{j: j})
-				}
+			r.prune(&sc)
+			for _, cd := range r.c {
+				cands[i] = append(cands[i], pair{j: cd.j})
 			}
 		}
 		rows[i] = rowCands{}
@@ -357,10 +356,9 @@ func extremeScale(big float64) error {
 // matrix of centred rows, by the rule of kernelSearch.
 func candidatesFromGram(gram, norm []float64, n, k int, tau, eabs float64, threads int) []rowCands {
 	rows := make([]rowCands, n)
-	parallelRows(n, threads, func(i int, _ *TopK) {
+	parallelRows(n, threads, func(i int, h *TopK) {
 		r := &rows[i]
-		r.up.Reset(k)
-		r.limit = 4*k + 64
+		r.init(k, 4*k+64, nil)
 		gi := gram[i*n : (i+1)*n]
 		for j, v := range gi {
 			if j == i || r.overflow {
@@ -369,7 +367,7 @@ func candidatesFromGram(gram, norm []float64, n, k int, tau, eabs float64, threa
 			a := norm[i] + norm[j] - 2*v
 			e := tau*(norm[i]+norm[j]) + eabs
 			if a-e <= r.bound() {
-				r.add(int32(j), a-e, a+e, k)
+				r.add(int32(j), a-e, a+e, k, &h.sel)
 			}
 		}
 	})

@@ -119,27 +119,26 @@ func collectStrip(m matrix, pr *prepared, k, threads, nb int) []rowCands {
 // [0, end) less t: the k nearest by exact distance then index, padded with
 // (−1, +Inf) when there are fewer.
 func refineStripRow(m matrix, k, t, end int, r *rowCands, h *TopK, idx []int32, dist []float64) {
-	h.Reset(k)
+	c := h.buf[:0]
 	if r.overflow {
 		for j := range end {
 			if j != t {
-				h.Push(m.dist2(t, j), int32(j))
+				c = append(c, treeCand{m.dist2(t, j), int32(j)})
 			}
 		}
 	} else {
-		u := r.bound()
-		for s, j := range r.idx {
-			if r.lo[s] <= u {
-				h.Push(m.dist2(t, int(j)), j)
-			}
+		r.prune(&h.sel)
+		for _, cd := range r.c {
+			c = append(c, treeCand{m.dist2(t, int(cd.j)), cd.j})
 		}
 	}
 	*r = rowCands{}
-	got := h.Len()
+	h.buf = c
+	got := min(k, len(c))
 	if got != min(k, end-boolInt(t < end)) {
 		panic("knn: strip candidate set of the wrong size")
 	}
-	h.Sorted(idx[:got], dist[:got])
+	nearest(c, got, idx[:got], dist[:got], &h.keys)
 	for s := range got {
 		dist[s] = math.Sqrt(dist[s])
 	}

@@ -4,9 +4,12 @@ package knn
 // key then by index, in a bounded max-heap. The zero value is ready after
 // Reset.
 type TopK struct {
-	k   int
-	key []float64
-	idx []int32
+	k    int
+	key  []float64
+	idx  []int32
+	buf  []treeCand // scratch of Sorted, and of callers that select by nearest
+	sel  []float32  // scratch of callers' selections (rowCands.prune)
+	keys []float64  // scratch of nearest's selection
 }
 
 // Reset empties h and sets its capacity to k.
@@ -79,12 +82,39 @@ func (h *TopK) down(p, n int) {
 // Sorted writes the entries in ascending order into idx and key (each of
 // length Len()) and empties h.
 func (h *TopK) Sorted(idx []int32, key []float64) {
-	n := len(h.key)
-	for end := n - 1; end >= 0; end-- {
-		idx[end], key[end] = h.idx[0], h.key[0]
-		h.swap(0, end)
-		h.down(0, end)
+	c := h.buf[:0]
+	for t, v := range h.key {
+		c = append(c, treeCand{v, h.idx[t]})
+	}
+	h.buf = c
+	sortTreeCands(c)
+	for t, e := range c {
+		idx[t], key[t] = e.j, e.s
 	}
 	h.key = h.key[:0]
 	h.idx = h.idx[:0]
+}
+
+// nearest writes the k smallest entries of c (k ≤ len(c)) by key then
+// index, in that order, into idx and key, reordering c (sc is the scratch
+// of kthKey): a selection of the
+// k-th smallest key drops the entries beyond it (those equal to it stay, to
+// be ordered by index), then a sort.
+func nearest(c []treeCand, k int, idx []int32, key []float64, sc *[]float64) {
+	if k == 0 {
+		return
+	}
+	if len(c) > k {
+		u := kthKey(c, k, sc)
+		m := 0
+		for _, e := range c {
+			c[m] = e
+			m += b2i(e.s <= u)
+		}
+		c = c[:m]
+	}
+	sortTreeCands(c)
+	for t, e := range c[:k] {
+		idx[t], key[t] = e.j, e.s
+	}
 }

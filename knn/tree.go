@@ -251,6 +251,7 @@ type treeQuery struct {
 	limit int
 	evals int // distances computed (for the cost model)
 	seeds []int32
+	sel   []float64 // scratch of kthKey
 }
 
 // add records a row at Dist2 s ≤ u. When the list reaches its limit, u
@@ -268,7 +269,7 @@ func (r *treeQuery) add(s float64, j int32) {
 // shrink lowers u to the k-th smallest Dist2 held and drops the rows
 // beyond it (rows at exactly u stay: ties are ordered by index later).
 func (r *treeQuery) shrink() {
-	r.u = kthKey(r.c, r.k)
+	r.u = kthKey(r.c, r.k, &r.sel)
 	m := 0
 	for _, e := range r.c {
 		if e.s <= r.u {
@@ -279,36 +280,17 @@ func (r *treeQuery) shrink() {
 	r.c = r.c[:m]
 }
 
-// kthKey returns the k-th smallest s of c (1 ≤ k ≤ len(c)), reordering c
-// (Hoare's selection).
-func kthKey(c []treeCand, k int) float64 {
-	lo, hi, want := 0, len(c)-1, k-1
-	for lo < hi {
-		pv := c[lo+(hi-lo)/2].s
-		i, j := lo, hi
-		for i <= j {
-			for c[i].s < pv {
-				i++
-			}
-			for c[j].s > pv {
-				j--
-			}
-			if i <= j {
-				c[i], c[j] = c[j], c[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case want <= j:
-			hi = j
-		case want >= i:
-			lo = i
-		default:
-			return c[want].s
-		}
+// kthKey returns the k-th smallest s of c (1 ≤ k ≤ len(c)), selected from
+// a copy of the keys in *sc (grown as needed).
+func kthKey(c []treeCand, k int, sc *[]float64) float64 {
+	if cap(*sc) < len(c) {
+		*sc = make([]float64, 2*len(c))
 	}
-	return c[want].s
+	v := (*sc)[:len(c)]
+	for t, e := range c {
+		v[t] = e.s
+	}
+	return kthSmallest(v, k)
 }
 
 // visit collects the rows of node v and below whose Dist2 is ≤ r.u, the
@@ -418,12 +400,9 @@ func (t *kdTree) query(p int, prev, pos []int32, r *treeQuery, idx []int32, dist
 	r.q, r.self, r.u = t.pts[p*d:(p+1)*d], int32(p), t.seedBound(p, seeds)
 	r.c, r.limit = r.c[:0], 2*k+16
 	t.visit(0, r)
-	if len(r.c) > 2*k { // keep the k smallest Dist2 (and ties) before sorting
-		r.shrink()
-	}
-	sortTreeCands(r.c)
-	for a, e := range r.c[:k] {
-		idx[a], dist[a] = e.j, math.Sqrt(e.s)
+	nearest(r.c, k, idx, dist, &r.sel)
+	for a := range dist {
+		dist[a] = math.Sqrt(dist[a])
 	}
 }
 
