@@ -97,6 +97,8 @@ type prow struct {
 	cand     []pcand // candidates not evaluated yet, lower bound ≤ bound()
 	limit    int     // evaluate some when len(cand) reaches it
 	overflow bool    // too many candidates (ties): searched directly
+	capped   bool    // ub is an upper bound on the row's k-th Dist2 (strips)
+	ub       float64
 }
 
 // pcand is a candidate: its position j and a lower bound on its Dist2,
@@ -108,10 +110,14 @@ type pcand struct {
 }
 
 func (r *prow) bound() float64 {
-	if r.h.Len() < r.h.k {
-		return math.Inf(1)
+	u := math.Inf(1)
+	if r.h.Len() == r.h.k {
+		u = r.h.Worst()
 	}
-	return r.h.Worst()
+	if r.capped && r.ub < u {
+		return r.ub
+	}
+	return u
 }
 
 func sortCands(c []pcand) {
@@ -222,7 +228,8 @@ type projection struct {
 	m, mm    int
 	p        []float64 // n×M coordinates p̂, by position
 	orig     []int32   // the row at each position
-	leaf     []int32   // the seeding leaf of each position (non-decreasing)
+	leaf     []int32   // the seeding leaf of each position (non-decreasing); nil: no seeding
+	c2       []float64 // squared norms of the centred, scaled rows, by position
 	coarse   margins   // on the first m coordinates
 	full     margins   // on all M
 	scale    float64   // s, the power of two of the centring
@@ -252,7 +259,7 @@ const projRows = 4 * kernel.BlockRows
 // order, and computes the margins; nil when a centred row has an entry
 // beyond 2²⁰ (the plan's sample missed the spread) or not finite.
 func project(x matrix, pl *prunePlan, k, threads int) *projection {
-	n, d, m, mm := x.n(), x.d, pl.m, pl.mm
+	n, d, mm := x.n(), x.d, pl.mm
 	q := kernel.PackFunc(mm, d, func(t int, dst []float32) {
 		for j, v := range pl.q[t*d : (t+1)*d] {
 			dst[j] = float32(v)
@@ -282,17 +289,26 @@ func project(x matrix, pl *prunePlan, k, threads int) *projection {
 		})
 	}
 	leaf, perm := leaves(p, mm, n, k)
-	pj := &projection{m: m, mm: mm, p: make([]float64, n*mm), orig: perm, leaf: make([]int32, n),
-		scale: pl.scale, gammaD: gamma(d + 8)}
-	pj.lowScale = (1 - pj.gammaD) * (1 - 0x1p-40) / (pl.scale * pl.scale)
-	c2 := make([]float64, n)
+	pp, c2 := make([]float64, n*mm), make([]float64, n)
+	pleaf := make([]int32, n)
 	for t, i := range perm {
-		copy(pj.p[t*mm:(t+1)*mm], p[int(i)*mm:(int(i)+1)*mm])
-		pj.leaf[t] = leaf[i]
+		copy(pp[t*mm:(t+1)*mm], p[int(i)*mm:(int(i)+1)*mm])
+		pleaf[t] = leaf[i]
 		c2[t] = cn[i]
 	}
-	pj.coarse = pj.margins(c2, m, d, pl.epsQ)
-	pj.full = pj.margins(c2, mm, d, pl.epsQ)
+	pj := newProjection(pl, d, pp, perm, c2)
+	pj.leaf = pleaf
+	return pj
+}
+
+// newProjection is the projection of the rows orig (in this order) whose
+// coordinates on pl's M directions are p (by position) and whose centred,
+// scaled rows have the squared norms c2: the margins of both bounds.
+func newProjection(pl *prunePlan, d int, p []float64, orig []int32, c2 []float64) *projection {
+	pj := &projection{m: pl.m, mm: pl.mm, p: p, orig: orig, c2: c2, scale: pl.scale, gammaD: gamma(d + 8)}
+	pj.lowScale = (1 - pj.gammaD) * (1 - 0x1p-40) / (pl.scale * pl.scale)
+	pj.coarse = pj.margins(c2, pl.m, d, pl.epsQ)
+	pj.full = pj.margins(c2, pl.mm, d, pl.epsQ)
 	return pj
 }
 
@@ -456,7 +472,7 @@ type pcollector struct {
 }
 
 func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
-	n := x.n()
+	n := len(pj.orig)
 	c := &pcollector{x: x, pj: pj, rows: make([]prow, n), leaf: pj.leaf, n2: pr.norm, tau: pr.tau, eabs: pr.eabs, k: k}
 	c.s22 = pr.scale * pr.scale * (1 + pj.coarse.gamma)
 	// A row with more candidates than about n·costKernel/costExact costs
@@ -466,7 +482,8 @@ func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
 	// kernel (searchQueries: n·d centring and packing, shared by the rows
 	// that overflow), so small searches keep up to n/8 (at most
 	// 4·prunedFloor) and evaluate them in the order of their fine bounds.
-	c.most = max(4*k+prunedFloor, n/64, min(n/8, 4*prunedFloor))
+	nx := x.n()
+	c.most = max(4*k+prunedFloor, nx/64, min(nx/8, 4*prunedFloor))
 	c.inv2 = 1 / c.s22
 	for i := range c.rows {
 		c.rows[i].h.Reset(k)
@@ -507,7 +524,7 @@ func (c *pcollector) lower(i, j int, g float64) float64 {
 
 func (c *pcollector) push(i, j int, g float64, s *[32]float64) {
 	r := &c.rows[i]
-	if r.overflow || c.leaf[i] == c.leaf[j] {
+	if r.overflow || (c.leaf != nil && c.leaf[i] == c.leaf[j]) {
 		return
 	}
 	lo := c.lower(i, j, g)
@@ -541,8 +558,16 @@ func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float64, ld int) {
 	if j0 == i0 {
 		return
 	}
-	c.locks[j0/kernel.BlockRows].Lock()
-	s = &c.acc[j0/kernel.BlockRows]
+	// The columns' rows lock: [j0, j1) spans two lock blocks when j0 is
+	// not a multiple of BlockRows (a strip's later rows); both are taken,
+	// in increasing order, with no other lock held.
+	l0, l1 := j0/kernel.BlockRows, (j1-1)/kernel.BlockRows
+	c.locks[l0].Lock()
+	if l1 != l0 {
+		c.locks[l1].Lock()
+		defer c.locks[l1].Unlock()
+	}
+	s = &c.acc[l0]
 	var tcol [kernel.BlockRows]float64
 	tc := tcol[:j1-j0]
 	for jj := range tc {
@@ -557,5 +582,5 @@ func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float64, ld int) {
 			tc[jj] = c.threshold(j0 + jj)
 		}
 	}
-	c.locks[j0/kernel.BlockRows].Unlock()
+	c.locks[l0].Unlock()
 }

@@ -176,23 +176,28 @@ func (g *Graph) MergeStrip(a int, s *Graph) {
 	idx := make([]int32, k)
 	dist := make([]float64, k)
 	for t := range s.N {
-		gi, gd := g.Index[(a+t)*k:(a+t+1)*k], g.Dist[(a+t)*k:(a+t+1)*k]
-		si, sd := s.Index[t*k:(t+1)*k], s.Dist[t*k:(t+1)*k]
-		p, q := 0, 0
-		for o := range k {
-			// (−1, +Inf) padding sorts after every real entry.
-			takeG := gi[p] >= 0 && (si[q] < 0 || gd[p] < sd[q] || (gd[p] == sd[q] && gi[p] < si[q]))
-			if takeG {
-				idx[o], dist[o] = gi[p], gd[p]
-				p++
-			} else {
-				idx[o], dist[o] = si[q], sd[q]
-				q++
-			}
-		}
-		copy(gi, idx)
-		copy(gd, dist)
+		mergeList(g.Index[(a+t)*k:(a+t+1)*k], g.Dist[(a+t)*k:(a+t+1)*k], s.Index[t*k:(t+1)*k], s.Dist[t*k:(t+1)*k], idx, dist)
 	}
+}
+
+// mergeList merges the sorted list (si, sd) into (gi, gd), keeping the k
+// smallest by distance then index, (−1, +Inf) padding last; idx and dist
+// are scratch of k entries.
+func mergeList(gi []int32, gd []float64, si []int32, sd []float64, idx []int32, dist []float64) {
+	p, q := 0, 0
+	for o := range idx {
+		// (−1, +Inf) padding sorts after every real entry.
+		takeG := gi[p] >= 0 && (si[q] < 0 || gd[p] < sd[q] || (gd[p] == sd[q] && gi[p] < si[q]))
+		if takeG {
+			idx[o], dist[o] = gi[p], gd[p]
+			p++
+		} else {
+			idx[o], dist[o] = si[q], sd[q]
+			q++
+		}
+	}
+	copy(gi, idx)
+	copy(gd, dist)
 }
 
 // Complete reports whether every list of g is full (no padding left).

@@ -17,12 +17,17 @@ import (
 // MakeOptions says how to cut a profile: into Tasks tasks of about equal
 // cost (0: one task per layer); TaskMem, when positive, is the memory a
 // task may use (TaskMemory), checked for every task.
-// Args and Mem are recorded in the plan (Plan.Args, Plan.Mem).
+// Args and Mem are recorded in the plan (Plan.Args, Plan.Mem). Out is the
+// path the plan will be written to: with it, the strip index of every
+// pruned layer (knn.StripIndex) is written beside it as the layer is read
+// (StripPath), and the layer is cut into pruned strips; without, pruned
+// layers are cut into blocks.
 type MakeOptions struct {
 	Tasks   int
 	TaskMem int64
 	Args    []string
 	Mem     int64
+	Out     string
 }
 
 // Make reads every input (checksums, and each layer prepared as the
@@ -69,6 +74,7 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) 
 	}
 	searched := map[int]Layer{}
 	prunings := map[int]*knn.Pruning{}
+	strips := map[int]*File{}
 	trees := map[int]bool{}
 	popt.Search = func(layer int, pr *estimate.Prepared) (*knn.Graph, error) {
 		x := pr.Rows()
@@ -82,6 +88,20 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) 
 			}
 			if pru != nil {
 				prunings[layer] = pru
+				if mo.Out != "" {
+					// What the one pruned search computes once (the
+					// projection, tree order and seeding), computed
+					// once here for every strip.
+					si, err := knn.NewStripIndex(x, pr.K(), pru, pr.SearchOptions())
+					if err != nil {
+						return nil, err
+					}
+					if si != nil {
+						if strips[layer], err = writeStrip(mo.Out, layer, si); err != nil {
+							return nil, err
+						}
+					}
+				}
 			}
 			trees[layer] = mode == knn.SearchTree
 		}
@@ -105,6 +125,7 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) 
 				return nil, err
 			}
 			p.Layers[i].cost = pru.Cost()
+			p.Layers[i].Strip = strips[i]
 		} else if trees[i] && pl.K > 0 {
 			p.Layers[i].Search = SearchTree
 		}
@@ -132,17 +153,20 @@ var ErrNothing = errors.New("no layer needs a neighbour search: nothing to split
 // cutTasks cuts the rows of every searched layer, taken in order, into n
 // tasks of about equal cost. Row i of a layer of m rows in d dimensions
 // costs (m − i)·d: its strip pairs it with the rows after it
-// (knn.SearchStrip), so a layer costs about m²·d/2 multiply-adds; in a
-// pruned layer every row costs the same, c·m·d/2, where c is the pruned
-// search's predicted time relative to brute force (knn.Pruning.Cost). Task t
+// (knn.SearchStrip), so a layer costs about m²·d/2 multiply-adds; a
+// pruned layer's strip of positions (knn.SearchStripPruned) c times that,
+// where c is the pruned search's predicted time relative to brute force
+// (knn.Pruning.Cost); in a pruned layer cut into blocks every row costs
+// the same, c·m·d/2. Task t
 // starts at the first row where the cost so far reaches t/n of the total
 // (and after the previous task's first row, leaving a row to each later
 // task); a task that spans layers has a piece of each. In a pruned layer a
 // cut that would leave a piece of less than a quarter of a task's share
-// moves to the layer's start or end: each piece projects every row of its
-// layer (knn.SearchBlock), a cost the model above leaves out; and when
-// every searched layer is pruned and there are as many tasks as layers or
-// more, each layer gets whole tasks instead (cutPerLayer).
+// moves to the layer's start or end: each piece reads its layer and its
+// strip index, or projects every row of its layer (knn.SearchBlock), a
+// cost the model above leaves out; and when every searched layer is
+// searched in blocks and there are as many tasks as layers or more, each
+// layer gets whole tasks instead (cutPerLayer).
 func (p *Plan) cutTasks(n int) error {
 	type span struct {
 		layer, g0 int     // layer, first global row
@@ -150,14 +174,14 @@ func (p *Plan) cutTasks(n int) error {
 	}
 	// cum is the cost of the first r rows of layer l.
 	cum := func(l Layer, r int) float64 {
+		c := l.cost
+		if !(c > 0) || !l.pruned() {
+			c = 1
+		}
 		if l.blocks() {
-			c := l.cost
-			if !(c > 0) {
-				c = 1
-			}
 			return c * float64(max(l.Dim, 1)) * float64(r) * float64(l.Rows) / 2
 		}
-		return float64(max(l.Dim, 1)) * (float64(r)*float64(l.Rows) - float64(r)*float64(r-1)/2)
+		return c * float64(max(l.Dim, 1)) * (float64(r)*float64(l.Rows) - float64(r)*float64(r-1)/2)
 	}
 	var spans []span
 	rows, total := 0, 0.0
@@ -191,9 +215,10 @@ func (p *Plan) cutTasks(n int) error {
 		}
 		l := p.Layers[s.layer]
 		r := sort.Search(l.Rows, func(r int) bool { return s.c0+cum(l, r) >= c })
-		if share := total / float64(n); l.blocks() {
-			// Every piece of a pruned layer projects all its rows:
-			// no piece of less than a quarter of a share.
+		if share := total / float64(n); l.pruned() {
+			// Every piece of a pruned layer projects all its rows
+			// (blocks) or reads its strip index (strips): no piece
+			// of less than a quarter of a share.
 			if cum(l, r) < share/4 {
 				r = 0
 			} else if cum(l, l.Rows)-cum(l, r) < share/4 {
@@ -294,13 +319,25 @@ func TaskMemoryPruned(m, d, elem, k, q, dirs int) int64 {
 	return 2*int64(m)*int64(d)*int64(elem) + int64(m)*int64(12*dirs+72+12*k) + int64(q)*int64((2*k+30)*12+28*k) + 96<<20
 }
 
+// TaskMemoryStrip is TaskMemory for the pruned strip from position a of a
+// layer (Layer.Strip) whose index has dirs directions: the layer as read
+// and as prepared, the index as read and decoded, the strip's coarse
+// coordinates, packed, its rows' search state, candidates and lists, and
+// the runtime.
+func TaskMemoryStrip(m, d, elem, k, a, dirs int) int64 {
+	q := int64(m - a)
+	return 2*int64(m)*int64(d)*int64(elem) + 2*knn.StripIndexSize(m, dirs) + q*int64(12*min(dirs, 128)+96+12*k) + q*int64((2*k+30)*12+28*k) + 96<<20
+}
+
 // checkMem refuses a plan whose tasks do not fit in mem bytes.
 func (p *Plan) checkMem(mem int64, elem map[int]int) error {
 	for _, t := range p.Tasks {
 		for _, pc := range t.Pieces {
 			l := p.Layers[pc.Layer]
 			need := TaskMemory(l.Rows, l.Dim, elem[pc.Layer], l.K, pc.Rows[0])
-			if l.blocks() {
+			if l.strips() {
+				need = TaskMemoryStrip(l.Rows, l.Dim, elem[pc.Layer], l.K, pc.Rows[0], l.stripDirs())
+			} else if l.blocks() {
 				need = TaskMemoryPruned(l.Rows, l.Dim, elem[pc.Layer], l.K, pc.N(), min(l.Dim, 128))
 			}
 			if need > mem {

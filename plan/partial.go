@@ -27,7 +27,10 @@ import (
 //	payload: per piece, the strip of knn.SearchStrip(rows, k, r0, r1):
 //	         (N − r0)·k int32 neighbour indices (rows of the layer of N
 //	         rows, −1 for padding), then as many float64 distances; in a
-//	         pruned layer (Layer.Search), the lists of the block,
+//	         pruned layer with a strip index (Layer.Strip), the same for
+//	         the strip of positions [r0, r1) of the index's order,
+//	         knn.SearchStripPruned, lists by position; in a pruned layer
+//	         without (Layer.Search), the lists of the block,
 //	         knn.SearchBlock(rows, k, r0, r1, pruning): (r1 − r0)·k
 //	         indices, then distances
 //
@@ -168,11 +171,12 @@ func headerDiff(got, want []byte) error {
 }
 
 // readPiece reads the strip of the piece pc of task i from its partial and
-// merges it into g, the graph of the piece's layer (knn.Graph.MergeStrip),
-// after checking that every entry is a row of the layer other than the
-// row itself, or padding (−1, +Inf), with distances non-negative and
-// ascending.
-func (p *Plan) readPiece(i int, pc Piece, g *knn.Graph) error {
+// merges it into g, the graph of the piece's layer (knn.Graph.MergeStrip;
+// MergeRows with the rows perm[r0:] of a pruned strip's positions, perm
+// being the layer's strip index order, nil otherwise), after checking
+// that every entry is a row of the layer other than the row itself, or
+// padding (−1, +Inf), with distances non-negative and ascending.
+func (p *Plan) readPiece(i int, pc Piece, g *knn.Graph, perm []int32) error {
 	part := PartPath(p.path, i)
 	t := p.Tasks[i]
 	off := headerSize(t)
@@ -206,6 +210,9 @@ func (p *Plan) readPiece(i int, pc Piece, g *knn.Graph) error {
 	}
 	for r := range n {
 		row := a + r
+		if perm != nil {
+			row = int(perm[a+r])
+		}
 		prev, pad := 0.0, false
 		for j := r * k; j < (r+1)*k; j++ {
 			v, d := s.Index[j], s.Dist[j]
@@ -220,6 +227,10 @@ func (p *Plan) readPiece(i int, pc Piece, g *knn.Graph) error {
 			}
 			prev = d
 		}
+	}
+	if perm != nil {
+		g.MergeRows(perm[a:a+n], s)
+		return nil
 	}
 	g.MergeStrip(a, s)
 	return nil

@@ -13,8 +13,12 @@
 // profile (pipeline.Profile with Options.Search reading the pieces) is the
 // profile. Where profile's search would prune (knn.PlanSearch under the
 // options' --search), plan chooses the projection once and writes it beside
-// the plan, and a piece is its block of rows searched against all rows with
-// it (knn.SearchBlock): the same lists, with the pruned search's cost;
+// the plan with the layer's strip index (knn.NewStripIndex: the rows'
+// coordinates, tree order and seeding bounds, what the one pruned search
+// computes once), and a piece is a strip of positions in that order
+// (knn.SearchStripPruned, each pair once, merged with knn.Graph.MergeRows);
+// a plan made without the index (MakeOptions.Out empty) searches a pruned
+// piece's block of rows against all rows (knn.SearchBlock);
 // where it would use the k-d tree, a piece is its block searched with the
 // tree of all rows (knn.SearchBlockTree). knn.ChooseSearch decides as
 // knn.Search does.
@@ -87,7 +91,7 @@ type Input struct {
 type File struct {
 	Path   string `json:"path"`
 	Size   int64  `json:"size"`
-	SHA256 string `json:"sha256"`
+	SHA256 string `json:"sha256,omitempty"`
 	CRC32C string `json:"crc32c,omitempty"`
 }
 
@@ -104,7 +108,12 @@ type File struct {
 // projection profile's pruned search would choose, written once by plan
 // to the file Pruning (in PLAN.parts, with its size and SHA-256); "tree",
 // its block searched against all rows with the k-d tree
-// (knn.SearchBlockTree).
+// (knn.SearchBlockTree). A pruned layer with a Strip file (the
+// knn.StripIndex plan computed: the rows' coordinates, their order in the
+// seeding tree and their seeding bounds, with its size and CRC-32C) is cut
+// into strips of positions in that order instead (knn.SearchStripPruned,
+// each pair of rows once, no row projected again): a piece's rows are
+// positions, and its lists those of the positions from its first on.
 type Layer struct {
 	Name    string `json:"name"`
 	Input   int    `json:"input"` // index in Plan.Inputs
@@ -113,6 +122,7 @@ type Layer struct {
 	K       int    `json:"k"`
 	Search  string `json:"search,omitempty"`
 	Pruning *File  `json:"pruning,omitempty"`
+	Strip   *File  `json:"strip,omitempty"`
 
 	cost float64 // Make: pruned search time relative to brute force
 }
@@ -129,8 +139,13 @@ const (
 func (l Layer) pruned() bool { return l.Search == SearchPruned }
 
 // blocks reports whether the layer's pieces are blocks searched against
-// all rows (pruned, or with the k-d tree), not strips.
-func (l Layer) blocks() bool { return l.Search == SearchPruned || l.Search == SearchTree }
+// all rows (pruned without a strip index, or with the k-d tree), not
+// strips.
+func (l Layer) blocks() bool { return (l.pruned() && l.Strip == nil) || l.Search == SearchTree }
+
+// strips reports whether the layer's pieces are pruned strips of
+// positions (Layer.Strip).
+func (l Layer) strips() bool { return l.pruned() && l.Strip != nil }
 
 // pieceRows returns the rows of the lists a piece computes: its block's
 // when searched in blocks, else its strip's (the rows from its first on).
@@ -247,7 +262,9 @@ func (p *Plan) check() error {
 			return fmt.Errorf("layer %d: a pruned search names its pruning file, and only it", i)
 		case l.Pruning != nil && (l.Pruning.Path != pruningName(i) || len(l.Pruning.SHA256) != 64 || l.Pruning.Size <= 0 || l.Pruning.Size > maxPruningBytes):
 			return fmt.Errorf("layer %d: bad pruning file, checksum or size", i)
-		case l.blocks() && l.K == 0:
+		case l.Strip != nil && (!l.pruned() || l.Strip.Path != stripName(i) || len(l.Strip.CRC32C) != 8 || l.stripDirs() < 1):
+			return fmt.Errorf("layer %d: bad strip file, checksum or size", i)
+		case l.pruned() && l.K == 0, l.blocks() && l.K == 0:
 			return fmt.Errorf("layer %d: %s, but not searched", i, l.Search)
 		}
 	}

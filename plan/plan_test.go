@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/intdim/intdim/knn"
 )
 
 // TestCutTasksBalanced: for random layers and task counts, the pieces
@@ -118,6 +120,44 @@ func TestCutTasksPruned(t *testing.T) {
 		if err := p.check(); err != nil || len(p.Tasks) != n {
 			t.Fatalf("trial %d: %v, %d tasks of %d", trial, err, len(p.Tasks), n)
 		}
+	}
+}
+
+// TestCutTasksStrips: pruned layers with a strip index are cut into
+// strips of about equal cost ((m − i)·d for position i, as brute strips),
+// each piece of one layer here (the cuts of 8 tasks over 4 equal layers
+// fall on the layers' ends), the first piece of a layer shorter than its
+// second; a strip file of the wrong size is refused.
+func TestCutTasksStrips(t *testing.T) {
+	p := &Plan{Kind: Kind, Version: Version, Mem: 1, Inputs: []Input{{Spec: "x"}}}
+	for i := range 4 {
+		p.Layers = append(p.Layers, Layer{Rows: 16000, Dim: 512, K: 2, Search: SearchPruned, cost: 0.3,
+			Pruning: &File{Path: pruningName(i), Size: 1, SHA256: strings.Repeat("0", 64)},
+			Strip:   &File{Path: stripName(i), Size: knn.StripIndexSize(16000, 128), CRC32C: "00000000"}})
+	}
+	if err := p.cutTasks(8); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.check(); err != nil {
+		t.Fatal(err)
+	}
+	for i, task := range p.Tasks {
+		pc := task.Pieces
+		if len(pc) != 1 || pc[0].Layer != i/2 {
+			t.Fatalf("task %d: pieces %v, want one of layer %d", i, pc, i/2)
+		}
+		// Strip [0, c) costs c·m − c²/2: half the layer's m²/2 at
+		// c = m(1 − 1/√2) ≈ 4686.
+		if i%2 == 0 && (pc[0].Rows[1] < 4600 || pc[0].Rows[1] > 4780) {
+			t.Errorf("task %d: first strip %v, want about [0, 4686)", i, pc[0].Rows)
+		}
+	}
+	if got := p.pieceRows(p.Tasks[1].Pieces[0]); got != 16000-p.Tasks[1].Pieces[0].Rows[0] {
+		t.Errorf("a strip's lists: %d rows", got)
+	}
+	p.Layers[2].Strip.Size++
+	if err := p.check(); err == nil {
+		t.Error("a strip file of the wrong size: accepted")
 	}
 }
 

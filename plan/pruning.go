@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -87,4 +88,81 @@ func (p *Plan) loadPruning(i int) (*knn.Pruning, error) {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	return &pr, nil
+}
+
+// maxStripBytes bounds a strip index file (knn.StripIndex's binary form:
+// 4 + 16 + 8·M bytes a row, M ≤ 256 directions).
+const maxStripBytes = 1 << 42
+
+// stripName is the file name of layer i's strip index, in the plan's
+// partial directory.
+func stripName(i int) string { return fmt.Sprintf("layer-%04d.strip", i) }
+
+// StripPath returns the path of layer i's strip index file of the plan at
+// path (PLAN.parts/layer-NNNN.strip).
+func StripPath(path string, i int) string {
+	return filepath.Join(PartsDir(path), stripName(i))
+}
+
+// stripDirs returns the directions of the layer's strip index, from its
+// size; 0 when the size is not that of an index of the layer's rows.
+func (l Layer) stripDirs() int {
+	if l.Strip == nil || l.Rows < 2 || l.Strip.Size > maxStripBytes {
+		return 0
+	}
+	base := knn.StripIndexSize(l.Rows, 0)
+	dirs := (l.Strip.Size - base) / (8 * int64(l.Rows))
+	if dirs < 1 || dirs > knn.MaxPruningDims || knn.StripIndexSize(l.Rows, int(dirs)) != l.Strip.Size {
+		return 0
+	}
+	return int(dirs)
+}
+
+// writeStrip writes layer i's strip index beside the plan at path,
+// atomically, and returns its File (size and CRC-32C).
+func writeStrip(path string, i int, si *knn.StripIndex) (*File, error) {
+	data, err := si.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(PartsDir(path), 0o755); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.Write(StripPath(path, i), data); err != nil {
+		return nil, err
+	}
+	return &File{Path: stripName(i), Size: int64(len(data)), CRC32C: fmt.Sprintf("%08x", crc32.Checksum(data, castagnoli))}, nil
+}
+
+// loadStrip reads layer i's strip index and checks it against the plan's
+// size and CRC-32C (see Verify for what that guarantees; the index's
+// bounds and coordinates are what the pruned strips' exactness rests on).
+func (p *Plan) loadStrip(i int) (*knn.StripIndex, error) {
+	want := p.Layers[i].Strip
+	path := StripPath(p.path, i)
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: missing (written by intdim plan with the plan): make the plan again", path)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	data := make([]byte, want.Size+1)
+	got, err := io.ReadFull(f, data)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	data = data[:got]
+	if int64(got) != want.Size || fmt.Sprintf("%08x", crc32.Checksum(data, castagnoli)) != want.CRC32C {
+		return nil, fmt.Errorf("%s: changed since the plan was made: make the plan again", path)
+	}
+	var si knn.StripIndex
+	if err := si.UnmarshalBinary(data); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if si.N() != p.Layers[i].Rows {
+		return nil, fmt.Errorf("%s: an index of %d rows for a layer of %d", path, si.N(), p.Layers[i].Rows)
+	}
+	return &si, nil
 }

@@ -40,13 +40,19 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 		return false, err
 	}
 	prunings := map[int]*knn.Pruning{}
+	strips := map[int]*knn.StripIndex{}
 	for _, pc := range t.Pieces {
-		if p.Layers[pc.Layer].pruned() {
+		if p.Layers[pc.Layer].pruned() && prunings[pc.Layer] == nil {
 			pru, err := p.loadPruning(pc.Layer)
 			if err != nil {
 				return false, err
 			}
 			prunings[pc.Layer] = pru
+			if p.Layers[pc.Layer].strips() {
+				if strips[pc.Layer], err = p.loadStrip(pc.Layer); err != nil {
+					return false, err
+				}
+			}
 		}
 	}
 	graphs := make([]*knn.Graph, len(t.Pieces))
@@ -64,7 +70,9 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 			}
 			var g *knn.Graph
 			var err error
-			if pru := prunings[layer]; pru != nil {
+			if si := strips[layer]; si != nil {
+				g, err = knn.SearchStripPruned(pr.Rows(), pr.K(), pc.Rows[0], pc.Rows[1], prunings[layer], si, pr.SearchOptions())
+			} else if pru := prunings[layer]; pru != nil {
 				g, err = knn.SearchBlock(pr.Rows(), pr.K(), pc.Rows[0], pc.Rows[1], pru, pr.SearchOptions())
 			} else if p.Layers[layer].Search == SearchTree {
 				g, err = knn.SearchBlockTree(pr.Rows(), pr.K(), pc.Rows[0], pc.Rows[1], pr.SearchOptions())
@@ -176,10 +184,18 @@ func (p *Plan) Merge(noPCA bool, popt pipeline.Options) (*profile.Profile, error
 			return nil, nil
 		}
 		g := knn.EmptyGraph(l.Rows, l.K)
+		var perm []int32 // the row at each position of a pruned strip
+		if l.strips() {
+			si, err := p.loadStrip(layer)
+			if err != nil {
+				return nil, err
+			}
+			perm = si.Perm()
+		}
 		for i, t := range p.Tasks {
 			for _, pc := range t.Pieces {
 				if pc.Layer == layer {
-					if err := p.readPiece(i, pc, g); err != nil {
+					if err := p.readPiece(i, pc, g, perm); err != nil {
 						return nil, err
 					}
 				}

@@ -107,7 +107,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	p, err := plan.Make(pos, *popt, plan.MakeOptions{Tasks: *tasks, TaskMem: taskMem.bytes, Args: rec, Mem: popt.Mem})
+	p, err := plan.Make(pos, *popt, plan.MakeOptions{Tasks: *tasks, TaskMem: taskMem.bytes, Args: rec, Mem: popt.Mem, Out: *out})
 	if err != nil {
 		var ee *ExitError
 		if errors.As(err, &ee) {

@@ -181,6 +181,10 @@ func checkSearch(t *testing.T, p *plan.Plan, path string, want string) {
 		if _, err := os.Stat(plan.PruningPath(path, i)); (err == nil) != pruned {
 			t.Fatalf("layer %s: pruning file: %v", l.Name, err)
 		}
+		// A pruned layer is cut into strips of its strip index.
+		if _, err := os.Stat(plan.StripPath(path, i)); (err == nil) != pruned || (l.Strip != nil) != pruned {
+			t.Fatalf("layer %s: strip index file: %v, %v", l.Name, l.Strip, err)
+		}
 	}
 }
 
@@ -252,6 +256,38 @@ func TestPruningFileChecked(t *testing.T) {
 	code, _, errs = run("run-task", planPath, "--index", "1")
 	if code != 2 || !strings.Contains(errs, "layer-0000.pruning: missing") {
 		t.Fatalf("missing pruning: exit %d, %q", code, errs)
+	}
+	// The strip index: changed (one bit) or removed, refused by run-task
+	// and by merge.
+	planPath = filepath.Join(dir, "q.json")
+	if code, _, errs := run("plan", filepath.Join(dir, "a0.npy"), "--search", "pruned", "--tasks", "2", "--out", planPath); code != 0 {
+		t.Fatal(errs)
+	}
+	for i := range 2 {
+		if code, _, errs := run("run-task", planPath, "--index", fmt.Sprint(i)); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	sf := plan.StripPath(planPath, 0)
+	data, err = os.ReadFile(sf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 4
+	os.WriteFile(sf, data, 0o644)
+	for i, args := range [][]string{{"merge", planPath}, {"run-task", planPath, "--index", "1"}} {
+		if i == 1 {
+			os.Remove(plan.PartPath(planPath, 1)) // merge found every partial
+		}
+		code, _, errs := run(args...)
+		if code != 2 || !strings.Contains(errs, "layer-0000.strip: changed since the plan was made") {
+			t.Fatalf("%s, changed strip index: exit %d, %q", args[0], code, errs)
+		}
+	}
+	os.Remove(sf)
+	code, _, errs = run("run-task", planPath, "--index", "1")
+	if code != 2 || !strings.Contains(errs, "layer-0000.strip: missing") {
+		t.Fatalf("missing strip index: exit %d, %q", code, errs)
 	}
 }
 

@@ -1,0 +1,299 @@
+package knn
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/kernel"
+)
+
+// The pruned search cut into strips (intdim plan, run-task): each pair of
+// rows computed once across the strips, as in the one pruned search, and
+// the rows projected once.
+//
+// What the one search computes once per matrix — the coordinates of every
+// row on the M directions of a Pruning, the rows' order in the seeding
+// tree, and the seeding itself — is computed once (NewStripIndex, by
+// intdim plan) and kept in a StripIndex: the coordinates and squared
+// norms by position in the tree order, the row at each position, and for
+// every position an upper bound Uᵢ on the Dist2 of its k-th nearest row:
+// the k-th smallest Dist2 to its leaf mates (k exact distances to other
+// rows, so the true k-th is at most that). A strip is the block of
+// positions [a, b) (SearchStripPruned): the pairs of the block among
+// themselves and with the positions after it, each once, by the bound of
+// pruned.go from the index's coordinates (a coarse Gram pass on the first
+// m, then the fine bound, then exact distances), every row starting with
+// its Uᵢ as its bound instead of +Inf. A row keeps the rows within its
+// bound: its k nearest among the strip's rows that are its candidates,
+// fewer (padding) when fewer are within Uᵢ. That is exact for the merge
+// (MergeRows): a row j among i's k nearest of all has Dist2 ≤ kth ≤ Uᵢ,
+// so its lower bound is ≤ Uᵢ and ≤ the k-th of any strip's rows that
+// contains it; the strip that holds the pair keeps it, and the k smallest
+// by (distance, index) of the strips' lists are the k nearest of all, as
+// brute force orders them. Pairs inside a seeding leaf are not skipped
+// here (the index keeps only the bound of the seeding, not its lists).
+
+// StripIndex is what a pruned search computes once for a matrix of n rows,
+// for the strips of SearchStripPruned.
+type StripIndex struct {
+	n, mm int
+	perm  []int32   // the row at each position (seeding tree order)
+	c2    []float64 // squared norm of each position's centred, scaled row
+	ub    []float64 // each position's seeding bound Uᵢ on its k-th Dist2
+	p     []float64 // n×M coordinates, by position
+}
+
+// N returns the number of rows the index was made for.
+func (s *StripIndex) N() int { return s.n }
+
+// Perm returns the row at each position: a strip's lists are by position.
+func (s *StripIndex) Perm() []int32 { return s.perm }
+
+// NewStripIndex projects the rows of x on the directions of pr, orders
+// them by the seeding tree and seeds every row (see above); nil when the
+// pruned search would not run on these rows (an entry too large for the
+// projection, or a margin that is not finite: Search then searches by
+// brute force). Errors are Search's.
+func NewStripIndex(x *cloud.Matrix, k int, pr *Pruning, opt *Options) (*StripIndex, error) {
+	n := x.N()
+	x, err := blockInput("NewStripIndex", x, k, 0, n, opt)
+	if err != nil {
+		return nil, err
+	}
+	if pr.d != x.D() {
+		return nil, fmt.Errorf("knn: NewStripIndex: a pruning of %d columns for rows of %d", pr.d, x.D())
+	}
+	v := view(x)
+	pj := project(v, pr.pl, k, opt.threads())
+	if pj == nil || !pj.finite() {
+		return nil, nil
+	}
+	c := &pcollector{x: v, pj: pj, rows: make([]prow, n), leaf: pj.leaf, k: k}
+	for i := range c.rows {
+		c.rows[i].h.Reset(k)
+	}
+	c.seedRows(nil, opt.threads())
+	s := &StripIndex{n: n, mm: pj.mm, perm: pj.orig, c2: pj.c2, ub: make([]float64, n), p: pj.p}
+	for i := range c.rows {
+		if c.rows[i].h.Len() != k {
+			panic("knn: a seeding leaf of fewer than k + 1 rows")
+		}
+		s.ub[i] = c.rows[i].h.Worst()
+	}
+	return s, nil
+}
+
+// SearchStripPruned is the strip of the positions a ≤ t < b of si (see
+// above): a Graph of N − a rows, row t for position a + t (row
+// si.Perm()[a + t] of x), the block's positions with their nearest among
+// the positions from a on, the later ones with their nearest among the
+// block, indices rows of x, (−1, +Inf) padding where fewer are within the
+// row's seeding bound. Merging every strip of a cut into positions
+// [c₀ = 0, c₁), [c₁, c₂), … (MergeRows, rows si.Perm()[a:]) gives
+// Search(x, k, opt) bit for bit. pr and si must be those NewStripIndex
+// was given and returned for x and k. Errors are Search's.
+func SearchStripPruned(x *cloud.Matrix, k, a, b int, pr *Pruning, si *StripIndex, opt *Options) (*Graph, error) {
+	n := x.N()
+	if a >= b {
+		panic(fmt.Sprintf("knn: SearchStripPruned: positions [%d, %d)", a, b))
+	}
+	x, err := blockInput("SearchStripPruned", x, k, a, b, opt)
+	if err != nil {
+		return nil, err
+	}
+	if pr.d != x.D() || si.n != n || si.mm != pr.pl.mm {
+		return nil, fmt.Errorf("knn: SearchStripPruned: a pruning of %d columns and %d directions and an index of %d rows and %d directions for %d rows of %d",
+			pr.d, pr.pl.mm, si.n, si.mm, n, x.D())
+	}
+	v, q, nb, mm, m := view(x), n-a, b-a, si.mm, pr.pl.m
+	threads := opt.threads()
+	pj := newProjection(pr.pl, x.D(), si.p[a*mm:], si.perm[a:], si.c2[a:])
+	g := &Graph{N: q, K: k, Index: make([]int32, q*k), Dist: make([]float64, q*k), Search: SearchPruned}
+	pc := make([]float64, q*m)
+	for t := range q {
+		copy(pc[t*m:(t+1)*m], pj.p[t*mm:t*mm+m])
+	}
+	prep, ok := prepareWith(view(cloud.Must64(pc, q, m)), packNone)
+	if !ok || !pj.finite() {
+		for t := range q {
+			stripExact(v, k, t, nb, pj.orig, new(TopK), g.Index[t*k:(t+1)*k], g.Dist[t*k:(t+1)*k])
+		}
+		return g, nil
+	}
+	c := newPcollector(v, pj, prep, k)
+	for t := range c.rows {
+		c.rows[t].capped, c.rows[t].ub = true, si.ub[a+t]
+	}
+	centre := func(t int, dst []float32) { centreTo(pc[t*m:(t+1)*m], prep.mean, prep.scale, dst) }
+	block := kernel.PackFunc(nb, m, centre)
+	kernel.SymGram(block, threads, c.block)
+	if nb < q {
+		block.LeftOnly()
+		rest := kernel.PackRightFunc(q-nb, m, func(t int, dst []float32) { centre(nb+t, dst) })
+		kernel.Cross(block, rest, threads, func(w, i0, i1, j0, j1 int, g []float64, ld int) {
+			c.block(w, i0, i1, nb+j0, nb+j1, g, ld)
+		})
+	}
+	parallelRows(q, threads, func(t int, h *TopK) {
+		idx, dist := g.Index[t*k:(t+1)*k], g.Dist[t*k:(t+1)*k]
+		if c.rows[t].overflow {
+			c.rows[t] = prow{}
+			stripExact(v, k, t, nb, pj.orig, h, idx, dist)
+			return
+		}
+		c.finishStrip(t, idx, dist, new([32]float64))
+	})
+	return g, nil
+}
+
+// finishStrip is finish for a row of a strip: its list may hold fewer than
+// k rows (those within its bound), padded with (−1, +Inf).
+func (c *pcollector) finishStrip(i int, idx []int32, dist []float64, s *[32]float64) {
+	r := &c.rows[i]
+	r.filter()
+	c.refine(r, i, s)
+	sortCands(r.cand)
+	for _, cd := range r.cand {
+		if cd.lo > r.bound() {
+			break
+		}
+		c.exact(r, i, int(cd.j), s)
+	}
+	sortedPadded(&r.h, idx, dist)
+	*r = prow{}
+}
+
+// sortedPadded writes the entries of h sorted, square roots of the keys,
+// then (−1, +Inf) up to len(idx).
+func sortedPadded(h *TopK, idx []int32, dist []float64) {
+	got := h.Len()
+	h.Sorted(idx[:got], dist[:got])
+	for t := range got {
+		dist[t] = math.Sqrt(dist[t])
+	}
+	for t := got; t < len(idx); t++ {
+		idx[t], dist[t] = -1, math.Inf(1)
+	}
+}
+
+// stripExact computes the list of position t of a strip of nb block
+// positions by exact distances to all its columns (every other position
+// for a block row, the block for a later one): the rows orig of x.
+func stripExact(x matrix, k, t, nb int, orig []int32, h *TopK, idx []int32, dist []float64) {
+	end := len(orig)
+	if t >= nb {
+		end = nb
+	}
+	h.Reset(k)
+	var s [32]float64
+	for u := range end {
+		if u != t {
+			h.Push(x.dist2With(int(orig[t]), int(orig[u]), &s), orig[u])
+		}
+	}
+	sortedPadded(h, idx, dist)
+}
+
+// MergeRows merges the lists of s into the rows rows[t] of g (list t into
+// row rows[t]), as MergeStrip does for consecutive rows: each row keeps
+// the k smallest of both by distance then index, padding last.
+func (g *Graph) MergeRows(rows []int32, s *Graph) {
+	if s.K != g.K || len(rows) != s.N {
+		panic("knn: MergeRows: lists do not fit the graph")
+	}
+	k := g.K
+	idx := make([]int32, k)
+	dist := make([]float64, k)
+	for t, r := range rows {
+		if r < 0 || int(r) >= g.N {
+			panic("knn: MergeRows: row outside the graph")
+		}
+		mergeList(g.Index[int(r)*k:(int(r)+1)*k], g.Dist[int(r)*k:(int(r)+1)*k], s.Index[t*k:(t+1)*k], s.Dist[t*k:(t+1)*k], idx, dist)
+	}
+}
+
+// The binary form of a StripIndex, little endian:
+//
+//	magic   "IDIMSTRP"
+//	version uint32 (1)
+//	n, M    uint32: rows, directions
+//	perm    n int32: the row at each position
+//	c2      n float64: squared norms of the centred, scaled rows
+//	ub      n float64: the seeding bounds
+//	p       n·M float64: the coordinates, by position
+const (
+	stripMagic   = "IDIMSTRP"
+	stripVersion = 1
+	stripHead    = 8 + 4 + 4 + 4
+)
+
+// StripIndexSize returns the size in bytes of the binary form of the
+// index of n rows on dirs directions.
+func StripIndexSize(n, dirs int) int64 {
+	return stripHead + int64(n)*(4+16+8*int64(dirs))
+}
+
+// MarshalBinary encodes the index (see UnmarshalBinary).
+func (s *StripIndex) MarshalBinary() ([]byte, error) {
+	out := make([]byte, 0, StripIndexSize(s.n, s.mm))
+	out = append(out, stripMagic...)
+	out = binary.LittleEndian.AppendUint32(out, stripVersion)
+	out = binary.LittleEndian.AppendUint32(out, uint32(s.n))
+	out = binary.LittleEndian.AppendUint32(out, uint32(s.mm))
+	for _, v := range s.perm {
+		out = binary.LittleEndian.AppendUint32(out, uint32(v))
+	}
+	for _, f := range [][]float64{s.c2, s.ub, s.p} {
+		for _, v := range f {
+			out = binary.LittleEndian.AppendUint64(out, math.Float64bits(v))
+		}
+	}
+	return out, nil
+}
+
+// UnmarshalBinary decodes an index written by MarshalBinary: perm must be
+// a permutation of the rows, every value finite, norms and bounds
+// non-negative. (The bounds and coordinates are trusted as the plan's
+// checksum of the file proves them: a forged index could make a strip
+// inexact, as a forged input could make it wrong.)
+func (s *StripIndex) UnmarshalBinary(data []byte) error {
+	if len(data) < stripHead || string(data[:8]) != stripMagic {
+		return errors.New("not an intdim strip index")
+	}
+	if v := binary.LittleEndian.Uint32(data[8:]); v != stripVersion {
+		return fmt.Errorf("strip index version %d, want %d", v, stripVersion)
+	}
+	n, mm := int64(binary.LittleEndian.Uint32(data[12:])), int64(binary.LittleEndian.Uint32(data[16:]))
+	if n < 2 || n > math.MaxInt32 || mm < 1 || mm > MaxPruningDims {
+		return fmt.Errorf("strip index of %d rows on %d directions: impossible", n, mm)
+	}
+	if int64(len(data)) != StripIndexSize(int(n), int(mm)) {
+		return fmt.Errorf("strip index of %d bytes, want %d", len(data), StripIndexSize(int(n), int(mm)))
+	}
+	out := StripIndex{n: int(n), mm: int(mm), perm: make([]int32, n), c2: make([]float64, n), ub: make([]float64, n), p: make([]float64, n*mm)}
+	seen := make([]bool, n)
+	off := stripHead
+	for i := range out.perm {
+		v := int32(binary.LittleEndian.Uint32(data[off+4*i:]))
+		if v < 0 || int64(v) >= n || seen[v] {
+			return errors.New("strip index order is not a permutation of the rows")
+		}
+		seen[v], out.perm[i] = true, v
+	}
+	off += 4 * int(n)
+	for fi, f := range [][]float64{out.c2, out.ub, out.p} {
+		for i := range f {
+			v := math.Float64frombits(binary.LittleEndian.Uint64(data[off+8*i:]))
+			if math.IsNaN(v) || math.IsInf(v, 0) || (fi < 2 && v < 0) {
+				return errors.New("strip index holds a value that is not finite, or a negative norm or bound")
+			}
+			f[i] = v
+		}
+		off += 8 * len(f)
+	}
+	*s = out
+	return nil
+}

@@ -1,0 +1,157 @@
+package knn
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/intdim/intdim/cloud"
+)
+
+// checkStrips cuts the positions of x's strip index at cuts and requires
+// the merge of every strip (SearchStripPruned, through the index's binary
+// form too) to be Search's graph bit for bit, and every strip to keep
+// each of its entries' distances exact.
+func checkStrips(t *testing.T, name string, x *cloud.Matrix, k int, pr *Pruning, metric Metric, cuts []int) {
+	t.Helper()
+	n := x.N()
+	want, err := Search(x, k, &Options{Search: SearchBrute, Metric: metric, Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	si, err := NewStripIndex(x, k, pr, &Options{Metric: metric, Threads: 2})
+	if err != nil || si == nil {
+		t.Fatalf("%s: NewStripIndex: %v, %v", name, si, err)
+	}
+	data, err := si.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back StripIndex
+	if err := back.UnmarshalBinary(data); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	for bi, s := range []*StripIndex{si, &back} {
+		g := EmptyGraph(n, k)
+		for c := 0; c+1 < len(cuts); c++ {
+			a, b := cuts[c], cuts[c+1]
+			st, err := SearchStripPruned(x, k, a, b, pr, s, &Options{Metric: metric, Threads: 1 + (c+bi)%3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.N != n-a || st.K != k {
+				t.Fatalf("%s: strip [%d, %d): graph %d×%d", name, a, b, st.N, st.K)
+			}
+			g.MergeRows(s.Perm()[a:], st)
+		}
+		for s := range g.Index {
+			if g.Index[s] != want.Index[s] || math.Float64bits(g.Dist[s]) != math.Float64bits(want.Dist[s]) {
+				t.Fatalf("%s k=%d cuts %v index %d: row %d: got (%d, %v), want (%d, %v)", name, k, cuts, bi,
+					s/k, g.Index[s], g.Dist[s], want.Index[s], want.Dist[s])
+			}
+		}
+	}
+}
+
+func TestSearchStripPruned(t *testing.T) {
+	n, d := 1500, 80
+	x := m64(lowRank(n, d, 8, 0.01, 21), n, d)
+	for _, k := range []int{1, 2, 20} {
+		pr, err := PlanSearch(x, k, &Options{Search: SearchPruned})
+		if err != nil || pr == nil {
+			t.Fatalf("k=%d: PlanSearch forced: %v, %v", k, pr, err)
+		}
+		checkStrips(t, "low rank", x, k, pr, Euclidean, []int{0, n})
+		checkStrips(t, "low rank", x, k, pr, Euclidean, []int{0, 1, 400, 1013, n})
+		checkStrips(t, "low rank", x, k, pr, Euclidean, []int{0, 100, 201, 333, 500, 777, 1200, n - 1, n})
+	}
+	x32 := make([]float32, n*d)
+	for i, v := range lowRank(n, d, 12, 0.02, 5) {
+		x32[i] = float32(v)
+	}
+	m := cloud.Must32(x32, n, d)
+	pr, err := PlanSearch(m, 3, &Options{Search: SearchPruned, Metric: Cosine})
+	if err != nil || pr == nil {
+		t.Fatal(pr, err)
+	}
+	checkStrips(t, "float32 cosine", m, 3, pr, Cosine, []int{0, 700, n - 1, n})
+}
+
+// Duplicates, ties, overflowing rows and a foreign pruning: the strips
+// stay exact.
+func TestSearchStripPrunedTies(t *testing.T) {
+	n, d := 700, 64
+	base := lowRank(50, d, 6, 0, 8)
+	rng := rand.New(rand.NewPCG(4, 4))
+	x := make([]float64, n*d)
+	for i := 0; i < n; i++ {
+		src := rng.IntN(50)
+		if i%7 == 0 {
+			src = 0
+		}
+		copy(x[i*d:(i+1)*d], base[src*d:(src+1)*d])
+	}
+	m := m64(x, n, d)
+	for _, k := range []int{2, 20} {
+		pr, err := PlanSearch(m, k, &Options{Search: SearchPruned})
+		if err != nil || pr == nil {
+			t.Fatal(pr, err)
+		}
+		checkStrips(t, "duplicates", m, k, pr, Euclidean, []int{0, 350, n})
+		old, oldP := candidateFloor, prunedFloor
+		candidateFloor, prunedFloor = 8, 0
+		checkStrips(t, "duplicates overflow", m, k, pr, Euclidean, []int{0, 123, 400, n})
+		candidateFloor, prunedFloor = old, oldP
+	}
+	y := m64(lowRank(800, 40, 5, 0.01, 1), 800, 40)
+	pr, err := PlanSearch(m64(randMatrix(800, 40, 77), 800, 40), 2, &Options{Search: SearchPruned})
+	if err != nil || pr == nil {
+		t.Fatal(pr, err)
+	}
+	checkStrips(t, "foreign", y, 2, pr, Euclidean, []int{0, 300, 800})
+}
+
+func TestStripIndexUnmarshalRefuses(t *testing.T) {
+	x := m64(lowRank(600, 30, 5, 0.01, 2), 600, 30)
+	pr, err := PlanSearch(x, 2, &Options{Search: SearchPruned})
+	if err != nil || pr == nil {
+		t.Fatal(pr, err)
+	}
+	si, err := NewStripIndex(x, 2, pr, nil)
+	if err != nil || si == nil {
+		t.Fatal(si, err)
+	}
+	good, _ := si.MarshalBinary()
+	edit := func(f func(b []byte)) []byte {
+		b := append([]byte(nil), good...)
+		f(b)
+		return b
+	}
+	putF := func(b []byte, off int, v float64) {
+		bits := math.Float64bits(v)
+		for i := range 8 {
+			b[off+i] = byte(bits >> (8 * i))
+		}
+	}
+	n := 600
+	permOff, c2Off := stripHead, stripHead+4*n
+	ubOff := c2Off + 8*n
+	bad := map[string][]byte{
+		"empty":          nil,
+		"magic":          edit(func(b []byte) { b[0] = 'X' }),
+		"version":        edit(func(b []byte) { b[8] = 9 }),
+		"truncated":      good[:len(good)-8],
+		"longer":         append(append([]byte(nil), good...), 0),
+		"perm repeats":   edit(func(b []byte) { copy(b[permOff:permOff+4], b[permOff+4:permOff+8]) }),
+		"perm outside":   edit(func(b []byte) { b[permOff+3] = 0x7f }),
+		"negative norm":  edit(func(b []byte) { putF(b, c2Off, -1) }),
+		"NaN bound":      edit(func(b []byte) { putF(b, ubOff, math.NaN()) }),
+		"infinite coord": edit(func(b []byte) { putF(b, len(b)-8, math.Inf(1)) }),
+	}
+	for name, data := range bad {
+		var s StripIndex
+		if err := s.UnmarshalBinary(data); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
