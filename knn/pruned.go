@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/kernel"
@@ -251,42 +252,60 @@ func gamma(n int) float64 {
 	return nu / (1 - nu)
 }
 
-// projRows is the number of rows centred and projected at a time.
-const projRows = 4 * kernel.BlockRows
+// projRows is the number of rows a worker centres, packs and projects at a
+// time (one block of the kernel: its packed copy, 4·d·projRows bytes,
+// stays small and is reused).
+const projRows = kernel.BlockRows
 
 // project computes the coordinates of every row of x on the M rows of the
 // plan's Q with the float32 kernel, puts the rows in the seeding tree's
 // order, and computes the margins; nil when a centred row has an entry
-// beyond 2²⁰ (the plan's sample missed the spread) or not finite.
+// beyond 2²⁰ (the plan's sample missed the spread) or not finite. Blocks
+// of rows are centred, packed and projected by threads workers at once.
 func project(x matrix, pl *prunePlan, k, threads int) *projection {
 	n, d, mm := x.n(), x.d, pl.mm
-	q := kernel.PackFunc(mm, d, func(t int, dst []float32) {
+	var q kernel.Packed
+	q.PackLeftFunc(mm, d, func(t int, dst []float32) {
 		for j, v := range pl.q[t*d : (t+1)*d] {
 			dst[j] = float32(v)
 		}
 	})
 	p := make([]float64, n*mm)
 	cn := make([]float64, n)
-	ok := true
-	for i0 := 0; i0 < n; i0 += projRows {
-		i1 := min(i0+projRows, n)
-		y := kernel.PackRightFunc(i1-i0, d, func(i int, dst []float32) {
-			s, top := x.centre4(i0+i, pl.mean, pl.scale, dst)
-			cn[i0+i] = s
-			if !(top <= 0x1p20) {
-				ok = false
-			}
-		})
-		if !ok {
-			return nil
-		}
-		kernel.Cross(q, y, threads, func(_, t0, t1, j0, j1 int, g []float64, ld int) {
-			for t := t0; t < t1; t++ {
-				for j := j0; j < j1; j++ {
-					p[(i0+j)*mm+t] = g[(t-t0)*ld+j-j0]
+	var bad atomic.Bool
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < max(1, min(threads, (n+projRows-1)/projRows)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var y kernel.Packed
+			for !bad.Load() {
+				i0 := int(next.Add(projRows)) - projRows
+				if i0 >= n {
+					return
 				}
+				i1 := min(i0+projRows, n)
+				y.PackRightFunc(i1-i0, d, func(i int, dst []float32) {
+					s, top := x.centre4(i0+i, pl.mean, pl.scale, dst)
+					cn[i0+i] = s
+					if !(top <= 0x1p20) {
+						bad.Store(true)
+					}
+				})
+				kernel.Cross(&q, &y, 1, func(_, t0, t1, j0, j1 int, g []float64, ld int) {
+					for t := t0; t < t1; t++ {
+						for j := j0; j < j1; j++ {
+							p[(i0+j)*mm+t] = g[(t-t0)*ld+j-j0]
+						}
+					}
+				})
 			}
-		})
+		}()
+	}
+	wg.Wait()
+	if bad.Load() {
+		return nil
 	}
 	leaf, perm := leaves(p, mm, n, k)
 	pp, c2 := make([]float64, n*mm), make([]float64, n)

@@ -49,3 +49,38 @@ func TestCentre4(t *testing.T) {
 		}
 	}
 }
+
+// TestPrunedWideForced: forced on few wide rows, the plan takes the coarse
+// bound on all M coordinates without predicting (Cost reports 1), and the
+// search still equals brute force bit for bit, with 1 and 3 threads.
+func TestPrunedWideForced(t *testing.T) {
+	n, d := 240, 3000
+	x := m64(lowRank(n, d, 40, 1e-3, 21), n, d)
+	pl := planPrune(view(x), 2, 2, true)
+	if pl == nil || pl.m != pl.mm || pl.evals != nil {
+		t.Fatalf("forced plan on %d × %d: %+v, want m = M and no prediction", n, d, pl)
+	}
+	p := &Pruning{pl: pl, d: d}
+	if c := p.Cost(); c != 1 {
+		t.Fatalf("Cost = %v, want 1 (no prediction)", c)
+	}
+	if planPrune(view(x), 2, 2, false) != nil {
+		t.Fatalf("auto plans %d rows", n)
+	}
+	for _, k := range []int{1, 2, 3, 20} {
+		for _, threads := range []int{1, 3} {
+			want, err := Search(x, k, &Options{Search: SearchBrute, Threads: threads})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Search(x, k, &Options{Search: SearchPruned, Threads: threads})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Search != SearchPruned {
+				t.Fatalf("k = %d: pruned search not run", k)
+			}
+			sameGraph(t, got, want)
+		}
+	}
+}

@@ -197,6 +197,14 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 	if !pl.directions(x, min(max(n/16, 64), 192, n/2), 128, threads) {
 		return nil
 	}
+	// Forced, on few wide rows (n·(M + 16) ≤ 2·d·M: the Gram pass on all M
+	// coordinates costs less than the projection), the coarse bound takes
+	// all M whatever the prediction, which would cost a fifth of the search
+	// there (conv1: 0.2 s of 1 s): no prediction (Cost then reports 1).
+	if force && n*(pl.mm+16) <= 2*d*pl.mm && !widePlan(n, d) {
+		pl.m, pl.pruned = pl.mm, pl.brute
+		return pl
+	}
 	pl.choose(x, k, threads)
 	// More directions tighten the fine bound (fewer exact distances) for a
 	// dearer plan: worth it where the first plan already prunes and the
@@ -322,28 +330,38 @@ func predictEvals(x matrix, pl *prunePlan, dims []int, k, threads int) []float64
 	n, d, mmax := x.n(), x.d, pl.mm
 	nr := min(n, 1024)
 	nv := min(128, nr)
-	xr := make([]float32, nr*d)
-	norm := make([]float64, nr)
-	row := make([]float64, d)
-	for t := 0; t < nr; t++ {
-		norm[t] = x.centre64((t*n/nr+n/(2*nr))%n, pl.mean, pl.scale, row)
-		for j, v := range row {
-			xr[t*d+j] = float32(v)
-		}
-	}
-	q32 := make([]float32, mmax*d)
-	for i, v := range pl.q[:mmax*d] {
-		q32[i] = float32(v)
-	}
-	p := make([]float64, nr*mmax)
-	kernel.Dots(p, xr, nr, q32, mmax, d, threads)
 	stride := nr / nv
-	xq := make([]float32, nv*d)
-	for t := 0; t < nv; t++ {
-		copy(xq[t*d:(t+1)*d], xr[t*stride*d:(t*stride+1)*d])
-	}
+	ref := func(t int) int { return (t*n/nr + n/(2*nr)) % n }
+	// The reference rows are centred and packed once, as the left operand
+	// of both products: their coordinates on Q and their dot products with
+	// the queries (every stride-th reference row).
+	norm := make([]float64, nr)
+	var xr, qr, xq kernel.Packed
+	xr.PackLeftFunc(nr, d, func(t int, dst []float32) {
+		norm[t], _ = x.centre4(ref(t), pl.mean, pl.scale, dst)
+	})
+	qr.PackRightFunc(mmax, d, func(t int, dst []float32) {
+		for j, v := range pl.q[t*d : (t+1)*d] {
+			dst[j] = float32(v)
+		}
+	})
+	xq.PackRightFunc(nv, d, func(t int, dst []float32) {
+		x.centre4(ref(t*stride), pl.mean, pl.scale, dst)
+	})
+	p := make([]float64, nr*mmax)
+	kernel.Cross(&xr, &qr, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+		for i := i0; i < i1; i++ {
+			copy(p[i*mmax+j0:i*mmax+j1], g[(i-i0)*ld:(i-i0)*ld+j1-j0])
+		}
+	})
 	dots := make([]float64, nv*nr)
-	kernel.Dots(dots, xq, nv, xr, nr, d, threads)
+	kernel.Cross(&xr, &xq, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+		for i := i0; i < i1; i++ {
+			for t := j0; t < j1; t++ {
+				dots[t*nr+i] = g[(i-i0)*ld+t-j0]
+			}
+		}
+	})
 	kappas := []int{1, 2, 4, 8, 16}
 	for len(kappas) > 1 && kappas[len(kappas)-1] > nr-2 {
 		kappas = kappas[:len(kappas)-1]
