@@ -247,8 +247,7 @@ func maxCandidates(k int) int { return max(candidateFloor, 64*k) }
 // the list reaches its limit, and once more before refinement (prune).
 type rowCands struct {
 	c        []cand  // candidates j with their bounds
-	u        float64 // the bound, when known
-	known    bool    // u holds a bound (else +Inf)
+	u        float64 // the bound (+Inf before the first prune)
 	k        int     // neighbours wanted
 	limit    int     // prune when len(c) reaches it
 	overflow bool    // too many candidates: search directly
@@ -265,15 +264,10 @@ type cand struct {
 // init readies r for k neighbours, pruning first at limit candidates, with
 // room for them in buf (nil: allocated as the list grows).
 func (r *rowCands) init(k, limit int, buf []cand) {
-	*r = rowCands{c: buf[:0], k: k, limit: limit}
+	*r = rowCands{c: buf[:0], u: math.Inf(1), k: k, limit: limit}
 }
 
-func (r *rowCands) bound() float64 {
-	if !r.known {
-		return math.Inf(1)
-	}
-	return r.u
-}
+func (r *rowCands) bound() float64 { return r.u }
 
 // add records j with lower and upper bounds lo ≤ up, given lo ≤ bound();
 // sc is the scratch of prune's selection (nil for a fresh one), which rows
@@ -291,12 +285,12 @@ func (r *rowCands) add(j int32, lo, up float64, k int, sc *[]float32) {
 	}
 }
 
-// roundUp32 returns a float32 ≥ x, within 2⁻²¹ relative of max(x, 0) or
-// 2⁻¹³⁹ absolute: rounding max(x, 0)·(1 + 2⁻²²) + 2⁻¹⁴⁰ to the nearest
-// float32 errs by at most 2⁻²⁴ relative, or 2⁻¹⁵⁰ absolute below 2⁻¹²⁶,
-// less than what was added. No branch: half of the roundings go up.
+// roundUp32 returns a float32 ≥ x, within 2⁻²¹|x| + 2⁻¹³⁹ of x: rounding
+// x + |x|·2⁻²² + 2⁻¹⁴⁰ to the nearest float32 errs by at most 2⁻²⁴
+// relative, or 2⁻¹⁵⁰ absolute below 2⁻¹²⁶, less than what was added. No
+// branch: half of the roundings go up.
 func roundUp32(x float64) float32 {
-	return float32(max(x, 0)*(1+0x1p-22) + 0x1p-140)
+	return float32(x + math.Abs(x)*0x1p-22 + 0x1p-140)
 }
 
 // prune lowers the bound to the k-th smallest upper bound held (when k are
@@ -307,7 +301,7 @@ func roundUp32(x float64) float32 {
 // the true k nearest among them.
 func (r *rowCands) prune(sc *[]float32) {
 	if len(r.c) >= r.k && r.k > 0 {
-		r.u, r.known = float64(kthUp(r.c, r.k, sc)), true
+		r.u = min(r.u, float64(kthUp(r.c, r.k, sc)))
 	}
 	u := r.bound()
 	m := 0
@@ -575,7 +569,7 @@ func refineRow(m matrix, k, i int, r *rowCands, h *TopK, idx []int32, dist []flo
 	if len(c) < k {
 		panic("knn: candidate set smaller than k")
 	}
-	nearest(c, k, idx, dist, &h.keys)
+	nearest(c, k, idx, dist, &h.ns)
 	for t := range dist {
 		dist[t] = math.Sqrt(dist[t])
 	}

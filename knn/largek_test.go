@@ -82,3 +82,28 @@ func TestRoundUp32(t *testing.T) {
 		}
 	}
 }
+
+// TestSortNear compares the bucket sort of candidate lists with the
+// comparison sort, on keys with many ties and very uneven spreads.
+func TestSortNear(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var sc sortScratch
+	for n := 0; n < 300; n += 7 {
+		for _, spread := range []float64{0, 1e-300, 1, 1e300} {
+			c := make([]treeCand, n)
+			for i := range c {
+				s := float64(r.IntN(5)) * spread
+				if r.IntN(3) == 0 {
+					s = r.Float64() * spread * math.Pow(2, float64(r.IntN(40)))
+				}
+				c[i] = treeCand{s: s, j: int32(r.IntN(1000))}
+			}
+			w := slices.Clone(c)
+			sortTreeCands(c)
+			sortNear(w, &sc)
+			if !slices.Equal(c, w) {
+				t.Fatalf("n=%d spread=%g: sortNear differs from sortTreeCands", n, spread)
+			}
+		}
+	}
+}

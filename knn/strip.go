@@ -138,7 +138,7 @@ func refineStripRow(m matrix, k, t, end int, r *rowCands, h *TopK, idx []int32, 
 	if got != min(k, end-boolInt(t < end)) {
 		panic("knn: strip candidate set of the wrong size")
 	}
-	nearest(c, got, idx[:got], dist[:got], &h.keys)
+	nearest(c, got, idx[:got], dist[:got], &h.ns)
 	for s := range got {
 		dist[s] = math.Sqrt(dist[s])
 	}

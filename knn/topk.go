@@ -1,15 +1,17 @@
 package knn
 
+import "math"
+
 // TopK keeps the k smallest (key, index) pairs pushed into it, ordering by
 // key then by index, in a bounded max-heap. The zero value is ready after
 // Reset.
 type TopK struct {
-	k    int
-	key  []float64
-	idx  []int32
-	buf  []treeCand // scratch of Sorted, and of callers that select by nearest
-	sel  []float32  // scratch of callers' selections (rowCands.prune)
-	keys []float64  // scratch of nearest's selection
+	k   int
+	key []float64
+	idx []int32
+	buf []treeCand  // scratch of Sorted, and of callers that select by nearest
+	sel []float32   // scratch of callers' selections (rowCands.prune)
+	ns  sortScratch // scratch of Sorted and of nearest
 }
 
 // Reset empties h and sets its capacity to k.
@@ -87,7 +89,7 @@ func (h *TopK) Sorted(idx []int32, key []float64) {
 		c = append(c, treeCand{v, h.idx[t]})
 	}
 	h.buf = c
-	sortTreeCands(c)
+	sortNear(c, &h.ns)
 	for t, e := range c {
 		idx[t], key[t] = e.j, e.s
 	}
@@ -96,16 +98,15 @@ func (h *TopK) Sorted(idx []int32, key []float64) {
 }
 
 // nearest writes the k smallest entries of c (k ≤ len(c)) by key then
-// index, in that order, into idx and key, reordering c (sc is the scratch
-// of kthKey): a selection of the
+// index, in that order, into idx and key, reordering c (sc is the scratch): a selection of the
 // k-th smallest key drops the entries beyond it (those equal to it stay, to
 // be ordered by index), then a sort.
-func nearest(c []treeCand, k int, idx []int32, key []float64, sc *[]float64) {
+func nearest(c []treeCand, k int, idx []int32, key []float64, sc *sortScratch) {
 	if k == 0 {
 		return
 	}
 	if len(c) > k {
-		u := kthKey(c, k, sc)
+		u := kthKey(c, k, &sc.keys)
 		m := 0
 		for _, e := range c {
 			c[m] = e
@@ -113,8 +114,76 @@ func nearest(c []treeCand, k int, idx []int32, key []float64, sc *[]float64) {
 		}
 		c = c[:m]
 	}
-	sortTreeCands(c)
+	sortNear(c, sc)
 	for t, e := range c[:k] {
 		idx[t], key[t] = e.j, e.s
 	}
+}
+
+// sortScratch holds the buffers of sortNear and of nearest's selection.
+type sortScratch struct {
+	keys []float64
+	tmp  []treeCand
+	cnt  []int32
+}
+
+// sortNear sorts c by candLess. Short lists are sorted by sortTreeCands;
+// longer ones are spread over len(c)/2 buckets by key (the bucket
+// ⌊(s − min)·scale⌋ is a non-decreasing function of s, so buckets are
+// ordered as their keys, and equal keys share one) and each bucket is
+// sorted by insertion: about linear time on neighbour distances, whose
+// spread is smooth, with no branch on the data outside the insertions.
+func sortNear(c []treeCand, sc *sortScratch) {
+	n := len(c)
+	if n <= 32 {
+		sortTreeCands(c)
+		return
+	}
+	lo, hi := c[0].s, c[0].s
+	for _, e := range c {
+		lo, hi = min(lo, e.s), max(hi, e.s)
+	}
+	if !(hi > lo) || math.IsInf(hi-lo, 0) { // one key, or a spread that overflows
+		sortTreeCands(c)
+		return
+	}
+	nb := n / 2
+	scale := float64(nb) / (hi - lo)
+	if cap(sc.cnt) < nb+1 {
+		sc.cnt = make([]int32, 2*nb+1)
+	}
+	if cap(sc.tmp) < n {
+		sc.tmp = make([]treeCand, 2*n)
+	}
+	cnt, tmp := sc.cnt[:nb+1], sc.tmp[:n]
+	clear(cnt)
+	bucket := func(s float64) int { return min(int((s-lo)*scale), nb-1) }
+	for _, e := range c {
+		cnt[bucket(e.s)+1]++
+	}
+	for b := 1; b <= nb; b++ {
+		cnt[b] += cnt[b-1]
+	}
+	for _, e := range c {
+		b := bucket(e.s)
+		tmp[cnt[b]] = e
+		cnt[b]++
+	}
+	// cnt[b] is now the end of bucket b; sort each by insertion.
+	start := 0
+	for b := range nb {
+		end := int(cnt[b])
+		w := tmp[start:end]
+		for i := 1; i < len(w); i++ {
+			e := w[i]
+			j := i
+			for j > 0 && candLess(e, w[j-1]) {
+				w[j] = w[j-1]
+				j--
+			}
+			w[j] = e
+		}
+		start = end
+	}
+	copy(c, tmp)
 }

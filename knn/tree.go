@@ -2,7 +2,6 @@ package knn
 
 import (
 	"math"
-	"slices"
 
 	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/kernel"
@@ -122,21 +121,49 @@ func (t *kdTree) build(lo, hi int) int32 {
 	if wide == 0 { // all rows equal: a leaf, however many
 		return v
 	}
-	slices.SortFunc(t.perm[lo:hi], func(a, b int32) int {
-		va, vb := t.pts[int(a)*d+dim], t.pts[int(b)*d+dim]
-		switch {
-		case va < vb:
-			return -1
-		case va > vb:
-			return 1
-		}
-		return int(a) - int(b)
-	})
 	mid := (lo + hi) / 2
+	t.splitAt(t.perm[lo:hi], dim, mid-lo)
 	l := t.build(lo, mid)
 	r := t.build(mid, hi)
 	t.nodes[v].left, t.nodes[v].right = l, r
 	return v
+}
+
+// splitAt reorders the rows p (indices into t.pts) so that p[m] is the one
+// of rank m by (coordinate dim, index), those before it smaller and those
+// after it larger: Hoare's selection, whose result is a function of p alone.
+func (t *kdTree) splitAt(p []int32, dim, m int) {
+	d, pts := t.d, t.pts
+	less := func(a, b int32) bool {
+		va, vb := pts[int(a)*d+dim], pts[int(b)*d+dim]
+		return va < vb || va == vb && a < b
+	}
+	lo, hi := 0, len(p)-1
+	for lo < hi {
+		pv := p[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for less(p[i], pv) {
+				i++
+			}
+			for less(pv, p[j]) {
+				j--
+			}
+			if i <= j {
+				p[i], p[j] = p[j], p[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case m <= j:
+			hi = j
+		case m >= i:
+			lo = i
+		default:
+			return
+		}
+	}
 }
 
 // boxDist returns L̂, the computed squared distance from q to node v's box.
@@ -251,7 +278,7 @@ type treeQuery struct {
 	limit int
 	evals int // distances computed (for the cost model)
 	seeds []int32
-	sel   []float64 // scratch of kthKey
+	ns    sortScratch // scratch of kthKey and nearest
 }
 
 // add records a row at Dist2 s ≤ u. When the list reaches its limit, u
@@ -269,7 +296,7 @@ func (r *treeQuery) add(s float64, j int32) {
 // shrink lowers u to the k-th smallest Dist2 held and drops the rows
 // beyond it (rows at exactly u stay: ties are ordered by index later).
 func (r *treeQuery) shrink() {
-	r.u = kthKey(r.c, r.k, &r.sel)
+	r.u = kthKey(r.c, r.k, &r.ns.keys)
 	m := 0
 	for _, e := range r.c {
 		if e.s <= r.u {
@@ -400,7 +427,7 @@ func (t *kdTree) query(p int, prev, pos []int32, r *treeQuery, idx []int32, dist
 	r.q, r.self, r.u = t.pts[p*d:(p+1)*d], int32(p), t.seedBound(p, seeds)
 	r.c, r.limit = r.c[:0], 2*k+16
 	t.visit(0, r)
-	nearest(r.c, k, idx, dist, &r.sel)
+	nearest(r.c, k, idx, dist, &r.ns)
 	for a := range dist {
 		dist[a] = math.Sqrt(dist[a])
 	}
@@ -409,10 +436,13 @@ func (t *kdTree) query(p int, prev, pos []int32, r *treeQuery, idx []int32, dist
 // treeWorth predicts, from the distances the tree computes for 32 queries
 // spread over the rows, whether the tree search costs less than the
 // kernel's brute force. Measured on the eight reference arrays of
-// BENCHMARKS.md (n = 2000, d = 3…20, one thread): brute force costs about
-// 1.05 ns per row and query plus 0.37 µs per neighbour (candidate lists,
-// exact refinement, sort), nearly independent of d ≤ 20; the tree about
-// (20 + d/2) ns per distance it computes, everything included.
+// BENCHMARKS.md (n = 2000, d = 3…20, one thread, k = 20 and 100): brute
+// force costs about 1.5 ns per row and query plus 0.15 µs per neighbour
+// (candidate lists, exact refinement, sort), nearly independent of d ≤ 20;
+// the tree about (20 + d/2) ns per distance it computes, everything
+// included. Sampling stops as soon as the tree is over twice brute force's
+// pace after four queries (high dimensions: the sampling then costs a few
+// queries, not 32).
 func treeWorth(t *kdTree, k int) bool {
 	n := len(t.perm)
 	const samples = 32
@@ -426,11 +456,12 @@ func treeWorth(t *kdTree, k int) bool {
 	r := &treeQuery{k: k}
 	idx, dist := make([]int32, k), make([]float64, k)
 	perEval := 20 + float64(t.d)/2
-	budget := samples * (float64(n)*1.05 + float64(k)*370) // brute force, ns
+	perQuery := float64(n)*1.5 + float64(k)*150 // brute force, ns
 	for s := range samples {
 		t.query(s*n/samples, nil, pos, r, idx, dist)
-		if float64(r.evals)*perEval >= budget { // already dearer: stop sampling
-			return false
+		spent := float64(r.evals) * perEval
+		if spent >= samples*perQuery || s >= 3 && spent >= 2*float64(s+1)*perQuery {
+			return false // already dearer, or clearly on the way
 		}
 	}
 	return true

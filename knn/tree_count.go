@@ -39,6 +39,11 @@ func CountPairs(x *cloud.Matrix, radii []float64, threads int) []int64 {
 			t = nil
 		}
 	}
+	if t == nil {
+		if c, ok := countKernel(v, ts, threads); ok {
+			return c
+		}
+	}
 	var xs []float64 // float64 copies of short rows for countPairs
 	if t == nil && v.d > 0 && v.d < kernel.Dist2Lanes {
 		xs = make([]float64, n*v.d)
@@ -153,9 +158,10 @@ func (k *treeCounter) count(v int32, active int) {
 }
 
 // countWorth predicts from 32 queries spread over the rows whether the
-// tree counts faster than every pair: a pair costs about d + 4 units (one
-// row in the inner loop of countPairs, each pair once), a distance in a
-// leaf the same, a node's box 3d + 10.
+// tree counts faster than countKernel: a distance in a leaf costs about
+// d + 4 units (about a nanosecond each), a node's box 3d + 10, and a pair
+// of countKernel 1.2 + d/25 (measured on the eight reference arrays of
+// BENCHMARKS.md, one thread, CorrInt's two radii).
 func countWorth(t *kdTree, ts []float64) bool {
 	n := len(t.perm)
 	const samples = 32
@@ -164,7 +170,7 @@ func countWorth(t *kdTree, ts []float64) bool {
 	}
 	k := &treeCounter{t: t, ts: ts, c: make([]int64, len(ts))}
 	fd := float64(t.d)
-	budget := samples * float64(n) / 2 * (fd + 4) // every pair
+	budget := samples * float64(n) / 2 * (1.2 + fd/25) // countKernel
 	for s := range samples {
 		k.query(s * n / samples)
 		if float64(k.evals)*(fd+4)+float64(k.nodes)*(3*fd+10) >= budget { // already dearer

@@ -50,8 +50,8 @@ func checkCount(t *testing.T, name string, x *cloud.Matrix, radii ...float64) {
 			}
 		}
 	}
-	// Both paths, whichever CountPairs chose: the tree (where it takes the
-	// rows) and every pair.
+	// Every path, whichever CountPairs chose: the tree (where it takes the
+	// rows), every pair, and the Gram matrix.
 	ts := make([]float64, len(radii))
 	for a, r := range radii {
 		ts[a] = sqrtThreshold(r)
@@ -78,6 +78,18 @@ func checkCount(t *testing.T, name string, x *cloud.Matrix, radii ...float64) {
 	for a, r := range radii {
 		if pairs[a] != want[a] || tree[a] != want[a] {
 			t.Fatalf("%s r=%v: %d pairs by every pair, %d by the tree, want %d", name, r, pairs[a], tree[a], want[a])
+		}
+	}
+	// And from the kernel's Gram matrix, at 1 and 3 threads.
+	for _, th := range []int{1, 3} {
+		gram, ok := countKernel(v, ts, th)
+		if !ok {
+			continue
+		}
+		for a, r := range radii {
+			if gram[a] != want[a] {
+				t.Fatalf("%s r=%v threads=%d: %d pairs from the Gram matrix, want %d", name, r, th, gram[a], want[a])
+			}
 		}
 	}
 }

@@ -1,0 +1,98 @@
+package knn
+
+import (
+	"math"
+
+	"github.com/intdim/intdim/internal/kernel"
+)
+
+// countKernel returns the counts of CountPairs (rows j ≠ i with
+// Dist2(i, j) < ts[a], ordered pairs) decided from the float32 Gram matrix
+// of kernelSearch's prepared rows: with aᵢⱼ and eᵢⱼ as there (in the
+// prepared units, Dist2 times σ², σ the power of two of the scaling),
+// aᵢⱼ + eᵢⱼ < Tσ² proves Dist2 < T, aᵢⱼ − eᵢⱼ ≥ Tσ² proves Dist2 ≥ T, and
+// the few pairs in between are compared exactly (matrix.dist2), so the
+// counts are CountPairs' exactly. Most pairs are rejected before aᵢⱼ is
+// formed, by the test of collector.block (hⱼ − 2ĝᵢⱼ against a per-row
+// threshold) with a margin of 2⁻⁴⁰ relative for its rounding. ok is false
+// where the rows cannot be prepared (entries not finite) or a threshold
+// does not scale exactly; the caller then counts otherwise.
+func countKernel(m matrix, ts []float64, threads int) (c []int64, ok bool) {
+	n := m.n()
+	if m.d == 0 || len(ts) == 0 {
+		return nil, false
+	}
+	pr, ok := prepareWith(m, packBoth)
+	if !ok {
+		return nil, false
+	}
+	s2 := pr.scale * pr.scale
+	tsc := make([]float64, len(ts)) // Tσ²
+	tmax := 0.0
+	for a, t := range ts {
+		v := t * s2
+		if !math.IsInf(t, 1) && (v/s2 != t || v != 0 && v < 0x1p-1000 || math.IsInf(v, 0)) {
+			return nil, false
+		}
+		tsc[a] = v
+		tmax = max(tmax, v)
+	}
+	norm, tau, eabs := pr.norm, pr.tau, pr.eabs
+	h := make([]float64, n) // (1 − τ)·nⱼ, as collector.h
+	nmax := 0.0
+	for j, v := range norm {
+		h[j] = (1 - tau) * v
+		nmax = max(nmax, v)
+	}
+	threads = max(1, threads)
+	counts := make([][]int64, threads)
+	for w := range counts {
+		counts[w] = make([]int64, len(ts))
+	}
+	kernel.SymGram(pr.p, threads, func(w, i0, i1, j0, j1 int, g []float64, ld int) {
+		cw := counts[w]
+		for i := i0; i < i1; i++ {
+			gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
+			start := 0
+			if j0 == i0 { // diagonal block: the pairs j > i
+				start = i - i0 + 1
+			}
+			hj := h[j0:j1]
+			hj = hj[:len(gi)]
+			// aᵢⱼ − eᵢⱼ < Tmax needs hⱼ − 2ĝᵢⱼ below t (with room for
+			// the roundings of both forms).
+			t := tmax - h[i] + eabs + 0x1p-40*(norm[i]+nmax+tmax) + 0x1p-1000
+			for jj := start; jj < len(gi); jj++ {
+				v := gi[jj]
+				if hj[jj]-2*v >= t {
+					continue
+				}
+				j := j0 + jj
+				a := norm[i] + norm[j] - 2*v
+				e := tau*(norm[i]+norm[j]) + eabs
+				lo, up := a-e, a+e
+				exact := -1.0
+				for r, th := range tsc {
+					switch {
+					case up < th:
+						cw[r] += 2
+					case lo < th:
+						if exact < 0 {
+							exact = m.dist2(i, j)
+						}
+						if exact < ts[r] {
+							cw[r] += 2
+						}
+					}
+				}
+			}
+		}
+	})
+	c = make([]int64, len(ts))
+	for _, cw := range counts {
+		for r, v := range cw {
+			c[r] += v
+		}
+	}
+	return c, true
+}
