@@ -53,6 +53,10 @@ func Prepare(x *cloud.Matrix, opt *Options) (*Prepared, error) {
 // them as Euclidean (SearchOptions).
 func (p *Prepared) Rows() *cloud.Matrix { return p.e.x }
 
+// Collapsed returns the number of duplicate rows collapsed (0 when the
+// policy is not to collapse them).
+func (p *Prepared) Collapsed() int { return p.rep.Duplicates }
+
 // K returns the number of neighbours per row Finish needs; 0 when the
 // methods need no search (pca).
 func (p *Prepared) K() int { return p.k }

@@ -218,7 +218,7 @@ func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 		}
 		x = y
 	}
-	if o.Duplicates == "collapse" {
+	if o.Duplicates == "collapse" && !o.Distinct {
 		u := knn.FindDuplicates(x)
 		if r := u.Removed(); r > 0 {
 			x = x.Rows(u.Keep)

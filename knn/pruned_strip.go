@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"unsafe"
 
 	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/kernel"
@@ -215,19 +216,21 @@ func (g *Graph) MergeRows(rows []int32, s *Graph) {
 	}
 }
 
-// The binary form of a StripIndex, little endian:
+// The binary form of a StripIndex, little endian, every float64 at an
+// offset that is a multiple of 8:
 //
 //	magic   "IDIMSTRP"
-//	version uint32 (1)
+//	version uint32 (2)
 //	n, M    uint32: rows, directions
-//	perm    n int32: the row at each position
+//	pad     uint32 (0)
 //	c2      n float64: squared norms of the centred, scaled rows
 //	ub      n float64: the seeding bounds
 //	p       n·M float64: the coordinates, by position
+//	perm    n int32: the row at each position
 const (
 	stripMagic   = "IDIMSTRP"
-	stripVersion = 1
-	stripHead    = 8 + 4 + 4 + 4
+	stripVersion = 2
+	stripHead    = 8 + 4 + 4 + 4 + 4
 )
 
 // StripIndexSize returns the size in bytes of the binary form of the
@@ -236,64 +239,104 @@ func StripIndexSize(n, dirs int) int64 {
 	return stripHead + int64(n)*(4+16+8*int64(dirs))
 }
 
-// MarshalBinary encodes the index (see UnmarshalBinary).
+// MarshalBinary encodes the index (see ReadStripIndex).
 func (s *StripIndex) MarshalBinary() ([]byte, error) {
-	out := make([]byte, 0, StripIndexSize(s.n, s.mm))
-	out = append(out, stripMagic...)
-	out = binary.LittleEndian.AppendUint32(out, stripVersion)
-	out = binary.LittleEndian.AppendUint32(out, uint32(s.n))
-	out = binary.LittleEndian.AppendUint32(out, uint32(s.mm))
-	for _, v := range s.perm {
-		out = binary.LittleEndian.AppendUint32(out, uint32(v))
-	}
+	out := make([]byte, StripIndexSize(s.n, s.mm))
+	copy(out, stripMagic)
+	binary.LittleEndian.PutUint32(out[8:], stripVersion)
+	binary.LittleEndian.PutUint32(out[12:], uint32(s.n))
+	binary.LittleEndian.PutUint32(out[16:], uint32(s.mm))
+	b := out[stripHead:]
 	for _, f := range [][]float64{s.c2, s.ub, s.p} {
-		for _, v := range f {
-			out = binary.LittleEndian.AppendUint64(out, math.Float64bits(v))
+		for i, v := range f {
+			binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(v))
 		}
+		b = b[8*len(f):]
+	}
+	for i, v := range s.perm {
+		binary.LittleEndian.PutUint32(b[4*i:], uint32(v))
 	}
 	return out, nil
 }
 
-// UnmarshalBinary decodes an index written by MarshalBinary: perm must be
-// a permutation of the rows, every value finite, norms and bounds
-// non-negative. (The bounds and coordinates are trusted as the plan's
-// checksum of the file proves them: a forged index could make a strip
-// inexact, as a forged input could make it wrong.)
-func (s *StripIndex) UnmarshalBinary(data []byte) error {
+// ReadStripIndex decodes an index written by MarshalBinary: the order
+// must be a permutation of the rows (StripOrder), every value finite,
+// norms and bounds non-negative. The index keeps data: on a little-endian
+// machine its float64 values are read in place (data must not change
+// while the index is in use). (The bounds and coordinates are trusted as
+// the plan's checksum of the file proves them: a forged index could make
+// a strip inexact, as a forged input could make it wrong.)
+func ReadStripIndex(data []byte) (*StripIndex, error) {
+	perm, err := StripOrder(data)
+	if err != nil {
+		return nil, err
+	}
+	n, mm := len(perm), int(binary.LittleEndian.Uint32(data[16:]))
+	vals := floats(data[stripHead:stripHead+8*n*(2+mm)], n*(2+mm))
+	s := &StripIndex{n: n, mm: mm, perm: perm, c2: vals[:n], ub: vals[n : 2*n], p: vals[2*n:]}
+	// v − v is 0 for a finite v, NaN for ±Inf and NaN.
+	bad := false
+	for _, v := range vals[:2*n] {
+		bad = bad || v-v != 0 || v < 0
+	}
+	for _, v := range s.p {
+		bad = bad || v-v != 0
+	}
+	if bad {
+		return nil, errors.New("strip index holds a value that is not finite, or a negative norm or bound")
+	}
+	return s, nil
+}
+
+// floats returns the little-endian float64 values of b: b itself where the
+// machine is little endian and b is aligned, else a decoded copy.
+func floats(b []byte, n int) []float64 {
+	if n == 0 {
+		return nil
+	}
+	if littleEndian && uintptr(unsafe.Pointer(unsafe.SliceData(b)))%8 == 0 {
+		return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(b))), n)
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+	}
+	return out
+}
+
+// littleEndian reports whether this machine stores numbers little endian.
+var littleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
+// StripOrder checks the header and size of the binary form of a
+// StripIndex (MarshalBinary) and returns its order, the row at each
+// position (a permutation of the rows, or an error), without reading the
+// rest.
+func StripOrder(data []byte) ([]int32, error) {
 	if len(data) < stripHead || string(data[:8]) != stripMagic {
-		return errors.New("not an intdim strip index")
+		return nil, errors.New("not an intdim strip index")
 	}
 	if v := binary.LittleEndian.Uint32(data[8:]); v != stripVersion {
-		return fmt.Errorf("strip index version %d, want %d", v, stripVersion)
+		return nil, fmt.Errorf("strip index version %d, want %d (make the plan again)", v, stripVersion)
 	}
 	n, mm := int64(binary.LittleEndian.Uint32(data[12:])), int64(binary.LittleEndian.Uint32(data[16:]))
-	if n < 2 || n > math.MaxInt32 || mm < 1 || mm > MaxPruningDims {
-		return fmt.Errorf("strip index of %d rows on %d directions: impossible", n, mm)
+	if n < 2 || n > math.MaxInt32 || mm < 1 || mm > MaxPruningDims || binary.LittleEndian.Uint32(data[20:]) != 0 {
+		return nil, fmt.Errorf("strip index of %d rows on %d directions: impossible", n, mm)
 	}
 	if int64(len(data)) != StripIndexSize(int(n), int(mm)) {
-		return fmt.Errorf("strip index of %d bytes, want %d", len(data), StripIndexSize(int(n), int(mm)))
+		return nil, fmt.Errorf("strip index of %d bytes, want %d", len(data), StripIndexSize(int(n), int(mm)))
 	}
-	out := StripIndex{n: int(n), mm: int(mm), perm: make([]int32, n), c2: make([]float64, n), ub: make([]float64, n), p: make([]float64, n*mm)}
+	b := data[len(data)-4*int(n):]
+	perm := make([]int32, n)
 	seen := make([]bool, n)
-	off := stripHead
-	for i := range out.perm {
-		v := int32(binary.LittleEndian.Uint32(data[off+4*i:]))
+	for i := range perm {
+		v := int32(binary.LittleEndian.Uint32(b[4*i:]))
 		if v < 0 || int64(v) >= n || seen[v] {
-			return errors.New("strip index order is not a permutation of the rows")
+			return nil, errors.New("strip index order is not a permutation of the rows")
 		}
-		seen[v], out.perm[i] = true, v
+		seen[v], perm[i] = true, v
 	}
-	off += 4 * int(n)
-	for fi, f := range [][]float64{out.c2, out.ub, out.p} {
-		for i := range f {
-			v := math.Float64frombits(binary.LittleEndian.Uint64(data[off+8*i:]))
-			if math.IsNaN(v) || math.IsInf(v, 0) || (fi < 2 && v < 0) {
-				return errors.New("strip index holds a value that is not finite, or a negative norm or bound")
-			}
-			f[i] = v
-		}
-		off += 8 * len(f)
-	}
-	*s = out
-	return nil
+	return perm, nil
 }

@@ -27,11 +27,17 @@ func checkStrips(t *testing.T, name string, x *cloud.Matrix, k int, pr *Pruning,
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back StripIndex
-	if err := back.UnmarshalBinary(data); err != nil {
+	back, err := ReadStripIndex(data)
+	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	for bi, s := range []*StripIndex{si, &back} {
+	// Unaligned: decoded, not read in place.
+	odd := append(make([]byte, 1, len(data)+1), data...)[1:]
+	back2, err := ReadStripIndex(odd)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	for bi, s := range []*StripIndex{si, back, back2} {
 		g := EmptyGraph(n, k)
 		for c := 0; c+1 < len(cuts); c++ {
 			a, b := cuts[c], cuts[c+1]
@@ -134,8 +140,7 @@ func TestStripIndexUnmarshalRefuses(t *testing.T) {
 		}
 	}
 	n := 600
-	permOff, c2Off := stripHead, stripHead+4*n
-	ubOff := c2Off + 8*n
+	c2Off, ubOff, permOff := stripHead, stripHead+8*n, len(good)-4*n
 	bad := map[string][]byte{
 		"empty":          nil,
 		"magic":          edit(func(b []byte) { b[0] = 'X' }),
@@ -146,12 +151,16 @@ func TestStripIndexUnmarshalRefuses(t *testing.T) {
 		"perm outside":   edit(func(b []byte) { b[permOff+3] = 0x7f }),
 		"negative norm":  edit(func(b []byte) { putF(b, c2Off, -1) }),
 		"NaN bound":      edit(func(b []byte) { putF(b, ubOff, math.NaN()) }),
-		"infinite coord": edit(func(b []byte) { putF(b, len(b)-8, math.Inf(1)) }),
+		"infinite coord": edit(func(b []byte) { putF(b, permOff-8, math.Inf(1)) }),
+		"NaN coord":      edit(func(b []byte) { putF(b, ubOff+8*n, math.NaN()) }),
+		"padding":        edit(func(b []byte) { b[20] = 1 }),
 	}
 	for name, data := range bad {
-		var s StripIndex
-		if err := s.UnmarshalBinary(data); err == nil {
+		if _, err := ReadStripIndex(data); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+	if _, err := ReadStripIndex(good); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -89,6 +89,14 @@ type Options struct {
 	// an error wrapping ErrSkip. It is given each layer's index and the
 	// index of the spec the layer comes from.
 	Only func(layer, spec int) bool
+	// Checked, when set with Search, names the layers whose bytes were
+	// checked before (finite, no duplicate to collapse) and are proven
+	// the same by a checksum (intdim run-task and merge, after
+	// plan.Verify): Profile skips their finiteness check and their
+	// duplicate collapse (estimate.Options.Distinct), which changes
+	// nothing else. (The finiteness check is no guard against a file that
+	// changes while it is mapped anyway.)
+	Checked func(layer int) bool
 }
 
 // ErrSkip marks a layer left out of a profile by Options.Search or

@@ -189,7 +189,8 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 			}
 		}
 		n, d, err := l.array.Matrix()
-		if err == nil {
+		checked := hooked && opt.Checked != nil && opt.Checked(i)
+		if err == nil && !checked {
 			err = tensorio.CheckPoints(l.array)
 		}
 		var x *cloud.Matrix
@@ -208,7 +209,7 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 			if err := opt.check(x.N()); err != nil {
 				return nil, err
 			}
-			layer := profile.Layer{Name: l.array.Name, Points: x}
+			layer := profile.Layer{Name: l.array.Name, Points: x, Checked: checked}
 			if hooked {
 				b.AddSearched(layer, func(p *estimate.Prepared) (*knn.Graph, error) {
 					g, err := opt.Search(i, p)

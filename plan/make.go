@@ -78,7 +78,7 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) 
 	trees := map[int]bool{}
 	popt.Search = func(layer int, pr *estimate.Prepared) (*knn.Graph, error) {
 		x := pr.Rows()
-		searched[layer] = Layer{Rows: x.N(), Dim: x.D(), K: pr.K()}
+		searched[layer] = Layer{Rows: x.N(), Dim: x.D(), K: pr.K(), Checked: pr.Collapsed() == 0}
 		elem[layer] = x.Elem().Size()
 		if pr.K() > 0 {
 			// The search profile would run: tree, pruned or brute.
@@ -117,7 +117,7 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) 
 	for i, l := range prof.Layers {
 		pl := Layer{Name: l.Name, Input: inputs[i], Dim: l.Dim}
 		if s, ok := searched[i]; ok && s.K > 0 {
-			pl.Rows, pl.Dim, pl.K, pl.Search = s.Rows, s.Dim, s.K, SearchBrute
+			pl.Rows, pl.Dim, pl.K, pl.Search, pl.Checked = s.Rows, s.Dim, s.K, SearchBrute, s.Checked
 		}
 		p.Layers = append(p.Layers, pl)
 		if pru, ok := prunings[i]; ok && pl.K > 0 {

@@ -123,6 +123,11 @@ type Layer struct {
 	Search  string `json:"search,omitempty"`
 	Pruning *File  `json:"pruning,omitempty"`
 	Strip   *File  `json:"strip,omitempty"`
+	// Checked says the layer's rows passed every check when the plan was
+	// made (finite; no duplicate to collapse): run-task and merge, once
+	// the input's checksum is verified, do not check them again
+	// (pipeline.Options.Checked).
+	Checked bool `json:"checked,omitempty"`
 
 	cost float64 // Make: pruned search time relative to brute force
 }

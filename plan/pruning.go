@@ -157,12 +157,12 @@ func (p *Plan) loadStrip(i int) (*knn.StripIndex, error) {
 	if int64(got) != want.Size || fmt.Sprintf("%08x", crc32.Checksum(data, castagnoli)) != want.CRC32C {
 		return nil, fmt.Errorf("%s: changed since the plan was made: make the plan again", path)
 	}
-	var si knn.StripIndex
-	if err := si.UnmarshalBinary(data); err != nil {
+	si, err := knn.ReadStripIndex(data)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	if si.N() != p.Layers[i].Rows {
 		return nil, fmt.Errorf("%s: an index of %d rows for a layer of %d", path, si.N(), p.Layers[i].Rows)
 	}
-	return &si, nil
+	return si, nil
 }

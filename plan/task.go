@@ -57,6 +57,7 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 	}
 	graphs := make([]*knn.Graph, len(t.Pieces))
 	popt.Mem = p.Mem
+	popt.Checked = p.checked
 	popt.Only = func(layer, _ int) bool {
 		return slices.ContainsFunc(t.Pieces, func(pc Piece) bool { return pc.Layer == layer })
 	}
@@ -118,6 +119,12 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 	})
 }
 
+// checked reports whether a layer's rows were checked when the plan was
+// made (Layer.Checked): called once its input is verified.
+func (p *Plan) checked(layer int) bool {
+	return layer < len(p.Layers) && p.Layers[layer].Checked
+}
+
 // agree checks that a layer prepared now is the one the plan was made
 // from.
 func (p *Plan) agree(layer int, pr *estimate.Prepared) error {
@@ -175,6 +182,7 @@ func (p *Plan) Merge(noPCA bool, popt pipeline.Options) (*profile.Profile, error
 		return nil, err
 	}
 	popt.Mem = p.Mem
+	popt.Checked = p.checked
 	popt.Search = func(layer int, pr *estimate.Prepared) (*knn.Graph, error) {
 		if err := p.agree(layer, pr); err != nil {
 			return nil, err

@@ -88,8 +88,10 @@ func (b *Builder) AddSearched(l Layer, search Search) error {
 	if l.Points == nil || n < 3 || d < 1 {
 		return fail(fmt.Errorf("%d×%d: need at least 3 points of at least 1 dimension", n, d))
 	}
-	if err := l.Points.Finite(); err != nil {
-		return fail(err)
+	if !l.Checked {
+		if err := l.Points.Finite(); err != nil {
+			return fail(err)
+		}
 	}
 	var rep *estimate.Report
 	var g *knn.Graph
@@ -109,6 +111,7 @@ func (b *Builder) AddSearched(l Layer, search Search) error {
 	if b.pca {
 		o := b.opt
 		o.Method, o.Resample = "pca", 0
+		o.Distinct = o.Distinct || l.Checked
 		p, err := estimate.Points(l.Points, &o)
 		if err != nil {
 			warn = append(warn, estimate.Warning{Code: estimate.WarnPCID, Msg: "pc-id: " + err.Error()})
@@ -202,6 +205,11 @@ func Run(layers []Layer, opt *estimate.Options) (*Profile, error) {
 
 // searchWith is estimate.Points with the search done by search.
 func searchWith(l Layer, opt *estimate.Options, search Search) (*estimate.Report, error) {
+	if l.Checked {
+		o := *opt
+		o.Distinct = true
+		opt = &o
+	}
 	p, err := estimate.Prepare(l.Points, opt)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,11 @@ type Layer struct {
 	Name   string
 	Points *cloud.Matrix
 	Depth  *float64 // optional depth (e.g. number of weight layers); nil if unknown
+	// Checked says the points passed every check before (finite, no
+	// duplicate to collapse; the same bytes, proven by a checksum:
+	// intdim run-task and merge): AddSearched does not check their
+	// finiteness again, nor collapse duplicates (estimate.Options.Distinct).
+	Checked bool
 }
 
 // LayerResult is one row of a profile, in the JSON shape of 'intdim profile'.

@@ -150,6 +150,11 @@ func TestMergeEqualsProfile(t *testing.T) {
 						mode = opts[1]
 					}
 					checkSearch(t, p, planPath, mode)
+					// a0 has duplicates to collapse: checked again by
+					// the tasks and merge; the others are not.
+					if oi == 0 && (p.Layers[0].Checked || !p.Layers[1].Checked || !p.Layers[2].Checked) {
+						t.Fatalf("checked layers: %v %v %v, want false true true", p.Layers[0].Checked, p.Layers[1].Checked, p.Layers[2].Checked)
+					}
 					n := len(p.Tasks)
 					runTasks(t, planPath, n, uint64(si+1), n/2, n-1)
 					code, got, errs := run("merge", planPath, "--format", format)
