@@ -18,17 +18,17 @@ type Options struct {
 	Fraction   float64         // size of each subset as a fraction of N; 0 means 0.9
 	Metric     knn.Metric      // Euclidean (default) or Cosine
 	Duplicates DuplicatePolicy // Collapse (default), Drop or Keep
+	ZeroRows   string          // cosine metric, rows of zero norm: "" (an error) or "drop" (left out and counted)
+	Seed       uint64          // seed of every random choice; 0 means DefaultSeed
+	Threads    int             // 0 means GOMAXPROCS; results do not depend on it
+	Search     knn.SearchMode  // neighbour search: auto (default, by cost), brute, pruned or tree; results do not depend on it
+	Skdim      SkdimOptions    // parameters of the scikit-dimension estimators (SkdimMethods)
+	Binomial   BinomialOptions // k and r of MethodBinomial
+	KStar      KStarOptions    // iterations, α and maxk of MethodGRIDEAuto
 	// Distinct says the rows are known to hold no duplicates (a check of
 	// the same bytes before, proven by a checksum: intdim run-task and
 	// merge): the collapse is skipped, which changes nothing else.
 	Distinct bool
-	ZeroRows string          // cosine metric, rows of zero norm: "" (an error) or "drop" (left out and counted)
-	Seed     uint64          // seed of every random choice; 0 means DefaultSeed
-	Threads  int             // 0 means GOMAXPROCS; results do not depend on it
-	Search   knn.SearchMode  // neighbour search: auto (default, by cost), brute, pruned or tree; results do not depend on it
-	Skdim    SkdimOptions    // parameters of the scikit-dimension estimators (SkdimMethods)
-	Binomial BinomialOptions // k and r of MethodBinomial
-	KStar    KStarOptions    // iterations, α and maxk of MethodGRIDEAuto
 }
 
 // Result is one method's estimate. Err is the standard error or the
