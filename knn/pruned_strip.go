@@ -72,19 +72,70 @@ func NewStripIndex(x *cloud.Matrix, k int, pr *Pruning, opt *Options) (*StripInd
 	if pj == nil || !pj.finite() {
 		return nil, nil
 	}
-	c := &pcollector{x: v, pj: pj, rows: make([]prow, n), leaf: pj.leaf, k: k}
-	for i := range c.rows {
-		c.rows[i].h.Reset(k)
-	}
-	c.seedRows(nil, opt.threads())
-	s := &StripIndex{n: n, mm: pj.mm, perm: pj.orig, c2: pj.c2, ub: make([]float64, n), p: pj.p}
-	for i := range c.rows {
-		if c.rows[i].h.Len() != k {
-			panic("knn: a seeding leaf of fewer than k + 1 rows")
+	return &StripIndex{n: n, mm: pj.mm, perm: pj.orig, c2: pj.c2, ub: seedBounds(v, pj, k, opt.threads()), p: pj.p}, nil
+}
+
+// seedDirs is the number of leading coordinates seedBounds ranks leaf
+// mates by.
+const seedDirs = 32
+
+// seedBounds returns every position's seeding bound: the largest Dist2 to
+// the k leaf mates nearest on the first seedDirs coordinates (any k other
+// rows give an upper bound on the k-th nearest; these are likely near).
+// It is the seeding of pruned_seed.go without its candidate lists.
+func seedBounds(x matrix, pj *projection, k, threads int) []float64 {
+	n, mm := len(pj.orig), pj.mm
+	mc := min(mm, seedDirs)
+	ub := make([]float64, n)
+	start := make([]int32, 0, n/leafSize(k)+2) // first position of every leaf
+	for i, l := range pj.leaf {
+		if i == 0 || l != pj.leaf[i-1] {
+			start = append(start, int32(i))
 		}
-		s.ub[i] = c.rows[i].h.Worst()
 	}
-	return s, nil
+	start = append(start, int32(n))
+	parallelChunks(len(start)-1, threads, func(l0, l1 int) {
+		var acc [32]float64
+		near := make([]pcand, k) // the k nearest mates so far, by lo, then j
+		for l := l0; l < l1; l++ {
+			lo, hi := int(start[l]), int(start[l+1])
+			if hi-lo < k+1 {
+				panic("knn: a seeding leaf of fewer than k + 1 rows")
+			}
+			for i := lo; i < hi; i++ {
+				a := pj.p[i*mm : i*mm+mc]
+				got := 0
+				for j := lo; j < hi; j++ {
+					if j == i {
+						continue
+					}
+					b := pj.p[j*mm : j*mm+mc]
+					var d float64
+					for t, v := range a {
+						e := v - b[t]
+						d += e * e
+					}
+					if got < k {
+						near[got] = pcand{lo: d, j: int32(j)}
+						got++
+					} else if d < near[k-1].lo {
+						near[k-1] = pcand{lo: d, j: int32(j)}
+					} else {
+						continue
+					}
+					for t := got - 1; t > 0 && near[t].lo < near[t-1].lo; t-- {
+						near[t], near[t-1] = near[t-1], near[t]
+					}
+				}
+				u := 0.0
+				for _, cd := range near {
+					u = max(u, x.dist2With(int(pj.orig[i]), int(pj.orig[cd.j]), &acc))
+				}
+				ub[i] = u
+			}
+		}
+	})
+	return ub
 }
 
 // SearchStripPruned is the strip of the positions a ≤ t < b of si (see
