@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/intdim/intdim/internal/kernel"
 )
 
 // TestCentre4: the projection's centring writes the same float32 entries
@@ -83,4 +85,65 @@ func TestPrunedWideForced(t *testing.T) {
 			sameGraph(t, got, want)
 		}
 	}
+}
+
+// TestDirections32: on wide rows the float32 kernel's directions are
+// orthonormal within the εQ they report (recomputed here in float64, and
+// at most 0.01·√M·Tau(d)), and capture the variance of low-rank data as
+// the float64 ones do (within 0.2 %).
+func TestDirections32(t *testing.T) {
+	n, d := 400, 2500
+	xs := lowRank(n, d, 30, 1e-3, 23)
+	v := view(m64(xs, n, d))
+	base := planPrune(v, 2, 2, true)
+	if base == nil {
+		t.Fatal("no plan")
+	}
+	var frac [2]float64
+	for f, f32 := range []bool{true, false} {
+		pl := &prunePlan{mean: base.mean, scale: base.scale}
+		if !pl.directionsWith(v, 200, 128, 2, f32) {
+			t.Fatalf("f32 %v: no directions", f32)
+		}
+		if f32 && !(pl.epsQ <= 0.01*math.Sqrt(float64(pl.mm))*kernel.Tau(d)) {
+			t.Fatalf("εQ = %g above 1 %% of the margin", pl.epsQ)
+		}
+		var e float64
+		for a := 0; a < pl.mm; a++ {
+			for b := 0; b < pl.mm; b++ {
+				var s float64
+				for j := 0; j < d; j++ {
+					s += pl.q[a*d+j] * pl.q[b*d+j]
+				}
+				if a == b {
+					s--
+				}
+				e += s * s
+			}
+		}
+		if math.Sqrt(e) > pl.epsQ {
+			t.Fatalf("f32 %v: ‖QQᵀ − I‖_F = %g above the reported %g", f32, math.Sqrt(e), pl.epsQ)
+		}
+		// Variance captured by the directions, rows centred as the plan does.
+		var in, all float64
+		c := make([]float64, d)
+		for i := 0; i < n; i++ {
+			all += v.centre64(i, pl.mean, pl.scale, c)
+			for a := 0; a < pl.mm; a++ {
+				var s float64
+				for j, cv := range c {
+					s += pl.q[a*d+j] * cv
+				}
+				in += s * s
+			}
+		}
+		if pl.mm < 30 {
+			t.Fatalf("f32 %v: %d directions", f32, pl.mm)
+		}
+		frac[f] = in / all
+	}
+	if !(frac[0] > frac[1]-0.002 && frac[1] > 0.95) {
+		t.Fatalf("variance captured: %.4f by float32, %.4f by float64", frac[0], frac[1])
+	}
+	t.Logf("variance captured: %.4f by float32, %.4f by float64", frac[0], frac[1])
 }

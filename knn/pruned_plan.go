@@ -158,7 +158,8 @@ func prunedCost(n, d, m, mm, k int, cand, fine float64) float64 {
 // (unless force). It centres the rows on the mean of a sample, takes the
 // leading principal directions of ns sample rows (their n×n Gram matrix in
 // float64, its eigenvectors mapped back; 128 directions from at most 192
-// rows, then, where that prunes on a large layer, 256 from 384), and
+// rows — from at most 256 by the float32 kernel on rows of wideRows or more
+// values —, then, where that prunes on a large layer, 256 from 384), and
 // measures, on nv other rows, the fraction of pairs the bound keeps for
 // each m in 16, 32, …, M: the predicted candidates per row of the coarse
 // bound on m coordinates and the exact distances of the fine one on M. The
@@ -194,7 +195,13 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 		scale = math.Ldexp(1, -e)
 	}
 	pl := &prunePlan{mean: mean, scale: scale, brute: bruteCost(n, d, k)}
-	if !pl.directions(x, min(max(n/16, 64), 192, n/2), 128, threads) {
+	// Wide rows: a larger sample by the float32 kernel (directionsWith),
+	// else (or if that fails) the float64 one.
+	ok := false
+	if d >= wideRows {
+		ok = pl.directionsWith(x, min(max(n/8, 64), 256, n/2), 128, threads, true)
+	}
+	if !ok && !pl.directions(x, min(max(n/16, 64), 192, n/2), 128, threads) {
 		return nil
 	}
 	// Forced, on few wide rows (n·(M + 16) ≤ 2·d·M: the Gram pass on all M
@@ -227,6 +234,10 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 	return pl
 }
 
+// wideRows is the width from which planPrune takes its first directions
+// by the float32 kernel.
+const wideRows = 2048
+
 // widePlan tells whether planPrune tries 256 directions from 384 sample
 // rows.
 func widePlan(n, d int) bool { return n >= 16*384 && d >= 512 && n*d >= 1<<23 }
@@ -235,12 +246,44 @@ func widePlan(n, d int) bool { return n >= 16*384 && d >= 512 && n*d >= 1<<23 }
 // most mcap) of ns sample rows (rows t·n/ns), orthonormalised; false when
 // there is none or Q is not orthonormal to 10⁻⁶.
 func (pl *prunePlan) directions(x matrix, ns, mcap, threads int) bool {
+	return pl.directionsWith(x, ns, mcap, threads, false)
+}
+
+// directionsWith is directions in float64 (Gram64, Dots64), or, with f32,
+// by the float32 kernel: the sample's Gram matrix (SymGram) and the map
+// back Q = Λ^(−1/2)·Vᵀ·C (Cross), 10–20 times cheaper on wide rows, so
+// that a larger sample pays (conv1: 250 rows instead of 125, 8 exact
+// distances per row instead of 14). The eigenvalues kept are then those
+// above 10⁻⁶ of the largest, and Q is accepted, without a Cholesky step,
+// when εQ = ‖QQᵀ − I‖_F (computed in float64, orthonormal) is at most
+// 0.01·√M·Tau(d), 1 % of the projection's own margin: the bound holds for
+// any εQ < 1 (see pruned.go), εQ only widens it.
+func (pl *prunePlan) directionsWith(x matrix, ns, mcap, threads int, f32 bool) bool {
 	n, d := x.n(), x.d
-	sample := make([]float64, ns*d)
-	for t := 0; t < ns; t++ {
-		x.centre64(t*n/ns, pl.mean, pl.scale, sample[t*d:(t+1)*d])
+	var sample []float64
+	var s32 []float32
+	var g []float64
+	if f32 {
+		s32 = make([]float32, ns*d)
+		for t := 0; t < ns; t++ {
+			x.centre4(t*n/ns, pl.mean, pl.scale, s32[t*d:(t+1)*d])
+		}
+		g = make([]float64, ns*ns)
+		kernel.SymGram(kernel.Pack(s32, ns, d), threads, func(_, i0, i1, j0, j1 int, b []float64, ld int) {
+			for i := i0; i < i1; i++ {
+				for j := j0; j < j1; j++ {
+					v := b[(i-i0)*ld+j-j0]
+					g[i*ns+j], g[j*ns+i] = v, v
+				}
+			}
+		})
+	} else {
+		sample = make([]float64, ns*d)
+		for t := 0; t < ns; t++ {
+			x.centre64(t*n/ns, pl.mean, pl.scale, sample[t*d:(t+1)*d])
+		}
+		g = kernel.Gram64(sample, ns, d, threads)
 	}
-	g := kernel.Gram64(sample, ns, d, threads)
 	linalg.Install()
 	var eig mat.EigenSym
 	if !eig.Factorize(mat.NewSymDense(ns, g), true) {
@@ -252,8 +295,12 @@ func (pl *prunePlan) directions(x matrix, ns, mcap, threads int) bool {
 	if !(vals[ns-1] > 0) {
 		return false
 	}
+	floor := 1e-9
+	if f32 {
+		floor = 1e-6 // float32 products: smaller eigenvalues are noise
+	}
 	mmax := 0
-	for mmax < min(mcap, ns-1, d) && vals[ns-1-mmax] > vals[ns-1]*1e-9 {
+	for mmax < min(mcap, ns-1, d) && vals[ns-1-mmax] > vals[ns-1]*floor {
 		mmax++
 	}
 	if mmax == 0 {
@@ -268,19 +315,41 @@ func (pl *prunePlan) directions(x matrix, ns, mcap, threads int) bool {
 			w[t*ns+s] = vecs.At(s, c) * inv
 		}
 	}
-	ct := make([]float64, d*ns)
-	for s := 0; s < ns; s++ {
-		for j, v := range sample[s*d : (s+1)*d] {
-			ct[j*ns+s] = v
-		}
-	}
 	q := make([]float64, mmax*d)
-	kernel.Dots64(q, w, mmax, kernel.PackRight64(ct, d, ns), threads)
-	ct = nil
+	if f32 {
+		var wp, cp kernel.Packed
+		wp.PackLeftFunc(mmax, ns, func(t int, dst []float32) {
+			for s, v := range w[t*ns : (t+1)*ns] {
+				dst[s] = float32(v)
+			}
+		})
+		cp.PackRight(s32, d, ns, true)
+		kernel.Cross(&wp, &cp, threads, func(_, t0, t1, j0, j1 int, b []float64, ld int) {
+			for t := t0; t < t1; t++ {
+				copy(q[t*d+j0:t*d+j1], b[(t-t0)*ld:(t-t0)*ld+j1-j0])
+			}
+		})
+	} else {
+		ct := make([]float64, d*ns)
+		for s := 0; s < ns; s++ {
+			for j, v := range sample[s*d : (s+1)*d] {
+				ct[j*ns+s] = v
+			}
+		}
+		kernel.Dots64(q, w, mmax, kernel.PackRight64(ct, d, ns), threads)
+	}
 	// εQ up to 10⁻⁸ adds at most 1 % to the projection margin (whose
 	// √m·Tau(d) is ≥ 10⁻⁶): a Cholesky step (d·M² flops) would not pay.
-	q, eps := orthonormal(q, mmax, d, threads, 1e-8)
-	if !(eps < 1e-6) {
+	tol, accept := 1e-8, 1e-6
+	if f32 {
+		// εQ ≤ 0.01·√M·Tau(d) adds at most 1 % to the margin (the float32
+		// product leaves εQ ≈ 5·10⁻⁶ on conv1 and pool1, against
+		// √M·Tau(d) ≈ 1.5·10⁻³): no Cholesky step below it.
+		accept = max(accept, 0.01*math.Sqrt(float64(mmax))*kernel.Tau(d))
+		tol = accept
+	}
+	q, eps := orthonormal(q, mmax, d, threads, tol)
+	if !(eps < accept) {
 		return false
 	}
 	pl.q, pl.mm, pl.m, pl.epsQ = q, mmax, mmax, eps
