@@ -284,12 +284,22 @@ func rescale(x *cloud.Matrix) *cloud.Matrix {
 		return x
 	}
 	// The largest magnitude from the bits: for |v| the bits order as the
-	// values, and a NaN's exceed every other (big is then NaN).
-	var bits uint64
-	for _, v := range x.F64() {
-		bits = max(bits, math.Float64bits(v)&^(1<<63))
+	// values, and a NaN's exceed every other (big is then NaN). Four
+	// running maxima, independent chains.
+	var b0, b1, b2, b3 uint64
+	const abs = 1<<63 - 1
+	f := x.F64()
+	i := 0
+	for ; i+4 <= len(f); i += 4 {
+		b0 = max(b0, math.Float64bits(f[i])&abs)
+		b1 = max(b1, math.Float64bits(f[i+1])&abs)
+		b2 = max(b2, math.Float64bits(f[i+2])&abs)
+		b3 = max(b3, math.Float64bits(f[i+3])&abs)
 	}
-	big := math.Float64frombits(bits)
+	for ; i < len(f); i++ {
+		b0 = max(b0, math.Float64bits(f[i])&abs)
+	}
+	big := math.Float64frombits(max(b0, b1, b2, b3))
 	if big == 0 || (big >= 0x1p-200 && big <= 0x1p200) || math.IsInf(big, 0) || math.IsNaN(big) {
 		return x
 	}

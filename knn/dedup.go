@@ -23,34 +23,39 @@ func (u *Duplicates) Removed() int { return len(u.Group) - len(u.Keep) }
 // +0 and −0 treated as equal). It runs in O(n·d) expected time.
 func FindDuplicates(x *cloud.Matrix) *Duplicates {
 	if x.Elem() == cloud.Float32 {
-		return findDuplicates(x.N(), x.Row32)
+		return findDuplicates(x.N(), x.D(), x.F32())
 	}
-	return findDuplicates(x.N(), x.Row64)
+	return findDuplicates(x.N(), x.D(), x.F64())
 }
 
-func findDuplicates[E real](n int, row func(int) []E) *Duplicates {
+// findDuplicates groups the n rows of d values of data (row-major).
+func findDuplicates[E real](n, d int, data []E) *Duplicates {
+	row := func(i int) []E { return data[i*d : (i+1)*d : (i+1)*d] }
 	u := &Duplicates{Group: make([]int, n), Keep: make([]int, 0, n), Count: make([]int, 0, n)}
 	// An open-addressing table of the distinct values so far: slot s holds
-	// 1 + the position in Keep of a value whose hash is hashes[s], 0 if
-	// empty; linear probing, at most half full. No allocation per row.
+	// 1 + the position in Keep of a value whose hash is slots[s].hash, 0
+	// if empty (one cache line per probe); linear probing, at most half
+	// full. No allocation per row.
 	size := 1
 	for size < 2*n {
 		size *= 2
 	}
-	slots := make([]int, size)
-	hashes := make([]uint64, size)
+	type slot struct {
+		hash uint64
+		pos  int
+	}
+	slots := make([]slot, size)
 	mask := uint64(size - 1)
 	keys := make([]uint64, n) // hashed first: the rows' hashes overlap in the pipeline
 	for i := range keys {
 		keys[i] = hashRow(row(i))
 	}
 	for i := 0; i < n; i++ {
-		r := row(i)
 		key := keys[i]
 		found := -1
 		s := key & mask
-		for ; slots[s] != 0; s = (s + 1) & mask {
-			if g := slots[s] - 1; hashes[s] == key && equalRows(r, row(u.Keep[g])) {
+		for ; slots[s].pos != 0; s = (s + 1) & mask {
+			if g := slots[s].pos - 1; slots[s].hash == key && equalRows(row(i), row(u.Keep[g])) {
 				found = g
 				break
 			}
@@ -59,7 +64,7 @@ func findDuplicates[E real](n int, row func(int) []E) *Duplicates {
 			found = len(u.Keep)
 			u.Keep = append(u.Keep, i)
 			u.Count = append(u.Count, 0)
-			slots[s], hashes[s] = found+1, key
+			slots[s] = slot{key, found + 1}
 		}
 		u.Count[found]++
 		u.Group[i] = found
@@ -68,8 +73,10 @@ func findDuplicates[E real](n int, row func(int) []E) *Duplicates {
 }
 
 // hashRow mixes the bits of a row's values (−0 as +0) into 64 bits: four
-// independent multiply–xor lanes, then a final avalanche. Equal rows hash
-// equally; unequal ones are told apart by equalRows.
+// independent multiply–xor lanes (short dependency chains: the lanes'
+// multiplies overlap), then a final avalanche that brings the high bits,
+// where a value's changes propagate, down to the low bits that pick the
+// slot. Equal rows hash equally; unequal ones are told apart by equalRows.
 func hashRow[E real](row []E) uint64 {
 	const m = 0x9E3779B97F4A7C15
 	h0, h1, h2, h3 := uint64(1), uint64(2), uint64(3), uint64(4)
@@ -79,17 +86,18 @@ func hashRow[E real](row []E) uint64 {
 		h1 = (h1 ^ math.Float64bits(float64(row[i+1])+0)) * m
 		h2 = (h2 ^ math.Float64bits(float64(row[i+2])+0)) * m
 		h3 = (h3 ^ math.Float64bits(float64(row[i+3])+0)) * m
-		h0 ^= h0 >> 29
-		h1 ^= h1 >> 29
-		h2 ^= h2 >> 29
-		h3 ^= h3 >> 29
 	}
 	for ; i < len(row); i++ {
 		h0 = (h0 ^ math.Float64bits(float64(row[i])+0)) * m
-		h0 ^= h0 >> 29
 	}
+	h0 ^= h0 >> 29
+	h1 ^= h1 >> 31
+	h2 ^= h2 >> 27
+	h3 ^= h3 >> 33
 	h := h0 ^ (h1 * 31) ^ (h2 * 961) ^ (h3 * 29791) ^ uint64(len(row))
 	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 29
 	h *= 0xff51afd7ed558ccd
 	h ^= h >> 33
 	return h

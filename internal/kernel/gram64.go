@@ -64,8 +64,9 @@ const kc64 = 128
 const chunkWidth64 = 4096
 
 // smallChunk64 is the number of features packed at a time when the rows
-// are few (a multiple of kc64).
-const smallChunk64 = 1024
+// are few (a multiple of kc64; small, so that the panels of a d×d
+// covariance, cleared when allocated, stay in cache).
+const smallChunk64 = 256
 
 // Gram64 returns the n×n Gram matrix G = A·Aᵀ (row-major, both triangles)
 // of the n×d float64 matrix a, in float64 throughout: each entry is a
@@ -143,11 +144,19 @@ func GramCols64(a []float64, n, d int, shift []float64, threads int) []float64 {
 				}
 				row = b
 			}
+			// Element by element: a copy per panel is a call to memmove
+			// for a dozen values.
 			for g0 := 0; g0 < d; g0 += mr {
-				copy(pa[g0*m+k*mr:g0*m+k*mr+mr], row[g0:min(g0+mr, d)])
+				dst := pa[g0*m+k*mr : g0*m+k*mr+mr]
+				for t, v := range row[g0:min(g0+mr, d)] {
+					dst[t] = v
+				}
 			}
 			for g0 := 0; g0 < d; g0 += nr {
-				copy(pb[g0*m+k*nr:g0*m+k*nr+nr], row[g0:min(g0+nr, d)])
+				dst := pb[g0*m+k*nr : g0*m+k*nr+nr]
+				for t, v := range row[g0:min(g0+nr, d)] {
+					dst[t] = v
+				}
 			}
 		}
 	})
