@@ -3,6 +3,7 @@ package knn
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/intdim/intdim/internal/kernel"
@@ -146,4 +147,47 @@ func TestDirections32(t *testing.T) {
 		t.Fatalf("variance captured: %.4f by float32, %.4f by float64", frac[0], frac[1])
 	}
 	t.Logf("variance captured: %.4f by float32, %.4f by float64", frac[0], frac[1])
+}
+
+// TestSeedLeaves: seeding leaf by leaf (each pair's bound and exact
+// distance computed once) leaves every row with the exact distances and
+// candidates of seeding row by row (seedRows), for k = 1, 2, 20.
+func TestSeedLeaves(t *testing.T) {
+	n, d := 700, 60
+	x := view(m64(lowRank(n, d, 12, 1e-2, 24), n, d))
+	for _, k := range []int{1, 2, 20} {
+		pl := planPrune(x, k, 2, true)
+		if pl == nil {
+			t.Fatal("no plan")
+		}
+		a, _ := newPruned(x, k, 2, pl)
+		b, _ := newPruned(x, k, 2, pl)
+		a.seed(3)
+		b.seedRows(nil, 2)
+		idx := make([][2][]int32, 2)
+		for i := range a.rows {
+			ra, rb := &a.rows[i], &b.rows[i]
+			if ra.h.Len() != rb.h.Len() || ra.limit != rb.limit || len(ra.cand) != len(rb.cand) {
+				t.Fatalf("k=%d row %d: %d exact, %d candidates, limit %d; want %d, %d, %d", k, i,
+					ra.h.Len(), len(ra.cand), ra.limit, rb.h.Len(), len(rb.cand), rb.limit)
+			}
+			for s, r := range []*prow{ra, rb} {
+				h := r.h
+				idx[s][0] = make([]int32, h.Len())
+				dist := make([]float64, h.Len())
+				h.Sorted(idx[s][0], dist)
+				for _, v := range dist {
+					idx[s][0] = append(idx[s][0], int32(math.Float64bits(v)>>32), int32(math.Float64bits(v)))
+				}
+				idx[s][1] = idx[s][1][:0]
+				for _, cd := range r.cand {
+					idx[s][1] = append(idx[s][1], cd.j)
+				}
+				slices.Sort(idx[s][1])
+			}
+			if !slices.Equal(idx[0][0], idx[1][0]) || !slices.Equal(idx[0][1], idx[1][1]) {
+				t.Fatalf("k=%d row %d: seeds differ", k, i)
+			}
+		}
+	}
 }

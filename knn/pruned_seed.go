@@ -83,9 +83,66 @@ func (c *pcollector) lowerFine(i, j int, acc *[32]float64) float64 {
 	return (s*s + t*t) * pj.lowScale
 }
 
-// seed handles the pairs inside every leaf (see above), rows in parallel.
+// seed handles the pairs inside every leaf (see above), leaves in
+// parallel, as seedRows does for all rows, computing each pair's fine
+// bound once for both rows (lowerFine(i, j) is a valid bound for either
+// row's list) and each exact distance two leaf mates both seed with once
+// (Dist2 is symmetric bit for bit: (a − b)² = (b − a)²).
 func (c *pcollector) seed(threads int) {
-	c.seedRows(nil, threads)
+	n := len(c.rows)
+	start := make([]int32, 0, n/leafSize(c.k)+2) // first position of every leaf
+	for i, l := range c.leaf {
+		if i == 0 || l != c.leaf[i-1] {
+			start = append(start, int32(i))
+		}
+	}
+	start = append(start, int32(n))
+	o := c.pj.orig
+	parallelRows(len(start)-1, threads, func(l int, _ *TopK) {
+		lo, hi := int(start[l]), int(start[l+1])
+		w := hi - lo
+		acc := new([32]float64)
+		bound := make([]float64, w*w)
+		dist := make([]float64, w*w) // exact Dist2 of the pair, NaN until computed
+		for a := 0; a < w; a++ {
+			for b := a + 1; b < w; b++ {
+				v := c.lowerFine(lo+a, lo+b, acc)
+				bound[a*w+b], bound[b*w+a] = v, v
+			}
+		}
+		for t := range dist {
+			dist[t] = math.NaN()
+		}
+		cands := make([]pcand, 0, w)
+		for a := 0; a < w; a++ {
+			i := lo + a
+			r := &c.rows[i]
+			cands = cands[:0]
+			for b := 0; b < w; b++ {
+				if b != a {
+					cands = append(cands, pcand{lo: bound[a*w+b], j: int32(lo + b), fine: true})
+				}
+			}
+			sortCands(cands)
+			e := min(len(cands), c.k)
+			for _, cd := range cands[:e] {
+				b := int(cd.j) - lo
+				v := dist[a*w+b]
+				if math.IsNaN(v) {
+					v = c.x.dist2With(int(o[i]), int(o[cd.j]), acc)
+					dist[a*w+b], dist[b*w+a] = v, v
+				}
+				r.h.Push(v, o[cd.j])
+			}
+			u := r.bound()
+			for _, cd := range cands[e:] {
+				if cd.lo <= u {
+					r.cand = append(r.cand, cd)
+				}
+			}
+			r.limit = max(r.limit, 2*len(r.cand))
+		}
+	})
 }
 
 // seedRows is seed for the rows at the given positions only (all when

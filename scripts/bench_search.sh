@@ -7,7 +7,7 @@
 # CPU seconds (user + system) from /usr/bin/time; the JSON of the three
 # searches must be identical. The Gaussian runs brute and auto only (a
 # forced pruned search there evaluates nearly every pair; GAUSS_MODES
-# overrides).
+# overrides; LAYERS picks some of conv1 pool1 h768 gauss).
 #
 #	scripts/bench_search.sh [OUTDIR]
 set -eu
@@ -22,7 +22,7 @@ bin="$out/intdim"
 [ -f "$out/mlp768/model.safetensors" ] || "$bin" train --data mnist --arch hidden=768 --epochs 1 --seed 1 --out "$out/mlp768" --quiet
 [ -f "$out/h768.npy" ] || go run ./scripts/layers --model "$out/mlp768" --set train --n 20000 --layer d1 --out "$out/h768.npy"
 [ -f "$out/gauss.npy" ] || go run ./scripts/layers --gaussian 20000 --dim 768 --seed 1 --out "$out/gauss.npy"
-for layer in conv1 pool1 h768 gauss; do
+for layer in ${LAYERS:-conv1 pool1 h768 gauss}; do
 	for r in $(seq "$repeat"); do
 		modes="brute pruned auto"
 		[ "$layer" = gauss ] && modes=${GAUSS_MODES:-brute auto}
