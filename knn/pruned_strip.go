@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"unsafe"
 
@@ -86,6 +87,7 @@ const seedDirs = 32
 func seedBounds(x matrix, pj *projection, k, threads int) []float64 {
 	n, mm := len(pj.orig), pj.mm
 	mc := min(mm, seedDirs)
+	ml := mc &^ (kernel.Dist2Lanes - 1)
 	ub := make([]float64, n)
 	start := make([]int32, 0, n/leafSize(k)+2) // first position of every leaf
 	for i, l := range pj.leaf {
@@ -110,11 +112,9 @@ func seedBounds(x matrix, pj *projection, k, threads int) []float64 {
 						continue
 					}
 					b := pj.p[j*mm : j*mm+mc]
-					var d float64
-					for t, v := range a {
-						e := v - b[t]
-						d += e * e
-					}
+					acc = [32]float64{}
+					kernel.Dist2Acc(&acc, a[:ml], b[:ml])
+					d := kernel.Dist2Sum(&acc, a[ml:], b[ml:])
 					if got < k {
 						near[got] = pcand{lo: d, j: int32(j)}
 						got++
@@ -310,9 +310,54 @@ func (s *StripIndex) MarshalBinary() ([]byte, error) {
 	return out, nil
 }
 
+// WriteTo writes the index's binary form (MarshalBinary's bytes) to w
+// without a copy of it where the machine is little endian.
+func (s *StripIndex) WriteTo(w io.Writer) (int64, error) {
+	var head [stripHead]byte
+	copy(head[:], stripMagic)
+	binary.LittleEndian.PutUint32(head[8:], stripVersion)
+	binary.LittleEndian.PutUint32(head[12:], uint32(s.n))
+	binary.LittleEndian.PutUint32(head[16:], uint32(s.mm))
+	total, err := w.Write(head[:])
+	if err != nil {
+		return int64(total), err
+	}
+	put := func(b []byte) error {
+		m, err := w.Write(b)
+		total += m
+		return err
+	}
+	var buf []byte
+	for _, f := range [][]float64{s.c2, s.ub, s.p} {
+		if littleEndian && len(f) > 0 {
+			if err := put(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(f))), 8*len(f))); err != nil {
+				return int64(total), err
+			}
+			continue
+		}
+		for len(f) > 0 {
+			c := min(len(f), 8192)
+			buf = buf[:0]
+			for _, v := range f[:c] {
+				buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
+			}
+			if err := put(buf); err != nil {
+				return int64(total), err
+			}
+			f = f[c:]
+		}
+	}
+	buf = buf[:0]
+	for _, v := range s.perm {
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(v))
+	}
+	err = put(buf)
+	return int64(total), err
+}
+
 // ReadStripIndex decodes an index written by MarshalBinary: the order
-// must be a permutation of the rows (StripOrder), every value finite,
-// norms and bounds non-negative. The index keeps data: on a little-endian
+// must be a permutation of the rows (StripOrder), norms and bounds finite
+// and non-negative. The index keeps data: on a little-endian
 // machine its float64 values are read in place (data must not change
 // while the index is in use). (The bounds and coordinates are trusted as
 // the plan's checksum of the file proves them: a forged index could make
@@ -325,16 +370,15 @@ func ReadStripIndex(data []byte) (*StripIndex, error) {
 	n, mm := len(perm), int(binary.LittleEndian.Uint32(data[16:]))
 	vals := floats(data[stripHead:stripHead+8*n*(2+mm)], n*(2+mm))
 	s := &StripIndex{n: n, mm: mm, perm: perm, c2: vals[:n], ub: vals[n : 2*n], p: vals[2*n:]}
-	// v − v is 0 for a finite v, NaN for ±Inf and NaN.
+	// v − v is 0 for a finite v, NaN for ±Inf and NaN. (The coordinates
+	// are checked where they are used: a strip whose projection is not
+	// finite is searched exactly, SearchStripPruned.)
 	bad := false
 	for _, v := range vals[:2*n] {
 		bad = bad || v-v != 0 || v < 0
 	}
-	for _, v := range s.p {
-		bad = bad || v-v != 0
-	}
 	if bad {
-		return nil, errors.New("strip index holds a value that is not finite, or a negative norm or bound")
+		return nil, errors.New("strip index holds a norm or bound that is not finite or is negative")
 	}
 	return s, nil
 }

@@ -121,17 +121,20 @@ func (l Layer) stripDirs() int {
 // writeStrip writes layer i's strip index beside the plan at path,
 // atomically, and returns its File (size and CRC-32C).
 func writeStrip(path string, i int, si *knn.StripIndex) (*File, error) {
-	data, err := si.MarshalBinary()
-	if err != nil {
-		return nil, err
-	}
 	if err := os.MkdirAll(PartsDir(path), 0o755); err != nil {
 		return nil, err
 	}
-	if err := atomicfile.Write(StripPath(path, i), data); err != nil {
+	crc := crc32.New(castagnoli)
+	var size int64
+	err := atomicfile.WriteFile(StripPath(path, i), func(w io.Writer) error {
+		var err error
+		size, err = si.WriteTo(io.MultiWriter(w, crc))
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	return &File{Path: stripName(i), Size: int64(len(data)), CRC32C: fmt.Sprintf("%08x", crc32.Checksum(data, castagnoli))}, nil
+	return &File{Path: stripName(i), Size: size, CRC32C: fmt.Sprintf("%08x", crc.Sum32())}, nil
 }
 
 // loadStrip reads layer i's strip index and checks it against the plan's
