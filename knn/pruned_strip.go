@@ -176,8 +176,14 @@ func SearchStripPruned(x *cloud.Matrix, k, a, b int, pr *Pruning, si *StripIndex
 		return g, nil
 	}
 	c := newPcollector(v, pj, prep, k)
+	// Every row's candidates start in one arena, as long as the list
+	// gets before its first flush (a list that grows beyond moves out).
+	lim := c.rows[0].limit
+	arena := make([]pcand, q*lim)
 	for t := range c.rows {
-		c.rows[t].capped, c.rows[t].ub = true, si.ub[a+t]
+		r := &c.rows[t]
+		r.capped, r.ub = true, si.ub[a+t]
+		r.cand = arena[t*lim : t*lim : (t+1)*lim]
 	}
 	centre := func(t int, dst []float32) { centreTo(pc[t*m:(t+1)*m], prep.mean, prep.scale, dst) }
 	block := kernel.PackFunc(nb, m, centre)

@@ -326,7 +326,7 @@ func TaskMemoryPruned(m, d, elem, k, q, dirs int) int64 {
 // the runtime.
 func TaskMemoryStrip(m, d, elem, k, a, dirs int) int64 {
 	q := int64(m - a)
-	return 2*int64(m)*int64(d)*int64(elem) + 2*knn.StripIndexSize(m, dirs) + q*int64(12*min(dirs, 128)+96+12*k) + q*int64((2*k+30)*12+28*k) + 96<<20
+	return 2*int64(m)*int64(d)*int64(elem) + 2*knn.StripIndexSize(m, dirs) + q*int64(12*min(dirs, 128)+96+12*k) + q*int64((2*k+30)*16+28*k) + 96<<20
 }
 
 // checkMem refuses a plan whose tasks do not fit in mem bytes.
