@@ -162,20 +162,43 @@ func (c *pcollector) refine(r *prow, i int, s *[32]float64) {
 	}
 }
 
-// flush drops the candidates above the bound, refines the rest, and
-// evaluates exactly the smallest k of them, which tightens the bound. A row
-// left with more than c.most candidates overflows.
-func (c *pcollector) flush(i int, s *[32]float64) {
-	r, k := &c.rows[i], c.k
-	r.filter()
-	c.refine(r, i, s)
-	r.filter()
+// bestFirst takes row i's candidates in increasing order of their bound:
+// the first, if its bound is coarse, is raised to the fine one (lowerFine)
+// and put back in order; if fine, it is evaluated exactly (which tightens
+// the bound) and leaves the list. It stops after e exact distances (e < 0:
+// never) or when the first bound exceeds the row's bound. So only the
+// candidates that come first while within the bound are refined (MLP
+// 20,000 × 768: 20 per row instead of every candidate kept, 45), and the
+// rest keep their coarse bound, valid as well.
+func (c *pcollector) bestFirst(r *prow, i, e int, s *[32]float64) {
 	sortCands(r.cand)
-	e := min(len(r.cand), k)
-	for _, cd := range r.cand[:e] {
-		c.exact(r, i, int(cd.j), s)
+	cand := r.cand
+	h := 0 // cand[:h] evaluated
+	for h < len(cand) && e != 0 && cand[h].lo <= r.bound() {
+		if cd := cand[h]; !cd.fine {
+			cd.lo, cd.fine = max(cd.lo, c.lowerFine(i, int(cd.j), s)), true
+			t := h
+			for t+1 < len(cand) && (cand[t+1].lo < cd.lo || cand[t+1].lo == cd.lo && cand[t+1].j < cd.j) {
+				cand[t] = cand[t+1]
+				t++
+			}
+			cand[t] = cd
+			continue
+		}
+		c.exact(r, i, int(cand[h].j), s)
+		h++
+		e--
 	}
-	r.cand = r.cand[:copy(r.cand, r.cand[e:])]
+	r.cand = r.cand[:copy(r.cand, r.cand[h:])]
+}
+
+// flush drops the candidates above the bound and evaluates exactly the k
+// of smallest bound (bestFirst), which tightens the bound. A row left with
+// more than c.most candidates overflows.
+func (c *pcollector) flush(i int, s *[32]float64) {
+	r := &c.rows[i]
+	r.filter()
+	c.bestFirst(r, i, c.k, s)
 	r.filter()
 	if len(r.cand) > c.most {
 		r.overflow = true
@@ -197,20 +220,13 @@ func (r *prow) filter() {
 	r.cand = r.cand[:m]
 }
 
-// finish refines the remaining candidates of row i, evaluates them in
-// increasing order of their bound until it exceeds the k-th distance, and
-// writes the k nearest.
+// finish evaluates the remaining candidates of row i in increasing order
+// of their bound, refined as they come (bestFirst), until it exceeds the
+// k-th distance, and writes the k nearest.
 func (c *pcollector) finish(i int, idx []int32, dist []float64, s *[32]float64) {
 	r, k := &c.rows[i], c.k
 	r.filter()
-	c.refine(r, i, s)
-	sortCands(r.cand)
-	for _, cd := range r.cand {
-		if cd.lo > r.bound() {
-			break
-		}
-		c.exact(r, i, int(cd.j), s)
-	}
+	c.bestFirst(r, i, -1, s)
 	if r.h.Len() != k {
 		panic("knn: pruned candidate set smaller than k")
 	}

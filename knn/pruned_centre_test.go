@@ -191,3 +191,52 @@ func TestSeedLeaves(t *testing.T) {
 		}
 	}
 }
+
+// TestBestFirst: a row whose candidates are every other row with the
+// coarse bound 0 (valid, and useless) ends with brute force's neighbours
+// bit for bit after bestFirst, and every candidate left has a bound above
+// its k-th distance; a bounded call takes at most e exact distances
+// (exactly e while fewer than k are known).
+func TestBestFirst(t *testing.T) {
+	n, d := 300, 40
+	xs := m64(lowRank(n, d, 8, 1e-2, 25), n, d)
+	x := view(xs)
+	for _, k := range []int{1, 2, 20} {
+		want, err := Search(xs, k, &Options{Search: SearchBrute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl := planPrune(x, k, 2, true)
+		c, _ := newPruned(x, k, 2, pl)
+		s := new([32]float64)
+		for i := 0; i < n; i += 7 {
+			r := &c.rows[i]
+			r.cand = r.cand[:0]
+			for j := 0; j < n; j++ {
+				if j != i {
+					r.cand = append(r.cand, pcand{j: int32(j)})
+				}
+			}
+			c.bestFirst(r, i, 3, s)
+			// Three exact distances, or fewer once the k-th bounds the rest.
+			if e := n - 1 - len(r.cand); e > 3 || e < min(k, 3) || r.h.Len() != min(k, e) {
+				t.Fatalf("k=%d row %d: %d exact, %d in the list after e = 3", k, i, e, r.h.Len())
+			}
+			c.bestFirst(r, i, -1, s)
+			for _, cd := range r.cand {
+				if !(cd.lo > r.bound()) {
+					t.Fatalf("k=%d row %d: candidate %d left with bound %g ≤ %g", k, i, cd.j, cd.lo, r.bound())
+				}
+			}
+			o := int(c.pj.orig[i])
+			idx, dist := make([]int32, k), make([]float64, k)
+			r.h.Sorted(idx, dist)
+			for q := range idx {
+				if idx[q] != want.Index[o*k+q] || math.Sqrt(dist[q]) != want.Dist[o*k+q] {
+					t.Fatalf("k=%d row %d: neighbour %d = (%d, %g), want (%d, %g)", k, o, q,
+						idx[q], math.Sqrt(dist[q]), want.Index[o*k+q], want.Dist[o*k+q])
+				}
+			}
+		}
+	}
+}
