@@ -98,14 +98,15 @@ func (h *TopK) Sorted(idx []int32, key []float64) {
 }
 
 // nearest writes the k smallest entries of c (k ≤ len(c)) by key then
-// index, in that order, into idx and key, reordering c (sc is the scratch): a selection of the
-// k-th smallest key drops the entries beyond it (those equal to it stay, to
-// be ordered by index), then a sort.
+// index, in that order, into idx and key, reordering c (sc is the
+// scratch): a selection of the k-th smallest key drops the entries beyond
+// it (those equal to it stay, to be ordered by index), then a sort; a list
+// not much longer than k is sorted whole.
 func nearest(c []treeCand, k int, idx []int32, key []float64, sc *sortScratch) {
 	if k == 0 {
 		return
 	}
-	if len(c) > k {
+	if len(c) > max(k+k/2, 48) { // a short list is sorted whole
 		u := kthKey(c, k, &sc.keys)
 		m := 0
 		for _, e := range c {
