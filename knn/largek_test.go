@@ -14,27 +14,29 @@ import (
 // ordered by index, at 1 and 3 threads.
 func TestLargeKTiesDuplicates(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 14))
-	n, d := 310, 4
-	x := make([]float64, n*d)
-	for i := range n {
-		switch {
-		case i%7 == 3: // an exact copy of an earlier row
-			copy(x[i*d:(i+1)*d], x[(i-3)*d:(i-2)*d])
-		default: // a small integer lattice: many equal distances
-			for c := range d {
-				x[i*d+c] = float64(r.IntN(4))
+	for _, d := range []int{3, 4} { // 3: the tree's unrolled leaves
+		n := 310
+		x := make([]float64, n*d)
+		for i := range n {
+			switch {
+			case i%7 == 3: // an exact copy of an earlier row
+				copy(x[i*d:(i+1)*d], x[(i-3)*d:(i-2)*d])
+			default: // a small integer lattice: many equal distances
+				for c := range d {
+					x[i*d+c] = float64(r.IntN(4))
+				}
 			}
 		}
-	}
-	m := m64(x, n, d)
-	for _, k := range []int{60, 150, 229, 231, n - 2, n - 1} {
-		want := bruteForce(view(m), k, 1)
-		for _, th := range []int{1, 3} {
-			if got := kernelSearch(view(m), k, th); !sameAs(got, want) {
-				t.Fatalf("kernel search k=%d threads=%d differs from brute force", k, th)
-			}
-			if got := treeSearch(view(m), newTree(view(m)), k, th); !sameAs(got, want) {
-				t.Fatalf("tree search k=%d threads=%d differs from brute force", k, th)
+		m := m64(x, n, d)
+		for _, k := range []int{1, 20, 60, 150, 229, 231, n - 2, n - 1} {
+			want := bruteForce(view(m), k, 1)
+			for _, th := range []int{1, 3} {
+				if got := kernelSearch(view(m), k, th); !sameAs(got, want) {
+					t.Fatalf("d=%d: kernel search k=%d threads=%d differs from brute force", d, k, th)
+				}
+				if got := treeSearch(view(m), newTree(view(m)), k, th); !sameAs(got, want) {
+					t.Fatalf("d=%d: tree search k=%d threads=%d differs from brute force", d, k, th)
+				}
 			}
 		}
 	}
