@@ -2,7 +2,6 @@ package knn
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"sync"
 
@@ -172,10 +171,21 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 // centre could overflow; the bound then says nothing).
 func (pj *projection) finite() bool {
 	for _, s := range [][]float64{pj.p, pj.coarse.rho, pj.coarse.a, pj.coarse.beta, pj.full.rho, pj.full.a, pj.full.beta} {
+		// v − v is 0 for a finite v and NaN otherwise; a sum of them
+		// stays 0 or NaN (four sums: independent chains).
+		var z [4]float64
+		for len(s) >= 4 {
+			z[0] += s[0] - s[0]
+			z[1] += s[1] - s[1]
+			z[2] += s[2] - s[2]
+			z[3] += s[3] - s[3]
+			s = s[4:]
+		}
 		for _, v := range s {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return false
-			}
+			z[0] += v - v
+		}
+		if z[0]+z[1]+z[2]+z[3] != 0 {
+			return false
 		}
 	}
 	return true

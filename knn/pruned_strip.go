@@ -42,6 +42,7 @@ import (
 // for the strips of SearchStripPruned.
 type StripIndex struct {
 	n, mm int
+	epsQ  float64   // ‖QQᵀ − I‖_F of the directions the coordinates were computed with
 	perm  []int32   // the row at each position (seeding tree order)
 	c2    []float64 // squared norm of each position's centred, scaled row
 	ub    []float64 // each position's seeding bound Uᵢ on its k-th Dist2
@@ -73,7 +74,7 @@ func NewStripIndex(x *cloud.Matrix, k int, pr *Pruning, opt *Options) (*StripInd
 	if pj == nil || !pj.finite() {
 		return nil, nil
 	}
-	return &StripIndex{n: n, mm: pj.mm, perm: pj.orig, c2: pj.c2, ub: seedBounds(v, pj, k, opt.threads()), p: pj.p}, nil
+	return &StripIndex{n: n, mm: pj.mm, epsQ: pr.pl.epsQ, perm: pj.orig, c2: pj.c2, ub: seedBounds(v, pj, k, opt.threads()), p: pj.p}, nil
 }
 
 // seedDirs is the number of leading coordinates seedBounds ranks leaf
@@ -162,7 +163,12 @@ func SearchStripPruned(x *cloud.Matrix, k, a, b int, pr *Pruning, si *StripIndex
 	}
 	v, q, nb, mm, m := view(x), n-a, b-a, si.mm, pr.pl.m
 	threads := opt.threads()
-	pj := newProjection(pr.pl, x.D(), si.p[a*mm:], si.perm[a:], si.c2[a:])
+	// The margins are those of the directions the coordinates were
+	// computed with (εQ of the plan's Q: a Pruning read from its file may
+	// have been made orthonormal again).
+	pl := *pr.pl
+	pl.epsQ = si.epsQ
+	pj := newProjection(&pl, x.D(), si.p[a*mm:], si.perm[a:], si.c2[a:])
 	g := &Graph{N: q, K: k, Index: make([]int32, q*k), Dist: make([]float64, q*k), Search: SearchPruned}
 	pc := make([]float64, q*m)
 	for t := range q {
@@ -277,17 +283,18 @@ func (g *Graph) MergeRows(rows []int32, s *Graph) {
 // offset that is a multiple of 8:
 //
 //	magic   "IDIMSTRP"
-//	version uint32 (2)
+//	version uint32 (3)
 //	n, M    uint32: rows, directions
 //	pad     uint32 (0)
+//	epsQ    float64: ‖QQᵀ − I‖_F of the directions of the coordinates
 //	c2      n float64: squared norms of the centred, scaled rows
 //	ub      n float64: the seeding bounds
 //	p       n·M float64: the coordinates, by position
 //	perm    n int32: the row at each position
 const (
 	stripMagic   = "IDIMSTRP"
-	stripVersion = 2
-	stripHead    = 8 + 4 + 4 + 4 + 4
+	stripVersion = 3
+	stripHead    = 8 + 4 + 4 + 4 + 4 + 8
 )
 
 // StripIndexSize returns the size in bytes of the binary form of the
@@ -303,6 +310,7 @@ func (s *StripIndex) MarshalBinary() ([]byte, error) {
 	binary.LittleEndian.PutUint32(out[8:], stripVersion)
 	binary.LittleEndian.PutUint32(out[12:], uint32(s.n))
 	binary.LittleEndian.PutUint32(out[16:], uint32(s.mm))
+	binary.LittleEndian.PutUint64(out[24:], math.Float64bits(s.epsQ))
 	b := out[stripHead:]
 	for _, f := range [][]float64{s.c2, s.ub, s.p} {
 		for i, v := range f {
@@ -324,6 +332,7 @@ func (s *StripIndex) WriteTo(w io.Writer) (int64, error) {
 	binary.LittleEndian.PutUint32(head[8:], stripVersion)
 	binary.LittleEndian.PutUint32(head[12:], uint32(s.n))
 	binary.LittleEndian.PutUint32(head[16:], uint32(s.mm))
+	binary.LittleEndian.PutUint64(head[24:], math.Float64bits(s.epsQ))
 	total, err := w.Write(head[:])
 	if err != nil {
 		return int64(total), err
@@ -363,7 +372,7 @@ func (s *StripIndex) WriteTo(w io.Writer) (int64, error) {
 
 // ReadStripIndex decodes an index written by MarshalBinary: the order
 // must be a permutation of the rows (StripOrder), norms and bounds finite
-// and non-negative. The index keeps data: on a little-endian
+// and non-negative, εQ in [0, 1). The index keeps data: on a little-endian
 // machine its float64 values are read in place (data must not change
 // while the index is in use). (The bounds and coordinates are trusted as
 // the plan's checksum of the file proves them: a forged index could make
@@ -376,6 +385,10 @@ func ReadStripIndex(data []byte) (*StripIndex, error) {
 	n, mm := len(perm), int(binary.LittleEndian.Uint32(data[16:]))
 	vals := floats(data[stripHead:stripHead+8*n*(2+mm)], n*(2+mm))
 	s := &StripIndex{n: n, mm: mm, perm: perm, c2: vals[:n], ub: vals[n : 2*n], p: vals[2*n:]}
+	s.epsQ = math.Float64frombits(binary.LittleEndian.Uint64(data[24:]))
+	if !(s.epsQ >= 0 && s.epsQ < 1) {
+		return nil, fmt.Errorf("strip index of directions %g from orthonormal: impossible", s.epsQ)
+	}
 	// v − v is 0 for a finite v, NaN for ±Inf and NaN. (The coordinates
 	// are checked where they are used: a strip whose projection is not
 	// finite is searched exactly, SearchStripPruned.)

@@ -42,6 +42,9 @@ func checkStrips(t *testing.T, name string, x *cloud.Matrix, k int, pr *Pruning,
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
+	if back.epsQ != pr.pl.epsQ || back2.epsQ != pr.pl.epsQ {
+		t.Fatalf("%s: εQ %g, %g read back, the pruning's %g", name, back.epsQ, back2.epsQ, pr.pl.epsQ)
+	}
 	for bi, s := range []*StripIndex{si, back, back2} {
 		g := EmptyGraph(n, k)
 		for c := 0; c+1 < len(cuts); c++ {
@@ -157,6 +160,8 @@ func TestStripIndexUnmarshalRefuses(t *testing.T) {
 		"negative norm": edit(func(b []byte) { putF(b, c2Off, -1) }),
 		"NaN bound":     edit(func(b []byte) { putF(b, ubOff, math.NaN()) }),
 		"padding":       edit(func(b []byte) { b[20] = 1 }),
+		"epsQ NaN":      edit(func(b []byte) { putF(b, 24, math.NaN()) }),
+		"epsQ < 0":      edit(func(b []byte) { putF(b, 24, -1e-20) }),
 	}
 	for name, data := range bad {
 		if _, err := ReadStripIndex(data); err == nil {
