@@ -380,9 +380,12 @@ func (pj *projection) margins(cn []float64, mc, d int, epsQ float64) margins {
 }
 
 // centre4 is matrix.centre (the same float32 entries; the squared norm
-// and the largest |entry| summed in four interleaved parts, whose rounding
-// the margins' γ_{d+4} covers as well): a quarter of the dependent
-// additions, the bulk of the projection's centring on wide rows.
+// summed in four interleaved parts, whose rounding the margins' γ_{d+4}
+// covers as well) with top an upper bound on the largest |entry| that is
+// exact when above 2²⁰ (√s while s ≤ 2⁴⁰, then every |entry| ≤ √s ≤ 2²⁰;
+// else, NaN included, from a second pass): a quarter of the dependent
+// additions and no maximum per entry, the bulk of the projection's
+// centring on wide rows.
 func (m matrix) centre4(p int, mean []float64, scale float64, dst []float32) (s, top float64) {
 	if m.m.Elem() == cloud.Float32 {
 		return centre4(m.m.Row32(m.index(p)), mean, scale, dst)
@@ -392,7 +395,7 @@ func (m matrix) centre4(p int, mean []float64, scale float64, dst []float32) (s,
 
 func centre4[E real](row []E, mean []float64, scale float64, dst []float32) (s, top float64) {
 	mean, dst = mean[:len(row)], dst[:len(row)]
-	var s0, s1, s2, s3, t0, t1, t2, t3 float64
+	var s0, s1, s2, s3 float64
 	j := 0
 	for ; j+4 <= len(row); j += 4 {
 		r, m, o := row[j:j+4:j+4], mean[j:j+4:j+4], dst[j:j+4:j+4]
@@ -401,16 +404,21 @@ func centre4[E real](row []E, mean []float64, scale float64, dst []float32) (s, 
 		c2 := (float64(r[2]) - m[2]) * scale
 		c3 := (float64(r[3]) - m[3]) * scale
 		s0, s1, s2, s3 = s0+c0*c0, s1+c1*c1, s2+c2*c2, s3+c3*c3
-		t0, t1, t2, t3 = max(t0, math.Abs(c0)), max(t1, math.Abs(c1)), max(t2, math.Abs(c2)), max(t3, math.Abs(c3))
 		o[0], o[1], o[2], o[3] = float32(c0), float32(c1), float32(c2), float32(c3)
 	}
 	for ; j < len(row); j++ {
 		c := (float64(row[j]) - mean[j]) * scale
 		s0 += c * c
-		t0 = max(t0, math.Abs(c))
 		dst[j] = float32(c)
 	}
-	return (s0 + s1) + (s2 + s3), max(t0, t1, t2, t3)
+	s = (s0 + s1) + (s2 + s3)
+	if s <= 0x1p40 {
+		return s, math.Sqrt(s)
+	}
+	for j, v := range row {
+		top = max(top, math.Abs((float64(v)-mean[j])*scale))
+	}
+	return s, top
 }
 
 // centre64 writes (row p − mean)·scale into dst in float64 and returns its
