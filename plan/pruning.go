@@ -140,32 +140,49 @@ func writeStrip(path string, i int, si *knn.StripIndex) (*File, error) {
 // loadStrip reads layer i's strip index and checks it against the plan's
 // size and CRC-32C (see Verify for what that guarantees; the index's
 // bounds and coordinates are what the pruned strips' exactness rests on).
-func (p *Plan) loadStrip(i int) (*knn.StripIndex, error) {
+// The index is read in place from the file's pages where it can be:
+// release (never nil) lets them go once the index is no longer used.
+func (p *Plan) loadStrip(i int) (si *knn.StripIndex, release func(), err error) {
+	release = func() {}
 	want := p.Layers[i].Strip
 	path := StripPath(p.path, i)
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: missing (written by intdim plan with the plan): make the plan again", path)
+			return nil, release, fmt.Errorf("%s: missing (written by intdim plan with the plan): make the plan again", path)
 		}
-		return nil, err
+		return nil, release, err
 	}
 	defer f.Close()
-	data := make([]byte, want.Size+1)
-	got, err := io.ReadFull(f, data)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	data = data[:got]
-	if int64(got) != want.Size || fmt.Sprintf("%08x", crc32.Checksum(data, castagnoli)) != want.CRC32C {
-		return nil, fmt.Errorf("%s: changed since the plan was made: make the plan again", path)
-	}
-	si, err := knn.ReadStripIndex(data)
+	changed := fmt.Errorf("%s: changed since the plan was made: make the plan again", path)
+	st, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, release, err
+	}
+	if !st.Mode().IsRegular() || st.Size() != want.Size {
+		return nil, release, changed
+	}
+	data, unmap, ok := mapFile(f, want.Size)
+	if ok {
+		release = unmap
+	} else {
+		data = make([]byte, want.Size)
+		if _, err := io.ReadFull(f, data); err != nil {
+			return nil, release, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	fail := func(err error) (*knn.StripIndex, func(), error) {
+		release()
+		return nil, func() {}, err
+	}
+	if fmt.Sprintf("%08x", crc32.Checksum(data, castagnoli)) != want.CRC32C {
+		return fail(changed)
+	}
+	if si, err = knn.ReadStripIndex(data); err != nil {
+		return fail(fmt.Errorf("%s: %v", path, err))
 	}
 	if si.N() != p.Layers[i].Rows {
-		return nil, fmt.Errorf("%s: an index of %d rows for a layer of %d", path, si.N(), p.Layers[i].Rows)
+		return fail(fmt.Errorf("%s: an index of %d rows for a layer of %d", path, si.N(), p.Layers[i].Rows))
 	}
-	return si, nil
+	return si, release, nil
 }

@@ -49,9 +49,12 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 			}
 			prunings[pc.Layer] = pru
 			if p.Layers[pc.Layer].strips() {
-				if strips[pc.Layer], err = p.loadStrip(pc.Layer); err != nil {
+				si, release, err := p.loadStrip(pc.Layer)
+				defer release()
+				if err != nil {
 					return false, err
 				}
+				strips[pc.Layer] = si
 			}
 		}
 	}
@@ -194,11 +197,12 @@ func (p *Plan) Merge(noPCA bool, popt pipeline.Options) (*profile.Profile, error
 		g := knn.EmptyGraph(l.Rows, l.K)
 		var perm []int32 // the row at each position of a pruned strip
 		if l.strips() {
-			si, err := p.loadStrip(layer)
+			si, release, err := p.loadStrip(layer)
 			if err != nil {
 				return nil, err
 			}
-			perm = si.Perm()
+			perm = si.Perm() // its own memory, not the file's pages
+			release()
 		}
 		for i, t := range p.Tasks {
 			for _, pc := range t.Pieces {
