@@ -1,6 +1,7 @@
 package knn
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -236,6 +237,33 @@ func TestBestFirst(t *testing.T) {
 				if idx[q] != want.Index[o*k+q] || math.Sqrt(dist[q]) != want.Dist[o*k+q] {
 					t.Fatalf("k=%d row %d: neighbour %d = (%d, %g), want (%d, %g)", k, o, q,
 						idx[q], math.Sqrt(dist[q]), want.Index[o*k+q], want.Dist[o*k+q])
+				}
+			}
+		}
+	}
+}
+
+// TestSortCands: sortCands orders as slices.SortFunc by (bound, position),
+// with many equal bounds and repeated positions, at every length to 300.
+func TestSortCands(t *testing.T) {
+	rng := rand.New(rand.NewPCG(26, 26))
+	for n := 0; n <= 300; n++ {
+		for _, levels := range []int{1, 3, 1000} {
+			c := make([]pcand, n)
+			for i := range c {
+				c[i] = pcand{lo: float64(rng.IntN(levels)) * 0.25, j: int32(rng.IntN(n + 1)), fine: rng.IntN(2) == 0}
+			}
+			want := slices.Clone(c)
+			slices.SortFunc(want, func(a, b pcand) int {
+				if a.lo != b.lo {
+					return cmp.Compare(a.lo, b.lo)
+				}
+				return cmp.Compare(a.j, b.j)
+			})
+			sortCands(c)
+			for i := range c {
+				if c[i].lo != want[i].lo || c[i].j != want[i].j {
+					t.Fatalf("n=%d levels %d: entry %d = %+v, want %+v", n, levels, i, c[i], want[i])
 				}
 			}
 		}
