@@ -367,7 +367,7 @@ func project(x matrix, pl *prunePlan, k, threads int) *projection {
 	if bad.Load() {
 		return nil
 	}
-	leaf, perm := leaves(p, mm, n, k)
+	leaf, perm := leaves(p, mm, n, k, threads)
 	pp, c2 := make([]float64, n*mm), make([]float64, n)
 	pleaf := make([]int32, n)
 	for t, i := range perm {

@@ -269,3 +269,36 @@ func TestSortCands(t *testing.T) {
 		}
 	}
 }
+
+// TestLeavesThreads: the seeding tree's order and leaves do not depend on
+// the threads splitting it; leaves are contiguous, numbered in order, of
+// leafSize(k) to twice that rows.
+func TestLeavesThreads(t *testing.T) {
+	rng := rand.New(rand.NewPCG(28, 28))
+	for _, n := range []int{0, 1, 63, 20000} {
+		mm := 9
+		p := make([]float64, n*mm)
+		for i := range p {
+			p[i] = rng.NormFloat64() * float64(1+i%mm)
+		}
+		for _, k := range []int{2, 40} {
+			leaf1, perm1 := leaves(p, mm, n, k, 1)
+			for _, threads := range []int{2, 3, 8} {
+				leaf, perm := leaves(p, mm, n, k, threads)
+				if !slices.Equal(leaf, leaf1) || !slices.Equal(perm, perm1) {
+					t.Fatalf("n=%d k=%d: %d threads differ from one", n, k, threads)
+				}
+			}
+			size, run := leafSize(k), 0
+			for q, r := range perm1 {
+				run++
+				if q+1 == n || leaf1[perm1[q+1]] != leaf1[r] {
+					if q+1 < n && leaf1[perm1[q+1]] != leaf1[r]+1 || n >= 2*size && (run < size || run >= 2*size) {
+						t.Fatalf("n=%d k=%d: leaf %d of %d rows, next %d", n, k, leaf1[r], run, q+1)
+					}
+					run = 0
+				}
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/intdim/intdim/internal/kernel"
 )
@@ -27,22 +28,21 @@ func leafSize(k int) int { return max(k+1, 32) }
 // leaves returns the leaf of every row of the n×mm coordinates p and the
 // rows in the tree's order (leaves in increasing order, each contiguous):
 // rows are split recursively at the median of the coordinate (among the
-// first 8) of largest spread.
-func leaves(p []float64, mm, n, k int) (leaf, perm []int32) {
+// first 8) of largest spread. Halves of 4,096 rows or more are split by
+// up to threads goroutines (serial, it was 0.04 s of the 20,000-row
+// search's wall time); the result does not depend on threads.
+func leaves(p []float64, mm, n, k, threads int) (leaf, perm []int32) {
 	perm = make([]int32, n)
 	for i := range perm {
 		perm[i] = int32(i)
 	}
-	leaf = make([]int32, n)
-	var next int32
+	start := make([]bool, n+1) // a leaf begins at this position
 	size := leafSize(k)
-	var split func(rows []int32)
-	split = func(rows []int32) {
+	var wg sync.WaitGroup
+	var split func(at int, rows []int32, par int)
+	split = func(at int, rows []int32, par int) {
 		if len(rows) < 2*size {
-			for _, r := range rows {
-				leaf[r] = next
-			}
-			next++
+			start[at] = true
 			return
 		}
 		best, spread := 0, -1.0
@@ -60,10 +60,28 @@ func leaves(p []float64, mm, n, k int) (leaf, perm []int32) {
 			return cmp.Or(cmp.Compare(p[int(a)*mm+best], p[int(b)*mm+best]), cmp.Compare(a, b))
 		})
 		h := len(rows) / 2
-		split(rows[:h])
-		split(rows[h:])
+		if par > 1 && h >= 4096 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				split(at, rows[:h], par/2)
+			}()
+			split(at+h, rows[h:], par-par/2)
+			return
+		}
+		split(at, rows[:h], 1)
+		split(at+h, rows[h:], 1)
 	}
-	split(perm)
+	split(0, perm, threads)
+	wg.Wait()
+	leaf = make([]int32, n)
+	id := int32(-1)
+	for t, r := range perm {
+		if start[t] {
+			id++
+		}
+		leaf[r] = id
+	}
 	return leaf, perm
 }
 
