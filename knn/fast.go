@@ -497,15 +497,23 @@ func (c *collector) block(i0, i1, j0, j1 int, g []float64, ld int) {
 	rows, h, eabs := c.rows, c.h, c.eabs
 	c.locks[i0/kernel.BlockRows].Lock()
 	sc := &c.sc[i0/kernel.BlockRows]
+	// The columns passing a row's test at the start of the block are
+	// gathered without a branch, then offered (push tests them again
+	// against the bound as it has become).
+	var pass [kernel.BlockRows]int32
 	for i := i0; i < i1; i++ {
 		gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
 		hj := h[j0:j1]
 		hj = hj[:len(gi)]
 		t := rows[i].bound() - h[i] + eabs
+		m := 0
 		for jj, v := range gi {
-			if hj[jj]-2*v <= t && j0+jj != i {
-				c.push(i, j0+jj, v, sc)
-				t = rows[i].bound() - h[i] + eabs
+			pass[m] = int32(jj)
+			m += b2i(hj[jj]-2*v <= t)
+		}
+		for _, jj := range pass[:m] {
+			if j := j0 + int(jj); j != i {
+				c.push(i, j, gi[jj], sc)
 			}
 		}
 	}
@@ -526,11 +534,14 @@ func (c *collector) block(i0, i1, j0, j1 int, g []float64, ld int) {
 		gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
 		gi = gi[:len(tc)]
 		hv := h[i]
+		m := 0
 		for jj, v := range gi {
-			if hv-2*v <= tc[jj] {
-				c.push(j0+jj, i, v, sc)
-				tc[jj] = rows[j0+jj].bound() - h[j0+jj] + eabs
-			}
+			pass[m] = int32(jj)
+			m += b2i(hv-2*v <= tc[jj])
+		}
+		for _, jj := range pass[:m] {
+			c.push(j0+int(jj), i, gi[jj], sc)
+			tc[jj] = rows[j0+int(jj)].bound() - h[j0+int(jj)] + eabs
 		}
 	}
 	c.locks[j0/kernel.BlockRows].Unlock()

@@ -341,6 +341,24 @@ func (t *kdTree) visit(v int32, r *treeQuery) {
 			}
 			return
 		}
+		if d < kernel.Dist2Lanes { // dist2's loop over the leaf's rows in place
+			q := r.q[:d]
+			pts := t.pts[int(nd.start)*d : int(nd.end)*d]
+			p := nd.start
+			for o := 0; o+d <= len(pts); o += d {
+				row := pts[o : o+d : o+d]
+				var s float64
+				for c, v := range q {
+					e := v - row[c]
+					s += float64(e * e)
+				}
+				if s <= r.u && p != r.self {
+					r.add(s, t.perm[p])
+				}
+				p++
+			}
+			return
+		}
 		for p := nd.start; p < nd.end; p++ {
 			if s := t.dist2(r.q, t.pts[int(p)*d:int(p+1)*d]); s <= r.u && p != r.self {
 				r.add(s, t.perm[p])
