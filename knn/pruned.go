@@ -403,10 +403,7 @@ func (pj *projection) margins(cn []float64, mc, d int, epsQ float64) margins {
 	under := sm * float64(4*d+4) * 0x1p-128
 	gd4, gm4 := gamma(d+4), gamma(mc+4)
 	for i := 0; i < n; i++ {
-		var pn float64
-		for _, v := range pj.p[i*mm : i*mm+mc] {
-			pn += v * v
-		}
+		pn := sumSq4(pj.p[i*mm : i*mm+mc])
 		c := math.Sqrt(cn[i])
 		a := arel*c*1.0001 + under + 0x1p-900
 		mg.a[i] = a
@@ -421,6 +418,24 @@ func (pj *projection) margins(cn []float64, mc, d int, epsQ float64) margins {
 		mg.beta[i] = 1.0001*beta + 4*u*rho + 0x1p-900
 	}
 	return mg
+}
+
+// sumSq4 returns Σ vᵢ² in four interleaved parts (independent
+// chains; any order of the sum errs by at most γ_{len} relatively, which
+// the margins' γ_{mc+4} covers).
+func sumSq4(v []float64) float64 {
+	var s0, s1, s2, s3 float64
+	for len(v) >= 4 {
+		s0 += v[0] * v[0]
+		s1 += v[1] * v[1]
+		s2 += v[2] * v[2]
+		s3 += v[3] * v[3]
+		v = v[4:]
+	}
+	for _, x := range v {
+		s0 += x * x
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // centre4 is matrix.centre (the same float32 entries; the squared norm
