@@ -169,9 +169,11 @@ type Task struct {
 // Piece is the block of rows [Rows[0], Rows[1]) of a layer: its task
 // computes the strip of the block (knn.SearchStrip), the neighbours of
 // the block's rows among the rows from Rows[0] on, and of the later rows
-// among the block's, so that every pair of rows is computed once; or,
-// in a pruned layer (Layer.Search), the neighbours of the block's rows
-// among all rows (knn.SearchBlock).
+// among the block's, so that every pair of rows is computed once; in a
+// pruned layer with a strip index (Layer.Strip) the same for the
+// positions [Rows[0], Rows[1]) of the index's order
+// (knn.SearchStripPruned); in a pruned layer without one (Layer.Search),
+// the neighbours of the block's rows among all rows (knn.SearchBlock).
 type Piece struct {
 	Layer int    `json:"layer"`
 	Rows  [2]int `json:"rows"`
