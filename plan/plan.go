@@ -347,6 +347,10 @@ func hashFile(path string) (File, error) {
 // sumFile returns the size and CRC-32C of the file at path, and its
 // SHA-256 when withSHA.
 func sumFile(path string, withSHA bool) (File, error) {
+	// A named pipe or device would block the open: refuse it first.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return File{}, fmt.Errorf("%s: not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return File{}, err

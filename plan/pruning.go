@@ -67,6 +67,9 @@ func (p *Plan) setPruning(i int, pr *knn.Pruning) error {
 func (p *Plan) loadPruning(i int) (*knn.Pruning, error) {
 	want := p.Layers[i].Pruning
 	path := PruningPath(p.path, i)
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: changed since the plan was made (not a regular file): make the plan again", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -146,6 +149,10 @@ func (p *Plan) loadStrip(i int) (si *knn.StripIndex, release func(), err error) 
 	release = func() {}
 	want := p.Layers[i].Strip
 	path := StripPath(p.path, i)
+	changed := fmt.Errorf("%s: changed since the plan was made: make the plan again", path)
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, release, changed // a pipe or device would block the open
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -154,7 +161,6 @@ func (p *Plan) loadStrip(i int) (si *knn.StripIndex, release func(), err error) 
 		return nil, release, err
 	}
 	defer f.Close()
-	changed := fmt.Errorf("%s: changed since the plan was made: make the plan again", path)
 	st, err := f.Stat()
 	if err != nil {
 		return nil, release, err

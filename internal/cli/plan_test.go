@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/intdim/intdim/internal/hostile/craft"
 	"github.com/intdim/intdim/internal/synth"
 	"github.com/intdim/intdim/plan"
 	"github.com/intdim/intdim/tensorio/npz"
@@ -293,6 +294,14 @@ func TestPruningFileChecked(t *testing.T) {
 	code, _, errs = run("run-task", planPath, "--index", "1")
 	if code != 2 || !strings.Contains(errs, "layer-0000.strip: missing") {
 		t.Fatalf("missing strip index: exit %d, %q", code, errs)
+	}
+	// A named pipe in its place is refused, not waited on.
+	if craft.Mkfifo(t, sf) == "" {
+		return // no named pipes here
+	}
+	code, _, errs = run("run-task", planPath, "--index", "1")
+	if code != 2 || !strings.Contains(errs, "layer-0000.strip: changed since the plan was made") {
+		t.Fatalf("strip index as a named pipe: exit %d, %q", code, errs)
 	}
 }
 
