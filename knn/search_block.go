@@ -75,12 +75,13 @@ func SearchBlockTree(x *cloud.Matrix, k, a, b int, opt *Options) (*Graph, error)
 			// k rows and itself are k + 1 distinct rows); else the
 			// rows around the position.
 			var prev []int32
+			var prevDist []float64
 			if s > lo && ps[s-1] == ps[s]-1 {
 				i := int(t.perm[ps[s-1]]) - a
-				prev = g.Index[i*k : (i+1)*k]
+				prev, prevDist = g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k]
 			}
 			i := int(t.perm[ps[s]]) - a
-			t.query(int(ps[s]), prev, pos, r, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
+			t.query(int(ps[s]), prev, prevDist, r, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
 		}
 	})
 	return g, nil

@@ -408,10 +408,11 @@ func (t *kdTree) seedBound(p int, seeds []int32) float64 {
 
 // treeSearch returns bruteForce's graph of m, found with the tree t of m.
 //
-// For the query at tree position p, a bound u on its k-th smallest Dist2 is
-// the k-th smallest over k other rows: the previous query's row and its
-// neighbours (queries run in tree order, so it is usually close by), or,
-// for the first query of a chunk, the k rows around p in tree order. Every
+// For the query at tree position p, a bound u on its k-th smallest Dist2
+// comes from the previous query's row and its neighbours (queries run in
+// tree order, so it is usually close by), by the triangle inequality
+// (kdTree.query), or, for the first query of a chunk, the k-th smallest
+// over the k rows around p in tree order. Every
 // row with Dist2 ≤ u is collected from the tree (nodes pruned with the
 // margin of skip), u shrinking to the k-th smallest Dist2 collected as the
 // list grows, and the k smallest by (Dist2, index) kept: the same k as
@@ -419,44 +420,48 @@ func (t *kdTree) seedBound(p int, seeds []int32) float64 {
 func treeSearch(m matrix, t *kdTree, k, threads int) *Graph {
 	n := m.n()
 	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k), Search: SearchTree}
-	pos := make([]int32, n) // row → tree position
-	for p, i := range t.perm {
-		pos[i] = int32(p)
-	}
 	parallelChunks(n, threads, func(lo, hi int) {
 		r := &treeQuery{k: k}
 		for p := lo; p < hi; p++ {
 			var prev []int32
+			var prevDist []float64
 			if p > lo {
 				i := int(t.perm[p-1])
-				prev = g.Index[i*k : (i+1)*k]
+				prev, prevDist = g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k]
 			}
 			i := int(t.perm[p])
-			t.query(p, prev, pos, r, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
+			t.query(p, prev, prevDist, r, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
 		}
 	})
 	return g
 }
 
 // query writes the k nearest rows of the row at position p (indices and
-// distances) into idx and dist. prev is the neighbour list of the row at
-// position p − 1, or nil; pos maps rows to positions.
-func (t *kdTree) query(p int, prev, pos []int32, r *treeQuery, idx []int32, dist []float64) {
+// distances) into idx and dist. prev and prevDist are the neighbour list
+// of the row at position p − 1 (indices and distances), or nil.
+func (t *kdTree) query(p int, prev []int32, prevDist []float64, r *treeQuery, idx []int32, dist []float64) {
 	n, d, k := len(t.perm), t.d, r.k
-	seeds := r.seeds[:0]
+	r.q, r.self = t.pts[p*d:(p+1)*d], int32(p)
 	if prev != nil {
-		seeds = append(seeds, int32(p-1))
-		for _, j := range prev {
-			seeds = append(seeds, pos[j])
-		}
+		// The row at p − 1 and the rows of its list other than p (all k,
+		// or all but p) are k rows within D + r_k of p, D the distance
+		// between the two rows and r_k the k-th of the list (the
+		// triangle inequality): one distance instead of k + 1. The
+		// factor covers the roundings of Dist2 (relative (d + 2)·2⁻⁵³
+		// each way, within delta), of the square roots and of this sum;
+		// 2⁻¹⁰⁰⁰ gradual underflow.
+		s := t.dist2(r.q, t.pts[(p-1)*d:p*d])
+		e := math.Sqrt(s) + prevDist[k-1]
+		r.u = e*e*(1+4*t.delta+0x1p-40) + 0x1p-1000
 	} else {
+		seeds := r.seeds[:0]
 		a := max(0, min(p-k/2, n-1-k))
 		for o := a; o <= a+k; o++ {
 			seeds = append(seeds, int32(o))
 		}
+		r.seeds = seeds
+		r.u = t.seedBound(p, seeds)
 	}
-	r.seeds = seeds
-	r.q, r.self, r.u = t.pts[p*d:(p+1)*d], int32(p), t.seedBound(p, seeds)
 	r.c, r.limit = r.c[:0], 2*k+16
 	t.visit(0, r)
 	nearest(r.c, k, idx, dist, &r.ns)
@@ -481,16 +486,12 @@ func treeWorth(t *kdTree, k int) bool {
 	if n < 4*samples {
 		return true
 	}
-	pos := make([]int32, n)
-	for p, i := range t.perm {
-		pos[i] = int32(p)
-	}
 	r := &treeQuery{k: k}
 	idx, dist := make([]int32, k), make([]float64, k)
 	perEval := 20 + float64(t.d)/2
 	perQuery := float64(n)*1.5 + float64(k)*150 // brute force, ns
 	for s := range samples {
-		t.query(s*n/samples, nil, pos, r, idx, dist)
+		t.query(s*n/samples, nil, nil, r, idx, dist)
 		spent := float64(r.evals) * perEval
 		if spent >= samples*perQuery || s >= 3 && spent >= 2*float64(s+1)*perQuery {
 			return false // already dearer, or clearly on the way
