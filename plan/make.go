@@ -35,7 +35,15 @@ type MakeOptions struct {
 // and cuts the layers' searches into tasks. popt is the profile's
 // pipeline options (Search and Only are set here); noPCA does not matter
 // to the cut (PC-ID is computed when merging).
-func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) {
+func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err error) {
+	var written []string // strip indexes written so far, removed if Make fails
+	defer func() {
+		if err != nil {
+			for _, f := range written {
+				os.Remove(f)
+			}
+		}
+	}()
 	if popt.Mem <= 0 {
 		popt.Mem = knn.DefaultMemBudget()
 	}
@@ -43,7 +51,7 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) 
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{Kind: Kind, Version: Version, Dir: wd, Args: mo.Args, Mem: popt.Mem}
+	p = &Plan{Kind: Kind, Version: Version, Dir: wd, Args: mo.Args, Mem: popt.Mem}
 	if p.Args == nil {
 		p.Args = []string{}
 	}
@@ -100,6 +108,7 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (*Plan, error) 
 						if strips[layer], err = writeStrip(mo.Out, layer, si); err != nil {
 							return nil, err
 						}
+						written = append(written, StripPath(mo.Out, layer))
 					}
 				}
 			}

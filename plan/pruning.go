@@ -107,6 +107,16 @@ func StripPath(path string, i int) string {
 	return filepath.Join(PartsDir(path), stripName(i))
 }
 
+// RemoveStrips removes the strip index files Make wrote beside the plan
+// at path (for a plan that could not be written after all).
+func (p *Plan) RemoveStrips(path string) {
+	for i, l := range p.Layers {
+		if l.Strip != nil {
+			os.Remove(StripPath(path, i))
+		}
+	}
+}
+
 // stripDirs returns the directions of the layer's strip index, from its
 // size; 0 when the size is not that of an index of the layer's rows.
 func (l Layer) stripDirs() int {

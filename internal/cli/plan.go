@@ -136,6 +136,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := atomicfile.WriteAll(files); err != nil {
+		p.RemoveStrips(*out) // written by plan.Make as it read the layers
 		return err
 	}
 	for _, s := range scripts {

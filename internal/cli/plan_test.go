@@ -443,6 +443,8 @@ func TestPlanRefusesUnsplittable(t *testing.T) {
 		{[]string{in, "--tasks", "2"}, "--out PLAN.json is required"},
 		{[]string{in, "--tasks", "100000", "--out", out}, "only 375 rows to search"},
 		{[]string{in, "--tasks", "2", "--task-mem", "1M", "--out", out}, "layer a0 (375×12) needs 96"},
+		// Refused after the strip index was written: it is removed.
+		{[]string{in, "--tasks", "2", "--task-mem", "1M", "--search", "pruned", "--out", out}, "layer a0 (375×12) needs 96"},
 		{[]string{in, "--tasks", "2", "--out", out, "--mem", "4K"}, "would be streamed from disk"},
 		{[]string{in, "--tasks", "2", "--out", out, "--method", "pca"}, "PC-ID is always included"},
 	} {
@@ -453,6 +455,9 @@ func TestPlanRefusesUnsplittable(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a refused plan was written")
+	}
+	if _, err := os.Stat(plan.StripPath(out, 0)); err == nil {
+		t.Error("a refused plan left its strip index")
 	}
 }
 
