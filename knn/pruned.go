@@ -196,16 +196,6 @@ func (m matrix) dist2With(p, q int, s *[32]float64) float64 {
 	return kernel.Dist2Sum(s, a[l:], b[l:])
 }
 
-// refine tightens the bound of every candidate of row i that is not fine
-// yet to the M-coordinate bound (lowerFine).
-func (c *pcollector) refine(r *prow, i int, s *[32]float64) {
-	for t := range r.cand {
-		if cd := &r.cand[t]; !cd.fine {
-			cd.lo, cd.fine = max(cd.lo, c.lowerFine(i, int(cd.j), s)), true
-		}
-	}
-}
-
 // bestFirst takes row i's candidates in increasing order of their bound:
 // the first, if its bound is coarse, is raised to the fine one (lowerFine)
 // and put back in order; if fine, it is evaluated exactly (which tightens

@@ -213,19 +213,15 @@ func SearchStripPruned(x *cloud.Matrix, k, a, b int, pr *Pruning, si *StripIndex
 	return g, nil
 }
 
-// finishStrip is finish for a row of a strip: its list may hold fewer than
-// k rows (those within its bound), padded with (−1, +Inf).
+// finishStrip is finish for a row of a strip: its candidates taken best
+// first (bestFirst: a coarse bound raised to the fine one only when it
+// comes first within the row's bound, min(Uᵢ, k-th so far)), its list
+// holding fewer than k rows (those within its bound), padded with
+// (−1, +Inf).
 func (c *pcollector) finishStrip(i int, idx []int32, dist []float64, s *[32]float64) {
 	r := &c.rows[i]
 	r.filter()
-	c.refine(r, i, s)
-	sortCands(r.cand)
-	for _, cd := range r.cand {
-		if cd.lo > r.bound() {
-			break
-		}
-		c.exact(r, i, int(cd.j), s)
-	}
+	c.bestFirst(r, i, -1, s)
 	sortedPadded(&r.h, idx, dist)
 	*r = prow{}
 }
