@@ -79,18 +79,8 @@ func TestSearchBlockPruned(t *testing.T) {
 // Duplicates, ties and rows that overflow their candidates: the fallbacks
 // of the pruned search hold for a block too.
 func TestSearchBlockTies(t *testing.T) {
-	n, d := 700, 64
-	base := lowRank(50, d, 6, 0, 8)
-	rng := rand.New(rand.NewPCG(4, 4))
-	x := make([]float64, n*d)
-	for i := 0; i < n; i++ {
-		src := rng.IntN(50)
-		if i%7 == 0 {
-			src = 0
-		}
-		copy(x[i*d:(i+1)*d], base[src*d:(src+1)*d])
-	}
-	m := m64(x, n, d)
+	n := 700
+	m := groupedRows(n, 64)
 	for _, k := range []int{2, 20} {
 		pr, err := PlanSearch(m, k, &Options{Search: SearchPruned})
 		if err != nil || pr == nil {
@@ -215,4 +205,21 @@ func TestPruningUnmarshalRefuses(t *testing.T) {
 	if err := p1.UnmarshalBinary(v1); err != nil || p1.pl.m != pr.pl.mm || p1.pl.mm != pr.pl.mm {
 		t.Fatalf("version 1: %v, m %d of %d directions (want %d)", err, p1.pl.m, p1.pl.mm, pr.pl.mm)
 	}
+}
+
+// groupedRows is n rows of d columns, each a copy of one of 50 low-rank
+// rows, one in seven (and more by chance) a copy of the first: groups of
+// duplicates and exact ties for the block and strip searches.
+func groupedRows(n, d int) *cloud.Matrix {
+	base := lowRank(50, d, 6, 0, 8)
+	rng := rand.New(rand.NewPCG(4, 4))
+	x := make([]float64, n*d)
+	for i := 0; i < n; i++ {
+		src := rng.IntN(50)
+		if i%7 == 0 {
+			src = 0
+		}
+		copy(x[i*d:(i+1)*d], base[src*d:(src+1)*d])
+	}
+	return m64(x, n, d)
 }

@@ -101,20 +101,26 @@ func (c *pcollector) lowerFine(i, j int, acc *[32]float64) float64 {
 	return (s*s + t*t) * pj.lowScale
 }
 
+// leafStarts returns the first position of every leaf of the seeding
+// tree, in order, then len(c.rows).
+func (c *pcollector) leafStarts() []int32 {
+	n := len(c.rows)
+	start := make([]int32, 0, n/leafSize(c.k)+2)
+	for i, l := range c.leaf {
+		if i == 0 || l != c.leaf[i-1] {
+			start = append(start, int32(i))
+		}
+	}
+	return append(start, int32(n))
+}
+
 // seed handles the pairs inside every leaf (see above), leaves in
 // parallel, as seedRows does for all rows, computing each pair's fine
 // bound once for both rows (lowerFine(i, j) is a valid bound for either
 // row's list) and each exact distance two leaf mates both seed with once
 // (Dist2 is symmetric bit for bit: (a − b)² = (b − a)²).
 func (c *pcollector) seed(threads int) {
-	n := len(c.rows)
-	start := make([]int32, 0, n/leafSize(c.k)+2) // first position of every leaf
-	for i, l := range c.leaf {
-		if i == 0 || l != c.leaf[i-1] {
-			start = append(start, int32(i))
-		}
-	}
-	start = append(start, int32(n))
+	start := c.leafStarts()
 	o := c.pj.orig
 	parallelRows(len(start)-1, threads, func(l int, _ *TopK) {
 		lo, hi := int(start[l]), int(start[l+1])
@@ -167,13 +173,7 @@ func (c *pcollector) seed(threads int) {
 // nil): each is seeded with its leaf mates among all rows.
 func (c *pcollector) seedRows(rows []int32, threads int) {
 	n := len(c.rows)
-	start := make([]int32, 0, n/leafSize(c.k)+2) // first position of every leaf
-	for i, l := range c.leaf {
-		if i == 0 || l != c.leaf[i-1] {
-			start = append(start, int32(i))
-		}
-	}
-	start = append(start, int32(n))
+	start := c.leafStarts()
 	count := len(rows)
 	if rows == nil {
 		count = n

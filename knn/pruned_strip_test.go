@@ -3,7 +3,6 @@ package knn
 import (
 	"bytes"
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
@@ -94,18 +93,8 @@ func TestSearchStripPruned(t *testing.T) {
 // Duplicates, ties, overflowing rows and a foreign pruning: the strips
 // stay exact.
 func TestSearchStripPrunedTies(t *testing.T) {
-	n, d := 700, 64
-	base := lowRank(50, d, 6, 0, 8)
-	rng := rand.New(rand.NewPCG(4, 4))
-	x := make([]float64, n*d)
-	for i := 0; i < n; i++ {
-		src := rng.IntN(50)
-		if i%7 == 0 {
-			src = 0
-		}
-		copy(x[i*d:(i+1)*d], base[src*d:(src+1)*d])
-	}
-	m := m64(x, n, d)
+	n := 700
+	m := groupedRows(n, 64)
 	for _, k := range []int{2, 20} {
 		pr, err := PlanSearch(m, k, &Options{Search: SearchPruned})
 		if err != nil || pr == nil {

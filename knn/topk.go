@@ -174,16 +174,7 @@ func sortNear(c []treeCand, sc *sortScratch) {
 	start := 0
 	for b := range nb {
 		end := int(cnt[b])
-		w := tmp[start:end]
-		for i := 1; i < len(w); i++ {
-			e := w[i]
-			j := i
-			for j > 0 && candLess(e, w[j-1]) {
-				w[j] = w[j-1]
-				j--
-			}
-			w[j] = e
-		}
+		insertionSortCands(tmp[start:end])
 		start = end
 	}
 	copy(c, tmp)

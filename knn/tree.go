@@ -256,6 +256,11 @@ func sortTreeCands(c []treeCand) {
 			c = c[:j+1]
 		}
 	}
+	insertionSortCands(c)
+}
+
+// insertionSortCands sorts a short c by candLess.
+func insertionSortCands(c []treeCand) {
 	for i := 1; i < len(c); i++ {
 		e := c[i]
 		j := i
