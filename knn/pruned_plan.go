@@ -170,7 +170,17 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 	if d < 2 || n < 16 {
 		return nil
 	}
-	if !force && (n < 1000 || d < 64 || planCost(n, d) > 0.03*bruteCost(n, d, k)) {
+	if !force && (n < 1000 || d < 64) {
+		return nil
+	}
+	// A plan dearer than 3 % of brute force (few rows: n = 2,000) is made
+	// only on few wide rows, where it needs no prediction (see below), when
+	// it costs at most 40 % of brute force by the model (which overstates
+	// it there: pool1's whole pruned search is 0.6 of brute force), and
+	// when a small sample shows a spectrum that prunes (lowRankSample).
+	dear := planCost(n, d) > 0.03*bruteCost(n, d, k)
+	fewWide := n*(128+16) <= 2*d*128 && !widePlan(n, d)
+	if !force && dear && (!fewWide || planCost(n, d) > 0.4*bruteCost(n, d, k)) {
 		return nil
 	}
 	// Centre and scale as prepareWith does.
@@ -194,6 +204,9 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 		_, e := math.Frexp(big)
 		scale = math.Ldexp(1, -e)
 	}
+	if !force && dear && !lowRankSample(x, mean, scale, threads) {
+		return nil
+	}
 	// Forced on a large layer, the plan of 256 directions straight away:
 	// the first one would only be compared with it (its directions and
 	// prediction, 0.05 s of 1.5 s on the 20,000 × 768 layer).
@@ -214,11 +227,12 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 	if !ok && !pl.directions(x, min(max(n/16, 64), 192, n/2), 128, threads) {
 		return nil
 	}
-	// Forced, on few wide rows (n·(M + 16) ≤ 2·d·M: the Gram pass on all M
-	// coordinates costs less than the projection), the coarse bound takes
-	// all M whatever the prediction, which would cost a fifth of the search
-	// there (conv1: 0.2 s of 1 s): no prediction (Cost then reports 1).
-	if force && n*(pl.mm+16) <= 2*d*pl.mm && !widePlan(n, d) {
+	// Forced, or past lowRankSample, on few wide rows (n·(M + 16) ≤ 2·d·M:
+	// the Gram pass on all M coordinates costs less than the projection),
+	// the coarse bound takes all M whatever the prediction, which would
+	// cost a fifth of the search there (conv1: 0.2 s of 1 s): no prediction
+	// (Cost then reports 1).
+	if (force || dear) && n*(pl.mm+16) <= 2*d*pl.mm && !widePlan(n, d) {
 		pl.m, pl.pruned = pl.mm, pl.brute
 		return pl
 	}
@@ -569,4 +583,60 @@ func orthonormal(q []float64, m, d, threads int, tol float64) ([]float64, float6
 		e, g = eps()
 	}
 	return q, e
+}
+
+// lowRankSample tells whether the span of a few sample rows already holds
+// most of other rows: the rows t·n/48 (t < 48) and, held out, the rows
+// (2t + 1)·n/64 (t < 32), centred on mean and scaled as the search does,
+// in float32. With S the sample's Gram matrix and cᵧ the products of a
+// held-out row y with the sample, the part of ‖y‖² in the sample's span
+// is cᵧᵀ·S⁺·cᵧ; true when the held-out rows keep at least half of their
+// squared norms there. Isotropic data keeps about 48/d of it and is
+// refused for ≈ 80·d multiply-adds (plus a 48 × 48 eigendecomposition):
+// isotropic Gaussian 2,000 × 5,408 keeps 0.009, the demo's pool1
+// (2,000 × 5,408) 0.62. A heuristic: it only decides whether to
+// plan, never what the search returns.
+func lowRankSample(x matrix, mean []float64, scale float64, threads int) bool {
+	const s, h = 48, 32
+	n, d := x.n(), x.d
+	rows := make([]float32, (s+h)*d)
+	for t := 0; t < s; t++ {
+		x.centreTo(t*n/s, mean, scale, rows[t*d:(t+1)*d])
+	}
+	for t := 0; t < h; t++ {
+		x.centreTo((2*t+1)*n/(2*h), mean, scale, rows[(s+t)*d:(s+t+1)*d])
+	}
+	g := kernel.Gram(rows, s+h, d, threads)
+	m := s + h
+	sg := make([]float64, s*s)
+	for i := 0; i < s; i++ {
+		copy(sg[i*s:(i+1)*s], g[i*m:i*m+s])
+	}
+	linalg.Install()
+	var eig mat.EigenSym
+	if !eig.Factorize(mat.NewSymDense(s, sg), true) {
+		return false
+	}
+	vals := eig.Values(nil)
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	if !(vals[s-1] > 0) {
+		return false
+	}
+	var kept, total float64
+	for t := 0; t < h; t++ {
+		c := g[(s+t)*m : (s+t)*m+s]
+		total += g[(s+t)*m+s+t]
+		for e := 0; e < s; e++ {
+			if !(vals[e] > 1e-6*vals[s-1]) {
+				continue
+			}
+			var p float64
+			for i, ci := range c {
+				p += vecs.At(i, e) * ci
+			}
+			kept += p * p / vals[e]
+		}
+	}
+	return total > 0 && kept >= 0.5*total
 }

@@ -241,3 +241,57 @@ func TestStreamsFor(t *testing.T) {
 		t.Fatal("conv1 does not stream when it does not fit")
 	}
 }
+
+// Few wide rows (n = 2,000), where a plan costs a large part of brute
+// force: auto plans only past lowRankSample, and then prunes (a low-rank
+// layer, as the demo's pool1) with the same graph as brute force; an
+// isotropic layer is refused by the sample and searched by brute force.
+func TestAutoFewWideRows(t *testing.T) {
+	n, d := 2000, 3000
+	if !(planCost(n, d) > 0.03*bruteCost(n, d, 2)) || planCost(n, d) > 0.4*bruteCost(n, d, 2) || n*(128+16) > 2*d*128 {
+		t.Fatalf("%d × %d is not the case under test (plan %.3g s, brute %.3g s)", n, d, planCost(n, d), bruteCost(n, d, 2))
+	}
+	f32 := func(x []float64) *cloud.Matrix {
+		y := make([]float32, len(x))
+		for i, v := range x {
+			y[i] = float32(v)
+		}
+		return cloud.Must32(y, n, d)
+	}
+	for _, c := range []struct {
+		name string
+		x    *cloud.Matrix
+		low  bool
+	}{
+		{"rank 12", f32(lowRank(n, d, 12, 1e-3, 21)), true},
+		{"isotropic", f32(randMatrix(n, d, 22)), false},
+	} {
+		v := view(c.x)
+		mean := make([]float64, d)
+		for i := 0; i < n; i++ {
+			v.addRow(mean, i)
+		}
+		for j := range mean {
+			mean[j] /= float64(n)
+		}
+		if got := lowRankSample(v, mean, 1, 2); got != c.low {
+			t.Fatalf("%s: lowRankSample %v, want %v", c.name, got, c.low)
+		}
+		want, err := Search(c.x, 2, &Options{Search: SearchBrute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Search(c.x, 2, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (got.Search == SearchPruned) != c.low {
+			t.Fatalf("%s: auto searched by %v", c.name, got.Search)
+		}
+		for i := range want.Index {
+			if got.Index[i] != want.Index[i] || math.Float64bits(got.Dist[i]) != math.Float64bits(want.Dist[i]) {
+				t.Fatalf("%s: entry %d: got (%d, %v), want (%d, %v)", c.name, i, got.Index[i], got.Dist[i], want.Index[i], want.Dist[i])
+			}
+		}
+	}
+}
