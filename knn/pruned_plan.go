@@ -314,15 +314,8 @@ func (pl *prunePlan) directionsWith(x matrix, ns, mcap, threads int, f32 bool) b
 		}
 		g = kernel.Gram64(sample, ns, d, threads)
 	}
-	linalg.Install()
-	var eig mat.EigenSym
-	if !eig.Factorize(mat.NewSymDense(ns, g), true) {
-		return false
-	}
-	vals := eig.Values(nil)
-	var vecs mat.Dense
-	eig.VectorsTo(&vecs)
-	if !(vals[ns-1] > 0) {
+	vals, vecs, ok := symEigen(g, ns)
+	if !ok {
 		return false
 	}
 	floor := 1e-9
@@ -594,9 +587,15 @@ func orthonormal(q []float64, m, d, threads int, tol float64) ([]float64, float6
 // squared norms there. Isotropic data keeps about 48/d of it and is
 // refused for ≈ 80·d multiply-adds (plus a 48 × 48 eigendecomposition):
 // isotropic Gaussian 2,000 × 5,408 keeps 0.009, the demo's pool1
-// (2,000 × 5,408) 0.62. A heuristic: it only decides whether to
+// (2,000 × 5,408) 0.62 (lowRankFraction, BENCHMARKS.md). A heuristic: it only decides whether to
 // plan, never what the search returns.
 func lowRankSample(x matrix, mean []float64, scale float64, threads int) bool {
+	return lowRankFraction(x, mean, scale, threads) >= 0.5
+}
+
+// lowRankFraction is the part of the held-out rows' squared norms in the
+// sample's span (lowRankSample); 0 when the sample spans nothing.
+func lowRankFraction(x matrix, mean []float64, scale float64, threads int) float64 {
 	const s, h = 48, 32
 	n, d := x.n(), x.d
 	rows := make([]float32, (s+h)*d)
@@ -612,16 +611,9 @@ func lowRankSample(x matrix, mean []float64, scale float64, threads int) bool {
 	for i := 0; i < s; i++ {
 		copy(sg[i*s:(i+1)*s], g[i*m:i*m+s])
 	}
-	linalg.Install()
-	var eig mat.EigenSym
-	if !eig.Factorize(mat.NewSymDense(s, sg), true) {
-		return false
-	}
-	vals := eig.Values(nil)
-	var vecs mat.Dense
-	eig.VectorsTo(&vecs)
-	if !(vals[s-1] > 0) {
-		return false
+	vals, vecs, ok := symEigen(sg, s)
+	if !ok {
+		return 0
 	}
 	var kept, total float64
 	for t := 0; t < h; t++ {
@@ -638,5 +630,23 @@ func lowRankSample(x matrix, mean []float64, scale float64, threads int) bool {
 			kept += p * p / vals[e]
 		}
 	}
-	return total > 0 && kept >= 0.5*total
+	if !(total > 0) {
+		return 0
+	}
+	return kept / total
+}
+
+// symEigen returns the eigenvalues (ascending) and eigenvectors (columns)
+// of the symmetric n × n matrix g (row-major); false when the
+// factorisation fails or the largest eigenvalue is not positive.
+func symEigen(g []float64, n int) ([]float64, *mat.Dense, bool) {
+	linalg.Install()
+	var eig mat.EigenSym
+	if !eig.Factorize(mat.NewSymDense(n, g), true) {
+		return nil, nil, false
+	}
+	vals := eig.Values(nil)
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	return vals, &vecs, vals[n-1] > 0
 }

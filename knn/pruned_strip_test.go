@@ -183,3 +183,36 @@ func TestStripIndexUnmarshalRefuses(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadStripIndex: any bytes given as a strip index are refused with an
+// error or read into an index that a strip search either refuses or uses
+// without panicking (a forged index may only make the strip inexact).
+func FuzzReadStripIndex(f *testing.F) {
+	n, d := 300, 24
+	x := m64(lowRank(n, d, 4, 0.01, 5), n, d)
+	pr, err := PlanSearch(x, 2, &Options{Search: SearchPruned})
+	if err != nil || pr == nil {
+		f.Fatal(pr, err)
+	}
+	si, err := NewStripIndex(x, 2, pr, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	good, _ := si.MarshalBinary()
+	f.Add(good)
+	f.Add(good[:stripHead])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := ReadStripIndex(data)
+		if err != nil {
+			return
+		}
+		if len(s.Perm()) != s.n {
+			t.Fatalf("order of %d rows for an index of %d", len(s.Perm()), s.n)
+		}
+		g, err := SearchStripPruned(x, 2, 0, min(n, 50), pr, s, nil)
+		if err == nil && (g.N != n || g.K != 2) {
+			t.Fatalf("graph %d×%d", g.N, g.K)
+		}
+	})
+}

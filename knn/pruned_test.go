@@ -275,8 +275,9 @@ func TestAutoFewWideRows(t *testing.T) {
 			mean[j] /= float64(n)
 		}
 		if got := lowRankSample(v, mean, 1, 2); got != c.low {
-			t.Fatalf("%s: lowRankSample %v, want %v", c.name, got, c.low)
+			t.Fatalf("%s: lowRankSample %v, want %v (fraction %.4f)", c.name, got, c.low, lowRankFraction(v, mean, 1, 2))
 		}
+		t.Logf("%s: fraction in the sample's span %.4f", c.name, lowRankFraction(v, mean, 1, 2))
 		want, err := Search(c.x, 2, &Options{Search: SearchBrute})
 		if err != nil {
 			t.Fatal(err)
