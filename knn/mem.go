@@ -1,6 +1,9 @@
 package knn
 
-import "github.com/intdim/intdim/internal/sysmem"
+import (
+	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/sysmem"
+)
 
 // DefaultMemBudget returns the default memory budget of SearchColumns: half
 // of the physical memory, or 4 GiB where it cannot be read.
@@ -15,10 +18,14 @@ const (
 	// zscoreBytes is the float64 z-score matrix of an in-memory PC-ID per
 	// value.
 	zscoreBytes = 8
+)
+
+// The wide layers' streaming rule (variables for the tests only).
+var (
 	// wideLoad is the loading cost above which a wide layer streams.
-	wideLoad = 256 << 20
+	wideLoad int64 = 256 << 20
 	// streamBlockMax caps the memory of one streamed column block.
-	streamBlockMax = 128 << 20
+	streamBlockMax int64 = 128 << 20
 )
 
 // LoadCost returns the bytes a search (and, with pca, a PC-ID) of an n×d
@@ -47,11 +54,12 @@ func StreamCost(n, d int, pca bool) int64 {
 // blocks (SearchColumns) rather than loading it, under the memory budget
 // mem: when loading does not fit in mem, or when the layer is wide
 // (d ≥ 4n), loading costs more than 256 MiB and streaming less than half of
-// that. A wide layer's search is its Gram matrix, the same flops whether
-// the columns come in blocks or at once, so streaming it reads the file
-// twice but keeps only the n×n accumulator and one block in memory
-// (BENCHMARKS.md). It is the one memory rule of the library and its front
-// doors.
+// that. A wide layer's brute-force search is its Gram matrix, the same
+// flops whether the columns come in blocks or at once, so streaming it
+// reads the file twice but keeps only the n×n accumulator and one block in
+// memory (BENCHMARKS.md). It is the one memory rule of the library and its
+// front doors, with StreamsFor (the search mode) and StreamsSampled (the
+// sample test of a wide layer that a pruned search may take).
 func Streams(n, d, elemSize int, mem int64, pca bool) bool {
 	return StreamsFor(n, d, elemSize, mem, pca, SearchAuto)
 }
@@ -59,7 +67,7 @@ func Streams(n, d, elemSize int, mem int64, pca bool) bool {
 // StreamsFor is Streams for a search mode: a layer whose search is forced
 // to SearchPruned (which needs the rows and keeps no packed copy of them)
 // is loaded whenever loading fits in mem; streamed layers are otherwise
-// searched by brute force.
+// searched by brute force. It is StreamsSampled without the sample test.
 func StreamsFor(n, d, elemSize int, mem int64, pca bool, search SearchMode) bool {
 	load := LoadCost(n, d, elemSize, pca)
 	if load > mem {
@@ -69,4 +77,54 @@ func StreamsFor(n, d, elemSize int, mem int64, pca bool, search SearchMode) bool
 		return false
 	}
 	return d >= 4*n && load > wideLoad && StreamCost(n, d, pca) < load/2
+}
+
+// SampleRows reads the rows idx (each in [0, n), in the order given) of a
+// layer as a len(idx)×d matrix of the values a loaded search would see.
+type SampleRows func(idx []int) (*cloud.Matrix, error)
+
+// StreamsSampled is StreamsFor with a test of the data: under SearchAuto,
+// a wide layer that StreamsFor streams although loading fits in mem, on
+// which Search's auto may prune (few wide rows, e.g. the 2,000 × 21,632
+// conv1 of BENCHMARKS.md: a pruned search there costs 0.35 of brute force,
+// streamed or not), is loaded when lowRankSample passes on 80 of its rows
+// read by rows (48 sample rows, 32 held out, centred on their own mean), and
+// streamed otherwise: isotropic rows, whose search would be brute force
+// either way, keep the streamed search's memory. Without PC-ID only (pca
+// streams as StreamsFor: its z-score Gram is computed by the same pass);
+// rows nil is StreamsFor. The test reads 80·d values and costs ≈ 80·d
+// multiply-adds; an error from rows is returned, with true.
+func StreamsSampled(n, d, elemSize int, mem int64, pca bool, search SearchMode, rows SampleRows) (bool, error) {
+	if !StreamsFor(n, d, elemSize, mem, pca, search) {
+		return false, nil
+	}
+	if rows == nil || search != SearchAuto || pca || LoadCost(n, d, elemSize, pca) > mem {
+		return true, nil
+	}
+	if may, _ := autoMayPlan(n, d, 2); !may {
+		return true, nil
+	}
+	x, err := rows(lowRankRows(n))
+	if err != nil {
+		return true, err
+	}
+	return !lowRankMatrix(x), nil
+}
+
+// lowRankMatrix is lowRankSample on the lowSample + lowHeld rows of x
+// (lowRankRows' rows, read), centred on their mean.
+func lowRankMatrix(x *cloud.Matrix) bool {
+	v := view(x)
+	if v.n() != lowSample+lowHeld || v.d < 1 {
+		return false
+	}
+	mean, scale, ok := centring(v, v.n())
+	if !ok {
+		return false
+	}
+	idx := make([]int, v.n())
+	for i := range idx {
+		idx[i] = i
+	}
+	return lowRankFractionOf(v, idx, mean, scale, 1) >= lowRankMin
 }

@@ -170,39 +170,18 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 	if d < 2 || n < 16 {
 		return nil
 	}
-	if !force && (n < 1000 || d < 64) {
-		return nil
-	}
-	// A plan dearer than 3 % of brute force (few rows: n = 2,000) is made
-	// only on few wide rows, where it needs no prediction (see below), when
-	// it costs at most 40 % of brute force by the model (which overstates
-	// it there: pool1's whole pruned search is 0.6 of brute force), and
-	// when a small sample shows a spectrum that prunes (lowRankSample).
-	dear := planCost(n, d) > 0.03*bruteCost(n, d, k)
-	fewWide := n*(128+16) <= 2*d*128 && !widePlan(n, d)
-	if !force && dear && (!fewWide || planCost(n, d) > 0.4*bruteCost(n, d, k)) {
+	// A plan dearer than 3 % of brute force (few rows: n = 2,000) needs
+	// few wide rows and a sample with a spectrum that prunes (autoMayPlan,
+	// lowRankSample).
+	may, dear := autoMayPlan(n, d, k)
+	if !force && !may {
 		return nil
 	}
 	// Centre and scale as prepareWith does.
-	mean := make([]float64, d)
 	ns0 := min(n, 256)
-	for t := 0; t < ns0; t++ {
-		x.addRow(mean, t*n/ns0)
-	}
-	var big float64
-	for j := range mean {
-		mean[j] /= float64(ns0)
-	}
-	for t := 0; t < ns0; t++ {
-		big = x.maxDev(t*n/ns0, mean, big)
-	}
-	if math.IsNaN(big) || math.IsInf(big, 0) {
+	mean, scale, ok := centring(x, ns0)
+	if !ok {
 		return nil
-	}
-	scale := 1.0
-	if big > 0 {
-		_, e := math.Frexp(big)
-		scale = math.Ldexp(1, -e)
 	}
 	if !force && dear && !lowRankSample(x, mean, scale, threads) {
 		return nil
@@ -220,7 +199,7 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 	pl := &prunePlan{mean: mean, scale: scale, brute: bruteCost(n, d, k)}
 	// Wide rows: a larger sample by the float32 kernel (directionsWith),
 	// else (or if that fails) the float64 one.
-	ok := false
+	ok = false
 	if d >= wideRows {
 		ok = pl.directionsWith(x, min(max(n/8, 64), 256, n/2), 128, threads, true)
 	}
@@ -256,6 +235,52 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 		return nil
 	}
 	return pl
+}
+
+// autoMayPlan tells whether planPrune, in auto, may plan a pruned search
+// of an n×d matrix with k neighbours, from the sizes alone, and whether
+// the plan is dear (more than 3 % of brute force: few rows, n = 2,000),
+// in which case it is made only on few wide rows (n·(128 + 16) ≤ 2·d·128,
+// where it needs no prediction), when it costs at most 40 % of brute force
+// by the model (which overstates it there: pool1's whole pruned search is
+// 0.6 of brute force), and when lowRankSample passes.
+func autoMayPlan(n, d, k int) (may, dear bool) {
+	if d < 2 || n < 1000 || d < 64 {
+		return false, false
+	}
+	dear = planCost(n, d) > 0.03*bruteCost(n, d, k)
+	fewWide := n*(128+16) <= 2*d*128 && !widePlan(n, d)
+	if dear && (!fewWide || planCost(n, d) > 0.4*bruteCost(n, d, k)) {
+		return false, dear
+	}
+	return true, dear
+}
+
+// centring returns the mean of the rows t·n/ns (t < ns) and the power of
+// two that scales the largest deviation from it into [1/2, 1), as
+// prepareWith centres and scales; false when a deviation is not finite.
+func centring(x matrix, ns int) (mean []float64, scale float64, ok bool) {
+	n, d := x.n(), x.d
+	mean = make([]float64, d)
+	for t := 0; t < ns; t++ {
+		x.addRow(mean, t*n/ns)
+	}
+	var big float64
+	for j := range mean {
+		mean[j] /= float64(ns)
+	}
+	for t := 0; t < ns; t++ {
+		big = x.maxDev(t*n/ns, mean, big)
+	}
+	if math.IsNaN(big) || math.IsInf(big, 0) {
+		return nil, 0, false
+	}
+	scale = 1.0
+	if big > 0 {
+		_, e := math.Frexp(big)
+		scale = math.Ldexp(1, -e)
+	}
+	return mean, scale, true
 }
 
 // wideRows is the width from which planPrune takes its first directions
@@ -590,20 +615,44 @@ func orthonormal(q []float64, m, d, threads int, tol float64) ([]float64, float6
 // (2,000 × 5,408) 0.62 (lowRankFraction, BENCHMARKS.md). A heuristic: it only decides whether to
 // plan, never what the search returns.
 func lowRankSample(x matrix, mean []float64, scale float64, threads int) bool {
-	return lowRankFraction(x, mean, scale, threads) >= 0.5
+	return lowRankFraction(x, mean, scale, threads) >= lowRankMin
 }
+
+// lowRankMin is the part of the held-out rows' squared norms that
+// lowRankSample asks for.
+const lowRankMin = 0.5
 
 // lowRankFraction is the part of the held-out rows' squared norms in the
 // sample's span (lowRankSample); 0 when the sample spans nothing.
 func lowRankFraction(x matrix, mean []float64, scale float64, threads int) float64 {
-	const s, h = 48, 32
-	n, d := x.n(), x.d
-	rows := make([]float32, (s+h)*d)
-	for t := 0; t < s; t++ {
-		x.centreTo(t*n/s, mean, scale, rows[t*d:(t+1)*d])
+	return lowRankFractionOf(x, lowRankRows(x.n()), mean, scale, threads)
+}
+
+// Rows of lowRankSample: lowSample sample rows, then lowHeld held out.
+const lowSample, lowHeld = 48, 32
+
+// lowRankRows returns the rows of lowRankSample in an n-row matrix: the
+// sample rows t·n/48 (t < 48), then the held-out rows (2t + 1)·n/64
+// (t < 32).
+func lowRankRows(n int) []int {
+	idx := make([]int, 0, lowSample+lowHeld)
+	for t := 0; t < lowSample; t++ {
+		idx = append(idx, t*n/lowSample)
 	}
-	for t := 0; t < h; t++ {
-		x.centreTo((2*t+1)*n/(2*h), mean, scale, rows[(s+t)*d:(s+t+1)*d])
+	for t := 0; t < lowHeld; t++ {
+		idx = append(idx, (2*t+1)*n/(2*lowHeld))
+	}
+	return idx
+}
+
+// lowRankFractionOf is lowRankFraction with the rows given: idx holds the
+// lowSample sample rows, then the lowHeld held-out ones.
+func lowRankFractionOf(x matrix, idx []int, mean []float64, scale float64, threads int) float64 {
+	const s, h = lowSample, lowHeld
+	d := x.d
+	rows := make([]float32, (s+h)*d)
+	for t, p := range idx[:s+h] {
+		x.centreTo(p, mean, scale, rows[t*d:(t+1)*d])
 	}
 	g := kernel.Gram(rows, s+h, d, threads)
 	m := s + h

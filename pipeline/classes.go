@@ -107,7 +107,11 @@ func classesStreamed(path string, p plan, opt *Options) ([]Class, error) {
 		pca := wantPCA(eo.Method)
 		src := npyRows{f, rows}
 		n := len(rows)
-		if knn.Streams(n, p.d, p.elem, mem, pca) {
+		streams, err := knn.StreamsSampled(n, p.d, p.elem, mem, pca, eo.Search, sampleRows(f, rows))
+		if err != nil {
+			return nil, err
+		}
+		if streams {
 			search := func(k int, kopt *knn.Options) (*knn.FileSearch, error) {
 				res, err := knn.SearchColumns(src, k, kopt, mem, pca)
 				if err != nil {

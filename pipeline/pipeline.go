@@ -2,7 +2,7 @@
 // the one path every front door (the command line, other programs) takes
 // (docs/DESIGN.md §7): it reads the points in their own element type
 // (tensorio), decides by cost whether to load a layer or stream it from
-// disk (knn.Streams, the one memory rule), searches the neighbours once
+// disk (knn.StreamsSampled, the one memory rule), searches the neighbours once
 // (knn) and runs the estimators (estimate, profile).
 package pipeline
 
@@ -293,7 +293,8 @@ type plan struct {
 
 // planFile decides whether spec is streamed: only a plain .npy file (no
 // :NAME) of rank ≥ 2 read as tensorio's N×D matrix (opt.reshapes), by
-// knn.Streams. Errors in the header are reported here, by the rule of
+// knn.StreamsSampled (a wide layer that fits is loaded when a sample of
+// its rows shows a spectrum that a pruned search can use). Errors in the header are reported here, by the rule of
 // every reader.
 func planFile(spec string, mem int64, pca bool, opt *Options) (plan, error) {
 	if !strings.EqualFold(filepath.Ext(spec), ".npy") {
@@ -316,6 +317,10 @@ func planFile(spec string, mem int64, pca bool, opt *Options) (plan, error) {
 	if f.Narrow() {
 		elem = 4
 	}
-	return plan{stream: knn.StreamsFor(n, d, elem, mem, pca, opt.estimate().Search), n: n, d: d, elem: elem,
+	stream, err := knn.StreamsSampled(n, d, elem, mem, pca, opt.estimate().Search, sampleRows(f, nil))
+	if err != nil {
+		return plan{}, err
+	}
+	return plan{stream: stream, n: n, d: d, elem: elem,
 		fits: knn.LoadCost(n, d, elem, pca) <= mem, warn: warn}, nil
 }

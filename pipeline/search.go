@@ -18,7 +18,7 @@ import (
 // optionally with the z-score Gram matrix for PC-ID (zgram). Whether the
 // file is loaded (and searched with knn.Search, float32 kept as float32)
 // or streamed in column blocks (knn.SearchColumns) and never held whole is
-// decided by knn.Streams under memBudget (≤ 0 means
+// decided by knn.StreamsSampled under memBudget (≤ 0 means
 // knn.DefaultMemBudget()). The graph is identical either way. Errors name
 // the file.
 func SearchFile(path string, k int, opt *knn.Options, memBudget int64, zgram bool) (*knn.FileSearch, error) {
@@ -50,7 +50,11 @@ func SearchFile(path string, k int, opt *knn.Options, memBudget int64, zgram boo
 	if opt != nil {
 		search = opt.Search
 	}
-	if knn.StreamsFor(n, d, elem, memBudget, zgram, search) {
+	streams, err := knn.StreamsSampled(n, d, elem, memBudget, zgram, search, sampleRows(f, nil))
+	if err != nil {
+		return res, err
+	}
+	if streams {
 		res, err := knn.SearchColumns(npyColumns{f}, k, opt, memBudget, zgram)
 		if err != nil {
 			return res, fileError(path, err)
@@ -111,4 +115,24 @@ func fileError(path string, err error) error {
 		err = pe.Err
 	}
 	return fmt.Errorf("%s: %w", path, err)
+}
+
+// sampleRows reads rows of the open .npy file f for the sample test of
+// knn.StreamsSampled (of the layer's rows, nil for every row of the file),
+// in the values the loader gives (float32 when narrow); nil in Fortran
+// order, where a few rows cost a read of every column.
+func sampleRows(f *npy.File, rows []int) knn.SampleRows {
+	if f.Fortran {
+		return nil
+	}
+	return func(idx []int) (*cloud.Matrix, error) {
+		sel := idx
+		if rows != nil {
+			sel = make([]int, len(idx))
+			for i, p := range idx {
+				sel[i] = rows[p]
+			}
+		}
+		return npyRows{f, sel}.matrix(f.Narrow())
+	}
 }

@@ -161,9 +161,16 @@ func estimatePointsStreamed(name string, x *cloud.Matrix, mem int64, opt *estima
 }
 
 // streamsPoints reports whether points in memory are searched streamed
-// (estimatePointsStreamed): when knn.Streams would stream them from a file.
+// (estimatePointsStreamed): when knn.StreamsSampled would stream them from
+// a file.
 func streamsPoints(x *cloud.Matrix, mem int64, pca bool, search knn.SearchMode) bool {
-	return x.N() >= 3 && knn.StreamsFor(x.N(), x.D(), x.Elem().Size(), mem, pca, search)
+	if x.N() < 3 {
+		return false
+	}
+	streams, _ := knn.StreamsSampled(x.N(), x.D(), x.Elem().Size(), mem, pca, search, func(idx []int) (*cloud.Matrix, error) {
+		return gather(x, idx)
+	})
+	return streams
 }
 
 // AddPoints adds the layer l of points in memory to b (profile.Builder.Add)
