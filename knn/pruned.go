@@ -282,10 +282,12 @@ type projection struct {
 	leaf     []int32   // the seeding leaf of each position (non-decreasing); nil: no seeding
 	c2       []float64 // squared norms of the centred, scaled rows, by position
 	coarse   margins   // on the first m coordinates
-	full     margins   // on all M
-	scale    float64   // s, the power of two of the centring
-	gammaD   float64   // γ_{d+8}
-	lowScale float64   // (1 − γ_{d+8})(1 − 2⁻⁴⁰)/s²
+	mid      []margins // on the first midEnds[s] coordinates (m < midEnds[s] < M)
+	midEnds  []int
+	full     margins // on all M
+	scale    float64 // s, the power of two of the centring
+	gammaD   float64 // γ_{d+8}
+	lowScale float64 // (1 − γ_{d+8})(1 − 2⁻⁴⁰)/s²
 }
 
 // margins are the residual norms ρ̂ᵢ and the margins aᵢ, βᵢ of a bound on
@@ -378,7 +380,24 @@ func newProjection(pl *prunePlan, d int, p []float64, orig []int32, c2 []float64
 	pj.lowScale = (1 - pj.gammaD) * (1 - 0x1p-40) / (pl.scale * pl.scale)
 	pj.coarse = pj.margins(c2, pl.m, d, pl.epsQ)
 	pj.full = pj.margins(c2, pl.mm, d, pl.epsQ)
+	pj.midEnds = midEnds(pl.m, pl.mm)
+	for _, e := range pj.midEnds {
+		pj.mid = append(pj.mid, pj.margins(c2, e, d, pl.epsQ))
+	}
 	return pj
+}
+
+// midEnds returns the prefixes of the intermediate bounds between the
+// Gram's m coordinates and all M: 2m, 4m, … (multiples of Dist2Lanes)
+// below M, none when m ≥ M/2.
+func midEnds(m, mm int) []int {
+	var ends []int
+	for e := 2 * m; e < mm; e *= 2 {
+		if e%kernel.Dist2Lanes == 0 {
+			ends = append(ends, e)
+		}
+	}
+	return ends
 }
 
 // margins computes the residual norms and margins of the bound on the
@@ -501,7 +520,7 @@ func prunedSearch(x matrix, k, threads int, pl *prunePlan) *Graph {
 	}
 	pj := c.pj
 	c.seed(threads)
-	kernel.SymGram(pr.p, threads, c.block)
+	kernel.SymGram32(pr.p, threads, c.block)
 	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k), Search: SearchPruned}
 	var over []int
 	for i := range c.rows {
@@ -561,6 +580,9 @@ type pcollector struct {
 	most  int     // candidates beyond which a row is searched directly
 	s22   float64 // s₂²(1 + γ_{m+4})
 	k     int
+	// thr[i] is threshold(i) for the row bound thrU[i] (NaN: none yet):
+	// recomputed only when the bound moves.
+	thr, thrU []float64
 }
 
 func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
@@ -587,6 +609,10 @@ func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
 	for j, v := range pr.norm {
 		c.h[j] = (1 - pr.tau) * v
 	}
+	c.thr, c.thrU = make([]float64, n), make([]float64, n)
+	for i := range c.thrU {
+		c.thrU[i] = math.NaN()
+	}
 	return c
 }
 
@@ -594,13 +620,21 @@ func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
 // T = bound/lowScale, ℓᵢⱼ ≤ bound needs σ ≤ √T, hence
 // Aᵢⱼ − eᵢⱼ ≤ s₂²(1 + γ)(√T + aᵢ + aⱼ)²/(1 − 2⁻⁴⁰)²; the margin 2⁻³⁰ covers
 // the rounding of this test (it only has to be necessary).
+// It is cached per row (thr, thrU): a row's bound changes far less often
+// than the blocks ask for its threshold (the square root and division
+// were 9 % of the Gram pass of the 20,000 × 768 layer).
 func (c *pcollector) threshold(i int) float64 {
 	u := c.rows[i].bound()
-	if math.IsInf(u, 1) {
-		return u
+	if u == c.thrU[i] {
+		return c.thr[i]
 	}
-	s := math.Sqrt(u/c.pj.lowScale) + c.pj.coarse.a[i] + c.pj.coarse.amax
-	return c.s22*s*s*(1+0x1p-30) - c.h[i] + c.eabs + 0x1p-1000
+	t := u
+	if !math.IsInf(u, 1) {
+		s := math.Sqrt(u/c.pj.lowScale) + c.pj.coarse.a[i] + c.pj.coarse.amax
+		t = c.s22*s*s*(1+0x1p-30) - c.h[i] + c.eabs + 0x1p-1000
+	}
+	c.thr[i], c.thrU[i] = t, u
+	return t
 }
 
 // lower returns ℓᵢⱼ from the Gram entry g of the prepared projections.
@@ -619,8 +653,14 @@ func (c *pcollector) push(i, j int, g float64, s *[32]float64) {
 	if r.overflow || (c.leaf != nil && c.leaf[i] == c.leaf[j]) {
 		return
 	}
-	lo := c.lower(i, j, g)
-	if lo <= r.bound() {
+	var lo float64
+	u := r.bound()
+	if len(c.pj.midEnds) == 0 {
+		lo = c.lower(i, j, g)
+	} else if !c.lowerMid(i, j, u, &lo) {
+		return
+	}
+	if lo <= u {
 		r.cand = append(r.cand, pcand{lo: lo, j: int32(j)})
 		if len(r.cand) >= r.limit {
 			c.flush(i, s)
@@ -629,8 +669,10 @@ func (c *pcollector) push(i, j int, g float64, s *[32]float64) {
 }
 
 // block takes a block of the Gram matrix of the prepared projections, as
-// collector.block does.
-func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float64, ld int) {
+// collector.block does, its entries in float32 (SymGram32, Cross32: the
+// float32 sums of m ≤ MaxPruningDims ≤ kernel.FlushEvery coordinates, the
+// values SymGram would hand in float64, without their conversion).
+func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float32, ld int) {
 	h := c.h
 	c.locks[i0/kernel.BlockRows].Lock()
 	s := &c.acc[i0/kernel.BlockRows]
@@ -639,9 +681,9 @@ func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float64, ld int) {
 		hj := h[j0:j1]
 		hj = hj[:len(gi)]
 		t := c.threshold(i)
-		for jj := kernel.ScanRow(gi, hj, t, 0); jj < len(gi); jj = kernel.ScanRow(gi, hj, t, jj+1) {
+		for jj := kernel.ScanRow32(gi, hj, t, 0); jj < len(gi); jj = kernel.ScanRow32(gi, hj, t, jj+1) {
 			if j0+jj != i {
-				c.push(i, j0+jj, gi[jj], s)
+				c.push(i, j0+jj, float64(gi[jj]), s)
 				t = c.threshold(i)
 			}
 		}
@@ -669,8 +711,8 @@ func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float64, ld int) {
 		gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
 		gi = gi[:len(tc)]
 		hv := h[i]
-		for jj := kernel.ScanCol(gi, hv, tc, 0); jj < len(gi); jj = kernel.ScanCol(gi, hv, tc, jj+1) {
-			c.push(j0+jj, i, gi[jj], s)
+		for jj := kernel.ScanCol32(gi, hv, tc, 0); jj < len(gi); jj = kernel.ScanCol32(gi, hv, tc, jj+1) {
+			c.push(j0+jj, i, float64(gi[jj]), s)
 			tc[jj] = c.threshold(j0 + jj)
 		}
 	}

@@ -124,7 +124,7 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 	c.seedRows(ps, threads)
 	locks := make([]sync.Mutex, (q+kernel.BlockRows-1)/kernel.BlockRows)
 	acc := make([][32]float64, len(locks))
-	kernel.Cross(&left, pr.p, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+	kernel.Cross32(&left, pr.p, threads, func(_, i0, i1, j0, j1 int, g []float32, ld int) {
 		locks[i0/kernel.BlockRows].Lock()
 		defer locks[i0/kernel.BlockRows].Unlock()
 		s := &acc[i0/kernel.BlockRows]
@@ -134,9 +134,9 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 			hj := c.h[j0:j1]
 			hj = hj[:len(gi)]
 			u := c.threshold(i)
-			for jj := kernel.ScanRow(gi, hj, u, 0); jj < len(gi); jj = kernel.ScanRow(gi, hj, u, jj+1) {
+			for jj := kernel.ScanRow32(gi, hj, u, 0); jj < len(gi); jj = kernel.ScanRow32(gi, hj, u, jj+1) {
 				if j0+jj != i {
-					c.push(i, j0+jj, gi[jj], s)
+					c.push(i, j0+jj, float64(gi[jj]), s)
 					u = c.threshold(i)
 				}
 			}
@@ -170,7 +170,11 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 // projection is finite (a projection read from a file with an extreme
 // centre could overflow; the bound then says nothing).
 func (pj *projection) finite() bool {
-	for _, s := range [][]float64{pj.p, pj.coarse.rho, pj.coarse.a, pj.coarse.beta, pj.full.rho, pj.full.a, pj.full.beta} {
+	all := [][]float64{pj.p, pj.coarse.rho, pj.coarse.a, pj.coarse.beta, pj.full.rho, pj.full.a, pj.full.beta}
+	for _, mg := range pj.mid {
+		all = append(all, mg.rho, mg.a, mg.beta)
+	}
+	for _, s := range all {
 		// v − v is 0 for a finite v and NaN otherwise; a sum of them
 		// stays 0 or NaN (four sums: independent chains).
 		var z [4]float64

@@ -101,6 +101,34 @@ func (c *pcollector) lowerFine(i, j int, acc *[32]float64) float64 {
 	return (s*s + t*t) * pj.lowScale
 }
 
+// lowerMid raises *lo to the bounds ℓᵢⱼ on the prefixes midEnds of the
+// coordinates (positions i, j), each from the sum of squared differences
+// of the float64 coordinates on the prefix (kernel.SqDiff, segment by
+// segment: within γ_{mc+4} of ‖p̂ᵢ − p̂ⱼ‖² on the prefix like Dist2) with
+// its own margins, as lowerFine does on all M (a prefix of Q's rows is
+// orthonormal as well: the bound of pruned.go holds for any number of
+// leading directions, with the residual norm of that prefix). It stops,
+// returning false, at the first that exceeds u.
+func (c *pcollector) lowerMid(i, j int, u float64, lo *float64) bool {
+	pj, mm := c.pj, c.pj.mm
+	a, b := pj.p[i*mm:(i+1)*mm], pj.p[j*mm:(j+1)*mm]
+	from, d2 := 0, 0.0
+	for s, e := range pj.midEnds {
+		d2 += kernel.SqDiff(a[from:e], b[from:e])
+		from = e
+		mg := &pj.mid[s]
+		sp := math.Sqrt(d2/(1+mg.gamma)) * (1 - 0x1p-40)
+		sa := max(sp-mg.a[i]-mg.a[j], 0)
+		t := max(math.Abs(mg.rho[i]-mg.rho[j])-mg.beta[i]-mg.beta[j], 0)
+		v := (sa*sa + t*t) * pj.lowScale
+		if v > u {
+			return false
+		}
+		*lo = max(*lo, v)
+	}
+	return true
+}
+
 // leafStarts returns the first position of every leaf of the seeding
 // tree, in order, then len(c.rows).
 func (c *pcollector) leafStarts() []int32 {

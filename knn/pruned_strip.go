@@ -193,11 +193,11 @@ func SearchStripPruned(x *cloud.Matrix, k, a, b int, pr *Pruning, si *StripIndex
 	}
 	centre := func(t int, dst []float32) { centreTo(pc[t*m:(t+1)*m], prep.mean, prep.scale, dst) }
 	block := kernel.PackFunc(nb, m, centre)
-	kernel.SymGram(block, threads, c.block)
+	kernel.SymGram32(block, threads, c.block)
 	if nb < q {
 		block.LeftOnly()
 		rest := kernel.PackRightFunc(q-nb, m, func(t int, dst []float32) { centre(nb+t, dst) })
-		kernel.Cross(block, rest, threads, func(w, i0, i1, j0, j1 int, g []float64, ld int) {
+		kernel.Cross32(block, rest, threads, func(w, i0, i1, j0, j1 int, g []float32, ld int) {
 			c.block(w, i0, i1, nb+j0, nb+j1, g, ld)
 		})
 	}

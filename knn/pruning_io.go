@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/intdim/intdim/internal/kernel"
 )
 
 // The binary form of a Pruning, little endian:
@@ -88,7 +90,10 @@ func (p *Pruning) UnmarshalBinary(data []byte) error {
 	if frac, _ := math.Frexp(scale); !(scale > 0) || frac != 0.5 {
 		return fmt.Errorf("pruning scale %g: not a power of two", scale)
 	}
-	pl := &prunePlan{scale: scale, brute: vals[1], pruned: vals[2], m: int(mc), mm: int(m),
+	// The coarse bound's Gram runs in float32 sums (SymGram32, Cross32),
+	// exact up to kernel.FlushEvery coordinates: a larger m (which no plan
+	// chooses) is cut to that prefix, as valid a bound.
+	pl := &prunePlan{scale: scale, brute: vals[1], pruned: vals[2], m: min(int(mc), kernel.FlushEvery), mm: int(m),
 		mean: vals[3 : 3+d], q: vals[3+d:]}
 	var eps float64
 	pl.q, eps = orthonormal(pl.q, int(m), int(d), 1, 1e-10)

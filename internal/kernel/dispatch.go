@@ -13,9 +13,10 @@ package kernel
 // variant against its twin. A new kernel adds a field to variants, its
 // assembly to archVariants and its twin to init.
 type variants struct {
-	tile   []impl      // float32 micro-kernels: Dots, Cross, SymGram, Gram
-	tile64 []impl64    // float64 micro-kernels: Gram64, AddGram64
-	dist2  []dist2Impl // Dist2Acc, Dist2
+	tile   []impl       // float32 micro-kernels: Dots, Cross, SymGram, Gram
+	tile64 []impl64     // float64 micro-kernels: Gram64, AddGram64
+	dist2  []dist2Impl  // Dist2Acc, Dist2
+	sqDiff []sqDiffImpl // SqDiff
 	// Dist2AccF32, Dist2F32
 	dist2f32 []dist2F32Impl
 	peak     []peakImpl // PeakFlops
@@ -36,6 +37,7 @@ var (
 	available   []impl
 	available64 []impl64
 	dist2Impls  []dist2Impl
+	sqDiffs     []sqDiffImpl
 	dist2F32s   []dist2F32Impl
 	peakImpls   []peakImpl
 	scanImpls   []scanImpl
@@ -43,12 +45,13 @@ var (
 
 // The variants the exported functions use (tests swap them).
 var (
-	best      impl
-	best64    impl64
-	dist2Best dist2Impl
-	dist2F32  dist2F32Impl
-	peakBest  peakImpl
-	scanBest  scanImpl
+	best       impl
+	best64     impl64
+	dist2Best  dist2Impl
+	sqDiffBest sqDiffImpl
+	dist2F32   dist2F32Impl
+	peakBest   peakImpl
+	scanBest   scanImpl
 )
 
 func init() {
@@ -58,8 +61,10 @@ func init() {
 	dist2Impls = append(v.dist2, dist2Impl{"purego", dist2AccPtr})
 	dist2F32s = append(v.dist2f32, dist2F32Impl{"purego", dist2AccF32Ptr})
 	dist2F32 = dist2F32s[0]
+	sqDiffs = append(v.sqDiff, sqDiffImpl{"purego", sqDiffPtr})
+	sqDiffBest = sqDiffs[0]
 	peakImpls = append(v.peak, peakImpl{"purego", func(iters int) { peakSink = peakLoopGo(iters) }, 8 * 2})
-	scanImpls = append(v.scan, scanImpl{"purego", scanRowGo, scanColGo})
+	scanImpls = append(v.scan, scanImpl{"purego", scanRowGo, scanColGo, scanRow32Go, scanCol32Go})
 	best, best64, dist2Best, peakBest = available[0], available64[0], dist2Impls[0], peakImpls[0]
 	scanBest = scanImpls[0]
 }

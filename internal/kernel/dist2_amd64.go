@@ -17,3 +17,9 @@ func dist2AccAVX2(a, b *float64, n int, s *[32]float64)
 //
 //go:noescape
 func dist2AccF32AVX512(a, b *float32, n int, s *[32]float64)
+
+// sqDiffAVX512 implements sqDiffGo for n a multiple of 32, the sums kept
+// in registers (4 zmm) and reduced there.
+//
+//go:noescape
+func sqDiffAVX512(a, b *float64, n int) float64

@@ -153,3 +153,42 @@ func TestDist2Short(t *testing.T) {
 		t.Fatalf("Dist2 of 20 elements allocates %v times", allocs)
 	}
 }
+
+// TestSqDiffMatchesTwin: every SqDiff variant equals the pure-Go twin bit
+// for bit, and the twin is within γ_{n+2} of the exact sum.
+func TestSqDiffMatchesTwin(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, im := range sqDiffs {
+		for _, n := range []int{0, 32, 64, 96, 128, 256, 800} {
+			a := make([]float64, n+3)
+			b := make([]float64, n+3)
+			for i := range a {
+				a[i] = r.NormFloat64() * 1e3
+				b[i] = a[i] + r.NormFloat64()*math.Ldexp(1, r.IntN(40)-20)
+			}
+			want := sqDiffGo(a[:n], b[:n])
+			got := 0.0
+			if n > 0 {
+				got = im.f(&a[0], &b[0], n)
+			}
+			if math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("%s n=%d: %v, twin %v", im.name, n, got, want)
+			}
+			var exact float64 // compensated reference
+			var c float64
+			for i := range n {
+				d := a[i] - b[i]
+				y := d*d - c
+				s := exact + y
+				c = (s - exact) - y
+				exact = s
+			}
+			if g := float64(n+2) * 0x1p-53; math.Abs(want-exact) > 2*g*exact {
+				t.Fatalf("n=%d: %v, exact %v", n, want, exact)
+			}
+		}
+	}
+	if got := SqDiff([]float64{}, []float64{}); got != 0 {
+		t.Fatalf("SqDiff of nothing = %v", got)
+	}
+}

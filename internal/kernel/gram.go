@@ -141,6 +141,32 @@ func SymGram(p *Packed, threads int, fn BlockFunc) {
 	})
 }
 
+// SymGram32 is SymGram handing fn float32(g) for every entry g that
+// SymGram would hand it, skipping the float64 accumulators when p has at
+// most FlushEvery features (then the entries are the float32 sums of the
+// micro-kernel, and the rounding to float32 is exact).
+func SymGram32(p *Packed, threads int, fn BlockFunc32) {
+	if p.a == nil || p.b == nil {
+		panic("kernel: SymGram32 needs both layouts")
+	}
+	nb := (p.Rows + BlockRows - 1) / BlockRows
+	type task struct{ bi, bj int }
+	tasks := make([]task, 0, nb*(nb+1)/2)
+	for bi := 0; bi < nb; bi++ {
+		for bj := bi; bj < nb; bj++ {
+			tasks = append(tasks, task{bi, bj})
+		}
+	}
+	run(len(tasks), threadCount(threads), func(w *worker, id, t int) {
+		i0, j0 := tasks[t].bi*BlockRows, tasks[t].bj*BlockRows
+		i1, j1 := min(i0+BlockRows, p.Rows), min(j0+BlockRows, p.Rows)
+		w.blockTo(p, p, i0, i1, j0, j1, true)
+		if i0 < p.N && j0 < p.N {
+			fn(id, i0, min(i1, p.N), j0, min(j1, p.N), w.c32, BlockRows)
+		}
+	})
+}
+
 // Cross calls fn for every block of the product X·Yᵀ of the packed m×d
 // matrix x and n×d matrix y (concurrently, from threads goroutines).
 func Cross(x, y *Packed, threads int, fn BlockFunc) {

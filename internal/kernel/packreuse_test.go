@@ -189,3 +189,45 @@ func TestPackDefinition(t *testing.T) {
 		}
 	}
 }
+
+// TestSymGram32 checks that SymGram32 hands exactly float32 of SymGram's
+// entries, for the same blocks, on both sides of FlushEvery features.
+func TestSymGram32(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, sz := range [][2]int{{30, 128}, {400, 32}, {13, FlushEvery + 1}, {5, 0}} {
+		n, d := sz[0], sz[1]
+		p := Pack(randF32(r, n*d), n, d)
+		want := make([]float64, n*n)
+		seen := make([]bool, n*n)
+		SymGram(p, 1, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+			for i := i0; i < i1; i++ {
+				copy(want[i*n+j0:i*n+j1], g[(i-i0)*ld:(i-i0)*ld+j1-j0])
+			}
+		})
+		for _, threads := range []int{1, 3} {
+			clear(seen)
+			SymGram32(p, threads, func(_, i0, i1, j0, j1 int, g []float32, ld int) {
+				for i := i0; i < i1; i++ {
+					for j := j0; j < j1; j++ {
+						if seen[i*n+j] {
+							t.Errorf("n=%d d=%d: entry (%d, %d) handed twice", n, d, i, j)
+							return
+						}
+						seen[i*n+j] = true
+						if w := float32(want[i*n+j]); math.Float32bits(g[(i-i0)*ld+j-j0]) != math.Float32bits(w) {
+							t.Errorf("n=%d d=%d threads=%d: entry (%d, %d) = %v, want %v", n, d, threads, i, j, g[(i-i0)*ld+j-j0], w)
+							return
+						}
+					}
+				}
+			})
+			for i := 0; i < n; i++ {
+				for j := i + 1; j < n; j++ {
+					if !seen[i*n+j] {
+						t.Fatalf("n=%d d=%d: entry (%d, %d) missing", n, d, i, j)
+					}
+				}
+			}
+		}
+	}
+}

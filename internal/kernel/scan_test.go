@@ -16,7 +16,8 @@ func scanRef(g, h []float64, hv float64, t []float64, from int, col bool) int {
 	return len(g)
 }
 
-// TestScan: every variant of ScanRow and ScanCol finds the first passing
+// TestScan: every variant of ScanRow and ScanCol (and of ScanRow32 and
+// ScanCol32 on the entries rounded to float32) finds the first passing
 // value as the definition does, for every start, on values that pass
 // rarely, often, at the threshold exactly, and with NaN and infinities.
 func TestScan(t *testing.T) {
@@ -52,7 +53,18 @@ func TestScan(t *testing.T) {
 			if trial%50 == 0 {
 				hv = special[rng.IntN(len(special))]
 			}
+			g32, w := make([]float32, n), make([]float64, n) // float32 entries and their widening
+			for q, v := range g {
+				g32[q] = float32(v)
+				w[q] = float64(g32[q])
+			}
 			for from := 0; from <= n+1; from++ {
+				if got, want := ScanRow32(g32, h, 0.5, from), scanRef(w, h, 0, []float64{0.5}, from, false); got != want {
+					t.Fatalf("%s: ScanRow32(n=%d, from=%d) = %d, want %d", im.name, n, from, got, want)
+				}
+				if got, want := ScanCol32(g32, hv, th, from), scanRef(w, nil, hv, th, from, true); got != want {
+					t.Fatalf("%s: ScanCol32(n=%d, from=%d) = %d, want %d", im.name, n, from, got, want)
+				}
 				if got, want := ScanRow(g, h, 0.5, from), scanRef(g, h, 0, []float64{0.5}, from, false); got != want {
 					t.Fatalf("%s: ScanRow(n=%d, from=%d) = %d, want %d", im.name, n, from, got, want)
 				}

@@ -1,0 +1,130 @@
+package knn
+
+import (
+	"math"
+	"testing"
+)
+
+// TestPrunedMidBounds: the bounds on the prefixes between the Gram's m
+// coordinates and all M (lowerMid) are at most the Dist2 brute force
+// computes, for every pair, on rows at tiny, unit and huge scales far from
+// the origin, and half of it on average; lowerMid refuses a pair exactly
+// when a prefix's bound exceeds the row's bound. A broken margin (the mid
+// bound's aᵢ made negative) is caught by the same check.
+func TestPrunedMidBounds(t *testing.T) {
+	n, d := 300, 90
+	for _, s := range []float64{0x1p-100, 1, 1e30} {
+		x := lowRank(n, d, 40, 1e-3, 23)
+		for i := range x {
+			x[i] = x[i]*s + 7*s
+		}
+		v := view(m64(x, n, d))
+		pl := planPrune(v, 2, 2, true)
+		if pl == nil || pl.mm < 40 {
+			t.Fatalf("scale %g: plan %v", s, pl)
+		}
+		pl.m = 8
+		c, _ := newPruned(v, 2, 1, pl)
+		if c == nil {
+			t.Fatal("no projection")
+		}
+		if len(c.pj.midEnds) != 1 || c.pj.midEnds[0] != 32 {
+			t.Fatalf("scale %g: m = 8 of %d: prefixes %v", s, pl.mm, c.pj.midEnds)
+		}
+		above := func() (int, float64) {
+			o := c.pj.orig
+			bad, mean, pairs := 0, 0.0, 0
+			for i := 0; i < n; i++ {
+				for j := i + 1; j < n; j++ {
+					d2 := v.dist2(int(o[i]), int(o[j]))
+					lo := 0.0
+					if !c.lowerMid(i, j, math.Inf(1), &lo) {
+						t.Fatalf("scale %g: pair (%d, %d) refused under an infinite bound", s, i, j)
+					}
+					if lo > d2 {
+						bad++
+					}
+					// Stopping at a bound: refused exactly when a prefix's
+					// bound exceeds it.
+					if lo > 0 {
+						lo2 := 0.0
+						if c.lowerMid(i, j, lo, &lo2) != true || lo2 != lo {
+							t.Fatalf("scale %g: pair (%d, %d): refused at its own bound %v (%v)", s, i, j, lo, lo2)
+						}
+						if c.lowerMid(i, j, lo*(1-1e-9), &lo2) {
+							t.Fatalf("scale %g: pair (%d, %d): kept below its bound %v", s, i, j, lo)
+						}
+					}
+					if d2 > 0 {
+						mean += lo / d2
+						pairs++
+					}
+				}
+			}
+			return bad, mean / float64(pairs)
+		}
+		bad, mean := above()
+		if bad != 0 {
+			t.Fatalf("scale %g: %d pairs with a mid bound above Dist2", s, bad)
+		}
+		if !(mean > 0.5) {
+			t.Fatalf("scale %g: mean mid bound %.3f of the distance", s, mean)
+		}
+		// The check catches a broken bound.
+		for i := range c.pj.mid[0].a {
+			c.pj.mid[0].a[i] = -0.3 * math.Sqrt(c.pj.c2[i])
+		}
+		if bad, _ := above(); bad == 0 {
+			t.Fatalf("scale %g: a broken mid margin went unnoticed", s)
+		}
+	}
+}
+
+// TestPrunedMidStages: a search whose Gram pass takes 16 coordinates of
+// 256 (prefixes 32, 64 and 128 between) gives brute force's graph bit for
+// bit, on low-rank rows and on duplicate- and tie-laden ones, for the one
+// search, its blocks and its strips.
+func TestPrunedMidStages(t *testing.T) {
+	n, d := 900, 300
+	x := m64(lowRank(n, d, 40, 1e-3, 24), n, d)
+	for _, k := range []int{1, 2, 20} {
+		pl := planPrune(view(x), k, 2, true)
+		if pl == nil || !pl.directions(view(x), 384, 256, 2) {
+			t.Fatalf("k=%d: no plan", k)
+		}
+		pl.m = 16
+		if e := midEnds(pl.m, pl.mm); len(e) != 3 || e[2] != 128 {
+			t.Fatalf("k=%d: prefixes %v", k, e)
+		}
+		want := bruteForce(view(x), k, 2)
+		for _, th := range []int{1, 3} {
+			got := prunedSearch(view(x), k, th, pl)
+			for i := range want.Index {
+				if got.Index[i] != want.Index[i] || math.Float64bits(got.Dist[i]) != math.Float64bits(want.Dist[i]) {
+					t.Fatalf("k=%d threads=%d entry %d: got (%d, %v), want (%d, %v)", k, th, i, got.Index[i], got.Dist[i], want.Index[i], want.Dist[i])
+				}
+			}
+		}
+		pr := &Pruning{pl: pl, d: d}
+		checkBlocks(t, "mid stages", x, k, pr, Euclidean, []int{0, 300, 301, n})
+		checkStrips(t, "mid stages", x, k, pr, Euclidean, []int{0, 250, 600, n})
+	}
+	g := groupedRows(700, 64)
+	for _, k := range []int{2, 20} {
+		pl := planPrune(view(g), k, 2, true)
+		if pl == nil {
+			t.Fatalf("k=%d: no plan for duplicates", k)
+		}
+		pl.m = min(pl.m, 2)
+		if len(midEnds(pl.m, pl.mm)) == 0 {
+			t.Fatalf("k=%d: no prefix between 2 and %d", k, pl.mm)
+		}
+		want := bruteForce(view(g), k, 2)
+		got := prunedSearch(view(g), k, 2, pl)
+		for i := range want.Index {
+			if got.Index[i] != want.Index[i] || math.Float64bits(got.Dist[i]) != math.Float64bits(want.Dist[i]) {
+				t.Fatalf("duplicates k=%d entry %d: got (%d, %v), want (%d, %v)", k, i, got.Index[i], got.Dist[i], want.Index[i], want.Dist[i])
+			}
+		}
+	}
+}
