@@ -60,6 +60,26 @@ func TestFinite(t *testing.T) {
 	}
 }
 
+// TestMarkFinite: a matrix marked finite is not scanned (the caller
+// vouches for it: a NaN marked is not found), rows taken from it stay
+// marked, and a mark after Finite ran leaves its answer.
+func TestMarkFinite(t *testing.T) {
+	m := Must32([]float32{1, 2, float32(math.NaN()), 4}, 2, 2)
+	m.MarkFinite()
+	if err := m.Finite(); err != nil {
+		t.Fatalf("marked: Finite = %v, want nil without a scan", err)
+	}
+	if err := m.Rows([]int{1}).Finite(); err != nil {
+		t.Errorf("rows of a marked matrix: Finite = %v", err)
+	}
+	b := Must64([]float64{1, math.Inf(1)}, 1, 2)
+	err := b.Finite()
+	b.MarkFinite()
+	if err == nil || b.Finite() != err {
+		t.Errorf("marked after Finite: %v then %v, want the first answer kept", err, b.Finite())
+	}
+}
+
 func TestClose(t *testing.T) {
 	calls := 0
 	m, err := Mapped32([]float32{1, 2}, 1, 2, func() error { calls++; return nil })

@@ -88,10 +88,12 @@ func (b *Builder) AddSearched(l Layer, search Search) error {
 	if l.Points == nil || n < 3 || d < 1 {
 		return fail(fmt.Errorf("%d×%d: need at least 3 points of at least 1 dimension", n, d))
 	}
-	if !l.Checked {
-		if err := l.Points.Finite(); err != nil {
-			return fail(err)
-		}
+	if l.Checked {
+		// Checked before: no estimator scans the values again
+		// (PC-ID's z-scores check them too).
+		l.Points.MarkFinite()
+	} else if err := l.Points.Finite(); err != nil {
+		return fail(err)
 	}
 	var rep *estimate.Report
 	var g *knn.Graph

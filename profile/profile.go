@@ -19,7 +19,9 @@ type Layer struct {
 	// Checked says the points passed every check before (finite, no
 	// duplicate to collapse; the same bytes, proven by a checksum:
 	// intdim run-task and merge): AddSearched does not check their
-	// finiteness again, nor collapse duplicates (estimate.Options.Distinct).
+	// finiteness again, nor collapse duplicates (estimate.Options.Distinct),
+	// and marks them finite (cloud.Matrix.MarkFinite) so that no estimator
+	// scans them either (PC-ID).
 	Checked bool
 }
 
