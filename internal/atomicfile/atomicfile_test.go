@@ -1,10 +1,12 @@
 package atomicfile
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -80,5 +82,60 @@ func TestWriteAllIsAllOrNothing(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
 		t.Errorf("files: %v", ents)
+	}
+}
+
+// sizes records the size of every Write.
+type sizes struct {
+	bytes.Buffer
+	calls []int
+}
+
+func (s *sizes) Write(b []byte) (int, error) {
+	s.calls = append(s.calls, len(b))
+	return s.Buffer.Write(b)
+}
+
+// TestChunked: chunked passes every byte, in order, in writes of at most
+// MaxWrite bytes; and WriteFile and WriteAll write large data whole.
+func TestChunked(t *testing.T) {
+	data := make([]byte, 2*MaxWrite+12345)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	var s sizes
+	n, err := chunked{&s}.Write(data)
+	if err != nil || n != len(data) || !bytes.Equal(s.Bytes(), data) {
+		t.Fatalf("wrote %d of %d bytes, err %v, equal %v", n, len(data), err, bytes.Equal(s.Bytes(), data))
+	}
+	if want := []int{MaxWrite, MaxWrite, 12345}; !slices.Equal(s.calls, want) {
+		t.Errorf("writes of %v bytes, want %v", s.calls, want)
+	}
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	if err := Write(a, data); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteAll([]File{{Path: b, Data: data[1:]}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(a); !bytes.Equal(got, data) {
+		t.Errorf("Write: %d bytes read back, not the %d written", len(got), len(data))
+	}
+	if got, _ := os.ReadFile(b); !bytes.Equal(got, data[1:]) {
+		t.Errorf("WriteAll: %d bytes read back, not the %d written", len(got), len(data)-1)
+	}
+}
+
+// short writes nothing and reports no error.
+type short struct{}
+
+func (short) Write([]byte) (int, error) { return 0, nil }
+
+// TestChunkedShortWrite: a writer that takes nothing is an error, not a
+// loop.
+func TestChunkedShortWrite(t *testing.T) {
+	if n, err := (chunked{short{}}).Write([]byte("abc")); n != 0 || !errors.Is(err, io.ErrShortWrite) {
+		t.Errorf("Write = %d, %v; want 0, io.ErrShortWrite", n, err)
 	}
 }
