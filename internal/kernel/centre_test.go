@@ -78,3 +78,38 @@ func TestCentreF32(t *testing.T) {
 		}
 	}
 }
+
+// TestPackRightChunks: packing from chunks gives PackRightFunc's panels
+// (padding rows zero), for widths on and off the chunk size and row
+// counts on and off the panel width, and reuses the buffer.
+func TestPackRightChunks(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 13))
+	var got Packed
+	for _, n := range []int{1, 5, 32, 33, 70} {
+		for _, d := range []int{1, 31, 256, 300, 600} {
+			x := make([]float32, n*d)
+			for i := range x {
+				x[i] = float32(r.NormFloat64())
+			}
+			var want Packed
+			want.PackRightFunc(n, d, func(i int, dst []float32) { copy(dst, x[i*d:(i+1)*d]) })
+			for i := range got.bbuf {
+				got.bbuf[i] = 7 // stale values must not survive
+			}
+			got.PackRightChunks(n, d, func(i, k0 int, dst []float32) {
+				if k0%256 != 0 || len(dst) != min(256, d-k0) {
+					t.Fatalf("%d×%d: chunk at %d of %d features", n, d, k0, len(dst))
+				}
+				copy(dst, x[i*d+k0:])
+			})
+			if got.N != want.N || got.D != want.D || got.Rows != want.Rows || got.a != nil || len(got.b) != len(want.b) {
+				t.Fatalf("%d×%d: shape %d %d %d, want %d %d %d", n, d, got.N, got.D, got.Rows, want.N, want.D, want.Rows)
+			}
+			for i := range want.b {
+				if got.b[i] != want.b[i] {
+					t.Fatalf("%d×%d: b[%d] = %v, want %v", n, d, i, got.b[i], want.b[i])
+				}
+			}
+		}
+	}
+}
