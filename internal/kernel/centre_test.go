@@ -113,3 +113,44 @@ func TestPackRightChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestTransposeInto: the 8×8 blocks (AVX where available) and the Go
+// edges transpose every shape into a strided destination, leaving the
+// rest of it untouched.
+func TestTransposeInto(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 15))
+	for _, h := range []int{1, 7, 8, 9, 16, 31, 32} {
+		for _, kc := range []int{1, 8, 13, 64, 256} {
+			for _, w := range []int{h, 32, 40} {
+				if w < h {
+					continue
+				}
+				src := make([]float32, h*kc)
+				for i := range src {
+					src[i] = float32(r.NormFloat64())
+				}
+				dst := make([]float32, kc*w+3)
+				for i := range dst {
+					dst[i] = -1
+				}
+				transposeInto(dst, w, src, h, kc)
+				for k := 0; k < kc; k++ {
+					for c := 0; c < w; c++ {
+						want := float32(-1)
+						if c < h {
+							want = src[c*kc+k]
+						}
+						if dst[k*w+c] != want {
+							t.Fatalf("h %d kc %d w %d: dst[%d·w + %d] = %v, want %v", h, kc, w, k, c, dst[k*w+c], want)
+						}
+					}
+				}
+				for _, v := range dst[kc*w:] {
+					if v != -1 {
+						t.Fatalf("h %d kc %d w %d: wrote past the block", h, kc, w)
+					}
+				}
+			}
+		}
+	}
+}

@@ -152,10 +152,10 @@ func (p *Packed) fill(n, d, w int, dst []float32, row func(i int, dst []float32)
 // features at a time: chunk(i, k0, dst) must fill dst with features
 // [k0, k0 + len(dst)) of row i. For each panel of rows, the chunks go in
 // increasing k0 and, for each k0, in increasing i; every chunk but a row's
-// last has 256 features. The chunk's values go from an L1
-// buffer into the panel, instead of through a row-major buffer of the
-// panel's whole rows (on conv1's 21,632-wide rows, a panel's rows are
-// 2.8 MB: written, then read back from beyond L2).
+// last has 256 features. The chunk's values go from an L1 buffer into the
+// panel (transposeInto: 8×8 blocks in registers), instead of through a
+// row-major buffer of the panel's whole rows (on conv1's 21,632-wide rows,
+// a panel's rows are 2.8 MB: written, then read back from beyond L2).
 func (p *Packed) PackRightChunks(n, d int, chunk func(i, k0 int, dst []float32)) {
 	im := best
 	w := im.nr
@@ -178,24 +178,7 @@ func (p *Packed) PackRightChunks(n, d int, chunk func(i, k0 int, dst []float32))
 				chunk(q0+r, k0, buf[r*kc:(r+1)*kc:(r+1)*kc])
 			}
 			out := pan[k0*w : k1*w]
-			r := 0
-			for ; r+4 <= h; r += 4 {
-				s0 := buf[r*kc : (r+1)*kc]
-				s1 := buf[(r+1)*kc : (r+2)*kc]
-				s2 := buf[(r+2)*kc : (r+3)*kc]
-				s3 := buf[(r+3)*kc : (r+4)*kc]
-				s1, s2, s3 = s1[:len(s0)], s2[:len(s0)], s3[:len(s0)]
-				for k := range s0 {
-					o := k*w + r
-					t := out[o : o+4 : o+4]
-					t[0], t[1], t[2], t[3] = s0[k], s1[k], s2[k], s3[k]
-				}
-			}
-			for ; r < h; r++ {
-				for k, v := range buf[r*kc : (r+1)*kc] {
-					out[k*w+r] = v
-				}
-			}
+			transposeInto(out, w, buf[:h*kc], h, kc)
 			if h < w {
 				for k := 0; k < kc; k++ {
 					clear(out[k*w+h : k*w+w])
