@@ -15,7 +15,7 @@ func mapFile(f *os.File, size int64) (data []byte, release func(), ok bool) {
 	if size <= 0 || size > int64(^uint(0)>>1) {
 		return nil, nil, false
 	}
-	mem, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_PRIVATE)
+	mem, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_PRIVATE|populate)
 	if err != nil {
 		return nil, nil, false
 	}
