@@ -221,7 +221,7 @@ func (c *pcollector) bestFirst(r *prow, i, e int, s *[32]float64) {
 	h := 0 // cand[:h] evaluated
 	for h < len(cand) && e != 0 && cand[h].lo <= r.bound() {
 		if cd := cand[h]; !cd.fine {
-			cd.lo, cd.fine = max(cd.lo, c.lowerFine(i, int(cd.j), s)), true
+			cd.lo, cd.fine = max(cd.lo, c.lowerFine(i, int(cd.j))), true
 			t := h
 			for t+1 < len(cand) && pcandLess(cand[t+1], cd) {
 				cand[t] = cand[t+1]

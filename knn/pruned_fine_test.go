@@ -38,14 +38,13 @@ func TestPrunedBounds(t *testing.T) {
 				t.Fatal("no projection")
 			}
 			o := c.pj.orig
-			var acc [32]float64
 			var fine, coarse float64
 			pairs := 0
 			kernel.SymGram(pr.p, 1, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
 				for i := i0; i < i1; i++ {
 					for j := max(j0, i+1); j < j1; j++ {
 						d2 := v.dist2(int(o[i]), int(o[j]))
-						lo, lf := c.lower(i, j, g[(i-i0)*ld+j-j0]), c.lowerFine(i, j, &acc)
+						lo, lf := c.lower(i, j, g[(i-i0)*ld+j-j0]), c.lowerFine(i, j)
 						if lo > d2 || lf > d2 {
 							t.Fatalf("scale %g: pair (%d, %d): bounds %v (coarse), %v (fine) above Dist2 %v", s, o[i], o[j], lo, lf, d2)
 						}
