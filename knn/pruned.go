@@ -376,16 +376,42 @@ func project(x matrix, pl *prunePlan, k, threads int) *projection {
 		return nil
 	}
 	leaf, perm := leaves(p, mm, n, k, threads)
-	pp, c2 := make([]float64, n*mm), make([]float64, n)
+	c2 := make([]float64, n)
 	pleaf := make([]int32, n)
 	for t, i := range perm {
-		copy(pp[t*mm:(t+1)*mm], p[int(i)*mm:(int(i)+1)*mm])
 		pleaf[t] = leaf[i]
 		c2[t] = cn[i]
 	}
-	pj := newProjection(pl, d, pp, perm, c2)
+	permuteRows(p, mm, perm)
+	pj := newProjection(pl, d, p, perm, c2)
 	pj.leaf = pleaf
 	return pj
+}
+
+// permuteRows puts the rows of p (w values each) in the order perm, in
+// place (row t becomes the former row perm[t]), following the cycles of
+// the permutation with one row aside: no second n×w copy (41 MB on the
+// 20,000-row layer, its allocation a fifth of the reordering).
+func permuteRows(p []float64, w int, perm []int32) {
+	done := make([]bool, len(perm))
+	tmp := make([]float64, w)
+	for s := range perm {
+		if done[s] {
+			continue
+		}
+		copy(tmp, p[s*w:(s+1)*w])
+		cur := s
+		for {
+			done[cur] = true
+			next := int(perm[cur])
+			if next == s {
+				copy(p[cur*w:(cur+1)*w], tmp)
+				break
+			}
+			copy(p[cur*w:(cur+1)*w], p[next*w:(next+1)*w])
+			cur = next
+		}
+	}
 }
 
 // newProjection is the projection of the rows orig (in this order) whose

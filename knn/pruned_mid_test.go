@@ -1,7 +1,10 @@
 package knn
 
 import (
+	"cmp"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -124,6 +127,44 @@ func TestPrunedMidStages(t *testing.T) {
 		for i := range want.Index {
 			if got.Index[i] != want.Index[i] || math.Float64bits(got.Dist[i]) != math.Float64bits(want.Dist[i]) {
 				t.Fatalf("duplicates k=%d entry %d: got (%d, %v), want (%d, %v)", k, i, got.Index[i], got.Dist[i], want.Index[i], want.Dist[i])
+			}
+		}
+	}
+}
+
+// TestSelectRows: the h first rows after selectRows are the h smallest by
+// (coordinate, row), as a sort would have them, on values with many ties.
+func TestSelectRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := 0; trial < 300; trial++ {
+		n, mm := 1+rng.IntN(90), 3
+		p := make([]float64, n*mm)
+		for i := range p {
+			p[i] = float64(rng.IntN(1 + trial%7))
+		}
+		rows := rng.Perm(n)
+		r32 := make([]int32, n)
+		for i, v := range rows {
+			r32[i] = int32(v)
+		}
+		c, h := trial%mm, rng.IntN(n+1)
+		want := slices.Clone(r32)
+		slices.SortFunc(want, func(a, b int32) int {
+			return cmp.Or(cmp.Compare(p[int(a)*mm+c], p[int(b)*mm+c]), cmp.Compare(a, b))
+		})
+		selectRows(r32, h, p, mm, c)
+		got := slices.Clone(r32[:h])
+		slices.Sort(got)
+		w := slices.Clone(want[:h])
+		slices.Sort(w)
+		if !slices.Equal(got, w) {
+			t.Fatalf("trial %d: n=%d h=%d: first rows %v, want %v", trial, n, h, got, w)
+		}
+		all := slices.Clone(r32)
+		slices.Sort(all)
+		for i, v := range all {
+			if int(v) != i {
+				t.Fatalf("trial %d: not a permutation: %v", trial, r32)
 			}
 		}
 	}
