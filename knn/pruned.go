@@ -37,7 +37,14 @@ import (
 // instead of d, and most candidates fall above Uᵢ there), and the
 // candidates of smallest bound are evaluated exactly, which tightens Uᵢ.
 // At the end the rest are evaluated in increasing order of their fine
-// bound until it exceeds the k-th distance. The exact distances are those
+// bound until it exceeds the k-th distance. Where m < M/2 the candidates
+// are staged instead (lowerStaged): a pair the Gram's test keeps is bounded
+// on the prefixes 2m, 4m, … < M of the float64 coordinates (the bound
+// holds for any prefix of the directions, with that prefix's residual norm
+// and margins) and, unless one of them exceeds Uᵢ, on all M, and enters
+// the list with its fine bound (on the 20,000 × 768 layer, m = 64 with a
+// prefix of 128 costs less than the Gram on 128 and the lazy refinement:
+// 0.85–0.9 s against 1.05–1.1 s of one thread). The exact distances are those
 // of bruteForce (matrix.dist2, i.e. Dist2 or Dist2F32 from the original
 // rows) and ties are ordered by index by the same TopK, so the graph is
 // bruteForce's bit for bit, whatever the thread count. Rows are processed
@@ -731,18 +738,21 @@ func (c *pcollector) push(i, j int, g float64, s *[32]float64) {
 	if r.overflow || (c.leaf != nil && c.leaf[i] == c.leaf[j]) {
 		return
 	}
-	var lo float64
 	u := r.bound()
-	if len(c.pj.midEnds) == 0 {
-		lo = c.lower(i, j, g)
-	} else if !c.lowerMid(i, j, u, &lo) {
+	lo, fine := 0.0, len(c.pj.midEnds) > 0
+	if fine {
+		// Staged: the pair's fine bound straight away, unless a prefix
+		// rules it out first.
+		var ok bool
+		if lo, ok = c.lowerStaged(i, j, u); !ok {
+			return
+		}
+	} else if lo = c.lower(i, j, g); lo > u {
 		return
 	}
-	if lo <= u {
-		r.cand = append(r.cand, pcand{lo: lo, j: int32(j)})
-		if len(r.cand) >= r.limit {
-			c.flush(i, s)
-		}
+	r.cand = append(r.cand, pcand{lo: lo, j: int32(j), fine: fine})
+	if len(r.cand) >= r.limit {
+		c.flush(i, s)
 	}
 }
 

@@ -9,11 +9,12 @@ import (
 )
 
 // TestPrunedMidBounds: the bounds on the prefixes between the Gram's m
-// coordinates and all M (lowerMid) are at most the Dist2 brute force
-// computes, for every pair, on rows at tiny, unit and huge scales far from
-// the origin, and half of it on average; lowerMid refuses a pair exactly
-// when a prefix's bound exceeds the row's bound. A broken margin (the mid
-// bound's aᵢ made negative) is caught by the same check.
+// coordinates and all M never exceed the Dist2 brute force computes: the
+// staged bound (lowerStaged) keeps every pair under that Dist2 as the
+// row's bound, on rows at tiny, unit and huge scales far from the origin;
+// under an infinite bound it returns the fine bound (lowerFine's value up
+// to the order of the sum). A broken margin (the prefix bound's aᵢ made
+// negative) makes the same check fail.
 func TestPrunedMidBounds(t *testing.T) {
 	n, d := 300, 90
 	for _, s := range []float64{0x1p-100, 1, 1e30} {
@@ -34,51 +35,32 @@ func TestPrunedMidBounds(t *testing.T) {
 		if len(c.pj.midEnds) != 1 || c.pj.midEnds[0] != 32 {
 			t.Fatalf("scale %g: m = 8 of %d: prefixes %v", s, pl.mm, c.pj.midEnds)
 		}
-		above := func() (int, float64) {
+		refused := func() int {
 			o := c.pj.orig
-			bad, mean, pairs := 0, 0.0, 0
+			bad := 0
 			for i := 0; i < n; i++ {
 				for j := i + 1; j < n; j++ {
 					d2 := v.dist2(int(o[i]), int(o[j]))
-					lo := 0.0
-					if !c.lowerMid(i, j, math.Inf(1), &lo) {
-						t.Fatalf("scale %g: pair (%d, %d) refused under an infinite bound", s, i, j)
-					}
-					if lo > d2 {
+					if _, ok := c.lowerStaged(i, j, d2); !ok {
 						bad++
 					}
-					// Stopping at a bound: refused exactly when a prefix's
-					// bound exceeds it.
-					if lo > 0 {
-						lo2 := 0.0
-						if c.lowerMid(i, j, lo, &lo2) != true || lo2 != lo {
-							t.Fatalf("scale %g: pair (%d, %d): refused at its own bound %v (%v)", s, i, j, lo, lo2)
-						}
-						if c.lowerMid(i, j, lo*(1-1e-9), &lo2) {
-							t.Fatalf("scale %g: pair (%d, %d): kept below its bound %v", s, i, j, lo)
-						}
-					}
-					if d2 > 0 {
-						mean += lo / d2
-						pairs++
+					lo, ok := c.lowerStaged(i, j, math.Inf(1))
+					if lf := c.lowerFine(i, j); !ok || math.Abs(lo-lf) > 1e-9*lf {
+						t.Fatalf("scale %g: pair (%d, %d): staged %v (%v), fine %v", s, i, j, lo, ok, lf)
 					}
 				}
 			}
-			return bad, mean / float64(pairs)
+			return bad
 		}
-		bad, mean := above()
-		if bad != 0 {
-			t.Fatalf("scale %g: %d pairs with a mid bound above Dist2", s, bad)
+		if bad := refused(); bad != 0 {
+			t.Fatalf("scale %g: %d pairs refused under their own Dist2", s, bad)
 		}
-		if !(mean > 0.5) {
-			t.Fatalf("scale %g: mean mid bound %.3f of the distance", s, mean)
-		}
-		// The check catches a broken bound.
+		// The check catches a broken prefix bound.
 		for i := range c.pj.mid[0].a {
 			c.pj.mid[0].a[i] = -0.3 * math.Sqrt(c.pj.c2[i])
 		}
-		if bad, _ := above(); bad == 0 {
-			t.Fatalf("scale %g: a broken mid margin went unnoticed", s)
+		if bad := refused(); bad == 0 {
+			t.Fatalf("scale %g: a broken prefix margin went unnoticed", s)
 		}
 	}
 }

@@ -110,6 +110,8 @@ var (
 	costPush   = 1.0e-7
 	costFine   = 5.0e-10
 	costSeed   = 6.0e-10
+	costHit    = 6.0e-8
+	costPrefix = 2.5e-10
 )
 
 // prunedScan is the pruned search's candidate test per Gram entry:
@@ -151,6 +153,27 @@ func prunedCost(n, d, m, mm, k int, cand, fine float64) float64 {
 	seed := fn*1.5*float64(leafSize(k))*fM*costSeed + fn*float64(k)*fd*costExact
 	return fn*fd*(costCentre+2*fM*costKernel) + fn*fn*(fm+16)*costKernel + fn*fn*prunedScan() +
 		2*fn*cand*(fM*costFine+costPush) + fn*fine*fd*costExact + seed
+}
+
+// stagedCost is prunedCost for a coarse bound on m coordinates with
+// prefixes midEnds(m, M) between (lowerStaged): each pair the Gram's test
+// keeps (2·cand(m) per row, the measured ratio to the prediction) costs
+// costHit (its test, the call, the margins) and the sum over the first
+// prefix, those within the bound of a prefix the next segment, and those
+// within all of them a candidate with its fine bound (2·cand(M)). evalAt
+// returns the predicted candidates per row for a bound on e coordinates.
+func stagedCost(n, d, m, mm, k int, evalAt func(e int) float64, fine float64) float64 {
+	fn, fd, fm, fM := float64(n), float64(d), float64(m), float64(mm)
+	seed := fn*1.5*float64(leafSize(k))*fM*costSeed + fn*float64(k)*fd*costExact
+	c := fn*fd*(costCentre+2*fM*costKernel) + fn*fn*(fm+16)*costKernel + fn*fn*prunedScan() +
+		fn*fine*fd*costExact + seed + 2*fn*fine*costPush
+	hits, from := 2*evalAt(m), 0
+	c += fn * hits * costHit
+	for _, e := range append(midEnds(m, mm), mm) {
+		c += fn * hits * float64(e-from) * costPrefix
+		hits, from = 2*evalAt(e), e
+	}
+	return c
 }
 
 // planPrune chooses the projection of a pruned search of x with k
@@ -418,9 +441,24 @@ func (pl *prunePlan) choose(x matrix, k, threads int) {
 	dims = append(dims, mm)
 	evals := predictEvals(x, pl, dims, k, threads)
 	fine := evals[len(evals)-1]
+	// The candidates per row for a bound on e coordinates: those of the
+	// largest m of dims up to e (more than on e).
+	evalAt := func(e int) float64 {
+		v := evals[0]
+		for i, m := range dims {
+			if m <= e {
+				v = evals[i]
+			}
+		}
+		return v
+	}
 	pl.pruned = math.Inf(1)
 	for i, m := range dims {
-		if c := prunedCost(n, d, m, mm, k, evals[i], fine); c < pl.pruned {
+		c := prunedCost(n, d, m, mm, k, evals[i], fine)
+		if len(midEnds(m, mm)) > 0 {
+			c = stagedCost(n, d, m, mm, k, evalAt, fine)
+		}
+		if c < pl.pruned {
 			pl.pruned, pl.m = c, m
 		}
 	}
