@@ -342,12 +342,16 @@ func (pl *prunePlan) directionsWith(x matrix, ns, mcap, threads int, f32 bool) b
 	var s32 []float32
 	var g []float64
 	if f32 {
+		// Centred into both layouts of the kernel a chunk at a time
+		// (PackChunks), and kept row-major for the map back.
 		s32 = make([]float32, ns*d)
-		for t := 0; t < ns; t++ {
-			x.centre4(t*n/ns, pl.mean, pl.scale, s32[t*d:(t+1)*d])
-		}
+		var scratch [32]float64
+		pk := kernel.PackChunks(ns, d, func(t, k0 int, dst []float32) {
+			x.centreChunk(t*n/ns, k0, pl.mean, pl.scale, dst, &scratch)
+			copy(s32[t*d+k0:], dst)
+		})
 		g = make([]float64, ns*ns)
-		kernel.SymGram(kernel.Pack(s32, ns, d), threads, func(_, i0, i1, j0, j1 int, b []float64, ld int) {
+		kernel.SymGram(pk, threads, func(_, i0, i1, j0, j1 int, b []float64, ld int) {
 			for i := i0; i < i1; i++ {
 				for j := j0; j < j1; j++ {
 					v := b[(i-i0)*ld+j-j0]
@@ -688,12 +692,12 @@ func lowRankRows(n int) []int {
 func lowRankFractionOf(x matrix, idx []int, mean []float64, scale float64, threads int) float64 {
 	const s, h = lowSample, lowHeld
 	d := x.d
-	rows := make([]float32, (s+h)*d)
-	for t, p := range idx[:s+h] {
-		x.centreTo(p, mean, scale, rows[t*d:(t+1)*d])
-	}
-	g := kernel.Gram(rows, s+h, d, threads)
 	m := s + h
+	var scratch [32]float64
+	g := make([]float64, m*m)
+	kernel.AddGram(g, kernel.PackChunks(m, d, func(t, k0 int, dst []float32) {
+		x.centreChunk(idx[t], k0, mean, scale, dst, &scratch)
+	}), threads)
 	sg := make([]float64, s*s)
 	for i := 0; i < s; i++ {
 		copy(sg[i*s:(i+1)*s], g[i*m:i*m+s])

@@ -150,7 +150,7 @@ func (p *Packed) fill(n, d, w int, dst []float32, row func(i int, dst []float32)
 
 // PackRightChunks is PackRightFunc with the rows produced packChunk (256)
 // features at a time: chunk(i, k0, dst) must fill dst with features
-// [k0, k0 + len(dst)) of row i. For each panel of rows, the chunks go in
+// [k0, k0 + len(dst)) of row i. For each group of rows, the chunks go in
 // increasing k0 and, for each k0, in increasing i; every chunk but a row's
 // last has 256 features. The chunk's values go from an L1 buffer into the
 // panel (transposeInto: 8×8 blocks in registers), instead of through a
@@ -158,30 +158,57 @@ func (p *Packed) fill(n, d, w int, dst []float32, row func(i int, dst []float32)
 // a panel's rows are 2.8 MB: written, then read back from beyond L2).
 func (p *Packed) PackRightChunks(n, d int, chunk func(i, k0 int, dst []float32)) {
 	im := best
-	w := im.nr
-	p.reset(im, n, d, w)
+	p.reset(im, n, d, im.nr)
 	p.b = growF32(&p.bbuf, p.Rows*d)
 	p.a = nil
-	if w > 32 {
-		panic("kernel: PackRightChunks: panel wider than 32 rows")
+	packChunks(p, n, d, im.nr, chunk)
+}
+
+// PackChunks is PackFunc with the rows produced in chunks, as
+// PackRightChunks produces them (in groups of 96 rows): both layouts, for
+// SymGram.
+func PackChunks(n, d int, chunk func(i, k0 int, dst []float32)) *Packed {
+	p := newPacked(best, n, d, true, true)
+	packChunks(p, n, d, padRows, chunk)
+	return p
+}
+
+// packChunks fills p's layouts (those not nil) from chunk, g rows at a
+// time (g a multiple of the panel widths), zeroing the padding rows.
+func packChunks(p *Packed, n, d, g int, chunk func(i, k0 int, dst []float32)) {
+	mr, nr := p.im.mr, p.im.nr
+	if p.a != nil {
+		clear(p.a[(n+mr-1)/mr*mr*d:])
 	}
-	dst := p.b
-	clear(dst[(n+w-1)/w*w*d:])
-	var buf [packChunk * 32]float32
-	for q0 := 0; q0 < n; q0 += w {
-		h := min(w, n-q0)
-		pan := dst[q0*d : q0*d+w*d]
+	if p.b != nil {
+		clear(p.b[(n+nr-1)/nr*nr*d:])
+	}
+	buf := make([]float32, min(g, n)*packChunk)
+	for q0 := 0; q0 < n; q0 += g {
+		h := min(g, n-q0)
 		for k0 := 0; k0 < d; k0 += packChunk {
 			k1 := min(k0+packChunk, d)
 			kc := k1 - k0
 			for r := 0; r < h; r++ {
 				chunk(q0+r, k0, buf[r*kc:(r+1)*kc:(r+1)*kc])
 			}
-			out := pan[k0*w : k1*w]
-			transposeInto(out, w, buf[:h*kc], h, kc)
-			if h < w {
-				for k := 0; k < kc; k++ {
-					clear(out[k*w+h : k*w+w])
+			for _, l := range [2]struct {
+				dst []float32
+				w   int
+			}{{p.a, mr}, {p.b, nr}} {
+				if l.dst == nil {
+					continue
+				}
+				for r0 := 0; r0 < h; r0 += l.w {
+					hh := min(l.w, h-r0)
+					q := q0 + r0 // a multiple of l.w
+					out := l.dst[q*d+k0*l.w : q*d+k1*l.w]
+					transposeInto(out, l.w, buf[r0*kc:(r0+hh)*kc], hh, kc)
+					if hh < l.w {
+						for k := 0; k < kc; k++ {
+							clear(out[k*l.w+hh : k*l.w+l.w])
+						}
+					}
 				}
 			}
 		}
