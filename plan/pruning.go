@@ -78,10 +78,18 @@ func (p *Plan) loadPruning(i int) (*knn.Pruning, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, want.Size+1))
-	if err != nil {
+	if st, err := f.Stat(); err != nil || st.Size() != want.Size {
+		// Not the plan's size: refused before a buffer of that size.
+		return nil, fmt.Errorf("%s: changed since the plan was made: make the plan again", path)
+	}
+	// The plan's size, read at once (one buffer, not ReadAll's growing
+	// ones), and one byte more to tell a file grown since the Stat.
+	data := make([]byte, want.Size+1)
+	n, err := io.ReadFull(f, data)
+	if err != nil && err != io.ErrUnexpectedEOF {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	data = data[:n]
 	sum := sha256.Sum256(data)
 	if int64(len(data)) != want.Size || hex.EncodeToString(sum[:]) != want.SHA256 {
 		return nil, fmt.Errorf("%s: changed since the plan was made: make the plan again", path)

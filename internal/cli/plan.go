@@ -51,7 +51,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "so every pair of rows is computed once; where profile's search (--search) would use the k-d tree,")
 		fmt.Fprintln(stderr, "the block's rows against all rows with it; where it would prune, against all rows with the")
 		fmt.Fprintln(stderr, "projection chosen once by plan (written to PLAN.parts).")
-		fmt.Fprintln(stderr, "Records the inputs with their SHA-256 and the options.")
+		fmt.Fprintln(stderr, "Records the inputs with their size, SHA-256 and CRC-32C, and the options.")
 		fmt.Fprintln(stderr, "Then: intdim run-task PLAN.json --index I for every task (any order, any machine that sees")
 		fmt.Fprintln(stderr, "the files), and intdim merge PLAN.json, which prints what intdim profile prints.")
 		fmt.Fprintln(stderr, "Not split: --model, --onnx, --overlap, --imbalance, --labels, layers streamed from disk under --mem.")
@@ -236,7 +236,7 @@ func runTask(args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim run-task PLAN.json [--index I]")
 		fmt.Fprintln(stderr, "Computes task I of the plan (intdim plan): the exact neighbours of its rows among all rows")
-		fmt.Fprintln(stderr, "of their layer, after checking the inputs' SHA-256, and writes PLAN.parts/task-NNNN.bin")
+		fmt.Fprintln(stderr, "of their layer, after checking its inputs' size and CRC-32C, and writes PLAN.parts/task-NNNN.bin")
 		fmt.Fprintln(stderr, "atomically. A valid partial already there is kept; a task may be retried or run twice at once.")
 		fs.PrintDefaults()
 	}
@@ -313,7 +313,7 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 	threads := fs.Int("threads", 0, "worker threads (0: all cores); results do not depend on it")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim merge PLAN.json [--format text|json|csv] [--out FILE]")
-		fmt.Fprintln(stderr, "Checks every task's partial file (present, of the plan, checksum) and the inputs' SHA-256,")
+		fmt.Fprintln(stderr, "Checks every task's partial file (present, of the plan, checksum) and the inputs' CRC-32C,")
 		fmt.Fprintln(stderr, "merges the neighbour lists and prints exactly what intdim profile prints for the plan's")
 		fmt.Fprintln(stderr, "inputs and options. Missing or invalid tasks are listed on stderr, each with the command")
 		fmt.Fprintln(stderr, "that runs it again; the exit status is then 2. A layer that fails exits 1, as profile.")

@@ -305,6 +305,32 @@ func TestPruningFileChecked(t *testing.T) {
 	}
 }
 
+// TestPruningFileSize: a pruning file longer or shorter than the plan's
+// size is refused as changed (before any buffer of the plan's size).
+func TestPruningFileSize(t *testing.T) {
+	dir := planInputs(t)
+	planPath := filepath.Join(dir, "p.json")
+	if code, _, errs := run("plan", filepath.Join(dir, "a0.npy"), "--search", "pruned", "--tasks", "2", "--out", planPath); code != 0 {
+		t.Fatal(errs)
+	}
+	pf := plan.PruningPath(planPath, 0)
+	data, err := os.ReadFile(pf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range [][]byte{append(append([]byte{}, data...), 0), data[:len(data)-1], nil} {
+		os.WriteFile(pf, b, 0o644)
+		code, _, errs := run("run-task", planPath, "--index", "0")
+		if code != 2 || !strings.Contains(errs, "layer-0000.pruning: changed since the plan was made") {
+			t.Fatalf("pruning of %d bytes (the plan's %d): exit %d, %q", len(b), len(data), code, errs)
+		}
+	}
+	os.WriteFile(pf, data, 0o644)
+	if code, _, errs := run("run-task", planPath, "--index", "0"); code != 0 {
+		t.Fatalf("pruning restored: exit %d, %q", code, errs)
+	}
+}
+
 // TestMergeRefusesChangedInput: an input changed after the plan is refused
 // by run-task and by merge, naming the file.
 func TestMergeRefusesChangedInput(t *testing.T) {
