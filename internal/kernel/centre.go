@@ -11,9 +11,10 @@ import (
 // j mod 32 up to the largest multiple of 32 of len(row), the rest into
 // lane 0 in order. Called on consecutive chunks of a row whose starts are
 // multiples of 32, the lanes hold the same sums as one call on the whole
-// row. AVX-512 where available (eight values per instruction: five times
-// the pace of the Go loop on conv1's rows), else Go; both give the same
-// bits.
+// row. AVX-512 where available (eight values per instruction: 2.3 times
+// the pace of the Go loop over conv1's rows in the pruned search's
+// projection, 0.07 → 0.03 s a search, where reading the rows from memory
+// sets the pace), else Go; both give the same bits.
 func CentreF32(dst, row []float32, mean []float64, scale float64, acc *[32]float64) {
 	if len(dst) != len(row) || len(mean) != len(row) {
 		panic(fmt.Sprintf("kernel: CentreF32 of %d values into %d with %d means", len(row), len(dst), len(mean)))
