@@ -342,23 +342,14 @@ func (pl *prunePlan) directionsWith(x matrix, ns, mcap, threads int, f32 bool) b
 	var s32 []float32
 	var g []float64
 	if f32 {
-		// Centred into both layouts of the kernel a chunk at a time
-		// (PackChunks), and kept row-major for the map back.
+		// Centred a chunk at a time into the kernel's layouts for the Gram
+		// matrix (GramChunks), and kept row-major for the map back.
 		s32 = make([]float32, ns*d)
 		var scratch [32]float64
-		pk := kernel.PackChunks(ns, d, func(t, k0 int, dst []float32) {
+		g = kernel.GramChunks(ns, d, func(t, k0 int, dst []float32) {
 			x.centreChunk(t*n/ns, k0, pl.mean, pl.scale, dst, &scratch)
 			copy(s32[t*d+k0:], dst)
-		})
-		g = make([]float64, ns*ns)
-		kernel.SymGram(pk, threads, func(_, i0, i1, j0, j1 int, b []float64, ld int) {
-			for i := i0; i < i1; i++ {
-				for j := j0; j < j1; j++ {
-					v := b[(i-i0)*ld+j-j0]
-					g[i*ns+j], g[j*ns+i] = v, v
-				}
-			}
-		})
+		}, threads)
 	} else {
 		sample = make([]float64, ns*d)
 		for t := 0; t < ns; t++ {
@@ -694,10 +685,9 @@ func lowRankFractionOf(x matrix, idx []int, mean []float64, scale float64, threa
 	d := x.d
 	m := s + h
 	var scratch [32]float64
-	g := make([]float64, m*m)
-	kernel.AddGram(g, kernel.PackChunks(m, d, func(t, k0 int, dst []float32) {
+	g := kernel.GramChunks(m, d, func(t, k0 int, dst []float32) {
 		x.centreChunk(idx[t], k0, mean, scale, dst, &scratch)
-	}), threads)
+	}, threads)
 	sg := make([]float64, s*s)
 	for i := 0; i < s; i++ {
 		copy(sg[i*s:(i+1)*s], g[i*m:i*m+s])

@@ -155,28 +155,21 @@ func TestTransposeInto(t *testing.T) {
 	}
 }
 
-// TestPackChunks: both layouts from chunks are Pack's, bit for bit.
-func TestPackChunks(t *testing.T) {
-	r := rand.New(rand.NewPCG(16, 17))
-	for _, n := range []int{1, 11, 12, 13, 96, 97, 200} {
-		for _, d := range []int{1, 9, 256, 300} {
+// TestGramChunks: the Gram matrix from chunks, FlushEvery features at a
+// time, is Gram's bit for bit, for widths below, at and past a flush.
+func TestGramChunks(t *testing.T) {
+	r := rand.New(rand.NewPCG(18, 19))
+	for _, n := range []int{1, 5, 80, 200} {
+		for _, d := range []int{1, 300, FlushEvery, FlushEvery + 1, 2*FlushEvery + 700} {
 			x := make([]float32, n*d)
 			for i := range x {
 				x[i] = float32(r.NormFloat64())
 			}
-			want := Pack(x, n, d)
-			got := PackChunks(n, d, func(i, k0 int, dst []float32) { copy(dst, x[i*d+k0:]) })
-			if got.N != want.N || got.Rows != want.Rows || len(got.a) != len(want.a) || len(got.b) != len(want.b) {
-				t.Fatalf("%d×%d: shape", n, d)
-			}
-			for i := range want.a {
-				if got.a[i] != want.a[i] {
-					t.Fatalf("%d×%d: a[%d] = %v, want %v", n, d, i, got.a[i], want.a[i])
-				}
-			}
-			for i := range want.b {
-				if got.b[i] != want.b[i] {
-					t.Fatalf("%d×%d: b[%d] = %v, want %v", n, d, i, got.b[i], want.b[i])
+			want := Gram(x, n, d, 2)
+			got := GramChunks(n, d, func(i, k0 int, dst []float32) { copy(dst, x[i*d+k0:]) }, 2)
+			for i := range want {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("%d×%d: g[%d] = %v, want %v", n, d, i, got[i], want[i])
 				}
 			}
 		}
