@@ -2,9 +2,9 @@
 # bench/plan_ab.sh DIR BEFORE AFTER: bench/plan.sh's runs with two intdim
 # binaries, interleaved in the same run (each repetition: profile, then
 # plan + TASKS run-task + merge, with BEFORE, then the same with AFTER), on
-# the layers bench/plan.sh made in DIR (layer*.npy). CPU seconds (user +
-# system) of every process, the ratio to profile, the load average; merge
-# must print profile's bytes. Example, main against a branch:
+# the layers bench/plan.sh made in DIR (every layer*.npy there, listed
+# first). CPU seconds (user + system) of every process, the ratio to
+# profile, the load average; merge must print profile's bytes. Example, main against a branch:
 #   (cd /work/main && go build -o /tmp/before ./cmd/intdim)
 #   go build -o /tmp/after ./cmd/intdim
 #   N=32000 LAYERS=2 REPS=1 sh bench/plan.sh /tmp/pb15b
@@ -14,6 +14,9 @@ DIR=$1 BEFORE=$2 AFTER=$3 TASKS=${TASKS:-8} REPS=${REPS:-2}
 cd "$DIR"
 inputs=""
 for f in layer*.npy; do inputs="$inputs $f"; done
+# Every layer*.npy of DIR is used: say which (a bench/plan.sh run with
+# other N or LAYERS adds its own layers to DIR).
+echo "layers:$inputs"
 # cpu OUTFILE CMD...: runs CMD, stdout to OUTFILE, prints its CPU seconds.
 cpu() {
 	o=$1
