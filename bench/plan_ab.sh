@@ -4,7 +4,8 @@
 # plan + TASKS run-task + merge, with BEFORE, then the same with AFTER), on
 # the layers bench/plan.sh made in DIR (every layer*.npy there, listed
 # first). CPU seconds (user + system) of every process, the ratio to
-# profile, the load average; merge must print profile's bytes. Example, main against a branch:
+# profile, the load average; merge must print profile's bytes. Example,
+# main against a branch:
 #   (cd /work/main && go build -o /tmp/before ./cmd/intdim)
 #   go build -o /tmp/after ./cmd/intdim
 #   N=32000 LAYERS=2 REPS=1 sh bench/plan.sh /tmp/pb15b
