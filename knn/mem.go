@@ -92,8 +92,11 @@ type SampleRows func(idx []int) (*cloud.Matrix, error)
 // streamed otherwise: isotropic rows, whose search would be brute force
 // either way, keep the streamed search's memory. Without PC-ID only (pca
 // streams as StreamsFor: its z-score Gram is computed by the same pass);
-// rows nil is StreamsFor. The test reads 80·d values and costs ≈ 80·d
-// multiply-adds; an error from rows is returned, with true.
+// rows nil is StreamsFor. The test reads 80·d values and costs their
+// Gram matrix, 80·81/2·d multiply-adds by the float32 kernel (with the
+// read, ≈ 25 ms of one thread on conv1, whose pruned search then saves
+// 1.2–1.4 CPU s against the streamed brute force, BENCHMARKS.md); an error
+// from rows is returned, with true.
 func StreamsSampled(n, d, elemSize int, mem int64, pca bool, search SearchMode, rows SampleRows) (bool, error) {
 	if !StreamsFor(n, d, elemSize, mem, pca, search) {
 		return false, nil

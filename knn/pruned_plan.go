@@ -646,7 +646,8 @@ func orthonormal(q []float64, m, d, threads int, tol float64) ([]float64, float6
 // held-out row y with the sample, the part of ‖y‖² in the sample's span
 // is cᵧᵀ·S⁺·cᵧ; true when the held-out rows keep at least half of their
 // squared norms there. Isotropic data keeps about 48/d of it and is
-// refused for ≈ 80·d multiply-adds (plus a 48 × 48 eigendecomposition):
+// refused for the Gram matrix of the 80 rows, 80·81/2·d multiply-adds by
+// the float32 kernel (8 ms on conv1), and a 48 × 48 eigendecomposition:
 // isotropic Gaussian 2,000 × 5,408 keeps 0.009, the demo's pool1
 // (2,000 × 5,408) 0.62 (lowRankFraction, BENCHMARKS.md). A heuristic: it only decides whether to
 // plan, never what the search returns.
