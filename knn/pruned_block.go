@@ -168,9 +168,14 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 
 // finite reports whether every coordinate, residual norm and margin of the
 // projection is finite (a projection read from a file with an extreme
-// centre could overflow; the bound then says nothing).
+// centre could overflow; the bound then says nothing). The coordinates
+// are not scanned themselves: the bound on all M coordinates (pj.full)
+// sums the squares of every one, so a coordinate that is ±Inf or NaN makes
+// that sum +Inf or NaN, and with it ρ̂ (NaN) or β (+Inf: its bᵢ holds
+// aᵢ·2√Σ, aᵢ > 0) of its row, which are checked (one pass over n·M values
+// fewer, per strip of SearchStripPruned).
 func (pj *projection) finite() bool {
-	all := [][]float64{pj.p, pj.coarse.rho, pj.coarse.a, pj.coarse.beta, pj.full.rho, pj.full.a, pj.full.beta}
+	all := [][]float64{pj.coarse.rho, pj.coarse.a, pj.coarse.beta, pj.full.rho, pj.full.a, pj.full.beta}
 	for _, mg := range pj.mid {
 		all = append(all, mg.rho, mg.a, mg.beta)
 	}
