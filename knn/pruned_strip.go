@@ -84,7 +84,10 @@ const seedDirs = 32
 // seedBounds returns every position's seeding bound: the largest Dist2 to
 // the k leaf mates nearest on the first seedDirs coordinates (any k other
 // rows give an upper bound on the k-th nearest; these are likely near).
-// It is the seeding of pruned_seed.go without its candidate lists.
+// It is the seeding of pruned_seed.go without its candidate lists. Each
+// pair of a leaf is ranked once for both rows by kernel.SqDiff
+// ((a − b)² = (b − a)²: the same value for both), half the sums of a
+// ranking of each row's mates by Dist2Acc and Dist2Sum, and each cheaper.
 func seedBounds(x matrix, pj *projection, k, threads int) []float64 {
 	n, mm := len(pj.orig), pj.mm
 	mc := min(mm, seedDirs)
@@ -99,23 +102,38 @@ func seedBounds(x matrix, pj *projection, k, threads int) []float64 {
 	start = append(start, int32(n))
 	parallelChunks(len(start)-1, threads, func(l0, l1 int) {
 		var acc [32]float64
+		var dd []float64         // the leaf's pairs on mc coordinates, w×w
 		near := make([]pcand, k) // the k nearest mates so far, by lo, then j
 		for l := l0; l < l1; l++ {
 			lo, hi := int(start[l]), int(start[l+1])
-			if hi-lo < k+1 {
+			w := hi - lo
+			if w < k+1 {
 				panic("knn: a seeding leaf of fewer than k + 1 rows")
 			}
+			if cap(dd) < w*w {
+				dd = make([]float64, w*w)
+			}
+			dd = dd[:w*w]
 			for i := lo; i < hi; i++ {
 				a := pj.p[i*mm : i*mm+mc]
+				for j := i + 1; j < hi; j++ {
+					b := pj.p[j*mm : j*mm+mc]
+					d := kernel.SqDiff(a[:ml], b[:ml])
+					for t := ml; t < mc; t++ {
+						e := a[t] - b[t]
+						d += e * e
+					}
+					dd[(i-lo)*w+j-lo], dd[(j-lo)*w+i-lo] = d, d
+				}
+			}
+			for i := lo; i < hi; i++ {
 				got := 0
+				row := dd[(i-lo)*w : (i-lo+1)*w]
 				for j := lo; j < hi; j++ {
 					if j == i {
 						continue
 					}
-					b := pj.p[j*mm : j*mm+mc]
-					acc = [32]float64{}
-					kernel.Dist2Acc(&acc, a[:ml], b[:ml])
-					d := kernel.Dist2Sum(&acc, a[ml:], b[ml:])
+					d := row[j-lo]
 					if got < k {
 						near[got] = pcand{lo: d, j: int32(j)}
 						got++
