@@ -9,6 +9,28 @@ import (
 	"github.com/intdim/intdim/cloud"
 )
 
+// naiveDuplicates is the quadratic definition of FindDuplicates' result
+// for the n×d rows x: keep the first row of each value (values compared
+// with ==, so −0 equals +0), group the position of each row's value,
+// count the group sizes.
+func naiveDuplicates[E float32 | float64](x []E, n, d int) (keep, group, count []int) {
+	group = make([]int, n)
+rows:
+	for i := range n {
+		for g, k := range keep {
+			if slices.Equal(x[i*d:(i+1)*d], x[k*d:(k+1)*d]) {
+				group[i] = g
+				count[g]++
+				continue rows
+			}
+		}
+		group[i] = len(keep)
+		keep = append(keep, i)
+		count = append(count, 1)
+	}
+	return keep, group, count
+}
+
 // TestFindDuplicatesNaive: on rows drawn from a few values (many
 // duplicates, and enough distinct rows to probe past occupied slots),
 // FindDuplicates groups exactly as the quadratic definition: Keep the
@@ -23,21 +45,7 @@ func TestFindDuplicatesNaive(t *testing.T) {
 			x[i] = float64(r.IntN(4))
 		}
 		u := FindDuplicates(m64(x, n, d))
-		var keep, count []int
-		group := make([]int, n)
-	rows:
-		for i := range n {
-			for g, k := range keep {
-				if slices.Equal(x[i*d:(i+1)*d], x[k*d:(k+1)*d]) {
-					group[i] = g
-					count[g]++
-					continue rows
-				}
-			}
-			group[i] = len(keep)
-			keep = append(keep, i)
-			count = append(count, 1)
-		}
+		keep, group, count := naiveDuplicates(x, n, d)
 		if !slices.Equal(u.Keep, keep) || !slices.Equal(u.Group, group) || !slices.Equal(u.Count, count) {
 			t.Fatalf("n=%d: keep %v group %v count %v, want %v %v %v", n, u.Keep, u.Group, u.Count, keep, group, count)
 		}
@@ -64,21 +72,7 @@ func TestFindDuplicatesFloat32(t *testing.T) {
 				}
 			}
 			u := FindDuplicates(cloud.Must32(x, n, d))
-			var keep, count []int
-			group := make([]int, n)
-		rows:
-			for i := range n {
-				for g, k := range keep {
-					if slices.Equal(x[i*d:(i+1)*d], x[k*d:(k+1)*d]) {
-						group[i] = g
-						count[g]++
-						continue rows
-					}
-				}
-				group[i] = len(keep)
-				keep = append(keep, i)
-				count = append(count, 1)
-			}
+			keep, group, count := naiveDuplicates(x, n, d)
 			if !slices.Equal(u.Keep, keep) || !slices.Equal(u.Group, group) || !slices.Equal(u.Count, count) {
 				t.Fatalf("%d×%d: keep %v group %v count %v, want %v %v %v", n, d, u.Keep, u.Group, u.Count, keep, group, count)
 			}

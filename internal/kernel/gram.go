@@ -113,6 +113,24 @@ func threadCount(threads int) int {
 // [0, threads). g is reused after the call returns.
 type BlockFunc func(worker, i0, i1, j0, j1 int, g []float64, ldg int)
 
+// symTask is one block of a symmetric Gram matrix: block row bi, block
+// column bj ≥ bi.
+type symTask struct{ bi, bj int }
+
+// symTasks lists the blocks on or above the diagonal of the symmetric
+// Gram matrix of rows rows, in BlockRows squares, block row by block row
+// from the longest.
+func symTasks(rows int) []symTask {
+	nb := (rows + BlockRows - 1) / BlockRows
+	tasks := make([]symTask, 0, nb*(nb+1)/2)
+	for bi := 0; bi < nb; bi++ {
+		for bj := bi; bj < nb; bj++ {
+			tasks = append(tasks, symTask{bi, bj})
+		}
+	}
+	return tasks
+}
+
 // SymGram calls fn for every block of the symmetric Gram matrix X·Xᵀ of the
 // packed matrix p on or above the diagonal (j0 ≥ i0), each computed once,
 // from threads goroutines (0 means GOMAXPROCS). Blocks are BlockRows square
@@ -122,15 +140,7 @@ func SymGram(p *Packed, threads int, fn BlockFunc) {
 	if p.a == nil || p.b == nil {
 		panic("kernel: SymGram needs both layouts")
 	}
-	nb := (p.Rows + BlockRows - 1) / BlockRows
-	type task struct{ bi, bj int }
-	tasks := make([]task, 0, nb*(nb+1)/2)
-	// Walk block rows from the longest; interleave so both workers stay busy.
-	for bi := 0; bi < nb; bi++ {
-		for bj := bi; bj < nb; bj++ {
-			tasks = append(tasks, task{bi, bj})
-		}
-	}
+	tasks := symTasks(p.Rows)
 	run(len(tasks), threadCount(threads), func(w *worker, id, t int) {
 		i0, j0 := tasks[t].bi*BlockRows, tasks[t].bj*BlockRows
 		i1, j1 := min(i0+BlockRows, p.Rows), min(j0+BlockRows, p.Rows)
@@ -149,14 +159,7 @@ func SymGram32(p *Packed, threads int, fn BlockFunc32) {
 	if p.a == nil || p.b == nil {
 		panic("kernel: SymGram32 needs both layouts")
 	}
-	nb := (p.Rows + BlockRows - 1) / BlockRows
-	type task struct{ bi, bj int }
-	tasks := make([]task, 0, nb*(nb+1)/2)
-	for bi := 0; bi < nb; bi++ {
-		for bj := bi; bj < nb; bj++ {
-			tasks = append(tasks, task{bi, bj})
-		}
-	}
+	tasks := symTasks(p.Rows)
 	run(len(tasks), threadCount(threads), func(w *worker, id, t int) {
 		i0, j0 := tasks[t].bi*BlockRows, tasks[t].bj*BlockRows
 		i1, j1 := min(i0+BlockRows, p.Rows), min(j0+BlockRows, p.Rows)

@@ -184,14 +184,7 @@ func addGram64(g []float64, n, d, threads int, pack func(c0, m, mr, nr int, pa, 
 	}
 	pa := make([]float64, ra*w)
 	pb := make([]float64, rb*w)
-	nb := (max(ra, rb) + BlockRows - 1) / BlockRows
-	type task struct{ bi, bj int }
-	var tasks []task
-	for bi := 0; bi < nb; bi++ {
-		for bj := bi; bj < nb; bj++ {
-			tasks = append(tasks, task{bi, bj})
-		}
-	}
+	tasks := symTasks(max(ra, rb))
 	for c0 := 0; c0 < d; c0 += w {
 		m := min(w, d-c0)
 		pack(c0, m, mr, nr, pa, pb)
