@@ -239,14 +239,21 @@ func TestMergeEqualsProfileAutoPrunes(t *testing.T) {
 	}
 }
 
+// planPruned writes planPath, a plan of two tasks of dir's a0.npy under
+// --search pruned (a pruning file and a strip index beside it).
+func planPruned(t *testing.T, dir, planPath string) {
+	t.Helper()
+	if code, _, errs := run("plan", filepath.Join(dir, "a0.npy"), "--search", "pruned", "--tasks", "2", "--out", planPath); code != 0 {
+		t.Fatal(errs)
+	}
+}
+
 // TestPruningFileChecked: a pruning file changed or removed after the
 // plan is refused by run-task, naming it.
 func TestPruningFileChecked(t *testing.T) {
 	dir := planInputs(t)
 	planPath := filepath.Join(dir, "p.json")
-	if code, _, errs := run("plan", filepath.Join(dir, "a0.npy"), "--search", "pruned", "--tasks", "2", "--out", planPath); code != 0 {
-		t.Fatal(errs)
-	}
+	planPruned(t, dir, planPath)
 	pf := plan.PruningPath(planPath, 0)
 	data, err := os.ReadFile(pf)
 	if err != nil {
@@ -266,9 +273,7 @@ func TestPruningFileChecked(t *testing.T) {
 	// The strip index: changed (one bit) or removed, refused by run-task
 	// and by merge.
 	planPath = filepath.Join(dir, "q.json")
-	if code, _, errs := run("plan", filepath.Join(dir, "a0.npy"), "--search", "pruned", "--tasks", "2", "--out", planPath); code != 0 {
-		t.Fatal(errs)
-	}
+	planPruned(t, dir, planPath)
 	for i := range 2 {
 		if code, _, errs := run("run-task", planPath, "--index", fmt.Sprint(i)); code != 0 {
 			t.Fatal(errs)
@@ -310,9 +315,7 @@ func TestPruningFileChecked(t *testing.T) {
 func TestPruningFileSize(t *testing.T) {
 	dir := planInputs(t)
 	planPath := filepath.Join(dir, "p.json")
-	if code, _, errs := run("plan", filepath.Join(dir, "a0.npy"), "--search", "pruned", "--tasks", "2", "--out", planPath); code != 0 {
-		t.Fatal(errs)
-	}
+	planPruned(t, dir, planPath)
 	pf := plan.PruningPath(planPath, 0)
 	data, err := os.ReadFile(pf)
 	if err != nil {
