@@ -75,7 +75,7 @@ func FromLists(g *knn.Graph, opt *Options) (*Report, error) {
 	if m < 100 {
 		rep.Warnings = append(rep.Warnings, Warnf(WarnFewPoints, "only %d points: the estimate is unreliable", m))
 	}
-	e := &engine{n: m, o: o, kopt: &knn.Options{Threads: o.Threads, Search: o.Search}, g: g}
+	e := &engine{n: m, o: o, kopt: o.knnOptions(), g: g}
 	for _, meth := range methods {
 		if meth == "mle" && o.K > m-1 {
 			return nil, fmt.Errorf("mle: k = %d needs more than %d points", o.K, m)

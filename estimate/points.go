@@ -29,6 +29,21 @@ type Options struct {
 	// the same bytes before, proven by a checksum: intdim run-task and
 	// merge): the collapse is skipped, which changes nothing else.
 	Distinct bool
+	// Sampled is the verdict of knn.StreamsSampled's sample test on the
+	// file the points were loaded from, passed on to the search
+	// (knn.Options.Sampled): it chooses the search, never the results.
+	Sampled *knn.SampleTest
+}
+
+// knnOptions returns the options of the neighbour search of o: the rows
+// are normalised before it under Cosine, so the sample test's verdict (on
+// the rows as stored) is passed on only under Euclidean.
+func (o *Options) knnOptions() *knn.Options {
+	kopt := &knn.Options{Threads: o.Threads, Search: o.Search}
+	if o.Metric == knn.Euclidean {
+		kopt.Sampled = o.Sampled
+	}
+	return kopt
 }
 
 // Result is one method's estimate. Err is the standard error or the

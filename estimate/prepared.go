@@ -63,7 +63,7 @@ func (p *Prepared) K() int { return p.k }
 
 // SearchOptions returns the options of the search of Rows.
 func (p *Prepared) SearchOptions() *knn.Options {
-	return &knn.Options{Threads: p.e.o.Threads, Search: p.e.o.Search}
+	return p.e.o.knnOptions()
 }
 
 // Finish runs the estimators on g, the K nearest neighbours of every row

@@ -132,7 +132,7 @@ func FromGraph(g *knn.Graph, n, d int, pca *PCA, opt *Options) (*Report, error) 
 		methods, w = withoutRowMethods(methods)
 		rep.Warnings = append(rep.Warnings, w...)
 	}
-	e := &engine{n: n, d: d, o: o, kopt: &knn.Options{Threads: o.Threads, Search: o.Search}, g: g, pca: pca}
+	e := &engine{n: n, d: d, o: o, kopt: o.knnOptions(), g: g, pca: pca}
 	if err := e.drawSubsets(); err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 		rep.Warnings = append(rep.Warnings, Warnf(WarnFewPoints, "only %d points: the estimate is unreliable", m))
 	}
 	// Rows are already normalised for cosine: search them as Euclidean.
-	e := &engine{x: x, n: m, d: d, o: o, kopt: &knn.Options{Threads: o.Threads, Search: o.Search}}
+	e := &engine{x: x, n: m, d: d, o: o, kopt: o.knnOptions()}
 	return e, rep, nil
 }
 

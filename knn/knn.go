@@ -89,6 +89,21 @@ type Options struct {
 	// Search picks brute force or the pruned search (SearchAuto, the
 	// zero value, decides by cost); the graph is the same either way.
 	Search SearchMode
+	// Sampled is the verdict of StreamsSampled's sample test on the file
+	// the rows were loaded from (nil for none): Search's auto takes it
+	// instead of testing a sample of the rows again, for a matrix of its
+	// N×D under the Euclidean metric (the test read the rows as stored).
+	// It decides the search, never the graph.
+	Sampled *SampleTest
+}
+
+// sampled returns opt.Sampled where it applies to x (see Options.Sampled),
+// else nil.
+func (o *Options) sampled(x matrix) *SampleTest {
+	if o == nil || o.Sampled == nil || o.Metric != Euclidean || o.Sampled.N != x.n() || o.Sampled.D != x.d {
+		return nil
+	}
+	return o.Sampled
 }
 
 func (o *Options) search() SearchMode {
@@ -173,7 +188,7 @@ func Search(x *cloud.Matrix, k int, opt *Options) (*Graph, error) {
 		}
 	}
 	if mode := opt.search(); mode != SearchBrute {
-		if pl := planPrune(v, k, threads, mode == SearchPruned); pl != nil {
+		if pl := planPruneSampled(v, k, threads, mode == SearchPruned, opt.sampled(v)); pl != nil {
 			return prunedSearch(v, k, threads, pl), nil
 		}
 	}

@@ -84,18 +84,18 @@ func TestStreamsSampled(t *testing.T) {
 		{"does not fit, pruned", 64 << 20, false, SearchPruned, low, true, 0},
 	} {
 		calls = 0
-		got, err := StreamsSampled(n, d, 4, c.mem, c.pca, c.search, c.rows)
+		got, _, err := StreamsSampled(n, d, 4, c.mem, c.pca, c.search, c.rows)
 		if err != nil || got != c.want || calls != c.reads {
 			t.Errorf("%s: streams %v (err %v, %d reads), want %v (%d reads)", c.name, got, err, calls, c.want, c.reads)
 		}
 	}
 	// A narrow layer (d < 4n) loads without a sample.
 	calls = 0
-	if got, err := StreamsSampled(n, 4*n-1, 4, 8<<30, false, SearchAuto, low); got || err != nil || calls != 0 {
+	if got, _, err := StreamsSampled(n, 4*n-1, 4, 8<<30, false, SearchAuto, low); got || err != nil || calls != 0 {
 		t.Errorf("narrow: streams %v (err %v, %d reads)", got, err, calls)
 	}
 	bad := errors.New("read error")
-	got, err := StreamsSampled(n, d, 4, 8<<30, false, SearchAuto, func([]int) (*cloud.Matrix, error) { return nil, bad })
+	got, _, err := StreamsSampled(n, d, 4, 8<<30, false, SearchAuto, func([]int) (*cloud.Matrix, error) { return nil, bad })
 	if !errors.Is(err, bad) || !got {
 		t.Errorf("read error: streams %v, err %v", got, err)
 	}
@@ -106,7 +106,7 @@ func TestStreamsSampled(t *testing.T) {
 		v[5] = float32(math.NaN())
 		return cloud.New32(v, len(idx), d)
 	}
-	if got, err := StreamsSampled(n, d, 4, 8<<30, false, SearchAuto, nan); !got || err != nil {
+	if got, _, err := StreamsSampled(n, d, 4, 8<<30, false, SearchAuto, nan); !got || err != nil {
 		t.Errorf("NaN sample: streams %v, err %v", got, err)
 	}
 }
@@ -123,7 +123,7 @@ func TestAutoWideLoaded(t *testing.T) {
 		t.Fatal("2,000 × 8,000 is not streamed by StreamsFor under the lowered threshold")
 	}
 	calls := 0
-	if got, err := StreamsSampled(n, d, 4, 8<<30, false, SearchAuto, sampler(d, wideLayerRows(d, 0, 42), &calls)); !got || err != nil {
+	if got, _, err := StreamsSampled(n, d, 4, 8<<30, false, SearchAuto, sampler(d, wideLayerRows(d, 0, 42), &calls)); !got || err != nil {
 		t.Fatalf("isotropic: streams %v, err %v", got, err)
 	}
 	gen := wideLayerRows(d, 12, 41)
@@ -132,7 +132,7 @@ func TestAutoWideLoaded(t *testing.T) {
 		gen(i, v[i*d:(i+1)*d])
 	}
 	x := cloud.Must32(v, n, d)
-	got, err := StreamsSampled(n, d, 4, 8<<30, false, SearchAuto, func(idx []int) (*cloud.Matrix, error) {
+	got, test, err := StreamsSampled(n, d, 4, 8<<30, false, SearchAuto, func(idx []int) (*cloud.Matrix, error) {
 		s := make([]float32, 0, len(idx)*d)
 		for _, i := range idx {
 			s = append(s, x.Row32(i)...)
@@ -146,16 +146,22 @@ func TestAutoWideLoaded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := Search(x, 2, nil)
-	if err != nil {
-		t.Fatal(err)
+	if test == nil || *test != (SampleTest{N: n, D: d, LowRank: true}) {
+		t.Fatalf("low rank: verdict %+v", test)
 	}
-	if g.Search != SearchPruned {
-		t.Fatalf("auto searched the loaded layer by %v", g.Search)
-	}
-	for i := range want.Index {
-		if g.Index[i] != want.Index[i] || math.Float64bits(g.Dist[i]) != math.Float64bits(want.Dist[i]) {
-			t.Fatalf("entry %d: got (%d, %v), want (%d, %v)", i, g.Index[i], g.Dist[i], want.Index[i], want.Dist[i])
+	// Searched without the verdict (its own sample test) and with it.
+	for _, opt := range []*Options{nil, {Sampled: test}} {
+		g, err := Search(x, 2, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Search != SearchPruned {
+			t.Fatalf("auto searched the loaded layer by %v", g.Search)
+		}
+		for i := range want.Index {
+			if g.Index[i] != want.Index[i] || math.Float64bits(g.Dist[i]) != math.Float64bits(want.Dist[i]) {
+				t.Fatalf("entry %d: got (%d, %v), want (%d, %v)", i, g.Index[i], g.Dist[i], want.Index[i], want.Dist[i])
+			}
 		}
 	}
 }

@@ -52,7 +52,8 @@ func PlanSearch(x *cloud.Matrix, k int, opt *Options) (*Pruning, error) {
 			return nil, err
 		}
 	}
-	pl := planPrune(view(x), k, opt.threads(), mode == SearchPruned)
+	v := view(x)
+	pl := planPruneSampled(v, k, opt.threads(), mode == SearchPruned, opt.sampled(v))
 	if pl == nil {
 		return nil, nil
 	}

@@ -189,6 +189,15 @@ func stagedCost(n, d, m, mm, k int, evalAt func(e int) float64, fine float64) fl
 // cost model (bruteCost, prunedCost, stagedCost) picks m, M, and whether to prune at
 // all.
 func planPrune(x matrix, k, threads int, force bool) *prunePlan {
+	return planPruneSampled(x, k, threads, force, nil)
+}
+
+// planPruneSampled is planPrune with the verdict of a sample test already
+// made on x's rows (Options.Sampled, by StreamsSampled on the file the
+// rows were loaded from): where not nil, auto takes its LowRank instead of
+// running lowRankSample again. It decides whether to plan, never what the
+// search returns.
+func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest) *prunePlan {
 	n, d := x.n(), x.d
 	if d < 2 || n < 16 {
 		return nil
@@ -206,8 +215,16 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 	if !ok {
 		return nil
 	}
-	if !force && dear && !lowRankSample(x, mean, scale, threads) {
-		return nil
+	if !force && dear {
+		low := false
+		if sampled != nil {
+			low = sampled.LowRank
+		} else {
+			low = lowRankSample(x, mean, scale, threads)
+		}
+		if !low {
+			return nil
+		}
 	}
 	// Forced on a large layer, the plan of 256 directions straight away:
 	// the first one would only be compared with it (its directions and

@@ -107,7 +107,7 @@ func classesStreamed(path string, p plan, opt *Options) ([]Class, error) {
 		pca := wantPCA(eo.Method)
 		src := npyRows{f, rows}
 		n := len(rows)
-		streams, err := knn.StreamsSampled(n, p.d, p.elem, mem, pca, eo.Search, sampleRows(f, rows))
+		streams, _, err := knn.StreamsSampled(n, p.d, p.elem, mem, pca, eo.Search, sampleRows(f, rows))
 		if err != nil {
 			return nil, err
 		}

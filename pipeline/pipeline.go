@@ -158,7 +158,9 @@ func Estimate(src Source, opt *Options) (*estimate.Report, error) {
 	}
 	if plan, err := planFile(src.Spec, opt.mem(), wantPCA(eo.Method), opt); err != nil {
 		return nil, err
-	} else if plan.stream {
+	} else if !plan.stream {
+		eo.Sampled = plan.sampled
+	} else {
 		if err := opt.checkLabels(src.name(), plan.n); err != nil {
 			return nil, err
 		}
@@ -288,7 +290,10 @@ type plan struct {
 	n, d   int
 	elem   int  // bytes per value once loaded
 	fits   bool // loading fits in the budget
-	warn   []estimate.Warning
+	// sampled is the verdict of knn.StreamsSampled's sample test (nil
+	// when none ran), passed on to the search of the loaded rows.
+	sampled *knn.SampleTest
+	warn    []estimate.Warning
 }
 
 // planFile decides whether spec is streamed: only a plain .npy file (no
@@ -317,10 +322,10 @@ func planFile(spec string, mem int64, pca bool, opt *Options) (plan, error) {
 	if f.Narrow() {
 		elem = 4
 	}
-	stream, err := knn.StreamsSampled(n, d, elem, mem, pca, opt.estimate().Search, sampleRows(f, nil))
+	stream, sampled, err := knn.StreamsSampled(n, d, elem, mem, pca, opt.estimate().Search, sampleRows(f, nil))
 	if err != nil {
 		return plan{}, err
 	}
 	return plan{stream: stream, n: n, d: d, elem: elem,
-		fits: knn.LoadCost(n, d, elem, pca) <= mem, warn: warn}, nil
+		fits: knn.LoadCost(n, d, elem, pca) <= mem, warn: warn, sampled: sampled}, nil
 }

@@ -50,7 +50,7 @@ func SearchFile(path string, k int, opt *knn.Options, memBudget int64, zgram boo
 	if opt != nil {
 		search = opt.Search
 	}
-	streams, err := knn.StreamsSampled(n, d, elem, memBudget, zgram, search, sampleRows(f, nil))
+	streams, sampled, err := knn.StreamsSampled(n, d, elem, memBudget, zgram, search, sampleRows(f, nil))
 	if err != nil {
 		return res, err
 	}
@@ -93,6 +93,15 @@ func SearchFile(path string, k int, opt *knn.Options, memBudget int64, zgram boo
 			threads = opt.Threads
 		}
 		res.ZGram, res.ZDim = kernel.Gram64(z, n, dz, threads), dz
+	}
+	if sampled != nil {
+		// The sample test passed on the file: the search need not repeat it.
+		o := knn.Options{Sampled: sampled}
+		if opt != nil {
+			o = *opt
+			o.Sampled = sampled
+		}
+		opt = &o
 	}
 	if res.Graph, err = knn.Search(m, k, opt); err != nil {
 		return res, fmt.Errorf("%s: %v", path, err)

@@ -167,7 +167,7 @@ func streamsPoints(x *cloud.Matrix, mem int64, pca bool, search knn.SearchMode) 
 	if x.N() < 3 {
 		return false
 	}
-	streams, _ := knn.StreamsSampled(x.N(), x.D(), x.Elem().Size(), mem, pca, search, func(idx []int) (*cloud.Matrix, error) {
+	streams, _, _ := knn.StreamsSampled(x.N(), x.D(), x.Elem().Size(), mem, pca, search, func(idx []int) (*cloud.Matrix, error) {
 		return gather(x, idx)
 	})
 	return streams
