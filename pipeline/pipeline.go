@@ -145,7 +145,9 @@ func Estimate(src Source, opt *Options) (*estimate.Report, error) {
 		if err := opt.check(src.Points.N()); err != nil {
 			return nil, err
 		}
-		if streamsPoints(src.Points, opt.mem(), wantPCA(eo.Method), eo.Search) {
+		if streams, sampled := streamsPointsSampled(src.Points, opt.mem(), wantPCA(eo.Method), eo.Search); !streams {
+			eo.Sampled = sampled
+		} else {
 			if err := src.Points.Finite(); err != nil {
 				return nil, fmt.Errorf("%s: %w", src.name(), err)
 			}

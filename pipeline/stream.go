@@ -164,13 +164,21 @@ func estimatePointsStreamed(name string, x *cloud.Matrix, mem int64, opt *estima
 // (estimatePointsStreamed): when knn.StreamsSampled would stream them from
 // a file.
 func streamsPoints(x *cloud.Matrix, mem int64, pca bool, search knn.SearchMode) bool {
+	streams, _ := streamsPointsSampled(x, mem, pca, search)
+	return streams
+}
+
+// streamsPointsSampled is streamsPoints with the verdict of
+// knn.StreamsSampled's sample test (nil when none ran), for the search of
+// the rows when they are not streamed (estimate.Options.Sampled).
+func streamsPointsSampled(x *cloud.Matrix, mem int64, pca bool, search knn.SearchMode) (bool, *knn.SampleTest) {
 	if x.N() < 3 {
-		return false
+		return false, nil
 	}
-	streams, _, _ := knn.StreamsSampled(x.N(), x.D(), x.Elem().Size(), mem, pca, search, func(idx []int) (*cloud.Matrix, error) {
+	streams, sampled, _ := knn.StreamsSampled(x.N(), x.D(), x.Elem().Size(), mem, pca, search, func(idx []int) (*cloud.Matrix, error) {
 		return gather(x, idx)
 	})
-	return streams
+	return streams, sampled
 }
 
 // AddPoints adds the layer l of points in memory to b (profile.Builder.Add)
