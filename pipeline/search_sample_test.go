@@ -1,10 +1,13 @@
 package pipeline
 
 import (
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/synth"
+	"github.com/intdim/intdim/knn"
 	"github.com/intdim/intdim/tensorio/npy"
 )
 
@@ -50,5 +53,66 @@ func TestSampleRows(t *testing.T) {
 		if sampleRows(f, nil) != nil {
 			t.Errorf("%T: a sample read in Fortran order", data)
 		}
+	}
+}
+
+// TestSearchFileWideAuto: end to end through a real file, the memory rule
+// with its sample test (knn.StreamsSampled). A wide float32 layer of
+// 2,000 × 14,400 (loading it costs ≈ 346 MB, over the 256 MiB above which
+// a wide layer streams, and streaming less than half of that; 2,000 rows,
+// as few as auto plans a pruned search for) that fits the budget is loaded
+// by auto and pruned when it is low-rank, with brute force's graph bit for
+// bit (brute force streams it); isotropic rows of the same size stream.
+// About 230 MB of temporary files: not under -short.
+func TestSearchFileWideAuto(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes two 115 MB layers")
+	}
+	n, d, r := 2000, 14400, 12
+	rng := rand.New(rand.NewPCG(7, 8))
+	w := make([]float64, r*d)
+	for j := range w {
+		w[j] = rng.NormFloat64()
+	}
+	low, iso := make([]float32, n*d), make([]float32, n*d)
+	z := make([]float64, r)
+	for i := range n {
+		for t := range z {
+			z[t] = rng.NormFloat64() / float64(t+1)
+		}
+		for j := range d {
+			var s float64
+			for t, v := range z {
+				s += v * w[t*d+j]
+			}
+			low[i*d+j] = float32(max(s, 0) + 1e-3*rng.NormFloat64())
+			iso[i*d+j] = float32(rng.NormFloat64())
+		}
+	}
+	const budget = 4 << 30
+	lowPath := writeNPY(t, "low.npy", []int{n, d}, low)
+	auto, err := SearchFile(lowPath, 2, nil, budget, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	brute, err := SearchFile(lowPath, 2, &knn.Options{Search: knn.SearchBrute}, budget, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auto.Streamed || auto.Graph.Search != knn.SearchPruned || !brute.Streamed {
+		t.Fatalf("low rank: auto streamed %v searched by %v; brute streamed %v", auto.Streamed, auto.Graph.Search, brute.Streamed)
+	}
+	for i := range brute.Graph.Index {
+		if auto.Graph.Index[i] != brute.Graph.Index[i] || math.Float64bits(auto.Graph.Dist[i]) != math.Float64bits(brute.Graph.Dist[i]) {
+			t.Fatalf("entry %d: auto (%d, %v), brute (%d, %v)", i, auto.Graph.Index[i], auto.Graph.Dist[i], brute.Graph.Index[i], brute.Graph.Dist[i])
+		}
+	}
+	low = nil
+	isoRes, err := SearchFile(writeNPY(t, "iso.npy", []int{n, d}, iso), 2, nil, budget, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !isoRes.Streamed {
+		t.Fatalf("isotropic: loaded (searched by %v), want streamed", isoRes.Graph.Search)
 	}
 }
