@@ -68,26 +68,13 @@ func TestSearchFileWideAuto(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes two 115 MB layers")
 	}
-	n, d, r := 2000, 14400, 12
+	n, d := 2000, 14400
+	// Rank 12 (synth.Gaussian's 12-dimensional subspace), and isotropic.
+	low := f32(synth.Gaussian(n, 12, d, 7))
+	iso := make([]float32, n*d)
 	rng := rand.New(rand.NewPCG(7, 8))
-	w := make([]float64, r*d)
-	for j := range w {
-		w[j] = rng.NormFloat64()
-	}
-	low, iso := make([]float32, n*d), make([]float32, n*d)
-	z := make([]float64, r)
-	for i := range n {
-		for t := range z {
-			z[t] = rng.NormFloat64() / float64(t+1)
-		}
-		for j := range d {
-			var s float64
-			for t, v := range z {
-				s += v * w[t*d+j]
-			}
-			low[i*d+j] = float32(max(s, 0) + 1e-3*rng.NormFloat64())
-			iso[i*d+j] = float32(rng.NormFloat64())
-		}
+	for i := range iso {
+		iso[i] = float32(rng.NormFloat64())
 	}
 	const budget = 4 << 30
 	lowPath := writeNPY(t, "low.npy", []int{n, d}, low)
@@ -107,7 +94,6 @@ func TestSearchFileWideAuto(t *testing.T) {
 			t.Fatalf("entry %d: auto (%d, %v), brute (%d, %v)", i, auto.Graph.Index[i], auto.Graph.Dist[i], brute.Graph.Index[i], brute.Graph.Dist[i])
 		}
 	}
-	low = nil
 	isoRes, err := SearchFile(writeNPY(t, "iso.npy", []int{n, d}, iso), 2, nil, budget, false)
 	if err != nil {
 		t.Fatal(err)

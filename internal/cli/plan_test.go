@@ -240,12 +240,19 @@ func TestMergeEqualsProfileAutoPrunes(t *testing.T) {
 }
 
 // planPruned writes planPath, a plan of two tasks of dir's a0.npy under
-// --search pruned (a pruning file and a strip index beside it).
-func planPruned(t *testing.T, dir, planPath string) {
+// --search pruned (a pruning file and a strip index beside it), and
+// returns the pruning file's path and bytes.
+func planPruned(t *testing.T, dir, planPath string) (string, []byte) {
 	t.Helper()
 	if code, _, errs := run("plan", filepath.Join(dir, "a0.npy"), "--search", "pruned", "--tasks", "2", "--out", planPath); code != 0 {
 		t.Fatal(errs)
 	}
+	pf := plan.PruningPath(planPath, 0)
+	data, err := os.ReadFile(pf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pf, data
 }
 
 // TestPruningFileChecked: a pruning file changed or removed after the
@@ -253,12 +260,7 @@ func planPruned(t *testing.T, dir, planPath string) {
 func TestPruningFileChecked(t *testing.T) {
 	dir := planInputs(t)
 	planPath := filepath.Join(dir, "p.json")
-	planPruned(t, dir, planPath)
-	pf := plan.PruningPath(planPath, 0)
-	data, err := os.ReadFile(pf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pf, data := planPruned(t, dir, planPath)
 	data[len(data)-1] ^= 1
 	os.WriteFile(pf, data, 0o644)
 	code, _, errs := run("run-task", planPath, "--index", "0")
@@ -280,7 +282,7 @@ func TestPruningFileChecked(t *testing.T) {
 		}
 	}
 	sf := plan.StripPath(planPath, 0)
-	data, err = os.ReadFile(sf)
+	data, err := os.ReadFile(sf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,12 +317,7 @@ func TestPruningFileChecked(t *testing.T) {
 func TestPruningFileSize(t *testing.T) {
 	dir := planInputs(t)
 	planPath := filepath.Join(dir, "p.json")
-	planPruned(t, dir, planPath)
-	pf := plan.PruningPath(planPath, 0)
-	data, err := os.ReadFile(pf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pf, data := planPruned(t, dir, planPath)
 	for _, b := range [][]byte{append(append([]byte{}, data...), 0), data[:len(data)-1], nil} {
 		os.WriteFile(pf, b, 0o644)
 		code, _, errs := run("run-task", planPath, "--index", "0")

@@ -20,7 +20,7 @@ type variants struct {
 	// Dist2AccF32, Dist2F32
 	dist2f32 []dist2F32Impl
 	peak     []peakImpl // PeakFlops
-	scan     []scanImpl // ScanRow, ScanCol
+	scan     []scanImpl // ScanRow32, ScanCol32
 }
 
 // peakImpl is a register-only FMA loop: loop(iters) performs flops float32
@@ -64,7 +64,7 @@ func init() {
 	sqDiffs = append(v.sqDiff, sqDiffImpl{"purego", sqDiffPtr})
 	sqDiffBest = sqDiffs[0]
 	peakImpls = append(v.peak, peakImpl{"purego", func(iters int) { peakSink = peakLoopGo(iters) }, 8 * 2})
-	scanImpls = append(v.scan, scanImpl{"purego", scanRowGo, scanColGo, scanRow32Go, scanCol32Go})
+	scanImpls = append(v.scan, scanImpl{"purego", scanRow32Go, scanCol32Go})
 	best, best64, dist2Best, peakBest = available[0], available64[0], dist2Impls[0], peakImpls[0]
 	scanBest = scanImpls[0]
 }

@@ -2,53 +2,12 @@ package kernel
 
 import "unsafe"
 
-// ScanRow returns the least q ≥ from with h[q] − 2·g[q] ≤ t, or len(g)
-// (len(h) ≥ len(g)): the candidate test along a row of a Gram block, where
-// h holds the rows' (reduced) squared norms. Each value is computed as
-// written, 2·g[q] (exact) and then the difference, rounded to float64; a
-// NaN never passes. The variants agree with scanRowGo exactly.
-func ScanRow(g, h []float64, t float64, from int) int {
-	if from >= len(g) {
-		return len(g)
-	}
-	h = h[:len(g)]
-	n := len(g) - from
-	q := from + scanBest.row(&g[from], &h[from], n&^7, t)
-	if q < from+n&^7 {
-		return q
-	}
-	for ; q < len(g); q++ {
-		if h[q]-2*g[q] <= t {
-			return q
-		}
-	}
-	return len(g)
-}
-
-// ScanCol returns the least q ≥ from with hv − 2·g[q] ≤ t[q], or len(g)
-// (len(t) ≥ len(g)): the candidate test across the columns of a Gram
-// block, each with its own threshold, computed as ScanRow computes.
-func ScanCol(g []float64, hv float64, t []float64, from int) int {
-	if from >= len(g) {
-		return len(g)
-	}
-	t = t[:len(g)]
-	n := len(g) - from
-	q := from + scanBest.col(&g[from], hv, &t[from], n&^7)
-	if q < from+n&^7 {
-		return q
-	}
-	for ; q < len(g); q++ {
-		if hv-2*g[q] <= t[q] {
-			return q
-		}
-	}
-	return len(g)
-}
-
-// ScanRow32 is ScanRow on float32 entries (SymGram32, Cross32): the least
-// q ≥ from with h[q] − 2·float64(g[q]) ≤ t, or len(g), each value computed
-// as ScanRow computes it from the widened entry.
+// ScanRow32 returns the least q ≥ from with h[q] − 2·float64(g[q]) ≤ t,
+// or len(g) (len(h) ≥ len(g)): the candidate test along a row of a float32
+// Gram block (SymGram32, Cross32), where h holds the rows' (reduced)
+// squared norms. Each value is computed as written from the widened entry
+// (exact), 2·g[q] (exact) and then the difference, rounded to float64; a
+// NaN never passes. The variants agree with scanRow32Go exactly.
 func ScanRow32(g []float32, h []float64, t float64, from int) int {
 	if from >= len(g) {
 		return len(g)
@@ -67,8 +26,10 @@ func ScanRow32(g []float32, h []float64, t float64, from int) int {
 	return len(g)
 }
 
-// ScanCol32 is ScanCol on float32 entries: the least q ≥ from with
-// hv − 2·float64(g[q]) ≤ t[q], or len(g).
+// ScanCol32 returns the least q ≥ from with hv − 2·float64(g[q]) ≤ t[q],
+// or len(g) (len(t) ≥ len(g)): the candidate test across the columns of a
+// float32 Gram block, each with its own threshold, computed as ScanRow32
+// computes.
 func ScanCol32(g []float32, hv float64, t []float64, from int) int {
 	if from >= len(g) {
 		return len(g)
@@ -90,35 +51,12 @@ func ScanCol32(g []float32, hv float64, t []float64, from int) int {
 // scanImpl is one variant of the scans over n values (a multiple of 8):
 // the index of the first value that passes, or n.
 type scanImpl struct {
-	name string
-	row  func(g, h *float64, n int, t float64) int
-	col  func(g *float64, hv float64, t *float64, n int) int
-	// the same on float32 entries (ScanRow32, ScanCol32)
-	row32 func(g *float32, h *float64, n int, t float64) int
-	col32 func(g *float32, hv float64, t *float64, n int) int
+	name  string
+	row32 func(g *float32, h *float64, n int, t float64) int  // ScanRow32
+	col32 func(g *float32, hv float64, t *float64, n int) int // ScanCol32
 }
 
-// scanRowGo and scanColGo are the specification of the variants.
-func scanRowGo(g, h *float64, n int, t float64) int {
-	gs, hs := unsafe.Slice(g, n), unsafe.Slice(h, n)
-	for q, v := range gs {
-		if hs[q]-2*v <= t {
-			return q
-		}
-	}
-	return n
-}
-
-func scanColGo(g *float64, hv float64, t *float64, n int) int {
-	gs, ts := unsafe.Slice(g, n), unsafe.Slice(t, n)
-	for q, v := range gs {
-		if hv-2*v <= ts[q] {
-			return q
-		}
-	}
-	return n
-}
-
+// scanRow32Go and scanCol32Go are the specification of the variants.
 func scanRow32Go(g *float32, h *float64, n int, t float64) int {
 	gs, hs := unsafe.Slice(g, n), unsafe.Slice(h, n)
 	for q, v := range gs {
@@ -139,6 +77,6 @@ func scanCol32Go(g *float32, hv float64, t *float64, n int) int {
 	return n
 }
 
-// ScanVariant returns the name of the ScanRow and ScanCol variant in use:
+// ScanVariant returns the name of the ScanRow32 and ScanCol32 variant in use:
 // "avx512" or "purego" (see dispatch.go).
 func ScanVariant() string { return scanBest.name }
