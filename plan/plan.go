@@ -84,10 +84,12 @@ type Input struct {
 	Files []File `json:"files"`
 }
 
-// File is an input file with its size, SHA-256 and CRC-32C (hex). The
+// File is an input file with its size, CRC-32C and, when the plan was
+// made with MakeOptions.SHA256 (intdim plan --sha256), SHA-256 (hex). The
 // SHA-256 names the file's contents (sha256sum gives the same); run-task
 // and merge check the size and the CRC-32C (Verify), or the SHA-256 in a
-// plan of an earlier version, which has no CRC-32C.
+// plan of an earlier version, which has no CRC-32C. A file has at least
+// one of the two.
 type File struct {
 	Path   string `json:"path"`
 	Size   int64  `json:"size"`
@@ -249,7 +251,8 @@ func (p *Plan) check() error {
 	}
 	for i, in := range p.Inputs {
 		for _, f := range in.Files {
-			if len(f.SHA256) != 64 || f.Size < 0 || (f.CRC32C != "" && len(f.CRC32C) != 8) {
+			if (f.SHA256 != "" && len(f.SHA256) != 64) || (f.CRC32C != "" && len(f.CRC32C) != 8) ||
+				(f.SHA256 == "" && f.CRC32C == "") || f.Size < 0 {
 				return fmt.Errorf("input %d (%s): bad checksum or size for %s", i, in.Spec, f.Path)
 			}
 		}
@@ -342,14 +345,8 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // enough to stay in the core's cache between them.
 const hashPiece = 128 << 10
 
-// hashFile returns the size, SHA-256 and CRC-32C (hex) of the file at
-// path, read once.
-func hashFile(path string) (File, error) {
-	return sumFile(path, true)
-}
-
-// sumFile returns the size and CRC-32C of the file at path, and its
-// SHA-256 when withSHA.
+// sumFile returns the size and CRC-32C (hex) of the file at path, and its
+// SHA-256 when withSHA, read once.
 func sumFile(path string, withSHA bool) (File, error) {
 	// A named pipe or device would block the open: refuse it first.
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {

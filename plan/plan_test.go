@@ -161,19 +161,19 @@ func TestCutTasksStrips(t *testing.T) {
 	}
 }
 
-// TestVerify: hashFile gives the known SHA-256 and CRC-32C of "123456789";
+// TestVerify: sumFile gives the known SHA-256 and CRC-32C of "123456789";
 // Verify refuses a change of one byte (size kept) and of the size, by the
 // CRC-32C, and by the SHA-256 in a plan that has no CRC-32C (an earlier
 // version's).
 func TestVerify(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "in.bin")
 	os.WriteFile(path, []byte("123456789"), 0o644)
-	f, err := hashFile(path)
+	f, err := sumFile(path, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.Size != 9 || f.CRC32C != "e3069283" || f.SHA256 != "15e2b0d3c33891ebb0f1ef609ec419420c20e320ce94c65fbc8c3312448eb225" {
-		t.Fatalf("hashFile = %+v", f)
+		t.Fatalf("sumFile = %+v", f)
 	}
 	legacy := f
 	legacy.CRC32C = ""
@@ -191,5 +191,30 @@ func TestVerify(t *testing.T) {
 			t.Fatalf("longer (crc %q): %v", want.CRC32C, err)
 		}
 		os.WriteFile(path, []byte("123456789"), 0o644)
+	}
+}
+
+// TestCheckInputSums: an input file needs a CRC-32C or a SHA-256 (or
+// both), each of its length: a plan with neither, or with one of the
+// wrong length, is not one Make writes.
+func TestCheckInputSums(t *testing.T) {
+	sha, crc := strings.Repeat("a", 64), "0123abcd"
+	for _, c := range []struct {
+		f  File
+		ok bool
+	}{
+		{File{Path: "x", Size: 1, CRC32C: crc}, true},
+		{File{Path: "x", Size: 1, SHA256: sha}, true},
+		{File{Path: "x", Size: 1, SHA256: sha, CRC32C: crc}, true},
+		{File{Path: "x", Size: 1}, false},
+		{File{Path: "x", Size: 1, CRC32C: crc[:7]}, false},
+		{File{Path: "x", Size: 1, SHA256: sha[:63], CRC32C: crc}, false},
+		{File{Path: "x", Size: -1, CRC32C: crc}, false},
+	} {
+		p := &Plan{Kind: Kind, Version: Version, Mem: 1, Inputs: []Input{{Spec: "x", Files: []File{c.f}}},
+			Layers: []Layer{{Rows: 3, Dim: 1, K: 2}}, Tasks: []Task{{Pieces: []Piece{{Layer: 0, Rows: [2]int{0, 3}}}}}}
+		if err := p.check(); (err == nil) != c.ok {
+			t.Errorf("%+v: check %v, want ok %v", c.f, err, c.ok)
+		}
 	}
 }

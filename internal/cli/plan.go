@@ -28,7 +28,7 @@ func init() {
 // planOnly are plan's own flags; notRecorded the profile flags that do not
 // change the result (or that plan records otherwise, --mem).
 var (
-	planOnly    = []string{"tasks", "task-mem", "out", "slurm", "k8s", "max-parallel", "intdim", "image"}
+	planOnly    = []string{"tasks", "task-mem", "out", "slurm", "k8s", "max-parallel", "intdim", "image", "sha256"}
 	notRecorded = []string{"format", "quiet", "threads", "mem"}
 )
 
@@ -44,6 +44,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	maxPar := fs.Int("max-parallel", 0, "--slurm, --k8s: at most this many tasks at once (0: all)")
 	intdim := fs.String("intdim", "", "--slurm, --k8s: the intdim binary the tasks run (default: this one, by absolute path)")
 	image := fs.String("image", "intdim:latest", "--k8s: the container image")
+	sha := fs.Bool("sha256", false, "also record every input file's SHA-256 (sha256sum's), a name of its contents; run-task and merge check the size and CRC-32C either way")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim plan INPUT... [profile flags] --tasks N [--task-mem SIZE] --out PLAN.json [--slurm] [--k8s]")
 		fmt.Fprintln(stderr, "Cuts the exact neighbour search of 'intdim profile INPUT... [profile flags]' into N tasks of")
@@ -51,7 +52,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "so every pair of rows is computed once; where profile's search (--search) would use the k-d tree,")
 		fmt.Fprintln(stderr, "the block's rows against all rows with it; where it would prune, against all rows with the")
 		fmt.Fprintln(stderr, "projection chosen once by plan (written to PLAN.parts).")
-		fmt.Fprintln(stderr, "Records the inputs with their size, SHA-256 and CRC-32C, and the options.")
+		fmt.Fprintln(stderr, "Records the inputs with their size and CRC-32C (and SHA-256 with --sha256), and the options.")
 		fmt.Fprintln(stderr, "Then: intdim run-task PLAN.json --index I for every task (any order, any machine that sees")
 		fmt.Fprintln(stderr, "the files), and intdim merge PLAN.json, which prints what intdim profile prints.")
 		fmt.Fprintln(stderr, "Not split: --model, --onnx, --overlap, --imbalance, --labels, layers streamed from disk under --mem.")
@@ -107,7 +108,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	p, err := plan.Make(pos, *popt, plan.MakeOptions{Tasks: *tasks, TaskMem: taskMem.bytes, Args: rec, Mem: popt.Mem, Out: *out})
+	p, err := plan.Make(pos, *popt, plan.MakeOptions{Tasks: *tasks, TaskMem: taskMem.bytes, Args: rec, Mem: popt.Mem, Out: *out, SHA256: *sha})
 	if err != nil {
 		var ee *ExitError
 		if errors.As(err, &ee) {

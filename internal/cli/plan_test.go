@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
+	"hash/crc32"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -655,5 +657,55 @@ func TestMergeRefusesLyingPartial(t *testing.T) {
 	want := fmt.Sprintf("row %d: neighbour %d is not another row", a, a)
 	if code != 2 || out != "" || !strings.Contains(errs, want) || strings.Count(errs, "\n") != 1 {
 		t.Fatalf("merge: exit %d, %q, %q: want %q", code, out, errs, want)
+	}
+}
+
+// TestPlanSHA256: a plan records every input's size and CRC-32C, and its
+// SHA-256 (sha256sum's) only with --sha256, which is not recorded as a
+// profile option; both plans' merges print profile's bytes.
+func TestPlanSHA256(t *testing.T) {
+	dir := planInputs(t)
+	a0, a1 := filepath.Join(dir, "a0.npy"), filepath.Join(dir, "a1.npy")
+	code, want, errs := run("profile", a0, a1, "--format", "json")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	for _, withSHA := range []bool{false, true} {
+		planPath := filepath.Join(dir, fmt.Sprintf("p%v.json", withSHA))
+		args := []string{"plan", a0, a1, "--tasks", "2", "--out", planPath}
+		if withSHA {
+			args = append(args, "--sha256")
+		}
+		if code, _, errs := run(args...); code != 0 {
+			t.Fatal(errs)
+		}
+		p, err := plan.Load(planPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Args) != 0 {
+			t.Errorf("--sha256 %v: args %q recorded", withSHA, p.Args)
+		}
+		for _, in := range p.Inputs {
+			for _, f := range in.Files {
+				data, _ := os.ReadFile(f.Path)
+				sum := sha256.Sum256(data)
+				crc := crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli))
+				if f.Size != int64(len(data)) || f.CRC32C != fmt.Sprintf("%08x", crc) {
+					t.Errorf("--sha256 %v: %s: size %d, CRC-32C %s; want %d, %08x", withSHA, f.Path, f.Size, f.CRC32C, len(data), crc)
+				}
+				if wantSHA := hex.EncodeToString(sum[:]); (f.SHA256 == wantSHA) != withSHA || (f.SHA256 != "") != withSHA {
+					t.Errorf("--sha256 %v: %s: SHA-256 %q (the file's: %s)", withSHA, f.Path, f.SHA256, wantSHA)
+				}
+			}
+		}
+		for i := range 2 {
+			if code, _, errs := run("run-task", planPath, "--index", fmt.Sprint(i)); code != 0 {
+				t.Fatal(errs)
+			}
+		}
+		if code, got, errs := run("merge", planPath, "--format", "json"); code != 0 || got != want {
+			t.Fatalf("--sha256 %v: merge exit %d, %q; differs from profile: %v", withSHA, code, errs, got != want)
+		}
 	}
 }
