@@ -21,6 +21,7 @@ type variants struct {
 	dist2f32 []dist2F32Impl
 	peak     []peakImpl // PeakFlops
 	scan     []scanImpl // ScanRow32, ScanCol32
+	cov      []covImpl  // GramCols64 for d ≤ covMaxD
 }
 
 // peakImpl is a register-only FMA loop: loop(iters) performs flops float32
@@ -41,6 +42,7 @@ var (
 	dist2F32s   []dist2F32Impl
 	peakImpls   []peakImpl
 	scanImpls   []scanImpl
+	covImpls    []covImpl
 )
 
 // The variants the exported functions use (tests swap them).
@@ -52,6 +54,7 @@ var (
 	dist2F32   dist2F32Impl
 	peakBest   peakImpl
 	scanBest   scanImpl
+	covBest    covImpl
 )
 
 func init() {
@@ -67,4 +70,6 @@ func init() {
 	scanImpls = append(v.scan, scanImpl{"purego", scanRow32Go, scanCol32Go})
 	best, best64, dist2Best, peakBest = available[0], available64[0], dist2Impls[0], peakImpls[0]
 	scanBest = scanImpls[0]
+	covImpls = append(v.cov, covGoImpl)
+	covBest = covImpls[0]
 }

@@ -110,6 +110,17 @@ func GramCols64(a []float64, n, d int, shift []float64, threads int) []float64 {
 	if len(a) != n*d || (shift != nil && len(shift) != d) {
 		panic(fmt.Sprintf("kernel: GramCols64 of len(a) = %d, len(shift) = %d, want %d·%d and %d", len(a), len(shift), n, d, d))
 	}
+	if d >= 1 && d <= covMaxD && n >= 1 && covBest.name != "purego" {
+		// A few columns: centred a block at a time, straight into the
+		// multiply (the panel path's packing costs more than the
+		// products here; covSmall64).
+		return covSmall64(covBest, a, n, d, shift)
+	}
+	return gramColsPanels64(a, n, d, shift, threads)
+}
+
+// gramColsPanels64 is GramCols64 through the float64 micro-kernels' panels.
+func gramColsPanels64(a []float64, n, d int, shift []float64, threads int) []float64 {
 	g := make([]float64, d*d)
 	if n <= kc64 {
 		// One block of features: each entry is a single chain of fused

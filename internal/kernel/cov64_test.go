@@ -1,0 +1,146 @@
+package kernel
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// covData returns n×d rows of one of three kinds: Gaussian, Gaussian rows
+// each repeated (duplicates), or a large offset (1e8) plus unit noise.
+func covData(r *rand.Rand, kind string, n, d int) []float64 {
+	a := make([]float64, n*d)
+	for i := range a {
+		a[i] = r.NormFloat64()
+	}
+	switch kind {
+	case "dup":
+		for i := 1; i < n; i++ {
+			if r.IntN(3) > 0 {
+				src := r.IntN(i)
+				copy(a[i*d:(i+1)*d], a[src*d:(src+1)*d])
+			}
+		}
+	case "offset":
+		for i := range a {
+			a[i] += 1e8
+		}
+	}
+	return a
+}
+
+// naiveMeans is the column means, each the sum in row order over n.
+func naiveMeans(a []float64, n, d int) []float64 {
+	m := make([]float64, d)
+	for i := range n {
+		for j := range d {
+			m[j] += a[i*d+j]
+		}
+	}
+	for j := range m {
+		m[j] /= float64(n)
+	}
+	return m
+}
+
+// TestCovSmall64: every covImpl (assembly and the pure-Go twin) gives the
+// panel path's GramCols64 bit for bit, with and without a shift, on
+// Gaussian, duplicate-laden and large-offset rows, across 1 … 24 columns
+// and one, several and a partial last block of kc64 rows; and, shifted by
+// the column means, agrees with a naive two-pass covariance to rounding.
+func TestCovSmall64(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, im := range covImpls {
+		for _, kind := range []string{"gauss", "dup", "offset"} {
+			for _, n := range []int{1, 2, 7, 128, 129, 300, 2000} {
+				for d := 1; d <= covMaxD; d++ {
+					a := covData(r, kind, n, d)
+					mean := naiveMeans(a, n, d)
+					for _, sh := range [][]float64{nil, mean} {
+						name := fmt.Sprintf("%s %s n=%d d=%d shift=%v", im.name, kind, n, d, sh != nil)
+						got := covSmall64(im, a, n, d, sh)
+						want := gramColsPanels64(a, n, d, sh, 1)
+						for i := range want {
+							if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+								t.Fatalf("%s: [%d] = %v, want %v", name, i, got[i], want[i])
+							}
+						}
+						if sh == nil {
+							continue
+						}
+						for i := range d {
+							for j := range d {
+								var s, abs float64
+								for k := range n {
+									p := (a[k*d+i] - mean[i]) * (a[k*d+j] - mean[j])
+									s += p
+									abs += math.Abs(p)
+								}
+								if e := math.Abs(got[i*d+j] - s); e > 4*float64(n)*0x1p-52*abs+1e-300 {
+									t.Fatalf("%s: [%d,%d] = %v, two-pass %v", name, i, j, got[i*d+j], s)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestCovSmall64Dispatch: GramCols64 takes the direct path for d ≤ covMaxD
+// only where an assembly variant exists, and its result is the panel path's.
+func TestCovSmall64Dispatch(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	for _, s := range []struct{ n, d int }{{2000, 3}, {2000, 20}, {500, 24}, {500, 25}} {
+		a := covData(r, "gauss", s.n, s.d)
+		got := GramCols64(a, s.n, s.d, naiveMeans(a, s.n, s.d), 1)
+		want := gramColsPanels64(a, s.n, s.d, naiveMeans(a, s.n, s.d), 1)
+		for i := range want {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("%v: [%d] = %v, want %v", s, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+// TestCovCentreSlack: centre writes rows·ldc values and at most 16 more,
+// zeros past d in every row, and reads no value of src past rows·d (the
+// masked loads of the assembly; src ends at the slice's end here).
+func TestCovCentreSlack(t *testing.T) {
+	r := rand.New(rand.NewPCG(25, 26))
+	for _, im := range covImpls {
+		for d := 1; d <= covMaxD; d++ {
+			ldc := (d + 7) / 8 * 8
+			for _, rows := range []int{1, 5} {
+				src := covData(r, "gauss", rows, d)
+				var sh [covMaxD]float64
+				for j := range d {
+					sh[j] = r.NormFloat64()
+				}
+				dst := make([]float64, rows*ldc+16+8)
+				for i := range dst {
+					dst[i] = math.NaN()
+				}
+				im.centre(&dst[0], ldc, &src[0], d, rows, &sh[0])
+				for k := range rows {
+					for j := range ldc {
+						want := 0.0
+						if j < d {
+							want = src[k*d+j] - sh[j]
+						}
+						if v := dst[k*ldc+j]; math.Float64bits(v) != math.Float64bits(want) {
+							t.Fatalf("%s d=%d rows=%d: [%d,%d] = %v, want %v", im.name, d, rows, k, j, v, want)
+						}
+					}
+				}
+				for i := rows*ldc + 16; i < len(dst); i++ {
+					if !math.IsNaN(dst[i]) {
+						t.Fatalf("%s d=%d rows=%d: wrote [%d] past the slack", im.name, d, rows, i)
+					}
+				}
+			}
+		}
+	}
+}
