@@ -248,12 +248,7 @@ func LPCAPoints(x *cloud.Matrix, g *knn.Graph, k int, ver Method, s SkdimOptions
 // columnMeans returns the means of the columns of the n×d rows xf, each
 // the sum in row order over n.
 func columnMeans(xf []float64, n, d int) []float64 {
-	mean := make([]float64, d)
-	for i := range n {
-		for j, v := range xf[i*d : (i+1)*d] {
-			mean[j] += v
-		}
-	}
+	mean := kernel.ColumnSums64(xf, n, d)
 	for j := range mean {
 		mean[j] /= float64(n)
 	}

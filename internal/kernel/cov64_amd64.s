@@ -397,3 +397,40 @@ over3:
 	ADDQ R8, DX
 	VZEROUPPER
 	RET
+
+// func colSumsAVX512(src *float64, d, rows int, out *float64, masks uint64)
+// Three zmm accumulators of the columns (masked loads as covCentreAVX512),
+// one add per vector and row, in row order; out receives 24 values.
+TEXT ·colSumsAVX512(SB), NOSPLIT, $0-40
+	MOVQ src+0(FP), SI
+	MOVQ d+8(FP), R9
+	SHLQ $3, R9
+	MOVQ rows+16(FP), CX
+	MOVQ out+24(FP), DX
+	MOVQ masks+32(FP), AX
+	KMOVW AX, K1
+	SHRQ $8, AX
+	KMOVW AX, K2
+	SHRQ $8, AX
+	KMOVW AX, K3
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	TESTQ CX, CX
+	JZ sdone
+sloop:
+	VMOVUPD.Z 0(SI), K1, Z3
+	VMOVUPD.Z 64(SI), K2, Z4
+	VMOVUPD.Z 128(SI), K3, Z5
+	VADDPD Z3, Z0, Z0
+	VADDPD Z4, Z1, Z1
+	VADDPD Z5, Z2, Z2
+	ADDQ R9, SI
+	DECQ CX
+	JNZ sloop
+sdone:
+	VMOVUPD Z0, 0(DX)
+	VMOVUPD Z1, 64(DX)
+	VMOVUPD Z2, 128(DX)
+	VZEROUPPER
+	RET
