@@ -402,8 +402,22 @@ func b2i(b bool) int {
 
 // collect runs the kernel over all symmetric blocks and returns every row's
 // candidates.
+//
+// With at most kernel.FlushEvery features the kernel's float32 sums are
+// the Gram entries themselves (SymGram32 hands them unrounded), and the
+// blocks are scanned in float32 by block32: the same entries, the same
+// tests.
 func collect(pr *prepared, n, d, k, threads int) []rowCands {
 	c := newCollector(pr, n, k)
+	if d <= kernel.FlushEvery {
+		if gs := gramSeedWidth(n, k); gs > 0 {
+			gramSeeds(pr, c, n, k, gs, threads)
+		}
+		kernel.SymGram32(pr.p, threads, func(_, i0, i1, j0, j1 int, g []float32, ld int) {
+			c.block32(i0, i1, j0, j1, g, ld)
+		})
+		return c.rows
+	}
 	kernel.SymGram(pr.p, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
 		c.block(i0, i1, j0, j1, g, ld)
 	})
@@ -554,6 +568,51 @@ func (c *collector) block(i0, i1, j0, j1 int, g []float64, ld int) {
 		for _, jj := range pass[:m] {
 			c.push(j0+int(jj), i, gi[jj], sc)
 			tc[jj] = rows[j0+int(jj)].bound() - h[j0+int(jj)] + eabs
+		}
+	}
+	c.locks[j0/kernel.BlockRows].Unlock()
+}
+
+// block32 is block for float32 Gram entries (SymGram32 with at most
+// kernel.FlushEvery features, where they are exact). The test of a column
+// is block's, h[j] − 2·float64(ĝ) ≤ t, found by kernel.ScanRow32 and
+// kernel.ScanCol32 (vectorised) from the column after the last one that
+// passed, with the threshold of the row (or column) as its bound has
+// become after every push: a tighter but still valid bound, so the rows
+// dropped on the way are rows push would drop (the graph does not change).
+func (c *collector) block32(i0, i1, j0, j1 int, g []float32, ld int) {
+	rows, h, eabs := c.rows, c.h, c.eabs
+	c.locks[i0/kernel.BlockRows].Lock()
+	sc := &c.sc[i0/kernel.BlockRows]
+	hj := h[j0:j1]
+	for i := i0; i < i1; i++ {
+		gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
+		r := &rows[i]
+		for q := kernel.ScanRow32(gi, hj, r.bound()-h[i]+eabs, 0); q < len(gi); q = kernel.ScanRow32(gi, hj, r.bound()-h[i]+eabs, q+1) {
+			if j := j0 + q; j != i {
+				c.push(i, j, float64(gi[q]), sc)
+			}
+		}
+	}
+	c.locks[i0/kernel.BlockRows].Unlock()
+	if j0 == i0 {
+		return
+	}
+	// The transposed half, walking g by rows (contiguous) with one
+	// threshold per column; each row j still sees i in increasing order.
+	c.locks[j0/kernel.BlockRows].Lock()
+	sc = &c.sc[j0/kernel.BlockRows]
+	var tcol [kernel.BlockRows]float64
+	tc := tcol[:j1-j0]
+	for jj := range tc {
+		tc[jj] = rows[j0+jj].bound() - h[j0+jj] + eabs
+	}
+	for i := i0; i < i1; i++ {
+		gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
+		hv := h[i]
+		for q := kernel.ScanCol32(gi, hv, tc, 0); q < len(gi); q = kernel.ScanCol32(gi, hv, tc, q+1) {
+			c.push(j0+q, i, float64(gi[q]), sc)
+			tc[q] = rows[j0+q].bound() - h[j0+q] + eabs
 		}
 	}
 	c.locks[j0/kernel.BlockRows].Unlock()

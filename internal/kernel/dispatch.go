@@ -19,9 +19,10 @@ type variants struct {
 	sqDiff []sqDiffImpl // SqDiff
 	// Dist2AccF32, Dist2F32
 	dist2f32 []dist2F32Impl
-	peak     []peakImpl // PeakFlops
-	scan     []scanImpl // ScanRow32, ScanCol32
-	cov      []covImpl  // GramCols64 for d ≤ covMaxD
+	peak     []peakImpl     // PeakFlops
+	scan     []scanImpl     // ScanRow32, ScanCol32
+	cov      []covImpl      // GramCols64 for d ≤ covMaxD
+	groupMin []groupMinImpl // GroupMin32
 }
 
 // peakImpl is a register-only FMA loop: loop(iters) performs flops float32
@@ -43,18 +44,20 @@ var (
 	peakImpls   []peakImpl
 	scanImpls   []scanImpl
 	covImpls    []covImpl
+	groupMins   []groupMinImpl
 )
 
 // The variants the exported functions use (tests swap them).
 var (
-	best       impl
-	best64     impl64
-	dist2Best  dist2Impl
-	sqDiffBest sqDiffImpl
-	dist2F32   dist2F32Impl
-	peakBest   peakImpl
-	scanBest   scanImpl
-	covBest    covImpl
+	covBest      covImpl
+	best         impl
+	best64       impl64
+	dist2Best    dist2Impl
+	sqDiffBest   sqDiffImpl
+	dist2F32     dist2F32Impl
+	peakBest     peakImpl
+	scanBest     scanImpl
+	groupMinBest groupMinImpl
 )
 
 func init() {
@@ -72,4 +75,6 @@ func init() {
 	scanBest = scanImpls[0]
 	covImpls = append(v.cov, covGoImpl)
 	covBest = covImpls[0]
+	groupMins = append(v.groupMin, groupMinImpl{"purego", groupMin32Go})
+	groupMinBest = groupMins[0]
 }

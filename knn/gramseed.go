@@ -1,0 +1,107 @@
+package knn
+
+import (
+	"math"
+
+	"github.com/intdim/intdim/internal/kernel"
+)
+
+// Seeding the candidate bounds of kernelSearch (small matrices).
+//
+// collect offers a row its columns block after block with a bound that
+// starts at +Inf and is brought up to date only when the list is pruned:
+// on n = 2,000 rows about 10k candidates per row are offered (and pruned)
+// where k would do. A first pass over the kernel's Gram entries gives every
+// row a bound before collect starts. Split the other rows into disjoint
+// groups of at most gs and let mᵢ(G) = min over j in G of
+// vᵢⱼ = hⱼ − 2ĝᵢⱼ (collector's h = (1 − τ)·n). The k smallest group minima
+// belong to k distinct rows j ≠ i, each with
+//
+//	aᵢⱼ + eᵢⱼ = vᵢⱼ + 2τ·nⱼ + (1 + τ)·nᵢ + ε ≤ m + 2τ·max n + (1 + τ)·nᵢ + ε,
+//
+// m the k-th smallest group minimum: k rows lie within that upper bound, so
+// it bounds Uᵢ (rowCands) and is a valid starting bound, to within the
+// float64 roundings of the sum, covered by a relative 2⁻⁴⁰. With groups of
+// gs rows about k + k·gs·k/n rows pass it (the chance that a group holds
+// two of the smallest), against k·(1 + ln(n/k)) for a bound that tracked
+// the k-th exactly. The pass costs the Gram once more (each block of the
+// full product, not half of it), gs·n²/8 vector steps and a selection of
+// n/gs values per row.
+
+// gramSeedMaxBytes bounds the group minima gramSeeds holds (all rows at once).
+const gramSeedMaxBytes = 16 << 20
+
+// gramSeedWidth returns the rows per group of gramSeeds for n rows and k
+// neighbours: a divisor of kernel.BlockRows/8 (so that a block's columns
+// fall in whole groups of 8·gs), the largest that leaves at least 4k
+// groups, up to 12; 0 when seeding does not pay (fewer than two rows a
+// group) or the minima would exceed gramSeedMaxBytes.
+func gramSeedWidth(n, k int) int {
+	gs := 0
+	for _, w := range []int{12, 8, 6, 4, 3, 2} {
+		if n/w >= 4*k {
+			gs = w
+			break
+		}
+	}
+	if gs == 0 || int64(n)*int64(n/gs+kernel.BlockRows)*8 > gramSeedMaxBytes {
+		return 0
+	}
+	return gs
+}
+
+// gramSeeds sets the bound of every row of c to the seeding bound above,
+// computed from the full Gram product of the prepared rows (kernel.Cross32:
+// at most kernel.FlushEvery features, so its entries are exact float32
+// sums). Rows keep +Inf when fewer than k groups are finite.
+func gramSeeds(pr *prepared, c *collector, n, k, gs, threads int) {
+	w := 8 * gs
+	nb := (n + kernel.BlockRows - 1) / kernel.BlockRows
+	off := make([]int, nb+1) // a row's minima of column block J start at off[J]
+	for J := range nb {
+		cols := min(kernel.BlockRows, n-J*kernel.BlockRows)
+		off[J+1] = off[J] + cols/w*8 + (cols%w+gs-1)/gs
+	}
+	m := off[nb]
+	mins := make([]float64, n*m)
+	h := c.h
+	kernel.Cross32(pr.p, pr.p, threads, func(_, i0, i1, j0, j1 int, g []float32, ld int) {
+		J := j0 / kernel.BlockRows
+		hj := h[j0:j1]
+		for i := i0; i < i1; i++ {
+			gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
+			if j0 <= i && i < j1 {
+				gi[i-j0] = float32(math.Inf(-1)) // vᵢᵢ = +Inf: i is not its own neighbour
+			}
+			out := mins[i*m+off[J] : i*m+off[J+1]]
+			full := len(gi) / w * w
+			kernel.GroupMin32(gi[:full], hj[:full], gs, out)
+			o := full / w * 8
+			for q := full; q < len(gi); q += gs {
+				v := math.Inf(1)
+				for r := q; r < min(q+gs, len(gi)); r++ {
+					if x := hj[r] - 2*float64(gi[r]); x < v {
+						v = x
+					}
+				}
+				out[o] = v
+				o++
+			}
+		}
+	})
+	var top float64 // max nⱼ
+	for _, v := range pr.norm {
+		top = max(top, v)
+	}
+	slack := 2*pr.tau*top + pr.eabs
+	parallelRows(n, threads, func(i int, _ *TopK) {
+		v := mins[i*m : (i+1)*m]
+		kth := kthSmallest(v, k)
+		if math.IsInf(kth, 1) || math.IsNaN(kth) {
+			return
+		}
+		ni := (1 + pr.tau) * pr.norm[i]
+		s := kth + slack + ni
+		c.rows[i].u = s + (math.Abs(kth)+slack+ni)*0x1p-40
+	})
+}
