@@ -49,7 +49,6 @@ var (
 
 // The variants the exported functions use (tests swap them).
 var (
-	covBest      covImpl
 	best         impl
 	best64       impl64
 	dist2Best    dist2Impl
@@ -57,6 +56,7 @@ var (
 	dist2F32     dist2F32Impl
 	peakBest     peakImpl
 	scanBest     scanImpl
+	covBest      covImpl
 	groupMinBest groupMinImpl
 )
 
