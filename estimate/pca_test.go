@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/intdim/intdim/internal/kernel"
 	"github.com/intdim/intdim/internal/synth"
 )
 
@@ -205,5 +206,52 @@ func BenchmarkPCID(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestPCIDCovarianceFromRows: for n > d, PCID's covariance, packed from
+// the z-scores' rows (kernel.GramCols64), gives the spectrum of the Gram
+// matrix of their transpose (kernel.Gram64, what PCID computed before)
+// bit for bit, float32 and float64 rows, n below and above one block of
+// the kernel (128) and a constant column dropped.
+func TestPCIDCovarianceFromRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, s := range []struct{ n, d int }{{40, 7}, {300, 20}, {1000, 33}} {
+		x := make([]float64, s.n*s.d)
+		for i := range x {
+			x[i] = r.NormFloat64() * float64(1+i%s.d)
+		}
+		for i := range s.n {
+			x[i*s.d+2] = 5 // a constant column
+		}
+		x32 := make([]float32, len(x))
+		for i, v := range x {
+			x32[i] = float32(v)
+		}
+		for _, m := range []*cloud.Matrix{cloud.Must64(x, s.n, s.d), cloud.Must32(x32, s.n, s.d)} {
+			got, err := PCID(m, 0.9)
+			if err != nil {
+				t.Fatal(err)
+			}
+			z, dz := zscore(m)
+			tr := make([]float64, len(z))
+			for i := range s.n {
+				for j := range dz {
+					tr[j*s.n+i] = z[i*dz+j]
+				}
+			}
+			want, err := pcidFromGram(kernel.Gram64(tr, dz, s.n, 2), dz, s.n, dz, 0.9)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dz != s.d-1 || got.ID != want.ID || len(got.Spectrum) != len(want.Spectrum) {
+				t.Fatalf("%v %v: dz %d, ID %d, %d components; want ID %d, %d", s, m.Elem(), dz, got.ID, len(got.Spectrum), want.ID, len(want.Spectrum))
+			}
+			for i, v := range want.Spectrum {
+				if math.Float64bits(got.Spectrum[i]) != math.Float64bits(v) {
+					t.Fatalf("%v %v: spectrum[%d] = %v, want %v", s, m.Elem(), i, got.Spectrum[i], v)
+				}
+			}
+		}
 	}
 }
