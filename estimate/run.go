@@ -219,13 +219,13 @@ func prepare(x *cloud.Matrix, o Options) (*engine, *Report, error) {
 		x = y
 	}
 	if o.Duplicates == "collapse" && !o.Distinct {
-		u := knn.FindDuplicates(x)
-		if r := u.Removed(); r > 0 {
-			x = x.Rows(u.Keep)
+		if keep := knn.DistinctRows(x); keep != nil {
+			r := x.N() - len(keep)
+			x = x.Rows(keep)
 			rep.Duplicates = r
 			rep.Warnings = append(rep.Warnings,
-				Warnf(WarnDuplicates, "collapsed %d duplicate rows (%d distinct of %d)", r, len(u.Keep), rep.NUsed))
-			rep.NUsed = len(u.Keep)
+				Warnf(WarnDuplicates, "collapsed %d duplicate rows (%d distinct of %d)", r, len(keep), rep.NUsed))
+			rep.NUsed = len(keep)
 		}
 	}
 	m := rep.NUsed

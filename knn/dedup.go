@@ -23,54 +23,144 @@ func (u *Duplicates) Removed() int { return len(u.Group) - len(u.Keep) }
 // FindDuplicates groups the rows of x that are equal value for value (with
 // +0 and −0 treated as equal). It runs in O(n·d) expected time.
 func FindDuplicates(x *cloud.Matrix) *Duplicates {
+	n := x.N()
+	u := &Duplicates{Group: make([]int, n), Keep: make([]int, 0, n)}
 	if x.Elem() == cloud.Float32 {
-		return findDuplicates(x.N(), x.D(), x.F32())
+		u.Keep = scanRows(n, x.D(), x.F32(), u.Group, u.Keep)
+	} else {
+		u.Keep = scanRows(n, x.D(), x.F64(), u.Group, u.Keep)
 	}
-	return findDuplicates(x.N(), x.D(), x.F64())
+	u.Count = make([]int, len(u.Keep))
+	for _, g := range u.Group {
+		u.Count[g]++
+	}
+	return u
 }
 
-// findDuplicates groups the n rows of d values of data (row-major).
-func findDuplicates[E real](n, d int, data []E) *Duplicates {
+// DistinctRows returns FindDuplicates(x).Keep, the first row of every
+// distinct value ascending, or nil when no row repeats an earlier one; it
+// records no groups, and allocates the list only from the first repeat.
+func DistinctRows(x *cloud.Matrix) []int {
+	if x.Elem() == cloud.Float32 {
+		return scanRows(x.N(), x.D(), x.F32(), nil, nil)
+	}
+	return scanRows(x.N(), x.D(), x.F64(), nil, nil)
+}
+
+// scanRows finds the repeated rows of the n rows of d values of data
+// (row-major) and returns keep with the first row of every distinct value
+// appended, ascending; with group (length n), group[i] is the position of
+// row i's value among them. Without group, keep stays nil until the first
+// repeat, and the result is nil when there is none.
+//
+// An open-addressing table, at most half full, of 8-byte slots (16 KiB
+// for 2,000 rows: in L1): the high 32 bits of a distinct value's hash
+// over 1 + its first row, 0 if empty; linear probing, rows compared only
+// where the hashes' high bits agree. No allocation per row.
+func scanRows[E real](n, d int, data []E, group, keep []int) []int {
+	if n >= math.MaxUint32 {
+		return scanRowsWide(n, d, data, group, keep)
+	}
 	row := func(i int) []E { return data[i*d : (i+1)*d : (i+1)*d] }
-	u := &Duplicates{Group: make([]int, n), Keep: make([]int, 0, n), Count: make([]int, 0, n)}
-	// An open-addressing table of the distinct values so far: slot s holds
-	// 1 + the position in Keep of a value whose hash is slots[s].hash, 0
-	// if empty (one cache line per probe); linear probing, at most half
-	// full. No allocation per row.
+	size := 1
+	for size < 2*n {
+		size *= 2
+	}
+	slots := make([]uint64, size)
+	mask := uint64(size - 1)
+	lazy := group == nil
+	keys := make([]uint64, n) // hashed first: the rows' hashes overlap in the pipeline
+	if f, ok := any(data).([]float64); ok {
+		for i := range keys {
+			keys[i] = hashRow64(f[i*d : (i+1)*d : (i+1)*d])
+		}
+	} else {
+		for i := range keys {
+			keys[i] = hashRow(row(i))
+		}
+	}
+	for i := range n {
+		key := keys[i]
+		tag := key >> 32
+		s := key & mask
+		found := -1
+		for ; slots[s] != 0; s = (s + 1) & mask {
+			if v := slots[s]; v>>32 == tag {
+				if j := int(uint32(v)) - 1; equalRows(row(i), row(j)) {
+					found = j
+					break
+				}
+			}
+		}
+		if found >= 0 {
+			if group != nil {
+				group[i] = group[found]
+			}
+			if lazy && keep == nil {
+				keep = make([]int, i, n)
+				for j := range keep {
+					keep[j] = j
+				}
+			}
+			continue
+		}
+		slots[s] = tag<<32 | uint64(i+1)
+		if group != nil {
+			group[i] = len(keep)
+		}
+		if !lazy || keep != nil {
+			keep = append(keep, i)
+		}
+	}
+	return keep
+}
+
+// scanRowsWide is scanRows for n ≥ 2³² − 1 rows: slots of a full hash and
+// a full row index.
+func scanRowsWide[E real](n, d int, data []E, group, keep []int) []int {
+	row := func(i int) []E { return data[i*d : (i+1)*d : (i+1)*d] }
 	size := 1
 	for size < 2*n {
 		size *= 2
 	}
 	type slot struct {
 		hash uint64
-		pos  int
+		row  int // 1 + the first row of the value, 0 if empty
 	}
 	slots := make([]slot, size)
 	mask := uint64(size - 1)
-	keys := make([]uint64, n) // hashed first: the rows' hashes overlap in the pipeline
-	for i := range keys {
-		keys[i] = hashRow(row(i))
-	}
-	for i := 0; i < n; i++ {
-		key := keys[i]
-		found := -1
+	lazy := group == nil
+	for i := range n {
+		key := hashRow(row(i))
 		s := key & mask
-		for ; slots[s].pos != 0; s = (s + 1) & mask {
-			if g := slots[s].pos - 1; slots[s].hash == key && equalRows(row(i), row(u.Keep[g])) {
-				found = g
+		found := -1
+		for ; slots[s].row != 0; s = (s + 1) & mask {
+			if j := slots[s].row - 1; slots[s].hash == key && equalRows(row(i), row(j)) {
+				found = j
 				break
 			}
 		}
-		if found < 0 {
-			found = len(u.Keep)
-			u.Keep = append(u.Keep, i)
-			u.Count = append(u.Count, 0)
-			slots[s] = slot{key, found + 1}
+		if found >= 0 {
+			if group != nil {
+				group[i] = group[found]
+			}
+			if lazy && keep == nil {
+				keep = make([]int, i)
+				for j := range keep {
+					keep[j] = j
+				}
+			}
+			continue
 		}
-		u.Count[found]++
-		u.Group[i] = found
+		slots[s] = slot{key, i + 1}
+		if group != nil {
+			group[i] = len(keep)
+		}
+		if !lazy || keep != nil {
+			keep = append(keep, i)
+		}
 	}
-	return u
+	return keep
 }
 
 // hashRow mixes the bits of a row's values (−0 as +0) into 64 bits: four
@@ -121,6 +211,30 @@ func hashRow[E real](row []E) uint64 {
 	h ^= h >> 29
 	h *= 0xff51afd7ed558ccd
 	h ^= h >> 33
+	return h
+}
+
+// hashRow64 is hashRow for float64 rows, shorter: two multiply–xor
+// lanes (−0 as +0), then one multiply between xor-shifts, which brings
+// the high bits, where a value's changes propagate, down to the low bits
+// that pick the slot (and every bit into the high 32 that tag it): fewer
+// operations than hashRow on rows of a few values (FindDuplicates of
+// 2,000 × 3 and × 20 Gaussian rows: about 15 % less CPU, load 5).
+func hashRow64(row []float64) uint64 {
+	const m = 0x9E3779B97F4A7C15
+	h0, h1 := uint64(len(row)), uint64(0x632be59bd9b4e019)
+	i := 0
+	for ; i+2 <= len(row); i += 2 {
+		h0 = (h0 ^ math.Float64bits(row[i]+0)) * m
+		h1 = (h1 ^ math.Float64bits(row[i+1]+0)) * m
+	}
+	if i < len(row) {
+		h0 = (h0 ^ math.Float64bits(row[i]+0)) * m
+	}
+	h := h0 ^ (h1>>32 | h1<<32)
+	h ^= h >> 32
+	h *= 0xd6e8feb86659fd93
+	h ^= h >> 29
 	return h
 }
 

@@ -82,3 +82,61 @@ func TestFindDuplicatesFloat32(t *testing.T) {
 		}
 	}
 }
+
+// TestDistinctRows: DistinctRows is FindDuplicates' Keep where a row
+// repeats and nil where none does, float64 and float32, on rows drawn from
+// a few values (−0 and +0 among them), of widths 1 to 25, with the first
+// repeat anywhere (row 1, the last row, none).
+func TestDistinctRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	vals := []float64{0, math.Copysign(0, -1), 1, -1.5, 1e300, 3}
+	for _, d := range []int{1, 2, 3, 5, 8, 20, 25} {
+		for _, n := range []int{1, 2, 3, 40, 500} {
+			for _, few := range []int{2, len(vals)} {
+				x := make([]float64, n*d)
+				for i := range x {
+					x[i] = vals[r.IntN(few)]
+					if few == len(vals) {
+						x[i] += r.NormFloat64() // mostly distinct rows
+					}
+				}
+				if few == len(vals) && n >= 3 && r.IntN(2) == 0 {
+					copy(x[(n-1)*d:], x[r.IntN(n-1)*d:][:d]) // the first repeat is the last row
+				}
+				x32 := make([]float32, len(x))
+				for i, v := range x {
+					x32[i] = float32(v)
+				}
+				for _, m := range []*cloud.Matrix{cloud.Must64(x, n, d), cloud.Must32(x32, n, d)} {
+					u := FindDuplicates(m)
+					got := DistinctRows(m)
+					if u.Removed() == 0 {
+						if got != nil {
+							t.Fatalf("%v %d×%d: %v, want nil (no repeats)", m.Elem(), n, d, got)
+						}
+						continue
+					}
+					keep, _, _ := naiveDuplicates(x, n, d)
+					if m.Elem() == cloud.Float32 {
+						keep, _, _ = naiveDuplicates(x32, n, d)
+					}
+					if !slices.Equal(got, u.Keep) || !slices.Equal(got, keep) {
+						t.Fatalf("%v %d×%d: %v, want %v", m.Elem(), n, d, got, keep)
+					}
+					// The path for 2³² rows or more, on these.
+					group := make([]int, n)
+					_, wantGroup, _ := naiveDuplicates(x, n, d)
+					if m.Elem() == cloud.Float32 {
+						_, wantGroup, _ = naiveDuplicates(x32, n, d)
+					}
+					if w := scanRowsWide(n, d, x, nil, nil); m.Elem() == cloud.Float64 && !slices.Equal(w, keep) {
+						t.Fatalf("wide %d×%d: %v, want %v", n, d, w, keep)
+					}
+					if w := scanRowsWide(n, d, x32, group, nil); m.Elem() == cloud.Float32 && (!slices.Equal(w, keep) || !slices.Equal(group, wantGroup)) {
+						t.Fatalf("wide float32 %d×%d: %v %v, want %v %v", n, d, w, group, keep, wantGroup)
+					}
+				}
+			}
+		}
+	}
+}
