@@ -149,9 +149,16 @@ func (s SkdimOptions) check() error {
 	ps.bad(len(s.KNNPs) <= maxKNNDraws, "KNNPs", float64(len(s.KNNPs)))
 	dk.bad(s.DANCoK >= 2, "DANCoK", float64(s.DANCoK))
 	dd.bad(s.DANCoD >= 0, "DANCoD", float64(s.DANCoD))
+	kkWant, psWant := "", "" // formatted only when needed (every call of Points checks)
+	if len(kk.fields) > 0 {
+		kkWant = fmt.Sprintf("k ≥ 1, 1 ≤ M ≤ %d and 0 < gamma < ∞", maxKNNDraws)
+	}
+	if len(ps.fields) > 0 {
+		psWant = fmt.Sprintf("sample sizes above k = %d and at most %d", s.KNNK, maxKNNDraws)
+	}
 	for _, err := range []error{
-		kk.err("knn", fmt.Sprintf("k ≥ 1, 1 ≤ M ≤ %d and 0 < gamma < ∞", maxKNNDraws)),
-		ps.err("knn", fmt.Sprintf("sample sizes above k = %d and at most %d", s.KNNK, maxKNNDraws)),
+		kk.err("knn", kkWant),
+		ps.err("knn", psWant),
 		dk.err("danco", "at least 2"),
 		dd.err("danco", "at least 1 (0: the number of columns)"),
 		k.err("mom, tle, mada and ess", "at least 2"),

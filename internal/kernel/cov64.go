@@ -16,12 +16,13 @@ const covMaxD = 24
 //
 //	centre: dst[k·ldc + j] = src[k·d + j] − shift[j] for j < d, +0 for
 //	        d ≤ j < ldc (shift holds 24 values, zero past d), k < rows;
-//	        it may write 16 values past the last row (the buffer's slack);
 //	sums:   out[j] = Σ_{k<rows} src[k·d + j] for j < d, summed in row
 //	        order from +0 (out holds 24 values; those past d are
 //	        unspecified);
-//	tile:   for r < 8, j < 8·nz:  t = 0;  for k < kc: t = FMA(c[k·ldc+r],
-//	        c[k·ldc+j], t);  g[r·ldc+j] = t  or  g[r·ldc+j] + t (acc).
+//	tile:   for r < h, j < 8·nz:  t = 0;  for k < kc: t = FMA(c[k·ldc+r],
+//	        c[k·ldc+j], t);  g[r·ldc+j] = t  or  g[r·ldc+j] + t (acc);
+//	        h is 8, or 4 with nz = 1 (the last strip of d ≤ 4 columns
+//	        past its start).
 //
 // tile is the float64 micro-kernels' contract (tileGo64) with the same
 // centred values in both operands, so that every sum is the panel path's
@@ -30,7 +31,7 @@ type covImpl struct {
 	name   string
 	centre func(dst *float64, ldc int, src *float64, d, rows int, shift *float64)
 	sums   func(src *float64, d, rows int, out *float64)
-	tile   func(c *float64, ldc, kc, nz int, g *float64, acc bool)
+	tile   func(c *float64, ldc, kc, nz int, g *float64, h int, acc bool)
 }
 
 // ColumnSums64 returns the sums of the columns of the n×d row-major a,
@@ -74,20 +75,20 @@ func covCentreGo(dst []float64, ldc int, src []float64, d, rows int, shift []flo
 
 // covTileGo is the specification of covImpl.tile: c and g start at the
 // tile's first row and column (row-major, stride ldc).
-func covTileGo(c []float64, ldc, kc, nz int, g []float64, acc bool) {
+func covTileGo(c []float64, ldc, kc, nz int, g []float64, h int, acc bool) {
 	var buf [8 * covMaxD]float64
 	w := 8 * nz
 	t := buf[:8*w]
 	for k := range kc {
 		row := c[k*ldc : k*ldc+w]
-		for r, a := range row[:8] {
+		for r, a := range row[:h] {
 			tr := t[r*w : (r+1)*w]
 			for j, b := range row {
 				tr[j] = math.FMA(a, b, tr[j])
 			}
 		}
 	}
-	for r := range 8 {
+	for r := range h {
 		dst := g[r*ldc : r*ldc+w]
 		src := t[r*w : (r+1)*w]
 		if acc {
@@ -108,8 +109,8 @@ var covGoImpl = covImpl{name: "purego",
 	sums: func(src *float64, d, rows int, out *float64) {
 		colSumsGo(unsafe.Slice(src, rows*d), rows, d, unsafe.Slice(out, covMaxD))
 	},
-	tile: func(c *float64, ldc, kc, nz int, g *float64, acc bool) {
-		covTileGo(unsafe.Slice(c, (kc-1)*ldc+8*nz), ldc, kc, nz, unsafe.Slice(g, 7*ldc+8*nz), acc)
+	tile: func(c *float64, ldc, kc, nz int, g *float64, h int, acc bool) {
+		covTileGo(unsafe.Slice(c, (kc-1)*ldc+8*nz), ldc, kc, nz, unsafe.Slice(g, (h-1)*ldc+8*nz), h, acc)
 	},
 }
 
@@ -122,13 +123,17 @@ func covSmall64(im covImpl, a []float64, n, d int, shift []float64) []float64 {
 	ldc := (d + 7) / 8 * 8
 	var sh [covMaxD]float64
 	copy(sh[:], shift)
-	buf := make([]float64, min(n, kc64)*ldc+16)
+	buf := make([]float64, min(n, kc64)*ldc)
 	gp := make([]float64, ldc*ldc)
 	for k0 := 0; k0 < n; k0 += kc64 {
 		kc := min(kc64, n-k0)
 		im.centre(&buf[0], ldc, &a[k0*d], d, kc, &sh[0])
 		for i0 := 0; i0 < ldc; i0 += 8 {
-			im.tile(&buf[i0], ldc, kc, (ldc-i0)/8, &gp[i0*ldc+i0], k0 > 0)
+			h := 8
+			if d-i0 <= 4 {
+				h = 4 // the last strip's rows past d are not needed
+			}
+			im.tile(&buf[i0], ldc, kc, (ldc-i0)/8, &gp[i0*ldc+i0], h, k0 > 0)
 		}
 	}
 	g := make([]float64, d*d)

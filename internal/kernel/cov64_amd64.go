@@ -8,10 +8,10 @@ package kernel
 //go:noescape
 func covCentreAVX512(dst *float64, ldc int, src *float64, d, rows int, shift *float64, masks uint64)
 
-// covTileAVX512 implements covImpl.tile for nz = 1, 2 or 3.
+// covTileAVX512 implements covImpl.tile.
 //
 //go:noescape
-func covTileAVX512(c *float64, ldc, kc, nz int, out *float64, acc bool)
+func covTileAVX512(c *float64, ldc, kc, nz int, out *float64, h int, acc bool)
 
 // colSumsAVX512 implements covImpl.sums, masks as covCentreAVX512's.
 //

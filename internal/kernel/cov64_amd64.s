@@ -4,8 +4,7 @@
 
 // func covCentreAVX512(dst *float64, ldc int, src *float64, d, rows int, shift *float64, masks uint64)
 // Masked loads (byte z of masks: the lanes of a row's d values in zmm z),
-// zeroed elsewhere; three full stores per row of stride ldc ≤ 24 (the
-// last row's spill lands in the buffer's slack).
+// zeroed elsewhere; ldc/8 full stores per row (ldc = 8, 16 or 24).
 TEXT ·covCentreAVX512(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), DI
 	MOVQ ldc+8(FP), R8
@@ -26,7 +25,36 @@ TEXT ·covCentreAVX512(SB), NOSPLIT, $0-56
 	SHLQ $3, R9
 	TESTQ CX, CX
 	JZ cdone
-cloop:
+	CMPQ R8, $64
+	JNE cnot1
+cloop1:
+	VMOVUPD.Z 0(SI), K1, Z0
+	VSUBPD Z4, Z0, Z0
+	VMOVUPD Z0, 0(DI)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ cloop1
+	VZEROUPPER
+	RET
+cnot1:
+	CMPQ R8, $128
+	JNE cnot2
+cloop2:
+	VMOVUPD.Z 0(SI), K1, Z0
+	VMOVUPD.Z 64(SI), K2, Z1
+	VSUBPD Z4, Z0, Z0
+	VSUBPD Z5, Z1, Z1
+	VMOVUPD Z0, 0(DI)
+	VMOVUPD Z1, 64(DI)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ cloop2
+	VZEROUPPER
+	RET
+cnot2:
+cloop3:
 	VMOVUPD.Z 0(SI), K1, Z0
 	VMOVUPD.Z 64(SI), K2, Z1
 	VMOVUPD.Z 128(SI), K3, Z2
@@ -39,22 +67,26 @@ cloop:
 	ADDQ R9, SI
 	ADDQ R8, DI
 	DECQ CX
-	JNZ cloop
+	JNZ cloop3
+	VZEROUPPER
+	RET
 cdone:
 	VZEROUPPER
 	RET
 
-// func covTileAVX512(c *float64, ldc, kc, nz int, out *float64, acc bool)
-// An 8×8nz tile (nz = 1, 2 or 3), accumulators Z8…Z31 (row r, vector z
+// func covTileAVX512(c *float64, ldc, kc, nz int, out *float64, h int, acc bool)
+// An h×8nz tile (h = 8 and nz = 1, 2 or 3, or h = 4 and nz = 1),
+// accumulators Z8…Z31 (row r, vector z
 // in Z(8+3r+z)); see covImpl.tile.
-TEXT ·covTileAVX512(SB), NOSPLIT, $0-41
+TEXT ·covTileAVX512(SB), NOSPLIT, $0-49
 	MOVQ c+0(FP), SI
 	MOVQ ldc+8(FP), R8
 	SHLQ $3, R8
 	MOVQ kc+16(FP), CX
 	MOVQ nz+24(FP), R9
 	MOVQ out+32(FP), DX
-	MOVBLZX acc+40(FP), R10
+	MOVQ h+40(FP), R11
+	MOVBLZX acc+48(FP), R10
 	VPXORQ Z8, Z8, Z8
 	VPXORQ Z9, Z9, Z9
 	VPXORQ Z10, Z10, Z10
@@ -80,10 +112,60 @@ TEXT ·covTileAVX512(SB), NOSPLIT, $0-41
 	VPXORQ Z30, Z30, Z30
 	VPXORQ Z31, Z31, Z31
 	CMPQ R9, $1
-	JNE not1
+	JNE not1h4
+	CMPQ R11, $4
+	JNE not1h4
 	TESTQ CX, CX
-	JZ store1
-loop1:
+	JZ store1h4
+loop1h4:
+	VMOVUPD 0(SI), Z0
+	VBROADCASTSD 0(SI), Z3
+	VFMADD231PD Z0, Z3, Z8
+	VBROADCASTSD 8(SI), Z4
+	VFMADD231PD Z0, Z4, Z11
+	VBROADCASTSD 16(SI), Z5
+	VFMADD231PD Z0, Z5, Z14
+	VBROADCASTSD 24(SI), Z6
+	VFMADD231PD Z0, Z6, Z17
+	ADDQ R8, SI
+	DECQ CX
+	JNZ loop1h4
+store1h4:
+	TESTQ R10, R10
+	JZ over1h4
+	VADDPD 0(DX), Z8, Z8
+	VMOVUPD Z8, 0(DX)
+	ADDQ R8, DX
+	VADDPD 0(DX), Z11, Z11
+	VMOVUPD Z11, 0(DX)
+	ADDQ R8, DX
+	VADDPD 0(DX), Z14, Z14
+	VMOVUPD Z14, 0(DX)
+	ADDQ R8, DX
+	VADDPD 0(DX), Z17, Z17
+	VMOVUPD Z17, 0(DX)
+	ADDQ R8, DX
+	VZEROUPPER
+	RET
+over1h4:
+	VMOVUPD Z8, 0(DX)
+	ADDQ R8, DX
+	VMOVUPD Z11, 0(DX)
+	ADDQ R8, DX
+	VMOVUPD Z14, 0(DX)
+	ADDQ R8, DX
+	VMOVUPD Z17, 0(DX)
+	ADDQ R8, DX
+	VZEROUPPER
+	RET
+not1h4:
+	CMPQ R9, $1
+	JNE not1h8
+	CMPQ R11, $8
+	JNE not1h8
+	TESTQ CX, CX
+	JZ store1h8
+loop1h8:
 	VMOVUPD 0(SI), Z0
 	VBROADCASTSD 0(SI), Z3
 	VFMADD231PD Z0, Z3, Z8
@@ -103,10 +185,10 @@ loop1:
 	VFMADD231PD Z0, Z5, Z29
 	ADDQ R8, SI
 	DECQ CX
-	JNZ loop1
-store1:
+	JNZ loop1h8
+store1h8:
 	TESTQ R10, R10
-	JZ over1
+	JZ over1h8
 	VADDPD 0(DX), Z8, Z8
 	VMOVUPD Z8, 0(DX)
 	ADDQ R8, DX
@@ -133,7 +215,7 @@ store1:
 	ADDQ R8, DX
 	VZEROUPPER
 	RET
-over1:
+over1h8:
 	VMOVUPD Z8, 0(DX)
 	ADDQ R8, DX
 	VMOVUPD Z11, 0(DX)
@@ -152,12 +234,14 @@ over1:
 	ADDQ R8, DX
 	VZEROUPPER
 	RET
-not1:
+not1h8:
 	CMPQ R9, $2
-	JNE not2
+	JNE not2h8
+	CMPQ R11, $8
+	JNE not2h8
 	TESTQ CX, CX
-	JZ store2
-loop2:
+	JZ store2h8
+loop2h8:
 	VMOVUPD 0(SI), Z0
 	VMOVUPD 64(SI), Z1
 	VBROADCASTSD 0(SI), Z3
@@ -186,10 +270,10 @@ loop2:
 	VFMADD231PD Z1, Z5, Z30
 	ADDQ R8, SI
 	DECQ CX
-	JNZ loop2
-store2:
+	JNZ loop2h8
+store2h8:
 	TESTQ R10, R10
-	JZ over2
+	JZ over2h8
 	VADDPD 0(DX), Z8, Z8
 	VMOVUPD Z8, 0(DX)
 	VADDPD 64(DX), Z9, Z9
@@ -232,7 +316,7 @@ store2:
 	ADDQ R8, DX
 	VZEROUPPER
 	RET
-over2:
+over2h8:
 	VMOVUPD Z8, 0(DX)
 	VMOVUPD Z9, 64(DX)
 	ADDQ R8, DX
@@ -259,10 +343,10 @@ over2:
 	ADDQ R8, DX
 	VZEROUPPER
 	RET
-not2:
+not2h8:
 	TESTQ CX, CX
-	JZ store3
-loop3:
+	JZ store3h8
+loop3h8:
 	VMOVUPD 0(SI), Z0
 	VMOVUPD 64(SI), Z1
 	VMOVUPD 128(SI), Z2
@@ -300,10 +384,10 @@ loop3:
 	VFMADD231PD Z2, Z5, Z31
 	ADDQ R8, SI
 	DECQ CX
-	JNZ loop3
-store3:
+	JNZ loop3h8
+store3h8:
 	TESTQ R10, R10
-	JZ over3
+	JZ over3h8
 	VADDPD 0(DX), Z8, Z8
 	VMOVUPD Z8, 0(DX)
 	VADDPD 64(DX), Z9, Z9
@@ -362,7 +446,7 @@ store3:
 	ADDQ R8, DX
 	VZEROUPPER
 	RET
-over3:
+over3h8:
 	VMOVUPD Z8, 0(DX)
 	VMOVUPD Z9, 64(DX)
 	VMOVUPD Z10, 128(DX)
