@@ -174,12 +174,9 @@ func (t *kdTree) boxDist(v int32, q []float64) float64 {
 	q = q[:d]
 	var s float64
 	for c, x := range q {
-		var g float64
-		if l := lo[c]; x < l {
-			g = l - x
-		} else if h := hi[c]; x > h {
-			g = x - h
-		}
+		// The gap: lo − x or x − hi where one is positive (at most one
+		// is), else 0; without a branch.
+		g := max(lo[c]-x, x-hi[c], 0)
 		s += float64(g * g)
 	}
 	return s
@@ -284,6 +281,54 @@ type treeQuery struct {
 	evals int // distances computed (for the cost model)
 	seeds []int32
 	ns    sortScratch // scratch of kthKey and nearest
+	// sorted: best[:held] holds the k smallest rows (Dist2, index)
+	// offered so far in candLess order, and u drops to the k-th as soon
+	// as k are held (insert); else c is unsorted and shrinks at its
+	// limit (add). best keeps its length k: insert writes no pointer.
+	sorted bool
+	best   []treeCand
+	held   int
+}
+
+// sortedMaxK is the largest k whose queries keep their list sorted
+// (insert): an insertion moves about k/2 entries, against add's append and
+// a selection and sort at the end.
+const sortedMaxK = 32
+
+// offer records a row at Dist2 s ≤ u, by insert or add.
+func (r *treeQuery) offer(s float64, j int32) {
+	if r.sorted {
+		r.insert(s, j)
+	} else {
+		r.add(s, j)
+	}
+}
+
+// insert records a row at Dist2 s ≤ u into the sorted list of the k
+// smallest (Dist2, index) offered so far: it replaces the last when the
+// list is full and the row orders before it (else it is dropped), and u
+// becomes the k-th Dist2 held once k are held. Every row dropped, now or
+// later, orders after k rows held: the list ends as the k smallest of all
+// rows offered, whatever their order.
+func (r *treeQuery) insert(s float64, j int32) {
+	c, e, n := r.best, treeCand{s, j}, r.held
+	if n == len(c) {
+		if !candLess(e, c[n-1]) {
+			return
+		}
+		n--
+	}
+	i := n
+	for i > 0 && candLess(e, c[i-1]) {
+		c[i] = c[i-1]
+		i--
+	}
+	c[i] = e
+	n++
+	r.held = n
+	if n == len(c) {
+		r.u = c[n-1].s
+	}
 }
 
 // add records a row at Dist2 s ≤ u. When the list reaches its limit, u
@@ -341,7 +386,7 @@ func (t *kdTree) visit(v int32, r *treeQuery) {
 				s += float64(e1 * e1)
 				s += float64(e2 * e2)
 				if p := nd.start + int32(o/3); s <= r.u && p != r.self {
-					r.add(s, t.perm[p])
+					r.offer(s, t.perm[p])
 				}
 			}
 			return
@@ -358,7 +403,7 @@ func (t *kdTree) visit(v int32, r *treeQuery) {
 					s += float64(e * e)
 				}
 				if s <= r.u && p != r.self {
-					r.add(s, t.perm[p])
+					r.offer(s, t.perm[p])
 				}
 				p++
 			}
@@ -366,7 +411,7 @@ func (t *kdTree) visit(v int32, r *treeQuery) {
 		}
 		for p := nd.start; p < nd.end; p++ {
 			if s := t.dist2(r.q, t.pts[int(p)*d:int(p+1)*d]); s <= r.u && p != r.self {
-				r.add(s, t.perm[p])
+				r.offer(s, t.perm[p])
 			}
 		}
 		return
@@ -467,9 +512,21 @@ func (t *kdTree) query(p int, prev []int32, prevDist []float64, r *treeQuery, id
 		r.seeds = seeds
 		r.u = t.seedBound(p, seeds)
 	}
-	r.c, r.limit = r.c[:0], 2*k+16
+	r.c, r.limit, r.sorted, r.held = r.c[:0], 2*k+16, k <= sortedMaxK, 0
+	if r.sorted && len(r.best) != k {
+		r.best = make([]treeCand, k)
+	}
 	t.visit(0, r)
-	nearest(r.c, k, idx, dist, &r.ns)
+	if r.sorted {
+		if r.held != k {
+			panic("knn: tree query found fewer than k rows")
+		}
+		for a, e := range r.best {
+			idx[a], dist[a] = e.j, e.s
+		}
+	} else {
+		nearest(r.c, k, idx, dist, &r.ns)
+	}
 	for a := range dist {
 		dist[a] = math.Sqrt(dist[a])
 	}

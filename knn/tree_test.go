@@ -319,3 +319,24 @@ func fuzzLattice(vals []byte, scale float64) []float64 {
 	}
 	return x
 }
+
+// Queries keep a sorted list up to sortedMaxK neighbours and an unsorted
+// one above: both sides of the boundary, on duplicates and a grid (ties),
+// give brute force's graph.
+func TestTreeSortedBoundary(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	n, d := 400, 3
+	dup, grid := make([]float64, n*d), make([]float64, n*d)
+	base := randMatrix(30, d, 2)
+	for i := range n {
+		src := rng.IntN(30)
+		copy(dup[i*d:(i+1)*d], base[src*d:(src+1)*d])
+	}
+	for i := range grid {
+		grid[i] = float64(rng.IntN(5))
+	}
+	for _, k := range []int{sortedMaxK - 1, sortedMaxK, sortedMaxK + 1} {
+		checkTree(t, "duplicates", m64(dup, n, d), k, Euclidean)
+		checkTree(t, "grid", m64(grid, n, d), k, Euclidean)
+	}
+}
