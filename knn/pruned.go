@@ -44,7 +44,12 @@ import (
 // and margins) and, unless one of them exceeds Uᵢ, on all M, and enters
 // the list with its fine bound (on the 20,000 × 768 layer, m = 64 with a
 // prefix of 128 costs less than the Gram on 128 and the lazy refinement:
-// 0.85–0.9 s against 1.05–1.1 s of one thread). The exact distances are those
+// 0.85–0.9 s against 1.05–1.1 s of one thread). The staged bound takes
+// its first m coordinates from the Gram entry the test already has
+// (lowerStagedGram: the prefix 2m reads m coordinates, not 2m), and off the
+// Gram's diagonal a pair that passes both its rows' tests has it computed
+// once (stagedRec: the column phase reuses the row phase's value). The
+// exact distances are those
 // of bruteForce (matrix.dist2, i.e. Dist2 or Dist2F32 from the original
 // rows) and ties are ordered by index by the same TopK, so the graph is
 // bruteForce's bit for bit, whatever the thread count. Rows are processed
@@ -673,6 +678,9 @@ type pcollector struct {
 	most  int     // candidates beyond which a row is searched directly
 	s22   float64 // s₂²(1 + γ_{m+4})
 	k     int
+	// the staged bounds' margins by position (stageMargins)
+	smg, sinv []float64
+	sends     []int
 	// thr[i] is threshold(i) for the row bound thrU[i] (NaN: none yet):
 	// recomputed only when the bound moves.
 	thr, thrU []float64
@@ -705,6 +713,9 @@ func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
 	c.thr, c.thrU = make([]float64, n), make([]float64, n)
 	for i := range c.thrU {
 		c.thrU[i] = math.NaN()
+	}
+	if len(pj.midEnds) > 0 {
+		c.stageMargins()
 	}
 	return c
 }
@@ -741,28 +752,76 @@ func (c *pcollector) lower(i, j int, g float64) float64 {
 	return (s*s + t*t) * pj.lowScale
 }
 
-func (c *pcollector) push(i, j int, g float64, s *[32]float64) {
+// push offers the pair (i, j) that passed row i's Gram test to row i's
+// list and reports whether the list was flushed (its bound may have
+// moved: the caller's threshold is stale). The row's bound is taken from
+// the threshold's cache, thrU[i], which every caller has just set
+// (threshold(i)) and which only a flush of the row changes: any value at
+// least the current bound is a valid one (bounds only decrease), so a
+// stale one would cost candidates, never neighbours.
+func (c *pcollector) push(i, j int, g float64, s *[32]float64) bool {
+	return c.pushShared(i, j, g, s, nil, nil)
+}
+
+// stagedRec is the staged bound of a pair as one of its rows computed it
+// (lowerStagedGram), for the other row of the pair (block): v is the
+// bound on all M coordinates when full, else the bound on a prefix, which
+// exceeded the first row's bound. Either is a lower bound on the pair's
+// Dist2, the same for both rows (Dist2 is symmetric bit for bit).
+type stagedRec struct {
+	key  int32 // (i − i0)·BlockRows + (j − j0) in its block
+	set  bool
+	full bool
+	v    float64
+}
+
+// pushShared is push where the pair's staged bound may be known (known,
+// from the pair's other row: used instead of computing it, unless it is a
+// prefix's bound within this row's bound) or wanted (out: filled with the
+// bound computed here). Only the staged search records and reuses.
+func (c *pcollector) pushShared(i, j int, g float64, s *[32]float64, known, out *stagedRec) bool {
 	r := &c.rows[i]
 	if r.overflow || (c.leaf != nil && c.leaf[i] == c.leaf[j]) {
-		return
+		return false
 	}
-	u := r.bound()
+	u := c.thrU[i]
 	lo, fine := 0.0, len(c.pj.midEnds) > 0
 	if fine {
 		// Staged: the pair's fine bound straight away, unless a prefix
 		// rules it out first.
-		var ok bool
-		if lo, ok = c.lowerStaged(i, j, u); !ok {
-			return
+		var full bool
+		if known != nil {
+			lo, full = known.v, known.full
+			if !full && lo <= u {
+				lo, full = c.lowerStagedGram(i, j, g, u)
+			}
+		} else {
+			lo, full = c.lowerStagedGram(i, j, g, u)
+			if out != nil {
+				*out = stagedRec{set: true, full: full, v: lo}
+			}
+		}
+		if !full || lo > u {
+			return false
 		}
 	} else if lo = c.lower(i, j, g); lo > u {
-		return
+		return false
 	}
 	r.cand = append(r.cand, pcand{lo: lo, j: int32(j), fine: fine})
 	if len(r.cand) >= r.limit {
 		c.flush(i, s)
+		return true
 	}
+	return false
 }
+
+// stagedRecHook, when set (tests), sees every record before the column
+// phase uses it.
+var stagedRecHook func(*stagedRec)
+
+// stagedRecs holds the records of one block's row phase for its column
+// phase (block), reused across blocks.
+var stagedRecs = sync.Pool{New: func() any { return new([]stagedRec) }}
 
 // block takes a block of the Gram matrix of the prepared projections, as
 // collector.block does, its entries in float32 (SymGram32, Cross32: the
@@ -770,6 +829,17 @@ func (c *pcollector) push(i, j int, g float64, s *[32]float64) {
 // values SymGram would hand in float64, without their conversion).
 func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float32, ld int) {
 	h := c.h
+	// Off the diagonal, a pair both of whose rows pass their Gram test
+	// has its staged bound computed once (on the 20,000 × 768 layer a
+	// quarter of the pairs past the test): the row phase records what it
+	// computed, in the order of the pairs (row, then column), which is the
+	// order the column phase meets them in.
+	var recs *[]stagedRec
+	if j0 != i0 && len(c.pj.midEnds) > 0 {
+		recs = stagedRecs.Get().(*[]stagedRec)
+		*recs = (*recs)[:0]
+		defer stagedRecs.Put(recs)
+	}
 	c.locks[i0/kernel.BlockRows].Lock()
 	s := &c.acc[i0/kernel.BlockRows]
 	for i := i0; i < i1; i++ {
@@ -778,9 +848,20 @@ func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float32, ld int) {
 		hj = hj[:len(gi)]
 		t := c.threshold(i)
 		for jj := kernel.ScanRow32(gi, hj, t, 0); jj < len(gi); jj = kernel.ScanRow32(gi, hj, t, jj+1) {
-			if j0+jj != i {
-				c.push(i, j0+jj, float64(gi[jj]), s)
+			if j0+jj == i {
+				continue
+			}
+			var rec stagedRec
+			out := &rec
+			if recs == nil {
+				out = nil
+			}
+			if c.pushShared(i, j0+jj, float64(gi[jj]), s, nil, out) {
 				t = c.threshold(i)
+			}
+			if rec.set {
+				rec.key = int32((i-i0)*kernel.BlockRows + jj)
+				*recs = append(*recs, rec)
 			}
 		}
 	}
@@ -803,13 +884,29 @@ func (c *pcollector) block(_, i0, i1, j0, j1 int, g []float32, ld int) {
 	for jj := range tc {
 		tc[jj] = c.threshold(j0 + jj)
 	}
+	var rs []stagedRec
+	if recs != nil {
+		rs = *recs
+	}
 	for i := i0; i < i1; i++ {
 		gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
 		gi = gi[:len(tc)]
 		hv := h[i]
 		for jj := kernel.ScanCol32(gi, hv, tc, 0); jj < len(gi); jj = kernel.ScanCol32(gi, hv, tc, jj+1) {
-			c.push(j0+jj, i, float64(gi[jj]), s)
-			tc[jj] = c.threshold(j0 + jj)
+			key := int32((i-i0)*kernel.BlockRows + jj)
+			for len(rs) > 0 && rs[0].key < key {
+				rs = rs[1:]
+			}
+			var known *stagedRec
+			if len(rs) > 0 && rs[0].key == key {
+				known = &rs[0]
+				if stagedRecHook != nil {
+					stagedRecHook(known)
+				}
+			}
+			if c.pushShared(j0+jj, i, float64(gi[jj]), s, known, nil) {
+				tc[jj] = c.threshold(j0 + jj)
+			}
 		}
 	}
 	c.locks[l0].Unlock()

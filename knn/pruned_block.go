@@ -136,8 +136,7 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 			hj = hj[:len(gi)]
 			u := c.threshold(i)
 			for jj := kernel.ScanRow32(gi, hj, u, 0); jj < len(gi); jj = kernel.ScanRow32(gi, hj, u, jj+1) {
-				if j0+jj != i {
-					c.push(i, j0+jj, float64(gi[jj]), s)
+				if j0+jj != i && c.push(i, j0+jj, float64(gi[jj]), s) {
 					u = c.threshold(i)
 				}
 			}

@@ -191,6 +191,75 @@ func (c *pcollector) lowerStaged(i, j int, u float64) (float64, bool) {
 	return v, v <= u
 }
 
+// lowerStagedGram is lowerStaged with the sum on the first m coordinates
+// taken from the Gram pass's entry g instead of recomputed: as in lower,
+// D = max(Aᵢⱼ − eᵢⱼ, 0)/(s₂²(1 + γ_{m+4})) satisfies D·(1 − 2⁻⁴⁰)² ≤
+// ‖p̂ᵢ − p̂ⱼ‖² on those coordinates, and a sum of squared differences on
+// the coordinates [m, e) is at most (1 + γ_{e+4}) times theirs, so on the
+// prefix e
+//
+//	S = D·(1 − 2⁻⁴⁰)² + SqDiff_[m,e)/(1 + γ_{e+4}) ≤ ‖p̂ᵢ − p̂ⱼ‖²_[0,e)
+//
+// up to the three roundings of S (relative 2⁻⁵³ each), which the factor
+// (1 − 2⁻⁴⁰) on √S absorbs. The bound is then lowerStaged's with √S in
+// place of its √(d2/(1 + γ)). The first prefix reads half the coordinates
+// (m of 2m) for every pair the Gram's test passes. It returns the bound on
+// all M coordinates (full), or the first prefix's bound that exceeds u
+// (not full); both are lower bounds on the pair's Dist2. lowerStaged, the
+// same bound without the Gram, is what the tests check it against.
+func (c *pcollector) lowerStagedGram(i, j int, g, u float64) (v float64, full bool) {
+	pj, mm, m := c.pj, c.pj.mm, c.pj.m
+	a, b := pj.p[i*mm:(i+1)*mm], pj.p[j*mm:(j+1)*mm]
+	w := len(c.sinv)
+	mi, mj := c.smg[i*3*w:(i+1)*3*w], c.smg[j*3*w:(j+1)*3*w]
+	q := c.n2[i] + c.n2[j] - 2*g
+	e := c.tau*(c.n2[i]+c.n2[j]) + c.eabs
+	dm := max(q-e, 0) * c.inv2 * ((1 - 0x1p-40) * (1 - 0x1p-40))
+	from, sq := m, 0.0
+	for s, end := range c.sends {
+		l := from + (end-from)&^(kernel.Dist2Lanes-1)
+		if l > from {
+			sq += kernel.SqDiff(a[from:l], b[from:l])
+		}
+		for t := l; t < end; t++ {
+			v := a[t] - b[t]
+			sq += v * v
+		}
+		from = end
+		sp := math.Sqrt(dm+sq*c.sinv[s]) * (1 - 0x1p-40)
+		x := max(sp-mi[3*s]-mj[3*s], 0)
+		y := max(math.Abs(mi[3*s+1]-mj[3*s+1])-mi[3*s+2]-mj[3*s+2], 0)
+		if v := (x*x + y*y) * pj.lowScale; v > u || s == w-1 {
+			return v, s == w-1
+		}
+	}
+	panic("knn: lowerStagedGram without stages")
+}
+
+// stageMargins packs, by position, the margins aᵢ, ρ̂ᵢ, βᵢ of every
+// prefix of midEnds and then of all M (smg, three values per stage, the
+// stages' ends in sends), and 1/(1 + γ) of each (sinv: the product by it
+// rounds once more than the division, which lowerStagedGram's factor
+// (1 − 2⁻⁴⁰) absorbs as well): a pair's staged bound reads one row of
+// them instead of six arrays.
+func (c *pcollector) stageMargins() {
+	pj := c.pj
+	mgs := append(slices.Clone(pj.mid), pj.full)
+	c.sends = append(slices.Clone(pj.midEnds), pj.mm)
+	w := len(mgs)
+	c.sinv = make([]float64, w)
+	for s, mg := range mgs {
+		c.sinv[s] = 1 / (1 + mg.gamma)
+	}
+	n := len(pj.orig)
+	c.smg = make([]float64, n*3*w)
+	for i := 0; i < n; i++ {
+		for s, mg := range mgs {
+			c.smg[(i*w+s)*3], c.smg[(i*w+s)*3+1], c.smg[(i*w+s)*3+2] = mg.a[i], mg.rho[i], mg.beta[i]
+		}
+	}
+}
+
 // leafStarts returns the first position of every leaf of the seeding
 // tree, in order, then len(c.rows).
 func (c *pcollector) leafStarts() []int32 {

@@ -1,0 +1,109 @@
+package knn
+
+import (
+	"math"
+	"testing"
+
+	"github.com/intdim/intdim/internal/kernel"
+)
+
+// graphsDiffer returns the first entry where two graphs differ, or -1.
+func graphsDiffer(a, b *Graph) int {
+	for i := range a.Index {
+		if a.Index[i] != b.Index[i] || math.Float64bits(a.Dist[i]) != math.Float64bits(b.Dist[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestPrunedStagedGram: the staged bound with its first m coordinates from
+// the Gram entry (lowerStagedGram) never exceeds the Dist2 brute force
+// computes, at tiny, unit and huge scales far from the origin; under an
+// infinite bound it reaches all M coordinates and is within 1 % of the
+// fine bound. A broken Gram margin (eᵢⱼ made negative) is caught.
+func TestPrunedStagedGram(t *testing.T) {
+	n, d := 300, 90
+	for _, s := range []float64{0x1p-100, 1, 1e30} {
+		x := lowRank(n, d, 40, 1e-3, 23)
+		for i := range x {
+			x[i] = x[i]*s + 7*s
+		}
+		v := view(m64(x, n, d))
+		pl := planPrune(v, 2, 2, true)
+		if pl == nil || pl.mm < 40 {
+			t.Fatalf("scale %g: plan %v", s, pl)
+		}
+		for _, m := range []int{8, 16} {
+			pl.m = m
+			c, pr := newPruned(v, 2, 1, pl)
+			if c == nil || len(c.pj.midEnds) == 0 {
+				t.Fatalf("scale %g m=%d: no staged projection", s, m)
+			}
+			o := c.pj.orig
+			refused := func(check bool) int {
+				bad := 0
+				kernel.SymGram(pr.p, 1, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
+					for i := i0; i < i1; i++ {
+						for j := max(j0, i+1); j < j1; j++ {
+							gij := g[(i-i0)*ld+j-j0]
+							d2 := v.dist2(int(o[i]), int(o[j]))
+							if lo, full := c.lowerStagedGram(i, j, gij, d2); !full || lo > d2 {
+								bad++
+							}
+							lo, full := c.lowerStagedGram(i, j, gij, math.Inf(1))
+							if lf := c.lowerFine(i, j); check && (!full || math.Abs(lo-lf) > 1e-2*lf+1e-300) {
+								t.Fatalf("scale %g m=%d: pair (%d, %d): staged %v (%v), fine %v", s, m, i, j, lo, full, lf)
+							}
+						}
+					}
+				})
+				return bad
+			}
+			if bad := refused(true); bad != 0 {
+				t.Fatalf("scale %g m=%d: %d pairs refused under their own Dist2", s, m, bad)
+			}
+			c.tau, c.eabs = -0.3, 0
+			if bad := refused(false); bad == 0 {
+				t.Fatalf("scale %g m=%d: a broken Gram margin went unnoticed", s, m)
+			}
+		}
+	}
+}
+
+// TestPrunedSharedStaged: off the Gram's diagonal, the column phase takes
+// the staged bound the row phase computed for the same pair (stagedRec);
+// the search with that sharing gives brute force's graph bit for bit, for
+// the one search and its strips, and a broken record (a pair's bound made
+// infinite) changes the graph.
+func TestPrunedSharedStaged(t *testing.T) {
+	defer func() { stagedRecHook = nil }()
+	n, d := 1100, 300
+	x := m64(lowRank(n, d, 40, 1e-3, 25), n, d)
+	for _, k := range []int{1, 2, 20} {
+		pl := planPrune(view(x), k, 2, true)
+		if pl == nil || !pl.directions(view(x), 384, 256, 2) {
+			t.Fatalf("k=%d: no plan", k)
+		}
+		pl.m = 16
+		want := bruteForce(view(x), k, 2)
+		used := 0
+		stagedRecHook = func(*stagedRec) { used++ }
+		if e := graphsDiffer(prunedSearch(view(x), k, 1, pl), want); e >= 0 {
+			t.Fatalf("k=%d: entry %d differs from brute force", k, e)
+		}
+		if used == 0 {
+			t.Fatalf("k=%d: no staged bound shared", k)
+		}
+		stagedRecHook = nil
+		if e := graphsDiffer(prunedSearch(view(x), k, 3, pl), want); e >= 0 {
+			t.Fatalf("k=%d threads=3: entry %d differs from brute force", k, e)
+		}
+		checkStrips(t, "shared staged", x, k, &Pruning{pl: pl, d: d}, Euclidean, []int{0, 250, 600, n})
+		stagedRecHook = func(r *stagedRec) { r.full, r.v = true, math.Inf(1) }
+		if e := graphsDiffer(prunedSearch(view(x), k, 1, pl), want); e < 0 {
+			t.Fatalf("k=%d: a broken shared bound went unnoticed", k)
+		}
+		stagedRecHook = nil
+	}
+}
