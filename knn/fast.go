@@ -640,6 +640,29 @@ func refineRow(m matrix, k, i int, r *rowCands, h *TopK, idx []int32, dist []flo
 				c = append(c, treeCand{m.dist2(i, j), int32(j)})
 			}
 		}
+	} else if k <= sortedMaxK {
+		// A short list (seeded bounds) goes straight into the sorted k
+		// best by exact distance, pruned first only when long: every
+		// candidate is a row other than i, and the k nearest are among
+		// them.
+		if len(r.c) > 2*k {
+			r.prune(&h.sel)
+		}
+		if cap(h.best) < k {
+			h.best = make([]treeCand, k)
+		}
+		best, held := h.best[:k], 0
+		for _, cd := range r.c {
+			held = insertBest(best, held, treeCand{m.dist2(i, int(cd.j)), cd.j})
+		}
+		*r = rowCands{}
+		if held < k {
+			panic("knn: candidate set smaller than k")
+		}
+		for t, e := range best {
+			idx[t], dist[t] = e.j, math.Sqrt(e.s)
+		}
+		return
 	} else {
 		r.prune(&h.sel)
 		for _, cd := range r.c {

@@ -34,11 +34,11 @@ const gramSeedMaxBytes = 16 << 20
 // gramSeedWidth returns the rows per group of gramSeeds for n rows and k
 // neighbours: a divisor of kernel.BlockRows/8 (so that a block's columns
 // fall in whole groups of 8·gs), the largest that leaves at least 4k
-// groups, up to 12; 0 when seeding does not pay (fewer than two rows a
+// groups, up to 24; 0 when seeding does not pay (fewer than two rows a
 // group) or the minima would exceed gramSeedMaxBytes.
 func gramSeedWidth(n, k int) int {
 	gs := 0
-	for _, w := range []int{12, 8, 6, 4, 3, 2} {
+	for _, w := range []int{24, 12, 8, 6, 4, 3, 2} {
 		if n/w >= 4*k {
 			gs = w
 			break
@@ -48,6 +48,19 @@ func gramSeedWidth(n, k int) int {
 		return 0
 	}
 	return gs
+}
+
+// seedGroups returns the number of groups of gramSeeds over cols columns
+// of a block: 8 per chunk of 8·gs columns, 8 more over the largest
+// multiple of 8 left (groups of fewer than gs), and the last few columns in
+// groups of gs.
+func seedGroups(cols, gs int) int {
+	w := 8 * gs
+	m, rem := cols/w*8, cols%w
+	if rem >= 8 {
+		m, rem = m+8, rem%8
+	}
+	return m + (rem+gs-1)/gs
 }
 
 // gramSeeds sets the bound of every row of c to the seeding bound above,
@@ -60,7 +73,7 @@ func gramSeeds(pr *prepared, c *collector, n, k, gs, threads int) {
 	off := make([]int, nb+1) // a row's minima of column block J start at off[J]
 	for J := range nb {
 		cols := min(kernel.BlockRows, n-J*kernel.BlockRows)
-		off[J+1] = off[J] + cols/w*8 + (cols%w+gs-1)/gs
+		off[J+1] = off[J] + seedGroups(cols, gs)
 	}
 	m := off[nb]
 	mins := make([]float64, n*m)
@@ -77,7 +90,12 @@ func gramSeeds(pr *prepared, c *collector, n, k, gs, threads int) {
 			full := len(gi) / w * w
 			kernel.GroupMin32(gi[:full], hj[:full], gs, out)
 			o := full / w * 8
-			for q := full; q < len(gi); q += gs {
+			if r := (len(gi) - full) / 8; r > 0 { // 8 groups of r < gs
+				kernel.GroupMin32(gi[full:full+8*r], hj[full:full+8*r], r, out[o:])
+				full += 8 * r
+				o += 8
+			}
+			for q := full; q < len(gi); q += gs { // fewer than 8 left
 				v := math.Inf(1)
 				for r := q; r < min(q+gs, len(gi)); r++ {
 					if x := hj[r] - 2*float64(gi[r]); x < v {

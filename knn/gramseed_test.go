@@ -96,7 +96,7 @@ func TestGramSeeds(t *testing.T) {
 // pay or its minima would not fit.
 func TestGramSeedWidth(t *testing.T) {
 	for _, c := range []struct{ n, k, want int }{
-		{2000, 20, 12}, {2000, 100, 4}, {1500, 180, 2}, {1500, 188, 0}, {2000, 250, 0}, {100, 20, 0}, {1000000, 20, 0},
+		{2000, 20, 24}, {2000, 21, 12}, {2000, 100, 4}, {1500, 180, 2}, {1500, 188, 0}, {2000, 250, 0}, {100, 20, 0}, {1000000, 20, 0},
 	} {
 		if got := gramSeedWidth(c.n, c.k); got != c.want {
 			t.Errorf("gramSeedWidth(%d, %d) = %d, want %d", c.n, c.k, got, c.want)

@@ -6,12 +6,13 @@ import "math"
 // key then by index, in a bounded max-heap. The zero value is ready after
 // Reset.
 type TopK struct {
-	k   int
-	key []float64
-	idx []int32
-	buf []treeCand  // scratch of Sorted, and of callers that select by nearest
-	sel []float32   // scratch of callers' selections (rowCands.prune)
-	ns  sortScratch // scratch of Sorted and of nearest
+	k    int
+	key  []float64
+	idx  []int32
+	buf  []treeCand  // scratch of Sorted, and of callers that select by nearest
+	best []treeCand  // scratch of callers that keep a sorted k best (insertBest)
+	sel  []float32   // scratch of callers' selections (rowCands.prune)
+	ns   sortScratch // scratch of Sorted and of nearest
 }
 
 // Reset empties h and sets its capacity to k.
@@ -178,4 +179,25 @@ func sortNear(c []treeCand, sc *sortScratch) {
 		start = end
 	}
 	copy(c, tmp)
+}
+
+// insertBest offers e to best[:held], which holds, in candLess order, the
+// len(best) smallest entries offered so far (or all of them, when fewer),
+// and returns the new count: e replaces the last of a full list when it
+// orders before it and is dropped otherwise, so that the list ends as the
+// len(best) smallest of all entries offered, whatever their order.
+func insertBest(best []treeCand, held int, e treeCand) int {
+	if held == len(best) {
+		if !candLess(e, best[held-1]) {
+			return held
+		}
+		held--
+	}
+	i := held
+	for i > 0 && candLess(e, best[i-1]) {
+		best[i] = best[i-1]
+		i--
+	}
+	best[i] = e
+	return held + 1
 }

@@ -311,23 +311,9 @@ func (r *treeQuery) offer(s float64, j int32) {
 // later, orders after k rows held: the list ends as the k smallest of all
 // rows offered, whatever their order.
 func (r *treeQuery) insert(s float64, j int32) {
-	c, e, n := r.best, treeCand{s, j}, r.held
-	if n == len(c) {
-		if !candLess(e, c[n-1]) {
-			return
-		}
-		n--
-	}
-	i := n
-	for i > 0 && candLess(e, c[i-1]) {
-		c[i] = c[i-1]
-		i--
-	}
-	c[i] = e
-	n++
-	r.held = n
-	if n == len(c) {
-		r.u = c[n-1].s
+	r.held = insertBest(r.best, r.held, treeCand{s, j})
+	if r.held == len(r.best) {
+		r.u = r.best[r.held-1].s
 	}
 }
 
