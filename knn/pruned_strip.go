@@ -317,6 +317,17 @@ func StripIndexSize(n, dirs int) int64 {
 	return stripHead + int64(n)*(4+16+8*int64(dirs))
 }
 
+// StripIndexLayout returns where the coordinates and the order begin in
+// the binary form of an index of n rows on dirs directions (after them,
+// the form ends at StripIndexSize(n, dirs)): before the coordinates, the
+// header, norms and bounds, which ReadStripIndex reads whole, as it reads
+// the order; of the coordinates, a strip of positions from a on
+// (SearchStripPruned) reads those from coords + 8·a·dirs on.
+func StripIndexLayout(n, dirs int) (coords, order int64) {
+	coords = stripHead + 16*int64(n)
+	return coords, coords + 8*int64(n)*int64(dirs)
+}
+
 // MarshalBinary encodes the index (see ReadStripIndex).
 func (s *StripIndex) MarshalBinary() ([]byte, error) {
 	out := make([]byte, StripIndexSize(s.n, s.mm))

@@ -5,6 +5,6 @@ package plan
 import "os"
 
 // mapFile is not available here: the caller reads the file.
-func mapFile(f *os.File, size int64) (data []byte, release func(), ok bool) {
+func mapFile(f *os.File, size int64, populate bool) (data []byte, release func(), ok bool) {
 	return nil, nil, false
 }

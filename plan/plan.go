@@ -90,11 +90,18 @@ type Input struct {
 // and merge check the size and the CRC-32C (Verify), or the SHA-256 in a
 // plan of an earlier version, which has no CRC-32C. A file has at least
 // one of the two.
+//
+// A strip index file also has the CRC-32C of every Chunk bytes of it (the
+// last piece shorter), Chunks, so that a reader checks the pieces it
+// reads (loadStrip, loadOrder); plans of earlier versions have none, and
+// their strip files are checked whole.
 type File struct {
-	Path   string `json:"path"`
-	Size   int64  `json:"size"`
-	SHA256 string `json:"sha256,omitempty"`
-	CRC32C string `json:"crc32c,omitempty"`
+	Path   string   `json:"path"`
+	Size   int64    `json:"size"`
+	SHA256 string   `json:"sha256,omitempty"`
+	CRC32C string   `json:"crc32c,omitempty"`
+	Chunk  int64    `json:"chunk,omitempty"`
+	Chunks []string `json:"crc32c_chunks,omitempty"`
 }
 
 // Layer is one layer of the profile. Rows is the number of rows searched
@@ -252,7 +259,7 @@ func (p *Plan) check() error {
 	for i, in := range p.Inputs {
 		for _, f := range in.Files {
 			if (f.SHA256 != "" && len(f.SHA256) != 64) || (f.CRC32C != "" && len(f.CRC32C) != 8) ||
-				(f.SHA256 == "" && f.CRC32C == "") || f.Size < 0 {
+				(f.SHA256 == "" && f.CRC32C == "") || f.Size < 0 || f.Chunk != 0 || f.Chunks != nil {
 				return fmt.Errorf("input %d (%s): bad checksum or size for %s", i, in.Spec, f.Path)
 			}
 		}
@@ -272,7 +279,7 @@ func (p *Plan) check() error {
 			return fmt.Errorf("layer %d: a pruned search names its pruning file, and only it", i)
 		case l.Pruning != nil && (l.Pruning.Path != pruningName(i) || len(l.Pruning.SHA256) != 64 || l.Pruning.Size <= 0 || l.Pruning.Size > maxPruningBytes):
 			return fmt.Errorf("layer %d: bad pruning file, checksum or size", i)
-		case l.Strip != nil && (!l.pruned() || l.Strip.Path != stripName(i) || len(l.Strip.CRC32C) != 8 || l.stripDirs() < 1):
+		case l.Strip != nil && (!l.pruned() || l.Strip.Path != stripName(i) || len(l.Strip.CRC32C) != 8 || l.stripDirs() < 1 || !l.Strip.chunksOK()):
 			return fmt.Errorf("layer %d: bad strip file, checksum or size", i)
 		case l.pruned() && l.K == 0, l.blocks() && l.K == 0:
 			return fmt.Errorf("layer %d: %s, but not searched", i, l.Search)
@@ -371,7 +378,7 @@ func sumFile(path string, withSHA bool) (File, error) {
 		w = io.MultiWriter(h, c)
 	}
 	var n int64
-	if data, release, ok := mapFile(f, st.Size()); ok {
+	if data, release, ok := mapFile(f, st.Size(), true); ok {
 		// The page cache's pages, not a copy of them, a cache-sized
 		// piece at a time: the CRC-32C reads each piece from the cache
 		// after the SHA-256 (one pass over memory, not two: 45 against

@@ -2,5 +2,5 @@
 
 package plan
 
-// populate: no MAP_POPULATE here (see populate_linux.go).
-const populate = 0
+// populateFlag: no MAP_POPULATE here (see populate_linux.go).
+const populateFlag = 0

@@ -139,37 +139,121 @@ func (l Layer) stripDirs() int {
 	return int(dirs)
 }
 
+// stripChunk is the size of the pieces of a strip index file whose
+// CRC-32C the plan records (File.Chunks): a reader checks the pieces it
+// reads, a strip those of its positions' coordinates and the index's head
+// and order (knn.StripIndexLayout), merge the head and the order.
+var stripChunk int64 = 1 << 20
+
+// Bounds of File.Chunk in a plan.
+const (
+	minChunk = 4 << 10
+	maxChunk = 1 << 30
+)
+
+// chunkSums computes the CRC-32C of every size bytes written to it.
+type chunkSums struct {
+	size, n int64 // piece size, bytes of the current piece so far
+	cur     uint32
+	sums    []string
+}
+
+func (c *chunkSums) Write(b []byte) (int, error) {
+	m := len(b)
+	for len(b) > 0 {
+		take := min(int64(len(b)), c.size-c.n)
+		c.cur = crc32.Update(c.cur, castagnoli, b[:take])
+		c.n += take
+		b = b[take:]
+		if c.n == c.size {
+			c.sums, c.cur, c.n = append(c.sums, fmt.Sprintf("%08x", c.cur)), 0, 0
+		}
+	}
+	return m, nil
+}
+
+// done returns the sums, the last piece's included.
+func (c *chunkSums) done() []string {
+	if c.n > 0 {
+		c.sums, c.cur, c.n = append(c.sums, fmt.Sprintf("%08x", c.cur)), 0, 0
+	}
+	return c.sums
+}
+
 // writeStrip writes layer i's strip index beside the plan at path,
-// atomically, and returns its File (size and CRC-32C).
+// atomically, and returns its File (size, CRC-32C, and the CRC-32C of
+// every stripChunk bytes).
 func writeStrip(path string, i int, si *knn.StripIndex) (*File, error) {
 	if err := os.MkdirAll(PartsDir(path), 0o755); err != nil {
 		return nil, err
 	}
 	crc := crc32.New(castagnoli)
+	chunks := &chunkSums{size: stripChunk}
 	var size int64
 	err := atomicfile.WriteFile(StripPath(path, i), func(w io.Writer) error {
 		var err error
-		size, err = si.WriteTo(io.MultiWriter(w, crc))
+		size, err = si.WriteTo(io.MultiWriter(w, crc, chunks))
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &File{Path: stripName(i), Size: size, CRC32C: fmt.Sprintf("%08x", crc.Sum32())}, nil
+	return &File{Path: stripName(i), Size: size, CRC32C: fmt.Sprintf("%08x", crc.Sum32()), Chunk: stripChunk, Chunks: chunks.done()}, nil
 }
 
-// loadStrip reads layer i's strip index and checks it against the plan's
-// size and CRC-32C (see Verify for what that guarantees; the index's
-// bounds and coordinates are what the pruned strips' exactness rests on).
-// The index is read in place from the file's pages where it can be:
-// release (never nil) lets them go once the index is no longer used.
-func (p *Plan) loadStrip(i int) (si *knn.StripIndex, release func(), err error) {
+// chunksOK reports whether the strip file's pieces are well formed: a size
+// within bounds and one sum of 8 hex digits for every piece (or none, in
+// plans of earlier versions).
+func (f *File) chunksOK() bool {
+	if f.Chunk == 0 && f.Chunks == nil {
+		return true
+	}
+	if f.Chunk < minChunk || f.Chunk > maxChunk || int64(len(f.Chunks)) != (f.Size+f.Chunk-1)/f.Chunk {
+		return false
+	}
+	for _, c := range f.Chunks {
+		if len(c) != 8 {
+			return false
+		}
+	}
+	return true
+}
+
+// checkRanges checks the CRC-32C of the pieces of the strip file's bytes
+// data that the byte ranges [r[0], r[1]) touch, against the plan's; the
+// whole file's CRC-32C in a plan without pieces.
+func (f *File) checkRanges(data []byte, ranges ...[2]int64) bool {
+	if f.Chunks == nil {
+		return fmt.Sprintf("%08x", crc32.Checksum(data, castagnoli)) == f.CRC32C
+	}
+	checked := make(map[int64]bool)
+	for _, r := range ranges {
+		if r[0] >= r[1] {
+			continue
+		}
+		for c := r[0] / f.Chunk; c*f.Chunk < r[1]; c++ {
+			if checked[c] {
+				continue
+			}
+			end := min((c+1)*f.Chunk, int64(len(data)))
+			if fmt.Sprintf("%08x", crc32.Checksum(data[c*f.Chunk:end], castagnoli)) != f.Chunks[c] {
+				return false
+			}
+			checked[c] = true
+		}
+	}
+	return true
+}
+
+// openStrip maps layer i's strip index file (all its pages at once when
+// populate: the caller reads most of them), or reads it where it cannot,
+// once its size is the plan's. release (never nil) lets it go.
+func (p *Plan) openStrip(i int, populate bool) (data []byte, release func(), err error) {
 	release = func() {}
 	want := p.Layers[i].Strip
 	path := StripPath(p.path, i)
-	changed := fmt.Errorf("%s: changed since the plan was made: make the plan again", path)
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		return nil, release, changed // a pipe or device would block the open
+		return nil, release, p.stripChanged(i) // a pipe or device would block the open
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -184,29 +268,77 @@ func (p *Plan) loadStrip(i int) (si *knn.StripIndex, release func(), err error) 
 		return nil, release, err
 	}
 	if !st.Mode().IsRegular() || st.Size() != want.Size {
-		return nil, release, changed
+		return nil, release, p.stripChanged(i)
 	}
-	data, unmap, ok := mapFile(f, want.Size)
+	data, unmap, ok := mapFile(f, want.Size, populate)
 	if ok {
-		release = unmap
-	} else {
-		data = make([]byte, want.Size)
-		if _, err := io.ReadFull(f, data); err != nil {
-			return nil, release, fmt.Errorf("%s: %w", path, err)
-		}
+		return data, unmap, nil
+	}
+	data = make([]byte, want.Size)
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, release, fmt.Errorf("%s: %w", path, err)
+	}
+	return data, release, nil
+}
+
+func (p *Plan) stripChanged(i int) error {
+	return fmt.Errorf("%s: changed since the plan was made: make the plan again", StripPath(p.path, i))
+}
+
+// loadStrip reads layer i's strip index for strips of positions from
+// `from` on and checks what they read against the plan: the size, then the
+// CRC-32C of the pieces of the file that hold the index's head (header,
+// norms, bounds), the coordinates of the positions from `from` on and the
+// order (knn.StripIndexLayout: SearchStripPruned from `from` reads no
+// other coordinate), or of the whole file in a plan without pieces (see
+// Verify for what a CRC-32C guarantees; the index's bounds and coordinates
+// are what the pruned strips' exactness rests on). The index is read in
+// place from the file's pages where it can be: release (never nil) lets
+// them go once the index is no longer used.
+func (p *Plan) loadStrip(i, from int) (si *knn.StripIndex, release func(), err error) {
+	data, release, err := p.openStrip(i, true)
+	if err != nil {
+		return nil, release, err
 	}
 	fail := func(err error) (*knn.StripIndex, func(), error) {
 		release()
 		return nil, func() {}, err
 	}
-	if fmt.Sprintf("%08x", crc32.Checksum(data, castagnoli)) != want.CRC32C {
-		return fail(changed)
+	l := p.Layers[i]
+	coords, order := knn.StripIndexLayout(l.Rows, l.stripDirs())
+	from = min(max(from, 0), l.Rows)
+	if !l.Strip.checkRanges(data, [2]int64{0, coords}, [2]int64{coords + 8*int64(from)*int64(l.stripDirs()), order}, [2]int64{order, l.Strip.Size}) {
+		return fail(p.stripChanged(i))
 	}
 	if si, err = knn.ReadStripIndex(data); err != nil {
-		return fail(fmt.Errorf("%s: %v", path, err))
+		return fail(fmt.Errorf("%s: %v", StripPath(p.path, i), err))
 	}
-	if si.N() != p.Layers[i].Rows {
-		return fail(fmt.Errorf("%s: an index of %d rows for a layer of %d", path, si.N(), p.Layers[i].Rows))
+	if si.N() != l.Rows {
+		return fail(fmt.Errorf("%s: an index of %d rows for a layer of %d", StripPath(p.path, i), si.N(), l.Rows))
 	}
 	return si, release, nil
+}
+
+// loadOrder returns the order of layer i's strip index (the row at each
+// position: what merge needs of it), checking its header and order as
+// loadStrip does (their pieces, not the coordinates').
+func (p *Plan) loadOrder(i int) ([]int32, error) {
+	data, release, err := p.openStrip(i, false)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	l := p.Layers[i]
+	coords, order := knn.StripIndexLayout(l.Rows, l.stripDirs())
+	if !l.Strip.checkRanges(data, [2]int64{0, coords}, [2]int64{order, l.Strip.Size}) {
+		return nil, p.stripChanged(i)
+	}
+	perm, err := knn.StripOrder(data) // its own memory, not the file's pages
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", StripPath(p.path, i), err)
+	}
+	if len(perm) != l.Rows {
+		return nil, fmt.Errorf("%s: an index of %d rows for a layer of %d", StripPath(p.path, i), len(perm), l.Rows)
+	}
+	return perm, nil
 }

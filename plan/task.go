@@ -49,7 +49,9 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 			}
 			prunings[pc.Layer] = pru
 			if p.Layers[pc.Layer].strips() {
-				si, release, err := p.loadStrip(pc.Layer)
+				// The task's pieces of a layer follow one another: the
+				// first starts at the first position any of them reads.
+				si, release, err := p.loadStrip(pc.Layer, pc.Rows[0])
 				defer release()
 				if err != nil {
 					return false, err
@@ -197,12 +199,10 @@ func (p *Plan) Merge(noPCA bool, popt pipeline.Options) (*profile.Profile, error
 		g := knn.EmptyGraph(l.Rows, l.K)
 		var perm []int32 // the row at each position of a pruned strip
 		if l.strips() {
-			si, release, err := p.loadStrip(layer)
-			if err != nil {
+			var err error
+			if perm, err = p.loadOrder(layer); err != nil {
 				return nil, err
 			}
-			perm = si.Perm() // its own memory, not the file's pages
-			release()
 		}
 		for i, t := range p.Tasks {
 			for _, pc := range t.Pieces {
