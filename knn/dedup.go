@@ -212,32 +212,13 @@ func hashRow[E real](row []E) uint64 {
 	return h
 }
 
-// hashRow64 is hashRow for float64 rows, shorter: two multiply–xor
-// lanes (−0 as +0), then one multiply between xor-shifts, which brings
-// the high bits, where a value's changes propagate, down to the low bits
-// that pick the slot (and every bit into the high 32 that tag it): fewer
-// operations than hashRow on rows of a few values (FindDuplicates of
-// 2,000 × 3 and × 20 Gaussian rows: about 15 % less CPU, load 5).
-func hashRow64(row []float64) uint64 {
-	const m = 0x9E3779B97F4A7C15
-	h0, h1 := uint64(len(row)), uint64(0x632be59bd9b4e019)
-	i := 0
-	for ; i+2 <= len(row); i += 2 {
-		h0 = (h0 ^ math.Float64bits(row[i]+0)) * m
-		h1 = (h1 ^ math.Float64bits(row[i+1]+0)) * m
-	}
-	if i < len(row) {
-		h0 = (h0 ^ math.Float64bits(row[i]+0)) * m
-	}
-	h := h0 ^ (h1>>32 | h1<<32)
-	h ^= h >> 32
-	h *= 0xd6e8feb86659fd93
-	h ^= h >> 29
-	return h
-}
-
-// hashRows64 sets keys[i] to hashRow64 of row i of the rows of d values
-// of f: the same operations, inlined in one loop over the rows.
+// hashRows64 sets keys[i] to the hash of row i of the rows of d values of
+// f, a shorter one than hashRow's for float64 rows: two multiply–xor lanes
+// (−0 as +0), then one multiply between xor-shifts, which brings the high
+// bits, where a value's changes propagate, down to the low bits that pick
+// the slot (and every bit into the high 32 that tag it); one loop over the
+// rows, inlined. DistinctRows of 2,000 Gaussian rows of 3 values: about a
+// third less CPU than hashRow's (load 5–7).
 func hashRows64(f []float64, d int, keys []uint64) {
 	const m = 0x9E3779B97F4A7C15
 	for i := range keys {
