@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/kernel"
 	"github.com/intdim/intdim/knn"
 )
 
@@ -283,23 +284,8 @@ func rescale(x *cloud.Matrix) *cloud.Matrix {
 	if x.Elem() != cloud.Float64 {
 		return x
 	}
-	// The largest magnitude from the bits: for |v| the bits order as the
-	// values, and a NaN's exceed every other (big is then NaN). Four
-	// running maxima, independent chains.
-	var b0, b1, b2, b3 uint64
-	const abs = 1<<63 - 1
-	f := x.F64()
-	i := 0
-	for ; i+4 <= len(f); i += 4 {
-		b0 = max(b0, math.Float64bits(f[i])&abs)
-		b1 = max(b1, math.Float64bits(f[i+1])&abs)
-		b2 = max(b2, math.Float64bits(f[i+2])&abs)
-		b3 = max(b3, math.Float64bits(f[i+3])&abs)
-	}
-	for ; i < len(f); i++ {
-		b0 = max(b0, math.Float64bits(f[i])&abs)
-	}
-	big := math.Float64frombits(max(b0, b1, b2, b3))
+	// The largest magnitude from the bits (big is NaN if a value is).
+	big := math.Float64frombits(kernel.MaxAbsBits64(x.F64()))
 	if big == 0 || (big >= 0x1p-200 && big <= 0x1p200) || math.IsInf(big, 0) || math.IsNaN(big) {
 		return x
 	}

@@ -18,6 +18,11 @@ func covTileAVX512(c *float64, ldc, kc, nz int, out *float64, h int, acc bool)
 //go:noescape
 func colSumsAVX512(src *float64, d, rows int, out *float64, masks uint64)
 
+// maxAbsBitsAVX512 implements maxAbsBest.
+//
+//go:noescape
+func maxAbsBitsAVX512(p *float64, n int, out *[8]uint64)
+
 // covMasks returns byte z: the lanes of vector z (of 8) that hold one of d
 // values.
 func covMasks(d int) uint64 {

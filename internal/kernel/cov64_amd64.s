@@ -518,3 +518,38 @@ sdone:
 	VMOVUPD Z2, 128(DX)
 	VZEROUPPER
 	RET
+
+// func maxAbsBitsAVX512(p *float64, n int, out *[8]uint64)
+// The lane-wise maxima of the bits less the sign of n values (n a multiple
+// of 32), four zmm chains of unsigned maxima.
+TEXT ·maxAbsBitsAVX512(SB), NOSPLIT, $0-24
+	MOVQ p+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ out+16(FP), DX
+	MOVQ $0x7fffffffffffffff, AX
+	VPBROADCASTQ AX, Z31
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	SHRQ $5, CX
+	JZ mdone
+mloop:
+	VPANDQ 0(SI), Z31, Z4
+	VPANDQ 64(SI), Z31, Z5
+	VPANDQ 128(SI), Z31, Z6
+	VPANDQ 192(SI), Z31, Z7
+	VPMAXUQ Z4, Z0, Z0
+	VPMAXUQ Z5, Z1, Z1
+	VPMAXUQ Z6, Z2, Z2
+	VPMAXUQ Z7, Z3, Z3
+	ADDQ $256, SI
+	DECQ CX
+	JNZ mloop
+mdone:
+	VPMAXUQ Z1, Z0, Z0
+	VPMAXUQ Z3, Z2, Z2
+	VPMAXUQ Z2, Z0, Z0
+	VMOVDQU64 Z0, 0(DX)
+	VZEROUPPER
+	RET

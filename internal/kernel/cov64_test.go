@@ -181,3 +181,35 @@ func TestColumnSums64(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxAbsBits64: MaxAbsBits64, with and without the assembly, is the
+// largest of the bits of |v| (the loop over the values), on lengths around
+// the assembly's steps of 32, with the largest magnitude anywhere, −0,
+// infinities and NaN among the values.
+func TestMaxAbsBits64(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 30))
+	special := []float64{math.Copysign(0, -1), math.Inf(-1), math.Inf(1), math.NaN(), -math.MaxFloat64, 5e-324}
+	old := maxAbsBest
+	defer func() { maxAbsBest = old }()
+	for _, n := range []int{0, 1, 31, 32, 33, 64, 100, 2000 * 3} {
+		for trial := range 20 {
+			f := make([]float64, n)
+			for i := range f {
+				f[i] = r.NormFloat64() * math.Ldexp(1, r.IntN(40)-20)
+			}
+			if n > 0 && trial%2 == 1 {
+				f[r.IntN(n)] = special[r.IntN(len(special))]
+			}
+			var want uint64
+			for _, v := range f {
+				want = max(want, math.Float64bits(math.Abs(v)))
+			}
+			for _, impl := range []func(*float64, int, *[8]uint64){old, nil} {
+				maxAbsBest = impl
+				if got := MaxAbsBits64(f); got != want {
+					t.Fatalf("n=%d asm=%v: %#x, want %#x", n, impl != nil, got, want)
+				}
+			}
+		}
+	}
+}
