@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/kernel"
 )
 
 // Duplicates describes the exact duplicate rows of a matrix.
@@ -71,7 +72,9 @@ func scanRows[E real](n, d int, data []E, group, keep []int) []int {
 	lazy := group == nil
 	keys := make([]uint64, n) // hashed first: the rows' hashes overlap in the pipeline
 	if f, ok := any(data).([]float64); ok {
-		hashRows64(f, d, keys)
+		if !kernel.HashRows64(f, n, d, keys) { // vector hashing, d ≤ 24
+			hashRows64(f, d, keys)
+		}
 	} else {
 		for i := range keys {
 			keys[i] = hashRow(row(i))

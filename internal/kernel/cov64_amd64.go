@@ -23,24 +23,18 @@ func colSumsAVX512(src *float64, d, rows int, out *float64, masks uint64)
 //go:noescape
 func maxAbsBitsAVX512(p *float64, n int, out *[8]uint64)
 
-// covMasks returns byte z: the lanes of vector z (of 8) that hold one of d
-// values.
-func covMasks(d int) uint64 {
-	var masks uint64
-	for z := range 3 {
-		lanes := min(max(d-8*z, 0), 8)
-		masks |= uint64(1<<lanes-1) << (8 * z)
-	}
-	return masks
-}
+// hashRowsAVX512 implements hashRowsBest.
+//
+//go:noescape
+func hashRowsAVX512(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64)
 
 // covAVX512 is the AVX-512F covImpl.
 var covAVX512 = covImpl{name: "avx512",
 	centre: func(dst *float64, ldc int, src *float64, d, rows int, shift *float64) {
-		covCentreAVX512(dst, ldc, src, d, rows, shift, covMasks(d))
+		covCentreAVX512(dst, ldc, src, d, rows, shift, covMasksGo(d))
 	},
 	sums: func(src *float64, d, rows int, out *float64) {
-		colSumsAVX512(src, d, rows, out, covMasks(d))
+		colSumsAVX512(src, d, rows, out, covMasksGo(d))
 	},
 	tile: covTileAVX512,
 }

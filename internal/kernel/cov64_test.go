@@ -213,3 +213,57 @@ func TestMaxAbsBits64(t *testing.T) {
 		}
 	}
 }
+
+// TestHashRows64: the assembly's keys are hashRowsGo's bit for bit, on
+// rows of 1 … 24 values with −0, +0, NaN-free specials and repeats; equal
+// rows (−0 as +0) get equal keys; without the assembly HashRows64 says so.
+func TestHashRows64(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	special := []float64{0, math.Copysign(0, -1), 1, -1, math.Inf(1), math.MaxFloat64, 5e-324, 3}
+	for d := 1; d <= covMaxD+1; d++ {
+		for _, n := range []int{1, 7, 500} {
+			a := covData(r, "dup", n, d)
+			for i := range a {
+				if r.IntN(4) == 0 {
+					a[i] = special[r.IntN(len(special))]
+				}
+			}
+			got := make([]uint64, n)
+			if d > covMaxD {
+				if HashRows64(a, n, d, got) {
+					t.Fatalf("d=%d: HashRows64 hashed past %d columns", d, covMaxD)
+				}
+				continue
+			}
+			want := make([]uint64, n)
+			hashRowsGo(a, n, d, want)
+			if !HashRows64(a, n, d, got) {
+				if hashRowsBest != nil && d <= covMaxD {
+					t.Fatalf("d=%d: HashRows64 declined", d)
+				}
+				continue
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("d=%d n=%d: key %d = %#x, want %#x", d, n, i, got[i], want[i])
+				}
+			}
+		}
+		if d > covMaxD {
+			continue
+		}
+		// −0 and +0 hash alike.
+		x := make([]float64, 2*d)
+		for j := range d {
+			x[j] = math.Copysign(0, -1)
+		}
+		keys := make([]uint64, 2)
+		hashRowsGo(x, 2, d, keys)
+		if keys[0] != keys[1] {
+			t.Fatalf("d=%d: −0 row %#x, +0 row %#x", d, keys[0], keys[1])
+		}
+		if HashRows64(x, 2, d, keys) && keys[0] != keys[1] {
+			t.Fatalf("d=%d asm: −0 row %#x, +0 row %#x", d, keys[0], keys[1])
+		}
+	}
+}

@@ -19,11 +19,12 @@ type variants struct {
 	sqDiff []sqDiffImpl // SqDiff
 	// Dist2AccF32, Dist2F32
 	dist2f32 []dist2F32Impl
-	peak     []peakImpl                              // PeakFlops
-	scan     []scanImpl                              // ScanRow32, ScanCol32
-	cov      []covImpl                               // GramCols64 for d ≤ covMaxD
-	groupMin []groupMinImpl                          // GroupMin32
-	maxAbs   func(p *float64, n int, out *[8]uint64) // MaxAbsBits64
+	peak     []peakImpl                                                                           // PeakFlops
+	scan     []scanImpl                                                                           // ScanRow32, ScanCol32
+	cov      []covImpl                                                                            // GramCols64 for d ≤ covMaxD
+	groupMin []groupMinImpl                                                                       // GroupMin32
+	maxAbs   func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
+	hashRows func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
 }
 
 // peakImpl is a register-only FMA loop: loop(iters) performs flops float32
@@ -79,4 +80,5 @@ func init() {
 	groupMins = append(v.groupMin, groupMinImpl{"purego", groupMin32Go})
 	groupMinBest = groupMins[0]
 	maxAbsBest = v.maxAbs
+	hashRowsBest = v.hashRows
 }

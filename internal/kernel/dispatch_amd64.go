@@ -19,6 +19,7 @@ func archVariants() variants {
 		v.scan = append(v.scan, scanImpl{"avx512", scanRow32AVX512, scanCol32AVX512})
 		v.cov = append(v.cov, covAVX512)
 		v.maxAbs = maxAbsBitsAVX512
+		v.hashRows = hashRowsAVX512
 		v.groupMin = append(v.groupMin, groupMinImpl{"avx512", groupMin32AVX512})
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
