@@ -72,3 +72,36 @@ func TestGroupMin(t *testing.T) {
 		t.Logf("group-min variant %s", im.name)
 	}
 }
+
+// FuzzGroupMin: every variant of GroupMin32 equals its pure-Go twin bit for
+// bit on arbitrary float32 entries and float64 norms (raw bits: subnormals,
+// infinities, NaN), for group sizes 1 to 16.
+func FuzzGroupMin(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9}, uint8(3), uint8(2), false)
+	f.Add([]byte{0, 0, 0x80, 0x7f, 1, 0, 0, 0, 0, 0, 0x80, 0x80, 0xff, 0xff, 0x7f, 0x7f}, uint8(1), uint8(5), true)
+	f.Fuzz(func(t *testing.T, data []byte, gs8, chunks8 uint8, raw bool) {
+		gs, chunks := 1+int(gs8%16), int(chunks8%8)
+		n := 8 * gs * chunks
+		g := fuzzFloats32(data, n, 0, raw)
+		h := make([]float64, n)
+		for q, v := range fuzzFloats32(data, n, 3, raw) {
+			h[q] = float64(v) * 3
+		}
+		want := make([]float64, n/gs)
+		if n > 0 {
+			groupMin32Go(&g[0], &h[0], n, gs, &want[0])
+		}
+		old := groupMinBest
+		defer func() { groupMinBest = old }()
+		for _, im := range groupMins {
+			groupMinBest = im
+			got := make([]float64, n/gs)
+			GroupMin32(g, h, gs, got)
+			for c := range got {
+				if math.Float64bits(got[c]) != math.Float64bits(want[c]) {
+					t.Fatalf("%s gs=%d n=%d: group %d = %v, twin %v", im.name, gs, n, c, got[c], want[c])
+				}
+			}
+		}
+	})
+}
