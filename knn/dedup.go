@@ -67,9 +67,6 @@ func scanRows[E real](n, d int, data []E, group, keep []int) []int {
 	for size < 2*n {
 		size *= 2
 	}
-	slots := make([]uint64, size)
-	mask := uint64(size - 1)
-	lazy := group == nil
 	keys := make([]uint64, n) // hashed first: the rows' hashes overlap in the pipeline
 	if f, ok := any(data).([]float64); ok {
 		if !kernel.HashRows64(f, n, d, keys) { // vector hashing, d ≤ 24
@@ -80,14 +77,24 @@ func scanRows[E real](n, d int, data []E, group, keep []int) []int {
 			keys[i] = hashRow(row(i))
 		}
 	}
-	for i := range n {
-		key := keys[i]
+	return probeRows(keys, size, group, keep, func(i, j int) bool { return equalRows(row(i), row(j)) })
+}
+
+// probeRows is scanRows' table pass over the rows' hashes keys (size
+// slots): eq(i, j) compares rows i and j, called only where the hashes'
+// high 32 bits agree.
+func probeRows(keys []uint64, size int, group, keep []int, eq func(i, j int) bool) []int {
+	n := len(keys)
+	slots := make([]uint64, size)
+	mask := uint64(size - 1)
+	lazy := group == nil
+	for i, key := range keys {
 		tag := key >> 32
 		s := key & mask
 		found := -1
 		for ; slots[s] != 0; s = (s + 1) & mask {
 			if v := slots[s]; v>>32 == tag {
-				if j := int(uint32(v)) - 1; equalRows(row(i), row(j)) {
+				if j := int(uint32(v)) - 1; eq(i, j) {
 					found = j
 					break
 				}
