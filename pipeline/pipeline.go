@@ -91,12 +91,18 @@ type Options struct {
 	Only func(layer, spec int) bool
 	// Checked, when set with Search, names the layers whose bytes were
 	// checked before (finite, no duplicate to collapse) and are proven
-	// the same by a checksum (intdim run-task and merge, after
-	// plan.Verify): Profile skips their finiteness check and their
+	// the same by a checksum (intdim run-task and merge, checked as the
+	// layer is loaded: Loaded): Profile skips their finiteness check and their
 	// duplicate collapse (estimate.Options.Distinct), which changes
 	// nothing else. (The finiteness check is no guard against a file that
 	// changes while it is mapped anyway.)
 	Checked func(layer int) bool
+	// Loaded, when set with Search, is called with every layer Profile
+	// reads, and its array, before its values are used and before
+	// Checked is asked about it: an error stops Profile and is returned.
+	// (intdim run-task and merge check an input's checksum there, on the
+	// pages the layer is then read from: tensorio.Array.MappedFile.)
+	Loaded func(layer int, a *tensorio.Array) error
 }
 
 // ErrSkip marks a layer left out of a profile by Options.Search or

@@ -188,6 +188,11 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 				return nil, err
 			}
 		}
+		if hooked && opt.Loaded != nil {
+			if err := opt.Loaded(i, l.array); err != nil {
+				return nil, err
+			}
+		}
 		n, d, err := l.array.Matrix()
 		checked := hooked && opt.Checked != nil && opt.Checked(i)
 		if err == nil && !checked {

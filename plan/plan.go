@@ -41,6 +41,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/intdim/intdim/tensorio"
 )
 
 // Kind and Version identify a plan document.
@@ -413,7 +415,10 @@ func sumFile(path string, withSHA bool) (File, error) {
 // It is no defence against a deliberate forgery — but whoever can rewrite
 // the inputs can rewrite the plan and its checksums too. A plan of an
 // earlier version, with no CRC-32C, is checked by its SHA-256.
-func (p *Plan) Verify(inputs []int) error {
+func (p *Plan) Verify(inputs []int) error { return p.verify(inputs, nil) }
+
+// verify is Verify without the files in done (checked already, loadCheck).
+func (p *Plan) verify(inputs []int, done map[string]bool) error {
 	if inputs == nil {
 		for i := range p.Inputs {
 			inputs = append(inputs, i)
@@ -421,6 +426,9 @@ func (p *Plan) Verify(inputs []int) error {
 	}
 	for _, i := range inputs {
 		for _, want := range p.Inputs[i].Files {
+			if done[want.Path] {
+				continue
+			}
 			if st, err := os.Stat(want.Path); err == nil && st.Mode().IsRegular() && st.Size() != want.Size {
 				return fmt.Errorf("%s: changed since the plan was made (size %d; the plan has %d): make the plan again",
 					want.Path, st.Size(), want.Size)
@@ -431,11 +439,9 @@ func (p *Plan) Verify(inputs []int) error {
 			}
 			switch {
 			case got.Size != want.Size:
-				return fmt.Errorf("%s: changed since the plan was made (size %d; the plan has %d): make the plan again",
-					want.Path, got.Size, want.Size)
+				return sizeChanged(want, got.Size)
 			case want.CRC32C != "" && got.CRC32C != want.CRC32C:
-				return fmt.Errorf("%s: changed since the plan was made (CRC-32C %s; the plan has %s): make the plan again",
-					want.Path, got.CRC32C, want.CRC32C)
+				return crcChanged(want, got.CRC32C)
 			case want.CRC32C == "" && got.SHA256 != want.SHA256:
 				return fmt.Errorf("%s: changed since the plan was made (SHA-256 %.12s…; the plan has %.12s…): make the plan again",
 					want.Path, got.SHA256, want.SHA256)
@@ -443,4 +449,47 @@ func (p *Plan) Verify(inputs []int) error {
 		}
 	}
 	return nil
+}
+
+func sizeChanged(want File, size int64) error {
+	return fmt.Errorf("%s: changed since the plan was made (size %d; the plan has %d): make the plan again", want.Path, size, want.Size)
+}
+
+func crcChanged(want File, crc string) error {
+	return fmt.Errorf("%s: changed since the plan was made (CRC-32C %s; the plan has %s): make the plan again", want.Path, crc, want.CRC32C)
+}
+
+// loadCheck returns a pipeline.Options.Loaded for run-task and merge: the
+// size and CRC-32C of a layer's input file (Verify's check) taken on the
+// pages the layer is then read from, where tensorio maps the file
+// (tensorio.Array.MappedFile), all mapped at once first (Prefault): the
+// file is mapped once, not once for the check and again for the layer.
+// The files and layers it checked are added to files and layers; the
+// caller checks the other files (verify) and lets Checked skip the
+// finiteness and duplicate checks of checked layers only.
+func (p *Plan) loadCheck(files map[string]bool, layers map[int]bool) func(int, *tensorio.Array) error {
+	return func(layer int, a *tensorio.Array) error {
+		data, ok := a.MappedFile()
+		if !ok || layer >= len(p.Layers) {
+			return nil
+		}
+		path, err := filepath.Abs(a.Source)
+		if err != nil {
+			return nil
+		}
+		for _, want := range p.Inputs[p.Layers[layer].Input].Files {
+			if want.Path != path || want.CRC32C == "" {
+				continue
+			}
+			if int64(len(data)) != want.Size {
+				return sizeChanged(want, int64(len(data)))
+			}
+			a.Prefault()
+			if got := fmt.Sprintf("%08x", crc32.Checksum(data, castagnoli)); got != want.CRC32C {
+				return crcChanged(want, got)
+			}
+			files[want.Path], layers[layer] = true, true
+		}
+		return nil
+	}
 }

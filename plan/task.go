@@ -20,7 +20,9 @@ import (
 // half-way leaves nothing, and two runs of one task at once both write the
 // same bytes. A valid partial already there is kept (kept is true):
 // running a task again is free. The checksums of the task's inputs are
-// verified first. popt are the pipeline options of the plan's Args, as
+// checked (Verify's check) as each of its layers is loaded where the file
+// is mapped (loadCheck), and otherwise once its lists are computed, before
+// anything is written. popt are the pipeline options of the plan's Args, as
 // 'intdim profile' makes them; Search and Only are set here.
 func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 	if i < 0 || i >= len(p.Tasks) {
@@ -35,9 +37,6 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 		if in := p.Layers[pc.Layer].Input; !slices.Contains(inputs, in) {
 			inputs = append(inputs, in)
 		}
-	}
-	if err := p.Verify(inputs); err != nil {
-		return false, err
 	}
 	prunings := map[int]*knn.Pruning{}
 	strips := map[int]*knn.StripIndex{}
@@ -62,7 +61,11 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 	}
 	graphs := make([]*knn.Graph, len(t.Pieces))
 	popt.Mem = p.Mem
-	popt.Checked = p.checked
+	// The inputs' checksums: each mapped layer's file as it is loaded
+	// (loadCheck), the others once the profile is made (verify).
+	files, loaded := map[string]bool{}, map[int]bool{}
+	popt.Loaded = p.loadCheck(files, loaded)
+	popt.Checked = func(layer int) bool { return loaded[layer] && p.checked(layer) }
 	popt.Only = func(layer, _ int) bool {
 		return slices.ContainsFunc(t.Pieces, func(pc Piece) bool { return pc.Layer == layer })
 	}
@@ -99,6 +102,9 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 		if verr := p.Verify(nil); verr != nil {
 			return false, verr
 		}
+		return false, err
+	}
+	if err := p.verify(inputs, files); err != nil {
 		return false, err
 	}
 	for j, g := range graphs {
@@ -174,20 +180,20 @@ func (p *Plan) CheckParts() error {
 	return nil
 }
 
-// Merge checks every partial (CheckParts) and every input's checksum,
-// then makes the profile of the plan's inputs with each layer's neighbour
-// graph assembled from the partials: the profile that pipeline.Profile
-// gives with the same options. popt and noPCA are those of the plan's
-// Args, as for RunTask.
+// Merge checks every partial (CheckParts), then makes the profile of the
+// plan's inputs with each layer's neighbour graph assembled from the
+// partials: the profile that pipeline.Profile gives with the same options.
+// Every input's checksum is checked as RunTask checks its own. popt and
+// noPCA are those of the plan's Args, as for RunTask.
 func (p *Plan) Merge(noPCA bool, popt pipeline.Options) (*profile.Profile, error) {
 	if err := p.CheckParts(); err != nil {
 		return nil, err
 	}
-	if err := p.Verify(nil); err != nil {
-		return nil, err
-	}
 	popt.Mem = p.Mem
-	popt.Checked = p.checked
+	// The inputs' checksums, as RunTask checks them.
+	files, loaded := map[string]bool{}, map[int]bool{}
+	popt.Loaded = p.loadCheck(files, loaded)
+	popt.Checked = func(layer int) bool { return loaded[layer] && p.checked(layer) }
 	popt.Search = func(layer int, pr *estimate.Prepared) (*knn.Graph, error) {
 		if err := p.agree(layer, pr); err != nil {
 			return nil, err
@@ -218,5 +224,16 @@ func (p *Plan) Merge(noPCA bool, popt pipeline.Options) (*profile.Profile, error
 		}
 		return g, nil
 	}
-	return pipeline.Profile(p.specs(), noPCA, &popt)
+	prof, err := pipeline.Profile(p.specs(), noPCA, &popt)
+	if err != nil {
+		// A changed input can fail the profile first (RunTask).
+		if verr := p.Verify(nil); verr != nil {
+			return nil, verr
+		}
+		return nil, err
+	}
+	if err := p.verify(nil, files); err != nil {
+		return nil, err
+	}
+	return prof, nil
 }

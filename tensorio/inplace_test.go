@@ -47,3 +47,49 @@ func TestReadInPlace(t *testing.T) {
 	}
 	os.RemoveAll(dir)
 }
+
+// TestMappedFile: a plain little-endian .npy file is mapped, and
+// MappedFile gives all its bytes (header and values: what a checksum of
+// the file reads); Prefault leaves the values as they are; an array read
+// into memory (.npz), or closed, has none.
+func TestMappedFile(t *testing.T) {
+	dir := t.TempDir()
+	vals := make([]float32, 3000)
+	for i := range vals {
+		vals[i] = float32(i) / 7
+	}
+	path := filepath.Join(dir, "a.npy")
+	writeNPY(t, path, []int{1000, 3}, vals)
+	writeNPZ(t, filepath.Join(dir, "b.npz"), false, []string{"x"}, []int{10, 4})
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := as[0]
+	data, ok := a.MappedFile()
+	if !ok || string(data) != string(want) {
+		t.Fatalf("MappedFile: %d bytes, ok %v; the file has %d", len(data), ok, len(want))
+	}
+	a.Prefault()
+	for i, v := range a.Data32 {
+		if v != vals[i] {
+			t.Fatalf("value %d after Prefault: %v, want %v", i, v, vals[i])
+		}
+	}
+	a.Close()
+	if _, ok := a.MappedFile(); ok {
+		t.Error("a closed array still gives its file")
+	}
+	bs, err := Open(filepath.Join(dir, "b.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := bs[0].MappedFile(); ok {
+		t.Error(".npz member: MappedFile ok")
+	}
+	bs[0].Prefault() // nothing to do
+}

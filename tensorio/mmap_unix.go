@@ -44,7 +44,7 @@ func mapNPY(path string) (a *Array, ok bool, err error) {
 	if err != nil {
 		return nil, false, nil // read it instead
 	}
-	a = &Array{Shape: h.Shape, Source: path, DType: h.TypeName(), release: func() error { return unix.Munmap(mem) }}
+	a = &Array{Shape: h.Shape, Source: path, DType: h.TypeName(), release: func() error { return unix.Munmap(mem) }, file: mem}
 	p := unsafe.Pointer(&mem[h.DataOffset])
 	if size == 4 {
 		a.Data32 = unsafe.Slice((*float32)(p), n)

@@ -709,3 +709,55 @@ func TestPlanSHA256(t *testing.T) {
 		}
 	}
 }
+
+// TestChangedUnmappedInput: an input tensorio reads into memory instead of
+// mapping it (big-endian values) is checked by run-task once its lists are
+// computed and by merge once the profile is made (the mapped ones as their
+// layer is loaded): changed (one byte, size kept), both refuse it, naming
+// it, and write or print nothing; restored, merge prints profile's bytes.
+func TestChangedUnmappedInput(t *testing.T) {
+	dir := t.TempDir()
+	var be bytes.Buffer
+	for _, v := range synth.Hypercube(300, 4, 9, 5) {
+		binary.Write(&be, binary.BigEndian, v)
+	}
+	path := filepath.Join(dir, "be.npy")
+	if err := os.WriteFile(path, npyBytes(">f8", []int{300, 9}, be.Bytes()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	planPath := filepath.Join(dir, "p.json")
+	a1 := filepath.Join(planInputs(t), "a1.npy")
+	if code, _, errs := run("plan", path, a1, "--tasks", "2", "--out", planPath); code != 0 {
+		t.Fatal(errs)
+	}
+	data, _ := os.ReadFile(path)
+	flip := func() {
+		data[len(data)-1] ^= 1
+		os.WriteFile(path, data, 0o644)
+	}
+	flip()
+	code, _, errs := run("run-task", planPath, "--index", "0")
+	if code != 2 || !strings.Contains(errs, "be.npy: changed since the plan was made") {
+		t.Fatalf("run-task on a changed unmapped input: exit %d, %q", code, errs)
+	}
+	if _, err := os.Stat(plan.PartPath(planPath, 0)); err == nil {
+		t.Fatal("run-task on a changed input wrote its partial")
+	}
+	flip()
+	for i := range 2 {
+		if code, _, errs := run("run-task", planPath, "--index", fmt.Sprint(i)); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	flip()
+	code, out, errs := run("merge", planPath, "--format", "json")
+	if code != 2 || out != "" || !strings.Contains(errs, "be.npy: changed since the plan was made") {
+		t.Fatalf("merge on a changed unmapped input: exit %d, %q, %q", code, out, errs)
+	}
+	flip()
+	_, want, _ := run("profile", path, a1, "--format", "json")
+	code, out, errs = run("merge", planPath, "--format", "json")
+	if code != 0 || want == "" || out != want {
+		t.Fatalf("merge restored: exit %d, %q; differs from profile: %v", code, errs, out != want)
+	}
+}
