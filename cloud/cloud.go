@@ -180,20 +180,30 @@ func (m *Matrix) Rows(rows []int) *Matrix {
 	out := &Matrix{n: len(rows), d: d, elem: m.elem}
 	if m.elem == Float32 {
 		out.f32 = make([]float32, len(rows)*d)
-		for j, r := range rows {
-			copy(out.f32[j*d:(j+1)*d], m.f32[r*d:(r+1)*d])
-		}
+		copyRuns(out.f32, m.f32, rows, d)
 	} else {
 		out.f64 = make([]float64, len(rows)*d)
-		for j, r := range rows {
-			copy(out.f64[j*d:(j+1)*d], m.f64[r*d:(r+1)*d])
-		}
+		copyRuns(out.f64, m.f64, rows, d)
 	}
 	if m.finite.Load() {
 		out.once.Do(func() {})
 		out.finite.Store(true)
 	}
 	return out
+}
+
+// copyRuns copies the rows of d values of src listed in rows to dst, in
+// order, one copy per run of consecutive rows (a few after a collapse of
+// duplicates, rather than one per row).
+func copyRuns[E float32 | float64](dst, src []E, rows []int, d int) {
+	for j := 0; j < len(rows); {
+		r, k := rows[j], j+1
+		for k < len(rows) && rows[k] == rows[k-1]+1 {
+			k++
+		}
+		copy(dst[j*d:k*d], src[r*d:(r+k-j)*d])
+		j = k
+	}
 }
 
 // Finite returns nil when every value is finite, and otherwise an error

@@ -125,3 +125,32 @@ func TestAllFinite(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsRuns: Rows copies each listed row, in the listed order, for
+// lists with runs of consecutive rows, repeats, descending steps and
+// single rows, float32 and float64.
+func TestRowsRuns(t *testing.T) {
+	const n, d = 9, 3
+	x := make([]float64, n*d)
+	x32 := make([]float32, n*d)
+	for i := range x {
+		x[i] = float64(i) + 0.5
+		x32[i] = float32(i) + 0.25
+	}
+	for _, rows := range [][]int{{}, {4}, {0, 1, 2, 3, 4, 5, 6, 7, 8}, {0, 1, 3, 4, 5, 8}, {2, 2, 3, 1, 0}, {8, 7, 6}, {5, 6, 0, 1}} {
+		got, got32 := Must64(x, n, d).Rows(rows), Must32(x32, n, d).Rows(rows)
+		if got.N() != len(rows) || got32.N() != len(rows) {
+			t.Fatalf("%v: %d and %d rows", rows, got.N(), got32.N())
+		}
+		for j, r := range rows {
+			for c := range d {
+				if v, w := got.F64()[j*d+c], x[r*d+c]; v != w {
+					t.Fatalf("%v: float64 row %d col %d = %v, want %v", rows, j, c, v, w)
+				}
+				if v, w := got32.F32()[j*d+c], x32[r*d+c]; v != w {
+					t.Fatalf("%v: float32 row %d col %d = %v, want %v", rows, j, c, v, w)
+				}
+			}
+		}
+	}
+}
