@@ -77,7 +77,74 @@ func scanRows[E real](n, d int, data []E, group, keep []int) []int {
 			keys[i] = hashRow(row(i))
 		}
 	}
-	return probeRows(keys, size, group, keep, func(i, j int) bool { return equalRows(row(i), row(j)) })
+	eq := func(i, j int) bool { return equalRows(row(i), row(j)) }
+	if group == nil {
+		return distinctByBits(keys, eq)
+	}
+	return probeRows(keys, size, group, keep, eq)
+}
+
+// distinctByBits is DistinctRows from the rows' hashes keys (eq(i, j)
+// compares rows i and j): a first pass sets one bit per row, picked by its
+// hash's low bits, in a bitmap of at least 32n bits (in L1 for a few
+// thousand rows) and notes, without a branch, the bits set twice; rows
+// with a bit of their own repeat no other row (equal rows hash alike), and
+// only the others, a few per cent, go through the table (probeRows) in row
+// order. Nil when no row repeats an earlier one.
+func distinctByBits(keys []uint64, eq func(i, j int) bool) []int {
+	n := len(keys)
+	bits := 64
+	for bits < 32*n {
+		bits *= 2
+	}
+	seen := make([]uint64, 2*bits/64) // the bits set, then those set twice
+	once, twice := seen[:bits/64], seen[bits/64:]
+	mask := uint64(bits - 1)
+	var shared uint64
+	for _, k := range keys {
+		b := k & mask
+		w, bit := b>>6, uint64(1)<<(b&63)
+		old := once[w]
+		once[w] = old | bit
+		twice[w] |= old & bit
+		shared |= old & bit
+	}
+	if shared == 0 {
+		return nil
+	}
+	var cand []int
+	for i, k := range keys {
+		if b := k & mask; twice[b>>6]&(1<<(b&63)) != 0 {
+			cand = append(cand, i)
+		}
+	}
+	sub := make([]uint64, len(cand))
+	for a, i := range cand {
+		sub[a] = keys[i]
+	}
+	size := 1
+	for size < 2*len(cand) {
+		size *= 2
+	}
+	keepSub := probeRows(sub, size, nil, nil, func(a, b int) bool { return eq(cand[a], cand[b]) })
+	if keepSub == nil {
+		return nil
+	}
+	// Every row but the candidates keepSub leaves out, ascending.
+	drop := make([]bool, n)
+	for _, i := range cand {
+		drop[i] = true
+	}
+	for _, a := range keepSub {
+		drop[cand[a]] = false
+	}
+	keep := make([]int, 0, n)
+	for i, dr := range drop {
+		if !dr {
+			keep = append(keep, i)
+		}
+	}
+	return keep
 }
 
 // probeRows is scanRows' table pass over the rows' hashes keys (size

@@ -140,3 +140,38 @@ func TestDistinctRows(t *testing.T) {
 		}
 	}
 }
+
+// TestDistinctByBits: the bitmap pass with hashes that share low bits
+// (every row a candidate) and with distinct low bits (none), rows equal
+// or not in any pattern: the result is the quadratic definition's Keep,
+// or nil without repeats.
+func TestDistinctByBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{1, 2, 5, 64, 300} {
+		for trial := range 30 {
+			vals := make([]float64, n)
+			for i := range vals {
+				vals[i] = float64(r.IntN(max(1, n/(1+trial%3))))
+			}
+			keys := make([]uint64, n)
+			for i, v := range vals {
+				switch trial % 3 {
+				case 0: // the same low bits, different high bits: all candidates
+					keys[i] = uint64(v)<<40 | 7
+				case 1: // one low-bit pattern per value
+					keys[i] = uint64(v)*0x9E3779B97F4A7C15 | 1
+				default: // every key equal
+					keys[i] = 42
+				}
+			}
+			got := distinctByBits(keys, func(i, j int) bool { return vals[i] == vals[j] })
+			keep, _, _ := naiveDuplicates(vals, n, 1)
+			if len(keep) == n {
+				keep = nil
+			}
+			if !slices.Equal(got, keep) {
+				t.Fatalf("n=%d trial %d: %v, want %v", n, trial, got, keep)
+			}
+		}
+	}
+}
