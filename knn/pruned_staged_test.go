@@ -107,3 +107,37 @@ func TestPrunedSharedStaged(t *testing.T) {
 		stagedRecHook = nil
 	}
 }
+
+// TestAutoWideStraight: on a large layer (widePlan) whose sample passes
+// lowRankSample, auto plans the 256 directions straight away, the plan a
+// forced search makes (the search then is prunedSearch's, whose graph the
+// other tests compare with brute force's); an isotropic one of the same
+// size makes the first plan and is searched by brute force.
+func TestAutoWideStraight(t *testing.T) {
+	defer func() { planTrace = nil }()
+	n, d := 12288, 683
+	if may, dear := autoMayPlan(n, d, 2); !widePlan(n, d) || !may || dear {
+		t.Fatalf("%d × %d is not a wide plan's layer", n, d)
+	}
+	var trace []string
+	planTrace = func(s string) { trace = append(trace, s) }
+	x := m64(lowRank(n, d, 12, 1e-3, 51), n, d)
+	pa := planPrune(view(x), 2, 2, false)
+	if pa == nil || len(trace) != 1 || trace[0] != "wide" {
+		t.Fatalf("low rank: plan %v, trace %v; want the wide plan only", pa != nil, trace)
+	}
+	pf := planPrune(view(x), 2, 2, true)
+	if pa.m != pf.m || pa.mm != pf.mm || len(pa.q) != len(pf.q) {
+		t.Fatalf("auto's plan m=%d M=%d, forced m=%d M=%d", pa.m, pa.mm, pf.m, pf.mm)
+	}
+	for i := range pa.q {
+		if math.Float64bits(pa.q[i]) != math.Float64bits(pf.q[i]) {
+			t.Fatalf("auto's directions differ from the forced plan's at %d", i)
+		}
+	}
+	trace = nil
+	y := m64(randMatrix(n, d, 52), n, d)
+	if pl := planPrune(view(y), 2, 2, false); pl != nil || len(trace) != 1 || trace[0] != "first" {
+		t.Fatalf("isotropic: plan %v, trace %v; want brute force after the first plan", pl != nil, trace)
+	}
+}
