@@ -49,45 +49,74 @@ func countKernel(m matrix, ts []float64, threads int) (c []int64, ok bool) {
 	for w := range counts {
 		counts[w] = make([]int64, len(ts))
 	}
-	kernel.SymGram(pr.p, threads, func(w, i0, i1, j0, j1 int, g []float64, ld int) {
-		cw := counts[w]
-		for i := i0; i < i1; i++ {
-			gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
-			start := 0
-			if j0 == i0 { // diagonal block: the pairs j > i
-				start = i - i0 + 1
-			}
-			hj := h[j0:j1]
-			hj = hj[:len(gi)]
-			// aᵢⱼ − eᵢⱼ < Tmax needs hⱼ − 2ĝᵢⱼ below t (with room for
-			// the roundings of both forms).
-			t := tmax - h[i] + eabs + 0x1p-40*(norm[i]+nmax+tmax) + 0x1p-1000
-			for jj := start; jj < len(gi); jj++ {
-				v := gi[jj]
-				if hj[jj]-2*v >= t {
-					continue
+	// tally counts the pair (i, j) of Gram entry v, which passed the
+	// test below, under every threshold.
+	tally := func(i, j int, v float64, cw []int64) {
+		a := norm[i] + norm[j] - 2*v
+		e := tau*(norm[i]+norm[j]) + eabs
+		lo, up := a-e, a+e
+		exact := -1.0
+		for r, th := range tsc {
+			switch {
+			case up < th:
+				cw[r] += 2
+			case lo < th:
+				if exact < 0 {
+					exact = m.dist2(i, j)
 				}
-				j := j0 + jj
-				a := norm[i] + norm[j] - 2*v
-				e := tau*(norm[i]+norm[j]) + eabs
-				lo, up := a-e, a+e
-				exact := -1.0
-				for r, th := range tsc {
-					switch {
-					case up < th:
-						cw[r] += 2
-					case lo < th:
-						if exact < 0 {
-							exact = m.dist2(i, j)
-						}
-						if exact < ts[r] {
-							cw[r] += 2
-						}
-					}
+				if exact < ts[r] {
+					cw[r] += 2
 				}
 			}
 		}
-	})
+	}
+	// aᵢⱼ − eᵢⱼ < Tmax needs hⱼ − 2ĝᵢⱼ below t (with room for the
+	// roundings of both forms).
+	rowT := func(i int) float64 {
+		return tmax - h[i] + eabs + 0x1p-40*(norm[i]+nmax+tmax) + 0x1p-1000
+	}
+	if m.d <= kernel.FlushEvery {
+		// The float32 entries are the Gram entries themselves (SymGram32);
+		// kernel.ScanRow32 finds the columns with hⱼ − 2ĝᵢⱼ ≤ t,
+		// vectorised, and the test below keeps those under t.
+		kernel.SymGram32(pr.p, threads, func(w, i0, i1, j0, j1 int, g []float32, ld int) {
+			cw := counts[w]
+			for i := i0; i < i1; i++ {
+				gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
+				start := 0
+				if j0 == i0 { // diagonal block: the pairs j > i
+					start = i - i0 + 1
+				}
+				hj := h[j0:j1]
+				hj = hj[:len(gi)]
+				t := rowT(i)
+				for jj := kernel.ScanRow32(gi, hj, t, start); jj < len(gi); jj = kernel.ScanRow32(gi, hj, t, jj+1) {
+					if v := float64(gi[jj]); hj[jj]-2*v < t {
+						tally(i, j0+jj, v, cw)
+					}
+				}
+			}
+		})
+	} else {
+		kernel.SymGram(pr.p, threads, func(w, i0, i1, j0, j1 int, g []float64, ld int) {
+			cw := counts[w]
+			for i := i0; i < i1; i++ {
+				gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
+				start := 0
+				if j0 == i0 { // diagonal block: the pairs j > i
+					start = i - i0 + 1
+				}
+				hj := h[j0:j1]
+				hj = hj[:len(gi)]
+				t := rowT(i)
+				for jj := start; jj < len(gi); jj++ {
+					if v := gi[jj]; hj[jj]-2*v < t {
+						tally(i, j0+jj, v, cw)
+					}
+				}
+			}
+		})
+	}
 	c = make([]int64, len(ts))
 	for _, cw := range counts {
 		for r, v := range cw {

@@ -111,6 +111,8 @@ func TestCountPairs(t *testing.T) {
 		g20[i] = float64(rng.IntN(2))
 	}
 	checkCount(t, "lattice d=20", m64(g20, n, 20), 1, 2, 3)
+	// More columns than kernel.FlushEvery: countKernel's float64 Gram path.
+	checkCount(t, "wide", m64(randMatrix(120, 2100, 7), 120, 2100), 60, 64)
 	x := lowRank(n, 6, 2, 0, 3)
 	for i := range x {
 		if i%12 < 6 { // duplicate pairs of rows
