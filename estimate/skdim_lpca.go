@@ -10,7 +10,10 @@ import (
 	"github.com/intdim/intdim/internal/kernel"
 	"github.com/intdim/intdim/internal/linalg"
 	"github.com/intdim/intdim/knn"
-	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack"
+	"gonum.org/v1/gonum/lapack/lapack64"
 )
 
 // LPCAResult is the outcome of LPCA.
@@ -201,11 +204,16 @@ func explainedVariance(x *cloud.Matrix) ([]float64, error) {
 		g, m = kernel.GramCols64(xf, n, d, columnMeans(xf, n, d), 2), d
 	}
 	linalg.Install()
-	var eig mat.EigenSym
-	if !eig.Factorize(mat.NewSymDense(m, g), false) {
+	// LAPACK's dsyev on g itself (upper triangle, no vectors), with the
+	// workspace it asks for: mat.EigenSym's call, without its copies.
+	vals := make([]float64, m)
+	a := blas64.Symmetric{N: m, Stride: m, Data: g, Uplo: blas.Upper}
+	work := []float64{0}
+	lapack64.Syev(lapack.EVNone, a, vals, work, -1)
+	work = make([]float64, int(work[0]))
+	if !lapack64.Syev(lapack.EVNone, a, vals, work, len(work)) {
 		return nil, fmt.Errorf("lPCA: eigenvalue decomposition did not converge")
 	}
-	vals := eig.Values(nil)
 	slices.Reverse(vals)
 	if !(vals[0] > 0) {
 		return nil, fmt.Errorf("%w: lPCA: the points have no variance", ErrConstant)
