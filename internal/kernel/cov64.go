@@ -140,6 +140,11 @@ func covSmall64(im covImpl, a []float64, n, d int, shift []float64) []float64 {
 	for i := range d {
 		for j := i; j < d; j++ {
 			v := gp[i*ldc+j]
+			if n > kc64 {
+				// The panel path adds its tiles into a zeroed g (a −0
+				// sum becomes +0); for n ≤ kc64 it stores the chains.
+				v = 0 + v
+			}
 			g[i*d+j], g[j*d+i] = v, v
 		}
 	}

@@ -267,3 +267,49 @@ func TestHashRows64(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCov64 runs every covImpl against the panel path (covSmall64 against
+// gramColsPanels64, with and without a shift), and its column sums and the
+// row hashes against their twins, on arbitrary values (raw bits: NaN,
+// infinities, −0) and shapes (d 1 … 24, n up to 299: three blocks of
+// kc64): the results agree bit for bit (any NaN matching any NaN).
+func FuzzCov64(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9}, uint16(130), uint8(11), false, true)
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0xf0, 0x7f, 9, 0, 0, 0, 0, 0, 0, 0x80}, uint16(3), uint8(4), true, false)
+	f.Fuzz(func(t *testing.T, data []byte, n16 uint16, d8 uint8, raw, shifted bool) {
+		n, d := 1+int(n16%299), 1+int(d8%covMaxD)
+		a := fuzzFloats(data, n*d, 0, raw)
+		var sh []float64
+		if shifted {
+			sh = fuzzFloats(data, d, 3, raw)
+		}
+		want := gramColsPanels64(a, n, d, sh, 1)
+		wantSums := make([]float64, covMaxD)
+		colSumsGo(a, n, d, wantSums)
+		wantKeys := make([]uint64, n)
+		hashRowsGo(a, n, d, wantKeys)
+		for _, im := range covImpls {
+			got := covSmall64(im, a, n, d, sh)
+			for i := range want {
+				if !sameBits(got[i], want[i]) {
+					t.Fatalf("%s n=%d d=%d shift=%v: G[%d] = %v, panels %v", im.name, n, d, shifted, i, got[i], want[i])
+				}
+			}
+			var sums [covMaxD]float64
+			im.sums(&a[0], d, n, &sums[0])
+			for j := range d {
+				if !sameBits(sums[j], wantSums[j]) {
+					t.Fatalf("%s n=%d d=%d: sum[%d] = %v, twin %v", im.name, n, d, j, sums[j], wantSums[j])
+				}
+			}
+		}
+		keys := make([]uint64, n)
+		if HashRows64(a, n, d, keys) {
+			for i := range keys {
+				if keys[i] != wantKeys[i] {
+					t.Fatalf("n=%d d=%d: key %d = %#x, twin %#x", n, d, i, keys[i], wantKeys[i])
+				}
+			}
+		}
+	})
+}
