@@ -18,15 +18,7 @@ import (
 func TestPrunedMidBounds(t *testing.T) {
 	n, d := 300, 90
 	for _, s := range []float64{0x1p-100, 1, 1e30} {
-		x := lowRank(n, d, 40, 1e-3, 23)
-		for i := range x {
-			x[i] = x[i]*s + 7*s
-		}
-		v := view(m64(x, n, d))
-		pl := planPrune(v, 2, 2, true)
-		if pl == nil || pl.mm < 40 {
-			t.Fatalf("scale %g: plan %v", s, pl)
-		}
+		v, pl := scaledPlan(t, n, d, s)
 		pl.m = 8
 		c, _ := newPruned(v, 2, 1, pl)
 		if c == nil {
@@ -63,6 +55,23 @@ func TestPrunedMidBounds(t *testing.T) {
 			t.Fatalf("scale %g: a broken prefix margin went unnoticed", s)
 		}
 	}
+}
+
+// scaledPlan is the staged-bound tests' set-up: n × d rows of rank 40
+// (plus noise 1e-3) scaled by s and moved 7·s from the origin, and a plan
+// of at least 40 directions for k = 2.
+func scaledPlan(t *testing.T, n, d int, s float64) (matrix, *prunePlan) {
+	t.Helper()
+	x := lowRank(n, d, 40, 1e-3, 23)
+	for i := range x {
+		x[i] = x[i]*s + 7*s
+	}
+	v := view(m64(x, n, d))
+	pl := planPrune(v, 2, 2, true)
+	if pl == nil || pl.mm < 40 {
+		t.Fatalf("scale %g: plan %v", s, pl)
+	}
+	return v, pl
 }
 
 // TestPrunedMidStages: a search whose Gram pass takes 16 coordinates of

@@ -25,15 +25,7 @@ func graphsDiffer(a, b *Graph) int {
 func TestPrunedStagedGram(t *testing.T) {
 	n, d := 300, 90
 	for _, s := range []float64{0x1p-100, 1, 1e30} {
-		x := lowRank(n, d, 40, 1e-3, 23)
-		for i := range x {
-			x[i] = x[i]*s + 7*s
-		}
-		v := view(m64(x, n, d))
-		pl := planPrune(v, 2, 2, true)
-		if pl == nil || pl.mm < 40 {
-			t.Fatalf("scale %g: plan %v", s, pl)
-		}
+		v, pl := scaledPlan(t, n, d, s)
 		for _, m := range []int{8, 16} {
 			pl.m = m
 			c, pr := newPruned(v, 2, 1, pl)
