@@ -151,11 +151,13 @@ const (
 	maxChunk = 1 << 30
 )
 
-// chunkSums computes the CRC-32C of every size bytes written to it.
+// chunkSums computes the CRC-32C of every size bytes written to it, and
+// the CRC-32C of all of them from the pieces' (crcCombine), without a
+// second pass over the bytes.
 type chunkSums struct {
-	size, n int64 // piece size, bytes of the current piece so far
-	cur     uint32
-	sums    []string
+	size, n    int64 // piece size, bytes of the current piece so far
+	cur, whole uint32
+	sums       []string
 }
 
 func (c *chunkSums) Write(b []byte) (int, error) {
@@ -166,18 +168,25 @@ func (c *chunkSums) Write(b []byte) (int, error) {
 		c.n += take
 		b = b[take:]
 		if c.n == c.size {
-			c.sums, c.cur, c.n = append(c.sums, fmt.Sprintf("%08x", c.cur)), 0, 0
+			c.endPiece()
 		}
 	}
 	return m, nil
 }
 
-// done returns the sums, the last piece's included.
-func (c *chunkSums) done() []string {
+// endPiece records the current piece's sum and adds it to the whole's.
+func (c *chunkSums) endPiece() {
+	c.whole = crcCombine(crc32.Castagnoli, c.whole, c.cur, c.n)
+	c.sums, c.cur, c.n = append(c.sums, fmt.Sprintf("%08x", c.cur)), 0, 0
+}
+
+// done returns the sums, the last piece's included, and the CRC-32C of
+// all the bytes written.
+func (c *chunkSums) done() ([]string, uint32) {
 	if c.n > 0 {
-		c.sums, c.cur, c.n = append(c.sums, fmt.Sprintf("%08x", c.cur)), 0, 0
+		c.endPiece()
 	}
-	return c.sums
+	return c.sums, c.whole
 }
 
 // writeStrip writes layer i's strip index beside the plan at path,
@@ -187,18 +196,18 @@ func writeStrip(path string, i int, si *knn.StripIndex) (*File, error) {
 	if err := os.MkdirAll(PartsDir(path), 0o755); err != nil {
 		return nil, err
 	}
-	crc := crc32.New(castagnoli)
 	chunks := &chunkSums{size: stripChunk}
 	var size int64
 	err := atomicfile.WriteFile(StripPath(path, i), func(w io.Writer) error {
 		var err error
-		size, err = si.WriteTo(io.MultiWriter(w, crc, chunks))
+		size, err = si.WriteTo(io.MultiWriter(w, chunks))
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &File{Path: stripName(i), Size: size, CRC32C: fmt.Sprintf("%08x", crc.Sum32()), Chunk: stripChunk, Chunks: chunks.done()}, nil
+	sums, whole := chunks.done()
+	return &File{Path: stripName(i), Size: size, CRC32C: fmt.Sprintf("%08x", whole), Chunk: stripChunk, Chunks: sums}, nil
 }
 
 // chunksOK reports whether the strip file's pieces are well formed: a size
