@@ -301,7 +301,8 @@ func medianRadius(g *knn.Graph, k int) float64 {
 //	d = log(C(r₂)/C(r₁)) / log(r₂/r₁).
 //
 // The pairs are counted exactly, with the distances of the neighbour
-// search (knn.Dist2 of the rows), by knn.CountPairs: a k-d tree for
+// search (knn.Dist2 of the rows), by knn.CountPairsGraph (the k-d tree
+// the search of g built, if any, else a new one) for
 // narrow rows, every pair otherwise; threads goroutines.
 func CorrInt(x *cloud.Matrix, g *knn.Graph, k1, k2, threads int) (float64, error) {
 	checkK(g, k2, "CorrInt")
@@ -312,7 +313,7 @@ func CorrInt(x *cloud.Matrix, g *knn.Graph, k1, k2, threads int) (float64, error
 	if threads <= 0 {
 		threads = 4
 	}
-	c := knn.CountPairs(x, []float64{r1, r2}, threads)
+	c := knn.CountPairsGraph(x, g, []float64{r1, r2}, threads)
 	s1, s2 := c[0], c[1]
 	return math.Log(float64(s2)/float64(s1)) / math.Log(r2/r1), nil
 }

@@ -138,6 +138,11 @@ type Graph struct {
 	// Search is the search that ran: SearchBrute or SearchPruned (zero,
 	// SearchAuto, for a graph built otherwise, such as a subset's).
 	Search SearchMode
+
+	// tree is the k-d tree Search built of the rows of src (Euclidean,
+	// at most keepTreeValues entries), kept for CountPairsGraph.
+	tree *kdTree
+	src  *cloud.Matrix
 }
 
 // MaxZeros returns the largest number of neighbours at distance 0 of one
@@ -182,19 +187,33 @@ func Search(x *cloud.Matrix, k int, opt *Options) (*Graph, error) {
 		}
 	}
 	v, threads := view(x), opt.threads()
+	var t *kdTree
 	if mode := opt.search(); mode == SearchTree || mode == SearchAuto && x.D() <= treeMaxDim {
-		if t := newTree(v); t != nil && (mode == SearchTree || treeWorth(t, k)) {
-			return treeSearch(v, t, k, threads), nil
+		if t = newTree(v); t != nil && (mode == SearchTree || treeWorth(t, k)) {
+			return keepTree(treeSearch(v, t, k, threads), t, x, opt), nil
 		}
 	}
 	if mode := opt.search(); mode != SearchBrute {
 		if pl := planPruneSampled(v, k, threads, mode == SearchPruned, opt.sampled(v)); pl != nil {
-			return prunedSearch(v, k, threads, pl), nil
+			return keepTree(prunedSearch(v, k, threads, pl), t, x, opt), nil
 		}
 	}
 	g := searchFunc(v, k, threads)
 	g.Search = SearchBrute
-	return g, nil
+	return keepTree(g, t, x, opt), nil
+}
+
+// keepTreeValues bounds the size (rows × columns) of a tree a graph keeps.
+const keepTreeValues = 1 << 20
+
+// keepTree records in g the tree t (nil: none built) of the rows of x, for
+// CountPairsGraph, when the search was Euclidean (the tree is then of x
+// itself) and t holds at most keepTreeValues entries.
+func keepTree(g *Graph, t *kdTree, x *cloud.Matrix, opt *Options) *Graph {
+	if t != nil && opt.metric() == Euclidean && len(t.pts) <= keepTreeValues {
+		g.tree, g.src = t, x
+	}
+	return g
 }
 
 // searchFunc is the brute-force search strategy; the fast kernel replaces it.

@@ -24,6 +24,41 @@ import (
 // other leaves are compared one by one. Wider rows, or rows the tree does
 // not take (entries not finite or beyond 2⁵⁰⁰), are compared pair by pair.
 func CountPairs(x *cloud.Matrix, radii []float64, threads int) []int64 {
+	return countPairsTree(x, nil, radii, threads)
+}
+
+// CountPairsGraph is CountPairs(x, radii, threads), the same counts, with
+// the k-d tree Search built for g when g is Search's graph of x itself
+// (Euclidean) and x's rows are still the tree's, instead of a new one.
+func CountPairsGraph(x *cloud.Matrix, g *Graph, radii []float64, threads int) []int64 {
+	var t *kdTree
+	if g != nil && g.tree != nil && g.src == x && g.tree.sameRows(view(x)) {
+		t = g.tree
+	}
+	return countPairsTree(x, t, radii, threads)
+}
+
+// sameRows reports whether the rows of t are those of m, bit for bit.
+func (t *kdTree) sameRows(m matrix) bool {
+	d := t.d
+	if m.d != d || m.n() != len(t.perm) {
+		return false
+	}
+	row := make([]float64, d)
+	for p, i := range t.perm {
+		m.row64(int(i), row)
+		for c, v := range t.pts[p*d : (p+1)*d] {
+			if math.Float64bits(v) != math.Float64bits(row[c]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// countPairsTree is CountPairs with the tree of x's rows already built (nil:
+// build it where the rows are narrow enough).
+func countPairsTree(x *cloud.Matrix, t *kdTree, radii []float64, threads int) []int64 {
 	v := view(x)
 	n := v.n()
 	if threads <= 0 {
@@ -33,9 +68,13 @@ func CountPairs(x *cloud.Matrix, radii []float64, threads int) []int64 {
 	for a, r := range radii {
 		ts[a] = sqrtThreshold(r)
 	}
-	var t *kdTree
-	if v.d <= treeMaxDim {
-		if t = newTree(v); t != nil && !countWorth(t, ts) {
+	if v.d > treeMaxDim {
+		t = nil
+	} else {
+		if t == nil {
+			t = newTree(v)
+		}
+		if t != nil && !countWorth(t, ts) {
 			t = nil
 		}
 	}

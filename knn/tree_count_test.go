@@ -50,6 +50,28 @@ func checkCount(t *testing.T, name string, x *cloud.Matrix, radii ...float64) {
 			}
 		}
 	}
+	// CountPairsGraph with the tree of each search (kept where one was
+	// built), without a graph, and with another matrix's graph.
+	for _, mode := range []SearchMode{SearchAuto, SearchTree, SearchBrute} {
+		gs, err := Search(x, g.K, &Options{Search: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode == SearchTree && x.N()*x.D() <= keepTreeValues && gs.Search == SearchTree && gs.tree == nil {
+			t.Fatalf("%s: the tree search kept no tree", name)
+		}
+		if gs.tree != nil && !gs.tree.sameRows(view(x)) {
+			t.Fatalf("%s: the kept tree is not of the rows", name)
+		}
+		for _, gg := range []*Graph{gs, nil, {N: 1, K: 1, tree: gs.tree, src: m64(make([]float64, 2), 2, 1)}} {
+			got := CountPairsGraph(x, gg, radii, 2)
+			for a, r := range radii {
+				if got[a] != want[a] {
+					t.Fatalf("%s search %v r=%v: %d pairs with the graph's tree, want %d", name, mode, r, got[a], want[a])
+				}
+			}
+		}
+	}
 	// Every path, whichever CountPairs chose: the tree (where it takes the
 	// rows), every pair, and the Gram matrix.
 	ts := make([]float64, len(radii))
@@ -135,6 +157,36 @@ func TestCountPairs(t *testing.T) {
 			y[i] *= s
 		}
 		checkCount(t, "scaled", m64(y, 200, 4), s)
+	}
+}
+
+// CountPairsGraph leaves out a kept tree whose rows are no longer x's (rows
+// changed after the search) and counts x's rows as they are.
+func TestCountPairsGraphChangedRows(t *testing.T) {
+	n, d := 500, 3
+	v := randMatrix(n, d, 11)
+	x := m64(v, n, d)
+	g, err := Search(x, 10, &Options{Search: SearchTree})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.tree == nil || !g.tree.sameRows(view(x)) {
+		t.Fatal("the tree search kept no tree of the rows")
+	}
+	r := g.Dist[9]
+	before := CountPairsGraph(x, g, []float64{r}, 1)[0]
+	if want := naiveCount(x, r); before != want {
+		t.Fatalf("%d pairs, want %d", before, want)
+	}
+	for i := range v[:n/2*d] {
+		v[i] *= 4
+	}
+	if g.tree.sameRows(view(x)) {
+		t.Fatal("sameRows missed changed rows")
+	}
+	got, want := CountPairsGraph(x, g, []float64{r}, 1)[0], naiveCount(x, r)
+	if got != want || got == before {
+		t.Fatalf("after the change: %d pairs, want %d (before %d)", got, want, before)
 	}
 }
 
