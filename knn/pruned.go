@@ -337,7 +337,8 @@ const projRows = kernel.BlockRows
 // order, and computes the margins; nil when a centred row has an entry
 // beyond 2²⁰ (the plan's sample missed the spread) or not finite. Blocks
 // of rows are centred, packed and projected by threads workers at once.
-func project(x matrix, pl *prunePlan, k, threads int) *projection {
+// The coordinates go into buf's memory where its capacity is n·M or more.
+func project(x matrix, pl *prunePlan, k, threads int, buf []float64) *projection {
 	n, d, mm := x.n(), x.d, pl.mm
 	var q kernel.Packed
 	q.PackLeftFunc(mm, d, func(t int, dst []float32) {
@@ -345,7 +346,12 @@ func project(x matrix, pl *prunePlan, k, threads int) *projection {
 			dst[j] = float32(v)
 		}
 	})
-	p := make([]float64, n*mm)
+	// buf's values, when it is large enough, are all overwritten below.
+	p := buf[:0]
+	if cap(buf) < n*mm {
+		p = make([]float64, n*mm)
+	}
+	p = p[:n*mm]
 	cn := make([]float64, n)
 	var bad atomic.Bool
 	var next atomic.Int64
@@ -651,7 +657,7 @@ func prunedSearch(x matrix, k, threads int, pl *prunePlan) *Graph {
 // kernel; nil when either fails (entries too large or not finite).
 func newPruned(x matrix, k, threads int, pl *prunePlan) (*pcollector, *prepared) {
 	n := x.n()
-	pj := project(x, pl, k, threads)
+	pj := project(x, pl, k, threads, nil)
 	if pj == nil {
 		return nil, nil
 	}

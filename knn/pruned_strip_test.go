@@ -246,3 +246,55 @@ func FuzzReadStripIndex(f *testing.F) {
 		}
 	})
 }
+
+// TestStripIndexReusing checks that an index made in a previous index's
+// memory (filled with NaN first, so that any coordinate left unwritten
+// shows) is NewStripIndex's byte for byte, for a layer as large as the
+// previous one and a smaller one, and that a larger one is too.
+func TestStripIndexReusing(t *testing.T) {
+	mk := func(n, seed int) (*cloud.Matrix, *Pruning) {
+		x := m64(lowRank(n, 30, 5, 0.01, uint64(seed)), n, 30)
+		pr, err := PlanSearch(x, 2, &Options{Search: SearchPruned})
+		if err != nil || pr == nil {
+			t.Fatal(pr, err)
+		}
+		return x, pr
+	}
+	x0, pr0 := mk(600, 2)
+	reuses := 0
+	prev, err := NewStripIndex(x0, 2, pr0, nil)
+	if err != nil || prev == nil {
+		t.Fatal(prev, err)
+	}
+	for _, c := range []struct{ n, seed int }{{600, 3}, {400, 4}, {800, 5}} {
+		x, pr := mk(c.n, c.seed)
+		fresh, err := NewStripIndex(x, 2, pr, nil)
+		if err != nil || fresh == nil {
+			t.Fatal(fresh, err)
+		}
+		want, _ := fresh.MarshalBinary()
+		old := prev.p
+		for i := range old[:cap(old)] {
+			old[:cap(old)][i] = math.NaN()
+		}
+		si, err := NewStripIndexReusing(x, 2, pr, nil, prev)
+		if err != nil || si == nil {
+			t.Fatal(si, err)
+		}
+		if prev.p != nil {
+			t.Fatalf("n %d: the previous index keeps its coordinates", c.n)
+		}
+		reused := &old[:1][0] == &si.p[:1][0]
+		if reused != (cap(old) >= len(si.p)) {
+			t.Fatalf("n %d: memory reused %v, capacity %d for %d", c.n, reused, cap(old), len(si.p))
+		}
+		reuses += map[bool]int{true: 1}[reused]
+		if got, _ := si.MarshalBinary(); !bytes.Equal(got, want) {
+			t.Fatalf("n %d: the index in reused memory differs from NewStripIndex's", c.n)
+		}
+		prev = si
+	}
+	if reuses < 2 {
+		t.Fatalf("memory reused %d times of 3", reuses)
+	}
+}

@@ -89,6 +89,8 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 	prunings := map[int]*knn.Pruning{}
 	strips := map[int]*File{}
 	trees := map[int]bool{}
+	// The last strip index written: the next one takes its memory.
+	var prevStrip *knn.StripIndex
 	popt.Search = func(layer int, pr *estimate.Prepared) (*knn.Graph, error) {
 		x := pr.Rows()
 		searched[layer] = Layer{Rows: x.N(), Dim: x.D(), K: pr.K(), Checked: pr.Collapsed() == 0}
@@ -105,7 +107,8 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 					// What the one pruned search computes once (the
 					// projection, tree order and seeding), computed
 					// once here for every strip.
-					si, err := knn.NewStripIndex(x, pr.K(), pru, pr.SearchOptions())
+					si, err := knn.NewStripIndexReusing(x, pr.K(), pru, pr.SearchOptions(), prevStrip)
+					prevStrip = nil
 					if err != nil {
 						return nil, err
 					}
@@ -114,6 +117,7 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 							return nil, err
 						}
 						written = append(written, StripPath(mo.Out, layer))
+						prevStrip = si
 					}
 				}
 			}
