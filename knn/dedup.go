@@ -59,7 +59,7 @@ func DistinctRows(x *cloud.Matrix) []int {
 // over 1 + its first row, 0 if empty; linear probing, rows compared only
 // where the hashes' high bits agree. No allocation per row.
 func scanRows[E real](n, d int, data []E, group, keep []int) []int {
-	if n >= math.MaxUint32 {
+	if uint64(n) >= math.MaxUint32 { // uint64: n is an int of 32 bits on 386
 		return scanRowsWide(n, d, data, group, keep)
 	}
 	row := func(i int) []E { return data[i*d : (i+1)*d : (i+1)*d] }
