@@ -168,15 +168,7 @@ func probeRows(keys []uint64, size int, group, keep []int, eq func(i, j int) boo
 			}
 		}
 		if found >= 0 {
-			if group != nil {
-				group[i] = group[found]
-			}
-			if lazy && keep == nil {
-				keep = make([]int, i, n)
-				for j := range keep {
-					keep[j] = j
-				}
-			}
+			keep = repeatRow(i, found, n, group, keep)
 			continue
 		}
 		slots[s] = tag<<32 | uint64(i+1)
@@ -185,6 +177,24 @@ func probeRows(keys []uint64, size int, group, keep []int, eq func(i, j int) boo
 		}
 		if !lazy || keep != nil {
 			keep = append(keep, i)
+		}
+	}
+	return keep
+}
+
+// repeatRow records row i as a repeat of the earlier row found for the
+// table passes: its group is found's, and a lazy keep list (group nil,
+// keep nil while no row has repeated) starts as rows 0 … i − 1, with room
+// for n.
+func repeatRow(i, found, n int, group, keep []int) []int {
+	if group != nil {
+		group[i] = group[found]
+		return keep
+	}
+	if keep == nil {
+		keep = make([]int, i, n)
+		for j := range keep {
+			keep[j] = j
 		}
 	}
 	return keep
@@ -216,15 +226,7 @@ func scanRowsWide[E real](n, d int, data []E, group, keep []int) []int {
 			}
 		}
 		if found >= 0 {
-			if group != nil {
-				group[i] = group[found]
-			}
-			if lazy && keep == nil {
-				keep = make([]int, i)
-				for j := range keep {
-					keep[j] = j
-				}
-			}
+			keep = repeatRow(i, found, n, group, keep)
 			continue
 		}
 		slots[s] = slot{key, i + 1}

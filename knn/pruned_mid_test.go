@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/intdim/intdim/cloud"
 )
 
 // TestPrunedMidBounds: the bounds on the prefixes between the Gram's m
@@ -74,6 +76,18 @@ func scaledPlan(t *testing.T, n, d int, s float64) (matrix, *prunePlan) {
 	return v, pl
 }
 
+// stagedPlan is the staged searches' plan for k neighbours of x: 256
+// directions, the Gram pass on the first 16.
+func stagedPlan(t *testing.T, x *cloud.Matrix, k int) *prunePlan {
+	t.Helper()
+	pl := planPrune(view(x), k, 2, true)
+	if pl == nil || !pl.directions(view(x), 384, 256, 2) {
+		t.Fatalf("k=%d: no plan", k)
+	}
+	pl.m = 16
+	return pl
+}
+
 // TestPrunedMidStages: a search whose Gram pass takes 16 coordinates of
 // 256 (prefixes 32, 64 and 128 between) gives brute force's graph bit for
 // bit, on low-rank rows and on duplicate- and tie-laden ones, for the one
@@ -82,11 +96,7 @@ func TestPrunedMidStages(t *testing.T) {
 	n, d := 900, 300
 	x := m64(lowRank(n, d, 40, 1e-3, 24), n, d)
 	for _, k := range []int{1, 2, 20} {
-		pl := planPrune(view(x), k, 2, true)
-		if pl == nil || !pl.directions(view(x), 384, 256, 2) {
-			t.Fatalf("k=%d: no plan", k)
-		}
-		pl.m = 16
+		pl := stagedPlan(t, x, k)
 		if e := midEnds(pl.m, pl.mm); len(e) != 3 || e[2] != 128 {
 			t.Fatalf("k=%d: prefixes %v", k, e)
 		}

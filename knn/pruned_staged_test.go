@@ -73,11 +73,7 @@ func TestPrunedSharedStaged(t *testing.T) {
 	n, d := 1100, 300
 	x := m64(lowRank(n, d, 40, 1e-3, 25), n, d)
 	for _, k := range []int{1, 2, 20} {
-		pl := planPrune(view(x), k, 2, true)
-		if pl == nil || !pl.directions(view(x), 384, 256, 2) {
-			t.Fatalf("k=%d: no plan", k)
-		}
-		pl.m = 16
+		pl := stagedPlan(t, x, k)
 		want := bruteForce(view(x), k, 2)
 		used := 0
 		stagedRecHook = func(*stagedRec) { used++ }
