@@ -54,7 +54,7 @@ func DistinctRows(x *cloud.Matrix) []int {
 // row i's value among them. Without group, keep stays nil until the first
 // repeat, and the result is nil when there is none.
 //
-// An open-addressing table, at most half full, of 8-byte slots (16 KiB
+// An open-addressing table, at most half full, of 8-byte slots (32 KiB
 // for 2,000 rows: in L1): the high 32 bits of a distinct value's hash
 // over 1 + its first row, 0 if empty; linear probing, rows compared only
 // where the hashes' high bits agree. No allocation per row.
@@ -63,10 +63,6 @@ func scanRows[E real](n, d int, data []E, group, keep []int) []int {
 		return scanRowsWide(n, d, data, group, keep)
 	}
 	row := func(i int) []E { return data[i*d : (i+1)*d : (i+1)*d] }
-	size := 1
-	for size < 2*n {
-		size *= 2
-	}
 	keys := make([]uint64, n) // hashed first: the rows' hashes overlap in the pipeline
 	if f, ok := any(data).([]float64); ok {
 		if !kernel.HashRows64(f, n, d, keys) { // vector hashing, d ≤ 24
@@ -81,7 +77,7 @@ func scanRows[E real](n, d int, data []E, group, keep []int) []int {
 	if group == nil {
 		return distinctByBits(keys, eq)
 	}
-	return probeRows(keys, size, group, keep, eq)
+	return probeRows(keys, group, keep, eq)
 }
 
 // distinctByBits is DistinctRows from the rows' hashes keys (eq(i, j)
@@ -122,11 +118,7 @@ func distinctByBits(keys []uint64, eq func(i, j int) bool) []int {
 	for a, i := range cand {
 		sub[a] = keys[i]
 	}
-	size := 1
-	for size < 2*len(cand) {
-		size *= 2
-	}
-	keepSub := probeRows(sub, size, nil, nil, func(a, b int) bool { return eq(cand[a], cand[b]) })
+	keepSub := probeRows(sub, nil, nil, func(a, b int) bool { return eq(cand[a], cand[b]) })
 	if keepSub == nil {
 		return nil
 	}
@@ -147,11 +139,12 @@ func distinctByBits(keys []uint64, eq func(i, j int) bool) []int {
 	return keep
 }
 
-// probeRows is scanRows' table pass over the rows' hashes keys (size
-// slots): eq(i, j) compares rows i and j, called only where the hashes'
-// high 32 bits agree.
-func probeRows(keys []uint64, size int, group, keep []int, eq func(i, j int) bool) []int {
+// probeRows is scanRows' table pass over the rows' hashes keys
+// (tableSize(len(keys)) slots): eq(i, j) compares rows i and j, called
+// only where the hashes' high 32 bits agree.
+func probeRows(keys []uint64, group, keep []int, eq func(i, j int) bool) []int {
 	n := len(keys)
+	size := tableSize(n)
 	slots := make([]uint64, size)
 	mask := uint64(size - 1)
 	lazy := group == nil
@@ -182,6 +175,16 @@ func probeRows(keys []uint64, size int, group, keep []int, eq func(i, j int) boo
 	return keep
 }
 
+// tableSize is the slots of a duplicate table for n rows: the least power
+// of two ≥ 2n (the table at most half full).
+func tableSize(n int) int {
+	size := 1
+	for size < 2*n {
+		size *= 2
+	}
+	return size
+}
+
 // repeatRow records row i as a repeat of the earlier row found for the
 // table passes: its group is found's, and a lazy keep list (group nil,
 // keep nil while no row has repeated) starts as rows 0 … i − 1, with room
@@ -204,10 +207,7 @@ func repeatRow(i, found, n int, group, keep []int) []int {
 // a full row index.
 func scanRowsWide[E real](n, d int, data []E, group, keep []int) []int {
 	row := func(i int) []E { return data[i*d : (i+1)*d : (i+1)*d] }
-	size := 1
-	for size < 2*n {
-		size *= 2
-	}
+	size := tableSize(n)
 	type slot struct {
 		hash uint64
 		row  int // 1 + the first row of the value, 0 if empty

@@ -38,7 +38,7 @@ import (
 // candidates of smallest bound are evaluated exactly, which tightens Uᵢ.
 // At the end the rest are evaluated in increasing order of their fine
 // bound until it exceeds the k-th distance. Where m < M/2 the candidates
-// are staged instead (lowerStaged): a pair the Gram's test keeps is bounded
+// are staged instead (lowerStagedGram): a pair the Gram's test keeps is bounded
 // on the prefixes 2m, 4m, … < M of the float64 coordinates (the bound
 // holds for any prefix of the directions, with that prefix's residual norm
 // and margins) and, unless one of them exceeds Uᵢ, on all M, and enters

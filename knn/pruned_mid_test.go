@@ -8,7 +8,49 @@ import (
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/kernel"
 )
+
+// lowerStaged, the staged bound summed from coordinate 0 (the reference
+// of lowerStagedGram, which the search uses), returns ℓᵢⱼ on all M coordinates (positions i, j), the
+// value lowerFine returns up to the order of its sum, or false as soon as
+// the bound on one of the prefixes midEnds exceeds u: each from the sum of
+// squared differences of the float64 coordinates on the prefix
+// (kernel.SqDiff segment by segment: within γ_{mc+4} of ‖p̂ᵢ − p̂ⱼ‖² on the
+// prefix, as Dist2 is) with the margins of that prefix. A prefix of Q's
+// rows is orthonormal as well: the bound of pruned.go holds for any number
+// of leading directions, with the residual norm of that prefix. The pairs
+// that pass the Gram's test are mostly ruled out on the first prefix (the
+// 20,000 × 768 layer, m = 64: 96 per row pass the Gram, 49 the prefix of
+// 128, 16 the fine bound).
+func (c *pcollector) lowerStaged(i, j int, u float64) (float64, bool) {
+	pj, mm := c.pj, c.pj.mm
+	a, b := pj.p[i*mm:(i+1)*mm], pj.p[j*mm:(j+1)*mm]
+	from, d2 := 0, 0.0
+	bound := func(mg *margins) float64 {
+		sp := math.Sqrt(d2/(1+mg.gamma)) * (1 - 0x1p-40)
+		s := max(sp-mg.a[i]-mg.a[j], 0)
+		t := max(math.Abs(mg.rho[i]-mg.rho[j])-mg.beta[i]-mg.beta[j], 0)
+		return (s*s + t*t) * pj.lowScale
+	}
+	for s, e := range pj.midEnds {
+		d2 += kernel.SqDiff(a[from:e], b[from:e])
+		from = e
+		if bound(&pj.mid[s]) > u {
+			return 0, false
+		}
+	}
+	if l := mm &^ (kernel.Dist2Lanes - 1); l > from {
+		d2 += kernel.SqDiff(a[from:l], b[from:l])
+		from = l
+	}
+	for t := from; t < mm; t++ {
+		e := a[t] - b[t]
+		d2 += e * e
+	}
+	v := bound(&pj.full)
+	return v, v <= u
+}
 
 // TestPrunedMidBounds: the bounds on the prefixes between the Gram's m
 // coordinates and all M never exceed the Dist2 brute force computes: the

@@ -157,7 +157,7 @@ func prunedCost(n, d, m, mm, k int, cand, fine float64) float64 {
 }
 
 // stagedCost is prunedCost for a coarse bound on m coordinates with
-// prefixes midEnds(m, M) between (lowerStaged): each pair the Gram's test
+// prefixes midEnds(m, M) between (lowerStagedGram): each pair the Gram's test
 // keeps (2·cand(m) per row, the measured ratio to the prediction) costs
 // costHit (its test, the call, the margins) and the sum over the first
 // prefix, those within the bound of a prefix the next segment, and those

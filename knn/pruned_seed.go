@@ -129,6 +129,18 @@ func selectRows(rows []int32, h int, p []float64, mm, c int) {
 	}
 }
 
+// sqDiff is Σₜ (aₜ − bₜ)²: kernel.SqDiff on the longest prefix of a
+// multiple of kernel.Dist2Lanes, then the rest added in order.
+func sqDiff(a, b []float64) float64 {
+	l := len(a) &^ (kernel.Dist2Lanes - 1)
+	d := kernel.SqDiff(a[:l], b[:l:l])
+	for t := l; t < len(a); t++ {
+		e := a[t] - b[t]
+		d += e * e
+	}
+	return d
+}
+
 // lowerFine returns ℓᵢⱼ (positions i, j) from the float64 coordinates on
 // all M directions: their sum of squared differences (kernel.SqDiff on the
 // longest prefix of a multiple of 32, then the rest; any order of the sum
@@ -138,61 +150,18 @@ func selectRows(rows []int32, h int, p []float64, mm, c int) {
 // against 30 ns.)
 func (c *pcollector) lowerFine(i, j int) float64 {
 	pj, mm, mg := c.pj, c.pj.mm, &c.pj.full
-	a, b := pj.p[i*mm:(i+1)*mm], pj.p[j*mm:(j+1)*mm]
-	l := mm &^ (kernel.Dist2Lanes - 1)
-	d2 := kernel.SqDiff(a[:l], b[:l])
-	for t, v := range a[l:] {
-		e := v - b[l+t]
-		d2 += e * e
-	}
+	d2 := sqDiff(pj.p[i*mm:(i+1)*mm], pj.p[j*mm:(j+1)*mm])
 	sp := math.Sqrt(d2/(1+mg.gamma)) * (1 - 0x1p-40)
 	s := max(sp-mg.a[i]-mg.a[j], 0)
 	t := max(math.Abs(mg.rho[i]-mg.rho[j])-mg.beta[i]-mg.beta[j], 0)
 	return (s*s + t*t) * pj.lowScale
 }
 
-// lowerStaged returns ℓᵢⱼ on all M coordinates (positions i, j), the
-// value lowerFine returns up to the order of its sum, or false as soon as
-// the bound on one of the prefixes midEnds exceeds u: each from the sum of
-// squared differences of the float64 coordinates on the prefix
-// (kernel.SqDiff segment by segment: within γ_{mc+4} of ‖p̂ᵢ − p̂ⱼ‖² on the
-// prefix, as Dist2 is) with the margins of that prefix. A prefix of Q's
-// rows is orthonormal as well: the bound of pruned.go holds for any number
-// of leading directions, with the residual norm of that prefix. The pairs
-// that pass the Gram's test are mostly ruled out on the first prefix (the
-// 20,000 × 768 layer, m = 64: 96 per row pass the Gram, 49 the prefix of
-// 128, 16 the fine bound).
-func (c *pcollector) lowerStaged(i, j int, u float64) (float64, bool) {
-	pj, mm := c.pj, c.pj.mm
-	a, b := pj.p[i*mm:(i+1)*mm], pj.p[j*mm:(j+1)*mm]
-	from, d2 := 0, 0.0
-	bound := func(mg *margins) float64 {
-		sp := math.Sqrt(d2/(1+mg.gamma)) * (1 - 0x1p-40)
-		s := max(sp-mg.a[i]-mg.a[j], 0)
-		t := max(math.Abs(mg.rho[i]-mg.rho[j])-mg.beta[i]-mg.beta[j], 0)
-		return (s*s + t*t) * pj.lowScale
-	}
-	for s, e := range pj.midEnds {
-		d2 += kernel.SqDiff(a[from:e], b[from:e])
-		from = e
-		if bound(&pj.mid[s]) > u {
-			return 0, false
-		}
-	}
-	if l := mm &^ (kernel.Dist2Lanes - 1); l > from {
-		d2 += kernel.SqDiff(a[from:l], b[from:l])
-		from = l
-	}
-	for t := from; t < mm; t++ {
-		e := a[t] - b[t]
-		d2 += e * e
-	}
-	v := bound(&pj.full)
-	return v, v <= u
-}
-
-// lowerStagedGram is lowerStaged with the sum on the first m coordinates
-// taken from the Gram pass's entry g instead of recomputed: as in lower,
+// lowerStagedGram returns ℓᵢⱼ (positions i, j) on the prefixes
+// midEnds(m, M) and then all M coordinates, as lowerStaged (the same bound
+// summed from coordinate 0, kept in the tests as its reference) does, with
+// the sum on the first m coordinates taken from the Gram pass's entry g
+// instead of recomputed: as in lower,
 // D = max(Aᵢⱼ − eᵢⱼ, 0)/(s₂²(1 + γ_{m+4})) satisfies D·(1 − 2⁻⁴⁰)² ≤
 // ‖p̂ᵢ − p̂ⱼ‖² on those coordinates, and a sum of squared differences on
 // the coordinates [m, e) is at most (1 + γ_{e+4}) times theirs, so on the
@@ -205,8 +174,8 @@ func (c *pcollector) lowerStaged(i, j int, u float64) (float64, bool) {
 // place of its √(d2/(1 + γ)). The first prefix reads half the coordinates
 // (m of 2m) for every pair the Gram's test passes. It returns the bound on
 // all M coordinates (full), or the first prefix's bound that exceeds u
-// (not full); both are lower bounds on the pair's Dist2. lowerStaged, the
-// same bound without the Gram, is what the tests check it against.
+// (not full); both are lower bounds on the pair's Dist2
+// (TestPrunedStagedGram checks it against Dist2 and lowerFine).
 func (c *pcollector) lowerStagedGram(i, j int, g, u float64) (v float64, full bool) {
 	pj, mm, m := c.pj, c.pj.mm, c.pj.m
 	a, b := pj.p[i*mm:(i+1)*mm], pj.p[j*mm:(j+1)*mm]

@@ -104,7 +104,6 @@ const seedDirs = 32
 func seedBounds(x matrix, pj *projection, k, threads int) []float64 {
 	n, mm := len(pj.orig), pj.mm
 	mc := min(mm, seedDirs)
-	ml := mc &^ (kernel.Dist2Lanes - 1)
 	ub := make([]float64, n)
 	start := make([]int32, 0, n/leafSize(k)+2) // first position of every leaf
 	for i, l := range pj.leaf {
@@ -131,11 +130,7 @@ func seedBounds(x matrix, pj *projection, k, threads int) []float64 {
 				a := pj.p[i*mm : i*mm+mc]
 				for j := i + 1; j < hi; j++ {
 					b := pj.p[j*mm : j*mm+mc]
-					d := kernel.SqDiff(a[:ml], b[:ml])
-					for t := ml; t < mc; t++ {
-						e := a[t] - b[t]
-						d += e * e
-					}
+					d := sqDiff(a, b)
 					dd[(i-lo)*w+j-lo], dd[(j-lo)*w+i-lo] = d, d
 				}
 			}

@@ -332,14 +332,9 @@ func streamSearch(src ColumnSource, n, d, k int, opt *Options, memBudget int64, 
 var ErrExtremeScale = errors.New("knn: values beyond 2^±200 cannot be streamed (they are rescaled only when loaded)")
 
 // maxAbs returns the largest of big and the magnitudes of x (NaN if x
-// holds one).
+// holds one, or big is NaN): kernel.MaxAbsBits64's.
 func maxAbs(x []float64, big float64) float64 {
-	for _, v := range x {
-		if a := math.Abs(v); a > big || a != a {
-			big = a
-		}
-	}
-	return big
+	return max(big, math.Float64frombits(kernel.MaxAbsBits64(x)))
 }
 
 // extremeScale returns ErrExtremeScale, with the magnitude, when big > 0

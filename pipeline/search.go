@@ -96,11 +96,11 @@ func SearchFile(path string, k int, opt *knn.Options, memBudget int64, zgram boo
 	}
 	if sampled != nil {
 		// The sample test passed on the file: the search need not repeat it.
-		o := knn.Options{Sampled: sampled}
+		var o knn.Options
 		if opt != nil {
 			o = *opt
-			o.Sampled = sampled
 		}
+		o.Sampled = sampled
 		opt = &o
 	}
 	if res.Graph, err = knn.Search(m, k, opt); err != nil {

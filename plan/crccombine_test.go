@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"fmt"
 	"hash/crc32"
 	"math/rand/v2"
 	"testing"
@@ -59,7 +58,7 @@ func TestChunkSumsWhole(t *testing.T) {
 			t.Fatalf("n %d: %d pieces", n, len(sums))
 		}
 		for i, s := range sums {
-			want := fmt.Sprintf("%08x", crc32.Checksum(data[i*size:min((i+1)*size, n)], castagnoli))
+			want := crcHex(data[i*size : min((i+1)*size, n)])
 			if s != want {
 				t.Fatalf("n %d piece %d: %s, want %s", n, i, s, want)
 			}

@@ -233,7 +233,7 @@ func (f *File) chunksOK() bool {
 // whole file's CRC-32C in a plan without pieces.
 func (f *File) checkRanges(data []byte, ranges ...[2]int64) bool {
 	if f.Chunks == nil {
-		return fmt.Sprintf("%08x", crc32.Checksum(data, castagnoli)) == f.CRC32C
+		return crcHex(data) == f.CRC32C
 	}
 	checked := make(map[int64]bool)
 	for _, r := range ranges {
@@ -245,7 +245,7 @@ func (f *File) checkRanges(data []byte, ranges ...[2]int64) bool {
 				continue
 			}
 			end := min((c+1)*f.Chunk, int64(len(data)))
-			if fmt.Sprintf("%08x", crc32.Checksum(data[c*f.Chunk:end], castagnoli)) != f.Chunks[c] {
+			if crcHex(data[c*f.Chunk:end]) != f.Chunks[c] {
 				return false
 			}
 			checked[c] = true

@@ -63,9 +63,7 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 	popt.Mem = p.Mem
 	// The inputs' checksums: each mapped layer's file as it is loaded
 	// (loadCheck), the others once the profile is made (verify).
-	files, loaded := map[string]bool{}, map[int]bool{}
-	popt.Loaded = p.loadCheck(files, loaded)
-	popt.Checked = func(layer int) bool { return loaded[layer] && p.checked(layer) }
+	files := p.checkOnLoad(&popt)
 	popt.Only = func(layer, _ int) bool {
 		return slices.ContainsFunc(t.Pieces, func(pc Piece) bool { return pc.Layer == layer })
 	}
@@ -130,6 +128,16 @@ func (p *Plan) RunTask(i int, popt pipeline.Options) (kept bool, err error) {
 	})
 }
 
+// checkOnLoad sets popt's Loaded to loadCheck's check and its Checked to
+// the layers loadCheck checked that the plan checked (Layer.Checked); it
+// returns the set of files checked, which the caller's verify skips.
+func (p *Plan) checkOnLoad(popt *pipeline.Options) map[string]bool {
+	files, loaded := map[string]bool{}, map[int]bool{}
+	popt.Loaded = p.loadCheck(files, loaded)
+	popt.Checked = func(layer int) bool { return loaded[layer] && p.checked(layer) }
+	return files
+}
+
 // checked reports whether a layer's rows were checked when the plan was
 // made (Layer.Checked): called once its input is verified.
 func (p *Plan) checked(layer int) bool {
@@ -191,9 +199,7 @@ func (p *Plan) Merge(noPCA bool, popt pipeline.Options) (*profile.Profile, error
 	}
 	popt.Mem = p.Mem
 	// The inputs' checksums, as RunTask checks them.
-	files, loaded := map[string]bool{}, map[int]bool{}
-	popt.Loaded = p.loadCheck(files, loaded)
-	popt.Checked = func(layer int) bool { return loaded[layer] && p.checked(layer) }
+	files := p.checkOnLoad(&popt)
 	popt.Search = func(layer int, pr *estimate.Prepared) (*knn.Graph, error) {
 		if err := p.agree(layer, pr); err != nil {
 			return nil, err

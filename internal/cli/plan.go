@@ -237,7 +237,7 @@ func runTask(args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim run-task PLAN.json [--index I]")
 		fmt.Fprintln(stderr, "Computes task I of the plan (intdim plan): the exact neighbours of its rows among all rows")
-		fmt.Fprintln(stderr, "of their layer, after checking its inputs' size and CRC-32C, and writes PLAN.parts/task-NNNN.bin")
+		fmt.Fprintln(stderr, "of their layer, checks its inputs' size and CRC-32C before it writes PLAN.parts/task-NNNN.bin")
 		fmt.Fprintln(stderr, "atomically. A valid partial already there is kept; a task may be retried or run twice at once.")
 		fs.PrintDefaults()
 	}
@@ -314,10 +314,11 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 	threads := fs.Int("threads", 0, "worker threads (0: all cores); results do not depend on it")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: intdim merge PLAN.json [--format text|json|csv] [--out FILE]")
-		fmt.Fprintln(stderr, "Checks every task's partial file (present, of the plan, checksum) and the inputs' CRC-32C,")
-		fmt.Fprintln(stderr, "merges the neighbour lists and prints exactly what intdim profile prints for the plan's")
-		fmt.Fprintln(stderr, "inputs and options. Missing or invalid tasks are listed on stderr, each with the command")
-		fmt.Fprintln(stderr, "that runs it again; the exit status is then 2. A layer that fails exits 1, as profile.")
+		fmt.Fprintln(stderr, "Checks every task's partial file (present, of the plan, checksum) and the inputs' CRC-32C")
+		fmt.Fprintln(stderr, "(SHA-256 in plans without one), merges the neighbour lists and prints exactly what intdim")
+		fmt.Fprintln(stderr, "profile prints for the plan's inputs and options. Missing or invalid tasks are listed on")
+		fmt.Fprintln(stderr, "stderr, each with the command that runs it again; the exit status is then 2. A layer that")
+		fmt.Fprintln(stderr, "fails exits 1, as profile.")
 		fs.PrintDefaults()
 	}
 	pos, err := parseFormat(fs, args, &format)

@@ -47,7 +47,3 @@ func groupMin32Go(g *float32, h *float64, n, gs int, out *float64) {
 		}
 	}
 }
-
-// GroupMinVariant returns the name of the GroupMin32 variant in use:
-// "avx512" or "purego" (see dispatch.go).
-func GroupMinVariant() string { return groupMinBest.name }

@@ -165,7 +165,7 @@ func (p *Packed) PackRightChunks(n, d int, chunk func(i, k0 int, dst []float32))
 }
 
 // GramChunks returns the n×n Gram matrix (both triangles) of the n×d
-// matrix whose rows chunk produces, as PackChunks takes them, computed
+// matrix whose rows chunk produces, as packChunks takes them, computed
 // FlushEvery features at a time into one reused packed buffer of that
 // width: the values of Gram of the whole matrix, bit for bit (each
 // FlushEvery features are one flush of the micro-kernel's float32 sums,
