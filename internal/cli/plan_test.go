@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"hash/crc32"
 	"math/rand/v2"
@@ -756,6 +757,74 @@ func TestChangedUnmappedInput(t *testing.T) {
 	}
 	flip()
 	_, want, _ := run("profile", path, a1, "--format", "json")
+	code, out, errs = run("merge", planPath, "--format", "json")
+	if code != 0 || want == "" || out != want {
+		t.Fatalf("merge restored: exit %d, %q; differs from profile: %v", code, errs, out != want)
+	}
+}
+
+// TestSHA256OnlyPlan: a plan whose inputs carry a SHA-256 and no CRC-32C
+// (one of an earlier version) is checked by the SHA-256: run-task and
+// merge refuse a changed input, and once it is restored merge prints
+// profile's bytes.
+func TestSHA256OnlyPlan(t *testing.T) {
+	dir := planInputs(t)
+	planPath := filepath.Join(dir, "p.json")
+	a0, a1 := filepath.Join(dir, "a0.npy"), filepath.Join(dir, "a1.npy")
+	if code, _, errs := run("plan", a0, a1, "--tasks", "2", "--sha256", "--out", planPath); code != 0 {
+		t.Fatal(errs)
+	}
+	raw, err := os.ReadFile(planPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p map[string]any
+	if err := json.Unmarshal(raw, &p); err != nil {
+		t.Fatal(err)
+	}
+	dropped := 0
+	for _, in := range p["inputs"].([]any) {
+		for _, f := range in.(map[string]any)["files"].([]any) {
+			f := f.(map[string]any)
+			if f["sha256"] == nil || f["crc32c"] == nil {
+				t.Fatalf("plan --sha256 wrote %v", f)
+			}
+			delete(f, "crc32c")
+			dropped++
+		}
+	}
+	if dropped != 2 {
+		t.Fatalf("%d input files in the plan, want 2", dropped)
+	}
+	if raw, err = json.Marshal(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(planPath, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(a1)
+	flip := func() {
+		data[len(data)-1] ^= 1
+		os.WriteFile(a1, data, 0o644)
+	}
+	flip()
+	code, _, errs := run("run-task", planPath, "--index", "1")
+	if code != 2 || !strings.Contains(errs, "a1.npy: changed since the plan was made") {
+		t.Fatalf("run-task on a changed input, SHA-256 only: exit %d, %q", code, errs)
+	}
+	flip()
+	for i := range 2 {
+		if code, _, errs := run("run-task", planPath, "--index", fmt.Sprint(i)); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	flip()
+	code, out, errs := run("merge", planPath, "--format", "json")
+	if code != 2 || out != "" || !strings.Contains(errs, "a1.npy: changed since the plan was made") {
+		t.Fatalf("merge on a changed input, SHA-256 only: exit %d, %q, %q", code, out, errs)
+	}
+	flip()
+	_, want, _ := run("profile", a0, a1, "--format", "json")
 	code, out, errs = run("merge", planPath, "--format", "json")
 	if code != 0 || want == "" || out != want {
 		t.Fatalf("merge restored: exit %d, %q; differs from profile: %v", code, errs, out != want)
