@@ -95,6 +95,12 @@ type Options struct {
 	// N×D under the Euclidean metric (the test read the rows as stored).
 	// It decides the search, never the graph.
 	Sampled *SampleTest
+	// MaxDirections, where positive, is the most directions the pruned
+	// search projects the rows on (else its plan's own choice, at most
+	// 256). It decides the search's cost, never the graph: intdim plan
+	// takes 128, since every strip of a layer reads and checks the M
+	// coordinates of its rows again (BENCHMARKS.md, issue 15).
+	MaxDirections int
 }
 
 // sampled returns opt.Sampled where it applies to x (see Options.Sampled),
@@ -104,6 +110,15 @@ func (o *Options) sampled(x matrix) *SampleTest {
 		return nil
 	}
 	return o.Sampled
+}
+
+// maxDirections returns the most directions of a pruned search's plan:
+// Options.MaxDirections where positive (at least 1), else wideDirs.
+func (o *Options) maxDirections() int {
+	if o == nil || o.MaxDirections <= 0 {
+		return wideDirs
+	}
+	return min(o.MaxDirections, wideDirs)
 }
 
 func (o *Options) search() SearchMode {
@@ -194,7 +209,7 @@ func Search(x *cloud.Matrix, k int, opt *Options) (*Graph, error) {
 		}
 	}
 	if mode := opt.search(); mode != SearchBrute {
-		if pl := planPruneSampled(v, k, threads, mode == SearchPruned, opt.sampled(v)); pl != nil {
+		if pl := planPruneSampled(v, k, threads, mode == SearchPruned, opt.sampled(v), opt.maxDirections()); pl != nil {
 			return keepTree(prunedSearch(v, k, threads, pl), t, x, opt), nil
 		}
 	}

@@ -190,15 +190,18 @@ func stagedCost(n, d, m, mm, k int, evalAt func(e int) float64, fine float64) fl
 // cost model (bruteCost, prunedCost, stagedCost) picks m, M, and whether to prune at
 // all.
 func planPrune(x matrix, k, threads int, force bool) *prunePlan {
-	return planPruneSampled(x, k, threads, force, nil)
+	return planPruneSampled(x, k, threads, force, nil, wideDirs)
 }
 
 // planPruneSampled is planPrune with the verdict of a sample test already
 // made on x's rows (Options.Sampled, by StreamsSampled on the file the
 // rows were loaded from): where not nil, auto takes its LowRank instead of
-// running lowRankSample again. It decides whether to plan, never what the
+// running lowRankSample again. The wide plan takes at most mcap
+// directions (wideDirs, or Options.MaxDirections), and where mcap is at
+// most the first plan's 128 the first plan is not compared with a wide one.
+// It decides whether to plan and on how many directions, never what the
 // search returns.
-func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest) *prunePlan {
+func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest, mcap int) *prunePlan {
 	n, d := x.n(), x.d
 	if d < 2 || n < 16 {
 		return nil
@@ -235,7 +238,7 @@ func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest)
 	// the 20,000 × 768 layer's search: auto's plan 0.118 → 0.080 s).
 	if (force || low) && widePlan(n, d) {
 		wide := &prunePlan{mean: mean, scale: scale, brute: bruteCost(n, d, k)}
-		if wide.directions(x, wideSample, 256, threads) {
+		if wide.directions(x, wideSample, mcap, threads) {
 			if planTrace != nil {
 				planTrace("wide")
 			}
@@ -257,9 +260,9 @@ func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest)
 	// interleaved runs, one thread), and conv1 is unchanged (510 → 505 ms).
 	ok = false
 	if d >= wideRows {
-		ok = pl.directionsWith(x, min(max(n/10, 64), 256, n/2), 128, threads, true)
+		ok = pl.directionsWith(x, min(max(n/10, 64), 256, n/2), min(mcap, firstDirs), threads, true)
 	}
-	if !ok && !pl.directions(x, min(max(n/16, 64), 192, n/2), 128, threads) {
+	if !ok && !pl.directions(x, min(max(n/16, 64), 192, n/2), min(mcap, firstDirs), threads) {
 		return nil
 	}
 	// Forced, or past lowRankSample, on few wide rows (n·(M + 16) ≤ 2·d·M:
@@ -276,9 +279,9 @@ func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest)
 	// dearer plan: worth it where the first plan already prunes and the
 	// layer is large (n·d ≥ 2²³; the second plan costs about 4 % of brute
 	// force there, paid only when pruning).
-	if !force && pl.pruned < pl.brute && widePlan(n, d) {
+	if !force && pl.pruned < pl.brute && widePlan(n, d) && mcap > firstDirs {
 		wide := &prunePlan{mean: mean, scale: scale, brute: pl.brute}
-		if wide.directions(x, wideSample, 256, threads) {
+		if wide.directions(x, wideSample, mcap, threads) {
 			wide.choose(x, k, threads)
 			if wide.pruned < pl.pruned {
 				pl = wide
@@ -346,6 +349,13 @@ func centring(x matrix, ns int) (mean []float64, scale float64, ok bool) {
 // wideRows is the width from which planPrune takes its first directions
 // by the float32 kernel.
 const wideRows = 2048
+
+// firstDirs and wideDirs are the most directions of planPrune's first
+// plan and of its wide one.
+const (
+	firstDirs = 128
+	wideDirs  = 256
+)
 
 // wideSample is the sample of the plan of 256 directions: 288 rows, not
 // 384 (its eigendecomposition, serial, was 0.13 s of the 20,000 × 768

@@ -129,3 +129,44 @@ func TestAutoWideStraight(t *testing.T) {
 		t.Fatalf("isotropic: plan %v, trace %v; want brute force after the first plan", pl != nil, trace)
 	}
 }
+
+// TestMaxDirections: Options.MaxDirections caps the directions of the
+// plan ChooseSearch and PlanSearch make (the wide plan of
+// TestAutoWideStraight's low-rank layer has 256 without it, at most 128
+// with it, and is still made straight away), and the search on the capped
+// plan returns Search's lists: the strips of a plan with the cap merge to
+// brute force's graph bit for bit.
+func TestMaxDirections(t *testing.T) {
+	defer func() { planTrace = nil }()
+	n, d := 12288, 683
+	x := m64(lowRank(n, d, 12, 1e-3, 51), n, d)
+	var trace []string
+	planTrace = func(s string) { trace = append(trace, s) }
+	_, full, err := ChooseSearch(x, 2, &Options{Threads: 2})
+	if err != nil || full == nil || full.pl.mm != wideDirs {
+		t.Fatalf("uncapped: %v, %v; want a pruning of %d directions", full, err, wideDirs)
+	}
+	for _, c := range []int{128, 64} {
+		trace = nil
+		mode, pr, err := ChooseSearch(x, 2, &Options{Threads: 2, MaxDirections: c})
+		if err != nil || mode != SearchPruned || pr == nil || pr.pl.mm > c || pr.pl.mm < c/2 || pr.pl.m > pr.pl.mm {
+			t.Fatalf("MaxDirections %d: %v, %v, %v; want a pruning of at most %d directions", c, mode, pr, err, c)
+		}
+		if len(trace) != 1 || trace[0] != "wide" {
+			t.Fatalf("MaxDirections %d: trace %v, want the wide plan only", c, trace)
+		}
+		pf, err := PlanSearch(x, 2, &Options{Threads: 2, Search: SearchPruned, MaxDirections: c})
+		if err != nil || pf == nil || pf.pl.mm != pr.pl.mm {
+			t.Fatalf("MaxDirections %d, forced: %v, %v; want %d directions", c, pf, err, pr.pl.mm)
+		}
+	}
+	// The capped plan of a smaller layer of the same kind (below widePlan:
+	// the first plan, capped): its strips merge to brute force's lists.
+	n2, d2 := 1500, 683
+	y := m64(lowRank(n2, d2, 12, 1e-3, 53), n2, d2)
+	pr, err := PlanSearch(y, 3, &Options{Threads: 2, Search: SearchPruned, MaxDirections: 48})
+	if err != nil || pr == nil || pr.pl.mm > 48 {
+		t.Fatalf("MaxDirections 48: %v, %v", pr, err)
+	}
+	checkStrips(t, "capped", y, 3, pr, Euclidean, []int{0, 500, 1100, n2})
+}

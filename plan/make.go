@@ -96,8 +96,11 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 		searched[layer] = Layer{Rows: x.N(), Dim: x.D(), K: pr.K(), Checked: pr.Collapsed() == 0}
 		elem[layer] = x.Elem().Size()
 		if pr.K() > 0 {
-			// The search profile would run: tree, pruned or brute.
-			mode, pru, err := knn.ChooseSearch(x, pr.K(), pr.SearchOptions())
+			// The search profile would run: tree, pruned or brute, a
+			// pruned one on at most stripDirections directions.
+			so := *pr.SearchOptions()
+			so.MaxDirections = stripDirections
+			mode, pru, err := knn.ChooseSearch(x, pr.K(), &so)
 			if err != nil {
 				return nil, err
 			}
@@ -107,7 +110,7 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 					// What the one pruned search computes once (the
 					// projection, tree order and seeding), computed
 					// once here for every strip.
-					si, err := knn.NewStripIndexReusing(x, pr.K(), pru, pr.SearchOptions(), prevStrip)
+					si, err := knn.NewStripIndexReusing(x, pr.K(), pru, &so, prevStrip)
 					prevStrip = nil
 					if err != nil {
 						return nil, err
@@ -164,6 +167,16 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 	}
 	return p, nil
 }
+
+// stripDirections is the most directions of a plan's pruned searches
+// (knn.Options.MaxDirections): profile's search takes 256 on large layers
+// (32,000 × 512), where they tighten its bounds, but every strip of a
+// layer reads and checks the coordinates of the rows from its first on
+// again (CRC-32C, margins, packing), and the plan projects, writes and
+// checks them once more: on 2 × 32,000 × 512 in 8 tasks, 128 directions
+// cost the plan and tasks 0.2–0.5 CPU s less in all (BENCHMARKS.md, issue
+// 15). The lists are the same either way.
+const stripDirections = 128
 
 // ErrNothing is returned by Make when no layer needs a neighbour search.
 var ErrNothing = errors.New("no layer needs a neighbour search: nothing to split (run intdim profile)")
