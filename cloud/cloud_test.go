@@ -154,3 +154,31 @@ func TestRowsRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestAllFiniteWords: float32 rows of 16 values or more, read two to a
+// word, at an 8-byte boundary or 4 bytes past one: every non-finite value
+// at every position is found, finite extremes pass.
+func TestAllFiniteWords(t *testing.T) {
+	bad := []float32{float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), math.Float32frombits(0x7f800001), math.Float32frombits(0xffffffff)}
+	good := []float32{0, float32(math.Copysign(0, -1)), math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32, 0x1p-126}
+	for _, n := range []int{16, 17, 18, 23, 24, 31, 40} {
+		buf := make([]float32, n+1)
+		for _, off := range []int{0, 1} {
+			row := buf[off : off+n]
+			for pos := range n {
+				for i := range row {
+					row[i] = good[(i+pos)%len(good)]
+				}
+				if !allFinite(row, nil) {
+					t.Fatalf("finite row of %d (offset %d) refused", n, off)
+				}
+				for _, v := range bad {
+					row[pos] = v
+					if allFinite(row, nil) {
+						t.Fatalf("%v at %d of %d (offset %d) not found", v, pos, n, off)
+					}
+				}
+			}
+		}
+	}
+}
