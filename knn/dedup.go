@@ -254,20 +254,23 @@ func hashRow[E real](row []E) uint64 {
 		// per step, −0 made +0 in the integers (the high bit of each half
 		// kept only where the rest is not zero): 1.7 times the pace of
 		// one value per multiply on conv1's rows (2,000 × 21,632: 80 →
-		// 48 ms, one thread, load 4).
+		// 48 ms, one thread, load 4). The pairs are read as 64-bit words
+		// (the low half the first value on every target Go builds for
+		// here, all little-endian; the hash only has to agree with itself
+		// within a run): one load per pair, 1.5 times the pace of two
+		// 32-bit loads joined (pool1's 2,000 rows of 5,408: 14.5 → 9 ms).
 		const abs, one = 0x7fffffff7fffffff, 0x8000000080000000
-		b := unsafe.Slice((*uint32)(unsafe.Pointer(&r32[0])), len(r32))
-		pair := func(lo, hi uint32) uint64 {
-			v := uint64(lo) | uint64(hi)<<32
-			return v & (abs | (v&abs+abs)&one)
+		w := unsafe.Slice((*uint64)(unsafe.Pointer(&r32[0])), len(r32)/2)
+		pair := func(v uint64) uint64 { return v & (abs | (v&abs+abs)&one) }
+		j := 0
+		for ; j+4 <= len(w); j += 4 {
+			r := w[j : j+4 : j+4]
+			h0 = (h0 ^ pair(r[0])) * m
+			h1 = (h1 ^ pair(r[1])) * m
+			h2 = (h2 ^ pair(r[2])) * m
+			h3 = (h3 ^ pair(r[3])) * m
 		}
-		for ; i+8 <= len(b); i += 8 {
-			r := b[i : i+8 : i+8]
-			h0 = (h0 ^ pair(r[0], r[1])) * m
-			h1 = (h1 ^ pair(r[2], r[3])) * m
-			h2 = (h2 ^ pair(r[4], r[5])) * m
-			h3 = (h3 ^ pair(r[6], r[7])) * m
-		}
+		i = 2 * j
 	}
 	for ; i+4 <= len(row); i += 4 {
 		h0 = (h0 ^ math.Float64bits(float64(row[i])+0)) * m
