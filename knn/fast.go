@@ -408,9 +408,16 @@ func b2i(b bool) int {
 // blocks are scanned in float32 by block32: the same entries, the same
 // tests.
 func collect(pr *prepared, n, d, k, threads int) []rowCands {
-	c := newCollector(pr, n, k)
 	if d <= kernel.FlushEvery {
-		if gs := gramSeedWidth(n, k); gs > 0 {
+		gs := gramSeedWidth(n, k)
+		lim := 2*k + 30
+		if gs > 0 {
+			// Seeded rows hold about k + k·gs·k/n candidates: room for
+			// k + 24 before the first prune (a smaller arena to clear).
+			lim = k + 24
+		}
+		c := newCollectorLim(pr, n, k, lim)
+		if gs > 0 {
 			gramSeeds(pr, c, n, k, gs, threads)
 		}
 		kernel.SymGram32(pr.p, threads, func(_, i0, i1, j0, j1 int, g []float32, ld int) {
@@ -418,6 +425,7 @@ func collect(pr *prepared, n, d, k, threads int) []rowCands {
 		})
 		return c.rows
 	}
+	c := newCollector(pr, n, k)
 	kernel.SymGram(pr.p, threads, func(_, i0, i1, j0, j1 int, g []float64, ld int) {
 		c.block(i0, i1, j0, j1, g, ld)
 	})
@@ -481,11 +489,15 @@ type collector struct {
 }
 
 func newCollector(pr *prepared, n, k int) *collector {
+	return newCollectorLim(pr, n, k, 2*k+30)
+}
+
+// newCollectorLim is newCollector with room for lim candidates a row
+// before its first prune.
+func newCollectorLim(pr *prepared, n, k, lim int) *collector {
 	c := &collector{rows: make([]rowCands, n), norm: pr.norm, tau: pr.tau, eabs: pr.eabs, k: k}
 	// Room for every row's first candidates (small: 20,000 rows keep theirs
-	// in 16 MB at k = 20).
-	// The rows of a lock share a selection scratch.
-	lim := 2*k + 30
+	// in 16 MB at k = 20). The rows of a lock share a selection scratch.
 	arena := make([]cand, n*lim)
 	c.locks = make([]sync.Mutex, (n+kernel.BlockRows-1)/kernel.BlockRows)
 	c.sc = make([][]float32, len(c.locks))
@@ -651,11 +663,16 @@ func refineRow(m matrix, k, i int, r *rowCands, h *TopK, idx []int32, dist []flo
 		if cap(h.best) < k {
 			h.best = make([]treeCand, k)
 		}
-		best, held := h.best[:k], 0
 		for _, cd := range r.c {
-			held = insertBest(best, held, treeCand{m.dist2(i, int(cd.j)), cd.j})
+			c = append(c, treeCand{j: cd.j})
 		}
 		*r = rowCands{}
+		h.buf = c
+		m.dist2Cands(i, c)
+		best, held := h.best[:k], 0
+		for _, e := range c {
+			held = insertBest(best, held, e)
+		}
 		if held < k {
 			panic("knn: candidate set smaller than k")
 		}
