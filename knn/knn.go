@@ -203,7 +203,7 @@ func Search(x *cloud.Matrix, k int, opt *Options) (*Graph, error) {
 	}
 	v, threads := view(x), opt.threads()
 	var t *kdTree
-	if mode := opt.search(); mode == SearchTree || mode == SearchAuto && x.D() <= treeMaxDim {
+	if mode := opt.search(); mode == SearchTree || mode == SearchAuto && x.D() <= treeMaxDim && treeMayPay(v, k) {
 		if t = newTree(v); t != nil && (mode == SearchTree || treeWorth(t, k)) {
 			return keepTree(treeSearch(v, t, k, threads), t, x, opt), nil
 		}
