@@ -637,10 +637,10 @@ func prunedSearch(x matrix, k, threads int, pl *prunePlan) *Graph {
 			over = append(over, int(pj.orig[i]))
 		}
 	}
-	parallelRows(n, threads, func(i int, _ *TopK) {
+	parallelRowsAcc(n, threads, func(i int, _ *TopK, acc *[32]float64) {
 		if !c.rows[i].overflow {
 			o := int(pj.orig[i])
-			c.finish(i, g.Index[o*k:(o+1)*k], g.Dist[o*k:(o+1)*k], new([32]float64))
+			c.finish(i, g.Index[o*k:(o+1)*k], g.Dist[o*k:(o+1)*k], acc)
 		}
 	})
 	if len(over) > 0 {

@@ -227,14 +227,14 @@ func SearchStripPruned(x *cloud.Matrix, k, a, b int, pr *Pruning, si *StripIndex
 			c.block(w, i0, i1, nb+j0, nb+j1, g, ld)
 		})
 	}
-	parallelRows(q, threads, func(t int, h *TopK) {
+	parallelRowsAcc(q, threads, func(t int, h *TopK, acc *[32]float64) {
 		idx, dist := g.Index[t*k:(t+1)*k], g.Dist[t*k:(t+1)*k]
 		if c.rows[t].overflow {
 			c.rows[t] = prow{}
 			stripExact(v, k, t, nb, pj.orig, h, idx, dist)
 			return
 		}
-		c.finishStrip(t, idx, dist, new([32]float64))
+		c.finishStrip(t, idx, dist, acc)
 	})
 	return g, nil
 }
