@@ -101,6 +101,12 @@ type Options struct {
 	// takes 128, since every strip of a layer reads and checks the M
 	// coordinates of its rows again (BENCHMARKS.md, issue 15).
 	MaxDirections int
+	// ChooseDirections: the pruned search's plan also chooses how many of
+	// its leading directions (64 or more) to project on, by its cost model
+	// (else it takes all it found). intdim plan sets it: the model
+	// predicts 64 cheaper than 128 on the 32,000 × 512 layers of
+	// BENCHMARKS.md (issue 15). The graph is the same either way.
+	ChooseDirections bool
 }
 
 // sampled returns opt.Sampled where it applies to x (see Options.Sampled),
@@ -112,13 +118,18 @@ func (o *Options) sampled(x matrix) *SampleTest {
 	return o.Sampled
 }
 
-// maxDirections returns the most directions of a pruned search's plan:
-// Options.MaxDirections where positive (at least 1), else wideDirs.
-func (o *Options) maxDirections() int {
-	if o == nil || o.MaxDirections <= 0 {
-		return wideDirs
+// dirs returns how many directions a pruned search's plan may take:
+// Options.MaxDirections where positive, else wideDirs, chosen by the cost
+// model with Options.ChooseDirections.
+func (o *Options) dirs() dirOpts {
+	if o == nil {
+		return dirOpts{max: wideDirs}
 	}
-	return min(o.MaxDirections, wideDirs)
+	d := dirOpts{max: wideDirs, choose: o.ChooseDirections}
+	if o.MaxDirections > 0 {
+		d.max = min(o.MaxDirections, wideDirs)
+	}
+	return d
 }
 
 func (o *Options) search() SearchMode {
@@ -209,7 +220,7 @@ func Search(x *cloud.Matrix, k int, opt *Options) (*Graph, error) {
 		}
 	}
 	if mode := opt.search(); mode != SearchBrute {
-		if pl := planPruneSampled(v, k, threads, mode == SearchPruned, opt.sampled(v), opt.maxDirections()); pl != nil {
+		if pl := planPruneSampled(v, k, threads, mode == SearchPruned, opt.sampled(v), opt.dirs()); pl != nil {
 			return keepTree(prunedSearch(v, k, threads, pl), t, x, opt), nil
 		}
 	}

@@ -53,7 +53,7 @@ func PlanSearch(x *cloud.Matrix, k int, opt *Options) (*Pruning, error) {
 		}
 	}
 	v := view(x)
-	pl := planPruneSampled(v, k, opt.threads(), mode == SearchPruned, opt.sampled(v), opt.maxDirections())
+	pl := planPruneSampled(v, k, opt.threads(), mode == SearchPruned, opt.sampled(v), opt.dirs())
 	if pl == nil {
 		return nil, nil
 	}

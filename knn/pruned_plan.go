@@ -90,6 +90,9 @@ type prunePlan struct {
 	brute, pruned float64
 	evals         []float64
 	fine          float64
+	// chooseM: choose also takes the number of directions M by the cost
+	// model (Options.ChooseDirections), else it keeps all it was given.
+	chooseM bool
 }
 
 // Cost model of the two searches of an n×d matrix, in seconds of one
@@ -190,18 +193,20 @@ func stagedCost(n, d, m, mm, k int, evalAt func(e int) float64, fine float64) fl
 // cost model (bruteCost, prunedCost, stagedCost) picks m, M, and whether to prune at
 // all.
 func planPrune(x matrix, k, threads int, force bool) *prunePlan {
-	return planPruneSampled(x, k, threads, force, nil, wideDirs)
+	return planPruneSampled(x, k, threads, force, nil, dirOpts{max: wideDirs})
 }
 
 // planPruneSampled is planPrune with the verdict of a sample test already
 // made on x's rows (Options.Sampled, by StreamsSampled on the file the
 // rows were loaded from): where not nil, auto takes its LowRank instead of
-// running lowRankSample again. The wide plan takes at most mcap
-// directions (wideDirs, or Options.MaxDirections), and where mcap is at
-// most the first plan's 128 the first plan is not compared with a wide one.
-// It decides whether to plan and on how many directions, never what the
-// search returns.
-func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest, mcap int) *prunePlan {
+// running lowRankSample again. Its plans take at most dirs.max directions
+// (wideDirs, or Options.MaxDirections), and where that is at most the
+// first plan's 128 the first plan is not compared with a wide one; with
+// dirs.choose, the cost model also chooses how many of them to keep
+// (choose). It decides whether to plan and on how many directions, never
+// what the search returns.
+func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest, dirs dirOpts) *prunePlan {
+	mcap := dirs.max
 	n, d := x.n(), x.d
 	if d < 2 || n < 16 {
 		return nil
@@ -237,7 +242,7 @@ func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest,
 	// be compared with it (its directions and prediction, 0.04–0.05 s of
 	// the 20,000 × 768 layer's search: auto's plan 0.118 → 0.080 s).
 	if (force || low) && widePlan(n, d) {
-		wide := &prunePlan{mean: mean, scale: scale, brute: bruteCost(n, d, k)}
+		wide := &prunePlan{mean: mean, scale: scale, brute: bruteCost(n, d, k), chooseM: dirs.choose}
 		if wide.directions(x, wideSample, mcap, threads) {
 			if planTrace != nil {
 				planTrace("wide")
@@ -252,7 +257,7 @@ func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest,
 	if planTrace != nil {
 		planTrace("first")
 	}
-	pl := &prunePlan{mean: mean, scale: scale, brute: bruteCost(n, d, k)}
+	pl := &prunePlan{mean: mean, scale: scale, brute: bruteCost(n, d, k), chooseM: dirs.choose}
 	// Wide rows: a larger sample by the float32 kernel (directionsWith),
 	// else (or if that fails) the float64 one. n/10 rows (200 of 2,000):
 	// against n/8, the eigendecomposition (n³: 33 → 17 ms) outweighs the
@@ -280,7 +285,7 @@ func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest,
 	// layer is large (n·d ≥ 2²³; the second plan costs about 4 % of brute
 	// force there, paid only when pruning).
 	if !force && pl.pruned < pl.brute && widePlan(n, d) && mcap > firstDirs {
-		wide := &prunePlan{mean: mean, scale: scale, brute: pl.brute}
+		wide := &prunePlan{mean: mean, scale: scale, brute: pl.brute, chooseM: dirs.choose}
 		if wide.directions(x, wideSample, mcap, threads) {
 			wide.choose(x, k, threads)
 			if wide.pruned < pl.pruned {
@@ -349,6 +354,12 @@ func centring(x matrix, ns int) (mean []float64, scale float64, ok bool) {
 // wideRows is the width from which planPrune takes its first directions
 // by the float32 kernel.
 const wideRows = 2048
+
+// dirOpts says how many directions planPruneSampled's plans may take.
+type dirOpts struct {
+	max    int  // at most max
+	choose bool // the cost model chooses M up to max (choose)
+}
 
 // firstDirs and wideDirs are the most directions of planPrune's first
 // plan and of its wide one.
@@ -490,30 +501,54 @@ func (pl *prunePlan) choose(x matrix, k, threads int) {
 	}
 	dims = append(dims, mm)
 	evals := predictEvals(x, pl, dims, k, threads)
-	fine := evals[len(evals)-1]
-	// The candidates per row for a bound on e coordinates: those of the
-	// largest m of dims up to e (more than on e).
-	evalAt := func(e int) float64 {
-		v := evals[0]
-		for i, m := range dims {
-			if m <= e {
-				v = evals[i]
+	// The numbers of directions M considered: all of them; with chooseM,
+	// also each smaller one of dims from minChosenDirs on (the leading
+	// directions, a prefix of Q).
+	ms := []int{len(dims)}
+	if pl.chooseM {
+		for e := len(dims) - 1; e >= 1; e-- {
+			if dims[e-1] >= minChosenDirs {
+				ms = append(ms, e)
 			}
 		}
-		return v
 	}
 	pl.pruned = math.Inf(1)
-	for i, m := range dims {
-		c := prunedCost(n, d, m, mm, k, evals[i], fine)
-		if len(midEnds(m, mm)) > 0 {
-			c = stagedCost(n, d, m, mm, k, evalAt, fine)
+	best := len(dims)
+	for _, nd := range ms {
+		dm, em := dims[:nd], evals[:nd]
+		mm, fine := dm[nd-1], em[nd-1]
+		// The candidates per row for a bound on e coordinates: those of
+		// the largest m of dims up to e (more than on e).
+		evalAt := func(e int) float64 {
+			v := em[0]
+			for i, m := range dm {
+				if m <= e {
+					v = em[i]
+				}
+			}
+			return v
 		}
-		if c < pl.pruned {
-			pl.pruned, pl.m = c, m
+		for i, m := range dm {
+			c := prunedCost(n, d, m, mm, k, em[i], fine)
+			if len(midEnds(m, mm)) > 0 {
+				c = stagedCost(n, d, m, mm, k, evalAt, fine)
+			}
+			if c < pl.pruned {
+				pl.pruned, pl.m, best = c, m, nd
+			}
 		}
 	}
-	pl.evals, pl.fine = evals, fine
+	if best < len(dims) {
+		// The first M directions: their ‖QQᵀ − I‖_F is that of a leading
+		// block of QQᵀ − I, at most εQ, which stays a valid bound.
+		pl.mm = dims[best-1]
+		pl.q = pl.q[: pl.mm*d : pl.mm*d]
+	}
+	pl.evals, pl.fine = evals[:best], evals[best-1]
 }
+
+// minChosenDirs is the fewest directions choose considers with chooseM.
+const minChosenDirs = 64
 
 // pruneDims are the numbers of coordinates the plan considers.
 var pruneDims = []int{16, 32, 64, 128, 256}

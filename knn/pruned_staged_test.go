@@ -170,3 +170,75 @@ func TestMaxDirections(t *testing.T) {
 	}
 	checkStrips(t, "capped", y, 3, pr, Euclidean, []int{0, 500, 1100, n2})
 }
+
+// TestChooseDirections: with Options.ChooseDirections the plan's cost
+// model also chooses M among the leading directions (64 or more): on the
+// low-rank layer of TestAutoWideStraight it keeps fewer than the 256 it
+// found, its directions are the first M of the plan without the choice
+// bit for bit, its predicted cost is at most that plan's (a choice among
+// more), and its evaluations are that plan's up to M; on smaller layers
+// (forced plans) whose plan keeps fewer directions, Search and the strips
+// of the chosen plan return brute force's lists bit for bit.
+func TestChooseDirections(t *testing.T) {
+	n, d := 12288, 683
+	x := m64(lowRank(n, d, 12, 1e-3, 51), n, d)
+	_, full, err := ChooseSearch(x, 2, &Options{Threads: 2})
+	if err != nil || full == nil || full.pl.mm != wideDirs {
+		t.Fatalf("without the choice: %v, %v; want %d directions", full, err, wideDirs)
+	}
+	_, ch, err := ChooseSearch(x, 2, &Options{Threads: 2, ChooseDirections: true})
+	if err != nil || ch == nil {
+		t.Fatalf("with the choice: %v, %v", ch, err)
+	}
+	f, c := full.pl, ch.pl
+	if c.mm >= f.mm || c.mm < minChosenDirs || c.m > c.mm || len(c.q) != c.mm*d || c.epsQ != f.epsQ {
+		t.Fatalf("chosen M = %d, m = %d, %d values of Q, εQ %g; want 64 ≤ M < %d, εQ %g", c.mm, c.m, len(c.q), c.epsQ, f.mm, f.epsQ)
+	}
+	for i, v := range c.q {
+		if math.Float64bits(v) != math.Float64bits(f.q[i]) {
+			t.Fatalf("chosen directions differ from the first %d of the full plan's at %d", c.mm, i)
+		}
+	}
+	if !(c.pruned <= f.pruned) || len(c.evals) >= len(f.evals) || c.fine != f.evals[len(c.evals)-1] {
+		t.Fatalf("chosen cost %g against %g, evals %v against %v, fine %g", c.pruned, f.pruned, c.evals, f.evals, c.fine)
+	}
+	data, err := ch.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Pruning
+	if err := back.UnmarshalBinary(data); err != nil || back.pl.mm != c.mm || back.pl.m != c.m {
+		t.Fatalf("read back: %v, M = %d, m = %d", err, back.pl.mm, back.pl.m)
+	}
+	for _, sz := range []struct {
+		n, r int
+		seed uint64
+		k    int
+	}{{3000, 8, 61, 3}, {4000, 6, 62, 2}} {
+		y := m64(lowRank(sz.n, d, sz.r, 1e-3, sz.seed), sz.n, d)
+		mode := SearchPruned
+		opt := &Options{Threads: 2, Search: mode, ChooseDirections: true}
+		pr, err := PlanSearch(y, sz.k, opt)
+		if err != nil || pr == nil {
+			t.Fatalf("%d rows: PlanSearch %v, %v", sz.n, pr, err)
+		}
+		pf, _ := PlanSearch(y, sz.k, &Options{Threads: 2, Search: mode})
+		if pf == nil || pr.pl.mm >= pf.pl.mm {
+			t.Fatalf("%d rows: M = %d with the choice, %v without; want fewer", sz.n, pr.pl.mm, pf)
+		}
+		want, err := Search(y, sz.k, &Options{Search: SearchBrute, Threads: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Search(y, sz.k, opt)
+		if err != nil || got.Search != SearchPruned {
+			t.Fatalf("%d rows: Search %v, %v; want the pruned search", sz.n, got, err)
+		}
+		for s := range want.Index {
+			if got.Index[s] != want.Index[s] || math.Float64bits(got.Dist[s]) != math.Float64bits(want.Dist[s]) {
+				t.Fatalf("%d rows: Search with the chosen plan differs from brute force at entry %d", sz.n, s)
+			}
+		}
+		checkStrips(t, "chosen", y, sz.k, pr, Euclidean, []int{0, sz.n / 5, sz.n / 2, sz.n})
+	}
+}

@@ -35,7 +35,7 @@ func ChooseSearch(x *cloud.Matrix, k int, opt *Options) (SearchMode, *Pruning, e
 		}
 	}
 	if mode != SearchBrute {
-		if pl := planPruneSampled(v, k, opt.threads(), mode == SearchPruned, opt.sampled(v), opt.maxDirections()); pl != nil {
+		if pl := planPruneSampled(v, k, opt.threads(), mode == SearchPruned, opt.sampled(v), opt.dirs()); pl != nil {
 			return SearchPruned, &Pruning{pl: pl, d: x.D()}, nil
 		}
 	}
