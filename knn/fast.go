@@ -683,8 +683,9 @@ func refineRow(m matrix, k, i int, r *rowCands, h *TopK, idx []int32, dist []flo
 	} else {
 		r.prune(&h.sel)
 		for _, cd := range r.c {
-			c = append(c, treeCand{m.dist2(i, int(cd.j)), cd.j})
+			c = append(c, treeCand{j: cd.j})
 		}
+		m.dist2Cands(i, c)
 	}
 	*r = rowCands{}
 	h.buf = c

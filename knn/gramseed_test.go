@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/kernel"
 	"github.com/intdim/intdim/tensorio/npy"
 )
 
@@ -100,6 +101,88 @@ func TestGramSeedWidth(t *testing.T) {
 	} {
 		if got := gramSeedWidth(c.n, c.k); got != c.want {
 			t.Errorf("gramSeedWidth(%d, %d) = %d, want %d", c.n, c.k, got, c.want)
+		}
+	}
+}
+
+// gramSeedsAll is gramSeeds as it was, every row's minima held at once and
+// selected after the whole product: the reference of TestGramSeedsBlocks.
+func gramSeedsAll(pr *prepared, c *collector, n, k, gs, threads int) {
+	w := 8 * gs
+	nb := (n + kernel.BlockRows - 1) / kernel.BlockRows
+	off := make([]int, nb+1) // a row's minima of column block J start at off[J]
+	for J := range nb {
+		cols := min(kernel.BlockRows, n-J*kernel.BlockRows)
+		off[J+1] = off[J] + seedGroups(cols, gs)
+	}
+	m := off[nb]
+	mins := make([]float64, n*m)
+	h := c.h
+	kernel.Cross32(pr.p, pr.p, threads, func(_, i0, i1, j0, j1 int, g []float32, ld int) {
+		J := j0 / kernel.BlockRows
+		hj := h[j0:j1]
+		for i := i0; i < i1; i++ {
+			gi := g[(i-i0)*ld : (i-i0)*ld+j1-j0]
+			if j0 <= i && i < j1 {
+				gi[i-j0] = float32(math.Inf(-1)) // vᵢᵢ = +Inf: i is not its own neighbour
+			}
+			out := mins[i*m+off[J] : i*m+off[J+1]]
+			full := len(gi) / w * w
+			kernel.GroupMin32(gi[:full], hj[:full], gs, out)
+			o := full / w * 8
+			if r := (len(gi) - full) / 8; r > 0 { // 8 groups of r < gs
+				kernel.GroupMin32(gi[full:full+8*r], hj[full:full+8*r], r, out[o:])
+				full += 8 * r
+				o += 8
+			}
+			for q := full; q < len(gi); q += gs { // fewer than 8 left
+				v := math.Inf(1)
+				for r := q; r < min(q+gs, len(gi)); r++ {
+					if x := hj[r] - 2*float64(gi[r]); x < v {
+						v = x
+					}
+				}
+				out[o] = v
+				o++
+			}
+		}
+	})
+	var top float64 // max nⱼ
+	for _, v := range pr.norm {
+		top = max(top, v)
+	}
+	slack := 2*pr.tau*top + pr.eabs
+	parallelRows(n, threads, func(i int, _ *TopK) {
+		v := mins[i*m : (i+1)*m]
+		kth := kthSmallest(v, k)
+		if math.IsInf(kth, 1) || math.IsNaN(kth) {
+			return
+		}
+		ni := (1 + pr.tau) * pr.norm[i]
+		s := kth + slack + ni
+		c.rows[i].u = s + (math.Abs(kth)+slack+ni)*0x1p-40
+	})
+}
+
+// TestGramSeedsBlocks: gramSeeds, which selects a block of rows' bounds as
+// soon as its minima are in, sets every bound bit for bit as gramSeedsAll,
+// on one thread and on three.
+func TestGramSeedsBlocks(t *testing.T) {
+	for _, c := range seedCases(t) {
+		v := view(c.x)
+		n, k := v.n(), c.k
+		gs := gramSeedWidth(n, k)
+		pr, _ := prepareWith(v, packBoth)
+		want := newCollector(pr, n, k)
+		gramSeedsAll(pr, want, n, k, gs, 1)
+		for _, threads := range []int{1, 3} {
+			got := newCollector(pr, n, k)
+			gramSeeds(pr, got, n, k, gs, threads)
+			for i := range n {
+				if a, b := got.rows[i].bound(), want.rows[i].bound(); math.Float64bits(a) != math.Float64bits(b) {
+					t.Fatalf("%s, %d threads: row %d: bound %v, want %v", c.name, threads, i, a, b)
+				}
+			}
 		}
 	}
 }
