@@ -285,6 +285,7 @@ func (c *pcollector) seed(threads int) {
 					dist[a*w+b], dist[b*w+a] = v, v
 				}
 				r.h.Push(v, o[cd.j])
+				c.moved(i)
 			}
 			u := r.bound()
 			for _, cd := range cands[e:] {

@@ -215,6 +215,7 @@ func SearchStripPruned(x *cloud.Matrix, k, a, b int, pr *Pruning, si *StripIndex
 	for t := range c.rows {
 		r := &c.rows[t]
 		r.capped, r.ub = true, si.ub[a+t]
+		c.moved(t)
 		r.cand = arena[t*lim : t*lim : (t+1)*lim]
 	}
 	centre := func(t int, dst []float32) { centreTo(pc[t*m:(t+1)*m], prep.mean, prep.scale, dst) }
