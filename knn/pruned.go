@@ -263,7 +263,7 @@ func (c *pcollector) flush(i int, s *[32]float64) {
 	c.bestFirst(r, i, c.k, s)
 	r.filter()
 	if len(r.cand) > c.most {
-		r.overflow = true
+		r.overflow, c.over[i] = true, true
 		r.cand = nil
 		return
 	}
@@ -702,6 +702,9 @@ type pcollector struct {
 	// takes, the only way its bound moves once the search has begun.
 	thr, thrU []float64
 	stale     []bool
+	// over[i] is rows[i].overflow, read by every pair past the Gram's
+	// test without the row's state (a cache miss).
+	over []bool
 }
 
 func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
@@ -728,7 +731,7 @@ func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
 	for j, v := range pr.norm {
 		c.h[j] = (1 - pr.tau) * v
 	}
-	c.thr, c.thrU, c.stale = make([]float64, n), make([]float64, n), make([]bool, n)
+	c.thr, c.thrU, c.stale, c.over = make([]float64, n), make([]float64, n), make([]bool, n), make([]bool, n)
 	for i := range c.stale {
 		c.stale[i], c.thrU[i] = true, math.NaN()
 	}
@@ -810,8 +813,7 @@ type stagedRec struct {
 // prefix's bound within this row's bound) or wanted (out: filled with the
 // bound computed here). Only the staged search records and reuses.
 func (c *pcollector) pushShared(i, j int, g float64, s *[32]float64, known, out *stagedRec) bool {
-	r := &c.rows[i]
-	if r.overflow || (c.leaf != nil && c.leaf[i] == c.leaf[j]) {
+	if c.over[i] || (c.leaf != nil && c.leaf[i] == c.leaf[j]) {
 		return false
 	}
 	u := c.thrU[i]
@@ -837,6 +839,7 @@ func (c *pcollector) pushShared(i, j int, g float64, s *[32]float64, known, out 
 	} else if lo = c.lower(i, j, g); lo > u {
 		return false
 	}
+	r := &c.rows[i]
 	r.cand = append(r.cand, pcand{lo: lo, j: int32(j), fine: fine})
 	if len(r.cand) >= r.limit {
 		c.flush(i, s)

@@ -242,3 +242,36 @@ func TestChooseDirections(t *testing.T) {
 		checkStrips(t, "chosen", y, sz.k, pr, Euclidean, []int{0, sz.n / 5, sz.n / 2, sz.n})
 	}
 }
+
+// TestPrunedOverflowMirror: the flag pushShared reads (over) is the row's
+// own overflow flag after the Gram pass, and a row that overflowed takes
+// no candidate after it (its list stays empty), on duplicate-laden rows
+// with the floor of candidates removed so that rows overflow.
+func TestPrunedOverflowMirror(t *testing.T) {
+	old, oldP := candidateFloor, prunedFloor
+	candidateFloor, prunedFloor = 8, 0
+	defer func() { candidateFloor, prunedFloor = old, oldP }()
+	x := groupedRows(700, 64)
+	pl := planPrune(view(x), 2, 1, true)
+	if pl == nil {
+		t.Fatal("no plan")
+	}
+	c, pr := newPruned(view(x), 2, 1, pl)
+	c.seed(1)
+	kernel.SymGram32(pr.p, 1, c.block)
+	over := 0
+	for i := range c.rows {
+		if c.over[i] != c.rows[i].overflow {
+			t.Fatalf("row %d: over %v, overflow %v", i, c.over[i], c.rows[i].overflow)
+		}
+		if c.over[i] {
+			over++
+			if len(c.rows[i].cand) != 0 {
+				t.Fatalf("row %d overflowed and then took %d candidates", i, len(c.rows[i].cand))
+			}
+		}
+	}
+	if over == 0 {
+		t.Fatal("no row overflowed")
+	}
+}
