@@ -233,6 +233,10 @@ func (m matrix) dist2With(p, q int, s *[32]float64) float64 {
 // 20,000 × 768: 20 per row instead of every candidate kept, 45), and the
 // rest keep their coarse bound, valid as well.
 func (c *pcollector) bestFirst(r *prow, i, e int, s *[32]float64) {
+	if e > 0 && e <= selectMost {
+		c.bestFirstSelect(r, i, e, s)
+		return
+	}
 	sortCands(r.cand)
 	cand := r.cand
 	h := 0 // cand[:h] evaluated
@@ -248,6 +252,46 @@ func (c *pcollector) bestFirst(r *prow, i, e int, s *[32]float64) {
 			continue
 		}
 		c.exact(r, i, int(cand[h].j), s)
+		h++
+		e--
+	}
+	r.cand = r.cand[:copy(r.cand, r.cand[h:])]
+}
+
+// selectMost is the most exact distances bestFirst takes by selection
+// (bestFirstSelect) rather than after a sort.
+const selectMost = 4
+
+// bestFirstSelect is bestFirst for a few exact distances (0 < e ≤
+// selectMost, a flush): the least candidate by pcandLess (a total order:
+// a row's candidates are distinct rows) is found by a scan each time
+// instead of sorting the whole list, so the same candidates are raised
+// and evaluated in the same order, and the same ones are left (in
+// another order, which no caller depends on: bestFirst sorts, filter and
+// the overflow test do not look at it). A flush of the 20,000 × 768
+// layer's lists (34 and more candidates, k = 2) sorted them for two
+// exact distances.
+func (c *pcollector) bestFirstSelect(r *prow, i, e int, s *[32]float64) {
+	cand := r.cand
+	h := 0 // cand[:h] evaluated
+	for h < len(cand) && e != 0 {
+		q := h
+		for t := h + 1; t < len(cand); t++ {
+			if pcandLess(cand[t], cand[q]) {
+				q = t
+			}
+		}
+		cd := cand[q]
+		if cd.lo > r.bound() {
+			break
+		}
+		if !cd.fine {
+			cand[q].lo, cand[q].fine = max(cd.lo, c.lowerFine(i, int(cd.j))), true
+			continue
+		}
+		cand[q] = cand[h]
+		cand[h] = cd
+		c.exact(r, i, int(cd.j), s)
 		h++
 		e--
 	}

@@ -196,8 +196,17 @@ func (c *pcollector) lowerStagedGram(i, j int, g, u float64) (v float64, full bo
 		}
 		from = end
 		sp := math.Sqrt(dm+sq*c.sinv[s]) * (1 - 0x1p-40)
-		x := max(sp-mi[3*s]-mj[3*s], 0)
-		y := max(math.Abs(mi[3*s+1]-mj[3*s+1])-mi[3*s+2]-mj[3*s+2], 0)
+		// max(x, 0) and max(y, 0) by a comparison: the same squares (a
+		// −0 or NaN left in place squares as max's result does), without
+		// the NaN and signed-zero handling of the float max.
+		x := sp - mi[3*s] - mj[3*s]
+		if x < 0 {
+			x = 0
+		}
+		y := math.Abs(mi[3*s+1]-mj[3*s+1]) - mi[3*s+2] - mj[3*s+2]
+		if y < 0 {
+			y = 0
+		}
 		if v := (x*x + y*y) * pj.lowScale; v > u || s == w-1 {
 			return v, s == w-1
 		}
@@ -275,8 +284,8 @@ func (c *pcollector) seed(threads int) {
 					cands = append(cands, pcand{lo: bound[a*w+b], j: int32(lo + b), fine: true})
 				}
 			}
-			sortCands(cands)
 			e := min(len(cands), c.k)
+			selectLeast(cands, e)
 			for _, cd := range cands[:e] {
 				b := int(cd.j) - lo
 				v := dist[a*w+b]
@@ -296,6 +305,26 @@ func (c *pcollector) seed(threads int) {
 			r.limit = max(r.limit, 2*len(r.cand))
 		}
 	})
+}
+
+// selectLeast puts the e least candidates of c by pcandLess (a total
+// order: distinct rows) into c[:e] in increasing order, by selection (e
+// scans of the list: the seeding takes k of a leaf's 31 and more, and
+// sorting them all cost more); c[e:] holds the rest in some order.
+func selectLeast(c []pcand, e int) {
+	if e > selectMost {
+		sortCands(c)
+		return
+	}
+	for h := 0; h < e; h++ {
+		q := h
+		for t := h + 1; t < len(c); t++ {
+			if pcandLess(c[t], c[q]) {
+				q = t
+			}
+		}
+		c[h], c[q] = c[q], c[h]
+	}
 }
 
 // seedRows is seed for the rows at the given positions only (all when
@@ -322,8 +351,8 @@ func (c *pcollector) seedRows(rows []int32, threads int) {
 				cands = append(cands, pcand{lo: c.lowerFine(i, j), j: int32(j), fine: true})
 			}
 		}
-		sortCands(cands)
 		e := min(len(cands), c.k)
+		selectLeast(cands, e)
 		for _, cd := range cands[:e] {
 			c.exact(r, i, int(cd.j), acc)
 		}
