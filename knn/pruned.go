@@ -386,8 +386,10 @@ const projRows = kernel.BlockRows
 // order, and computes the margins; nil when a centred row has an entry
 // beyond 2²⁰ (the plan's sample missed the spread) or not finite. Blocks
 // of rows are centred, packed and projected by threads workers at once.
-// The coordinates go into buf's memory where its capacity is n·M or more.
-func project(x matrix, pl *prunePlan, k, threads int, buf []float64) *projection {
+// The coordinates go into buf's memory where its capacity is n·M or more,
+// and the first worker packs its rows into spare's memory where not nil
+// (the plan's packed sample, prunePlan.spare).
+func project(x matrix, pl *prunePlan, k, threads int, buf []float64, spare *kernel.Packed) *projection {
 	n, d, mm := x.n(), x.d, pl.mm
 	var q kernel.Packed
 	q.PackLeftFunc(mm, d, func(t int, dst []float32) {
@@ -407,9 +409,12 @@ func project(x matrix, pl *prunePlan, k, threads int, buf []float64) *projection
 	var wg sync.WaitGroup
 	for w := 0; w < max(1, min(threads, (n+projRows-1)/projRows)); w++ {
 		wg.Add(1)
+		y := new(kernel.Packed)
+		if w == 0 && spare != nil {
+			y = spare // the plan's packed sample: its memory reused
+		}
 		go func() {
 			defer wg.Done()
-			var y kernel.Packed
 			var acc [projRows][32]float64
 			for !bad.Load() {
 				i0 := int(next.Add(projRows)) - projRows
@@ -428,7 +433,7 @@ func project(x matrix, pl *prunePlan, k, threads int, buf []float64) *projection
 						bad.Store(true)
 					}
 				}
-				kernel.Cross(&q, &y, 1, func(_, t0, t1, j0, j1 int, g []float64, ld int) {
+				kernel.Cross(&q, y, 1, func(_, t0, t1, j0, j1 int, g []float64, ld int) {
 					// Row by row: each row's coordinates written
 					// contiguously (by direction, the writes strode 8·M
 					// bytes: the 20,000 × 768 layer's projection 0.127 →
@@ -672,7 +677,9 @@ func centre64[E real](row []E, mean []float64, scale float64, dst []float64) flo
 // this file) under the plan pl; the graph equals bruteForce's.
 func prunedSearch(x matrix, k, threads int, pl *prunePlan) *Graph {
 	n := x.n()
-	c, pr := newPruned(x, k, threads, pl)
+	spare := pl.spare // this search's own plan: its sample's memory is free
+	pl.spare = nil
+	c, pr := newPrunedWith(x, k, threads, pl, spare)
 	if c == nil {
 		return kernelSearch(x, k, threads)
 	}
@@ -705,8 +712,14 @@ func prunedSearch(x matrix, k, threads int, pl *prunePlan) *Graph {
 // newPruned projects the rows and prepares the coarse coordinates for the
 // kernel; nil when either fails (entries too large or not finite).
 func newPruned(x matrix, k, threads int, pl *prunePlan) (*pcollector, *prepared) {
+	return newPrunedWith(x, k, threads, pl, nil)
+}
+
+// newPrunedWith is newPruned with the projection's first block packed into
+// spare's memory (project).
+func newPrunedWith(x matrix, k, threads int, pl *prunePlan, spare *kernel.Packed) (*pcollector, *prepared) {
 	n := x.n()
-	pj := project(x, pl, k, threads, nil)
+	pj := project(x, pl, k, threads, nil, spare)
 	if pj == nil {
 		return nil, nil
 	}

@@ -57,6 +57,7 @@ func PlanSearch(x *cloud.Matrix, k int, opt *Options) (*Pruning, error) {
 	if pl == nil {
 		return nil, nil
 	}
+	pl.spare = nil // a Pruning's plan serves many searches
 	return &Pruning{pl: pl, d: x.D()}, nil
 }
 

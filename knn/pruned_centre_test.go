@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/kernel"
 )
 
@@ -299,6 +300,41 @@ func TestLeavesThreads(t *testing.T) {
 					run = 0
 				}
 			}
+		}
+	}
+}
+
+// TestPrunedSpare: the float32 plan of wide rows hands its packed sample to
+// the search (prunePlan.spare), whose projection packs its first block of
+// rows into that memory (stale sample values in it); the graph equals brute
+// force's, for float32 and float64 rows, 1 and 3 threads, k = 2 and 10, and
+// the search takes the spare (nil afterwards). A Pruning's plan keeps none.
+func TestPrunedSpare(t *testing.T) {
+	n, d := 500, 2300
+	xs := lowRank(n, d, 20, 1e-2, 29)
+	x32 := make([]float32, len(xs))
+	for i, v := range xs {
+		x32[i] = float32(v)
+	}
+	for _, x := range []*cloud.Matrix{m64(xs, n, d), cloud.Must32(x32, n, d)} {
+		v := view(x)
+		for _, k := range []int{2, 10} {
+			want := bruteForce(v, k, 2)
+			for _, threads := range []int{1, 3} {
+				pl := planPrune(v, k, threads, true)
+				if pl == nil || pl.spare == nil {
+					t.Fatalf("k = %d: no float32 plan with its packed sample", k)
+				}
+				got := prunedSearch(v, k, threads, pl)
+				if got.Search != SearchPruned || pl.spare != nil {
+					t.Fatalf("k = %d, %d threads: pruned %v, spare left %v", k, threads, got.Search == SearchPruned, pl.spare != nil)
+				}
+				sameGraph(t, got, want)
+			}
+		}
+		pr, err := PlanSearch(x, 2, &Options{Search: SearchPruned})
+		if err != nil || pr == nil || pr.pl.spare != nil {
+			t.Fatalf("PlanSearch: %v, spare kept %v", err, pr != nil && pr.pl.spare != nil)
 		}
 	}
 }

@@ -84,6 +84,11 @@ type prunePlan struct {
 	m     int       // coordinates of the Gram pass (the coarse bound)
 	mm    int       // coordinates of the fine bound, M ≥ m
 	epsQ  float64
+	// spare is the float32 kernel plan's packed sample, no longer needed
+	// once Q is made: the projection packs its first block of rows into
+	// its memory (4.3 MB on pool1 and conv1 that would be fresh, page
+	// faults included, otherwise); nil once taken.
+	spare *kernel.Packed
 	// predicted costs, seconds of one thread, and candidates per row
 	// (coarse, for each m considered) and exact distances per row (fine),
 	// for tests and benchmarks
@@ -400,16 +405,17 @@ func (pl *prunePlan) directions(x matrix, ns, mcap, threads int) bool {
 func (pl *prunePlan) directionsWith(x matrix, ns, mcap, threads int, f32 bool) bool {
 	n, d := x.n(), x.d
 	var sample []float64
-	var s32 []float32
 	var g []float64
+	cp := new(kernel.Packed)
 	if f32 {
 		// Centred a chunk at a time into the kernel's layouts for the Gram
-		// matrix (GramChunks), and kept row-major for the map back.
-		s32 = make([]float32, ns*d)
+		// matrix (GramChunks), and into the map back's right-hand layout
+		// of the sample's transpose (StartRightT: no row-major copy).
+		cp.StartRightT(d, ns)
 		var scratch [32]float64
 		g = kernel.GramChunks(ns, d, func(t, k0 int, dst []float32) {
 			x.centreChunk(t*n/ns, k0, pl.mean, pl.scale, dst, &scratch)
-			copy(s32[t*d+k0:], dst)
+			cp.SetRightT(t, k0, dst)
 		}, threads)
 	} else {
 		sample = make([]float64, ns*d)
@@ -445,14 +451,13 @@ func (pl *prunePlan) directionsWith(x matrix, ns, mcap, threads int, f32 bool) b
 	}
 	q := make([]float64, mmax*d)
 	if f32 {
-		var wp, cp kernel.Packed
+		var wp kernel.Packed
 		wp.PackLeftFunc(mmax, ns, func(t int, dst []float32) {
 			for s, v := range w[t*ns : (t+1)*ns] {
 				dst[s] = float32(v)
 			}
 		})
-		cp.PackRight(s32, d, ns, true)
-		kernel.Cross(&wp, &cp, threads, func(_, t0, t1, j0, j1 int, b []float64, ld int) {
+		kernel.Cross(&wp, cp, threads, func(_, t0, t1, j0, j1 int, b []float64, ld int) {
 			for t := t0; t < t1; t++ {
 				copy(q[t*d+j0:t*d+j1], b[(t-t0)*ld:(t-t0)*ld+j1-j0])
 			}
@@ -481,6 +486,9 @@ func (pl *prunePlan) directionsWith(x matrix, ns, mcap, threads int, f32 bool) b
 		return false
 	}
 	pl.q, pl.mm, pl.m, pl.epsQ = q, mmax, mmax, eps
+	if f32 {
+		pl.spare = cp
+	}
 	return true
 }
 

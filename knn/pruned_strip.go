@@ -83,7 +83,7 @@ func NewStripIndexReusing(x *cloud.Matrix, k int, pr *Pruning, opt *Options, pre
 		return nil, fmt.Errorf("knn: NewStripIndex: a pruning of %d columns for rows of %d", pr.d, x.D())
 	}
 	v := view(x)
-	pj := project(v, pr.pl, k, opt.threads(), buf)
+	pj := project(v, pr.pl, k, opt.threads(), buf, nil)
 	if pj == nil || !pj.finite() {
 		return nil, nil
 	}

@@ -36,6 +36,7 @@ func ChooseSearch(x *cloud.Matrix, k int, opt *Options) (SearchMode, *Pruning, e
 	}
 	if mode != SearchBrute {
 		if pl := planPruneSampled(v, k, opt.threads(), mode == SearchPruned, opt.sampled(v), opt.dirs()); pl != nil {
+			pl.spare = nil // a Pruning's plan serves many searches
 			return SearchPruned, &Pruning{pl: pl, d: x.D()}, nil
 		}
 	}

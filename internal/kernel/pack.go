@@ -243,6 +243,42 @@ func (p *Packed) PackRight(x []float32, n, d int, trans bool) {
 	packPanels(p.b, im.nr, x, n, d, trans)
 }
 
+// StartRightT sets p up as the right-hand layout of an n×d matrix Y
+// whose entries the caller then writes by SetRightT, a run of one of Y's
+// columns at a time (a row of Yᵀ, as PackRight with trans reads it): every
+// entry must be written once; the padding rows are zeroed here. For a
+// matrix produced a row of Yᵀ at a time, this is PackRight(yt, n, d, true)
+// without the d×n row-major copy yt (the pruned plan's sample: 4.3 MB of
+// fresh memory on pool1, and a pass over it).
+func (p *Packed) StartRightT(n, d int) {
+	im := best
+	p.reset(im, n, d, im.nr)
+	p.b = growF32(&p.bbuf, p.Rows*d)
+	p.a = nil
+	nr := im.nr
+	if h := n % nr; h != 0 {
+		pan := p.b[(n-h)*d : (n-h+nr)*d]
+		for k := 0; k < d; k++ {
+			clear(pan[k*nr+h : k*nr+nr])
+		}
+	}
+}
+
+// SetRightT writes Y[j0+r][s] = v[r] into p's right-hand layout (started
+// by StartRightT): features j0 … j0+len(v)−1 of column s.
+func (p *Packed) SetRightT(s, j0 int, v []float32) {
+	nr, d := p.im.nr, p.D
+	if s < 0 || s >= d || j0 < 0 || j0+len(v) > p.N {
+		panic(fmt.Sprintf("kernel: SetRightT(%d, %d, %d values) of a %d×%d matrix", s, j0, len(v), p.N, d))
+	}
+	for len(v) > 0 {
+		q, r := j0/nr, j0%nr
+		c := min(nr-r, len(v))
+		copy(p.b[q*nr*d+s*nr+r:q*nr*d+s*nr+r+c], v[:c])
+		v, j0 = v[c:], j0+c
+	}
+}
+
 func (p *Packed) reset(im impl, n, d, pad int) {
 	if n < 0 || d < 0 {
 		panic(fmt.Sprintf("kernel: negative shape %d×%d", n, d))

@@ -231,3 +231,33 @@ func TestSymGram32(t *testing.T) {
 		}
 	}
 }
+
+// TestStartRightT: the right-hand layout written by StartRightT and
+// SetRightT (runs of each column in pieces of 1, 7, 32, 256 and whole
+// columns, at offsets that do and do not start a panel, into a buffer
+// reused from a larger matrix with stale values) equals PackRight of the
+// transposed storage, entry for entry, padding included.
+func TestStartRightT(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	var big, p Packed
+	big.PackRight(randF32(r, 700*300), 700, 300, false)
+	p.bbuf = big.bbuf // stale values in the reused buffer
+	for _, sz := range [][2]int{{5408, 200}, {33, 7}, {1, 1}, {64, 3}, {97, 40}, {300, 1}} {
+		n, d := sz[0], sz[1]
+		y := randF32(r, n*d)
+		yt := transposed(y, n, d) // d×n: row s is column s of y
+		var want Packed
+		want.PackRight(yt, n, d, true)
+		for _, piece := range []int{1, 7, 32, 256, n} {
+			p.StartRightT(n, d)
+			for s := 0; s < d; s++ {
+				for j0 := 0; j0 < n; j0 += piece {
+					p.SetRightT(s, j0, yt[s*n+j0:s*n+min(j0+piece, n)])
+				}
+			}
+			if p.N != want.N || p.D != want.D || p.Rows != want.Rows || !slices.Equal(p.b, want.b) || p.a != nil {
+				t.Fatalf("%d×%d in pieces of %d: layout differs from PackRight's", n, d, piece)
+			}
+		}
+	}
+}
