@@ -660,24 +660,22 @@ func refineRow(m matrix, k, i int, r *rowCands, h *TopK, idx []int32, dist []flo
 		if len(r.c) > 2*k {
 			r.prune(&h.sel)
 		}
-		if cap(h.best) < k {
-			h.best = make([]treeCand, k)
-		}
 		for _, cd := range r.c {
 			c = append(c, treeCand{j: cd.j})
 		}
 		*r = rowCands{}
 		h.buf = c
 		m.dist2Cands(i, c)
-		best, held := h.best[:k], 0
+		best := &h.best
+		best.reset(k)
 		for _, e := range c {
-			held = insertBest(best, held, e)
+			best.insert(e.s, e.j)
 		}
-		if held < k {
+		if !best.full() {
 			panic("knn: candidate set smaller than k")
 		}
-		for t, e := range best {
-			idx[t], dist[t] = e.j, math.Sqrt(e.s)
+		for t, s := range best.s {
+			idx[t], dist[t] = best.j[t], math.Sqrt(s)
 		}
 		return
 	} else {

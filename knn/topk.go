@@ -10,7 +10,7 @@ type TopK struct {
 	key  []float64
 	idx  []int32
 	buf  []treeCand  // scratch of Sorted, and of callers that select by nearest
-	best []treeCand  // scratch of callers that keep a sorted k best (insertBest)
+	best bestK       // scratch of callers that keep a sorted k best
 	sel  []float32   // scratch of callers' selections (rowCands.prune)
 	ns   sortScratch // scratch of Sorted and of nearest
 }
@@ -181,23 +181,48 @@ func sortNear(c []treeCand, sc *sortScratch) {
 	copy(c, tmp)
 }
 
-// insertBest offers e to best[:held], which holds, in candLess order, the
-// len(best) smallest entries offered so far (or all of them, when fewer),
-// and returns the new count: e replaces the last of a full list when it
-// orders before it and is dropped otherwise, so that the list ends as the
-// len(best) smallest of all entries offered, whatever their order.
-func insertBest(best []treeCand, held int, e treeCand) int {
-	if held == len(best) {
-		if !candLess(e, best[held-1]) {
-			return held
-		}
-		held--
+// bestK holds, sorted by (Dist2, index), the k smallest entries offered
+// to it so far (all of them while fewer than k): the keys and the indices
+// in two arrays, so that an insertion compares keys alone (the index only
+// between equal keys) and moves 12 bytes an entry.
+type bestK struct {
+	s    []float64
+	j    []int32
+	held int
+}
+
+// reset empties b for k entries.
+func (b *bestK) reset(k int) {
+	if len(b.s) != k {
+		b.s, b.j = make([]float64, k), make([]int32, k)
 	}
-	i := held
-	for i > 0 && candLess(e, best[i-1]) {
-		best[i] = best[i-1]
+	b.held = 0
+}
+
+// full reports whether b holds k entries.
+func (b *bestK) full() bool { return b.held == len(b.s) }
+
+// insert offers (s, j) (k ≥ 1): it replaces the last entry of a full list when it
+// orders before it, and is dropped otherwise, so that the list ends as the
+// k smallest of all entries offered, whatever their order.
+func (b *bestK) insert(s float64, j int32) {
+	ks, kj := b.s, b.j[:len(b.s)]
+	i := b.held
+	if i == len(ks) {
+		if s > ks[i-1] || s == ks[i-1] && j > kj[i-1] {
+			return
+		}
+		i--
+	} else {
+		b.held++
+	}
+	for i > 0 && s < ks[i-1] {
+		ks[i], kj[i] = ks[i-1], kj[i-1]
 		i--
 	}
-	best[i] = e
-	return held + 1
+	for i > 0 && s == ks[i-1] && j < kj[i-1] {
+		ks[i], kj[i] = ks[i-1], kj[i-1]
+		i--
+	}
+	ks[i], kj[i] = s, j
 }

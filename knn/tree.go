@@ -281,13 +281,11 @@ type treeQuery struct {
 	evals int // distances computed (for the cost model)
 	seeds []int32
 	ns    sortScratch // scratch of kthKey and nearest
-	// sorted: best[:held] holds the k smallest rows (Dist2, index)
-	// offered so far in candLess order, and u drops to the k-th as soon
-	// as k are held (insert); else c is unsorted and shrinks at its
-	// limit (add). best keeps its length k: insert writes no pointer.
+	// sorted: best holds the k smallest rows (Dist2, index) offered so
+	// far in candLess order, and u drops to the k-th as soon as k are
+	// held (insert); else c is unsorted and shrinks at its limit (add).
 	sorted bool
-	best   []treeCand
-	held   int
+	best   bestK
 }
 
 // sortedMaxK is the largest k whose queries keep their list sorted
@@ -311,9 +309,9 @@ func (r *treeQuery) offer(s float64, j int32) {
 // later, orders after k rows held: the list ends as the k smallest of all
 // rows offered, whatever their order.
 func (r *treeQuery) insert(s float64, j int32) {
-	r.held = insertBest(r.best, r.held, treeCand{s, j})
-	if r.held == len(r.best) {
-		r.u = r.best[r.held-1].s
+	r.best.insert(s, j)
+	if r.best.full() {
+		r.u = r.best.s[r.best.held-1]
 	}
 }
 
@@ -498,18 +496,17 @@ func (t *kdTree) query(p int, prev []int32, prevDist []float64, r *treeQuery, id
 		r.seeds = seeds
 		r.u = t.seedBound(p, seeds)
 	}
-	r.c, r.limit, r.sorted, r.held = r.c[:0], 2*k+16, k <= sortedMaxK, 0
-	if r.sorted && len(r.best) != k {
-		r.best = make([]treeCand, k)
+	r.c, r.limit, r.sorted = r.c[:0], 2*k+16, k <= sortedMaxK
+	if r.sorted {
+		r.best.reset(k)
 	}
 	t.visit(0, r)
 	if r.sorted {
-		if r.held != k {
+		if !r.best.full() {
 			panic("knn: tree query found fewer than k rows")
 		}
-		for a, e := range r.best {
-			idx[a], dist[a] = e.j, e.s
-		}
+		copy(idx, r.best.j)
+		copy(dist, r.best.s)
 	} else {
 		nearest(r.c, k, idx, dist, &r.ns)
 	}
