@@ -559,26 +559,37 @@ const treeSampleRows = 256
 // the whole tree and treeWorth's queries are saved. Up to 5 columns, or
 // under 1,024 rows, it returns true (building is cheap; treeWorth decides).
 func treeMayPay(m matrix, k int) bool {
+	t := sampleTree(m)
+	if t == nil {
+		return true
+	}
+	ks := max(1, k*treeSampleRows/m.n())
+	r := &treeQuery{k: ks}
+	idx, dist := make([]int32, ks), make([]float64, ks)
+	for s := range treeSampleQueries {
+		t.query(s*treeSampleRows/treeSampleQueries, nil, nil, r, idx, dist)
+	}
+	return r.evals*4 <= 3*treeSampleQueries*treeSampleRows
+}
+
+// treeSampleQueries is the number of queries of treeMayPay and
+// treeMayCount.
+const treeSampleQueries = 8
+
+// sampleTree returns the tree of treeSampleRows rows of m (every
+// n/treeSampleRows-th), or nil where treeMayPay and treeMayCount do not
+// sample: up to 5 columns or under 4·treeSampleRows rows, or rows the tree
+// does not take.
+func sampleTree(m matrix) *kdTree {
 	n, d := m.n(), m.d
 	if d <= 5 || n < 4*treeSampleRows {
-		return true
+		return nil
 	}
 	rows := make([]int, treeSampleRows)
 	for s := range rows {
 		rows[s] = m.index(s * n / treeSampleRows)
 	}
-	t := newTree(matrix{m: m.m, d: d, rows: rows})
-	if t == nil {
-		return true
-	}
-	ks := max(1, k*treeSampleRows/n)
-	r := &treeQuery{k: ks}
-	idx, dist := make([]int32, ks), make([]float64, ks)
-	const queries = 8
-	for s := range queries {
-		t.query(s*treeSampleRows/queries, nil, nil, r, idx, dist)
-	}
-	return r.evals*4 <= 3*queries*treeSampleRows
+	return newTree(matrix{m: m.m, d: d, rows: rows})
 }
 
 // parallelChunks calls f for consecutive ranges [lo, hi) covering [0, n)
