@@ -12,7 +12,8 @@
 // (knn.Graph.MergeStrip) into knn.Search's graph bit for bit, so the
 // profile (pipeline.Profile with Options.Search reading the pieces) is the
 // profile. Where profile's search would prune (knn.PlanSearch under the
-// options' --search), plan chooses the projection once and writes it beside
+// options' --search), plan chooses the projection once (on fewer
+// directions than profile may: stripDirections) and writes it beside
 // the plan with the layer's strip index (knn.NewStripIndex: the rows'
 // coordinates, tree order and seeding bounds, what the one pruned search
 // computes once), and a piece is a strip of positions in that order
