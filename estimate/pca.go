@@ -44,29 +44,35 @@ func PCID(x *cloud.Matrix, threshold float64) (*PCA, error) {
 	if err := x.Finite(); err != nil {
 		return nil, fmt.Errorf("%w: PCA: %v", ErrBadParam, err)
 	}
-	z, dz := zscore(x)
+	zs := zscores(x)
+	dz := zs.Dz()
 	if dz == 0 {
 		return nil, fmt.Errorf("%w: PCA has no variance to explain", ErrConstant)
 	}
 	var g []float64
 	var m int
 	if n <= dz {
+		z := make([]float64, n*dz)
+		for i := range n {
+			zs.Row(i, z[i*dz:(i+1)*dz])
+		}
 		g, m = gram(z, n, dz, 2), n
 	} else {
-		// ZᵀZ packed from Z's rows: Gram64 of Zᵀ bit for bit, without
-		// the n×dz transpose (half the memory of a PCA, and the pass
-		// that wrote it).
-		g, m = kernel.GramCols64(z, n, dz, nil, 2), dz
+		// ZᵀZ packed from Z's rows as they are computed: Gram64 of Zᵀ
+		// bit for bit, without Zᵀ or Z in memory (131 MB for 32,000 ×
+		// 512, each a pass that wrote it and page faults in a fresh
+		// process: intdim merge).
+		g, m = kernel.GramColsFunc64(n, dz, zs.Row, 2), dz
 	}
 	return pcidFromGram(g, m, n, dz, threshold)
 }
 
-// zscore is linalg.ZScore of the matrix in its own element type.
-func zscore(x *cloud.Matrix) ([]float64, int) {
+// zscores is linalg.NewZScores of the matrix in its own element type.
+func zscores(x *cloud.Matrix) linalg.ZRows {
 	if x.Elem() == cloud.Float32 {
-		return linalg.ZScore(x.F32(), x.N(), x.D())
+		return linalg.NewZScores(x.F32(), x.N(), x.D())
 	}
-	return linalg.ZScore(x.F64(), x.N(), x.D())
+	return linalg.NewZScores(x.F64(), x.N(), x.D())
 }
 
 // PCIDGram is PCID from the n×n Gram matrix g = ZZᵀ of the z-scored

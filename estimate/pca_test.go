@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/intdim/intdim/internal/kernel"
+	"github.com/intdim/intdim/internal/linalg"
 	"github.com/intdim/intdim/internal/synth"
 )
 
@@ -210,7 +211,7 @@ func BenchmarkPCID(b *testing.B) {
 }
 
 // TestPCIDCovarianceFromRows: for n > d, PCID's covariance, packed from
-// the z-scores' rows (kernel.GramCols64), gives the spectrum of the Gram
+// the z-scores' rows as they are computed (kernel.GramColsFunc64), gives the spectrum of the Gram
 // matrix of their transpose (kernel.Gram64, what PCID computed before)
 // bit for bit, float32 and float64 rows, n below and above one block of
 // the kernel (128) and a constant column dropped.
@@ -233,7 +234,7 @@ func TestPCIDCovarianceFromRows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			z, dz := zscore(m)
+			z, dz := zscoreRef(m)
 			tr := make([]float64, len(z))
 			for i := range s.n {
 				for j := range dz {
@@ -254,4 +255,14 @@ func TestPCIDCovarianceFromRows(t *testing.T) {
 			}
 		}
 	}
+}
+
+// zscoreRef is linalg.ZScore of the matrix in its own element type: the
+// z-scores in memory, which PCID now packs row by row as it computes them
+// (linalg.ZScores, kernel.GramColsFunc64).
+func zscoreRef(x *cloud.Matrix) ([]float64, int) {
+	if x.Elem() == cloud.Float32 {
+		return linalg.ZScore(x.F32(), x.N(), x.D())
+	}
+	return linalg.ZScore(x.F64(), x.N(), x.D())
 }

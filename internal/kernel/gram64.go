@@ -146,15 +146,49 @@ func gramColsPanels64(a []float64, n, d int, shift []float64, threads int) []flo
 		return g
 	}
 	b := make([]float64, d) // one shifted row
+	gramColsRows64(g, n, d, threads, func(k int) []float64 {
+		row := a[k*d : (k+1)*d]
+		if shift != nil {
+			for j, v := range row {
+				b[j] = v - shift[j]
+			}
+			row = b
+		}
+		return row
+	})
+	return g
+}
+
+// GramColsFunc64 is GramCols64 (shift nil) of the n×d matrix B whose row k
+// row writes into dst (d values), bit for bit, without B in memory where
+// GramCols64 packs its panels from the rows (n > kc64 rows, d > covMaxD
+// columns: PC-ID's z-scores, 131 MB for 32,000 × 512, are then never
+// written); else B is written and GramCols64 takes it. row is called
+// from one goroutine at a time, for every k once, in increasing order
+// (dst may be reused between calls).
+func GramColsFunc64(n, d int, row func(k int, dst []float64), threads int) []float64 {
+	if n <= kc64 || d <= covMaxD && covBest.name != "purego" {
+		b := make([]float64, n*d)
+		for k := range n {
+			row(k, b[k*d:(k+1)*d])
+		}
+		return GramCols64(b, n, d, nil, threads)
+	}
+	g := make([]float64, d*d)
+	b := make([]float64, d)
+	gramColsRows64(g, n, d, threads, func(k int) []float64 {
+		row(k, b)
+		return b
+	})
+	return g
+}
+
+// gramColsRows64 adds into g (d×d) Bᵀ·B of the n×d matrix B whose row k
+// rowAt returns (valid until the next call), through the panels.
+func gramColsRows64(g []float64, n, d, threads int, rowAt func(k int) []float64) {
 	addGram64(g, d, n, threads, func(c0, m, mr, nr int, pa, pb []float64) {
 		for k := 0; k < m; k++ {
-			row := a[(c0+k)*d : (c0+k+1)*d]
-			if shift != nil {
-				for j, v := range row {
-					b[j] = v - shift[j]
-				}
-				row = b
-			}
+			row := rowAt(c0 + k)
 			// Element by element: a copy per panel is a call to memmove
 			// for a dozen values.
 			for g0 := 0; g0 < d; g0 += mr {
@@ -171,7 +205,6 @@ func gramColsPanels64(a []float64, n, d int, shift []float64, threads int) []flo
 			}
 		}
 	})
-	return g
 }
 
 // addGram64 adds into g (n×n) the Gram matrix of n rows of d features,

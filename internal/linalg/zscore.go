@@ -12,6 +12,35 @@ import "math"
 //
 // The values may be float32 (widened exactly) or float64.
 func ZScore[E ~float32 | ~float64](x []E, n, d int) (z []float64, dz int) {
+	zs := NewZScores(x, n, d)
+	dz = zs.Dz()
+	z = make([]float64, n*dz)
+	for i := 0; i < n; i++ {
+		zs.Row(i, z[i*dz:(i+1)*dz])
+	}
+	return z, dz
+}
+
+// ZRows gives the z-scores of ZScore a row at a time.
+type ZRows interface {
+	Dz() int                  // the non-constant columns
+	Row(i int, out []float64) // writes row i of ZScore's matrix into out (Dz values)
+}
+
+// ZScores is ZScore's means and scales of the columns of x, from which
+// Row writes each row of ZScore's matrix (the same values bit for bit)
+// without the n×dz matrix in memory.
+type ZScores[E ~float32 | ~float64] struct {
+	x     []E
+	d     int
+	mean  []float64
+	keep  []int
+	scale []float64
+}
+
+// NewZScores computes the column means and scales of ZScore for the n×d
+// row-major matrix x (two passes over x).
+func NewZScores[E ~float32 | ~float64](x []E, n, d int) *ZScores[E] {
 	mean := make([]float64, d)
 	for i := 0; i < n; i++ {
 		for j, v := range x[i*d : (i+1)*d] {
@@ -39,14 +68,17 @@ func ZScore[E ~float32 | ~float64](x []E, n, d int) (z []float64, dz int) {
 			scale = append(scale, 1/math.Sqrt(ss[j]/float64(n)))
 		}
 	}
-	dz = len(keep)
-	z = make([]float64, n*dz)
-	for i := 0; i < n; i++ {
-		row := x[i*d : (i+1)*d]
-		out := z[i*dz : (i+1)*dz]
-		for c, j := range keep {
-			out[c] = (float64(row[j]) - mean[j]) * scale[c]
-		}
+	return &ZScores[E]{x: x, d: d, mean: mean, keep: keep, scale: scale}
+}
+
+// Dz returns the number of non-constant columns.
+func (z *ZScores[E]) Dz() int { return len(z.keep) }
+
+// Row writes row i of ZScore's matrix into out (Dz values).
+func (z *ZScores[E]) Row(i int, out []float64) {
+	row := z.x[i*z.d : (i+1)*z.d]
+	out = out[:len(z.keep)]
+	for c, j := range z.keep {
+		out[c] = (float64(row[j]) - z.mean[j]) * z.scale[c]
 	}
-	return z, dz
 }
