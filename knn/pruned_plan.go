@@ -96,7 +96,7 @@ type prunePlan struct {
 	evals         []float64
 	fine          float64
 	// chooseM: choose also takes the number of directions M by the cost
-	// model (Options.ChooseDirections), else it keeps all it was given.
+	// model (the default), else (Options.AllDirections) it keeps all it was given.
 	chooseM bool
 }
 

@@ -142,7 +142,7 @@ func TestMaxDirections(t *testing.T) {
 	x := m64(lowRank(n, d, 12, 1e-3, 51), n, d)
 	var trace []string
 	planTrace = func(s string) { trace = append(trace, s) }
-	_, full, err := ChooseSearch(x, 2, &Options{Threads: 2})
+	_, full, err := ChooseSearch(x, 2, &Options{Threads: 2, AllDirections: true})
 	if err != nil || full == nil || full.pl.mm != wideDirs {
 		t.Fatalf("uncapped: %v, %v; want a pruning of %d directions", full, err, wideDirs)
 	}
@@ -171,7 +171,7 @@ func TestMaxDirections(t *testing.T) {
 	checkStrips(t, "capped", y, 3, pr, Euclidean, []int{0, 500, 1100, n2})
 }
 
-// TestChooseDirections: with Options.ChooseDirections the plan's cost
+// TestChooseDirections: by default (not Options.AllDirections) the plan's cost
 // model also chooses M among the leading directions (64 or more): on the
 // low-rank layer of TestAutoWideStraight it keeps fewer than the 256 it
 // found, its directions are the first M of the plan without the choice
@@ -182,11 +182,11 @@ func TestMaxDirections(t *testing.T) {
 func TestChooseDirections(t *testing.T) {
 	n, d := 12288, 683
 	x := m64(lowRank(n, d, 12, 1e-3, 51), n, d)
-	_, full, err := ChooseSearch(x, 2, &Options{Threads: 2})
+	_, full, err := ChooseSearch(x, 2, &Options{Threads: 2, AllDirections: true})
 	if err != nil || full == nil || full.pl.mm != wideDirs {
 		t.Fatalf("without the choice: %v, %v; want %d directions", full, err, wideDirs)
 	}
-	_, ch, err := ChooseSearch(x, 2, &Options{Threads: 2, ChooseDirections: true})
+	_, ch, err := ChooseSearch(x, 2, &Options{Threads: 2})
 	if err != nil || ch == nil {
 		t.Fatalf("with the choice: %v, %v", ch, err)
 	}
@@ -217,12 +217,12 @@ func TestChooseDirections(t *testing.T) {
 	}{{3000, 8, 61, 3}, {4000, 6, 62, 2}} {
 		y := m64(lowRank(sz.n, d, sz.r, 1e-3, sz.seed), sz.n, d)
 		mode := SearchPruned
-		opt := &Options{Threads: 2, Search: mode, ChooseDirections: true}
+		opt := &Options{Threads: 2, Search: mode}
 		pr, err := PlanSearch(y, sz.k, opt)
 		if err != nil || pr == nil {
 			t.Fatalf("%d rows: PlanSearch %v, %v", sz.n, pr, err)
 		}
-		pf, _ := PlanSearch(y, sz.k, &Options{Threads: 2, Search: mode})
+		pf, _ := PlanSearch(y, sz.k, &Options{Threads: 2, Search: mode, AllDirections: true})
 		if pf == nil || pr.pl.mm >= pf.pl.mm {
 			t.Fatalf("%d rows: M = %d with the choice, %v without; want fewer", sz.n, pr.pl.mm, pf)
 		}

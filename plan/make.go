@@ -99,7 +99,7 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 			// The search profile would run: tree, pruned or brute, a
 			// pruned one on at most stripDirections directions.
 			so := *pr.SearchOptions()
-			so.MaxDirections, so.ChooseDirections = stripDirections, true
+			so.MaxDirections = stripDirections
 			mode, pru, err := knn.ChooseSearch(x, pr.K(), &so)
 			if err != nil {
 				return nil, err
@@ -169,15 +169,13 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 }
 
 // stripDirections is the most directions of a plan's pruned searches
-// (knn.Options.MaxDirections), and the plan lets the search's cost model
-// choose how many of them to keep (knn.Options.ChooseDirections), which
-// profile's search does not: it takes all it finds, 256 on large layers
-// (32,000 × 512). Every strip of a layer reads and checks the coordinates
-// of the rows from its first on again (CRC-32C, margins, packing), and the
-// plan projects, writes and checks them once more: on 2 × 32,000 × 512 in
-// 8 tasks, 128 directions cost the plan and tasks 0.2–0.5 CPU s less than
-// 256, and the model's choice (64 there) 0.3 s less again (BENCHMARKS.md,
-// issue 15). The lists are the same either way.
+// (knn.Options.MaxDirections); the search's cost model chooses how many of
+// them to keep, as in profile's search (which may take up to 256 on large
+// layers). Every strip of a layer reads and checks the coordinates of the
+// rows from its first on again (CRC-32C, margins, packing), and the plan
+// projects, writes and checks them once more: on 2 × 32,000 × 512 in 8
+// tasks, 128 directions cost the plan and tasks 0.2–0.5 CPU s less than
+// 256 (BENCHMARKS.md, issue 15). The lists are the same either way.
 const stripDirections = 128
 
 // ErrNothing is returned by Make when no layer needs a neighbour search.
