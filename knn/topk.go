@@ -130,11 +130,12 @@ type sortScratch struct {
 }
 
 // sortNear sorts c by candLess. Short lists are sorted by sortTreeCands;
-// longer ones are spread over len(c)/2 buckets by key (the bucket
-// ⌊(s − min)·scale⌋ is a non-decreasing function of s, so buckets are
-// ordered as their keys, and equal keys share one) and each bucket is
-// sorted by insertion: about linear time on neighbour distances, whose
-// spread is smooth, with no branch on the data outside the insertions.
+// longer ones are spread over len(c) buckets by key (the bucket
+// ⌊(s − min)·scale⌋, computed once an entry, is a non-decreasing function
+// of s, so buckets are ordered as their keys, and equal keys share one)
+// and the whole is then sorted by insertion, each entry moving within its
+// bucket: about linear time on neighbour distances, whose spread is
+// smooth, with no branch on the data outside the insertion.
 func sortNear(c []treeCand, sc *sortScratch) {
 	n := len(c)
 	if n <= 32 {
@@ -142,42 +143,44 @@ func sortNear(c []treeCand, sc *sortScratch) {
 		return
 	}
 	lo, hi := c[0].s, c[0].s
-	for _, e := range c {
-		lo, hi = min(lo, e.s), max(hi, e.s)
+	for _, e := range c { // keys are not NaN
+		if e.s < lo {
+			lo = e.s
+		}
+		if e.s > hi {
+			hi = e.s
+		}
 	}
 	if !(hi > lo) || math.IsInf(hi-lo, 0) { // one key, or a spread that overflows
 		sortTreeCands(c)
 		return
 	}
-	nb := n / 2
+	nb := n
 	scale := float64(nb) / (hi - lo)
-	if cap(sc.cnt) < nb+1 {
-		sc.cnt = make([]int32, 2*nb+1)
+	if cap(sc.cnt) < nb+1+n {
+		sc.cnt = make([]int32, 2*(nb+1+n))
 	}
 	if cap(sc.tmp) < n {
 		sc.tmp = make([]treeCand, 2*n)
 	}
-	cnt, tmp := sc.cnt[:nb+1], sc.tmp[:n]
+	cnt, bk, tmp := sc.cnt[:nb+1], sc.cnt[nb+1:nb+1+n], sc.tmp[:n]
 	clear(cnt)
-	bucket := func(s float64) int { return min(int((s-lo)*scale), nb-1) }
-	for _, e := range c {
-		cnt[bucket(e.s)+1]++
+	for t, e := range c {
+		b := int32(min(int((e.s-lo)*scale), nb-1))
+		bk[t] = b
+		cnt[b+1]++
 	}
 	for b := 1; b <= nb; b++ {
 		cnt[b] += cnt[b-1]
 	}
-	for _, e := range c {
-		b := bucket(e.s)
+	for t, e := range c {
+		b := bk[t]
 		tmp[cnt[b]] = e
 		cnt[b]++
 	}
-	// cnt[b] is now the end of bucket b; sort each by insertion.
-	start := 0
-	for b := range nb {
-		end := int(cnt[b])
-		insertionSortCands(tmp[start:end])
-		start = end
-	}
+	// The buckets are in order: one insertion sort moves each entry
+	// within its bucket only.
+	insertionSortCands(tmp)
 	copy(c, tmp)
 }
 
