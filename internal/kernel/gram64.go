@@ -63,6 +63,10 @@ const kc64 = 128
 // chunkWidth64 is the number of features packed at a time by Gram64.
 const chunkWidth64 = 4096
 
+// panelBytes bounds the two panels of GramCols64 together where G is
+// smaller than that.
+const panelBytes = 4 << 20
+
 // smallChunk64 is the number of features packed at a time when the rows
 // are few (a multiple of kc64; small, so that the panels of a d×d
 // covariance, cleared when allocated, stay in cache).
@@ -86,7 +90,7 @@ func AddGram64(g, a []float64, n, d, threads int) {
 	if len(a) != n*d || len(g) != n*n {
 		panic(fmt.Sprintf("kernel: AddGram64 of len(a) = %d, len(g) = %d, want %d·%d and %d²", len(a), len(g), n, d, n))
 	}
-	addGram64(g, n, d, threads, func(c0, m, mr, nr int, pa, pb []float64) {
+	addGram64(g, n, d, threads, false, func(c0, m, mr, nr int, pa, pb []float64) {
 		for i := 0; i < n; i++ {
 			src := a[i*d+c0 : i*d+c0+m]
 			x := pa[(i/mr)*mr*m:]
@@ -186,7 +190,7 @@ func GramColsFunc64(n, d int, row func(k int, dst []float64), threads int) []flo
 // gramColsRows64 adds into g (d×d) Bᵀ·B of the n×d matrix B whose row k
 // rowAt returns (valid until the next call), through the panels.
 func gramColsRows64(g []float64, n, d, threads int, rowAt func(k int) []float64) {
-	addGram64(g, d, n, threads, func(c0, m, mr, nr int, pa, pb []float64) {
+	addGram64(g, d, n, threads, true, func(c0, m, mr, nr int, pa, pb []float64) {
 		for k := 0; k < m; k++ {
 			row := rowAt(c0 + k)
 			// Element by element: a copy per panel is a call to memmove
@@ -210,8 +214,9 @@ func gramColsRows64(g []float64, n, d, threads int, rowAt func(k int) []float64)
 // addGram64 adds into g (n×n) the Gram matrix of n rows of d features,
 // which pack writes, m features from feature c0 at a time, into the
 // interleaved panels pa (element k of row i at pa[(i/mr)·mr·m + k·mr +
-// i%mr]) and pb (the same with nr).
-func addGram64(g []float64, n, d, threads int, pack func(c0, m, mr, nr int, pa, pb []float64)) {
+// i%mr]) and pb (the same with nr); with small, in chunks of features
+// whose panels take about as much memory as G (at least panelBytes).
+func addGram64(g []float64, n, d, threads int, small bool, pack func(c0, m, mr, nr int, pa, pb []float64)) {
 	im := best64
 	mr, nr := im.mr, im.nr
 	// G is padded to ra×rb (whole tiles); tiles accumulate into it in
@@ -225,6 +230,14 @@ func addGram64(g []float64, n, d, threads int, pack func(c0, m, mr, nr int, pa, 
 	w := min(d, chunkWidth64)
 	if n <= 2*BlockRows {
 		w = min(d, smallChunk64) // a few rows: keep the panels in cache
+	}
+	if small && w > kc64 {
+		// Many features of a few hundred rows (GramCols64: PC-ID's ZᵀZ,
+		// d×d from n features): panels about the size of G or
+		// panelBytes, whichever is larger, not 4096 features (34 MB for
+		// d = 512, faulted in afresh by every PC-ID of intdim merge, a
+		// new process, and read back from memory, not cache).
+		w = min(w, max(kc64, max(panelBytes, 8*ra*rb)/(8*(ra+rb))/kc64*kc64))
 	}
 	pa := make([]float64, ra*w)
 	pb := make([]float64, rb*w)

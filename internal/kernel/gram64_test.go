@@ -174,7 +174,7 @@ func TestGramCols64(t *testing.T) {
 	for _, im := range available64 {
 		old := best64
 		best64 = im
-		for _, s := range []struct{ n, d int }{{1, 1}, {3, 2}, {20, 7}, {128, 20}, {129, 5}, {2000, 20}, {130, 13}, {5000, 7}, {300, 50}} {
+		for _, s := range []struct{ n, d int }{{1, 1}, {3, 2}, {20, 7}, {128, 20}, {129, 5}, {2000, 20}, {130, 13}, {5000, 7}, {300, 50}, {2000, 300}} {
 			a := make([]float64, s.n*s.d)
 			for i := range a {
 				a[i] = r.NormFloat64() + 3
