@@ -54,6 +54,7 @@ type kdTree struct {
 	perm  []int32   // tree position → row of the view
 	nodes []kdNode
 	box   []float64 // node v's box: lo at box[2vd:2vd+d], hi after it
+	keys  []float64 // splitAt's scratch while building
 	delta float64   // relative margin of the box bound
 }
 
@@ -83,7 +84,9 @@ func newTree(m matrix) *kdTree {
 		t.perm[p] = int32(p)
 	}
 	t.nodes = make([]kdNode, 0, 2*(n/treeLeaf+1))
+	t.box = make([]float64, 0, 2*d*cap(t.nodes))
 	t.build(0, n)
+	t.keys = nil
 	// Rows in tree order.
 	pts := make([]float64, n*d)
 	for p, i := range t.perm {
@@ -99,22 +102,24 @@ func (t *kdTree) build(lo, hi int) int32 {
 	d := t.d
 	v := int32(len(t.nodes))
 	t.nodes = append(t.nodes, kdNode{start: int32(lo), end: int32(hi), left: -1, right: -1})
-	b := make([]float64, 2*d)
+	o := len(t.box)
+	t.box = append(t.box, make([]float64, 2*d)...)
+	b := t.box[o : o+2*d]
+	bl, bh := b[:d], b[d:2*d]
 	for c := range d {
-		b[c], b[d+c] = math.Inf(1), math.Inf(-1)
+		bl[c], bh[c] = math.Inf(1), math.Inf(-1)
 	}
 	for _, i := range t.perm[lo:hi] {
 		for c, x := range t.pts[int(i)*d : (int(i)+1)*d] {
-			b[c], b[d+c] = min(b[c], x), max(b[d+c], x)
+			bl[c], bh[c] = min(bl[c], x), max(bh[c], x)
 		}
 	}
-	t.box = append(t.box, b...)
 	if hi-lo <= treeLeaf {
 		return v
 	}
 	dim, wide := 0, -1.0
 	for c := range d {
-		if w := b[d+c] - b[c]; w > wide {
+		if w := bh[c] - bl[c]; w > wide {
 			dim, wide = c, w
 		}
 	}
@@ -132,25 +137,32 @@ func (t *kdTree) build(lo, hi int) int32 {
 // splitAt reorders the rows p (indices into t.pts) so that p[m] is the one
 // of rank m by (coordinate dim, index), those before it smaller and those
 // after it larger: Hoare's selection, whose result is a function of p alone.
+// The keys are copied beside p first (t.keys) and move with it: the same
+// comparisons and swaps as reading them through p, from one array.
 func (t *kdTree) splitAt(p []int32, dim, m int) {
 	d, pts := t.d, t.pts
-	less := func(a, b int32) bool {
-		va, vb := pts[int(a)*d+dim], pts[int(b)*d+dim]
-		return va < vb || va == vb && a < b
+	if cap(t.keys) < len(p) {
+		t.keys = make([]float64, len(p))
+	}
+	key := t.keys[:len(p)]
+	for a, i := range p {
+		key[a] = pts[int(i)*d+dim]
 	}
 	lo, hi := 0, len(p)-1
 	for lo < hi {
-		pv := p[lo+(hi-lo)/2]
+		c := lo + (hi-lo)/2
+		pk, pi := key[c], p[c]
 		i, j := lo, hi
 		for i <= j {
-			for less(p[i], pv) {
+			for key[i] < pk || key[i] == pk && p[i] < pi {
 				i++
 			}
-			for less(pv, p[j]) {
+			for pk < key[j] || pk == key[j] && pi < p[j] {
 				j--
 			}
 			if i <= j {
 				p[i], p[j] = p[j], p[i]
+				key[i], key[j] = key[j], key[i]
 				i++
 				j--
 			}

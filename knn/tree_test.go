@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
@@ -338,5 +339,70 @@ func TestTreeSortedBoundary(t *testing.T) {
 	for _, k := range []int{sortedMaxK - 1, sortedMaxK, sortedMaxK + 1} {
 		checkTree(t, "duplicates", m64(dup, n, d), k, Euclidean)
 		checkTree(t, "grid", m64(grid, n, d), k, Euclidean)
+	}
+}
+
+// splitAtRef is splitAt reading the keys through p (as it was): the
+// reference of TestSplitAtKeys.
+func splitAtRef(pts []float64, d int, p []int32, dim, m int) {
+	less := func(a, b int32) bool {
+		va, vb := pts[int(a)*d+dim], pts[int(b)*d+dim]
+		return va < vb || va == vb && a < b
+	}
+	lo, hi := 0, len(p)-1
+	for lo < hi {
+		pv := p[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for less(p[i], pv) {
+				i++
+			}
+			for less(pv, p[j]) {
+				j--
+			}
+			if i <= j {
+				p[i], p[j] = p[j], p[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case m <= j:
+			hi = j
+		case m >= i:
+			lo = i
+		default:
+			return
+		}
+	}
+}
+
+// TestSplitAtKeys: splitAt, with its keys copied beside the rows, leaves
+// the rows in splitAtRef's order exactly (so the tree is the same), on
+// keys with many ties and distinct ones, every rank.
+func TestSplitAtKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 3))
+	for _, n := range []int{1, 2, 3, 17, 100} {
+		for _, vals := range []int{1, 3, 1 << 30} {
+			d := 3
+			pts := make([]float64, n*d)
+			for i := range pts {
+				pts[i] = float64(rng.IntN(vals))
+			}
+			tr := &kdTree{d: d, pts: pts}
+			for m := range n {
+				p := make([]int32, n)
+				for i, v := range rng.Perm(n) {
+					p[i] = int32(v)
+				}
+				q := append([]int32(nil), p...)
+				dim := rng.IntN(d)
+				tr.splitAt(p, dim, m)
+				splitAtRef(pts, d, q, dim, m)
+				if !slices.Equal(p, q) {
+					t.Fatalf("n = %d, keys < %d, rank %d: %v, want %v", n, vals, m, p, q)
+				}
+			}
+		}
 	}
 }
