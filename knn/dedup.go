@@ -257,7 +257,9 @@ func hashRow[E real](row []E) uint64 {
 		// 48 ms, one thread, load 4). The pairs are read as 64-bit words
 		// (the low half the first value on every target Go builds for
 		// here, all little-endian; the hash only has to agree with itself
-		// within a run): one load per pair, 1.5 times the pace of two
+		// within a run). The words may be only 4-byte aligned (a row's
+		// start is not realigned: equal rows at different offsets must
+		// hash alike), which amd64, arm64 and 386 load without fault: one load per pair, 1.5 times the pace of two
 		// 32-bit loads joined (pool1's 2,000 rows of 5,408: 14.5 → 9 ms).
 		const abs, one = 0x7fffffff7fffffff, 0x8000000080000000
 		w := unsafe.Slice((*uint64)(unsafe.Pointer(&r32[0])), len(r32)/2)

@@ -25,7 +25,8 @@ import (
 // vectors would otherwise come out alike) — and mapped back, v = H·z
 // (kernel.Dots64). symEigen's Dsteqr applies every rotation of the QL
 // iteration to all n² entries of H (200 rows: 11 of its 15 ms, one
-// thread); here 200 rows take about 5 ms. The directions it gives a
+// thread); with topEigen the plan's eigendecomposition of 200 rows takes
+// about 8 ms (BENCHMARKS.md, issue 16). The directions it gives a
 // pruned plan only need to be close to orthonormal (the plan measures εQ
 // and orthonormalises when it must), never exact: the search's results
 // do not depend on them.

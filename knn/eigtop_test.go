@@ -136,3 +136,66 @@ func TestTopEigen(t *testing.T) {
 		t.Error("count 0 accepted")
 	}
 }
+
+// TestTopEigenEdges: topEigen refuses a matrix of the wrong size, n < 1,
+// a NaN entry and the zero matrix (ok false, no panic: the plan then has
+// no directions); on a diagonal matrix (an off-diagonal of zeros) it
+// returns the unit vectors of the largest entries, and a count above n is
+// clamped to n.
+func TestTopEigenEdges(t *testing.T) {
+	all := func(vals []float64) int { return len(vals) + 5 }
+	if _, _, ok := topEigen(make([]float64, 8), 3, all, 1); ok {
+		t.Error("8 entries for 3×3 accepted")
+	}
+	if _, _, ok := topEigen(nil, 0, all, 1); ok {
+		t.Error("n = 0 accepted")
+	}
+	nan := []float64{1, 0, 0, math.NaN()}
+	if _, _, ok := topEigen(nan, 2, all, 1); ok {
+		t.Error("NaN entry accepted")
+	}
+	n := 6
+	if _, _, ok := topEigen(make([]float64, n*n), n, all, 1); ok {
+		t.Error("zero matrix: vectors returned (its inverse iteration overflows: no direction to take)")
+	}
+	orthonormal := func(name string, vecs []float64, m int) {
+		t.Helper()
+		for a := range m {
+			for b := range m {
+				var p float64
+				for i := range n {
+					p += vecs[a*n+i] * vecs[b*n+i]
+				}
+				want := 0.0
+				if a == b {
+					want = 1
+				}
+				if math.Abs(p-want) > 1e-10 {
+					t.Fatalf("%s: vectors %d·%d = %g, want %g", name, a, b, p, want)
+				}
+			}
+		}
+	}
+	g := make([]float64, n*n)
+	for i := range n {
+		g[i*n+i] = float64(i + 1) // eigenvalue i + 1, vector eᵢ
+	}
+	vals, vecs, ok := topEigen(g, n, func([]float64) int { return 3 }, 1)
+	if !ok || len(vecs) != 3*n {
+		t.Fatalf("diagonal: ok %v, %d vector entries; want %d", ok, len(vecs), 3*n)
+	}
+	orthonormal("diagonal", vecs, 3)
+	for r := range 3 {
+		if want := float64(n - r); math.Abs(vals[r]-want) > 1e-12 {
+			t.Errorf("diagonal: eigenvalue %d = %g, want %g", r, vals[r], want)
+		}
+		if c := math.Abs(vecs[r*n+n-1-r]); math.Abs(c-1) > 1e-10 {
+			t.Errorf("diagonal: vector %d has |component %d| = %g, want 1", r, n-1-r, c)
+		}
+	}
+	if _, vecs, ok := topEigen(g, n, all, 1); !ok || len(vecs) != n*n {
+		t.Fatalf("diagonal, count above n: ok %v, %d vector entries; want %d", ok, len(vecs), n*n)
+	} else {
+		orthonormal("diagonal, all", vecs, n)
+	}
+}

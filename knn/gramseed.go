@@ -29,7 +29,9 @@ import (
 // full product, not half of it), gs·n²/8 vector steps and a selection of
 // n/gs values per row.
 
-// gramSeedMaxBytes bounds the group minima gramSeeds holds (all rows at once).
+// gramSeedMaxBytes bounds n rows' group minima taken all at once, as the
+// seeding first held them: it keeps seeding to the sizes it was measured
+// on. gramSeeds itself now holds only a few row blocks' minima at a time.
 const gramSeedMaxBytes = 16 << 20
 
 // gramSeedWidth returns the rows per group of gramSeeds for n rows and k

@@ -31,8 +31,9 @@
 // a sample predicts a gain (planPrune). SearchTree (tree.go) searches a
 // k-d tree and computes exactly, with the same Dist2, the rows of the
 // leaves it cannot rule out; SearchAuto takes it for rows of at most
-// treeMaxDim columns when the distances it computes for a sample of
-// queries predict a gain (treeWorth). The graph is the same either way.
+// treeMaxDim columns when a tree of a sample of the rows computes few
+// enough of their distances (treeMayPay) and the distances the whole tree
+// computes for a sample of queries predict a gain (treeWorth). The graph is the same either way.
 // SearchColumns streams a layer from a ColumnSource in column blocks (the
 // pipeline passes a .npy file when Streams, the one memory rule, says so:
 // it does not fit the budget, or it is wide); knn itself opens no files.
@@ -105,7 +106,7 @@ type Options struct {
 	// direction it found (up to MaxDirections) instead of letting its cost
 	// model choose how many of them (64 or more) to project on. The choice
 	// is the default: on the 32,000 × 512 layers of BENCHMARKS.md (issue
-	// 15) it takes 64 of 256 and profile's search costs 12 % less, and it
+	// 15) it takes 64 of 256 and profile's search costs 10 % less, and it
 	// is neutral on the issue-16 layers. For tests and comparisons; the
 	// graph is the same either way.
 	AllDirections bool

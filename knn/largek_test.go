@@ -86,12 +86,13 @@ func TestRoundUp32(t *testing.T) {
 }
 
 // TestSortNear compares the bucket sort of candidate lists with the
-// comparison sort, on keys with many ties and very uneven spreads.
+// comparison sort, on keys with many ties and very uneven spreads (1e-320:
+// subnormal keys whose spread overflows the buckets' scale).
 func TestSortNear(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	var sc sortScratch
 	for n := 0; n < 300; n += 7 {
-		for _, spread := range []float64{0, 1e-300, 1, 1e300} {
+		for _, spread := range []float64{0, 1e-320, 1e-300, 1, 1e300} {
 			c := make([]treeCand, n)
 			for i := range c {
 				s := float64(r.IntN(5)) * spread

@@ -275,12 +275,7 @@ func (c *pcollector) bestFirstSelect(r *prow, i, e int, s *[32]float64) {
 	cand := r.cand
 	h := 0 // cand[:h] evaluated
 	for h < len(cand) && e != 0 {
-		q := h
-		for t := h + 1; t < len(cand); t++ {
-			if pcandLess(cand[t], cand[q]) {
-				q = t
-			}
-		}
+		q := leastFrom(cand, h)
 		cd := cand[q]
 		if cd.lo > r.bound() {
 			break

@@ -197,6 +197,8 @@ func stagedCost(n, d, m, mm, k int, evalAt func(e int) float64, fine float64) fl
 // bound on m coordinates and the exact distances of the fine one on M. The
 // cost model (bruteCost, prunedCost, stagedCost) picks m, M, and whether to prune at
 // all.
+//
+// planPrune keeps all the directions it finds (Options.AllDirections).
 func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 	return planPruneSampled(x, k, threads, force, nil, dirOpts{max: wideDirs})
 }
@@ -205,9 +207,11 @@ func planPrune(x matrix, k, threads int, force bool) *prunePlan {
 // made on x's rows (Options.Sampled, by StreamsSampled on the file the
 // rows were loaded from): where not nil, auto takes its LowRank instead of
 // running lowRankSample again. Its plans take at most dirs.max directions
-// (wideDirs, or Options.MaxDirections), and where that is at most the
-// first plan's 128 the first plan is not compared with a wide one; with
-// dirs.choose, the cost model also chooses how many of them to keep
+// (wideDirs, or Options.MaxDirections): a wide plan (wideSample rows)
+// is made straight away on a large layer whose sample passes, on up to
+// dirs.max directions, and the first plan is compared with a wide one
+// only where dirs.max exceeds the first plan's 128; with dirs.choose (the
+// default), the cost model also chooses how many of them to keep
 // (choose). It decides whether to plan and on how many directions, never
 // what the search returns.
 func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest, dirs dirOpts) *prunePlan {
@@ -243,7 +247,8 @@ func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest,
 	// Forced on a large layer, or auto on one whose sample passes
 	// lowRankSample (the 20,000 × 768 layer keeps 0.68 of the held-out
 	// rows' squared norms, isotropic Gaussian 20,000 × 768 0.06; 1 ms),
-	// the plan of 256 directions straight away: the first one would only
+	// the plan of up to dirs.max (256) directions straight away from
+	// wideSample rows: the first one would only
 	// be compared with it (its directions and prediction, 0.04–0.05 s of
 	// the 20,000 × 768 layer's search: auto's plan 0.118 → 0.080 s).
 	if (force || low) && widePlan(n, d) {
@@ -307,7 +312,7 @@ func planPruneSampled(x matrix, k, threads int, force bool, sampled *SampleTest,
 }
 
 // planTrace, when set (tests), is told which plan planPrune makes first:
-// "wide" (256 directions straight away) or "first".
+// "wide" (up to dirs.max directions straight away) or "first".
 var planTrace func(string)
 
 // autoMayPlan tells whether planPrune, in auto, may plan a pruned search
@@ -373,7 +378,7 @@ const (
 	wideDirs  = 256
 )
 
-// wideSample is the sample of the plan of 256 directions: 288 rows, not
+// wideSample is the sample of the wide plan (up to 256 directions): 288 rows, not
 // 384 (its eigendecomposition, serial, was 0.13 s of the 20,000 × 768
 // layer's 1.5 s; 0.06 s from 320 rows, for 3 % more candidates and 6 %
 // more exact distances there). With the staged search (m = 64), 288 rows
@@ -382,8 +387,8 @@ const (
 // lose 0.1 s).
 const wideSample = 288
 
-// widePlan tells whether planPrune tries 256 directions from wideSample
-// rows.
+// widePlan tells whether planPrune tries a wide plan (up to dirs.max
+// directions, 256 by default) from wideSample rows.
 func widePlan(n, d int) bool { return n >= 16*384 && d >= 512 && n*d >= 1<<23 }
 
 // directions sets the plan's Q to the leading principal directions (at
@@ -429,7 +434,7 @@ func (pl *prunePlan) directionsWith(x matrix, ns, mcap, threads int, f32 bool) b
 		floor = 1e-6 // float32 products: smaller eigenvalues are noise
 	}
 	// The eigenvectors of the leading eigenvalues only (topEigen: 200
-	// sample rows 15 → 5 ms, one thread).
+	// sample rows 15 → 8 ms, one thread).
 	vals, vecs, ok := topEigen(g, ns, func(vals []float64) int {
 		m := 0
 		for vals[0] > 0 && m < min(mcap, ns-1, d) && vals[m] > vals[0]*floor {
@@ -494,7 +499,9 @@ func (pl *prunePlan) directionsWith(x matrix, ns, mcap, threads int, f32 bool) b
 
 // choose predicts the candidates per row for the coarse bound on each m of
 // pruneDims up to M and the exact distances per row for the fine bound on
-// all M (predictEvals), and picks the m of least predicted cost: by
+// all M (predictEvals), and picks the m of least predicted cost (with
+// chooseM, the default, also the number of leading directions M kept,
+// from minChosenDirs up: the first M rows of Q): by
 // stagedCost where m < M/2 (the search then stages its candidates through
 // the prefixes midEnds), else by prunedCost. On the 20,000 × 768 layer it
 // predicts 1.07, 1.16, 1.23 s for m = 64, 32, 128 and measures 0.85–0.9,

@@ -317,14 +317,22 @@ func selectLeast(c []pcand, e int) {
 		return
 	}
 	for h := 0; h < e; h++ {
-		q := h
-		for t := h + 1; t < len(c); t++ {
-			if pcandLess(c[t], c[q]) {
-				q = t
-			}
-		}
+		q := leastFrom(c, h)
 		c[h], c[q] = c[q], c[h]
 	}
+}
+
+// leastFrom returns the position of the least candidate of c[h:] by
+// pcandLess (the first of equals; h < len(c)): one step of the selections
+// of selectLeast and bestFirstSelect.
+func leastFrom(c []pcand, h int) int {
+	q := h
+	for t := h + 1; t < len(c); t++ {
+		if pcandLess(c[t], c[q]) {
+			q = t
+		}
+	}
+	return q
 }
 
 // seedRows is seed for the rows at the given positions only (all when

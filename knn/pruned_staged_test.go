@@ -275,3 +275,26 @@ func TestPrunedOverflowMirror(t *testing.T) {
 		t.Fatal("no row overflowed")
 	}
 }
+
+// TestOptionsDirs: the directions a pruned plan may take and whether the
+// cost model chooses among them, for nil options, MaxDirections unset,
+// below, at and above wideDirs, negative, and with AllDirections.
+func TestOptionsDirs(t *testing.T) {
+	for _, c := range []struct {
+		opt  *Options
+		want dirOpts
+	}{
+		{nil, dirOpts{max: wideDirs, choose: true}},
+		{&Options{}, dirOpts{max: wideDirs, choose: true}},
+		{&Options{MaxDirections: 48}, dirOpts{max: 48, choose: true}},
+		{&Options{MaxDirections: wideDirs}, dirOpts{max: wideDirs, choose: true}},
+		{&Options{MaxDirections: 4 * wideDirs}, dirOpts{max: wideDirs, choose: true}},
+		{&Options{MaxDirections: -3}, dirOpts{max: wideDirs, choose: true}},
+		{&Options{AllDirections: true}, dirOpts{max: wideDirs}},
+		{&Options{AllDirections: true, MaxDirections: 128}, dirOpts{max: 128}},
+	} {
+		if got := c.opt.dirs(); got != c.want {
+			t.Errorf("%+v: dirs() = %+v, want %+v", c.opt, got, c.want)
+		}
+	}
+}

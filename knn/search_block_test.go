@@ -67,11 +67,13 @@ func TestSearchBlockTree(t *testing.T) {
 
 // TestChooseSearch: the mode ChooseSearch returns is the one Search runs
 // (Graph.Search), for every --search mode on low- and high-dimensional
-// rows.
+// rows, and on Gaussian rows of 11 columns, whose tree treeMayPay's sample
+// refuses under auto.
 func TestChooseSearch(t *testing.T) {
 	low := m64(lowRank(2000, 4, 3, 0.01, 3), 2000, 4)
 	wide := m64(lowRank(1200, 60, 6, 0.01, 3), 1200, 60)
-	for _, x := range []*cloud.Matrix{low, wide} {
+	gauss := m64(randMatrix(2000, 11, 3), 2000, 11)
+	for _, x := range []*cloud.Matrix{low, wide, gauss} {
 		for _, mode := range []SearchMode{SearchAuto, SearchBrute, SearchPruned, SearchTree} {
 			opt := &Options{Search: mode}
 			got, pr, err := ChooseSearch(x, 2, opt)

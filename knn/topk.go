@@ -151,12 +151,14 @@ func sortNear(c []treeCand, sc *sortScratch) {
 			hi = e.s
 		}
 	}
-	if !(hi > lo) || math.IsInf(hi-lo, 0) { // one key, or a spread that overflows
+	nb := n
+	scale := float64(nb) / (hi - lo)
+	// One key, a spread that overflows, or one so small (subnormal) that
+	// the scale does: no finite buckets.
+	if !(hi > lo) || math.IsInf(hi-lo, 0) || math.IsInf(scale, 0) {
 		sortTreeCands(c)
 		return
 	}
-	nb := n
-	scale := float64(nb) / (hi - lo)
 	if cap(sc.cnt) < nb+1+n {
 		sc.cnt = make([]int32, 2*(nb+1+n))
 	}
