@@ -255,14 +255,14 @@ func (c *pcollector) leafStarts() []int32 {
 // parallel, as seedRows does for all rows, computing each pair's fine
 // bound once for both rows (lowerFine(i, j) is a valid bound for either
 // row's list) and each exact distance two leaf mates both seed with once
-// (Dist2 is symmetric bit for bit: (a − b)² = (b − a)²).
+// (Dist2 is symmetric bit for bit: (a − b)² = (b − a)²). dist2With's
+// partial sums are each goroutine's (parallelRowsAcc), not one per leaf.
 func (c *pcollector) seed(threads int) {
 	start := c.leafStarts()
 	o := c.pj.orig
-	parallelRows(len(start)-1, threads, func(l int, _ *TopK) {
+	parallelRowsAcc(len(start)-1, threads, func(l int, _ *TopK, acc *[32]float64) {
 		lo, hi := int(start[l]), int(start[l+1])
 		w := hi - lo
-		acc := new([32]float64)
 		bound := make([]float64, w*w)
 		dist := make([]float64, w*w) // exact Dist2 of the pair, NaN until computed
 		for a := 0; a < w; a++ {
@@ -336,7 +336,8 @@ func leastFrom(c []pcand, h int) int {
 }
 
 // seedRows is seed for the rows at the given positions only (all when
-// nil): each is seeded with its leaf mates among all rows.
+// nil): each is seeded with its leaf mates among all rows (partial sums
+// per goroutine, as seed's).
 func (c *pcollector) seedRows(rows []int32, threads int) {
 	n := len(c.rows)
 	start := c.leafStarts()
@@ -344,13 +345,12 @@ func (c *pcollector) seedRows(rows []int32, threads int) {
 	if rows == nil {
 		count = n
 	}
-	parallelRows(count, threads, func(t int, _ *TopK) {
+	parallelRowsAcc(count, threads, func(t int, _ *TopK, acc *[32]float64) {
 		i := t
 		if rows != nil {
 			i = int(rows[t])
 		}
 		r := &c.rows[i]
-		acc := new([32]float64)
 		l, _ := slices.BinarySearch(start, int32(i)+1)
 		lo, hi := int(start[l-1]), int(start[l])
 		cands := make([]pcand, 0, hi-lo)
