@@ -273,6 +273,7 @@ func runTask(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer taskGC(p.Mem)()
 	kept, err := p.RunTask(i, *popt)
 	if err != nil {
 		var pe *os.PathError
