@@ -731,36 +731,7 @@ func TestChangedUnmappedInput(t *testing.T) {
 	if code, _, errs := run("plan", path, a1, "--tasks", "2", "--out", planPath); code != 0 {
 		t.Fatal(errs)
 	}
-	data, _ := os.ReadFile(path)
-	flip := func() {
-		data[len(data)-1] ^= 1
-		os.WriteFile(path, data, 0o644)
-	}
-	flip()
-	code, _, errs := run("run-task", planPath, "--index", "0")
-	if code != 2 || !strings.Contains(errs, "be.npy: changed since the plan was made") {
-		t.Fatalf("run-task on a changed unmapped input: exit %d, %q", code, errs)
-	}
-	if _, err := os.Stat(plan.PartPath(planPath, 0)); err == nil {
-		t.Fatal("run-task on a changed input wrote its partial")
-	}
-	flip()
-	for i := range 2 {
-		if code, _, errs := run("run-task", planPath, "--index", fmt.Sprint(i)); code != 0 {
-			t.Fatal(errs)
-		}
-	}
-	flip()
-	code, out, errs := run("merge", planPath, "--format", "json")
-	if code != 2 || out != "" || !strings.Contains(errs, "be.npy: changed since the plan was made") {
-		t.Fatalf("merge on a changed unmapped input: exit %d, %q, %q", code, out, errs)
-	}
-	flip()
-	_, want, _ := run("profile", path, a1, "--format", "json")
-	code, out, errs = run("merge", planPath, "--format", "json")
-	if code != 0 || want == "" || out != want {
-		t.Fatalf("merge restored: exit %d, %q; differs from profile: %v", code, errs, out != want)
-	}
+	refusesChange(t, "unmapped input", planPath, path, 0, path, a1)
 }
 
 // TestSHA256OnlyPlan: a plan whose inputs carry a SHA-256 and no CRC-32C
@@ -802,15 +773,28 @@ func TestSHA256OnlyPlan(t *testing.T) {
 	if err := os.WriteFile(planPath, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	data, _ := os.ReadFile(a1)
+	refusesChange(t, "input, SHA-256 only", planPath, a1, 1, a0, a1)
+}
+
+// refusesChange flips the last byte of input (its size kept): run-task
+// --index task and merge of the 2-task plan must refuse it, naming it, and
+// write or print nothing; restored, the tasks run and merge prints
+// profile's bytes for inputs.
+func refusesChange(t *testing.T, what, planPath, input string, task int, inputs ...string) {
+	t.Helper()
+	data, _ := os.ReadFile(input)
 	flip := func() {
 		data[len(data)-1] ^= 1
-		os.WriteFile(a1, data, 0o644)
+		os.WriteFile(input, data, 0o644)
 	}
+	changed := filepath.Base(input) + ": changed since the plan was made"
 	flip()
-	code, _, errs := run("run-task", planPath, "--index", "1")
-	if code != 2 || !strings.Contains(errs, "a1.npy: changed since the plan was made") {
-		t.Fatalf("run-task on a changed input, SHA-256 only: exit %d, %q", code, errs)
+	code, _, errs := run("run-task", planPath, "--index", fmt.Sprint(task))
+	if code != 2 || !strings.Contains(errs, changed) {
+		t.Fatalf("run-task on a changed %s: exit %d, %q", what, code, errs)
+	}
+	if _, err := os.Stat(plan.PartPath(planPath, task)); err == nil {
+		t.Fatalf("run-task on a changed %s wrote its partial", what)
 	}
 	flip()
 	for i := range 2 {
@@ -820,11 +804,11 @@ func TestSHA256OnlyPlan(t *testing.T) {
 	}
 	flip()
 	code, out, errs := run("merge", planPath, "--format", "json")
-	if code != 2 || out != "" || !strings.Contains(errs, "a1.npy: changed since the plan was made") {
-		t.Fatalf("merge on a changed input, SHA-256 only: exit %d, %q, %q", code, out, errs)
+	if code != 2 || out != "" || !strings.Contains(errs, changed) {
+		t.Fatalf("merge on a changed %s: exit %d, %q, %q", what, code, out, errs)
 	}
 	flip()
-	_, want, _ := run("profile", a0, a1, "--format", "json")
+	_, want, _ := run(append([]string{"profile"}, append(inputs, "--format", "json")...)...)
 	code, out, errs = run("merge", planPath, "--format", "json")
 	if code != 0 || want == "" || out != want {
 		t.Fatalf("merge restored: exit %d, %q; differs from profile: %v", code, errs, out != want)
