@@ -2,7 +2,6 @@ package knn
 
 import (
 	"math"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -531,26 +530,11 @@ func (pj *projection) margins(cn []float64, mcs []int, d int, epsQ float64) []ma
 		arel[s] = 1.01 * (sm*kernel.Tau(d)*math.Sqrt(1+epsQ) + epsQ + 2*u)
 		under[s] = sm * float64(4*d+4) * 0x1p-128
 	}
-	// Each row's sums on the prefixes in one pass, shortest first
-	// (prefixSumSq4: sumSq4's value on every prefix, bit for bit).
-	order := make([]int, len(mcs)) // positions in mcs by increasing mc
-	for s := range order {
-		order[s] = s
-	}
-	slices.SortStableFunc(order, func(x, y int) int { return mcs[x] - mcs[y] })
-	ends, sums, pns := make([]int, len(mcs)), make([]float64, len(mcs)), make([]float64, len(mcs))
-	for t, s := range order {
-		ends[t] = mcs[s]
-	}
 	for i := 0; i < n; i++ {
 		c := math.Sqrt(cn[i])
-		prefixSumSq4(pj.p[i*mm:i*mm+ends[len(ends)-1]], ends, sums)
-		for t, s := range order {
-			pns[s] = sums[t]
-		}
-		for s := range mcs {
+		for s, mc := range mcs {
 			mg := &mgs[s]
-			pn := pns[s]
+			pn := sumSq4(pj.p[i*mm : i*mm+mc])
 			a := arel[s]*c*1.0001 + under[s] + 0x1p-900
 			mg.a[i] = a
 			mg.amax = max(mg.amax, a)
@@ -583,29 +567,6 @@ func sumSq4(v []float64) float64 {
 		s0 += x * x
 	}
 	return (s0 + s1) + (s2 + s3)
-}
-
-// prefixSumSq4 sets sums[t] to sumSq4(v[:ends[t]]) for ends in
-// increasing order (the last at most len(v)), bit for bit, in one pass:
-// the four parts carried from one prefix to the next, which add the same
-// terms in the same order as sumSq4 on each prefix, and each prefix's
-// odd tail added to a copy of the first part.
-func prefixSumSq4(v []float64, ends []int, sums []float64) {
-	var s0, s1, s2, s3 float64
-	q := 0
-	for t, e := range ends {
-		for ; q+4 <= e; q += 4 {
-			s0 += v[q] * v[q]
-			s1 += v[q+1] * v[q+1]
-			s2 += v[q+2] * v[q+2]
-			s3 += v[q+3] * v[q+3]
-		}
-		r0 := s0
-		for _, x := range v[q:e] {
-			r0 += x * x
-		}
-		sums[t] = (r0 + s1) + (s2 + s3)
-	}
 }
 
 // centre4 is matrix.centre (the same float32 entries; the squared norm
