@@ -13,8 +13,9 @@ import (
 // 16,000–32,000 rows): at GOGC=100 it is collected at 4, 8, 16, 32 MB …,
 // each time marking what it has so far, a cost the one search of
 // `intdim profile` pays once and the tasks of a plan once each. The 8
-// tasks of 4 × 16,000 × 512 layers: 1.20–1.25 → 1.09–1.11 CPU s, peak RSS
-// 88 → 94 MB (BENCHMARKS.md, issue 15).
+// tasks of 4 × 16,000 × 512 layers: 1.03–1.18 → 0.98–1.11 CPU s (≈ −5 %),
+// peak RSS 88–93 → 94 MB; of 2 × 32,000 × 512: −8 % (BENCHMARKS.md, issue
+// 15).
 const taskGOGC = 400
 
 // gcState counts the run-task calls in progress in this process (tests
