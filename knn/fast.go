@@ -24,6 +24,8 @@ import (
 // taken with ties broken by index: the result equals bruteForce exactly,
 // whatever the thread count. A row whose candidate list grows past
 // maxCandidates (many rows at the same distance) is searched directly.
+// Up to rowStripMaxRows rows with seeded bounds, rowStripSearch does the
+// same a strip of rows at a time (rowstrip.go).
 func kernelSearch(x matrix, k, threads int) *Graph {
 	n, d := x.n(), x.d
 	if d == 0 {
@@ -37,6 +39,11 @@ func kernelSearch(x matrix, k, threads int) *Graph {
 	pr, ok := prepareWith(x, mode)
 	if !ok {
 		return bruteForce(x, k, threads)
+	}
+	if !blocked && d <= kernel.FlushEvery && n <= rowStripMaxRows {
+		if gs := gramSeedWidth(n, k); gs > 0 {
+			return rowStripSearch(x, pr, k, gs, threads)
+		}
 	}
 	var rows []rowCands
 	if blocked {

@@ -72,6 +72,24 @@ func TestKernelSearchOverflow(t *testing.T) {
 		}
 	}
 	checkExact(t, "overflow", x, n, d, 3)
+	// kernelSearch takes the strip search at this size; the overflow path
+	// is collect's (larger matrices).
+	v := view(m64(x, n, d))
+	pr, ok := prepareWith(v, packBoth)
+	if !ok {
+		t.Fatal("prepare")
+	}
+	rows := collect(pr, n, d, 3, 2)
+	over := 0
+	for _, r := range rows {
+		over += b2i(r.overflow)
+	}
+	if over == 0 {
+		t.Fatal("no row overflowed")
+	}
+	if got, want := refine(v, 3, rows, 2), bruteF(x, n, d, 3, 1); !sameAs(got, want) {
+		t.Fatal("collect's overflow path differs from brute force")
+	}
 }
 
 func TestKernelSearchNonFinite(t *testing.T) {

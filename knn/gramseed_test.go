@@ -61,8 +61,8 @@ func seedCases(t *testing.T) []struct {
 
 // TestGramSeeds: gramSeeds gives every row a finite bound at or above the
 // k-th smallest Dist2 of brute force (in the prepared units, Dist2·scale²),
-// and kernelSearch, which seeds its bounds this way, returns brute force's
-// graph bit for bit on one thread and on three.
+// and collect, which seeds its bounds this way, and kernelSearch return
+// brute force's graph bit for bit on one thread and on three.
 func TestGramSeeds(t *testing.T) {
 	for _, c := range seedCases(t) {
 		v := view(c.x)
@@ -85,8 +85,13 @@ func TestGramSeeds(t *testing.T) {
 					t.Fatalf("%s: row %d: seed bound %v, k-th Dist2 %v", c.name, i, u, dk)
 				}
 			}
+			// collect with seeded bounds (kernelSearch's path above
+			// rowStripMaxRows rows) and kernelSearch (the strip search here).
+			if got := refine(v, k, collect(pr, n, v.d, k, threads), threads); !sameAs(got, want) {
+				t.Fatalf("%s: collect with seeded bounds differs from brute force (%d threads)", c.name, threads)
+			}
 			if got := kernelSearch(v, k, threads); !sameAs(got, want) {
-				t.Fatalf("%s: kernelSearch with seeded bounds differs from brute force (%d threads)", c.name, threads)
+				t.Fatalf("%s: kernelSearch differs from brute force (%d threads)", c.name, threads)
 			}
 		}
 	}

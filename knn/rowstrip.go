@@ -1,0 +1,185 @@
+package knn
+
+import (
+	"math"
+	"sync"
+
+	"github.com/intdim/intdim/internal/kernel"
+)
+
+// The brute force of small matrices, one strip of rows at a time.
+//
+// collect with seeded bounds (gramseed.go) computes the float32 Gram
+// product twice, the full product for the bounds and the upper half for
+// the scans, and passes every candidate through a row's list (an append, a
+// prune, a lock per block). For at most rowStripMaxRows rows, rowStripSearch
+// instead computes the product a strip of rows at a time against all rows
+// (kernel.CrossRows32: the same float32 entries as Cross32's and
+// SymGram32's) and, for each row of the strip while its entries are in
+// cache, does everything at once: the seeding bound of gramSeeds from its
+// group minima, the scan of its entries for the columns whose lower bound
+// aᵢⱼ − eᵢⱼ is within it (ScanRow32: collect's test), and the exact
+// distances of those candidates, keeping the k smallest by (Dist2, index).
+// The bound is valid (gramseed.go) and every row within it is a candidate,
+// so the k nearest are among the candidates and the graph is bruteForce's,
+// bit for bit, whatever the thread count (rows are independent).
+
+// rowStripMaxRows is the most rows rowStripSearch takes: a strip of at
+// least rowStripMinHeight rows of the product stays within
+// rowStripBytes, and the right-hand operand is read once per strip.
+const rowStripMaxRows = 4096
+
+// rowStripBytes is the size of the float32 strip of the product a
+// goroutine holds (its rows are scanned from L2).
+const rowStripBytes = 1 << 20
+
+// rowStripSearch is kernelSearch's brute force for n ≤ rowStripMaxRows rows
+// of at most kernel.FlushEvery features with seeding groups of gs rows
+// (gramSeedWidth(n, k) > 0), from pr prepared with both layouts.
+func rowStripSearch(m matrix, pr *prepared, k, gs, threads int) *Graph {
+	n := m.n()
+	p := pr.p
+	ld := p.Rows
+	mr := p.TileRows()
+	h := max(mr, min(rowStripBytes/(4*ld), kernel.BlockRows)/mr*mr)
+	rows := (n + mr - 1) / mr * mr // the product's rows that hold real ones
+	// hv[j] = (1 − τ)·nⱼ, as collector's h.
+	hv := make([]float64, n)
+	var top float64 // max nⱼ
+	for j, v := range pr.norm {
+		hv[j] = (1 - pr.tau) * v
+		top = max(top, v)
+	}
+	slack := 2*pr.tau*top + pr.eabs
+	ng := seedGroups(n, gs)
+	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
+	strips := (rows + h - 1) / h
+	parallelRows(strips, threads, func(s int, tk *TopK) {
+		i0 := s * h
+		i1 := min(i0+h, rows)
+		b := stripBufs.Get().(*stripBuf)
+		b.grow(h*ld, ng)
+		kernel.CrossRows32(p, p, i0, i1, b.g, ld)
+		for i := i0; i < min(i1, n); i++ {
+			gi := b.g[(i-i0)*ld : (i-i0)*ld+n]
+			gi[i] = float32(math.Inf(-1)) // vᵢᵢ = +Inf: i is not its own neighbour
+			u := math.Inf(1)
+			if kth := kthSmallest(rowGroupMins(gi, hv, gs, b.mins[:ng]), k); !math.IsInf(kth, 1) && !math.IsNaN(kth) {
+				ni := (1 + pr.tau) * pr.norm[i]
+				u = kth + slack + ni + (math.Abs(kth)+slack+ni)*0x1p-40
+			}
+			stripRow(m, pr, hv, k, i, u, gi, tk, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
+		}
+		stripBufs.Put(b)
+	})
+	return g
+}
+
+// rowGroupMins sets mins, of seedGroups(len(gi), gs) values, to the least
+// hv[j] − 2·float64(gi[j]) over groups of at most gs columns j (gramSeeds'
+// groups of one column block, over the whole row), and returns it.
+func rowGroupMins(gi []float32, hv []float64, gs int, mins []float64) []float64 {
+	w := 8 * gs
+	full := len(gi) / w * w
+	kernel.GroupMin32(gi[:full], hv[:full], gs, mins)
+	o := full / w * 8
+	if r := (len(gi) - full) / 8; r > 0 { // 8 groups of r < gs
+		kernel.GroupMin32(gi[full:full+8*r], hv[full:full+8*r], r, mins[o:])
+		full += 8 * r
+		o += 8
+	}
+	for q := full; q < len(gi); q += gs { // fewer than 8 left
+		v := math.Inf(1)
+		for r := q; r < min(q+gs, len(gi)); r++ {
+			if x := hv[r] - 2*float64(gi[r]); x < v {
+				v = x
+			}
+		}
+		mins[o] = v
+		o++
+	}
+	return mins[:o]
+}
+
+// stripRow writes the k nearest of row i into idx and dist: the columns of
+// gi (row i of the float32 Gram product, entry i set to −Inf) whose lower
+// bound is within u (a bound on the k-th smallest upper bound of the row),
+// their exact distances, the k smallest by (Dist2, index).
+func stripRow(m matrix, pr *prepared, hv []float64, k, i int, u float64, gi []float32, tk *TopK, idx []int32, dist []float64) {
+	c := tk.buf[:0]
+	t := u - hv[i] + pr.eabs
+	for q := kernel.ScanRow32(gi, hv, t, 0); q < len(gi); q = kernel.ScanRow32(gi, hv, t, q+1) {
+		if q != i {
+			// s carries the Gram entry until the exact distance replaces it.
+			c = append(c, treeCand{s: float64(gi[q]), j: int32(q)})
+		}
+	}
+	if len(c) > 2*k+16 {
+		c = pruneStrip(pr, i, k, c, &tk.sel)
+	}
+	tk.buf = c
+	if len(c) < k {
+		panic("knn: candidate set smaller than k")
+	}
+	m.dist2Cands(i, c)
+	if k <= sortedMaxK {
+		best := &tk.best
+		best.reset(k)
+		for _, e := range c {
+			best.insert(e.s, e.j)
+		}
+		copy(idx, best.j)
+		copy(dist, best.s)
+	} else {
+		nearest(c, k, idx, dist, &tk.ns)
+	}
+	for a := range dist {
+		dist[a] = math.Sqrt(dist[a])
+	}
+}
+
+// pruneStrip keeps the candidates of row i (c[t].s their Gram entries)
+// whose lower bound aᵢⱼ − eᵢⱼ is within the k-th smallest of their upper
+// bounds aᵢⱼ + eᵢⱼ, rounded up to float32: rowCands.prune's rule, with its
+// arithmetic (collector.push's bounds).
+func pruneStrip(pr *prepared, i, k int, c []treeCand, sc *[]float32) []treeCand {
+	if cap(*sc) < len(c) {
+		*sc = make([]float32, 2*len(c))
+	}
+	up := (*sc)[:len(c)]
+	ni := pr.norm[i]
+	for t, e := range c {
+		nj := pr.norm[e.j]
+		a := ni + nj - 2*e.s
+		up[t] = roundUp32(a + (pr.tau*(ni+nj) + pr.eabs))
+	}
+	bound := float64(kthSmallest(up, k))
+	o := 0
+	for _, e := range c {
+		nj := pr.norm[e.j]
+		a := ni + nj - 2*e.s
+		c[o] = e
+		o += b2i(a-(pr.tau*(ni+nj)+pr.eabs) <= bound)
+	}
+	return c[:o]
+}
+
+// stripBuf is one goroutine's strip of the product and group minima.
+type stripBuf struct {
+	g    []float32
+	mins []float64
+}
+
+func (b *stripBuf) grow(ng, nm int) {
+	if cap(b.g) < ng {
+		b.g = make([]float32, ng)
+	}
+	b.g = b.g[:ng]
+	if cap(b.mins) < nm {
+		b.mins = make([]float64, nm)
+	}
+	b.mins = b.mins[:nm]
+}
+
+// stripBufs recycles the strips across searches.
+var stripBufs = sync.Pool{New: func() any { return new(stripBuf) }}

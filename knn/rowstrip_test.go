@@ -1,0 +1,175 @@
+package knn
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/kernel"
+)
+
+// TestRowStripSearch: the strip search returns brute force's graph bit for
+// bit on one thread and on three, on the seeding cases (Gaussian rows,
+// duplicates, a lattice, float32 rows, the duplicate-laden reference array
+// at k = 20 and 100), on several strips with n not a multiple of the tile
+// height, on a row view, on tiny values and on wide rows; and kernelSearch
+// takes it for them.
+func TestRowStripSearch(t *testing.T) {
+	type tc struct {
+		name string
+		v    matrix
+		k    int
+	}
+	var cases []tc
+	for _, c := range seedCases(t) {
+		cases = append(cases, tc{c.name, view(c.x), c.k})
+	}
+	tiny := randMatrix(700, 9, 4)
+	for i := range tiny {
+		tiny[i] *= 1e-300
+	}
+	tiny[0] = 1
+	rng := rand.New(rand.NewPCG(7, 8))
+	rows := rng.Perm(3001)[:1999]
+	cases = append(cases,
+		tc{"strips", view(m64(randMatrix(3001, 5, 3), 3001, 5)), 7},
+		tc{"row view", matrix{m: m64(randMatrix(3001, 6, 4), 3001, 6), d: 6, rows: rows}, 20},
+		tc{"tiny", view(m64(tiny, 700, 9)), 5},
+		tc{"wide", view(m64(randMatrix(400, 300, 5), 400, 300)), 12},
+		tc{"k=1", view(m64(randMatrix(100, 2, 6), 100, 2)), 1},
+		tc{"k=40", view(m64(randMatrix(1000, 4, 7), 1000, 4)), 40},
+	)
+	for _, c := range cases {
+		n := c.v.n()
+		gs := gramSeedWidth(n, c.k)
+		if gs == 0 || n > rowStripMaxRows {
+			t.Fatalf("%s: not a strip case (n = %d, k = %d)", c.name, n, c.k)
+		}
+		pr, ok := prepareWith(c.v, packBoth)
+		if !ok {
+			t.Fatal(c.name)
+		}
+		want := bruteForce(c.v, c.k, 1)
+		for _, threads := range []int{1, 3} {
+			if got := rowStripSearch(c.v, pr, c.k, gs, threads); !sameAs(got, want) {
+				t.Fatalf("%s: strip search differs from brute force (%d threads)", c.name, threads)
+			}
+		}
+		if got := kernelSearch(c.v, c.k, 2); !sameAs(got, want) {
+			t.Fatalf("%s: kernelSearch differs from brute force", c.name)
+		}
+	}
+}
+
+// TestPruneStrip: offered every other row of a row as candidates (with its
+// Gram entries), pruneStrip keeps the k nearest by Dist2 (ties included)
+// and drops most of the rest.
+func TestPruneStrip(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		x    *cloud.Matrix
+		k    int
+	}{
+		{"gauss", m64(randMatrix(600, 8, 11), 600, 8), 10},
+		{"lattice", m64(latticeRows(12, 12), 144, 2), 9},
+	} {
+		v := view(c.x)
+		n := v.n()
+		pr, ok := prepareWith(v, packBoth)
+		if !ok {
+			t.Fatal(c.name)
+		}
+		g := make([]float32, pr.p.Rows*pr.p.Rows)
+		kernel.CrossRows32(pr.p, pr.p, 0, pr.p.Rows, g, pr.p.Rows)
+		want := bruteForce(v, c.k, 1)
+		var sc []float32
+		for _, i := range []int{0, 17, n - 1} {
+			var cands []treeCand
+			for j := range n {
+				if j != i {
+					cands = append(cands, treeCand{s: float64(g[i*pr.p.Rows+j]), j: int32(j)})
+				}
+			}
+			kept := pruneStrip(pr, i, c.k, slices.Clone(cands), &sc)
+			dk := v.dist2(i, int(want.Index[i*c.k+c.k-1]))
+			for _, e := range cands {
+				if v.dist2(i, int(e.j)) > dk {
+					continue
+				}
+				if !slices.ContainsFunc(kept, func(f treeCand) bool { return f.j == e.j }) {
+					t.Fatalf("%s row %d: neighbour %d (Dist2 %v ≤ %v) pruned", c.name, i, e.j, v.dist2(i, int(e.j)), dk)
+				}
+			}
+			if len(kept) >= len(cands)/2 {
+				t.Fatalf("%s row %d: kept %d of %d", c.name, i, len(kept), len(cands))
+			}
+		}
+	}
+}
+
+func latticeRows(a, b int) []float64 {
+	var x []float64
+	for i := range a {
+		for j := range b {
+			x = append(x, float64(i), float64(j))
+		}
+	}
+	return x
+}
+
+// TestRowGroupMins: the group minima of a whole row are its values'
+// minima over consecutive groups as rowGroupMins lays them out, checked
+// against the definition for row lengths around the chunk sizes.
+func TestRowGroupMins(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, gs := range []int{2, 3, 4, 6, 8, 12, 24} {
+		for _, n := range []int{8 * gs, 8*gs + 7, 8*gs + 8, 3*8*gs + 8*gs - 1, 2000, 2001} {
+			g := make([]float32, n)
+			h := make([]float64, n)
+			for q := range g {
+				g[q] = float32(rng.NormFloat64())
+				h[q] = rng.Float64()
+			}
+			mins := rowGroupMins(g, h, gs, make([]float64, seedGroups(n, gs)))
+			// Every value is ≥ the minimum of its group and equals one, and
+			// every group has at most gs values: recompute by layout.
+			w := 8 * gs
+			full := n / w * w
+			var want []float64
+			for c := 0; c < full/w; c++ {
+				for l := range 8 {
+					v := math.Inf(1)
+					for r := range gs {
+						q := c*w + 8*r + l
+						v = min(v, h[q]-2*float64(g[q]))
+					}
+					want = append(want, v)
+				}
+			}
+			rest := full
+			if r := (n - full) / 8; r > 0 {
+				for l := range 8 {
+					v := math.Inf(1)
+					for s := range r {
+						q := full + 8*s + l
+						v = min(v, h[q]-2*float64(g[q]))
+					}
+					want = append(want, v)
+				}
+				rest += 8 * r
+			}
+			for q := rest; q < n; q += gs {
+				v := math.Inf(1)
+				for r := q; r < min(q+gs, n); r++ {
+					v = min(v, h[r]-2*float64(g[r]))
+				}
+				want = append(want, v)
+			}
+			if !slices.Equal(mins, want) {
+				t.Fatalf("gs = %d, n = %d: minima differ", gs, n)
+			}
+		}
+	}
+}
