@@ -104,7 +104,7 @@ var prunedFloor = 64
 // prow is one row's state during the pruned search (rows are numbered by
 // their position in the projection's tree order).
 type prow struct {
-	h        TopK    // the k smallest exact squared distances found so far
+	h        heapK   // the k smallest exact squared distances found so far
 	cand     []pcand // candidates not evaluated yet, lower bound ≤ bound()
 	limit    int     // evaluate some when len(cand) reaches it
 	overflow bool    // too many candidates (ties): searched directly
@@ -323,15 +323,16 @@ func (r *prow) filter() {
 
 // finish evaluates the remaining candidates of row i in increasing order
 // of their bound, refined as they come (bestFirst), until it exceeds the
-// k-th distance, and writes the k nearest.
-func (c *pcollector) finish(i int, idx []int32, dist []float64, s *[32]float64) {
+// k-th distance, and writes the k nearest (sorted with sc's scratch, a
+// worker's).
+func (c *pcollector) finish(i int, idx []int32, dist []float64, sc *TopK, s *[32]float64) {
 	r, k := &c.rows[i], c.k
 	r.filter()
 	c.bestFirst(r, i, -1, s)
 	if r.h.Len() != k {
 		panic("knn: pruned candidate set smaller than k")
 	}
-	r.h.Sorted(idx, dist)
+	r.h.sortedWith(&sc.buf, &sc.ns, idx, dist)
 	for t := range dist {
 		dist[t] = math.Sqrt(dist[t])
 	}
@@ -688,10 +689,10 @@ func prunedSearch(x matrix, k, threads int, pl *prunePlan) *Graph {
 			over = append(over, int(pj.orig[i]))
 		}
 	}
-	parallelRowsAcc(n, threads, func(i int, _ *TopK, acc *[32]float64) {
+	parallelRowsAcc(n, threads, func(i int, h *TopK, acc *[32]float64) {
 		if !c.rows[i].overflow {
 			o := int(pj.orig[i])
-			c.finish(i, g.Index[o*k:(o+1)*k], g.Dist[o*k:(o+1)*k], acc)
+			c.finish(i, g.Index[o*k:(o+1)*k], g.Dist[o*k:(o+1)*k], h, acc)
 		}
 	})
 	if len(over) > 0 {
@@ -773,9 +774,13 @@ func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
 	nx := x.n()
 	c.most = max(4*k+prunedFloor, nx/64, min(nx/8, 4*prunedFloor))
 	c.inv2 = 1 / c.s22
+	// Every row's k exact distances in two arrays (one allocation each,
+	// not two per row as the lists first grow).
+	keys, idxs := make([]float64, n*k), make([]int32, n*k)
 	for i := range c.rows {
-		c.rows[i].h.Reset(k)
-		c.rows[i].limit = 2*k + 30
+		r := &c.rows[i]
+		r.h = heapK{k: k, key: keys[i*k : i*k : (i+1)*k], idx: idxs[i*k : i*k : (i+1)*k]}
+		r.limit = 2*k + 30
 	}
 	c.locks = make([]sync.Mutex, (n+kernel.BlockRows-1)/kernel.BlockRows)
 	c.acc = make([][32]float64, len(c.locks))

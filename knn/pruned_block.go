@@ -150,10 +150,10 @@ func prunedBlock(x matrix, k, a, b, threads int, pl *prunePlan) ([]int32, []floa
 			over = append(over, a+t)
 		}
 	}
-	parallelRowsAcc(q, threads, func(t int, _ *TopK, acc *[32]float64) {
+	parallelRowsAcc(q, threads, func(t int, h *TopK, acc *[32]float64) {
 		if i := int(ps[t]); !c.rows[i].overflow {
 			r := int(pj.orig[i]) - a
-			c.finish(i, idx[r*k:(r+1)*k], dist[r*k:(r+1)*k], acc)
+			c.finish(i, idx[r*k:(r+1)*k], dist[r*k:(r+1)*k], h, acc)
 		}
 	})
 	if len(over) > 0 {

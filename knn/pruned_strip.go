@@ -243,7 +243,7 @@ func SearchStripPruned(x *cloud.Matrix, k, a, b int, pr *Pruning, si *StripIndex
 			stripExact(v, k, t, nb, pj.orig, h, idx, dist)
 			return
 		}
-		c.finishStrip(t, idx, dist, acc)
+		c.finishStrip(t, idx, dist, h, acc)
 	})
 	return g, nil
 }
@@ -252,20 +252,21 @@ func SearchStripPruned(x *cloud.Matrix, k, a, b int, pr *Pruning, si *StripIndex
 // first (bestFirst: a coarse bound raised to the fine one only when it
 // comes first within the row's bound, min(Uᵢ, k-th so far)), its list
 // holding fewer than k rows (those within its bound), padded with
-// (−1, +Inf).
-func (c *pcollector) finishStrip(i int, idx []int32, dist []float64, s *[32]float64) {
+// (−1, +Inf); sc is a worker's scratch for the sort.
+func (c *pcollector) finishStrip(i int, idx []int32, dist []float64, sc *TopK, s *[32]float64) {
 	r := &c.rows[i]
 	r.filter()
 	c.bestFirst(r, i, -1, s)
-	sortedPadded(&r.h, idx, dist)
+	sortedPadded(&r.h, sc, idx, dist)
 	*r = prow{}
 }
 
-// sortedPadded writes the entries of h sorted, square roots of the keys,
-// then (−1, +Inf) up to len(idx).
-func sortedPadded(h *TopK, idx []int32, dist []float64) {
+// sortedPadded writes the entries of h sorted (with sc's scratch, which
+// may be h's own TopK), square roots of the keys, then (−1, +Inf) up to
+// len(idx).
+func sortedPadded(h *heapK, sc *TopK, idx []int32, dist []float64) {
 	got := h.Len()
-	h.Sorted(idx[:got], dist[:got])
+	h.sortedWith(&sc.buf, &sc.ns, idx[:got], dist[:got])
 	for t := range got {
 		dist[t] = math.Sqrt(dist[t])
 	}
@@ -289,7 +290,7 @@ func stripExact(x matrix, k, t, nb int, orig []int32, h *TopK, idx []int32, dist
 			h.Push(x.dist2With(int(orig[t]), int(orig[u]), &s), orig[u])
 		}
 	}
-	sortedPadded(h, idx, dist)
+	sortedPadded(&h.heapK, h, idx, dist)
 }
 
 // MergeRows merges the lists of s into the rows rows[t] of g (list t into

@@ -6,24 +6,31 @@ import "math"
 // key then by index, in a bounded max-heap. The zero value is ready after
 // Reset.
 type TopK struct {
-	k    int
-	key  []float64
-	idx  []int32
+	heapK
 	buf  []treeCand  // scratch of Sorted, and of callers that select by nearest
 	best bestK       // scratch of callers that keep a sorted k best
 	sel  []float32   // scratch of callers' selections (rowCands.prune)
 	ns   sortScratch // scratch of Sorted and of nearest
 }
 
+// heapK is TopK's heap without its scratch buffers (56 bytes, not 232):
+// the state of one row among many (prow), sorted at its end with a
+// worker's scratch (sortedWith).
+type heapK struct {
+	k   int
+	key []float64
+	idx []int32
+}
+
 // Reset empties h and sets its capacity to k.
-func (h *TopK) Reset(k int) {
+func (h *heapK) Reset(k int) {
 	h.k = k
 	h.key = h.key[:0]
 	h.idx = h.idx[:0]
 }
 
 // less reports whether entry a sorts after entry b (max-heap order).
-func (h *TopK) above(a, b int) bool {
+func (h *heapK) above(a, b int) bool {
 	if h.key[a] != h.key[b] {
 		return h.key[a] > h.key[b]
 	}
@@ -31,13 +38,13 @@ func (h *TopK) above(a, b int) bool {
 }
 
 // Len returns the number of entries held.
-func (h *TopK) Len() int { return len(h.key) }
+func (h *heapK) Len() int { return len(h.key) }
 
 // Worst returns the largest key held; valid only when Len() == k.
-func (h *TopK) Worst() float64 { return h.key[0] }
+func (h *heapK) Worst() float64 { return h.key[0] }
 
 // Push offers (key, idx).
-func (h *TopK) Push(key float64, idx int32) {
+func (h *heapK) Push(key float64, idx int32) {
 	if len(h.key) < h.k {
 		h.key = append(h.key, key)
 		h.idx = append(h.idx, idx)
@@ -60,12 +67,12 @@ func (h *TopK) Push(key float64, idx int32) {
 	h.down(0, len(h.key))
 }
 
-func (h *TopK) swap(a, b int) {
+func (h *heapK) swap(a, b int) {
 	h.key[a], h.key[b] = h.key[b], h.key[a]
 	h.idx[a], h.idx[b] = h.idx[b], h.idx[a]
 }
 
-func (h *TopK) down(p, n int) {
+func (h *heapK) down(p, n int) {
 	for {
 		c := 2*p + 1
 		if c >= n {
@@ -85,12 +92,25 @@ func (h *TopK) down(p, n int) {
 // Sorted writes the entries in ascending order into idx and key (each of
 // length Len()) and empties h.
 func (h *TopK) Sorted(idx []int32, key []float64) {
-	c := h.buf[:0]
+	h.heapK.sortedWith(&h.buf, &h.ns, idx, key)
+}
+
+// Sorted is TopK.Sorted with scratch of its own (TopK's Sorted, with its
+// buffers, is the one a TopK calls).
+func (h *heapK) Sorted(idx []int32, key []float64) {
+	var sc TopK
+	h.sortedWith(&sc.buf, &sc.ns, idx, key)
+}
+
+// sortedWith is TopK.Sorted with the scratch buf and ns (a TopK's, which
+// may be h's own).
+func (h *heapK) sortedWith(buf *[]treeCand, ns *sortScratch, idx []int32, key []float64) {
+	c := (*buf)[:0]
 	for t, v := range h.key {
 		c = append(c, treeCand{v, h.idx[t]})
 	}
-	h.buf = c
-	sortNear(c, &h.ns)
+	*buf = c
+	sortNear(c, ns)
 	for t, e := range c {
 		idx[t], key[t] = e.j, e.s
 	}
