@@ -719,16 +719,67 @@ func newPrunedWith(x matrix, k, threads int, pl *prunePlan, spare *kernel.Packed
 	if pj == nil {
 		return nil, nil
 	}
-	m := pj.m
-	pc := make([]float64, n*m)
-	for i := 0; i < n; i++ {
-		copy(pc[i*m:(i+1)*m], pj.p[i*pj.mm:i*pj.mm+m])
-	}
-	pr, ok := prepareWith(view(cloud.Must64(pc, n, m)), packBoth)
+	var packed *kernel.Packed
+	pr, ok := prepareCoords(pj.p, pj.mm, pj.m, n, func(centre func(int, []float32)) {
+		packed = kernel.PackFunc(n, pj.m, centre)
+	})
 	if !ok {
 		return nil, nil
 	}
+	pr.p = packed
 	return newPcollector(x, pj, pr, k), pr
+}
+
+// prepareCoords is prepareWith(…, packBoth) for the n×m matrix of the
+// first m of every row's mm coordinates in p (a projection's, by
+// position), read in place instead of from a copy: the same mean, scale,
+// norms and margins, bit for bit (the same functions on the same values
+// in the same order). The packing is pack's: it is handed the centring,
+// centre(i, dst), which writes row i's centred, scaled float32 values into
+// dst (as prepareWith's packs are handed them) and records the row's norm,
+// and must call it once for every row; it is called again when the scale
+// changes. The result's p is not set.
+func prepareCoords(p []float64, mm, m, n int, pack func(centre func(i int, dst []float32))) (*prepared, bool) {
+	row := func(i int) []float64 { return p[i*mm : i*mm+m : i*mm+m] }
+	mean := make([]float64, m)
+	ns := min(n, 256)
+	for t := 0; t < ns; t++ {
+		addRow(mean, row(t*n/ns))
+	}
+	var big float64
+	for j := range mean {
+		mean[j] /= float64(max(ns, 1))
+	}
+	for t := 0; t < ns; t++ {
+		big = maxDev(row(t*n/ns), mean, big)
+	}
+	for {
+		if math.IsNaN(big) || math.IsInf(big, 0) {
+			return nil, false
+		}
+		scale := 1.0
+		if big > 0 {
+			_, e := math.Frexp(big)
+			scale = math.Ldexp(1, -e)
+		}
+		norm := make([]float64, n)
+		var over float64
+		pack(func(i int, dst []float32) {
+			s, top := centre(row(i), mean, scale, dst)
+			norm[i] = s
+			if !(top <= 0x1p40) {
+				over = max(over, top/scale)
+			}
+		})
+		if over != 0 {
+			big = over
+			continue
+		}
+		// prepareWith's error bounds for m columns.
+		tau := 2*kernel.Tau(m) + float64(4*m+16)*0x1p-52
+		eabs := float64(4*m+4)*0x1p-100 + min(float64(m+1)*math.Ldexp(scale, -1074)*scale, float64(8*m+8))
+		return &prepared{mean: mean, scale: scale, norm: norm, tau: tau, eabs: eabs}, true
+	}
 }
 
 // pcollector gathers every row's candidates from blocks of the Gram matrix

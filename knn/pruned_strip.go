@@ -196,11 +196,16 @@ func SearchStripPruned(x *cloud.Matrix, k, a, b int, pr *Pruning, si *StripIndex
 	pl.epsQ = si.epsQ
 	pj := newProjection(&pl, x.D(), si.p[a*mm:], si.perm[a:], si.c2[a:])
 	g := &Graph{N: q, K: k, Index: make([]int32, q*k), Dist: make([]float64, q*k), Search: SearchPruned}
-	pc := make([]float64, q*m)
-	for t := range q {
-		copy(pc[t*m:(t+1)*m], pj.p[t*mm:t*mm+m])
-	}
-	prep, ok := prepareWith(view(cloud.Must64(pc, q, m)), packNone)
+	// The block's coordinates packed for SymGram32, the rows after it for
+	// Cross32, centred once (prepareCoords: no copy of the coordinates, no
+	// pass for the norms alone).
+	var block, rest *kernel.Packed
+	prep, ok := prepareCoords(pj.p, mm, m, q, func(centre func(int, []float32)) {
+		block = kernel.PackFunc(nb, m, centre)
+		if nb < q {
+			rest = kernel.PackRightFunc(q-nb, m, func(t int, dst []float32) { centre(nb+t, dst) })
+		}
+	})
 	if !ok || !pj.finite() {
 		for t := range q {
 			stripExact(v, k, t, nb, pj.orig, new(TopK), g.Index[t*k:(t+1)*k], g.Dist[t*k:(t+1)*k])
@@ -226,12 +231,9 @@ func SearchStripPruned(x *cloud.Matrix, k, a, b int, pr *Pruning, si *StripIndex
 		c.moved(t)
 		r.cand = arena[t*lim : t*lim : (t+1)*lim]
 	}
-	centre := func(t int, dst []float32) { centreTo(pc[t*m:(t+1)*m], prep.mean, prep.scale, dst) }
-	block := kernel.PackFunc(nb, m, centre)
 	kernel.SymGram32(block, threads, c.block)
 	if nb < q {
 		block.LeftOnly()
-		rest := kernel.PackRightFunc(q-nb, m, func(t int, dst []float32) { centre(nb+t, dst) })
 		kernel.Cross32(block, rest, threads, func(w, i0, i1, j0, j1 int, g []float32, ld int) {
 			c.block(w, i0, i1, nb+j0, nb+j1, g, ld)
 		})

@@ -1,0 +1,88 @@
+package knn
+
+import (
+	"math"
+	"testing"
+
+	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/kernel"
+)
+
+// prepareCoords on the first m of every row's mm values gives what
+// prepareWith gives on a copy of them, bit for bit: mean, scale, norms,
+// error bounds and the packed rows (their Gram, entry by entry), also when
+// a row beyond the sample makes the scale change, and refuses what
+// prepareWith refuses (a value that is not finite).
+func TestPrepareCoords(t *testing.T) {
+	gram := func(p *kernel.Packed, n int) []float32 {
+		g := make([]float32, n*n)
+		kernel.SymGram32(p, 1, func(_, i0, i1, j0, j1 int, b []float32, ld int) {
+			for i := i0; i < i1; i++ {
+				for j := j0; j < j1; j++ {
+					g[i*n+j] = b[(i-i0)*ld+j-j0]
+				}
+			}
+		})
+		return g
+	}
+	for _, tc := range []struct {
+		name     string
+		n, mm, m int
+		big, nan int // a row scaled far beyond the others / holding a NaN (−1: none)
+	}{
+		{"small", 40, 24, 8, -1, -1},
+		{"sampled", 1000, 64, 16, -1, -1},
+		{"m = M", 300, 32, 32, -1, -1},
+		{"rescaled", 1000, 64, 16, 999, -1},
+		{"not finite", 500, 48, 16, -1, 333},
+	} {
+		p := lowRank(tc.n, tc.mm, 6, 0.05, uint64(tc.n+tc.mm))
+		if tc.big >= 0 {
+			for j := 0; j < tc.m; j++ {
+				p[tc.big*tc.mm+j] *= 0x1p50
+			}
+		}
+		if tc.nan >= 0 {
+			p[tc.nan*tc.mm+tc.m-1] = math.NaN()
+		}
+		pc := make([]float64, tc.n*tc.m)
+		for i := 0; i < tc.n; i++ {
+			copy(pc[i*tc.m:(i+1)*tc.m], p[i*tc.mm:i*tc.mm+tc.m])
+		}
+		want, wok := prepareWith(view(cloud.Must64(pc, tc.n, tc.m)), packBoth)
+		var packed *kernel.Packed
+		calls := 0
+		got, ok := prepareCoords(p, tc.mm, tc.m, tc.n, func(centre func(int, []float32)) {
+			calls++
+			packed = kernel.PackFunc(tc.n, tc.m, centre)
+		})
+		if ok != wok || (tc.nan >= 0) == ok {
+			t.Fatalf("%s: ok %v, prepareWith %v", tc.name, ok, wok)
+		}
+		if !ok {
+			continue
+		}
+		if tc.big >= 0 && calls < 2 {
+			t.Fatalf("%s: packed %d times, want a second packing at the new scale", tc.name, calls)
+		}
+		if got.scale != want.scale || got.tau != want.tau || got.eabs != want.eabs {
+			t.Fatalf("%s: scale, τ, e = %g, %g, %g; want %g, %g, %g", tc.name, got.scale, got.tau, got.eabs, want.scale, want.tau, want.eabs)
+		}
+		for j := range want.mean {
+			if math.Float64bits(got.mean[j]) != math.Float64bits(want.mean[j]) {
+				t.Fatalf("%s: mean[%d] = %g, want %g", tc.name, j, got.mean[j], want.mean[j])
+			}
+		}
+		for i := range want.norm {
+			if math.Float64bits(got.norm[i]) != math.Float64bits(want.norm[i]) {
+				t.Fatalf("%s: norm[%d] = %g, want %g", tc.name, i, got.norm[i], want.norm[i])
+			}
+		}
+		g, w := gram(packed, tc.n), gram(want.p, tc.n)
+		for e := range w {
+			if math.Float32bits(g[e]) != math.Float32bits(w[e]) {
+				t.Fatalf("%s: Gram entry (%d, %d) = %g, want %g", tc.name, e/tc.n, e%tc.n, g[e], w[e])
+			}
+		}
+	}
+}
