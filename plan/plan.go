@@ -42,6 +42,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/intdim/intdim/tensorio"
 )
@@ -94,17 +95,23 @@ type Input struct {
 // plan of an earlier version, which has no CRC-32C. A file has at least
 // one of the two.
 //
+// An input file also has its FileStat where the system gives one and the
+// file was last changed at least statAge before the plan: a file whose
+// status is still that one has not changed, and run-task and merge do not
+// read it to check it (Verify).
+//
 // A strip index file also has the CRC-32C of every Chunk bytes of it (the
 // last piece shorter), Chunks, so that a reader checks the pieces it
 // reads (loadStrip, loadOrder); plans of earlier versions have none, and
 // their strip files are checked whole.
 type File struct {
-	Path   string   `json:"path"`
-	Size   int64    `json:"size"`
-	SHA256 string   `json:"sha256,omitempty"`
-	CRC32C string   `json:"crc32c,omitempty"`
-	Chunk  int64    `json:"chunk,omitempty"`
-	Chunks []string `json:"crc32c_chunks,omitempty"`
+	Path   string    `json:"path"`
+	Size   int64     `json:"size"`
+	SHA256 string    `json:"sha256,omitempty"`
+	CRC32C string    `json:"crc32c,omitempty"`
+	Chunk  int64     `json:"chunk,omitempty"`
+	Chunks []string  `json:"crc32c_chunks,omitempty"`
+	Stat   *FileStat `json:"stat,omitempty"`
 }
 
 // Layer is one layer of the profile. Rows is the number of rows searched
@@ -370,6 +377,7 @@ func sumFile(path string, withSHA bool) (File, error) {
 		return File{}, err
 	}
 	defer f.Close()
+	start := time.Now()
 	st, err := f.Stat()
 	if err != nil {
 		return File{}, err
@@ -399,6 +407,9 @@ func sumFile(path string, withSHA bool) (File, error) {
 		return File{}, fmt.Errorf("%s: %w", path, err)
 	}
 	out := File{Path: path, Size: n, CRC32C: fmt.Sprintf("%08x", c.Sum32())}
+	if after, err := f.Stat(); err == nil && after.Size() == n {
+		out.Stat = stable(st, after, start)
+	}
 	if withSHA {
 		out.SHA256 = hex.EncodeToString(h.Sum(nil))
 	}
@@ -418,7 +429,10 @@ func sumFile(path string, withSHA bool) (File, error) {
 // padded), and never if it is a burst of at most 32 bits (a flipped byte).
 // It is no defence against a deliberate forgery — but whoever can rewrite
 // the inputs can rewrite the plan and its checksums too. A plan of an
-// earlier version, with no CRC-32C, is checked by its SHA-256.
+// earlier version, with no CRC-32C, is checked by its SHA-256. A file
+// whose status is the one the plan recorded (File.Stat: inode, size,
+// mtime and ctime) has not changed since its checksums were taken and is
+// not read (FileStat says what that check sees).
 func (p *Plan) Verify(inputs []int) error { return p.verify(inputs, nil) }
 
 // verify is Verify without the files in done (checked already, loadCheck).
@@ -436,6 +450,8 @@ func (p *Plan) verify(inputs []int, done map[string]bool) error {
 			if st, err := os.Stat(want.Path); err == nil && st.Mode().IsRegular() && st.Size() != want.Size {
 				return fmt.Errorf("%s: changed since the plan was made (size %d; the plan has %d): make the plan again",
 					want.Path, st.Size(), want.Size)
+			} else if err == nil && unchanged(want, st) {
+				continue
 			}
 			got, err := sumFile(want.Path, want.CRC32C == "")
 			if err != nil {
@@ -468,6 +484,8 @@ func crcChanged(want File, crc string) error {
 // pages the layer is then read from, where tensorio maps the file
 // (tensorio.Array.MappedFile), all mapped at once first (Prefault): the
 // file is mapped once, not once for the check and again for the layer.
+// A file whose status when mapped (MappedFileInfo) is the one the plan
+// recorded is not read (Verify).
 // The files and layers it checked are added to files and layers; the
 // caller checks the other files (verify) and lets Checked skip the
 // finiteness and duplicate checks of checked layers only.
@@ -487,6 +505,10 @@ func (p *Plan) loadCheck(files map[string]bool, layers map[int]bool) func(int, *
 			}
 			if int64(len(data)) != want.Size {
 				return sizeChanged(want, int64(len(data)))
+			}
+			if info, ok := a.MappedFileInfo(); ok && unchanged(want, info) {
+				files[want.Path], layers[layer] = true, true
+				continue
 			}
 			a.Prefault()
 			if got := crcHex(data); got != want.CRC32C {

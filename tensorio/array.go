@@ -2,8 +2,10 @@ package tensorio
 
 import (
 	"fmt"
-	"github.com/intdim/intdim/cloud"
+	"io/fs"
 	"math"
+
+	"github.com/intdim/intdim/cloud"
 	"path/filepath"
 	"strings"
 
@@ -30,6 +32,7 @@ type Array struct {
 	points  *cloud.Matrix // made once by Points
 	release func() error  // unmaps a memory-mapped file
 	file    []byte        // the mapped file's bytes, header included (MappedFile)
+	info    fs.FileInfo   // the mapped file's status when it was mapped (MappedFile)
 }
 
 // MappedFile returns the bytes of the file the array's values are mapped
@@ -42,6 +45,18 @@ func (a *Array) MappedFile() (data []byte, ok bool) {
 		return nil, false
 	}
 	return a.file, true
+}
+
+// MappedFileInfo returns the status (fstat) of the file the array's
+// values are mapped from, taken on the open file just after it was mapped,
+// while the array is open; ok is false for an array read into memory. A
+// caller that trusts the file unchanged since it last saw this status
+// (same inode, size and times) need not read it to check it.
+func (a *Array) MappedFileInfo() (info fs.FileInfo, ok bool) {
+	if _, ok := a.MappedFile(); !ok || a.info == nil {
+		return nil, false
+	}
+	return a.info, true
 }
 
 // Prefault maps every page of a mapped array's file into the process at

@@ -50,8 +50,9 @@ func TestReadInPlace(t *testing.T) {
 
 // TestMappedFile: a plain little-endian .npy file is mapped, and
 // MappedFile gives all its bytes (header and values: what a checksum of
-// the file reads); Prefault leaves the values as they are; an array read
-// into memory (.npz), or closed, has none.
+// the file reads) and MappedFileInfo the status of that file (os.SameFile,
+// its size); Prefault leaves the values as they are; an array read into
+// memory (.npz), or closed, has neither.
 func TestMappedFile(t *testing.T) {
 	dir := t.TempDir()
 	vals := make([]float32, 3000)
@@ -74,6 +75,10 @@ func TestMappedFile(t *testing.T) {
 	if !ok || string(data) != string(want) {
 		t.Fatalf("MappedFile: %d bytes, ok %v; the file has %d", len(data), ok, len(want))
 	}
+	info, ok := a.MappedFileInfo()
+	if st, err := os.Stat(path); !ok || err != nil || !os.SameFile(info, st) || info.Size() != int64(len(want)) || !info.ModTime().Equal(st.ModTime()) {
+		t.Fatalf("MappedFileInfo: %v, ok %v; the file: %v", info, ok, st)
+	}
 	a.Prefault()
 	for i, v := range a.Data32 {
 		if v != vals[i] {
@@ -84,12 +89,18 @@ func TestMappedFile(t *testing.T) {
 	if _, ok := a.MappedFile(); ok {
 		t.Error("a closed array still gives its file")
 	}
+	if _, ok := a.MappedFileInfo(); ok {
+		t.Error("a closed array still gives its file's status")
+	}
 	bs, err := Open(filepath.Join(dir, "b.npz"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := bs[0].MappedFile(); ok {
 		t.Error(".npz member: MappedFile ok")
+	}
+	if _, ok := bs[0].MappedFileInfo(); ok {
+		t.Error(".npz member: MappedFileInfo ok")
 	}
 	bs[0].Prefault() // nothing to do
 }

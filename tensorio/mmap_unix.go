@@ -45,6 +45,9 @@ func mapNPY(path string) (a *Array, ok bool, err error) {
 		return nil, false, nil // read it instead
 	}
 	a = &Array{Shape: h.Shape, Source: path, DType: h.TypeName(), release: func() error { return unix.Munmap(mem) }, file: mem}
+	if info, err := f.Stat(); err == nil {
+		a.info = info
+	}
 	p := unsafe.Pointer(&mem[h.DataOffset])
 	if size == 4 {
 		a.Data32 = unsafe.Slice((*float32)(p), n)
