@@ -17,9 +17,10 @@ import (
 // change came after the ctime's clock tick: Make records the status only
 // of a file whose ctime is at least statAge old (and that did not change
 // while it was hashed), so any later change gets a later ctime. run-task
-// and merge then skip reading the file to take its CRC-32C (Verify): each
-// task would otherwise read its whole input (64 MB for 32,000 × 512
-// float32) where its search reads some of its rows. What it does not see:
+// and merge then skip the pass over the file that takes its CRC-32C
+// (Verify): each task would otherwise checksum its whole input (64 MB for
+// 32,000 × 512 float32), memory-bound, where its search reads some of its
+// rows. What it does not see:
 // a change made while the system clock was set back by more than statAge
 // (or on a file system that keeps no ctime), and changes that no file
 // system call makes (a disk's own corruption); the CRC-32C is taken
