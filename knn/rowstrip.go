@@ -18,7 +18,7 @@ import (
 // SymGram32's) and, for each row of the strip while its entries are in
 // cache, does everything at once: the seeding bound of gramSeeds from its
 // group minima, the scan of its entries for the columns whose lower bound
-// aᵢⱼ − eᵢⱼ is within it (ScanRow32: collect's test), and the exact
+// aᵢⱼ − eᵢⱼ is within it (ScanRowAll32: collect's test), and the exact
 // distances of those candidates, keeping the k smallest by (Dist2, index).
 // The bound is valid (gramseed.go) and every row within it is a candidate,
 // so the k nearest are among the candidates and the graph is bruteForce's,
@@ -58,17 +58,17 @@ func rowStripSearch(m matrix, pr *prepared, k, gs, threads int) *Graph {
 		i0 := s * h
 		i1 := min(i0+h, rows)
 		b := stripBufs.Get().(*stripBuf)
-		b.grow(h*ld, ng)
+		b.grow(h*ld, ng, n)
 		kernel.CrossRows32(p, p, i0, i1, b.g, ld)
 		for i := i0; i < min(i1, n); i++ {
 			gi := b.g[(i-i0)*ld : (i-i0)*ld+n]
 			gi[i] = float32(math.Inf(-1)) // vᵢᵢ = +Inf: i is not its own neighbour
 			u := math.Inf(1)
-			if kth := kthSmallest(rowGroupMins(gi, hv, gs, b.mins[:ng]), k); !math.IsInf(kth, 1) && !math.IsNaN(kth) {
+			if kth := kthPartition(rowGroupMins(gi, hv, gs, b.mins[:ng]), b.tmp, k); !math.IsInf(kth, 1) && !math.IsNaN(kth) {
 				ni := (1 + pr.tau) * pr.norm[i]
 				u = kth + slack + ni + (math.Abs(kth)+slack+ni)*0x1p-40
 			}
-			stripRow(m, pr, hv, k, i, u, gi, tk, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
+			stripRow(m, pr, hv, k, i, u, gi, b.pass, tk, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
 		}
 		stripBufs.Put(b)
 	})
@@ -104,14 +104,15 @@ func rowGroupMins(gi []float32, hv []float64, gs int, mins []float64) []float64 
 // stripRow writes the k nearest of row i into idx and dist: the columns of
 // gi (row i of the float32 Gram product, entry i set to −Inf) whose lower
 // bound is within u (a bound on the k-th smallest upper bound of the row),
-// their exact distances, the k smallest by (Dist2, index).
-func stripRow(m matrix, pr *prepared, hv []float64, k, i int, u float64, gi []float32, tk *TopK, idx []int32, dist []float64) {
+// their exact distances, the k smallest by (Dist2, index). pass is
+// scratch of len(gi) indices.
+func stripRow(m matrix, pr *prepared, hv []float64, k, i int, u float64, gi []float32, pass []int32, tk *TopK, idx []int32, dist []float64) {
 	c := tk.buf[:0]
-	t := u - hv[i] + pr.eabs
-	for q := kernel.ScanRow32(gi, hv, t, 0); q < len(gi); q = kernel.ScanRow32(gi, hv, t, q+1) {
-		if q != i {
+	pass = pass[:kernel.ScanRowAll32(gi, hv, u-hv[i]+pr.eabs, pass)]
+	for _, q := range pass {
+		if int(q) != i {
 			// s carries the Gram entry until the exact distance replaces it.
-			c = append(c, treeCand{s: float64(gi[q]), j: int32(q)})
+			c = append(c, treeCand{s: float64(gi[q]), j: q})
 		}
 	}
 	if len(c) > 2*k+16 {
@@ -164,13 +165,20 @@ func pruneStrip(pr *prepared, i, k int, c []treeCand, sc *[]float32) []treeCand 
 	return c[:o]
 }
 
-// stripBuf is one goroutine's strip of the product and group minima.
+// stripBuf is one goroutine's strip of the product, group minima and
+// passing columns.
 type stripBuf struct {
 	g    []float32
 	mins []float64
+	tmp  []float64 // kthPartition's scratch
+	pass []int32
 }
 
-func (b *stripBuf) grow(ng, nm int) {
+func (b *stripBuf) grow(ng, nm, np int) {
+	if cap(b.pass) < np {
+		b.pass = make([]int32, np)
+	}
+	b.pass = b.pass[:np]
 	if cap(b.g) < ng {
 		b.g = make([]float32, ng)
 	}
@@ -179,6 +187,10 @@ func (b *stripBuf) grow(ng, nm int) {
 		b.mins = make([]float64, nm)
 	}
 	b.mins = b.mins[:nm]
+	if cap(b.tmp) < nm {
+		b.tmp = make([]float64, nm)
+	}
+	b.tmp = b.tmp[:nm]
 }
 
 // stripBufs recycles the strips across searches.

@@ -23,6 +23,7 @@ type variants struct {
 	scan     []scanImpl                                                                           // ScanRow32, ScanCol32
 	cov      []covImpl                                                                            // GramCols64 for d ≤ covMaxD
 	groupMin []groupMinImpl                                                                       // GroupMin32
+	part     []partImpl                                                                           // Partition3
 	maxAbs   func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
 	hashRows func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
 }
@@ -47,6 +48,7 @@ var (
 	scanImpls   []scanImpl
 	covImpls    []covImpl
 	groupMins   []groupMinImpl
+	partImpls   []partImpl
 )
 
 // The variants the exported functions use (tests swap them).
@@ -60,6 +62,7 @@ var (
 	scanBest     scanImpl
 	covBest      covImpl
 	groupMinBest groupMinImpl
+	partBest     partImpl
 )
 
 func init() {
@@ -72,13 +75,15 @@ func init() {
 	sqDiffs = append(v.sqDiff, sqDiffImpl{"purego", sqDiffPtr})
 	sqDiffBest = sqDiffs[0]
 	peakImpls = append(v.peak, peakImpl{"purego", func(iters int) { peakSink = peakLoopGo(iters) }, 8 * 2})
-	scanImpls = append(v.scan, scanImpl{"purego", scanRow32Go, scanCol32Go})
+	scanImpls = append(v.scan, scanImpl{"purego", scanRow32Go, scanCol32Go, scanRowAll32Go})
 	best, best64, dist2Best, peakBest = available[0], available64[0], dist2Impls[0], peakImpls[0]
 	scanBest = scanImpls[0]
 	covImpls = append(v.cov, covGoImpl)
 	covBest = covImpls[0]
 	groupMins = append(v.groupMin, groupMinImpl{"purego", groupMin32Go})
 	groupMinBest = groupMins[0]
+	partImpls = append(v.part, partImpl{"purego", partition3Go})
+	partBest = partImpls[0]
 	maxAbsBest = v.maxAbs
 	hashRowsBest = v.hashRows
 }

@@ -16,11 +16,12 @@ func archVariants() variants {
 		v.sqDiff = append(v.sqDiff, sqDiffImpl{"avx512", sqDiffAVX512})
 		v.dist2f32 = append(v.dist2f32, dist2F32Impl{"avx512", dist2AccF32AVX512})
 		v.peak = append(v.peak, peakImpl{"avx512", fmaLoopAVX512, 24 * 16 * 2})
-		v.scan = append(v.scan, scanImpl{"avx512", scanRow32AVX512, scanCol32AVX512})
+		v.scan = append(v.scan, scanImpl{"avx512", scanRow32AVX512, scanCol32AVX512, scanRowAll32AVX512})
 		v.cov = append(v.cov, covAVX512)
 		v.maxAbs = maxAbsBitsAVX512
 		v.hashRows = hashRowsAVX512
 		v.groupMin = append(v.groupMin, groupMinImpl{"avx512", groupMin32AVX512})
+		v.part = append(v.part, partImpl{"avx512", partition3AVX512})
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		v.tile = append(v.tile, impl{name: "avx2", mr: 6, nr: 16, tile: tile6x16AVX2})

@@ -48,12 +48,38 @@ func ScanCol32(g []float32, hv float64, t []float64, from int) int {
 	return len(g)
 }
 
+// ScanRowAll32 writes to out, in increasing order, every q < len(g) with
+// h[q] − 2·float64(g[q]) ≤ t (ScanRow32's test, computed as it computes)
+// and returns how many: the indices ScanRow32 returns one call at a time,
+// from one pass. len(h) ≥ len(g) and len(out) ≥ len(g); out past the
+// count may be overwritten.
+func ScanRowAll32(g []float32, h []float64, t float64, out []int32) int {
+	if len(g) == 0 {
+		return 0
+	}
+	h, out = h[:len(g)], out[:len(g)]
+	n := len(g) &^ 7
+	m := 0
+	if n > 0 {
+		m = scanBest.rowAll32(&g[0], &h[0], n, t, &out[0])
+	}
+	for q := n; q < len(g); q++ {
+		if h[q]-2*float64(g[q]) <= t {
+			out[m] = int32(q)
+			m++
+		}
+	}
+	return m
+}
+
 // scanImpl is one variant of the scans over n values (a multiple of 8):
 // the index of the first value that passes, or n.
 type scanImpl struct {
 	name  string
 	row32 func(g *float32, h *float64, n int, t float64) int  // ScanRow32
 	col32 func(g *float32, hv float64, t *float64, n int) int // ScanCol32
+	// rowAll32 is ScanRowAll32's (n a multiple of 8).
+	rowAll32 func(g *float32, h *float64, n int, t float64, out *int32) int
 }
 
 // scanRow32Go and scanCol32Go are the specification of the variants.
@@ -65,6 +91,18 @@ func scanRow32Go(g *float32, h *float64, n int, t float64) int {
 		}
 	}
 	return n
+}
+
+func scanRowAll32Go(g *float32, h *float64, n int, t float64, out *int32) int {
+	gs, hs, ov := unsafe.Slice(g, n), unsafe.Slice(h, n), unsafe.Slice(out, n)
+	m := 0
+	for q, v := range gs {
+		if hs[q]-2*float64(v) <= t {
+			ov[m] = int32(q)
+			m++
+		}
+	}
+	return m
 }
 
 func scanCol32Go(g *float32, hv float64, t *float64, n int) int {

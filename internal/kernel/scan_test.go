@@ -3,6 +3,7 @@ package kernel
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -58,6 +59,15 @@ func TestScan(t *testing.T) {
 				g32[q] = float32(v)
 				w[q] = float64(g32[q])
 			}
+			out := make([]int32, n+1)
+			out[n] = -7
+			var want []int32
+			for q := ScanRow32(g32, h, 0.5, 0); q < n; q = ScanRow32(g32, h, 0.5, q+1) {
+				want = append(want, int32(q))
+			}
+			if m := ScanRowAll32(g32, h, 0.5, out[:n]); !slices.Equal(out[:m], want) || out[n] != -7 {
+				t.Fatalf("%s: ScanRowAll32(n=%d) = %v, want %v", im.name, n, out[:m], want)
+			}
 			for from := 0; from <= n+1; from++ {
 				if got, want := ScanRow32(g32, h, 0.5, from), scanRef(w, h, 0, []float64{0.5}, from, false); got != want {
 					t.Fatalf("%s: ScanRow32(n=%d, from=%d) = %d, want %d", im.name, n, from, got, want)
@@ -72,4 +82,46 @@ func TestScan(t *testing.T) {
 	for _, im := range scanImpls {
 		t.Logf("scan variant %s", im.name)
 	}
+}
+
+// FuzzScanRowAll: every variant of ScanRowAll32 writes the indices its
+// pure-Go twin writes, on arbitrary float32 entries, float64 norms and
+// thresholds (raw bits: subnormals, infinities, NaN), and nothing past
+// them.
+func FuzzScanRowAll(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9}, uint8(17), int16(40), false)
+	f.Add([]byte{0, 0, 0x80, 0x7f, 1, 0, 0, 0, 0, 0, 0x80, 0x80, 0xff, 0xff, 0x7f, 0x7f}, uint8(64), int16(-3), true)
+	f.Fuzz(func(t *testing.T, data []byte, n8 uint8, t16 int16, raw bool) {
+		n := int(n8)
+		g := fuzzFloats32(data, n, 0, raw)
+		h := make([]float64, n)
+		for q, v := range fuzzFloats32(data, n, 5, raw) {
+			h[q] = float64(v) * 3
+		}
+		th := float64(t16) / 16
+		if raw && len(data) > 0 && data[0]%7 == 0 {
+			th = []float64{math.NaN(), math.Inf(1), math.Inf(-1)}[data[0]%3]
+		}
+		want := make([]int32, n)
+		m := 0
+		if n8 := n &^ 7; n8 > 0 {
+			m = scanRowAll32Go(&g[0], &h[0], n8, th, &want[0])
+		}
+		for q := n &^ 7; q < n; q++ {
+			if h[q]-2*float64(g[q]) <= th {
+				want[m] = int32(q)
+				m++
+			}
+		}
+		old := scanBest
+		defer func() { scanBest = old }()
+		for _, im := range scanImpls {
+			scanBest = im
+			got := make([]int32, n+1)
+			got[n] = -1
+			if c := ScanRowAll32(g, h, th, got[:n]); c != m || !slices.Equal(got[:c], want[:m]) || got[n] != -1 {
+				t.Fatalf("%s n=%d t=%v: %d indices %v, twin %d %v", im.name, n, th, c, got[:c], m, want[:m])
+			}
+		}
+	})
 }

@@ -1,0 +1,37 @@
+package knn
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestKthPartition: kthPartition returns the k-th smallest value (that of
+// a sorted copy) for every k, on lengths around its cut-off and the vector
+// width, with many ties, zeros of both signs and infinities.
+func TestKthPartition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for trial := range 300 {
+		n := 1 + rng.IntN(140)
+		v := make([]float64, n)
+		for q := range v {
+			switch {
+			case trial%3 == 0:
+				v[q] = float64(rng.IntN(5)) // ties
+			case rng.Float64() < 0.05:
+				v[q] = []float64{math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1)}[rng.IntN(4)]
+			default:
+				v[q] = rng.NormFloat64()
+			}
+		}
+		sorted := slices.Clone(v)
+		slices.Sort(sorted)
+		tmp := make([]float64, n)
+		for k := 1; k <= n; k++ {
+			if got := kthPartition(slices.Clone(v), tmp, k); got != sorted[k-1] {
+				t.Fatalf("n=%d k=%d: %v, want %v", n, k, got, sorted[k-1])
+			}
+		}
+	}
+}
