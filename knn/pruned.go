@@ -894,8 +894,9 @@ func (c *pcollector) lower(i, j int, g float64) float64 {
 }
 
 // push offers the pair (i, j) that passed row i's Gram test to row i's
-// list and reports whether the list was flushed (its bound may have
-// moved: the caller's threshold is stale). The row's bound is taken from
+// list and reports whether the row's bound may have moved (the list was
+// flushed, or the pair evaluated exactly: the caller's threshold is
+// stale). The row's bound is taken from
 // the threshold's cache, thrU[i], which every caller has just set
 // (threshold(i)) and which only a flush of the row changes: any value at
 // least the current bound is a valid one (bounds only decrease), so a
@@ -908,13 +909,30 @@ func (c *pcollector) push(i, j int, g float64, s *[32]float64) bool {
 // (lowerStagedGram), for the other row of the pair (block): v is the
 // bound on all M coordinates when full, else the bound on a prefix, which
 // exceeded the first row's bound. Either is a lower bound on the pair's
-// Dist2, the same for both rows (Dist2 is symmetric bit for bit).
+// Dist2, the same for both rows (Dist2 is symmetric bit for bit). When
+// exact, the first row evaluated the pair (eagerBelow): d is its Dist2,
+// which the other row takes instead of a candidate.
 type stagedRec struct {
-	key  int32 // (i − i0)·BlockRows + (j − j0) in its block
-	set  bool
-	full bool
-	v    float64
+	key   int32 // (i − i0)·BlockRows + (j − j0) in its block
+	set   bool
+	full  bool
+	exact bool
+	v, d  float64
 }
+
+// eagerBelow: a pair whose staged bound on all M coordinates is below
+// eagerBelow times its row's bound is evaluated exactly at once instead of
+// joining the row's list (a variable for the tests). Such a pair is almost
+// always evaluated in the end (a row's bound in the Gram pass is about
+// 1.35 times its final k-th distance, and the bound on 256 of 768
+// coordinates a little below the pair's Dist2), and evaluated now it
+// tightens the row's bound for the rest of the pass, which then lets
+// fewer pairs through: on the 20,000 × 768 layer (k = 2) 0.7 takes the
+// staged bounds from 1.96 M to 1.54 M for 2 % more exact distances (0.5:
+// 1.84 M, +0.5 %; 0.8: 1.49 M, +9 %; 1: every pair within the bound at
+// once, 1.49 M, +85 %). A lower bound below the row's bound is all the
+// exactness rests on, so any value gives the same neighbours.
+var eagerBelow = 0.7
 
 // pushShared is push where the pair's staged bound may be known (known,
 // from the pair's other row: used instead of computing it, unless it is a
@@ -929,9 +947,11 @@ func (c *pcollector) pushShared(i, j int, g float64, s *[32]float64, known, out 
 	if fine {
 		// Staged: the pair's fine bound straight away, unless a prefix
 		// rules it out first.
-		var full bool
+		var full, exact bool
+		var d2 float64
 		if known != nil {
 			lo, full = known.v, known.full
+			exact, d2 = known.exact, known.d
 			if !full && lo <= u {
 				lo, full = c.lowerStagedGram(i, j, g, u)
 			}
@@ -943,6 +963,20 @@ func (c *pcollector) pushShared(i, j int, g float64, s *[32]float64, known, out 
 		}
 		if !full || lo > u {
 			return false
+		}
+		// Evaluated exactly now (eagerBelow), or already by the pair's
+		// other row (the same Dist2 bit for bit).
+		if exact || lo < eagerBelow*u {
+			o := c.pj.orig
+			if !exact {
+				d2 = c.x.dist2With(int(o[i]), int(o[j]), s)
+				if out != nil {
+					out.exact, out.d = true, d2
+				}
+			}
+			c.rows[i].h.Push(d2, o[j])
+			c.stale[i] = true
+			return true
 		}
 	} else if lo = c.lower(i, j, g); lo > u {
 		return false
