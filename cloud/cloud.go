@@ -273,6 +273,14 @@ func (m *Matrix) Close() error {
 	return c()
 }
 
+// AllFinite32 reports whether every value of v is finite (no NaN, no
+// ±Inf), by Finite's test: for a caller that checks a matrix's values
+// piece by piece as it reads them for something else (then MarkFinite).
+func AllFinite32(v []float32) bool { return allFinite(v, nil) }
+
+// AllFinite64 is AllFinite32 for float64 values.
+func AllFinite64(v []float64) bool { return allFinite(nil, v) }
+
 // allFinite reports whether every value of a and b is finite, from the
 // exponent bits alone: with e the exponent field (all ones for NaN and
 // ±Inf), e + 1 in the field's place carries into the sign bit exactly when

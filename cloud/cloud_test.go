@@ -110,7 +110,7 @@ func TestAllFinite(t *testing.T) {
 				}
 				row[pos] = v
 				want := !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0)
-				if got := allFinite(row, nil); got != want {
+				if got := AllFinite32(row); got != want {
 					t.Fatalf("float32 %v at %d of %d: %v", v, pos, n, got)
 				}
 			}
@@ -118,7 +118,7 @@ func TestAllFinite(t *testing.T) {
 				row := make([]float64, n)
 				row[pos] = v
 				want := !math.IsNaN(v) && !math.IsInf(v, 0)
-				if got := allFinite(nil, row); got != want {
+				if got := AllFinite64(row); got != want {
 					t.Fatalf("float64 %v at %d of %d: %v", v, pos, n, got)
 				}
 			}

@@ -60,6 +60,11 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 	if p.Args == nil {
 		p.Args = []string{}
 	}
+	// The inputs' checksums: of a file the layer is mapped from, taken
+	// where the layer is loaded, with its finiteness (sumMapped), unless
+	// the SHA-256 is wanted too; of every other file, once the layers are
+	// read (sumFile).
+	pending := map[string][]*File{}
 	for _, spec := range specs {
 		files, err := tensorio.Files(spec)
 		if err != nil {
@@ -71,13 +76,35 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 			if err != nil {
 				return nil, err
 			}
-			h, err := sumFile(abs, mo.SHA256)
-			if err != nil {
-				return nil, err
-			}
-			in.Files = append(in.Files, h)
+			in.Files = append(in.Files, File{Path: abs})
 		}
 		p.Inputs = append(p.Inputs, in)
+	}
+	for i := range p.Inputs {
+		for j := range p.Inputs[i].Files {
+			f := &p.Inputs[i].Files[j]
+			pending[f.Path] = append(pending[f.Path], f)
+		}
+	}
+	if !mo.SHA256 {
+		popt.Loaded = func(_ int, a *tensorio.Array) error {
+			path, err := filepath.Abs(a.Source)
+			if err != nil || len(pending[path]) == 0 {
+				return nil
+			}
+			h, finite, ok := sumMapped(a, path)
+			if !ok {
+				return nil
+			}
+			if x, err := a.Points(); err == nil && finite {
+				x.MarkFinite() // checked: CheckPoints does not scan it again
+			}
+			for _, f := range pending[path] {
+				*f = h
+			}
+			delete(pending, path)
+			return nil
+		}
 	}
 	var inputs []int
 	elem := map[int]int{}
@@ -131,6 +158,15 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 	prof, err := pipeline.Profile(specs, true, &popt)
 	if err != nil {
 		return nil, err
+	}
+	for path, fs := range pending {
+		h, err := sumFile(path, mo.SHA256)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			*f = h
+		}
 	}
 	if len(inputs) != len(prof.Layers) {
 		return nil, fmt.Errorf("plan: %d layers, %d inputs recorded", len(prof.Layers), len(inputs))

@@ -359,7 +359,10 @@ func (p *Plan) Encode(w io.Writer) error {
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // crcHex is the CRC-32C of b as a plan records it: 8 hex digits.
-func crcHex(b []byte) string { return fmt.Sprintf("%08x", crc32.Checksum(b, castagnoli)) }
+func crcHex(b []byte) string { return crcHex32(crc32.Checksum(b, castagnoli)) }
+
+// crcHex32 is a CRC-32C as a plan records it.
+func crcHex32(c uint32) string { return fmt.Sprintf("%08x", c) }
 
 // hashPiece is the bytes sumFile gives its hashes at a time: small
 // enough to stay in the core's cache between them.

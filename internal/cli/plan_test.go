@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -732,6 +733,40 @@ func TestChangedUnmappedInput(t *testing.T) {
 		t.Fatal(errs)
 	}
 	refusesChange(t, "unmapped input", planPath, path, 0, path, a1)
+}
+
+// TestPlanNonFiniteLayer: a mapped input with a NaN (plan takes its
+// CRC-32C and finiteness in one pass): the plan records the file's
+// CRC-32C (crc32.Castagnoli of its bytes), the layer fails in the merge as
+// in profile, and merge prints profile's bytes with profile's exit code.
+func TestPlanNonFiniteLayer(t *testing.T) {
+	dir := planInputs(t)
+	a0, a1 := filepath.Join(dir, "a0.npy"), filepath.Join(dir, "a1.npy")
+	x := synth.Hypercube(200, 3, 5, 4)
+	x[137*5+2] = math.NaN()
+	bad := filepath.Join(dir, "bad.npy")
+	data := npyBytes("<f8", []int{200, 5}, f64bytes(x))
+	if err := os.WriteFile(bad, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	planPath := filepath.Join(dir, "p.json")
+	if code, _, errs := run("plan", a0, bad, a1, "--tasks", "3", "--out", planPath); code != 0 {
+		t.Fatal(errs)
+	}
+	p, err := plan.Load(planPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("%08x", crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli)))
+	if f := p.Inputs[1].Files[0]; f.CRC32C != want || f.Size != int64(len(data)) {
+		t.Fatalf("plan records %+v for bad.npy, want CRC-32C %s, size %d", f, want, len(data))
+	}
+	runTasks(t, planPath, len(p.Tasks), 5, -1, -1)
+	pcode, prof, _ := run("profile", a0, bad, a1, "--format", "json")
+	code, got, errs := run("merge", planPath, "--format", "json")
+	if code != pcode || got != prof || !strings.Contains(got, "row 137, column 2 is NaN") {
+		t.Fatalf("merge: exit %d (profile %d), %q; differs from profile: %v", code, pcode, errs, got != prof)
+	}
 }
 
 // TestSHA256OnlyPlan: a plan whose inputs carry a SHA-256 and no CRC-32C
