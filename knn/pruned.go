@@ -765,7 +765,7 @@ func prepareCoords(p []float64, mm, m, n int, pack func(centre func(i int, dst [
 		norm := make([]float64, n)
 		var over float64
 		pack(func(i int, dst []float32) {
-			s, top := centre(row(i), mean, scale, dst)
+			s, top := centreCoords(row(i), mean, scale, dst)
 			norm[i] = s
 			if !(top <= 0x1p40) {
 				over = max(over, top/scale)
@@ -780,6 +780,28 @@ func prepareCoords(p []float64, mm, m, n int, pack func(centre func(i int, dst [
 		eabs := float64(4*m+4)*0x1p-100 + min(float64(m+1)*math.Ldexp(scale, -1074)*scale, float64(8*m+8))
 		return &prepared{mean: mean, scale: scale, norm: norm, tau: tau, eabs: eabs}, true
 	}
+}
+
+// centreCoords is centre for prepareCoords: the same float32 values and
+// squared norm s (the same sum, in the same order), with top the largest
+// |centred value| only where s > 2⁷⁹, and 0 elsewhere, where every
+// |value| ≤ √s·(1 + 2⁻⁵⁰) < 2⁴⁰ (s is the rounded sum of the squares):
+// the test top ≤ 2⁴⁰ decides as centre's would, without a maximum per
+// value.
+func centreCoords(row, mean []float64, scale float64, dst []float32) (s, top float64) {
+	mean, dst = mean[:len(row)], dst[:len(row)]
+	for j, v := range row {
+		c := (v - mean[j]) * scale
+		s += c * c
+		dst[j] = float32(c)
+	}
+	if s <= 0x1p79 {
+		return s, 0
+	}
+	for j, v := range row {
+		top = max(top, math.Abs((v-mean[j])*scale))
+	}
+	return s, top
 }
 
 // pcollector gathers every row's candidates from blocks of the Gram matrix

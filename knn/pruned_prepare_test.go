@@ -86,3 +86,34 @@ func TestPrepareCoords(t *testing.T) {
 		}
 	}
 }
+
+// centreCoords writes centre's values and norm, and decides top ≤ 2⁴⁰ as
+// centre does, at scales on both sides of 2⁴⁰, NaN and ±Inf included.
+func TestCentreCoords(t *testing.T) {
+	mean := []float64{0.5, -1, 3, 0, 2, 7, -4, 1, 0.25}
+	for _, s := range []float64{1, 0x1p30, 0x1p38, 0x1p39, 0x1p40, 0x1p41, 0x1p60, math.Inf(1), math.NaN()} {
+		for one := -1; one < len(mean); one++ { // one entry scaled by s, or all
+			row := make([]float64, len(mean))
+			for j := range row {
+				row[j] = mean[j] + float64(j%3) - 0.75
+				if one < 0 || j == one {
+					row[j] *= s
+				}
+			}
+			a, b := make([]float32, len(row)), make([]float32, len(row))
+			s1, top1 := centre(row, mean, 1, a)
+			s2, top2 := centreCoords(row, mean, 1, b)
+			if math.Float64bits(s1) != math.Float64bits(s2) {
+				t.Fatalf("scale %g, entry %d: norm %g, want %g", s, one, s2, s1)
+			}
+			for j := range a {
+				if math.Float32bits(a[j]) != math.Float32bits(b[j]) {
+					t.Fatalf("scale %g, entry %d: value %d = %g, want %g", s, one, j, b[j], a[j])
+				}
+			}
+			if (top1 <= 0x1p40) != (top2 <= 0x1p40) {
+				t.Fatalf("scale %g, entry %d: top %g against centre's %g", s, one, top2, top1)
+			}
+		}
+	}
+}
