@@ -352,10 +352,11 @@ type projection struct {
 	coarse   margins   // on the first m coordinates
 	mid      []margins // on the first midEnds[s] coordinates (m < midEnds[s] < M)
 	midEnds  []int
-	full     margins // on all M
-	scale    float64 // s, the power of two of the centring
-	gammaD   float64 // γ_{d+8}
-	lowScale float64 // (1 − γ_{d+8})(1 − 2⁻⁴⁰)/s²
+	full     margins     // on all M
+	mcalc    *marginCalc // the margins being computed (newProjectionDeferred)
+	scale    float64     // s, the power of two of the centring
+	gammaD   float64     // γ_{d+8}
+	lowScale float64     // (1 − γ_{d+8})(1 − 2⁻⁴⁰)/s²
 }
 
 // margins are the residual norms ρ̂ᵢ and the margins aᵢ, βᵢ of a bound on
@@ -384,8 +385,9 @@ const projRows = kernel.BlockRows
 // of rows are centred, packed and projected by threads workers at once.
 // The coordinates go into buf's memory where its capacity is n·M or more,
 // and the first worker packs its rows into spare's memory where not nil
-// (the plan's packed sample, prunePlan.spare).
-func project(x matrix, pl *prunePlan, k, threads int, buf []float64, spare *kernel.Packed) *projection {
+// (the plan's packed sample, prunePlan.spare). With deferred, the margins
+// are left to the caller (newProjectionDeferred).
+func project(x matrix, pl *prunePlan, k, threads int, buf []float64, spare *kernel.Packed, deferred bool) *projection {
 	n, d, mm := x.n(), x.d, pl.mm
 	var q kernel.Packed
 	q.PackLeftFunc(mm, d, func(t int, dst []float32) {
@@ -456,7 +458,12 @@ func project(x matrix, pl *prunePlan, k, threads int, buf []float64, spare *kern
 		c2[t] = cn[i]
 	}
 	permuteRows(p, mm, perm)
-	pj := newProjection(pl, d, p, perm, c2)
+	var pj *projection
+	if deferred {
+		pj = newProjectionDeferred(pl, d, p, perm, c2)
+	} else {
+		pj = newProjection(pl, d, p, perm, c2)
+	}
 	pj.leaf = pleaf
 	return pj
 }
@@ -491,11 +498,23 @@ func permuteRows(p []float64, w int, perm []int32) {
 // coordinates on pl's M directions are p (by position) and whose centred,
 // scaled rows have the squared norms c2: the margins of both bounds.
 func newProjection(pl *prunePlan, d int, p []float64, orig []int32, c2 []float64) *projection {
+	pj := newProjectionDeferred(pl, d, p, orig, c2)
+	pj.marginRows(0, len(c2))
+	pj.setMargins()
+	return pj
+}
+
+// newProjectionDeferred is newProjection with the margins to be computed
+// by the caller: marginRows for every row (once or more, in any order),
+// then setMargins, before any is used. A pass that reads every row's
+// coordinates anyway (prepareCoords) computes them as it goes, instead of
+// a pass of its own over n·M values (16 MB for a strip of 32,000 rows on
+// 64 directions, read again from memory by the next pass).
+func newProjectionDeferred(pl *prunePlan, d int, p []float64, orig []int32, c2 []float64) *projection {
 	pj := &projection{m: pl.m, mm: pl.mm, p: p, orig: orig, c2: c2, scale: pl.scale, gammaD: gamma(d + 8)}
 	pj.lowScale = (1 - pj.gammaD) * (1 - 0x1p-40) / (pl.scale * pl.scale)
 	pj.midEnds = midEnds(pl.m, pl.mm)
-	mg := pj.margins(c2, append([]int{pl.m, pl.mm}, pj.midEnds...), d, pl.epsQ)
-	pj.coarse, pj.full, pj.mid = mg[0], mg[1], mg[2:]
+	pj.initMargins(c2, append([]int{pl.m, pl.mm}, pj.midEnds...), d, pl.epsQ)
 	return pj
 }
 
@@ -512,35 +531,53 @@ func midEnds(m, mm int) []int {
 	return ends
 }
 
-// margins computes the residual norms and margins of the bounds on the
-// first mc coordinates, for every mc of mcs, from the squared norms cn of
-// the centred rows (see the top of this file). Rows outer, prefixes inner:
-// each row's coordinates are read from memory once for all the bounds (a
-// strip of 32,000 rows on M = 128 directions and four bounds read its
-// 32 MB of coordinates four times before: 4 % of the strips' CPU time).
-func (pj *projection) margins(cn []float64, mcs []int, d int, epsQ float64) []margins {
-	n, mm := len(cn), pj.mm
+// marginCalc is what the margins of every row are computed from
+// (initMargins, marginRows).
+type marginCalc struct {
+	cn          []float64 // squared norms of the centred rows
+	mcs         []int     // the bounds' numbers of coordinates
+	arel, under []float64
+	gd4         float64
+	mgs         []margins // coarse, full, then mid
+}
+
+// initMargins readies the computation of the residual norms and margins
+// of the bounds on the first mc coordinates, for every mc of mcs, from the
+// squared norms cn of the centred rows (see the top of this file):
+// marginRows, then setMargins.
+func (pj *projection) initMargins(cn []float64, mcs []int, d int, epsQ float64) {
+	n := len(cn)
 	u := 0x1p-53
-	gd4 := gamma(d + 4)
-	mgs := make([]margins, len(mcs))
-	arel := make([]float64, len(mcs))
-	under := make([]float64, len(mcs))
-	for s, mc := range mcs {
-		mgs[s] = margins{rho: make([]float64, n), a: make([]float64, n), beta: make([]float64, n), gamma: gamma(mc + 4)}
-		sm := math.Sqrt(float64(mc))
-		arel[s] = 1.01 * (sm*kernel.Tau(d)*math.Sqrt(1+epsQ) + epsQ + 2*u)
-		under[s] = sm * float64(4*d+4) * 0x1p-128
+	mc := &marginCalc{cn: cn, mcs: mcs, gd4: gamma(d + 4), mgs: make([]margins, len(mcs)),
+		arel: make([]float64, len(mcs)), under: make([]float64, len(mcs))}
+	for s, m := range mcs {
+		mc.mgs[s] = margins{rho: make([]float64, n), a: make([]float64, n), beta: make([]float64, n), gamma: gamma(m + 4)}
+		sm := math.Sqrt(float64(m))
+		mc.arel[s] = 1.01 * (sm*kernel.Tau(d)*math.Sqrt(1+epsQ) + epsQ + 2*u)
+		mc.under[s] = sm * float64(4*d+4) * 0x1p-128
 	}
-	for i := 0; i < n; i++ {
+	pj.mcalc = mc
+}
+
+// marginRows computes the margins of the rows [i0, i1), rows outer,
+// prefixes inner: each row's coordinates are read from memory once for
+// all the bounds (a strip of 32,000 rows on M = 128 directions and four
+// bounds read its 32 MB of coordinates four times before: 4 % of the
+// strips' CPU time). A row computed again gets the same values.
+func (pj *projection) marginRows(i0, i1 int) {
+	mc, mm := pj.mcalc, pj.mm
+	cn := mc.cn
+	u := 0x1p-53
+	for i := i0; i < i1; i++ {
 		c := math.Sqrt(cn[i])
-		for s, mc := range mcs {
-			mg := &mgs[s]
-			pn := sumSq4(pj.p[i*mm : i*mm+mc])
-			a := arel[s]*c*1.0001 + under[s] + 0x1p-900
+		for s, m := range mc.mcs {
+			mg := &mc.mgs[s]
+			pn := sumSq4(pj.p[i*mm : i*mm+m])
+			a := mc.arel[s]*c*1.0001 + mc.under[s] + 0x1p-900
 			mg.a[i] = a
 			mg.amax = max(mg.amax, a)
 			rho := math.Sqrt(max(cn[i]-pn, 0))
-			b := 1.01 * (gd4*cn[i] + a*(2*math.Sqrt(pn)+a) + mg.gamma*pn)
+			b := 1.01 * (mc.gd4*cn[i] + a*(2*math.Sqrt(pn)+a) + mg.gamma*pn)
 			beta := math.Sqrt(b)
 			if rho > 0 {
 				beta = min(beta, b/rho)
@@ -549,7 +586,13 @@ func (pj *projection) margins(cn []float64, mcs []int, d int, epsQ float64) []ma
 			mg.beta[i] = 1.0001*beta + 4*u*rho + 0x1p-900
 		}
 	}
-	return mgs
+}
+
+// setMargins makes the margins marginRows computed the projection's.
+func (pj *projection) setMargins() {
+	mg := pj.mcalc.mgs
+	pj.coarse, pj.full, pj.mid = mg[0], mg[1], mg[2:]
+	pj.mcalc = nil
 }
 
 // sumSq4 returns Σ vᵢ² in four interleaved parts (independent
@@ -715,17 +758,23 @@ func newPruned(x matrix, k, threads int, pl *prunePlan) (*pcollector, *prepared)
 // spare's memory (project).
 func newPrunedWith(x matrix, k, threads int, pl *prunePlan, spare *kernel.Packed) (*pcollector, *prepared) {
 	n := x.n()
-	pj := project(x, pl, k, threads, nil, spare)
+	pj := project(x, pl, k, threads, nil, spare, true)
 	if pj == nil {
 		return nil, nil
 	}
+	// Each row's margins as its coarse coordinates are centred: one pass
+	// over the coordinates.
 	var packed *kernel.Packed
 	pr, ok := prepareCoords(pj.p, pj.mm, pj.m, n, func(centre func(int, []float32)) {
-		packed = kernel.PackFunc(n, pj.m, centre)
+		packed = kernel.PackFunc(n, pj.m, func(i int, dst []float32) {
+			pj.marginRows(i, i+1)
+			centre(i, dst)
+		})
 	})
 	if !ok {
 		return nil, nil
 	}
+	pj.setMargins()
 	pr.p = packed
 	return newPcollector(x, pj, pr, k), pr
 }

@@ -117,3 +117,47 @@ func TestCentreCoords(t *testing.T) {
 		}
 	}
 }
+
+// Margins computed row by row in any order (newProjectionDeferred,
+// marginRows, rows computed twice) are newProjection's bit for bit,
+// maxima included, for staged (m < M/2) and unstaged plans.
+func TestDeferredMargins(t *testing.T) {
+	n, d := 300, 40
+	for _, dims := range [][2]int{{16, 64}, {32, 64}, {8, 96}} {
+		m, mm := dims[0], dims[1]
+		p := lowRank(n, mm, 7, 0.1, uint64(mm+m))
+		c2 := make([]float64, n)
+		orig := make([]int32, n)
+		for i := range c2 {
+			c2[i] = 1.5 * sumSq4(p[i*mm:(i+1)*mm])
+			orig[i] = int32(n - 1 - i)
+		}
+		pl := &prunePlan{scale: 0.5, m: m, mm: mm, epsQ: 1e-9}
+		want := newProjection(pl, d, p, orig, c2)
+		got := newProjectionDeferred(pl, d, p, orig, c2)
+		for i := n - 1; i >= 0; i -= 2 {
+			got.marginRows(i, i+1)
+		}
+		got.marginRows(0, n/2)
+		for i := 0; i < n; i += 2 {
+			got.marginRows(i, i+1)
+		}
+		got.setMargins()
+		if len(got.mid) != len(want.mid) || len(want.mid) == 0 && m < mm/2 {
+			t.Fatalf("m=%d M=%d: %d intermediate bounds, want %d", m, mm, len(got.mid), len(want.mid))
+		}
+		all := func(pj *projection) []margins { return append([]margins{pj.coarse, pj.full}, pj.mid...) }
+		for b, w := range all(want) {
+			g := all(got)[b]
+			if g.amax != w.amax || g.gamma != w.gamma {
+				t.Fatalf("m=%d M=%d bound %d: amax, γ = %g, %g; want %g, %g", m, mm, b, g.amax, g.gamma, w.amax, w.gamma)
+			}
+			for i := range n {
+				if g.a[i] != w.a[i] || g.rho[i] != w.rho[i] || g.beta[i] != w.beta[i] {
+					t.Fatalf("m=%d M=%d bound %d row %d: a, ρ, β = %g, %g, %g; want %g, %g, %g", m, mm, b, i,
+						g.a[i], g.rho[i], g.beta[i], w.a[i], w.rho[i], w.beta[i])
+				}
+			}
+		}
+	}
+}

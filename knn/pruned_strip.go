@@ -83,7 +83,7 @@ func NewStripIndexReusing(x *cloud.Matrix, k int, pr *Pruning, opt *Options, pre
 		return nil, fmt.Errorf("knn: NewStripIndex: a pruning of %d columns for rows of %d", pr.d, x.D())
 	}
 	v := view(x)
-	pj := project(v, pr.pl, k, opt.threads(), buf, nil)
+	pj := project(v, pr.pl, k, opt.threads(), buf, nil, false)
 	if pj == nil || !pj.finite() {
 		return nil, nil
 	}
@@ -194,18 +194,26 @@ func SearchStripPruned(x *cloud.Matrix, k, a, b int, pr *Pruning, si *StripIndex
 	// have been made orthonormal again).
 	pl := *pr.pl
 	pl.epsQ = si.epsQ
-	pj := newProjection(&pl, x.D(), si.p[a*mm:], si.perm[a:], si.c2[a:])
+	pj := newProjectionDeferred(&pl, x.D(), si.p[a*mm:], si.perm[a:], si.c2[a:])
 	g := &Graph{N: q, K: k, Index: make([]int32, q*k), Dist: make([]float64, q*k), Search: SearchPruned}
 	// The block's coordinates packed for SymGram32, the rows after it for
 	// Cross32, centred once (prepareCoords: no copy of the coordinates, no
-	// pass for the norms alone).
+	// pass for the norms alone), each row's margins computed as it is
+	// (one pass over the coordinates).
 	var block, rest *kernel.Packed
 	prep, ok := prepareCoords(pj.p, mm, m, q, func(centre func(int, []float32)) {
-		block = kernel.PackFunc(nb, m, centre)
+		row := func(t int, dst []float32) {
+			pj.marginRows(t, t+1)
+			centre(t, dst)
+		}
+		block = kernel.PackFunc(nb, m, row)
 		if nb < q {
-			rest = kernel.PackRightFunc(q-nb, m, func(t int, dst []float32) { centre(nb+t, dst) })
+			rest = kernel.PackRightFunc(q-nb, m, func(t int, dst []float32) { row(nb+t, dst) })
 		}
 	})
+	if ok {
+		pj.setMargins()
+	}
 	if !ok || !pj.finite() {
 		for t := range q {
 			stripExact(v, k, t, nb, pj.orig, new(TopK), g.Index[t*k:(t+1)*k], g.Dist[t*k:(t+1)*k])
