@@ -188,6 +188,10 @@ func Profile(specs []string, noPCA bool, opt *Options) (*profile.Profile, error)
 				return nil, err
 			}
 		}
+		// Every page of a mapped layer at once: its checks, or a task's
+		// search, read nearly all of them (one call instead of a fault
+		// per 64 KiB: 17 against 19 CPU ms for a 64 MB file read whole).
+		l.array.Prefault()
 		if hooked && opt.Loaded != nil {
 			if err := opt.Loaded(i, l.array); err != nil {
 				return nil, err

@@ -485,8 +485,9 @@ func crcChanged(want File, crc string) error {
 // loadCheck returns a pipeline.Options.Loaded for run-task and merge: the
 // size and CRC-32C of a layer's input file (Verify's check) taken on the
 // pages the layer is then read from, where tensorio maps the file
-// (tensorio.Array.MappedFile), all mapped at once first (Prefault): the
-// file is mapped once, not once for the check and again for the layer.
+// (tensorio.Array.MappedFile), all mapped at once first (pipeline.Profile
+// calls Prefault): the file is mapped once, not once for the check and
+// again for the layer.
 // A file whose status when mapped (MappedFileInfo) is the one the plan
 // recorded is not read to check it (Verify).
 // The files and layers it checked are added to files and layers; the
@@ -509,11 +510,6 @@ func (p *Plan) loadCheck(files map[string]bool, layers map[int]bool) func(int, *
 			if int64(len(data)) != want.Size {
 				return sizeChanged(want, int64(len(data)))
 			}
-			// All its pages at once, checked or not: the search's reads
-			// of scattered rows would fault nearly every 64 KiB of it
-			// in, one fault at a time (the 8 tasks of 2 × 32,000 × 512:
-			// 2.6 % of their samples against 1.4 % populated).
-			a.Prefault()
 			if info, ok := a.MappedFileInfo(); ok && unchanged(want, info) {
 				files[want.Path], layers[layer] = true, true
 				continue
