@@ -50,3 +50,25 @@ func TestPrunedEager(t *testing.T) {
 		stagedRecHook = nil
 	}
 }
+
+// TestPrunedNearBlocks: the staged search takes the blocks of the Gram
+// matrix near its diagonal first (nearBlocks); for every band, none to all
+// of the matrix's 6 block diagonals, on 1 and 3 threads, the graph is
+// brute force's bit for bit.
+func TestPrunedNearBlocks(t *testing.T) {
+	defer func(nb int) { nearBlocks = nb }(nearBlocks)
+	n, d := 1100, 300
+	x := m64(lowRank(n, d, 40, 1e-3, 27), n, d)
+	for _, k := range []int{1, 2, 20} {
+		pl := stagedPlan(t, x, k)
+		want := bruteForce(view(x), k, 2)
+		for _, near := range []int{0, 1, 4, 6, 100} {
+			nearBlocks = near
+			for _, th := range []int{1, 3} {
+				if i := graphsDiffer(prunedSearch(view(x), k, th, pl), want); i >= 0 {
+					t.Fatalf("k=%d nearBlocks=%d threads=%d: entry %d differs from brute force", k, near, th, i)
+				}
+			}
+		}
+	}
+}

@@ -120,11 +120,23 @@ type symTask struct{ bi, bj int }
 // symTasks lists the blocks on or above the diagonal of the symmetric
 // Gram matrix of rows rows, in BlockRows squares, block row by block row
 // from the longest.
-func symTasks(rows int) []symTask {
+func symTasks(rows int) []symTask { return symTasksNear(rows, 0) }
+
+// symTasksNear is symTasks with the blocks of the near diagonals first:
+// block column bj = bi + t for t = 0, 1, …, near − 1, each diagonal from
+// the first block row, then the others block row by block row as in
+// symTasks. The same blocks, each once.
+func symTasksNear(rows, near int) []symTask {
 	nb := (rows + BlockRows - 1) / BlockRows
+	near = max(0, min(near, nb))
 	tasks := make([]symTask, 0, nb*(nb+1)/2)
+	for t := 0; t < near; t++ {
+		for bi := 0; bi+t < nb; bi++ {
+			tasks = append(tasks, symTask{bi, bi + t})
+		}
+	}
 	for bi := 0; bi < nb; bi++ {
-		for bj := bi; bj < nb; bj++ {
+		for bj := bi + near; bj < nb; bj++ {
 			tasks = append(tasks, symTask{bi, bj})
 		}
 	}
@@ -156,10 +168,19 @@ func SymGram(p *Packed, threads int, fn BlockFunc) {
 // most FlushEvery features (then the entries are the float32 sums of the
 // micro-kernel, and the rounding to float32 is exact).
 func SymGram32(p *Packed, threads int, fn BlockFunc32) {
+	SymGram32Near(p, threads, 0, fn)
+}
+
+// SymGram32Near is SymGram32 handing out the blocks of the near block
+// diagonals first (the diagonal, then the next near − 1), each diagonal
+// in order, then the rest block row by block row: the same blocks and
+// values in another order, for a search that learns most from the pairs
+// of rows near each other (the pruned search, rows in a tree's order).
+func SymGram32Near(p *Packed, threads, near int, fn BlockFunc32) {
 	if p.a == nil || p.b == nil {
 		panic("kernel: SymGram32 needs both layouts")
 	}
-	tasks := symTasks(p.Rows)
+	tasks := symTasksNear(p.Rows, near)
 	run(len(tasks), threadCount(threads), func(w *worker, id, t int) {
 		i0, j0 := tasks[t].bi*BlockRows, tasks[t].bj*BlockRows
 		i1, j1 := min(i0+BlockRows, p.Rows), min(j0+BlockRows, p.Rows)

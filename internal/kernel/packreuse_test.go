@@ -191,10 +191,18 @@ func TestPackDefinition(t *testing.T) {
 }
 
 // TestSymGram32 checks that SymGram32 hands exactly float32 of SymGram's
-// entries, for the same blocks, on both sides of FlushEvery features.
+// entries, for the same blocks, on both sides of FlushEvery features, and
+// so does SymGram32Near for every band of near diagonals (near = 0 is
+// SymGram32).
 func TestSymGram32(t *testing.T) {
+	for _, near := range []int{0, 1, 3, 100} {
+		testSymGram32(t, near)
+	}
+}
+
+func testSymGram32(t *testing.T, near int) {
 	r := rand.New(rand.NewPCG(11, 12))
-	for _, sz := range [][2]int{{30, 128}, {400, 32}, {13, FlushEvery + 1}, {5, 0}} {
+	for _, sz := range [][2]int{{30, 128}, {400, 32}, {1000, 16}, {13, FlushEvery + 1}, {5, 0}} {
 		n, d := sz[0], sz[1]
 		p := Pack(randF32(r, n*d), n, d)
 		want := make([]float64, n*n)
@@ -206,11 +214,11 @@ func TestSymGram32(t *testing.T) {
 		})
 		for _, threads := range []int{1, 3} {
 			clear(seen)
-			SymGram32(p, threads, func(_, i0, i1, j0, j1 int, g []float32, ld int) {
+			SymGram32Near(p, threads, near, func(_, i0, i1, j0, j1 int, g []float32, ld int) {
 				for i := i0; i < i1; i++ {
 					for j := j0; j < j1; j++ {
 						if seen[i*n+j] {
-							t.Errorf("n=%d d=%d: entry (%d, %d) handed twice", n, d, i, j)
+							t.Errorf("n=%d d=%d near=%d: entry (%d, %d) handed twice", n, d, near, i, j)
 							return
 						}
 						seen[i*n+j] = true
@@ -224,8 +232,48 @@ func TestSymGram32(t *testing.T) {
 			for i := 0; i < n; i++ {
 				for j := i + 1; j < n; j++ {
 					if !seen[i*n+j] {
-						t.Fatalf("n=%d d=%d: entry (%d, %d) missing", n, d, i, j)
+						t.Fatalf("n=%d d=%d near=%d: entry (%d, %d) missing", n, d, near, i, j)
 					}
+				}
+			}
+		}
+	}
+}
+
+// TestSymTasksNear: the blocks of the near diagonals come first, each
+// diagonal in order of its block row, then the others block row by block
+// row; every block on or above the diagonal once.
+func TestSymTasksNear(t *testing.T) {
+	for _, rows := range []int{1, BlockRows, 6*BlockRows - 5} {
+		nb := (rows + BlockRows - 1) / BlockRows
+		for _, near := range []int{0, 1, 2, 4, nb, nb + 3} {
+			tasks := symTasksNear(rows, near)
+			if len(tasks) != nb*(nb+1)/2 {
+				t.Fatalf("rows=%d near=%d: %d blocks, want %d", rows, near, len(tasks), nb*(nb+1)/2)
+			}
+			seen := map[symTask]bool{}
+			band := 0
+			for t0 := 0; t0 < min(near, nb); t0++ {
+				band += nb - t0
+			}
+			for q, b := range tasks {
+				if b.bj < b.bi || b.bj >= nb || seen[b] {
+					t.Fatalf("rows=%d near=%d: block %v at %d", rows, near, b, q)
+				}
+				seen[b] = true
+				if q == 0 {
+					continue
+				}
+				a := tasks[q-1]
+				inBand := q < band
+				if inBand != (b.bj-b.bi < near) {
+					t.Fatalf("rows=%d near=%d: block %v at %d (band of %d)", rows, near, b, q, band)
+				}
+				if inBand && !(b.bj-b.bi == a.bj-a.bi && b.bi == a.bi+1 || b.bj-b.bi == a.bj-a.bi+1 && b.bi == 0) {
+					t.Fatalf("rows=%d near=%d: block %v after %v", rows, near, b, a)
+				}
+				if !inBand && q > band && !(b.bi == a.bi && b.bj == a.bj+1 || b.bi > a.bi) {
+					t.Fatalf("rows=%d near=%d: block %v after %v", rows, near, b, a)
 				}
 			}
 		}
