@@ -77,8 +77,9 @@ func countKernel(m matrix, ts []float64, threads int) (c []int64, ok bool) {
 	}
 	if m.d <= kernel.FlushEvery {
 		// The float32 entries are the Gram entries themselves (SymGram32);
-		// kernel.ScanRow32 finds the columns with hⱼ − 2ĝᵢⱼ ≤ t,
-		// vectorised, and the test below keeps those under t.
+		// kernel.ScanRowAll32 finds the columns with hⱼ − 2ĝᵢⱼ ≤ t,
+		// vectorised, all at once, and the test below keeps those under t.
+		pass := make([][kernel.BlockRows]int32, threads)
 		kernel.SymGram32(pr.p, threads, func(w, i0, i1, j0, j1 int, g []float32, ld int) {
 			cw := counts[w]
 			for i := i0; i < i1; i++ {
@@ -87,12 +88,12 @@ func countKernel(m matrix, ts []float64, threads int) (c []int64, ok bool) {
 				if j0 == i0 { // diagonal block: the pairs j > i
 					start = i - i0 + 1
 				}
-				hj := h[j0:j1]
-				hj = hj[:len(gi)]
+				hj := h[j0+start : j1]
+				gi = gi[start:]
 				t := rowT(i)
-				for jj := kernel.ScanRow32(gi, hj, t, start); jj < len(gi); jj = kernel.ScanRow32(gi, hj, t, jj+1) {
+				for _, jj := range pass[w][:kernel.ScanRowAll32(gi, hj, t, pass[w][:len(gi)])] {
 					if v := float64(gi[jj]); hj[jj]-2*v < t {
-						tally(i, j0+jj, v, cw)
+						tally(i, j0+start+int(jj), v, cw)
 					}
 				}
 			}

@@ -219,8 +219,9 @@ func treeMayCount(m matrix, ts []float64) bool {
 // countWorth predicts from 32 queries spread over the rows whether the
 // tree counts faster than countKernel: a distance in a leaf costs about
 // d + 4 units (about a nanosecond each), a node's box 3d + 10, and a pair
-// of countKernel 1.2 + d/25 (measured on the eight reference arrays of
-// BENCHMARKS.md, one thread, CorrInt's two radii).
+// of countKernel 0.55 + d/40 (measured on the eight reference arrays of
+// BENCHMARKS.md, one thread, CorrInt's two radii; 1.2 + d/25 before
+// countKernel's scans took all passing columns at once).
 func countWorth(t *kdTree, ts []float64) bool {
 	n := len(t.perm)
 	const samples = 32
@@ -229,7 +230,7 @@ func countWorth(t *kdTree, ts []float64) bool {
 	}
 	k := &treeCounter{t: t, ts: ts, c: make([]int64, len(ts))}
 	fd := float64(t.d)
-	budget := samples * float64(n) / 2 * (1.2 + fd/25) // countKernel
+	budget := samples * float64(n) / 2 * (0.55 + fd/40) // countKernel
 	for s := range samples {
 		k.query(s * n / samples)
 		if float64(k.evals)*(fd+4)+float64(k.nodes)*(3*fd+10) >= budget { // already dearer
