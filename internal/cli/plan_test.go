@@ -12,9 +12,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/intdim/intdim/internal/hostile/craft"
 	"github.com/intdim/intdim/internal/synth"
@@ -767,6 +769,42 @@ func TestPlanNonFiniteLayer(t *testing.T) {
 	if code != pcode || got != prof || !strings.Contains(got, "row 137, column 2 is NaN") {
 		t.Fatalf("merge: exit %d (profile %d), %q; differs from profile: %v", code, pcode, errs, got != prof)
 	}
+}
+
+// TestPlanInputStatus: inputs last changed more than 3 s before the plan
+// (plan.FileStat) have their status recorded (Linux and macOS), so that
+// run-task and merge skip their CRC-32C while it is unchanged (merge then
+// prints profile's bytes); changed in place (one byte, size kept: a new
+// ctime), they are refused as any other change, and restored, merge
+// prints profile's bytes.
+func TestPlanInputStatus(t *testing.T) {
+	dir := planInputs(t)
+	a0, a1 := filepath.Join(dir, "a0.npy"), filepath.Join(dir, "a1.npy")
+	time.Sleep(3100 * time.Millisecond) // plan.statAge
+	planPath := filepath.Join(dir, "p.json")
+	if code, _, errs := run("plan", a0, a1, "--tasks", "2", "--out", planPath); code != 0 {
+		t.Fatal(errs)
+	}
+	p, err := plan.Load(planPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hasStat := runtime.GOOS == "linux" || runtime.GOOS == "darwin"
+	for _, in := range p.Inputs {
+		if f := in.Files[0]; (f.Stat != nil) != hasStat {
+			t.Fatalf("%s: status %+v recorded on %s", f.Path, f.Stat, runtime.GOOS)
+		}
+	}
+	// Unchanged: the tasks and merge trust the status.
+	runTasks(t, planPath, 2, 3, -1, -1)
+	_, want, _ := run("profile", a0, a1, "--format", "json")
+	if code, got, errs := run("merge", planPath, "--format", "json"); code != 0 || want == "" || got != want {
+		t.Fatalf("merge: exit %d, %q; differs from profile: %v", code, errs, got != want)
+	}
+	for i := range 2 {
+		os.Remove(plan.PartPath(planPath, i))
+	}
+	refusesChange(t, "input with its status", planPath, a1, 1, a0, a1)
 }
 
 // TestSHA256OnlyPlan: a plan whose inputs carry a SHA-256 and no CRC-32C
