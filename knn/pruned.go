@@ -48,8 +48,14 @@ import (
 // its first m coordinates from the Gram entry the test already has
 // (lowerStagedGram: the prefix 2m reads m coordinates, not 2m), and off the
 // Gram's diagonal a pair that passes both its rows' tests has it computed
-// once (stagedRec: the column phase reuses the row phase's value). The
-// exact distances are those
+// once (stagedRec: the column phase reuses the row phase's value). A pair
+// whose fine bound is well within Uᵢ is evaluated at once instead of
+// joining the list (eagerBelow; its Dist2 is shared with the pair's other
+// row through the same record), and the Gram's blocks near its diagonal,
+// which hold most pairs of rows near each other in the tree's order, come
+// first (nearBlocks): the rows' bounds tighten early in the pass, which
+// then lets fewer pairs through (on the 20,000 × 768 layer 1.96 M staged
+// bounds → 1.30 M). The exact distances are those
 // of bruteForce (matrix.dist2, i.e. Dist2 or Dist2F32 from the original
 // rows) and ties are ordered by index by the same TopK, so the graph is
 // bruteForce's bit for bit, whatever the thread count. Rows are processed
