@@ -89,10 +89,10 @@ func TestStable(t *testing.T) {
 	}
 	a := agedFile(t, "a.bin", []byte("a"))
 	b := filepath.Join(filepath.Dir(a), "b.bin")
+	now := time.Now() // before b is written: its ctime is not older
 	os.WriteFile(b, []byte("b"), 0o644)
 	sa, _ := os.Stat(a)
 	sb, _ := os.Stat(b)
-	now := time.Now()
 	if got := stable(sa, sb, now.Add(time.Hour)); got != nil {
 		t.Errorf("two files: %+v", got)
 	}
