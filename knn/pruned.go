@@ -4,6 +4,7 @@ import (
 	"math"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/kernel"
@@ -893,6 +894,17 @@ type pcollector struct {
 }
 
 func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
+	return newPcollectorAt(x, pj, pr, k, 0)
+}
+
+// newPcollectorAt is newPcollector with the reduced norms h laid out so
+// that h[at] begins a cache line (alignedFloats; 0 ≤ at < n): the Gram
+// pass's row tests (kernel.ScanRow32) load h[j0:] eight values at a time
+// for blocks of columns j0 = at + t·BlockRows, which are then whole cache
+// lines instead of loads split across two. A strip's columns after its
+// block start at its block's size (SearchStripPruned); the one search's
+// at 0.
+func newPcollectorAt(x matrix, pj *projection, pr *prepared, k, at int) *pcollector {
 	n := len(pj.orig)
 	c := &pcollector{x: x, pj: pj, rows: make([]prow, n), leaf: pj.leaf, n2: pr.norm, tau: pr.tau, eabs: pr.eabs, k: k}
 	c.s22 = pr.scale * pr.scale * (1 + pj.coarse.gamma)
@@ -916,7 +928,7 @@ func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
 	}
 	c.locks = make([]sync.Mutex, (n+kernel.BlockRows-1)/kernel.BlockRows)
 	c.acc = make([][32]float64, len(c.locks))
-	c.h = make([]float64, n)
+	c.h = alignedFloats(n, at)
 	for j, v := range pr.norm {
 		c.h[j] = (1 - pr.tau) * v
 	}
@@ -928,6 +940,14 @@ func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
 		c.stageMargins()
 	}
 	return c
+}
+
+// alignedFloats returns n zeros whose element at (0 ≤ at < n) lies at an
+// address that is a multiple of 64 bytes.
+func alignedFloats(n, at int) []float64 {
+	buf := make([]float64, n+7)
+	off := (64 - int(uintptr(unsafe.Pointer(&buf[at]))%64)) % 64 / 8
+	return buf[off : off+n : off+n]
 }
 
 // threshold returns t such that ℓᵢⱼ ≤ bound implies h[j] − 2ĝᵢⱼ ≤ t: with

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"testing"
+	"unsafe"
 
 	"github.com/intdim/intdim/cloud"
 )
@@ -296,5 +297,29 @@ func TestStripIndexReusing(t *testing.T) {
 	}
 	if reuses < 2 {
 		t.Fatalf("memory reused %d times of 3", reuses)
+	}
+}
+
+// alignedFloats: n zeros, element at on a 64-byte boundary, the slice
+// capped at n (what a strip's norms after its block need).
+func TestAlignedFloats(t *testing.T) {
+	for _, n := range []int{1, 2, 7, 8, 9, 100, 4097} {
+		for _, at := range []int{0, 1, 3, n / 2, n - 1} {
+			if at < 0 || at >= n {
+				continue
+			}
+			h := alignedFloats(n, at)
+			if len(h) != n || cap(h) != n {
+				t.Fatalf("n=%d at=%d: len %d cap %d", n, at, len(h), cap(h))
+			}
+			if p := uintptr(unsafe.Pointer(&h[at])); p%64 != 0 {
+				t.Fatalf("n=%d at=%d: &h[at] = %#x, not on 64 bytes", n, at, p)
+			}
+			for i, v := range h {
+				if v != 0 {
+					t.Fatalf("n=%d at=%d: h[%d] = %g", n, at, i, v)
+				}
+			}
+		}
 	}
 }
