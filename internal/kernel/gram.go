@@ -122,17 +122,17 @@ type symTask struct{ bi, bj int }
 // from the longest.
 func symTasks(rows int) []symTask { return symTasksNear(rows, 0) }
 
-// symTasksNear is symTasks with the blocks of the near diagonals first:
-// block column bj = bi + t for t = 0, 1, …, near − 1, each diagonal from
-// the first block row, then the others block row by block row as in
-// symTasks. The same blocks, each once.
+// symTasksNear is symTasks with the blocks of the near diagonals first
+// (block columns bi ≤ bj < bi + near), block row by block row, then the
+// others block row by block row as in symTasks. The same blocks, each
+// once.
 func symTasksNear(rows, near int) []symTask {
 	nb := (rows + BlockRows - 1) / BlockRows
 	near = max(0, min(near, nb))
 	tasks := make([]symTask, 0, nb*(nb+1)/2)
-	for t := 0; t < near; t++ {
-		for bi := 0; bi+t < nb; bi++ {
-			tasks = append(tasks, symTask{bi, bi + t})
+	for bi := 0; bi < nb; bi++ {
+		for bj := bi; bj < min(bi+near, nb); bj++ {
+			tasks = append(tasks, symTask{bi, bj})
 		}
 	}
 	for bi := 0; bi < nb; bi++ {
@@ -172,10 +172,10 @@ func SymGram32(p *Packed, threads int, fn BlockFunc32) {
 }
 
 // SymGram32Near is SymGram32 handing out the blocks of the near block
-// diagonals first (the diagonal, then the next near − 1), each diagonal
-// in order, then the rest block row by block row: the same blocks and
-// values in another order, for a search that learns most from the pairs
-// of rows near each other (the pruned search, rows in a tree's order).
+// diagonals first (the diagonal and the next near − 1), block row by block
+// row, then the rest block row by block row: the same blocks and values in
+// another order, for a search that learns most from the pairs of rows near
+// each other (the pruned search, rows in a tree's order).
 func SymGram32Near(p *Packed, threads, near int, fn BlockFunc32) {
 	if p.a == nil || p.b == nil {
 		panic("kernel: SymGram32 needs both layouts")
