@@ -23,15 +23,16 @@ func LocalMLE(g *knn.Graph, k int) ([]float64, error) {
 		return nil, fmt.Errorf("%w: local MLE with k = %d on lists of %d neighbours (need 2 ≤ k)", ErrBadParam, k, g.K)
 	}
 	out := make([]float64, g.N)
+	logs := logFirstK(g, k)
 	for i := range g.N {
-		t := g.Dist[i*g.K : i*g.K+k]
-		if t[0] == 0 {
+		if g.Dist[i*g.K] == 0 {
 			continue // 0
 		}
-		lk := math.Log(t[k-1])
+		l := logs[i*k : (i+1)*k]
+		lk := l[k-1]
 		var s float64
-		for _, tj := range t[:k-1] {
-			s += lk - math.Log(tj)
+		for _, lj := range l[:k-1] {
+			s += lk - lj
 		}
 		out[i] = float64(k-1) / s // +Inf when s = 0
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/intdim/intdim/internal/kernel"
 	"github.com/intdim/intdim/knn"
 )
 
@@ -34,6 +35,7 @@ func MLE(g *knn.Graph, k int) (float64, error) {
 	}
 	dup := 0
 	var sum float64 // Σ over points of 1/m(x)
+	logs := logFirstK(g, k)
 	for i := 0; i < g.N; i++ {
 		t := g.Dist[i*g.K : i*g.K+k]
 		if t[0] == 0 {
@@ -43,10 +45,11 @@ func MLE(g *knn.Graph, k int) (float64, error) {
 		if math.IsNaN(t[0]) || math.IsInf(t[k-1], 0) {
 			return 0, fmt.Errorf("%w: neighbour distance is not finite at point %d", ErrBadParam, i)
 		}
-		lk := math.Log(t[k-1])
+		l := logs[i*k : (i+1)*k]
+		lk := l[k-1]
 		var s float64
-		for _, tj := range t[:k-1] {
-			s += lk - math.Log(tj)
+		for _, lj := range l[:k-1] {
+			s += lk - lj
 		}
 		sum += s / float64(k-1)
 	}
@@ -57,4 +60,18 @@ func MLE(g *knn.Graph, k int) (float64, error) {
 		return 0, fmt.Errorf("%w: every point has %d equidistant neighbours", ErrDegenerate, k)
 	}
 	return float64(g.N) / sum, nil
+}
+
+// logFirstK returns math.Log of the first k distances of every row of g,
+// row after row (k per row), bit for bit (kernel.Log64: eight at a time).
+func logFirstK(g *knn.Graph, k int) []float64 {
+	out := make([]float64, g.N*k)
+	if k == g.K {
+		kernel.Log64(g.Dist[:g.N*k], out)
+		return out
+	}
+	for i := range g.N {
+		kernel.Log64(g.Dist[i*g.K:i*g.K+k], out[i*k:(i+1)*k])
+	}
+	return out
 }

@@ -24,6 +24,7 @@ type variants struct {
 	cov      []covImpl                                                                            // GramCols64 for d ≤ covMaxD
 	groupMin []groupMinImpl                                                                       // GroupMin32
 	part     []partImpl                                                                           // Partition3
+	log      []logImpl                                                                            // Log64
 	maxAbs   func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
 	hashRows func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
 }
@@ -49,6 +50,7 @@ var (
 	covImpls    []covImpl
 	groupMins   []groupMinImpl
 	partImpls   []partImpl
+	logImpls    []logImpl
 )
 
 // The variants the exported functions use (tests swap them).
@@ -63,6 +65,7 @@ var (
 	covBest      covImpl
 	groupMinBest groupMinImpl
 	partBest     partImpl
+	logBest      logImpl
 )
 
 func init() {
@@ -84,6 +87,8 @@ func init() {
 	groupMinBest = groupMins[0]
 	partImpls = append(v.part, partImpl{"purego", partition3Go})
 	partBest = partImpls[0]
+	logImpls = append(v.log, logImpl{"purego", log64Go})
+	logBest = logImpls[0]
 	maxAbsBest = v.maxAbs
 	hashRowsBest = v.hashRows
 }
