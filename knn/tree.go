@@ -376,6 +376,23 @@ func (t *kdTree) visit(v int32, r *treeQuery) {
 		if d == 3 { // the common case, unrolled: the same sums as dist2
 			q0, q1, q2 := r.q[0], r.q[1], r.q[2]
 			pts := t.pts[int(nd.start)*3 : int(nd.end)*3]
+			if r.sorted { // insert's work without its two calls
+				b := &r.best
+				k := len(b.s)
+				for o := 0; o+3 <= len(pts); o += 3 {
+					e0, e1, e2 := pts[o]-q0, pts[o+1]-q1, pts[o+2]-q2
+					s := float64(e0 * e0)
+					s += float64(e1 * e1)
+					s += float64(e2 * e2)
+					if p := nd.start + int32(o/3); s <= r.u && p != r.self {
+						b.insert(s, t.perm[p])
+						if b.held == k {
+							r.u = b.s[k-1]
+						}
+					}
+				}
+				return
+			}
 			for o := 0; o+3 <= len(pts); o += 3 {
 				e0, e1, e2 := pts[o]-q0, pts[o+1]-q1, pts[o+2]-q2
 				s := float64(e0 * e0)
