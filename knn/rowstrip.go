@@ -24,9 +24,11 @@ import (
 // so the k nearest are among the candidates and the graph is bruteForce's,
 // bit for bit, whatever the thread count (rows are independent).
 
-// rowStripMaxRows is the most rows rowStripSearch takes: a strip of at
-// least rowStripMinHeight rows of the product stays within
-// rowStripBytes, and the right-hand operand is read once per strip.
+// rowStripMaxRows is the most rows rowStripSearch takes: a strip of
+// rowStripBytes holds rowStripBytes/(4·ld) rows of the product, about 16 at
+// n = 4,096 (ld ≥ n is the packed row count; the height is rounded down
+// to whole tiles, at least one), and the right-hand operand is read once
+// per strip.
 const rowStripMaxRows = 4096
 
 // rowStripBytes is the size of the float32 strip of the product a
