@@ -62,8 +62,11 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 	}
 	// The inputs' checksums: of a file the layer is mapped from, taken
 	// where the layer is loaded, with its finiteness (sumMapped), unless
-	// the SHA-256 is wanted too; of every other file, once the layers are
-	// read (sumFile).
+	// the SHA-256 is wanted too; of every other file, before the layers
+	// are read (sumFile), as the checksum must be of the bytes the plan's
+	// layers come from: one taken after would record a file changed while
+	// the plan was made with the new bytes' checksum, and Verify would
+	// accept it.
 	pending := map[string][]*File{}
 	for _, spec := range specs {
 		files, err := tensorio.Files(spec)
@@ -85,6 +88,15 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 			f := &p.Inputs[i].Files[j]
 			pending[f.Path] = append(pending[f.Path], f)
 		}
+	}
+	for path, fs := range pending {
+		if !mo.SHA256 && tensorio.MayMap(path) {
+			continue // summed where it is loaded (sumMapped)
+		}
+		if err := sumInto(path, fs, mo.SHA256); err != nil {
+			return nil, err
+		}
+		delete(pending, path)
 	}
 	if !mo.SHA256 {
 		popt.Loaded = func(_ int, a *tensorio.Array) error {
@@ -159,13 +171,11 @@ func Make(specs []string, popt pipeline.Options, mo MakeOptions) (p *Plan, err e
 	if err != nil {
 		return nil, err
 	}
+	// A file that could have been mapped and was not (the system
+	// refused the map): summed after the layers are read.
 	for path, fs := range pending {
-		h, err := sumFile(path, mo.SHA256)
-		if err != nil {
+		if err := sumInto(path, fs, mo.SHA256); err != nil {
 			return nil, err
-		}
-		for _, f := range fs {
-			*f = h
 		}
 	}
 	if len(inputs) != len(prof.Layers) {
@@ -429,4 +439,17 @@ func (p *Plan) specs() []string {
 		}
 	}
 	return out
+}
+
+// sumInto sets every File in fs to the checksums of the file at path
+// (sumFile).
+func sumInto(path string, fs []*File, withSHA bool) error {
+	h, err := sumFile(path, withSHA)
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		*f = h
+	}
+	return nil
 }

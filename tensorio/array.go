@@ -59,6 +59,14 @@ func (a *Array) MappedFileInfo() (info fs.FileInfo, ok bool) {
 	return a.info, true
 }
 
+// MayMap reports whether Open would map the file at path instead of
+// reading it (MappedFile): a plain .npy file of little-endian C-order
+// float32 or float64 values, on a system that maps files. Open may still
+// read such a file (the system refused the map); a false is final.
+func MayMap(path string) bool {
+	return strings.EqualFold(filepath.Ext(path), ".npy") && mayMap(path)
+}
+
 // Prefault maps every page of a mapped array's file into the process at
 // once (madvise MADV_POPULATE_READ on Linux 5.14 and later), for a caller
 // about to read them all: one call costs less than a page fault per 16

@@ -31,13 +31,8 @@ func mapNPY(path string) (a *Array, ok bool, err error) {
 	if err != nil {
 		return nil, false, osfile.PathError(path, err)
 	}
-	size := map[string]int{"<f4": 4, "<f8": 8}[h.DType]
-	n := h.Len()
-	if size == 0 || h.Fortran || !littleEndian || n == 0 || h.DataOffset%int64(size) != 0 {
-		return nil, false, nil
-	}
-	end := h.DataOffset + int64(n)*int64(size)
-	if end > int64(^uint(0)>>1) {
+	size, n, end, ok := mappable(h)
+	if !ok {
 		return nil, false, nil
 	}
 	mem, err := unix.Mmap(int(f.Fd()), 0, int(end), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE)
@@ -55,6 +50,36 @@ func mapNPY(path string) (a *Array, ok bool, err error) {
 		a.Data = unsafe.Slice((*float64)(p), n)
 	}
 	return a, true, nil
+}
+
+// mappable returns, for a checked .npy header, its values' size in
+// bytes, their number and the file's end, and whether mapNPY maps such a
+// file: little-endian C-order float32 or float64 values on a
+// little-endian machine, aligned, not empty, addressable.
+func mappable(h *npy.Header) (size, n int, end int64, ok bool) {
+	size = map[string]int{"<f4": 4, "<f8": 8}[h.DType]
+	n = h.Len()
+	if size == 0 || h.Fortran || !littleEndian || n == 0 || h.DataOffset%int64(size) != 0 {
+		return 0, 0, 0, false
+	}
+	end = h.DataOffset + int64(n)*int64(size)
+	return size, n, end, end <= int64(^uint(0)>>1)
+}
+
+// mayMap reads the header of the .npy file at path and reports whether
+// mapNPY would map it (unless the system refuses the map).
+func mayMap(path string) bool {
+	f, fsize, err := osfile.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	h, err := npy.ReadHeader(f)
+	if err != nil || h.CheckDataLen(fsize-h.DataOffset) != nil {
+		return false
+	}
+	_, _, _, ok := mappable(h)
+	return ok
 }
 
 // littleEndian reports whether this machine stores numbers little-endian.
