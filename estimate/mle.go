@@ -35,23 +35,27 @@ func MLE(g *knn.Graph, k int) (float64, error) {
 	}
 	dup := 0
 	var sum float64 // Σ over points of 1/m(x)
-	logs := logFirstK(g, k)
-	for i := 0; i < g.N; i++ {
-		t := g.Dist[i*g.K : i*g.K+k]
-		if t[0] == 0 {
-			dup++
-			continue
+	buf := make([]float64, min(g.N, logBlockRows)*k)
+	for i0 := 0; i0 < g.N; i0 += logBlockRows {
+		i1 := min(i0+logBlockRows, g.N)
+		logs := logRows(g, k, i0, i1, buf)
+		for i := i0; i < i1; i++ {
+			t := g.Dist[i*g.K : i*g.K+k]
+			if t[0] == 0 {
+				dup++
+				continue
+			}
+			if math.IsNaN(t[0]) || math.IsInf(t[k-1], 0) {
+				return 0, fmt.Errorf("%w: neighbour distance is not finite at point %d", ErrBadParam, i)
+			}
+			l := logs[(i-i0)*k : (i-i0+1)*k]
+			lk := l[k-1]
+			var s float64
+			for _, lj := range l[:k-1] {
+				s += lk - lj
+			}
+			sum += s / float64(k-1)
 		}
-		if math.IsNaN(t[0]) || math.IsInf(t[k-1], 0) {
-			return 0, fmt.Errorf("%w: neighbour distance is not finite at point %d", ErrBadParam, i)
-		}
-		l := logs[i*k : (i+1)*k]
-		lk := l[k-1]
-		var s float64
-		for _, lj := range l[:k-1] {
-			s += lk - lj
-		}
-		sum += s / float64(k-1)
 	}
 	if dup > 0 {
 		return 0, &DuplicatesError{Count: dup}
@@ -62,16 +66,21 @@ func MLE(g *knn.Graph, k int) (float64, error) {
 	return float64(g.N) / sum, nil
 }
 
-// logFirstK returns math.Log of the first k distances of every row of g,
-// row after row (k per row), bit for bit (kernel.Log64: eight at a time).
-func logFirstK(g *knn.Graph, k int) []float64 {
-	out := make([]float64, g.N*k)
+// logBlockRows is the most rows whose logarithms MLE and LocalMLE hold at
+// once (logRows): 80 KB at k = 20, whatever the number of points.
+const logBlockRows = 512
+
+// logRows sets buf to math.Log of the first k distances of rows i0 ≤ i < i1
+// of g, row after row (k per row), bit for bit (kernel.Log64: eight at a
+// time), and returns it; buf holds at least (i1 − i0)·k values.
+func logRows(g *knn.Graph, k, i0, i1 int, buf []float64) []float64 {
+	out := buf[:(i1-i0)*k]
 	if k == g.K {
-		kernel.Log64(g.Dist[:g.N*k], out)
+		kernel.Log64(g.Dist[i0*k:i1*k], out)
 		return out
 	}
-	for i := range g.N {
-		kernel.Log64(g.Dist[i*g.K:i*g.K+k], out[i*k:(i+1)*k])
+	for i := i0; i < i1; i++ {
+		kernel.Log64(g.Dist[i*g.K:i*g.K+k], out[(i-i0)*k:(i-i0+1)*k])
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/intdim/intdim/cloud"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/intdim/intdim/internal/synth"
@@ -92,4 +93,49 @@ func ExampleMLE() {
 	}
 	fmt.Printf("ID ≈ %.0f\n", id)
 	// Output: ID ≈ 3
+}
+
+// TestMLEBlocks checks MLE and LocalMLE over several blocks of logRows (a
+// last partial one, k = g.K and k < g.K) against the definition with
+// math.Log, bit for bit.
+func TestMLEBlocks(t *testing.T) {
+	const n, K = 2*logBlockRows + 37, 9
+	rng := rand.New(rand.NewPCG(3, 5))
+	g := &knn.Graph{N: n, K: K, Index: make([]int32, n*K), Dist: make([]float64, n*K)}
+	for i := range n {
+		d := 0.0
+		for j := range K {
+			d += 0.01 + rng.Float64()
+			g.Dist[i*K+j] = d
+		}
+	}
+	for _, k := range []int{K, 5} {
+		var sum float64
+		want := make([]float64, n)
+		for i := range n {
+			l := make([]float64, k)
+			for j := range k {
+				l[j] = math.Log(g.Dist[i*K+j])
+			}
+			var s float64
+			for _, lj := range l[:k-1] {
+				s += l[k-1] - lj
+			}
+			sum += s / float64(k-1)
+			want[i] = float64(k-1) / s
+		}
+		got, err := MLE(g, k)
+		if err != nil || got != float64(n)/sum {
+			t.Errorf("k = %d: MLE = %v, %v; want %v", k, got, err, float64(n)/sum)
+		}
+		pts, err := LocalMLE(g, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range n {
+			if pts[i] != want[i] {
+				t.Fatalf("k = %d: LocalMLE[%d] = %v, want %v", k, i, pts[i], want[i])
+			}
+		}
+	}
 }
