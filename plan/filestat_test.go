@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intdim/intdim/internal/statage"
 	"github.com/intdim/intdim/tensorio"
 	"github.com/intdim/intdim/tensorio/npy"
 )
@@ -17,37 +18,34 @@ import (
 var hasStat = runtime.GOOS == "linux" || runtime.GOOS == "darwin"
 
 // agedFile writes data to a new file and waits until it is older than
-// statAge, set to 20 ms for the test.
+// statage.Min, set to 20 ms for the test.
 func agedFile(t *testing.T, name string, data []byte) string {
 	t.Helper()
-	old := statAge
-	statAge = 20 * time.Millisecond
-	t.Cleanup(func() { statAge = old })
+	statage.Lower(t, 20*time.Millisecond)
 	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(3 * statAge)
+	time.Sleep(3 * statage.Min)
 	return path
 }
 
 // TestFileStat: sumFile records the status of a file last changed more
-// than statAge ago (not of one just written); a file whose status is the
+// than statage.Min ago (not of one just written); a file whose status is the
 // recorded one is not read by Verify (a wrong CRC-32C in the plan goes
 // unseen, as it is not taken), and one changed in place, its size kept,
 // is read and refused by its CRC-32C; restored, its CRC-32C passes.
 func TestFileStat(t *testing.T) {
 	data := []byte("123456789")
 	young := filepath.Join(t.TempDir(), "young.bin")
-	os.WriteFile(young, data, 0o644)
-	statAge = time.Hour // young is younger than this
-	f, err := sumFile(young, false)
-	statAge = 3 * time.Second
-	if err != nil || f.Stat != nil || f.CRC32C != "e3069283" {
-		t.Fatalf("a file younger than statAge: %+v, %v", f, err)
+	if err := os.WriteFile(young, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := sumFile(young, false); err != nil || f.Stat != nil || f.CRC32C != "e3069283" {
+		t.Fatalf("a file younger than statage.Min: %+v, %v", f, err)
 	}
 	path := agedFile(t, "in.bin", data)
-	f, err = sumFile(path, false)
+	f, err := sumFile(path, false)
 	if err != nil || f.CRC32C != "e3069283" || (f.Stat != nil) != hasStat {
 		t.Fatalf("an old file: %+v, %v (status on this system: %v)", f, err, hasStat)
 	}
@@ -70,18 +68,22 @@ func TestFileStat(t *testing.T) {
 		t.Fatalf("no status: the CRC-32C was not taken (%v)", err)
 	}
 	p.Inputs[0].Files[0] = f
-	os.WriteFile(path, []byte("123456788"), 0o644)
+	if err := os.WriteFile(path, []byte("123456788"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := p.Verify(nil); err == nil || !strings.Contains(err.Error(), "changed since the plan was made (CRC-32C") {
 		t.Fatalf("a byte changed in place: %v", err)
 	}
-	os.WriteFile(path, data, 0o644)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := p.Verify(nil); err != nil {
 		t.Fatalf("restored: %v", err)
 	}
 }
 
 // TestStable: stable records nothing for two different files' statuses
-// (a file replaced while it was hashed) or a ctime less than statAge
+// (a file replaced while it was hashed) or a ctime less than statage.Min
 // before the start, and the status itself otherwise.
 func TestStable(t *testing.T) {
 	if !hasStat {
@@ -90,7 +92,9 @@ func TestStable(t *testing.T) {
 	a := agedFile(t, "a.bin", []byte("a"))
 	b := filepath.Join(filepath.Dir(a), "b.bin")
 	now := time.Now() // before b is written: its ctime is not older
-	os.WriteFile(b, []byte("b"), 0o644)
+	if err := os.WriteFile(b, []byte("b"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	sa, _ := os.Stat(a)
 	sb, _ := os.Stat(b)
 	if got := stable(sa, sb, now.Add(time.Hour)); got != nil {
@@ -147,7 +151,9 @@ func TestLoadCheckStat(t *testing.T) {
 	}
 	p.Inputs[0].Files[0].CRC32C = right
 	data[len(data)-1] ^= 1
-	os.WriteFile(path, data, 0o644)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err, done := check(); err == nil || done || !strings.Contains(err.Error(), path+": changed since the plan was made (CRC-32C") {
 		t.Fatalf("changed in place: %v, checked %v", err, done)
 	}

@@ -96,7 +96,7 @@ type Input struct {
 // one of the two.
 //
 // An input file also has its FileStat where the system gives one and the
-// file was last changed at least statAge before the plan: a file whose
+// file was last changed at least statage.Min (60 s) before the plan: a file whose
 // status is still that one has not changed, and run-task and merge do not
 // read it to check it (Verify).
 //

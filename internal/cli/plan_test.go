@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/intdim/intdim/internal/hostile/craft"
+	"github.com/intdim/intdim/internal/statage"
 	"github.com/intdim/intdim/internal/synth"
 	"github.com/intdim/intdim/plan"
 	"github.com/intdim/intdim/tensorio/npz"
@@ -771,16 +772,20 @@ func TestPlanNonFiniteLayer(t *testing.T) {
 	}
 }
 
-// TestPlanInputStatus: inputs last changed more than 3 s before the plan
-// (plan.FileStat) have their status recorded (Linux and macOS), so that
-// run-task and merge skip their CRC-32C while it is unchanged (merge then
-// prints profile's bytes); changed in place (one byte, size kept: a new
-// ctime), they are refused as any other change, and restored, merge
-// prints profile's bytes.
+// TestPlanInputStatus: inputs last changed more than statage.Min
+// before the plan (lowered to 20 ms here; plan.FileStat) have their
+// status recorded (Linux and macOS), so that run-task and merge skip
+// their CRC-32C while it is unchanged: with a wrong CRC-32C written into
+// the plan, the tasks and merge still pass and merge prints profile's
+// bytes. Once the status differs (a new ctime, the bytes kept) the
+// CRC-32C is taken and the wrong one refused, naming the file; changed
+// in place (one byte, size kept), inputs are refused as any other change,
+// and restored, merge prints profile's bytes.
 func TestPlanInputStatus(t *testing.T) {
+	statage.Lower(t, 20*time.Millisecond)
 	dir := planInputs(t)
 	a0, a1 := filepath.Join(dir, "a0.npy"), filepath.Join(dir, "a1.npy")
-	time.Sleep(3100 * time.Millisecond) // plan.statAge
+	time.Sleep(60 * time.Millisecond) // statage.Min
 	planPath := filepath.Join(dir, "p.json")
 	if code, _, errs := run("plan", a0, a1, "--tasks", "2", "--out", planPath); code != 0 {
 		t.Fatal(errs)
@@ -795,11 +800,43 @@ func TestPlanInputStatus(t *testing.T) {
 			t.Fatalf("%s: status %+v recorded on %s", f.Path, f.Stat, runtime.GOOS)
 		}
 	}
-	// Unchanged: the tasks and merge trust the status.
+	if !hasStat {
+		return
+	}
+	right, err := os.ReadFile(planPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same plan with every input's CRC-32C wrong.
+	wrong := right
+	for _, in := range p.Inputs {
+		crc := []byte(`"crc32c": "` + in.Files[0].CRC32C + `"`)
+		if !bytes.Contains(wrong, crc) {
+			t.Fatalf("no %s in the plan", crc)
+		}
+		wrong = bytes.ReplaceAll(wrong, crc, []byte(`"crc32c": "00000000"`))
+	}
+	if err := os.WriteFile(planPath, wrong, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Unchanged: the tasks and merge trust the status, not reading the
+	// files (the wrong CRC-32C goes unseen).
 	runTasks(t, planPath, 2, 3, -1, -1)
 	_, want, _ := run("profile", a0, a1, "--format", "json")
 	if code, got, errs := run("merge", planPath, "--format", "json"); code != 0 || want == "" || got != want {
 		t.Fatalf("merge: exit %d, %q; differs from profile: %v", code, errs, got != want)
+	}
+	// A new ctime, the bytes kept: the CRC-32C is taken.
+	now := time.Now()
+	if err := os.Chtimes(a1, now, now); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run("merge", planPath, "--format", "json")
+	if code != 2 || out != "" || !strings.Contains(errs, "a1.npy: changed since the plan was made (CRC-32C") || !strings.Contains(errs, "the plan has 00000000") {
+		t.Fatalf("merge, a1.npy's status changed: exit %d, %q, %q", code, out, errs)
+	}
+	if err := os.WriteFile(planPath, right, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	for i := range 2 {
 		os.Remove(plan.PartPath(planPath, i))
