@@ -219,11 +219,7 @@ func prepareWith(m matrix, mode packMode) (pr *prepared, ok bool) {
 		if math.IsNaN(big) || math.IsInf(big, 0) {
 			return nil, false
 		}
-		scale := 1.0
-		if big > 0 {
-			_, e := math.Frexp(big) // big = f·2^e, f in [0.5, 1)
-			scale = math.Ldexp(1, -e)
-		}
+		scale := scaleFor(big)
 		norm := make([]float64, n)
 		var over float64 // largest |centred value| beyond the range, or NaN
 		p := pack(n, d, func(i int, dst []float32) {
@@ -237,16 +233,38 @@ func prepareWith(m matrix, mode packMode) (pr *prepared, ok bool) {
 			big = over
 			continue
 		}
-		// Dist2 and the centring each err by at most (d+2)·2⁻⁵³ relative to
-		// nᵢ + nⱼ (‖xᵢ − xⱼ‖² ≤ 2(nᵢ + nⱼ)); the Gram entry by Tau(d);
-		// entries below 2⁻¹²⁶ lose up to 2⁻¹⁴⁹ each (with |c| ≤ 2⁴⁰).
-		// Dist2 of rows of tiny entries underflows: each of its 2d roundings
-		// errs by up to 2⁻¹⁰⁷⁵ absolute, (d + 1)·2⁻¹⁰⁷⁴·scale² in scaled
-		// units (capped where every pair is a candidate anyway).
-		tau := 2*kernel.Tau(d) + float64(4*d+16)*0x1p-52
-		eabs := float64(4*d+4)*0x1p-100 + min(float64(d+1)*math.Ldexp(scale, -1074)*scale, float64(8*d+8))
+		tau, eabs := errMargins(d, scale)
 		return &prepared{p: p, mean: mean, scale: scale, norm: norm, tau: tau, eabs: eabs}, true
 	}
+}
+
+// scaleFor is the power of two prepareWith and prepareCoords scale the
+// centred entries by, for the largest |centred entry| big: 2⁻ᵉ with
+// big = f·2ᵉ, f in [0.5, 1), so scaled entries are below 1; 1 for big = 0.
+func scaleFor(big float64) float64 {
+	if big > 0 {
+		_, e := math.Frexp(big) // big = f·2^e, f in [0.5, 1)
+		return math.Ldexp(1, -e)
+	}
+	return 1
+}
+
+// errMargins returns the error margins of prepared for d columns and scale:
+// Dist2 and the centring each err by at most (d+2)·2⁻⁵³ relative to
+// nᵢ + nⱼ (‖xᵢ − xⱼ‖² ≤ 2(nᵢ + nⱼ)); the Gram entry by Tau(d); entries
+// below 2⁻¹²⁶ lose up to 2⁻¹⁴⁹ each (with |c| ≤ 2⁴⁰), so
+//
+//	tau = 2·Tau(d) + (4d + 16)·2⁻⁵².
+//
+// Dist2 of rows of tiny entries underflows: each of its 2d roundings errs
+// by up to 2⁻¹⁰⁷⁵ absolute, (d + 1)·2⁻¹⁰⁷⁴·scale² in scaled units (capped
+// where every pair is a candidate anyway):
+//
+//	eabs = (4d + 4)·2⁻¹⁰⁰ + min((d + 1)·2⁻¹⁰⁷⁴·scale·scale, 8d + 8).
+func errMargins(d int, scale float64) (tau, eabs float64) {
+	tau = 2*kernel.Tau(d) + float64(4*d+16)*0x1p-52
+	eabs = float64(4*d+4)*0x1p-100 + min(float64(d+1)*math.Ldexp(scale, -1074)*scale, float64(8*d+8))
+	return tau, eabs
 }
 
 // candidateFloor is the smallest cap on a row's candidate list (a variable

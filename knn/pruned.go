@@ -817,11 +817,7 @@ func prepareCoords(p []float64, mm, m, n int, pack func(centre func(i int, dst [
 		if math.IsNaN(big) || math.IsInf(big, 0) {
 			return nil, false
 		}
-		scale := 1.0
-		if big > 0 {
-			_, e := math.Frexp(big)
-			scale = math.Ldexp(1, -e)
-		}
+		scale := scaleFor(big)
 		norm := make([]float64, n)
 		var over float64
 		pack(func(i int, dst []float32) {
@@ -835,9 +831,7 @@ func prepareCoords(p []float64, mm, m, n int, pack func(centre func(i int, dst [
 			big = over
 			continue
 		}
-		// prepareWith's error bounds for m columns.
-		tau := 2*kernel.Tau(m) + float64(4*m+16)*0x1p-52
-		eabs := float64(4*m+4)*0x1p-100 + min(float64(m+1)*math.Ldexp(scale, -1074)*scale, float64(8*m+8))
+		tau, eabs := errMargins(m, scale) // prepareWith's, for m columns
 		return &prepared{mean: mean, scale: scale, norm: norm, tau: tau, eabs: eabs}, true
 	}
 }
