@@ -77,7 +77,6 @@ func seedGroups(cols, gs int) int {
 // that a few blocks' minima are held at a time, not all n rows' (8 MB at
 // n = 2,000, k = 100), and read while still in cache.
 func gramSeeds(pr *prepared, c *collector, n, k, gs, threads int) {
-	w := 8 * gs
 	nb := (n + kernel.BlockRows - 1) / kernel.BlockRows
 	off := make([]int, nb+1) // a row's minima of column block J start at off[J]
 	for J := range nb {
@@ -116,25 +115,7 @@ func gramSeeds(pr *prepared, c *collector, n, k, gs, threads int) {
 			if j0 <= i && i < j1 {
 				gi[i-j0] = float32(math.Inf(-1)) // vᵢᵢ = +Inf: i is not its own neighbour
 			}
-			out := mins[(i-i0)*m+off[J] : (i-i0)*m+off[J+1]]
-			full := len(gi) / w * w
-			kernel.GroupMin32(gi[:full], hj[:full], gs, out)
-			o := full / w * 8
-			if r := (len(gi) - full) / 8; r > 0 { // 8 groups of r < gs
-				kernel.GroupMin32(gi[full:full+8*r], hj[full:full+8*r], r, out[o:])
-				full += 8 * r
-				o += 8
-			}
-			for q := full; q < len(gi); q += gs { // fewer than 8 left
-				v := math.Inf(1)
-				for r := q; r < min(q+gs, len(gi)); r++ {
-					if x := hj[r] - 2*float64(gi[r]); x < v {
-						v = x
-					}
-				}
-				out[o] = v
-				o++
-			}
+			rowGroupMins(gi, hj, gs, mins[(i-i0)*m+off[J]:(i-i0)*m+off[J+1]])
 		}
 		mu.Lock()
 		left[I]--
