@@ -2,8 +2,6 @@ package plan
 
 import (
 	"hash/crc32"
-	"os"
-	"time"
 	"unsafe"
 
 	"github.com/intdim/intdim/cloud"
@@ -23,10 +21,10 @@ import (
 func sumMapped(a *tensorio.Array, path string) (f File, finite, ok bool) {
 	data, mapped := a.MappedFile()
 	before, hasInfo := a.MappedFileInfo()
+	start, _ := a.MappedFileStatedAt() // before the fstat: sumFile's rule
 	if !mapped || !hasInfo || before.Size() != int64(len(data)) {
 		return File{}, false, false
 	}
-	start := time.Now()
 	var vals []byte // the values' bytes: the end of data
 	switch {
 	case a.Data32 != nil:
@@ -53,7 +51,7 @@ func sumMapped(a *tensorio.Array, path string) (f File, finite, ok bool) {
 		}
 	}
 	f = File{Path: path, Size: int64(len(data)), CRC32C: crcHex32(crc)}
-	if after, err := os.Stat(path); err == nil && after.Size() == f.Size {
+	if after, err := openStat(path); err == nil && after.Size() == f.Size {
 		f.Stat = stable(before, after, start)
 	}
 	return f, finite, true

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"math"
 	"os"
+	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/intdim/intdim/internal/statage"
 	"github.com/intdim/intdim/tensorio"
 	"github.com/intdim/intdim/tensorio/npy"
 )
@@ -84,5 +87,47 @@ func TestSumMapped(t *testing.T) {
 	}
 	if _, _, ok := sumMapped(as[0], path); ok {
 		t.Error("an array read into memory: summed")
+	}
+}
+
+// TestSumMappedAge: sumMapped judges a file's age at the moment just
+// before the file was stat'ed where it was mapped, as sumFile does: a file
+// written just before it was mapped has no status recorded, however long
+// after the mapping its checksum is taken.
+func TestSumMappedAge(t *testing.T) {
+	if !hasStat {
+		t.Skip("no FileStat on this system")
+	}
+	statage.Lower(t, 50*time.Millisecond)
+	var buf bytes.Buffer
+	if err := npy.Write(&buf, []int{3, 2}, []float32{1, 2, 3, 4, 5, 6}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "x.npy")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	arrays, err := tensorio.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arrays[0].Close()
+	at, ok := arrays[0].MappedFileStatedAt()
+	if !ok || at.IsZero() || time.Since(at) > time.Minute {
+		t.Fatalf("mapped file's stat time %v, %v", at, ok)
+	}
+	time.Sleep(3 * statage.Min)
+	f, _, ok := sumMapped(arrays[0], path)
+	if !ok || f.CRC32C == "" || f.Stat != nil {
+		t.Fatalf("a file written just before it was mapped: %+v, %v", f, ok)
+	}
+	// Old enough when it was mapped: recorded.
+	arrays2, err := tensorio.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arrays2[0].Close()
+	if g, _, ok := sumMapped(arrays2[0], path); !ok || g.Stat == nil || g.CRC32C != f.CRC32C {
+		t.Fatalf("a file mapped %v after it was written: %+v, %v", 3*statage.Min, g, ok)
 	}
 }

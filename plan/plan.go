@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -450,7 +451,7 @@ func (p *Plan) verify(inputs []int, done map[string]bool) error {
 			if done[want.Path] {
 				continue
 			}
-			if st, err := os.Stat(want.Path); err == nil && st.Mode().IsRegular() && st.Size() != want.Size {
+			if st, err := openStat(want.Path); err == nil && st.Mode().IsRegular() && st.Size() != want.Size {
 				return fmt.Errorf("%s: changed since the plan was made (size %d; the plan has %d): make the plan again",
 					want.Path, st.Size(), want.Size)
 			} else if err == nil && unchanged(want, st) {
@@ -472,6 +473,24 @@ func (p *Plan) verify(inputs []int, done map[string]bool) error {
 		}
 	}
 	return nil
+}
+
+// openStat returns the status of the regular file at path as the open
+// file gives it (fstat), not os.Stat's: NFS may answer a stat from its
+// attribute cache, while an open revalidates it (close-to-open
+// consistency). A file that is not regular (a pipe would block the open)
+// has os.Stat's status.
+func openStat(path string) (fs.FileInfo, error) {
+	st, err := os.Stat(path)
+	if err != nil || !st.Mode().IsRegular() {
+		return st, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.Stat()
 }
 
 func sizeChanged(want File, size int64) error {

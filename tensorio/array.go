@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"time"
 
 	"github.com/intdim/intdim/cloud"
 	"path/filepath"
@@ -29,10 +30,11 @@ type Array struct {
 	// DType is the element type in the file, e.g. "float32", "bfloat16".
 	DType string
 
-	points  *cloud.Matrix // made once by Points
-	release func() error  // unmaps a memory-mapped file
-	file    []byte        // the mapped file's bytes, header included (MappedFile)
-	info    fs.FileInfo   // the mapped file's status when it was mapped (MappedFile)
+	points   *cloud.Matrix // made once by Points
+	release  func() error  // unmaps a memory-mapped file
+	file     []byte        // the mapped file's bytes, header included (MappedFile)
+	info     fs.FileInfo   // the mapped file's status when it was mapped (MappedFile)
+	statedAt time.Time     // the time just before info was taken
 }
 
 // MappedFile returns the bytes of the file the array's values are mapped
@@ -57,6 +59,16 @@ func (a *Array) MappedFileInfo() (info fs.FileInfo, ok bool) {
 		return nil, false
 	}
 	return a.info, true
+}
+
+// MappedFileStatedAt returns the time taken just before the status
+// MappedFileInfo gives was taken: a change to the file after it sets a
+// later ctime (plan.FileStat). ok is false where MappedFileInfo's is.
+func (a *Array) MappedFileStatedAt() (at time.Time, ok bool) {
+	if _, ok := a.MappedFileInfo(); !ok {
+		return time.Time{}, false
+	}
+	return a.statedAt, true
 }
 
 // MayMap reports whether Open would map the file at path instead of

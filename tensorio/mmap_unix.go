@@ -3,6 +3,7 @@
 package tensorio
 
 import (
+	"time"
 	"unsafe"
 
 	"github.com/intdim/intdim/tensorio/internal/osfile"
@@ -40,8 +41,9 @@ func mapNPY(path string) (a *Array, ok bool, err error) {
 		return nil, false, nil // read it instead
 	}
 	a = &Array{Shape: h.Shape, Source: path, DType: h.TypeName(), release: func() error { return unix.Munmap(mem) }, file: mem}
+	statedAt := time.Now() // before the fstat: MappedFileInfo's moment
 	if info, err := f.Stat(); err == nil {
-		a.info = info
+		a.info, a.statedAt = info, statedAt
 	}
 	p := unsafe.Pointer(&mem[h.DataOffset])
 	if size == 4 {
