@@ -12,11 +12,12 @@ import (
 
 // fuzzSeedPlan is a plan of the shape Make writes: two brute-force layers
 // and a pruned one cut into strips (its strip file with the CRC-32C of
-// every piece), an input with CRC-32C and SHA-256, cut into three tasks.
+// every piece), an input with CRC-32C, SHA-256 and status (FileStat), cut into three tasks.
 func fuzzSeedPlan(t testing.TB) []byte {
 	p := &Plan{Kind: Kind, Version: Version, Dir: "/data", Mem: 1 << 30, Args: []string{"--k=2"},
 		Inputs: []Input{{Spec: "a.npy", Files: []File{{Path: "/data/a.npy", Size: 4096, CRC32C: "0badf00d",
-			SHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}}}}}
+			SHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+			Stat:   &FileStat{Inode: 1234567, Mtime: 1764668400123456789, Ctime: 1764668401987654321}}}}}}
 	p.Layers = []Layer{
 		{Name: "a", Rows: 40, Dim: 8, K: 2},
 		{Name: "b", Rows: 30, Dim: 5, K: 2, Search: SearchBrute},
@@ -45,6 +46,10 @@ func fuzzSeedPlan(t testing.TB) []byte {
 func FuzzLoadPlan(f *testing.F) {
 	seed := fuzzSeedPlan(f)
 	f.Add(seed)
+	if !bytes.Contains(seed, []byte(`"stat":{"inode":1234567,`)) {
+		f.Fatal("the seed plan has no input status")
+	}
+	f.Add(bytes.Replace(seed, []byte(`"inode":1234567`), []byte(`"inode":-1`), 1))
 	f.Add(bytes.Replace(seed, []byte(`"rows":40`), []byte(`"rows":-1`), 1))
 	f.Add(bytes.Replace(seed, []byte(`"tasks":[`), []byte(`"tasks":[{"pieces":[{"layer":9,"rows":[0,1]}]},`), 1))
 	f.Add([]byte(`{"kind":"intdim-plan","layers":[{"strip":{"chunk":4096,"crc32c_chunks":["0"]}}]}`))

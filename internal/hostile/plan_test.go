@@ -3,10 +3,12 @@ package hostile
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/intdim/intdim/internal/cli"
@@ -81,6 +83,37 @@ func TestPlan(t *testing.T) {
 		})), Exit: 2, Stderr: "its pieces differ from the plan's; rerun: intdim run-task p.json --index 1"},
 		{Name: "partial missing", Args: []string{"merge", "p.json"}, Setup: planned(false, "1"), Exit: 2, Stderr: "task 0 of 2: p.parts/task-0000.bin: missing; rerun: intdim run-task p.json --index 0"},
 		{Name: "partial is a directory", Args: []string{"merge", "p.json"}, Setup: Setups(planned(false, "0"), File(part+"/x", nil)), Exit: 2, Stderr: "not a regular file"},
+		{Name: "input status with a wrong ctime, input changed", Args: []string{"run-task", "p.json", "--index", "0"}, Setup: Setups(planned(false), wrongCtime, edit("a.npy", func(b []byte) []byte {
+			b[len(b)-1] ^= 1
+			return b
+		})), Exit: 2, Stderr: "a.npy: changed since the plan was made (CRC-32C"},
+		{Name: "input status with a negative inode", Args: []string{"merge", "p.json"}, Setup: Setups(planned(false, "0", "1"), edit("p.json", func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`"crc32c": `), []byte(`"stat": {"inode": -1}, "crc32c": `), 1)
+		})), Exit: 2, Stderr: "p.json: "},
+		{Name: "input status not an object", Args: []string{"run-task", "p.json", "--index", "0"}, Setup: Setups(planned(false), edit("p.json", func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`"crc32c": `), []byte(`"stat": "1 2 3", "crc32c": `), 1)
+		})), Exit: 2, Stderr: "p.json: "},
 		{Name: "merge with a failed layer", Args: []string{"merge", "p.json", "--format", "json"}, Setup: planned(true, "0", "1"), Exit: 1, Stdout: true, Stderr: "1 of 2 layers failed: layer b"},
 	})
+}
+
+// wrongCtime records in p.json the status of a.npy (plan.FileStat) with
+// its inode and mtime right and its ctime wrong: the CRC-32C must then be
+// taken.
+func wrongCtime(t *testing.T, dir string) {
+	st, err := os.Stat(filepath.Join(dir, "a.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	if !ok {
+		t.Skip("no inode on this system")
+	}
+	stat := fmt.Sprintf(`"stat": {"inode": %d, "mtime_ns": %d, "ctime_ns": %d}, "crc32c": `, sys.Ino, st.ModTime().UnixNano(), st.ModTime().UnixNano()-1e9)
+	edit("p.json", func(b []byte) []byte {
+		if !bytes.Contains(b, []byte(`"crc32c": `)) {
+			t.Fatal("no crc32c in the plan")
+		}
+		return bytes.Replace(b, []byte(`"crc32c": `), []byte(stat), 1)
+	})(t, dir)
 }
