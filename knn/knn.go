@@ -360,7 +360,9 @@ func parallelRowsAcc(n, threads int, f func(i int, h *TopK, s *[32]float64)) {
 	if threads < 1 {
 		threads = 1
 	}
-	const chunk = 16
+	// 16 rows at a time, fewer when there are few (rowStripSearch's 5
+	// strips at n = 500), so that every goroutine gets some.
+	chunk := max(1, min(16, n/(4*threads)))
 	var mu sync.Mutex
 	next := 0
 	var wg sync.WaitGroup
