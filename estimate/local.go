@@ -23,23 +23,12 @@ func LocalMLE(g *knn.Graph, k int) ([]float64, error) {
 		return nil, fmt.Errorf("%w: local MLE with k = %d on lists of %d neighbours (need 2 ≤ k)", ErrBadParam, k, g.K)
 	}
 	out := make([]float64, g.N)
-	buf := make([]float64, min(g.N, logBlockRows)*k)
-	for i0 := 0; i0 < g.N; i0 += logBlockRows {
-		i1 := min(i0+logBlockRows, g.N)
-		logs := logRows(g, k, i0, i1, buf)
-		for i := i0; i < i1; i++ {
-			if g.Dist[i*g.K] == 0 {
-				continue // 0
-			}
-			l := logs[(i-i0)*k : (i-i0+1)*k]
-			lk := l[k-1]
-			var s float64
-			for _, lj := range l[:k-1] {
-				s += lk - lj
-			}
+	_ = logSums(g, k, func(i int, s float64) error {
+		if g.Dist[i*g.K] != 0 { // else 0
 			out[i] = float64(k-1) / s // +Inf when s = 0
 		}
-	}
+		return nil
+	})
 	return out, nil
 }
 

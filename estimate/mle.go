@@ -35,27 +35,20 @@ func MLE(g *knn.Graph, k int) (float64, error) {
 	}
 	dup := 0
 	var sum float64 // Σ over points of 1/m(x)
-	buf := make([]float64, min(g.N, logBlockRows)*k)
-	for i0 := 0; i0 < g.N; i0 += logBlockRows {
-		i1 := min(i0+logBlockRows, g.N)
-		logs := logRows(g, k, i0, i1, buf)
-		for i := i0; i < i1; i++ {
-			t := g.Dist[i*g.K : i*g.K+k]
-			if t[0] == 0 {
-				dup++
-				continue
-			}
-			if math.IsNaN(t[0]) || math.IsInf(t[k-1], 0) {
-				return 0, fmt.Errorf("%w: neighbour distance is not finite at point %d", ErrBadParam, i)
-			}
-			l := logs[(i-i0)*k : (i-i0+1)*k]
-			lk := l[k-1]
-			var s float64
-			for _, lj := range l[:k-1] {
-				s += lk - lj
-			}
-			sum += s / float64(k-1)
+	err := logSums(g, k, func(i int, s float64) error {
+		t := g.Dist[i*g.K : i*g.K+k]
+		if t[0] == 0 {
+			dup++
+			return nil
 		}
+		if math.IsNaN(t[0]) || math.IsInf(t[k-1], 0) {
+			return fmt.Errorf("%w: neighbour distance is not finite at point %d", ErrBadParam, i)
+		}
+		sum += s / float64(k-1)
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	if dup > 0 {
 		return 0, &DuplicatesError{Count: dup}
@@ -69,6 +62,32 @@ func MLE(g *knn.Graph, k int) (float64, error) {
 // logBlockRows is the most rows whose logarithms MLE and LocalMLE hold at
 // once (logRows): 80 KB at k = 20, whatever the number of points.
 const logBlockRows = 512
+
+// logSums calls f(i, sᵢ) for every row i of g in order, with
+// sᵢ = Σⱼ₌₁..ₖ₋₁ (log T_k − log T_j) of its first k distances (the sum
+// of MLE's m(x)), or 0 where T₁ = 0 (a duplicate), and stops at f's first
+// error. The logarithms are taken logBlockRows rows at a time (logRows).
+func logSums(g *knn.Graph, k int, f func(i int, s float64) error) error {
+	buf := make([]float64, min(g.N, logBlockRows)*k)
+	for i0 := 0; i0 < g.N; i0 += logBlockRows {
+		i1 := min(i0+logBlockRows, g.N)
+		logs := logRows(g, k, i0, i1, buf)
+		for i := i0; i < i1; i++ {
+			var s float64
+			if g.Dist[i*g.K] != 0 {
+				l := logs[(i-i0)*k : (i-i0+1)*k]
+				lk := l[k-1]
+				for _, lj := range l[:k-1] {
+					s += lk - lj
+				}
+			}
+			if err := f(i, s); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 // logRows sets buf to math.Log of the first k distances of rows i0 ≤ i < i1
 // of g, row after row (k per row), bit for bit (kernel.Log64: eight at a

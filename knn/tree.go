@@ -380,10 +380,7 @@ func (t *kdTree) visit(v int32, r *treeQuery) {
 				b := &r.best
 				k := len(b.s)
 				for o := 0; o+3 <= len(pts); o += 3 {
-					e0, e1, e2 := pts[o]-q0, pts[o+1]-q1, pts[o+2]-q2
-					s := float64(e0 * e0)
-					s += float64(e1 * e1)
-					s += float64(e2 * e2)
+					s := dist3(pts[o:o+3], q0, q1, q2)
 					if p := nd.start + int32(o/3); s <= r.u && p != r.self {
 						b.insert(s, t.perm[p])
 						if b.held == k {
@@ -394,10 +391,7 @@ func (t *kdTree) visit(v int32, r *treeQuery) {
 				return
 			}
 			for o := 0; o+3 <= len(pts); o += 3 {
-				e0, e1, e2 := pts[o]-q0, pts[o+1]-q1, pts[o+2]-q2
-				s := float64(e0 * e0)
-				s += float64(e1 * e1)
-				s += float64(e2 * e2)
+				s := dist3(pts[o:o+3], q0, q1, q2)
 				if p := nd.start + int32(o/3); s <= r.u && p != r.self {
 					r.offer(s, t.perm[p])
 				}
@@ -648,4 +642,14 @@ func (m matrix) row64(p int, dst []float64) {
 		return
 	}
 	copy(dst, m.m.Row64(m.index(p)))
+}
+
+// dist3 is dist2 of a 3-column row p of the tree's points and the query
+// (q0, q1, q2): the same differences and products, summed in the same order.
+func dist3(p []float64, q0, q1, q2 float64) float64 {
+	e0, e1, e2 := p[0]-q0, p[1]-q1, p[2]-q2
+	s := float64(e0 * e0)
+	s += float64(e1 * e1)
+	s += float64(e2 * e2)
+	return s
 }

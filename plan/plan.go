@@ -410,7 +410,7 @@ func sumFile(path string, withSHA bool) (File, error) {
 	} else if n, err = io.CopyBuffer(w, f, make([]byte, hashPiece)); err != nil {
 		return File{}, fmt.Errorf("%s: %w", path, err)
 	}
-	out := File{Path: path, Size: n, CRC32C: fmt.Sprintf("%08x", c.Sum32())}
+	out := File{Path: path, Size: n, CRC32C: crcHex32(c.Sum32())}
 	if after, err := f.Stat(); err == nil && after.Size() == n {
 		out.Stat = stable(st, after, start)
 	}
