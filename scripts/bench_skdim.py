@@ -14,7 +14,8 @@ the array, untimed: numba compiles FisherS's histogram on its first call, and
 that compile time is not counted. Run it with one thread (OMP_NUM_THREADS,
 OPENBLAS_NUM_THREADS, MKL_NUM_THREADS, NUMBA_NUM_THREADS = 1), as
 scripts/bench_skdim.sh does. scikit-dimension is imported from $SKDIM (a
-folder holding the skdim package) when set, else from the installed package.
+folder holding the skdim package) when set, else from the installed package;
+bench/skdim034/README.md says how to rebuild it where it cannot be installed.
 """
 
 import argparse
@@ -62,7 +63,11 @@ def main():
     import numpy as np
     import scipy
     import sklearn
-    import skdim
+    try:
+        import skdim
+    except ImportError as e:
+        sys.exit("bench_skdim.py: cannot import skdim (%s): install scikit-dimension 0.3.4 or set SKDIM "
+                 "to a folder holding its skdim package (bench/skdim034/README.md)" % e)
 
     refs = json.load(open(os.path.join(args.testdata, "refs", "estimators.json")))
     skip = [s for s in args.skip.split(",") if s]

@@ -10,7 +10,8 @@
 #   SKDIM=/path/holding/skdim scripts/bench_skdim.sh [KEY-SUBSTRING] > skdim.md
 #
 # scikit-dimension is imported from $SKDIM when set (a folder holding the
-# skdim package, e.g. a checkout), else from the installed package; it needs
+# skdim package, e.g. a checkout; bench/skdim034/README.md says how to rebuild
+# it without PyPI), else from the installed package; it needs
 # numpy, scipy, scikit-learn and numba (Debian: python3-numpy python3-scipy
 # python3-sklearn python3-numba). ESS is left out by default (scikit-
 # dimension takes minutes per array): SKIP=none runs it too. Both sides
