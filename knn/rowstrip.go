@@ -127,7 +127,7 @@ func stripRow(m matrix, pr *prepared, hv []float64, k, i int, u float64, gi []fl
 		panic("knn: candidate set smaller than k")
 	}
 	m.dist2Cands(i, c)
-	if k <= sortedMaxK {
+	if k <= sortedMaxK && !rankNearest(c, k, idx, dist, &tk.rank) {
 		best := &tk.best
 		best.reset(k)
 		for _, e := range c {
@@ -135,7 +135,7 @@ func stripRow(m matrix, pr *prepared, hv []float64, k, i int, u float64, gi []fl
 		}
 		copy(idx, best.j)
 		copy(dist, best.s)
-	} else {
+	} else if k > sortedMaxK {
 		nearest(c, k, idx, dist, &tk.ns)
 	}
 	for a := range dist {

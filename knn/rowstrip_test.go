@@ -14,8 +14,8 @@ import (
 // bit on one thread and on three, on the seeding cases (Gaussian rows,
 // duplicates, a lattice, float32 rows, the duplicate-laden reference array
 // at k = 20 and 100), on several strips with n not a multiple of the tile
-// height, on a row view, on tiny values and on wide rows; and kernelSearch
-// takes it for them.
+// height, on a row view, on tiny values and on wide rows, with rankNearest
+// and without it (bestK's insertions); and kernelSearch takes it for them.
 func TestRowStripSearch(t *testing.T) {
 	type tc struct {
 		name string
@@ -56,6 +56,12 @@ func TestRowStripSearch(t *testing.T) {
 			if got := rowStripSearch(c.v, pr, c.k, gs, threads); !sameAs(got, want) {
 				t.Fatalf("%s: strip search differs from brute force (%d threads)", c.name, threads)
 			}
+		}
+		rankUsable = false // bestK's insertions for every row
+		got := rowStripSearch(c.v, pr, c.k, gs, 1)
+		rankUsable = kernel.RankVariant() != "purego"
+		if !sameAs(got, want) {
+			t.Fatalf("%s: strip search without rankNearest differs from brute force", c.name)
 		}
 		if got := kernelSearch(c.v, c.k, 2); !sameAs(got, want) {
 			t.Fatalf("%s: kernelSearch differs from brute force", c.name)

@@ -11,6 +11,7 @@ type TopK struct {
 	best bestK       // scratch of callers that keep a sorted k best
 	sel  []float32   // scratch of callers' selections (rowCands.prune)
 	ns   sortScratch // scratch of Sorted and of nearest
+	rank rankScratch // scratch of rankNearest
 }
 
 // heapK is TopK's heap without its scratch buffers (56 bytes, not 232):

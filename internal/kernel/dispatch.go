@@ -25,6 +25,7 @@ type variants struct {
 	groupMin []groupMinImpl                                                                       // GroupMin32
 	part     []partImpl                                                                           // Partition3
 	log      []logImpl                                                                            // Log64
+	rank     []rankImpl                                                                           // RankLess
 	maxAbs   func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
 	hashRows func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
 }
@@ -51,6 +52,7 @@ var (
 	groupMins   []groupMinImpl
 	partImpls   []partImpl
 	logImpls    []logImpl
+	rankImpls   []rankImpl
 )
 
 // The variants the exported functions use (tests swap them).
@@ -66,6 +68,7 @@ var (
 	groupMinBest groupMinImpl
 	partBest     partImpl
 	logBest      logImpl
+	rankBest     rankImpl
 )
 
 func init() {
@@ -89,6 +92,8 @@ func init() {
 	partBest = partImpls[0]
 	logImpls = append(v.log, logImpl{"purego", log64Go})
 	logBest = logImpls[0]
+	rankImpls = append(v.rank, rankImpl{"purego", rankLessGo})
+	rankBest = rankImpls[0]
 	maxAbsBest = v.maxAbs
 	hashRowsBest = v.hashRows
 }
