@@ -192,11 +192,34 @@ func pcandLess(a, b pcand) bool { return a.lo < b.lo || a.lo == b.lo && a.j < b.
 
 // exact pushes the Dist2 of the rows at positions i and j into i's list,
 // indexed by j's row (so that ties are ordered as brute force orders them).
+// On wide float32 rows (c.low) a row whose list is full first bounds the
+// pair's Dist2 from below in float32 (lowerF32): a pair whose bound
+// exceeds the row's bound could not enter the list (its Dist2 is larger
+// than the list's k-th, and than a capped row's bound on its final k-th),
+// so it is dropped without its exact distance. Pushing it would leave the
+// list as it was, or (capped) hold a pair that a nearer one displaces
+// later: the list ends with the same k pairs either way.
 func (c *pcollector) exact(r *prow, i, j int, s *[32]float64) {
 	o := c.pj.orig
+	if c.low && r.h.Len() == r.h.k && lowerF32(c.x.m.Row32(c.x.index(int(o[i]))), c.x.m.Row32(c.x.index(int(o[j])))) > r.bound() {
+		return
+	}
 	r.h.Push(c.x.dist2With(int(o[i]), int(o[j]), s), o[j])
 	c.stale[i] = true
 }
+
+// lowerF32 is kernel.Dist2LowerF32, a lower bound on the Dist2 of two
+// float32 rows (a variable for the tests).
+var lowerF32 = kernel.Dist2LowerF32
+
+// lowMinD is the least row width at which exact tests a pair against
+// lowerF32 first. On pool1 (2,000 × 5,408 float32), where 92 % of the exact
+// distances of the last candidates do not enter their row's list, the
+// float32 sum reads the same two rows with a quarter of the arithmetic
+// and leaves 7 % of them to Dist2 (then in cache); on 768-wide rows, read
+// from cache and accepted more often, the test costs more than it saves
+// (BENCHMARKS.md, issue 16).
+const lowMinD = 2048
 
 // moved marks row i's bound as changed (outside exact): its threshold is
 // recomputed when next asked for.
@@ -885,6 +908,7 @@ type pcollector struct {
 	// over[i] is rows[i].overflow, read by every pair past the Gram's
 	// test without the row's state (a cache miss).
 	over []bool
+	low  bool // float32 rows of at least lowMinD values: exact tests lowerF32 first
 }
 
 func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
@@ -902,6 +926,7 @@ func newPcollectorAt(x matrix, pj *projection, pr *prepared, k, at int) *pcollec
 	n := len(pj.orig)
 	c := &pcollector{x: x, pj: pj, rows: make([]prow, n), leaf: pj.leaf, n2: pr.norm, tau: pr.tau, eabs: pr.eabs, k: k}
 	c.s22 = pr.scale * pr.scale * (1 + pj.coarse.gamma)
+	c.low = x.m.Elem() == cloud.Float32 && x.d >= lowMinD
 	// A row with more candidates than about n·costKernel/costExact costs
 	// more exactly than through the kernel (searchQueries): where the
 	// bound is weak (isotropic data), the search degrades to brute force.

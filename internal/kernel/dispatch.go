@@ -19,15 +19,17 @@ type variants struct {
 	sqDiff []sqDiffImpl // SqDiff
 	// Dist2AccF32, Dist2F32
 	dist2f32 []dist2F32Impl
-	peak     []peakImpl                                                                           // PeakFlops
-	scan     []scanImpl                                                                           // ScanRow32, ScanCol32
-	cov      []covImpl                                                                            // GramCols64 for d ≤ covMaxD
-	groupMin []groupMinImpl                                                                       // GroupMin32
-	part     []partImpl                                                                           // Partition3
-	log      []logImpl                                                                            // Log64
-	rank     []rankImpl                                                                           // RankLess
-	maxAbs   func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
-	hashRows func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
+	// Dist2LowerF32
+	sqDiffF32 []sqDiffF32Impl
+	peak      []peakImpl                                                                           // PeakFlops
+	scan      []scanImpl                                                                           // ScanRow32, ScanCol32
+	cov       []covImpl                                                                            // GramCols64 for d ≤ covMaxD
+	groupMin  []groupMinImpl                                                                       // GroupMin32
+	part      []partImpl                                                                           // Partition3
+	log       []logImpl                                                                            // Log64
+	rank      []rankImpl                                                                           // RankLess
+	maxAbs    func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
+	hashRows  func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
 }
 
 // peakImpl is a register-only FMA loop: loop(iters) performs flops float32
@@ -46,6 +48,7 @@ var (
 	dist2Impls  []dist2Impl
 	sqDiffs     []sqDiffImpl
 	dist2F32s   []dist2F32Impl
+	sqDiffF32s  []sqDiffF32Impl
 	peakImpls   []peakImpl
 	scanImpls   []scanImpl
 	covImpls    []covImpl
@@ -57,18 +60,19 @@ var (
 
 // The variants the exported functions use (tests swap them).
 var (
-	best         impl
-	best64       impl64
-	dist2Best    dist2Impl
-	sqDiffBest   sqDiffImpl
-	dist2F32     dist2F32Impl
-	peakBest     peakImpl
-	scanBest     scanImpl
-	covBest      covImpl
-	groupMinBest groupMinImpl
-	partBest     partImpl
-	logBest      logImpl
-	rankBest     rankImpl
+	best          impl
+	best64        impl64
+	dist2Best     dist2Impl
+	sqDiffBest    sqDiffImpl
+	dist2F32      dist2F32Impl
+	sqDiffF32Best sqDiffF32Impl
+	peakBest      peakImpl
+	scanBest      scanImpl
+	covBest       covImpl
+	groupMinBest  groupMinImpl
+	partBest      partImpl
+	logBest       logImpl
+	rankBest      rankImpl
 )
 
 func init() {
@@ -78,6 +82,8 @@ func init() {
 	dist2Impls = append(v.dist2, dist2Impl{"purego", dist2AccPtr})
 	dist2F32s = append(v.dist2f32, dist2F32Impl{"purego", dist2AccF32Ptr})
 	dist2F32 = dist2F32s[0]
+	sqDiffF32s = append(v.sqDiffF32, sqDiffF32Impl{"purego", sqDiffF32Ptr})
+	sqDiffF32Best = sqDiffF32s[0]
 	sqDiffs = append(v.sqDiff, sqDiffImpl{"purego", sqDiffPtr})
 	sqDiffBest = sqDiffs[0]
 	peakImpls = append(v.peak, peakImpl{"purego", func(iters int) { peakSink = peakLoopGo(iters) }, 8 * 2})
