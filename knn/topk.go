@@ -1,6 +1,10 @@
 package knn
 
-import "math"
+import (
+	"math"
+
+	"github.com/intdim/intdim/internal/kernel"
+)
 
 // TopK keeps the k smallest (key, index) pairs pushed into it, ordering by
 // key then by index, in a bounded max-heap. The zero value is ready after
@@ -137,7 +141,11 @@ func nearest(c []treeCand, k int, idx []int32, key []float64, sc *sortScratch) {
 		}
 		c = c[:m]
 	}
-	sortNear(c, sc)
+	if sortNet && len(c) > 32 && len(c) <= kernel.SortNetMax {
+		c = sortNearNet(c, sc) // sorted in sc.tmp: not copied back
+	} else {
+		sortNear(c, sc)
+	}
 	for t, e := range c[:k] {
 		idx[t], key[t] = e.j, e.s
 	}
@@ -148,6 +156,7 @@ type sortScratch struct {
 	keys []float64
 	tmp  []treeCand
 	cnt  []int32
+	net  [kernel.SortNetMax]uint64
 }
 
 // sortNear sorts c by candLess. Short lists are sorted by sortTreeCands;
@@ -161,6 +170,10 @@ func sortNear(c []treeCand, sc *sortScratch) {
 	n := len(c)
 	if n <= 32 {
 		sortTreeCands(c)
+		return
+	}
+	if sortNet && n <= kernel.SortNetMax {
+		copy(c, sortNearNet(c, sc))
 		return
 	}
 	lo, hi := c[0].s, c[0].s
@@ -251,4 +264,39 @@ func (b *bestK) insert(s float64, j int32) {
 		i--
 	}
 	ks[i], kj[i] = s, j
+}
+
+// sortNet reports whether kernel.SortKeys sorts in vector registers (else
+// sortNear keeps its buckets).
+var sortNet = kernel.SortNetVariant() != "purego"
+
+// sortNearNet returns the entries of c sorted by candLess, in sc.tmp
+// (c is left as it was): sortNear for 8 < len(c) ≤ kernel.SortNetMax by a sorting
+// network: each entry's key is its distance's bits mapped to an unsigned
+// integer in the order of the distances (sign bit set for positive values,
+// all bits flipped for negative ones), its low 8 bits replaced by the
+// entry's slot t; kernel.SortKeys sorts these keys, which orders the
+// entries by distance except among those whose distances differ in the
+// low 8 bits alone (or are equal, ±0 included), which come in slot order.
+// A final insertion sort by candLess puts those few in their places and
+// passes over the others with one comparison each: the order is candLess's
+// whatever the keys.
+func sortNearNet(c []treeCand, sc *sortScratch) []treeCand {
+	n := len(c)
+	keys := sc.net[:n]
+	for t, e := range c {
+		u := math.Float64bits(e.s)
+		u ^= uint64(int64(u)>>63) | 1<<63
+		keys[t] = u&^0xff | uint64(t)
+	}
+	kernel.SortKeysIn(&sc.net, n)
+	if cap(sc.tmp) < n {
+		sc.tmp = make([]treeCand, 2*n)
+	}
+	tmp := sc.tmp[:n]
+	for r, u := range keys {
+		tmp[r] = c[u&0xff]
+	}
+	insertionSortCands(tmp)
+	return tmp
 }

@@ -28,6 +28,7 @@ type variants struct {
 	part      []partImpl                                                                           // Partition3
 	log       []logImpl                                                                            // Log64
 	rank      []rankImpl                                                                           // RankLess
+	sortNet   []sortNetImpl                                                                        // SortKeys
 	maxAbs    func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
 	hashRows  func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
 }
@@ -56,6 +57,7 @@ var (
 	partImpls   []partImpl
 	logImpls    []logImpl
 	rankImpls   []rankImpl
+	sortNets    []sortNetImpl
 )
 
 // The variants the exported functions use (tests swap them).
@@ -73,6 +75,7 @@ var (
 	partBest      partImpl
 	logBest       logImpl
 	rankBest      rankImpl
+	sortNetBest   sortNetImpl
 )
 
 func init() {
@@ -100,6 +103,8 @@ func init() {
 	logBest = logImpls[0]
 	rankImpls = append(v.rank, rankImpl{"purego", rankLessGo})
 	rankBest = rankImpls[0]
+	sortNets = append(v.sortNet, sortNetImpl{"purego", sortKeysGo})
+	sortNetBest = sortNets[0]
 	maxAbsBest = v.maxAbs
 	hashRowsBest = v.hashRows
 }
