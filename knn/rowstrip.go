@@ -55,6 +55,7 @@ func rowStripSearch(m matrix, pr *prepared, k, gs, threads int) *Graph {
 		top = max(top, v)
 	}
 	slack := 2*pr.tau*top + pr.eabs
+	h32 := stripH32(hv)
 	ng := seedGroups(n, gs)
 	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
 	strips := (rows + h - 1) / h
@@ -72,7 +73,7 @@ func rowStripSearch(m matrix, pr *prepared, k, gs, threads int) *Graph {
 				ni := (1 + pr.tau) * pr.norm[i]
 				u = kth + slack + ni + (math.Abs(kth)+slack+ni)*0x1p-40
 			}
-			stripRow(m, pr, hv, k, i, u, gi, b.pass, tk, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
+			stripRow(m, pr, hv, h32, k, i, u, gi, b.pass, tk, g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k])
 		}
 		stripBufs.Put(b)
 	})
@@ -109,10 +110,10 @@ func rowGroupMins(gi []float32, hv []float64, gs int, mins []float64) []float64 
 // gi (row i of the float32 Gram product, entry i set to −Inf) whose lower
 // bound is within u (a bound on the k-th smallest upper bound of the row),
 // their exact distances, the k smallest by (Dist2, index). pass is
-// scratch of len(gi) indices.
-func stripRow(m matrix, pr *prepared, hv []float64, k, i int, u float64, gi []float32, pass []int32, tk *TopK, idx []int32, dist []float64) {
+// scratch of len(gi) indices; h32 is stripH32(hv).
+func stripRow(m matrix, pr *prepared, hv []float64, h32 []float32, k, i int, u float64, gi []float32, pass []int32, tk *TopK, idx []int32, dist []float64) {
 	c := tk.buf[:0]
-	pass = pass[:kernel.ScanRowAll32(gi, hv, u-hv[i]+pr.eabs, pass)]
+	pass = scanStripRow(gi, hv, h32, u-hv[i]+pr.eabs, pass)
 	for _, q := range pass {
 		if int(q) != i {
 			// s carries the Gram entry until the exact distance replaces it.
@@ -141,6 +142,62 @@ func stripRow(m matrix, pr *prepared, hv []float64, k, i int, u float64, gi []fl
 	for a := range dist {
 		dist[a] = math.Sqrt(dist[a])
 	}
+}
+
+// stripF32Max bounds the magnitudes of h and of a row's threshold that
+// scanStripRow takes to single precision (far inside float32's range, so
+// that h − 2·g overflows there only where it exceeds t in float64 too).
+const stripF32Max = 0x1p100
+
+// stripH32 returns h rounded down to float32 for scanStripRow, or nil when
+// ScanRowAllF32 has no vector variant or an entry is NaN or beyond
+// stripF32Max in magnitude.
+func stripH32(h []float64) []float32 {
+	if kernel.ScanF32Variant() == "purego" {
+		return nil
+	}
+	h32 := make([]float32, len(h))
+	for j, v := range h {
+		if !(math.Abs(v) <= stripF32Max) {
+			return nil
+		}
+		f := float32(v)
+		if float64(f) > v {
+			f = math.Nextafter32(f, float32(math.Inf(-1)))
+		}
+		h32[j] = f
+	}
+	return h32
+}
+
+// scanStripRow returns pass[:m] holding the m columns q of gi, increasing,
+// with h[q] − 2·float64(gi[q]) ≤ t: ScanRowAll32's, computed so, but first
+// screened in single precision where h32 is not nil and t is finite and
+// within stripF32Max: ScanRowAllF32 on h32 (h rounded down) and
+// T = roundUp32(t + |t|·2⁻²²) keeps every column that passes in double
+// precision, and the few it keeps are tested as ScanRowAll32 tests them.
+//
+// Why every passing column is kept: let a = h − 2g (exact), a′ = h32 − 2g ≤ a
+// and w = fl32(a′) (2g is exact in float32 unless it overflows). The test
+// passing means a·(1 − 2⁻⁵³) ≤ t for a ≥ 0 and a·(1 + 2⁻⁵³) ≤ t for a < 0.
+// If a′ ≥ 0, w ≤ a′(1 + 2⁻²⁴) ≤ a(1 + 2⁻²⁴) ≤ t + |t|·2⁻²³; if a′ < 0 ≤ a,
+// w ≤ 0 ≤ t; if a < 0, w ≤ a′(1 − 2⁻²⁴) ≤ a(1 − 2⁻²⁴) ≤ t + |t|·2⁻²³. A
+// subnormal w adds at most 2⁻¹⁵⁰, within roundUp32's 2⁻¹⁴⁰, and T ≥ t +
+// |t|·2⁻²³ + 2⁻¹⁴¹. Where 2g overflows, w = −Inf passes (g > 0) or a > 2¹²⁸
+// exceeds t (g < 0); h32 never rounds up.
+func scanStripRow(gi []float32, h []float64, h32 []float32, t float64, pass []int32) []int32 {
+	if h32 == nil || !(math.Abs(t) <= stripF32Max) {
+		return pass[:kernel.ScanRowAll32(gi, h, t, pass)]
+	}
+	np := kernel.ScanRowAllF32(gi, h32, roundUp32(t+math.Abs(t)*0x1p-22), pass)
+	m := 0
+	for _, q := range pass[:np] {
+		if h[q]-2*float64(gi[q]) <= t {
+			pass[m] = q
+			m++
+		}
+	}
+	return pass[:m]
 }
 
 // pruneStrip keeps the candidates of row i (c[t].s their Gram entries)

@@ -179,3 +179,66 @@ func TestRowGroupMins(t *testing.T) {
 		}
 	}
 }
+
+// TestScanStripRow: scanStripRow returns ScanRowAll32's columns, screened
+// in single precision or not: Gram rows and norms of random rows at scales
+// from 2⁻⁶⁰ to 2⁶⁰, thresholds at a column's own value (the tie), just
+// below and above it, negative, zero, huge, infinite and NaN, entries of
+// ±Inf, NaN and beyond float32's range; stripH32 declines h with a NaN or
+// beyond stripF32Max and rounds down.
+func TestScanStripRow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	inf := math.Inf(1)
+	for trial := range 3000 {
+		n := 1 + rng.IntN(70)
+		scale := math.Ldexp(1, rng.IntN(121)-60)
+		g, h := make([]float32, n), make([]float64, n)
+		for q := range g {
+			x := rng.NormFloat64() * scale
+			h[q] = (x*x + rng.Float64()*scale*scale) * (1 - 0x1p-20)
+			g[q] = float32(x * rng.NormFloat64() * scale)
+			if trial%10 == 3 && rng.IntN(8) == 0 {
+				g[q] = []float32{float32(inf), float32(-inf), float32(math.NaN()), math.MaxFloat32, -math.MaxFloat32, 0x1p-149}[rng.IntN(6)]
+			}
+		}
+		q := rng.IntN(n)
+		v := h[q] - 2*float64(g[q])
+		var th float64
+		switch trial % 9 {
+		case 0:
+			th = v
+		case 1:
+			th = math.Nextafter(v, -inf)
+		case 2:
+			th = math.Nextafter(v, inf)
+		case 3:
+			th = -rng.Float64() * scale * scale
+		case 4:
+			th = 0
+		case 5:
+			th = []float64{inf, -inf, math.NaN(), 0x1p101, -0x1p101, 0x1p-1074}[rng.IntN(6)]
+		default:
+			th = rng.NormFloat64() * scale * scale
+		}
+		want := make([]int32, n)
+		want = want[:kernel.ScanRowAll32(g, h, th, want)]
+		h32 := stripH32(h)
+		if kernel.ScanF32Variant() != "purego" && h32 == nil && slices.Max(h) <= stripF32Max {
+			t.Fatalf("trial %d: stripH32 declined finite norms", trial)
+		}
+		for j := range h32 {
+			if float64(h32[j]) > h[j] {
+				t.Fatalf("stripH32 rounds %v up to %v", h[j], h32[j])
+			}
+		}
+		for _, hh := range [][]float32{h32, nil} {
+			got := scanStripRow(g, h, hh, th, make([]int32, n))
+			if !slices.Equal(got, want) {
+				t.Fatalf("trial %d (n=%d t=%v, screened %v): %v, want %v", trial, n, th, hh != nil, got, want)
+			}
+		}
+	}
+	if stripH32([]float64{1, math.NaN()}) != nil || stripH32([]float64{1, 0x1p101}) != nil {
+		t.Fatal("stripH32 took a NaN or a norm beyond stripF32Max")
+	}
+}

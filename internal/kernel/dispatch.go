@@ -29,6 +29,7 @@ type variants struct {
 	log       []logImpl                                                                            // Log64
 	rank      []rankImpl                                                                           // RankLess
 	sortNet   []sortNetImpl                                                                        // SortKeys
+	scanF32   []scanF32Impl                                                                        // ScanRowAllF32
 	maxAbs    func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
 	hashRows  func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
 }
@@ -58,6 +59,7 @@ var (
 	logImpls    []logImpl
 	rankImpls   []rankImpl
 	sortNets    []sortNetImpl
+	scanF32s    []scanF32Impl
 )
 
 // The variants the exported functions use (tests swap them).
@@ -76,6 +78,7 @@ var (
 	logBest       logImpl
 	rankBest      rankImpl
 	sortNetBest   sortNetImpl
+	scanF32Best   scanF32Impl
 )
 
 func init() {
@@ -105,6 +108,8 @@ func init() {
 	rankBest = rankImpls[0]
 	sortNets = append(v.sortNet, sortNetImpl{"purego", sortKeysGo})
 	sortNetBest = sortNets[0]
+	scanF32s = append(v.scanF32, scanF32Impl{"purego", scanRowAllF32Go})
+	scanF32Best = scanF32s[0]
 	maxAbsBest = v.maxAbs
 	hashRowsBest = v.hashRows
 }

@@ -26,6 +26,7 @@ func archVariants() variants {
 		v.log = append(v.log, logImpl{"avx512", log64AVX512})
 		v.rank = append(v.rank, rankImpl{"avx512", rankLessAVX512})
 		v.sortNet = append(v.sortNet, sortNetImpl{"avx512", sortKeysAVX512})
+		v.scanF32 = append(v.scanF32, scanF32Impl{"avx512", scanRowAllF32AVX512})
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		v.tile = append(v.tile, impl{name: "avx2", mr: 6, nr: 16, tile: tile6x16AVX2})
