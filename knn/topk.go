@@ -132,7 +132,9 @@ func nearest(c []treeCand, k int, idx []int32, key []float64, sc *sortScratch) {
 	if k == 0 {
 		return
 	}
-	if len(c) > max(k+k/2, 48) { // a short list is sorted whole
+	// A short list is sorted whole; one longer than the sorting network
+	// takes is cut to the k smallest first, and their ties.
+	if len(c) > max(k+k/2, 48) || sortNet && len(c) > kernel.SortNetMax && k < kernel.SortNetMax {
 		u := kthKey(c, k, &sc.keys)
 		m := 0
 		for _, e := range c {
@@ -142,6 +144,13 @@ func nearest(c []treeCand, k int, idx []int32, key []float64, sc *sortScratch) {
 		c = c[:m]
 	}
 	if sortNet && len(c) > 32 && len(c) <= kernel.SortNetMax {
+		if keys, exact := netKeys(c, sc); exact {
+			for t, u := range keys[:k] {
+				e := c[u&0xff]
+				idx[t], key[t] = e.j, e.s
+			}
+			return
+		}
 		c = sortNearNet(c, sc) // sorted in sc.tmp: not copied back
 	} else {
 		sortNear(c, sc)
@@ -270,26 +279,45 @@ func (b *bestK) insert(s float64, j int32) {
 // sortNear keeps its buckets).
 var sortNet = kernel.SortNetVariant() != "purego"
 
-// sortNearNet returns the entries of c sorted by candLess, in sc.tmp
-// (c is left as it was): sortNear for 8 < len(c) ≤ kernel.SortNetMax by a sorting
-// network: each entry's key is its distance's bits mapped to an unsigned
-// integer in the order of the distances (sign bit set for positive values,
-// all bits flipped for negative ones), its low 8 bits replaced by the
-// entry's slot t; kernel.SortKeys sorts these keys, which orders the
-// entries by distance except among those whose distances differ in the
-// low 8 bits alone (or are equal, ±0 included), which come in slot order.
-// A final insertion sort by candLess puts those few in their places and
-// passes over the others with one comparison each: the order is candLess's
-// whatever the keys.
-func sortNearNet(c []treeCand, sc *sortScratch) []treeCand {
+// netKeys sorts c's keys for sortNearNet (8 < len(c) ≤ kernel.SortNetMax):
+// each entry's key is its distance's bits (−0 taken as +0) mapped to an
+// unsigned integer in the order of the distances (sign bit set for
+// positive values, all bits flipped for negative ones), its low 8 bits
+// replaced by the entry's slot t; kernel.SortKeys sorts these keys in
+// sc.net, which orders the entries by distance except among those whose
+// distances differ in the low 8 bits alone (or are equal), which come in
+// slot order. exact reports that no two keys share their high 56 bits:
+// the distances are then distinct and the keys' slots are in candLess
+// order.
+func netKeys(c []treeCand, sc *sortScratch) (keys []uint64, exact bool) {
 	n := len(c)
-	keys := sc.net[:n]
+	keys = sc.net[:n]
 	for t, e := range c {
-		u := math.Float64bits(e.s)
+		s := e.s
+		if s == 0 {
+			s = 0 // −0 as +0
+		}
+		u := math.Float64bits(s)
 		u ^= uint64(int64(u)>>63) | 1<<63
 		keys[t] = u&^0xff | uint64(t)
 	}
 	kernel.SortKeysIn(&sc.net, n)
+	same := 0
+	for r := 1; r < n; r++ {
+		same |= b2i((keys[r]^keys[r-1])>>8 == 0)
+	}
+	return keys, same == 0
+}
+
+// sortNearNet returns the entries of c sorted by candLess, in sc.tmp (c
+// is left as it was): sortNear for 8 < len(c) ≤ kernel.SortNetMax by
+// netKeys' order, then an insertion sort by candLess, which puts the
+// entries whose distances share their high bits in their places and
+// passes over the others with one comparison each: the order is
+// candLess's whatever the keys.
+func sortNearNet(c []treeCand, sc *sortScratch) []treeCand {
+	n := len(c)
+	keys, _ := netKeys(c, sc)
 	if cap(sc.tmp) < n {
 		sc.tmp = make([]treeCand, 2*n)
 	}

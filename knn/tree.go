@@ -354,16 +354,17 @@ func (r *treeQuery) shrink() {
 }
 
 // kthKey returns the k-th smallest s of c (1 ≤ k ≤ len(c)), selected from
-// a copy of the keys in *sc (grown as needed).
+// a copy of the keys in *sc (grown as needed; twice len(c), its second
+// half kthPartition's scratch).
 func kthKey(c []treeCand, k int, sc *[]float64) float64 {
-	if cap(*sc) < len(c) {
-		*sc = make([]float64, 2*len(c))
+	if cap(*sc) < 2*len(c) {
+		*sc = make([]float64, 4*len(c))
 	}
 	v := (*sc)[:len(c)]
 	for t, e := range c {
 		v[t] = e.s
 	}
-	return kthSmallest(v, k)
+	return kthPartition(v, (*sc)[len(c):2*len(c)], k)
 }
 
 // visit collects the rows of node v and below whose Dist2 is ≤ r.u, the
