@@ -551,6 +551,13 @@ func (t *kdTree) query(p int, prev []int32, prevDist []float64, r *treeQuery, id
 // row and query, 0.015 ns per row, column and query and 26 ns per
 // neighbour, and the tree (10 + d/3) ns per distance (10–14 measured; the
 // helix of 1 dimension at k = 100 is the one where the two are closest).
+// For k ≤ sortedMaxK, where the strip row places its candidates by
+// rankNearest and screens its columns in single precision, the strip costs
+// about 0.4 ns per row and query, 0.015 per row, column and query and 21
+// per neighbour, and the tree's sorted insertions (13 + d/3) ns per
+// distance (1.2 µs a strip row against 1.47 µs a tree query, 105 sampled
+// distances, on the 2-dimensional rolls of 3 columns at k = 20: the strip;
+// 0.79 µs and 54 on the helix: the tree).
 // Sampling stops as soon as the tree is over twice brute force's pace after
 // four queries (high dimensions: the sampling then costs a few queries, not
 // 32).
@@ -567,6 +574,10 @@ func treeWorth(t *kdTree, k int) bool {
 	if t.d <= 5 && n <= rowStripMaxRows && gramSeedWidth(n, k) > 0 {
 		perEval = 10 + float64(t.d)/3
 		perQuery = float64(n)*(0.5+0.015*float64(t.d)) + float64(k)*26
+		if k <= sortedMaxK && rankUsable {
+			perEval = 13 + float64(t.d)/3
+			perQuery = float64(n)*(0.4+0.015*float64(t.d)) + float64(k)*21
+		}
 	}
 	for s := range samples {
 		t.query(s*n/samples, nil, nil, r, idx, dist)
