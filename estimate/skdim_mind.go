@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/intdim/intdim/internal/kernel"
 	"github.com/intdim/intdim/knn"
 )
 
@@ -47,13 +48,15 @@ func MiNDML(g *knn.Graph, k, D int) (float64, error) {
 		logr[i] = math.Log(rho)
 	}
 	kf, nf := float64(k), float64(n)
+	// Each pass's terms, eight at a time where the CPU allows (the
+	// exponentials as math.Exp's, bit for bit), summed in point order.
+	t1, t2 := make([]float64, n), make([]float64, n)
 	derivs := func(d float64) (g, h float64) {
 		g, h = nf/d, -nf/(d*d)
-		for _, l := range logr {
-			rd := math.Exp(d * l)
-			q := rd / (1 - rd)
-			g += l - (kf-1)*q*l
-			h -= (kf - 1) * q / (1 - rd) * l * l
+		kernel.MiNDTerms64(logr, d, kf-1, t1, t2)
+		for i := range t1 {
+			g += t1[i]
+			h -= t2[i]
 		}
 		return g, h
 	}

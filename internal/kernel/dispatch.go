@@ -29,6 +29,7 @@ type variants struct {
 	log       []logImpl                                                                            // Log64
 	rank      []rankImpl                                                                           // RankLess
 	sortNet   []sortNetImpl                                                                        // SortKeys
+	mind      []mindImpl                                                                           // MiNDTerms64
 	scanF32   []scanF32Impl                                                                        // ScanRowAllF32
 	maxAbs    func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
 	hashRows  func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
@@ -59,6 +60,7 @@ var (
 	logImpls    []logImpl
 	rankImpls   []rankImpl
 	sortNets    []sortNetImpl
+	mindImpls   []mindImpl
 	scanF32s    []scanF32Impl
 )
 
@@ -78,6 +80,7 @@ var (
 	logBest       logImpl
 	rankBest      rankImpl
 	sortNetBest   sortNetImpl
+	mindBest      mindImpl
 	scanF32Best   scanF32Impl
 )
 
@@ -108,6 +111,8 @@ func init() {
 	rankBest = rankImpls[0]
 	sortNets = append(v.sortNet, sortNetImpl{"purego", sortKeysGo})
 	sortNetBest = sortNets[0]
+	mindImpls = append(v.mind, mindImpl{"purego", mindTermsGo})
+	mindBest = mindImpls[0]
 	scanF32s = append(v.scanF32, scanF32Impl{"purego", scanRowAllF32Go})
 	scanF32Best = scanF32s[0]
 	maxAbsBest = v.maxAbs

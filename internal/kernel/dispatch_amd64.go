@@ -26,6 +26,9 @@ func archVariants() variants {
 		v.log = append(v.log, logImpl{"avx512", log64AVX512})
 		v.rank = append(v.rank, rankImpl{"avx512", rankLessAVX512})
 		v.sortNet = append(v.sortNet, sortNetImpl{"avx512", sortKeysAVX512})
+		if cpu.X86.HasFMA && cpu.X86.HasAVX { // math.Exp's FMA form (useFMA)
+			v.mind = append(v.mind, mindImpl{"avx512", mindTermsAVX512})
+		}
 		v.scanF32 = append(v.scanF32, scanF32Impl{"avx512", scanRowAllF32AVX512})
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
