@@ -280,17 +280,70 @@ func tlePoint(rows [][]float64, dists []float64, V []float64, eps float64) (floa
 
 // medianRadius is the median over the points of the distance to the k-th
 // neighbour (numpy's median: the mean of the middle two when N is even).
+// The middle values are selected (orderStat), not sorted: the same values.
 func medianRadius(g *knn.Graph, k int) float64 {
 	n := g.N
 	v := make([]float64, n)
 	for i := range n {
 		v[i] = g.Dist[i*g.K+k-1]
 	}
-	slices.Sort(v)
-	if n%2 == 1 {
-		return v[n/2]
+	if slices.ContainsFunc(v, math.IsNaN) { // sorted as slices.Sort orders NaN
+		slices.Sort(v)
+		if n%2 == 1 {
+			return v[n/2]
+		}
+		return (v[n/2-1] + v[n/2]) / 2
 	}
-	return (v[n/2-1] + v[n/2]) / 2
+	hi := orderStat(v, n/2)
+	if n%2 == 1 {
+		return hi
+	}
+	return (slices.Max(v[:n/2]) + hi) / 2
+}
+
+// orderStat returns the value of rank m (from 0) of v, without NaN, and
+// reorders v so that v[:m] holds values ≤ it and v[m] is it: Hoare's
+// selection (median-of-three pivots, insertion sort below 16 values), the
+// value that sorting v would put at m.
+func orderStat(v []float64, m int) float64 {
+	lo, hi := 0, len(v)-1
+	for hi-lo > 16 {
+		mid := lo + (hi-lo)/2
+		a, b, c := v[lo], v[mid], v[hi]
+		p := max(min(a, b), min(max(a, b), c)) // the median of a, b, c
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < p {
+				i++
+			}
+			for p < v[j] {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case m <= j:
+			hi = j
+		case m >= i:
+			lo = i
+		default: // v[j+1:i] all equal p
+			return v[m]
+		}
+	}
+	w := v[lo : hi+1]
+	for a := 1; a < len(w); a++ {
+		x, b := w[a], a
+		for b > 0 && x < w[b-1] {
+			w[b] = w[b-1]
+			b--
+		}
+		w[b] = x
+	}
+	return v[m]
 }
 
 // CorrInt is the correlation dimension (Grassberger & Procaccia, Physica D

@@ -78,8 +78,10 @@ func countKernel(m matrix, ts []float64, threads int) (c []int64, ok bool) {
 	if m.d <= kernel.FlushEvery {
 		// The float32 entries are the Gram entries themselves (SymGram32);
 		// kernel.ScanRowAll32 finds the columns with hⱼ − 2ĝᵢⱼ ≤ t,
-		// vectorised, all at once, and the test below keeps those under t.
+		// vectorised, all at once, and the test below keeps those under t;
+		// scanStripRow screens them in single precision first (h32).
 		pass := make([][kernel.BlockRows]int32, threads)
+		h32 := stripH32(h)
 		kernel.SymGram32(pr.p, threads, func(w, i0, i1, j0, j1 int, g []float32, ld int) {
 			cw := counts[w]
 			for i := i0; i < i1; i++ {
@@ -89,9 +91,13 @@ func countKernel(m matrix, ts []float64, threads int) (c []int64, ok bool) {
 					start = i - i0 + 1
 				}
 				hj := h[j0+start : j1]
+				var hj32 []float32
+				if h32 != nil {
+					hj32 = h32[j0+start : j1]
+				}
 				gi = gi[start:]
 				t := rowT(i)
-				for _, jj := range pass[w][:kernel.ScanRowAll32(gi, hj, t, pass[w][:len(gi)])] {
+				for _, jj := range scanStripRow(gi, hj, hj32, t, pass[w][:len(gi)]) {
 					if v := float64(gi[jj]); hj[jj]-2*v < t {
 						tally(i, j0+start+int(jj), v, cw)
 					}
