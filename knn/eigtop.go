@@ -20,7 +20,9 @@ import (
 // eigenvalues found without vectors (Dsterf, the QL/QR iteration on T
 // alone: O(n²)), each wanted vector z of T by inverse iteration — solves
 // of (T − λ)·z = b by Gaussian elimination with partial pivoting, O(n)
-// each, three per vector, each new z orthogonalised against those of
+// each, two per vector (λ from Dsterf is accurate to rounding: a third
+// solve left the plan's εQ on pool1 and conv1 as it was, and cost 1 ms
+// of pool1's pruned estimate), each new z orthogonalised against those of
 // eigenvalues within 10⁻³·‖T‖₁ of it (LAPACK's dstein: a cluster's
 // vectors would otherwise come out alike) — and mapped back, v = H·z
 // (kernel.Dots64). symEigen's Dsteqr applies every rotation of the QL
@@ -85,7 +87,7 @@ func topEigen(g []float64, n int, count func(vals []float64) int, threads int) (
 			x[i] = float64(int64(seed>>11))/(1<<52) - 1 // in [−1, 1)
 		}
 		lu.factor(d, e[:n-1], vals[t], tnorm)
-		for range 3 {
+		for range 2 {
 			lu.solve(x)
 			for s := first; s < t; s++ {
 				zs := z[s*n : (s+1)*n]
