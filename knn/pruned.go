@@ -201,7 +201,10 @@ func pcandLess(a, b pcand) bool { return a.lo < b.lo || a.lo == b.lo && a.j < b.
 // later: the list ends with the same k pairs either way.
 func (c *pcollector) exact(r *prow, i, j int, s *[32]float64) {
 	o := c.pj.orig
-	if c.low && r.h.Len() == r.h.k && lowerF32(c.x.m.Row32(c.x.index(int(o[i]))), c.x.m.Row32(c.x.index(int(o[j])))) > r.bound() {
+	// s, Dist2's partial sums (256 bytes, cleared by dist2With), holds the
+	// bound's 64 float32 lanes meanwhile.
+	if c.low && r.h.Len() == r.h.k && lowerF32(c.x.m.Row32(c.x.index(int(o[i]))), c.x.m.Row32(c.x.index(int(o[j]))),
+		(*[kernel.Dist2LowLanes]float32)(unsafe.Pointer(s))) > r.bound() {
 		return
 	}
 	r.h.Push(c.x.dist2With(int(o[i]), int(o[j]), s), o[j])
@@ -211,6 +214,9 @@ func (c *pcollector) exact(r *prow, i, j int, s *[32]float64) {
 // lowerF32 is kernel.Dist2LowerF32, a lower bound on the Dist2 of two
 // float32 rows (a variable for the tests).
 var lowerF32 = kernel.Dist2LowerF32
+
+// exact lends Dist2's partial sums to lowerF32's lanes: they must fit.
+var _ [unsafe.Sizeof([32]float64{}) - unsafe.Sizeof([kernel.Dist2LowLanes]float32{})]byte
 
 // lowMinD is the least row width at which exact tests a pair against
 // lowerF32 first. On pool1 (2,000 × 5,408 float32), where 92 % of the exact

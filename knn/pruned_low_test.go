@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/intdim/intdim/cloud"
+	"github.com/intdim/intdim/internal/kernel"
 )
 
 // lowRank32 is lowRank in float32, with every fifth row a copy of an
@@ -35,9 +36,9 @@ func TestPrunedLowerF32(t *testing.T) {
 	orig := lowerF32
 	defer func() { lowerF32 = orig }()
 	var calls atomic.Int64 // the search's threads call it
-	lowerF32 = func(a, b []float32) float64 {
+	lowerF32 = func(a, b []float32, s *[kernel.Dist2LowLanes]float32) float64 {
 		calls.Add(1)
-		return orig(a, b)
+		return orig(a, b, s)
 	}
 	n, d := 500, lowMinD+70
 	rnd := make([]float32, n*d)
@@ -67,7 +68,7 @@ func TestPrunedLowerF32(t *testing.T) {
 	}
 	checkStrips(t, "float32 lower bound", x, 2, pr, Euclidean, []int{0, 120, 333, n})
 	// A bound above Dist2 drops pairs that belong to the graph.
-	lowerF32 = func(a, b []float32) float64 { return 2 * orig(a, b) }
+	lowerF32 = func(a, b []float32, s *[kernel.Dist2LowLanes]float32) float64 { return 2 * orig(a, b, s) }
 	want := bruteForce(view(x), 2, 2)
 	got, err := Search(x, 2, &Options{Search: SearchPruned, Threads: 1})
 	if err != nil {
@@ -78,9 +79,9 @@ func TestPrunedLowerF32(t *testing.T) {
 	}
 	// Narrower rows: not taken.
 	calls.Store(0)
-	lowerF32 = func(a, b []float32) float64 {
+	lowerF32 = func(a, b []float32, s *[kernel.Dist2LowLanes]float32) float64 {
 		calls.Add(1)
-		return orig(a, b)
+		return orig(a, b, s)
 	}
 	checkPruned(t, "narrow", lowRank32(n, lowMinD-64, 30, 33), 2, Euclidean)
 	if calls.Load() != 0 {

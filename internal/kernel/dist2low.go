@@ -32,16 +32,19 @@ const Dist2LowLanes = 64
 //
 // γ′ with float32's u, the last factor covering the few float64 roundings
 // of the formula. A sum that overflows (or any non-finite value) gives 0,
-// as does a row shorter than 64 values.
-func Dist2LowerF32(a, b []float32) float64 {
+// as does a row shorter than 64 values. The lanes are summed in s, a
+// caller's scratch (its contents on entry do not matter): an array of the
+// function's own would escape to the heap through the variant's function
+// value, 256 bytes on every call.
+func Dist2LowerF32(a, b []float32, s *[Dist2LowLanes]float32) float64 {
 	b = b[:len(a)]
 	m := len(a) &^ (Dist2LowLanes - 1)
 	l := m / Dist2LowLanes
 	if m == 0 || float64(l+2)*0x1p-24 > 0.5 {
 		return 0
 	}
-	var s [Dist2LowLanes]float32
-	sqDiffF32(&s, a[:m], b[:m])
+	*s = [Dist2LowLanes]float32{}
+	sqDiffF32(s, a[:m], b[:m])
 	var t float64
 	for _, v := range s {
 		t += float64(v)

@@ -15,6 +15,10 @@ func TestDist2LowerF32(t *testing.T) {
 	old := sqDiffF32Best
 	defer func() { sqDiffF32Best = old }()
 	r := rand.New(rand.NewPCG(7, 8))
+	var scratch [Dist2LowLanes]float32
+	for l := range scratch {
+		scratch[l] = 1e30 // not cleared by the caller: must not matter
+	}
 	for _, im := range sqDiffF32s {
 		sqDiffF32Best = im
 		for _, n := range []int{0, 1, 63, 64, 65, 127, 128, 200, 1027, 5408} {
@@ -27,7 +31,7 @@ func TestDist2LowerF32(t *testing.T) {
 						b[i] = a[i] // a zero difference
 					}
 				}
-				lo, d := Dist2LowerF32(a, b), Dist2F32(a, b)
+				lo, d := Dist2LowerF32(a, b, &scratch), Dist2F32(a, b)
 				if !(lo <= d) || lo < 0 {
 					t.Fatalf("%s n=%d scale %g: lower bound %v > Dist2F32 %v", im.name, n, sc, lo, d)
 				}
@@ -104,9 +108,10 @@ func FuzzDist2LowerF32(f *testing.F) {
 		}
 		old := sqDiffF32Best
 		defer func() { sqDiffF32Best = old }()
+		var scratch [Dist2LowLanes]float32
 		for _, im := range sqDiffF32s {
 			sqDiffF32Best = im
-			if lo, d := Dist2LowerF32(a, b), Dist2F32(a, b); !(lo <= d) || lo < 0 {
+			if lo, d := Dist2LowerF32(a, b, &scratch), Dist2F32(a, b); !(lo <= d) || lo < 0 {
 				t.Fatalf("%s n=%d: lower bound %v, Dist2F32 %v", im.name, n, lo, d)
 			}
 		}
