@@ -139,9 +139,7 @@ func stripRow(m matrix, pr *prepared, hv []float64, h32 []float32, k, i int, u f
 	} else if k > sortedMaxK {
 		nearest(c, k, idx, dist, &tk.ns)
 	}
-	for a := range dist {
-		dist[a] = math.Sqrt(dist[a])
-	}
+	kernel.Sqrt64(dist)
 }
 
 // stripF32Max bounds the magnitudes of h and of a row's threshold that

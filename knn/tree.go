@@ -534,9 +534,7 @@ func (t *kdTree) query(p int, prev []int32, prevDist []float64, r *treeQuery, id
 	} else {
 		nearest(r.c, k, idx, dist, &r.ns)
 	}
-	for a := range dist {
-		dist[a] = math.Sqrt(dist[a])
-	}
+	kernel.Sqrt64(dist)
 }
 
 // treeWorth predicts, from the distances the tree computes for 32 queries

@@ -30,6 +30,7 @@ type variants struct {
 	rank      []rankImpl                                                                           // RankLess
 	sortNet   []sortNetImpl                                                                        // SortKeys
 	mind      []mindImpl                                                                           // MiNDTerms64
+	sqrt      []sqrtImpl                                                                           // Sqrt64
 	scanF32   []scanF32Impl                                                                        // ScanRowAllF32
 	maxAbs    func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
 	hashRows  func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
@@ -61,6 +62,7 @@ var (
 	rankImpls   []rankImpl
 	sortNets    []sortNetImpl
 	mindImpls   []mindImpl
+	sqrtImpls   []sqrtImpl
 	scanF32s    []scanF32Impl
 )
 
@@ -81,6 +83,7 @@ var (
 	rankBest      rankImpl
 	sortNetBest   sortNetImpl
 	mindBest      mindImpl
+	sqrtBest      sqrtImpl
 	scanF32Best   scanF32Impl
 )
 
@@ -113,6 +116,8 @@ func init() {
 	sortNetBest = sortNets[0]
 	mindImpls = append(v.mind, mindImpl{"purego", mindTermsGo})
 	mindBest = mindImpls[0]
+	sqrtImpls = append(v.sqrt, sqrtImpl{"purego", sqrt64Go})
+	sqrtBest = sqrtImpls[0]
 	scanF32s = append(v.scanF32, scanF32Impl{"purego", scanRowAllF32Go})
 	scanF32Best = scanF32s[0]
 	maxAbsBest = v.maxAbs
