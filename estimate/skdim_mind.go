@@ -45,8 +45,9 @@ func MiNDML(g *knn.Graph, k, D int) (float64, error) {
 		if rho >= 1 {
 			return 0, fmt.Errorf("point %d has its %d nearest neighbours at equal distances", i, k+1)
 		}
-		logr[i] = math.Log(rho)
+		logr[i] = rho
 	}
+	kernel.Log64(logr, logr) // math.Log's, bit for bit
 	kf, nf := float64(k), float64(n)
 	// Each pass's terms, eight at a time where the CPU allows (the
 	// exponentials as math.Exp's, bit for bit), summed in point order.
