@@ -57,19 +57,23 @@ func rowStripSearch(m matrix, pr *prepared, k, gs, threads int) *Graph {
 	slack := 2*pr.tau*top + pr.eabs
 	h32 := stripH32(hv)
 	ng := seedGroups(n, gs)
+	hu32, ngF := stripH32Up(hv, h32), 0
+	if hu32 != nil {
+		ngF = seedGroupsF32(n, gs)
+	}
 	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
 	strips := (rows + h - 1) / h
 	parallelRows(strips, threads, func(s int, tk *TopK) {
 		i0 := s * h
 		i1 := min(i0+h, rows)
 		b := stripBufs.Get().(*stripBuf)
-		b.grow(h*ld, ng, n)
+		b.grow(h*ld, max(ng, ngF), n)
 		kernel.CrossRows32(p, p, i0, i1, b.g, ld)
 		for i := i0; i < min(i1, n); i++ {
 			gi := b.g[(i-i0)*ld : (i-i0)*ld+n]
 			gi[i] = float32(math.Inf(-1)) // vᵢᵢ = +Inf: i is not its own neighbour
 			u := math.Inf(1)
-			if kth := kthPartition(rowGroupMins(gi, hv, gs, b.mins[:ng]), b.tmp, k); !math.IsInf(kth, 1) && !math.IsNaN(kth) {
+			if kth := rowSeedKth(gi, hv, hu32, gs, ng, ngF, k, b); !math.IsInf(kth, 1) && !math.IsNaN(kth) {
 				ni := (1 + pr.tau) * pr.norm[i]
 				u = kth + slack + ni + (math.Abs(kth)+slack+ni)*0x1p-40
 			}
@@ -78,6 +82,95 @@ func rowStripSearch(m matrix, pr *prepared, k, gs, threads int) *Graph {
 		stripBufs.Put(b)
 	})
 	return g
+}
+
+// rowSeedKth returns the k-th smallest of row gi's group minima of
+// hv[j] − 2·float64(gi[j]) (ng groups, rowGroupMins), or, where hu32 is not
+// nil, a bound on it from the minima in single precision: the k-th
+// smallest w of rowGroupMinsF32 (ngF groups of hu32, hv rounded up),
+// raised to w + |w|·2⁻²² + 2⁻¹⁴⁰. Either is a valid seed (gramseed.go): k
+// groups hold a row j with hv[j] − 2·float64(gi[j]) at most it.
+//
+// Why the raised value bounds the double-precision values: let a = hv[j] −
+// 2g exactly, a′ = hu32[j] − 2g ≥ a and w = fl32(a′) (2g exact in
+// float32: |g| is bounded by the squared norms, within 2¹⁰⁰). The float64
+// value is at most a + |a|·2⁻⁵³ ≤ a′ + |a′|·2⁻⁵³ (a ≤ a′, either sign), and
+// a′ ≤ w + |a′|·2⁻²⁴ + 2⁻¹⁵⁰ with |a′| ≤ (|w| + 2⁻¹⁵⁰)(1 + 2⁻²³), so the
+// value is at most w + |w|·2⁻²³ + 2⁻¹⁴⁸, an increasing function of w: the
+// k groups whose single-precision minimum is at most the k-th w each hold
+// a row within the raised k-th. A k-th of −Inf (an entry whose double
+// overflows float32) takes the double-precision minima instead.
+func rowSeedKth(gi []float32, hv []float64, hu32 []float32, gs, ng, ngF, k int, b *stripBuf) float64 {
+	if hu32 != nil {
+		kth := kthPartition(rowGroupMinsF32(gi, hu32, gs, b.mins32[:ngF], b.mins[:ngF]), b.tmp, k)
+		if !math.IsInf(kth, -1) {
+			return kth + math.Abs(kth)*0x1p-22 + 0x1p-140 // +Inf and NaN stay
+		}
+	}
+	return kthPartition(rowGroupMins(gi, hv, gs, b.mins[:ng]), b.tmp, k)
+}
+
+// seedGroupsF32 returns the number of groups of rowGroupMinsF32 over cols
+// columns: 16 per chunk of 16·gs columns, 16 more over the largest
+// multiple of 16 left (groups of fewer than gs), and the last few columns
+// in groups of gs.
+func seedGroupsF32(cols, gs int) int {
+	w := 16 * gs
+	m, rem := cols/w*16, cols%w
+	if rem >= 16 {
+		m, rem = m+16, rem%16
+	}
+	return m + (rem+gs-1)/gs
+}
+
+// rowGroupMinsF32 sets mins, of seedGroupsF32(len(gi), gs) values, to the
+// least hu[j] − float32(2·gi[j]), computed in float32, over groups of at
+// most gs columns j (GroupMinF32's lanes), via mins32, and returns it.
+func rowGroupMinsF32(gi, hu []float32, gs int, mins32 []float32, mins []float64) []float64 {
+	w := 16 * gs
+	full := len(gi) / w * w
+	kernel.GroupMinF32(gi[:full], hu[:full], gs, mins32)
+	o := full / w * 16
+	if r := (len(gi) - full) / 16; r > 0 { // 16 groups of r < gs
+		kernel.GroupMinF32(gi[full:full+16*r], hu[full:full+16*r], r, mins32[o:])
+		full += 16 * r
+		o += 16
+	}
+	for q := full; q < len(gi); q += gs { // fewer than 16 left
+		v := float32(math.Inf(1))
+		for r := q; r < min(q+gs, len(gi)); r++ {
+			if x := hu[r] - float32(2*gi[r]); x < v {
+				v = x
+			}
+		}
+		mins32[o] = v
+		o++
+	}
+	for t, v := range mins32[:o] {
+		mins[t] = float64(v)
+	}
+	return mins[:o]
+}
+
+// seedF32Usable reports whether GroupMinF32 has a vector variant (its
+// pure-Go twin is no faster than GroupMin32's). Tests turn it off.
+var seedF32Usable = kernel.GroupMinF32Variant() != "purego"
+
+// stripH32Up returns h rounded up to float32 for rowSeedKth, or nil where
+// h32 (stripH32) is nil or seedF32Usable is false.
+func stripH32Up(h []float64, h32 []float32) []float32 {
+	if h32 == nil || !seedF32Usable {
+		return nil
+	}
+	hu := make([]float32, len(h))
+	for j, v := range h {
+		f := float32(v)
+		if float64(f) < v {
+			f = math.Nextafter32(f, float32(math.Inf(1)))
+		}
+		hu[j] = f
+	}
+	return hu
 }
 
 // rowGroupMins sets mins, of seedGroups(len(gi), gs) values, to the least
@@ -227,10 +320,11 @@ func pruneStrip(pr *prepared, i, k int, c []treeCand, sc *[]float32) []treeCand 
 // stripBuf is one goroutine's strip of the product, group minima and
 // passing columns.
 type stripBuf struct {
-	g    []float32
-	mins []float64
-	tmp  []float64 // kthPartition's scratch
-	pass []int32
+	g      []float32
+	mins32 []float32 // rowGroupMinsF32's minima
+	mins   []float64
+	tmp    []float64 // kthPartition's scratch
+	pass   []int32
 }
 
 func (b *stripBuf) grow(ng, nm, np int) {
@@ -245,6 +339,10 @@ func (b *stripBuf) grow(ng, nm, np int) {
 	if cap(b.mins) < nm {
 		b.mins = make([]float64, nm)
 	}
+	if cap(b.mins32) < nm {
+		b.mins32 = make([]float32, nm)
+	}
+	b.mins32 = b.mins32[:nm]
 	b.mins = b.mins[:nm]
 	if cap(b.tmp) < nm {
 		b.tmp = make([]float64, nm)

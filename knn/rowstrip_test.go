@@ -15,7 +15,8 @@ import (
 // duplicates, a lattice, float32 rows, the duplicate-laden reference array
 // at k = 20 and 100), on several strips with n not a multiple of the tile
 // height, on a row view, on tiny values and on wide rows, with rankNearest
-// and without it (bestK's insertions); and kernelSearch takes it for them.
+// and without it (bestK's insertions), with single-precision seeds and
+// without them; and kernelSearch takes it for them.
 func TestRowStripSearch(t *testing.T) {
 	type tc struct {
 		name string
@@ -62,6 +63,12 @@ func TestRowStripSearch(t *testing.T) {
 		rankUsable = kernel.RankVariant() != "purego"
 		if !sameAs(got, want) {
 			t.Fatalf("%s: strip search without rankNearest differs from brute force", c.name)
+		}
+		seedF32Usable = false // the seeds from double-precision minima
+		got = rowStripSearch(c.v, pr, c.k, gs, 1)
+		seedF32Usable = kernel.GroupMinF32Variant() != "purego"
+		if !sameAs(got, want) {
+			t.Fatalf("%s: strip search without single-precision seeds differs from brute force", c.name)
 		}
 		if got := kernelSearch(c.v, c.k, 2); !sameAs(got, want) {
 			t.Fatalf("%s: kernelSearch differs from brute force", c.name)
@@ -240,5 +247,61 @@ func TestScanStripRow(t *testing.T) {
 	}
 	if stripH32([]float64{1, math.NaN()}) != nil || stripH32([]float64{1, 0x1p101}) != nil {
 		t.Fatal("stripH32 took a NaN or a norm beyond stripF32Max")
+	}
+}
+
+// TestRowSeedKth: the seed rowSeedKth takes from single-precision group
+// minima has at least k rows j with hv[j] − 2·float64(gi[j]) within it
+// (the seed's validity, gramseed.go), for rows of 100 to 700 columns (every
+// tail of the 16-lane groups), group widths 1 to 24, k up to a quarter of
+// the groups, scales 2⁻⁶⁰ to 2⁴⁸ (norms beyond stripF32Max keep the
+// double-precision seed), negative values, ties and the row's own entry
+// at −Inf; both seeds finite.
+func TestRowSeedKth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(51, 52))
+	for trial := range 600 {
+		n := 100 + rng.IntN(601)
+		gs := 1 + rng.IntN(24)
+		scale := math.Ldexp(1, rng.IntN(109)-60)
+		gi, hv := make([]float32, n), make([]float64, n)
+		for j := range gi {
+			x := rng.NormFloat64() * scale
+			hv[j] = x*x + rng.Float64()*scale*scale
+			gi[j] = float32(x * rng.NormFloat64() * scale * 0.7)
+			if trial%5 == 0 && rng.IntN(4) == 0 { // ties
+				hv[j], gi[j] = scale*scale, float32(scale*scale/4)
+			}
+		}
+		gi[rng.IntN(n)] = float32(math.Inf(-1))
+		hu32 := stripH32Up(hv, stripH32(hv))
+		if kernel.GroupMinF32Variant() != "purego" && hu32 == nil && slices.Max(hv) <= stripF32Max {
+			t.Fatalf("trial %d: no single-precision norms", trial)
+		}
+		if hu32 == nil {
+			continue
+		}
+		for j, v := range hv {
+			if float64(hu32[j]) < v {
+				t.Fatalf("stripH32Up rounds %v down to %v", v, hu32[j])
+			}
+		}
+		ng, ngF := seedGroups(n, gs), seedGroupsF32(n, gs)
+		k := 1 + rng.IntN(max(1, min(ng, ngF)/4))
+		b := new(stripBuf)
+		b.grow(0, max(ng, ngF), n)
+		bound := rowSeedKth(gi, hv, hu32, gs, ng, ngF, k, b)
+		want := rowSeedKth(gi, hv, nil, gs, ng, ngF, k, b)
+		within := 0
+		for j := range gi {
+			if hv[j]-2*float64(gi[j]) <= bound {
+				within++
+			}
+		}
+		if within < k {
+			t.Fatalf("trial %d (n=%d gs=%d k=%d): %d rows within the seed %v, want at least k", trial, n, gs, k, within, bound)
+		}
+		if math.IsInf(bound, 0) || math.IsNaN(bound) || math.IsInf(want, 0) {
+			t.Fatalf("trial %d: seeds %v and %v", trial, bound, want)
+		}
 	}
 }

@@ -20,20 +20,21 @@ type variants struct {
 	// Dist2AccF32, Dist2F32
 	dist2f32 []dist2F32Impl
 	// Dist2LowerF32
-	sqDiffF32 []sqDiffF32Impl
-	peak      []peakImpl                                                                           // PeakFlops
-	scan      []scanImpl                                                                           // ScanRow32, ScanCol32
-	cov       []covImpl                                                                            // GramCols64 for d ≤ covMaxD
-	groupMin  []groupMinImpl                                                                       // GroupMin32
-	part      []partImpl                                                                           // Partition3
-	log       []logImpl                                                                            // Log64
-	rank      []rankImpl                                                                           // RankLess
-	sortNet   []sortNetImpl                                                                        // SortKeys
-	mind      []mindImpl                                                                           // MiNDTerms64
-	sqrt      []sqrtImpl                                                                           // Sqrt64
-	scanF32   []scanF32Impl                                                                        // ScanRowAllF32
-	maxAbs    func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
-	hashRows  func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
+	sqDiffF32   []sqDiffF32Impl
+	peak        []peakImpl                                                                           // PeakFlops
+	scan        []scanImpl                                                                           // ScanRow32, ScanCol32
+	cov         []covImpl                                                                            // GramCols64 for d ≤ covMaxD
+	groupMin    []groupMinImpl                                                                       // GroupMin32
+	part        []partImpl                                                                           // Partition3
+	log         []logImpl                                                                            // Log64
+	rank        []rankImpl                                                                           // RankLess
+	sortNet     []sortNetImpl                                                                        // SortKeys
+	mind        []mindImpl                                                                           // MiNDTerms64
+	sqrt        []sqrtImpl                                                                           // Sqrt64
+	scanF32     []scanF32Impl                                                                        // ScanRowAllF32
+	groupMinF32 []groupMinF32Impl                                                                    // GroupMinF32
+	maxAbs      func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
+	hashRows    func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
 }
 
 // peakImpl is a register-only FMA loop: loop(iters) performs flops float32
@@ -47,44 +48,46 @@ type peakImpl struct {
 // Every variant this machine runs, per kernel, fastest first; the pure-Go
 // twin is always last.
 var (
-	available   []impl
-	available64 []impl64
-	dist2Impls  []dist2Impl
-	sqDiffs     []sqDiffImpl
-	dist2F32s   []dist2F32Impl
-	sqDiffF32s  []sqDiffF32Impl
-	peakImpls   []peakImpl
-	scanImpls   []scanImpl
-	covImpls    []covImpl
-	groupMins   []groupMinImpl
-	partImpls   []partImpl
-	logImpls    []logImpl
-	rankImpls   []rankImpl
-	sortNets    []sortNetImpl
-	mindImpls   []mindImpl
-	sqrtImpls   []sqrtImpl
-	scanF32s    []scanF32Impl
+	available    []impl
+	available64  []impl64
+	dist2Impls   []dist2Impl
+	sqDiffs      []sqDiffImpl
+	dist2F32s    []dist2F32Impl
+	sqDiffF32s   []sqDiffF32Impl
+	peakImpls    []peakImpl
+	scanImpls    []scanImpl
+	covImpls     []covImpl
+	groupMins    []groupMinImpl
+	partImpls    []partImpl
+	logImpls     []logImpl
+	rankImpls    []rankImpl
+	sortNets     []sortNetImpl
+	mindImpls    []mindImpl
+	sqrtImpls    []sqrtImpl
+	scanF32s     []scanF32Impl
+	groupMinF32s []groupMinF32Impl
 )
 
 // The variants the exported functions use (tests swap them).
 var (
-	best          impl
-	best64        impl64
-	dist2Best     dist2Impl
-	sqDiffBest    sqDiffImpl
-	dist2F32      dist2F32Impl
-	sqDiffF32Best sqDiffF32Impl
-	peakBest      peakImpl
-	scanBest      scanImpl
-	covBest       covImpl
-	groupMinBest  groupMinImpl
-	partBest      partImpl
-	logBest       logImpl
-	rankBest      rankImpl
-	sortNetBest   sortNetImpl
-	mindBest      mindImpl
-	sqrtBest      sqrtImpl
-	scanF32Best   scanF32Impl
+	best            impl
+	best64          impl64
+	dist2Best       dist2Impl
+	sqDiffBest      sqDiffImpl
+	dist2F32        dist2F32Impl
+	sqDiffF32Best   sqDiffF32Impl
+	peakBest        peakImpl
+	scanBest        scanImpl
+	covBest         covImpl
+	groupMinBest    groupMinImpl
+	partBest        partImpl
+	logBest         logImpl
+	rankBest        rankImpl
+	sortNetBest     sortNetImpl
+	mindBest        mindImpl
+	sqrtBest        sqrtImpl
+	scanF32Best     scanF32Impl
+	groupMinF32Best groupMinF32Impl
 )
 
 func init() {
@@ -120,6 +123,8 @@ func init() {
 	sqrtBest = sqrtImpls[0]
 	scanF32s = append(v.scanF32, scanF32Impl{"purego", scanRowAllF32Go})
 	scanF32Best = scanF32s[0]
+	groupMinF32s = append(v.groupMinF32, groupMinF32Impl{"purego", groupMinF32Go})
+	groupMinF32Best = groupMinF32s[0]
 	maxAbsBest = v.maxAbs
 	hashRowsBest = v.hashRows
 }
