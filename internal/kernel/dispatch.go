@@ -31,6 +31,7 @@ type variants struct {
 	sortNet     []sortNetImpl                                                                        // SortKeys
 	mind        []mindImpl                                                                           // MiNDTerms64
 	sqrt        []sqrtImpl                                                                           // Sqrt64
+	dist2T      []dist2TImpl                                                                         // Dist2T8
 	scanF32     []scanF32Impl                                                                        // ScanRowAllF32
 	groupMinF32 []groupMinF32Impl                                                                    // GroupMinF32
 	maxAbs      func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
@@ -64,6 +65,7 @@ var (
 	sortNets     []sortNetImpl
 	mindImpls    []mindImpl
 	sqrtImpls    []sqrtImpl
+	dist2Ts      []dist2TImpl
 	scanF32s     []scanF32Impl
 	groupMinF32s []groupMinF32Impl
 )
@@ -86,6 +88,7 @@ var (
 	sortNetBest     sortNetImpl
 	mindBest        mindImpl
 	sqrtBest        sqrtImpl
+	dist2TBest      dist2TImpl
 	scanF32Best     scanF32Impl
 	groupMinF32Best groupMinF32Impl
 )
@@ -121,6 +124,8 @@ func init() {
 	mindBest = mindImpls[0]
 	sqrtImpls = append(v.sqrt, sqrtImpl{"purego", sqrt64Go})
 	sqrtBest = sqrtImpls[0]
+	dist2Ts = append(v.dist2T, dist2TImpl{"purego", dist2T8Go})
+	dist2TBest = dist2Ts[0]
 	scanF32s = append(v.scanF32, scanF32Impl{"purego", scanRowAllF32Go})
 	scanF32Best = scanF32s[0]
 	groupMinF32s = append(v.groupMinF32, groupMinF32Impl{"purego", groupMinF32Go})
