@@ -109,9 +109,19 @@ func (t *kdTree) build(lo, hi int) int32 {
 	for c := range d {
 		bl[c], bh[c] = math.Inf(1), math.Inf(-1)
 	}
-	for _, i := range t.perm[lo:hi] {
-		for c, x := range t.pts[int(i)*d : (int(i)+1)*d] {
-			bl[c], bh[c] = min(bl[c], x), max(bh[c], x)
+	if d == 3 { // the common case, in registers: the same min and max
+		l0, l1, l2, h0, h1, h2 := bl[0], bl[1], bl[2], bh[0], bh[1], bh[2]
+		for _, i := range t.perm[lo:hi] {
+			p := t.pts[int(i)*3 : int(i)*3+3 : int(i)*3+3]
+			l0, l1, l2 = min(l0, p[0]), min(l1, p[1]), min(l2, p[2])
+			h0, h1, h2 = max(h0, p[0]), max(h1, p[1]), max(h2, p[2])
+		}
+		bl[0], bl[1], bl[2], bh[0], bh[1], bh[2] = l0, l1, l2, h0, h1, h2
+	} else {
+		for _, i := range t.perm[lo:hi] {
+			for c, x := range t.pts[int(i)*d : (int(i)+1)*d] {
+				bl[c], bh[c] = min(bl[c], x), max(bh[c], x)
+			}
 		}
 	}
 	if hi-lo <= treeLeaf {
