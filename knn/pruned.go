@@ -199,15 +199,44 @@ func pcandLess(a, b pcand) bool { return a.lo < b.lo || a.lo == b.lo && a.j < b.
 // so it is dropped without its exact distance. Pushing it would leave the
 // list as it was, or (capped) hold a pair that a nearer one displaces
 // later: the list ends with the same k pairs either way.
+//
+// With a memo (c.memo, pairMemo), a pair's row that comes later in the
+// tree order (j < i) first looks for the value its other row stored: an
+// exact Dist2 is pushed as computed, a lower bound is tested as lowerF32's
+// (the same value); the earlier row (j > i) stores what it computed.
 func (c *pcollector) exact(r *prow, i, j int, s *[32]float64) {
 	o := c.pj.orig
+	full := r.h.Len() == r.h.k
+	test := c.low && full
+	if c.memo != nil && j < i {
+		if v, exact, ok := c.memo.get(o[i], o[j]); ok {
+			if exact {
+				r.h.Push(v, o[j])
+				c.stale[i] = true
+				return
+			}
+			if full && v > r.bound() {
+				return
+			}
+			test = false // lowerF32 would give v again
+		}
+	}
 	// s, Dist2's partial sums (256 bytes, cleared by dist2With), holds the
 	// bound's 64 float32 lanes meanwhile.
-	if c.low && r.h.Len() == r.h.k && lowerF32(c.x.m.Row32(c.x.index(int(o[i]))), c.x.m.Row32(c.x.index(int(o[j]))),
-		(*[kernel.Dist2LowLanes]float32)(unsafe.Pointer(s))) > r.bound() {
-		return
+	if test {
+		if lo := lowerF32(c.x.m.Row32(c.x.index(int(o[i]))), c.x.m.Row32(c.x.index(int(o[j]))),
+			(*[kernel.Dist2LowLanes]float32)(unsafe.Pointer(s))); lo > r.bound() {
+			if c.memo != nil && j > i {
+				c.memo.put(o[i], o[j], lo, false)
+			}
+			return
+		}
 	}
-	r.h.Push(c.x.dist2With(int(o[i]), int(o[j]), s), o[j])
+	v := c.x.dist2With(int(o[i]), int(o[j]), s)
+	if c.memo != nil && j > i {
+		c.memo.put(o[i], o[j], v, true)
+	}
+	r.h.Push(v, o[j])
 	c.stale[i] = true
 }
 
@@ -759,6 +788,9 @@ func prunedSearch(x matrix, k, threads int, pl *prunePlan) *Graph {
 		return kernelSearch(x, k, threads)
 	}
 	pj := c.pj
+	if c.low {
+		c.memo = newMemo(n)
+	}
 	c.seed(threads)
 	near := 0
 	if len(pj.midEnds) > 0 {
@@ -914,7 +946,8 @@ type pcollector struct {
 	// over[i] is rows[i].overflow, read by every pair past the Gram's
 	// test without the row's state (a cache miss).
 	over []bool
-	low  bool // float32 rows of at least lowMinD values: exact tests lowerF32 first
+	low  bool      // float32 rows of at least lowMinD values: exact tests lowerF32 first
+	memo *pairMemo // pairs' Dist2 or float32 bounds for their other row (exact); nil: none
 }
 
 func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
