@@ -82,6 +82,14 @@ func countKernel(m matrix, ts []float64, threads int) (c []int64, ok bool) {
 		// scanStripRow screens them in single precision first (h32).
 		pass := make([][kernel.BlockRows]int32, threads)
 		h32 := stripH32(h)
+		// Each row's thresholds once, not once a block.
+		rts, rt32 := make([]float64, n), make([]float32, n)
+		screen := make([]bool, n)
+		for i := range rts {
+			rts[i] = rowT(i)
+			rt32[i], screen[i] = stripT32(rts[i])
+			screen[i] = screen[i] && h32 != nil
+		}
 		kernel.SymGram32(pr.p, threads, func(w, i0, i1, j0, j1 int, g []float32, ld int) {
 			cw := counts[w]
 			for i := i0; i < i1; i++ {
@@ -91,13 +99,15 @@ func countKernel(m matrix, ts []float64, threads int) (c []int64, ok bool) {
 					start = i - i0 + 1
 				}
 				hj := h[j0+start : j1]
-				var hj32 []float32
-				if h32 != nil {
-					hj32 = h32[j0+start : j1]
-				}
 				gi = gi[start:]
-				t := rowT(i)
-				for _, jj := range scanStripRow(gi, hj, hj32, t, pass[w][:len(gi)]) {
+				t := rts[i]
+				var pj []int32
+				if screen[i] {
+					pj = screenStripRow(gi, hj, h32[j0+start:j1], t, rt32[i], pass[w][:len(gi)])
+				} else {
+					pj = pass[w][:kernel.ScanRowAll32(gi, hj, t, pass[w][:len(gi)])]
+				}
+				for _, jj := range pj {
 					if v := float64(gi[jj]); hj[jj]-2*v < t {
 						tally(i, j0+start+int(jj), v, cw)
 					}

@@ -277,10 +277,27 @@ func stripH32(h []float64) []float32 {
 // |t|·2⁻²³ + 2⁻¹⁴¹. Where 2g overflows, w = −Inf passes (g > 0) or a > 2¹²⁸
 // exceeds t (g < 0); h32 never rounds up.
 func scanStripRow(gi []float32, h []float64, h32 []float32, t float64, pass []int32) []int32 {
-	if h32 == nil || !(math.Abs(t) <= stripF32Max) {
+	t32, ok := stripT32(t)
+	if h32 == nil || !ok {
 		return pass[:kernel.ScanRowAll32(gi, h, t, pass)]
 	}
-	np := kernel.ScanRowAllF32(gi, h32, roundUp32(t+math.Abs(t)*0x1p-22), pass)
+	return screenStripRow(gi, h, h32, t, t32, pass)
+}
+
+// stripT32 returns scanStripRow's single-precision threshold for t,
+// roundUp32(t + |t|·2⁻²²), and whether t is finite and within
+// stripF32Max (else the screen does not apply).
+func stripT32(t float64) (float32, bool) {
+	if !(math.Abs(t) <= stripF32Max) {
+		return 0, false
+	}
+	return roundUp32(t + math.Abs(t)*0x1p-22), true
+}
+
+// screenStripRow is scanStripRow's screened path: t32 is stripT32(t) and
+// h32 is not nil.
+func screenStripRow(gi []float32, h []float64, h32 []float32, t float64, t32 float32, pass []int32) []int32 {
+	np := kernel.ScanRowAllF32(gi, h32, t32, pass)
 	m := 0
 	for _, q := range pass[:np] {
 		if h[q]-2*float64(gi[q]) <= t {
