@@ -6,10 +6,12 @@ import "golang.org/x/sys/cpu"
 
 // archVariants lists the amd64 assembly this CPU can run, fastest first
 // (see dispatch.go): AVX-512F, then AVX2 (with FMA for the multiply-add
-// kernels; Dist2Acc does not fuse and needs AVX2 only).
+// kernels; Dist2Acc does not fuse and needs AVX2 only). The AVX-512 scan
+// and partition kernels count mask bits with POPCNT, a separate CPUID flag,
+// so the AVX-512 list requires it too.
 func archVariants() variants {
 	var v variants
-	if cpu.X86.HasAVX512F {
+	if cpu.X86.HasAVX512F && cpu.X86.HasPOPCNT {
 		v.tile = append(v.tile, impl{name: "avx512", mr: 12, nr: 32, tile: tile12x32AVX512})
 		v.tile64 = append(v.tile64, impl64{name: "avx512", mr: 12, nr: 16, tile: tile12x16F64AVX512})
 		v.dist2 = append(v.dist2, dist2Impl{"avx512", dist2AccAVX512})
