@@ -95,41 +95,32 @@ var (
 
 func init() {
 	v := archVariants()
-	available = append(v.tile, goImpl(4, 8))
-	available64 = append(v.tile64, goImpl64(4, 8))
-	dist2Impls = append(v.dist2, dist2Impl{"purego", dist2AccPtr})
-	dist2F32s = append(v.dist2f32, dist2F32Impl{"purego", dist2AccF32Ptr})
-	dist2F32 = dist2F32s[0]
-	sqDiffF32s = append(v.sqDiffF32, sqDiffF32Impl{"purego", sqDiffF32Ptr})
-	sqDiffF32Best = sqDiffF32s[0]
-	sqDiffs = append(v.sqDiff, sqDiffImpl{"purego", sqDiffPtr})
-	sqDiffBest = sqDiffs[0]
-	peakImpls = append(v.peak, peakImpl{"purego", func(iters int) { peakSink = peakLoopGo(iters) }, 8 * 2})
-	scanImpls = append(v.scan, scanImpl{"purego", scanRow32Go, scanCol32Go, scanRowAll32Go})
-	best, best64, dist2Best, peakBest = available[0], available64[0], dist2Impls[0], peakImpls[0]
-	scanBest = scanImpls[0]
-	covImpls = append(v.cov, covGoImpl)
-	covBest = covImpls[0]
-	groupMins = append(v.groupMin, groupMinImpl{"purego", groupMin32Go})
-	groupMinBest = groupMins[0]
-	partImpls = append(v.part, partImpl{"purego", partition3Go})
-	partBest = partImpls[0]
-	logImpls = append(v.log, logImpl{"purego", log64Go})
-	logBest = logImpls[0]
-	rankImpls = append(v.rank, rankImpl{"purego", rankLessGo})
-	rankBest = rankImpls[0]
-	sortNets = append(v.sortNet, sortNetImpl{"purego", sortKeysGo})
-	sortNetBest = sortNets[0]
-	mindImpls = append(v.mind, mindImpl{"purego", mindTermsGo})
-	mindBest = mindImpls[0]
-	sqrtImpls = append(v.sqrt, sqrtImpl{"purego", sqrt64Go})
-	sqrtBest = sqrtImpls[0]
-	dist2Ts = append(v.dist2T, dist2TImpl{"purego", dist2T8Go})
-	dist2TBest = dist2Ts[0]
-	scanF32s = append(v.scanF32, scanF32Impl{"purego", scanRowAllF32Go})
-	scanF32Best = scanF32s[0]
-	groupMinF32s = append(v.groupMinF32, groupMinF32Impl{"purego", groupMinF32Go})
-	groupMinF32Best = groupMinF32s[0]
+	available, best = withTwin(v.tile, goImpl(4, 8))
+	available64, best64 = withTwin(v.tile64, goImpl64(4, 8))
+	dist2Impls, dist2Best = withTwin(v.dist2, dist2Impl{"purego", dist2AccPtr})
+	dist2F32s, dist2F32 = withTwin(v.dist2f32, dist2F32Impl{"purego", dist2AccF32Ptr})
+	sqDiffF32s, sqDiffF32Best = withTwin(v.sqDiffF32, sqDiffF32Impl{"purego", sqDiffF32Ptr})
+	sqDiffs, sqDiffBest = withTwin(v.sqDiff, sqDiffImpl{"purego", sqDiffPtr})
+	peakImpls, peakBest = withTwin(v.peak, peakImpl{"purego", func(iters int) { peakSink = peakLoopGo(iters) }, 8 * 2})
+	scanImpls, scanBest = withTwin(v.scan, scanImpl{"purego", scanRow32Go, scanCol32Go, scanRowAll32Go})
+	covImpls, covBest = withTwin(v.cov, covGoImpl)
+	groupMins, groupMinBest = withTwin(v.groupMin, groupMinImpl{"purego", groupMin32Go})
+	partImpls, partBest = withTwin(v.part, partImpl{"purego", partition3Go})
+	logImpls, logBest = withTwin(v.log, logImpl{"purego", log64Go})
+	rankImpls, rankBest = withTwin(v.rank, rankImpl{"purego", rankLessGo})
+	sortNets, sortNetBest = withTwin(v.sortNet, sortNetImpl{"purego", sortKeysGo})
+	mindImpls, mindBest = withTwin(v.mind, mindImpl{"purego", mindTermsGo})
+	sqrtImpls, sqrtBest = withTwin(v.sqrt, sqrtImpl{"purego", sqrt64Go})
+	dist2Ts, dist2TBest = withTwin(v.dist2T, dist2TImpl{"purego", dist2T8Go})
+	scanF32s, scanF32Best = withTwin(v.scanF32, scanF32Impl{"purego", scanRowAllF32Go})
+	groupMinF32s, groupMinF32Best = withTwin(v.groupMinF32, groupMinF32Impl{"purego", groupMinF32Go})
 	maxAbsBest = v.maxAbs
 	hashRowsBest = v.hashRows
+}
+
+// withTwin returns a kernel's variants, its assembly (fastest first) then
+// its pure-Go twin, and the first of them, the one selected.
+func withTwin[T any](asm []T, twin T) (all []T, first T) {
+	all = append(asm, twin)
+	return all, all[0]
 }
