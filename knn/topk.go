@@ -275,7 +275,7 @@ func (b *bestK) insert(s float64, j int32) {
 	ks[i], kj[i] = s, j
 }
 
-// sortNet reports whether kernel.SortKeys sorts in vector registers (else
+// sortNet reports whether kernel.SortKeysIn sorts in vector registers (else
 // sortNear keeps its buckets).
 var sortNet = kernel.SortNetVariant() != "purego"
 
@@ -283,7 +283,7 @@ var sortNet = kernel.SortNetVariant() != "purego"
 // each entry's key is its distance's bits (−0 taken as +0) mapped to an
 // unsigned integer in the order of the distances (sign bit set for
 // positive values, all bits flipped for negative ones), its low 8 bits
-// replaced by the entry's slot t; kernel.SortKeys sorts these keys in
+// replaced by the entry's slot t; kernel.SortKeysIn sorts these keys in
 // sc.net, which orders the entries by distance except among those whose
 // distances differ in the low 8 bits alone (or are equal), which come in
 // slot order. exact reports that no two keys share their high 56 bits:

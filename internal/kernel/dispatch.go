@@ -28,7 +28,7 @@ type variants struct {
 	part        []partImpl                                                                           // Partition3
 	log         []logImpl                                                                            // Log64
 	rank        []rankImpl                                                                           // RankLess
-	sortNet     []sortNetImpl                                                                        // SortKeys
+	sortNet     []sortNetImpl                                                                        // SortKeysIn
 	mind        []mindImpl                                                                           // MiNDTerms64
 	sqrt        []sqrtImpl                                                                           // Sqrt64
 	dist2T      []dist2TImpl                                                                         // Dist2T8

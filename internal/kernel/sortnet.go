@@ -2,29 +2,20 @@ package kernel
 
 import "slices"
 
-// SortNetMax is the most keys SortKeys sorts.
+// SortNetMax is the most keys SortKeysIn sorts.
 const SortNetMax = 128
 
-// SortKeys sorts v (at most SortNetMax keys) in ascending order.
+// SortKeysIn sorts buf[:n] (n ≤ SortNetMax) in ascending order in place;
+// buf[n:] may be overwritten. The caller owns buf, so a hot loop sorts
+// without allocating (a function-local buffer would escape to the heap: the
+// variant is called through a function value).
 //
 // AVX-512 sorts the keys in registers by a bitonic network (Batcher,
 // "Sorting networks and their applications", AFIPS 1968) of 16, 32, 64 or
-// 128 keys, the smallest that holds v, padded with the largest key: for
+// 128 keys, the smallest that holds n, padded with the largest key: for
 // P keys, log₂P·(log₂P + 1)/2 stages of P/2 comparisons each, no branch
 // on the keys. knn sorts a row's candidates this way, each distance's bits
 // and its slot in one key.
-func SortKeys(v []uint64) {
-	if len(v) > SortNetMax {
-		panic("kernel: SortKeys of more than SortNetMax keys")
-	}
-	var buf [SortNetMax]uint64
-	copy(buf[:], v)
-	sortNetBest.sort(&buf, len(v))
-	copy(v, buf[:len(v)])
-}
-
-// SortKeysIn sorts buf[:n] (n ≤ SortNetMax) in ascending order in place,
-// as SortKeys, without its copies: buf[n:] may be overwritten.
 func SortKeysIn(buf *[SortNetMax]uint64, n int) {
 	if n < 0 || n > SortNetMax {
 		panic("kernel: SortKeysIn of more than SortNetMax keys")
@@ -41,6 +32,6 @@ type sortNetImpl struct {
 // sortKeysGo is the specification of the variants.
 func sortKeysGo(buf *[SortNetMax]uint64, n int) { slices.Sort(buf[:n]) }
 
-// SortNetVariant returns the name of the SortKeys variant in use: "avx512"
+// SortNetVariant returns the name of the SortKeysIn variant in use: "avx512"
 // or "purego".
 func SortNetVariant() string { return sortNetBest.name }
