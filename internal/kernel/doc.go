@@ -30,8 +30,19 @@
 // targets FuzzTile, FuzzGram64 and FuzzDist2), and is the only variant under
 // the purego build tag or on other architectures. The Gram64 and Dist2
 // variants agree with their twins bit for bit; the float32 tiles within the
-// float32 error bound. The assembly is written out by hand (fully unrolled;
-// no generator).
+// float32 error bound. The assembly is written out by hand (fully unrolled),
+// except the sorting networks, which gen_sortnet.go writes.
+//
+// Later AVX-512 kernels, each with its pure-Go twin and fuzz target:
+//
+//   - Dist2LowerF32: a float32 lower bound on Dist2F32 (FuzzDist2LowerF32).
+//   - Dist2T8: eight rows' exact Dist2 in one register's lanes (FuzzDist2T8).
+//   - GroupMinF32: GroupMin32's minima in float32 (FuzzGroupMinF32).
+//   - MiNDTerms64: the MiND_ML log-likelihood's terms (FuzzMiNDTerms64).
+//   - RankLess: ranks by comparison counting (FuzzRankLess).
+//   - ScanRowAllF32: ScanRowAll32's test in float32 (FuzzScanRowAllF32).
+//   - SortKeysIn: bitonic sorting networks of up to 128 keys (FuzzSortKeys).
+//   - Sqrt64: square roots in place, eight a step (FuzzSqrt64).
 //
 // Many small products (nn's training shards) pack with Packed.PackLeft and
 // PackRight, which reuse a Packed's buffers and read row-major or transposed
