@@ -178,7 +178,8 @@ func TestSeedLeaves(t *testing.T) {
 				h := r.h
 				idx[s][0] = make([]int32, h.Len())
 				dist := make([]float64, h.Len())
-				h.Sorted(idx[s][0], dist)
+				var sc TopK
+				h.sortedWith(&sc.buf, &sc.ns, idx[s][0], dist)
 				for _, v := range dist {
 					idx[s][0] = append(idx[s][0], int32(math.Float64bits(v)>>32), int32(math.Float64bits(v)))
 				}
@@ -233,7 +234,8 @@ func TestBestFirst(t *testing.T) {
 			}
 			o := int(c.pj.orig[i])
 			idx, dist := make([]int32, k), make([]float64, k)
-			r.h.Sorted(idx, dist)
+			var sc TopK
+			r.h.sortedWith(&sc.buf, &sc.ns, idx, dist)
 			for q := range idx {
 				if idx[q] != want.Index[o*k+q] || math.Sqrt(dist[q]) != want.Dist[o*k+q] {
 					t.Fatalf("k=%d row %d: neighbour %d = (%d, %g), want (%d, %g)", k, o, q,

@@ -100,13 +100,6 @@ func (h *TopK) Sorted(idx []int32, key []float64) {
 	h.heapK.sortedWith(&h.buf, &h.ns, idx, key)
 }
 
-// Sorted is TopK.Sorted with scratch of its own (TopK's Sorted, with its
-// buffers, is the one a TopK calls).
-func (h *heapK) Sorted(idx []int32, key []float64) {
-	var sc TopK
-	h.sortedWith(&sc.buf, &sc.ns, idx, key)
-}
-
 // sortedWith is TopK.Sorted with the scratch buf and ns (a TopK's, which
 // may be h's own).
 func (h *heapK) sortedWith(buf *[]treeCand, ns *sortScratch, idx []int32, key []float64) {
