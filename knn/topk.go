@@ -18,7 +18,7 @@ type TopK struct {
 	rank rankScratch // scratch of rankNearest
 }
 
-// heapK is TopK's heap without its scratch buffers (56 bytes, not 232):
+// heapK is TopK's heap without its scratch buffers (56 bytes, not TopK's 1,328):
 // the state of one row among many (prow), sorted at its end with a
 // worker's scratch (sortedWith).
 type heapK struct {
