@@ -215,8 +215,9 @@ func SearchStripPruned(x *cloud.Matrix, k, a, b int, pr *Pruning, si *StripIndex
 		pj.setMargins()
 	}
 	if !ok || !pj.finite() {
+		h := new(TopK) // stripExact resets it for each row
 		for t := range q {
-			stripExact(v, k, t, nb, pj.orig, new(TopK), g.Index[t*k:(t+1)*k], g.Dist[t*k:(t+1)*k])
+			stripExact(v, k, t, nb, pj.orig, h, g.Index[t*k:(t+1)*k], g.Dist[t*k:(t+1)*k])
 		}
 		return g, nil
 	}
