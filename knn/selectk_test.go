@@ -14,7 +14,7 @@ func TestKthPartition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	for trial := range 300 {
 		n := 1 + rng.IntN(140)
-		if trial%2 == 1 { // samplePivot's lengths
+		if trial%2 == 1 { // longer lists: several partition steps before kthSmallest
 			n = 1 + rng.IntN(600)
 		}
 		v := make([]float64, n)
