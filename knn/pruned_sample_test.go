@@ -10,7 +10,7 @@ import (
 // only where that leaves out at most an eighth of it.
 func TestBlockSample(t *testing.T) {
 	b := kernel.BlockRows
-	for _, c := range [][2]int{{64, 64}, {b - 1, b - 1}, {b, b}, {200, b}, {b + b/7, b}, {b + b/7 + 1, b + b/7 + 1},
+	for _, c := range [][2]int{{64, 64}, {b - 1, b - 1}, {b, b}, {b + 8, b}, {b + b/7, b}, {b + b/7 + 1, b + b/7 + 1},
 		{256, 256}, {2 * b, 2 * b}, {2*b + 40, 2 * b}} {
 		if got := blockSample(c[0]); got != c[1] {
 			t.Errorf("blockSample(%d) = %d, want %d", c[0], got, c[1])
