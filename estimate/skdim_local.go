@@ -325,8 +325,9 @@ func medianRadius(g *knn.Graph, k int) float64 {
 
 // orderStat returns the value of rank m (from 0) of v, without NaN, and
 // reorders v so that v[:m] holds values ≤ it and v[m] is it: Hoare's
-// selection (median-of-three pivots, insertion sort below 16 values), the
-// value that sorting v would put at m.
+// selection (C. A. R. Hoare, "Algorithm 65: Find", Comm. ACM 4(7):321–322,
+// 1961; median-of-three pivots, insertion sort below 16 values), the value
+// that sorting v would put at m.
 func orderStat(v []float64, m int) float64 {
 	lo, hi := 0, len(v)-1
 	for hi-lo > 16 {
