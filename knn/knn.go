@@ -32,8 +32,11 @@
 // k-d tree and computes exactly, with the same Dist2, the rows of the
 // leaves it cannot rule out; SearchAuto takes it for rows of at most
 // treeMaxDim columns when a tree of a sample of the rows computes few
-// enough of their distances (treeMayPay) and the distances the whole tree
-// computes for a sample of queries predict a gain (treeWorth). The graph is the same either way.
+// enough of their distances (treeMayPay), a scaled tree of a quarter of
+// them does not predict the strip search faster (stripLikely: up to 5
+// columns, 8 ≤ k ≤ 32; the whole tree is then not built) and the distances
+// the whole tree computes for a sample of queries predict a gain
+// (treeWorth). The graph is the same either way.
 // SearchColumns streams a layer from a ColumnSource in column blocks (the
 // pipeline passes a .npy file when Streams, the one memory rule, says so:
 // it does not fit the budget, or it is wide); knn itself opens no files.
@@ -217,7 +220,7 @@ func Search(x *cloud.Matrix, k int, opt *Options) (*Graph, error) {
 	}
 	v, threads := view(x), opt.threads()
 	var t *kdTree
-	if mode := opt.search(); mode == SearchTree || mode == SearchAuto && x.D() <= treeMaxDim && treeMayPay(v, k) {
+	if mode := opt.search(); mode == SearchTree || mode == SearchAuto && x.D() <= treeMaxDim && treeMayPay(v, k) && !stripLikely(v, k) {
 		if t = newTree(v); t != nil && (mode == SearchTree || treeWorth(t, k)) {
 			return keepTree(treeSearch(v, t, k, threads), t, x, opt), nil
 		}

@@ -10,8 +10,8 @@ import (
 // ChooseSearch returns the search Search(x, k, opt) runs: SearchTree,
 // SearchPruned with the projection it prunes with, or SearchBrute, decided
 // as Search decides (the tree for --search tree, or under auto for rows of
-// at most treeMaxDim columns where treeMayPay's sample allows the tree and
-// treeWorth predicts a gain; then the
+// at most treeMaxDim columns where treeMayPay's sample allows the tree,
+// stripLikely does not skip it and treeWorth predicts a gain; then the
 // pruned search where planPrune predicts one; brute force otherwise). A
 // search cut into blocks of rows runs it block by block (SearchBlock,
 // SearchBlockTree). Errors are Search's.
@@ -30,7 +30,7 @@ func ChooseSearch(x *cloud.Matrix, k int, opt *Options) (SearchMode, *Pruning, e
 		}
 	}
 	v, mode := view(x), opt.search()
-	if mode == SearchTree || mode == SearchAuto && x.D() <= treeMaxDim && treeMayPay(v, k) {
+	if mode == SearchTree || mode == SearchAuto && x.D() <= treeMaxDim && treeMayPay(v, k) && !stripLikely(v, k) {
 		if t := newTree(v); t != nil && (mode == SearchTree || treeWorth(t, k)) {
 			return SearchTree, nil, nil
 		}

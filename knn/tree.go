@@ -56,6 +56,7 @@ type kdTree struct {
 	box   []float64 // node v's box: lo at box[2vd:2vd+d], hi after it
 	keys  []float64 // splitAt's scratch while building
 	delta float64   // relative margin of the box bound
+	leaf  int       // the most rows a leaf holds (treeLeaf but in sampleTreeScaled)
 }
 
 // kdNode is the range [start, end) of tree positions of a node; left and
@@ -67,12 +68,15 @@ type kdNode struct {
 
 // newTree builds the tree of the rows of m, or returns nil when an entry is
 // not finite or exceeds treeMaxAbs in magnitude (or d = 0).
-func newTree(m matrix) *kdTree {
+func newTree(m matrix) *kdTree { return newTreeLeaf(m, treeLeaf) }
+
+// newTreeLeaf is newTree with leaves of at most leaf rows.
+func newTreeLeaf(m matrix, leaf int) *kdTree {
 	n, d := m.n(), m.d
 	if d == 0 {
 		return nil
 	}
-	t := &kdTree{d: d, pts: make([]float64, n*d), perm: make([]int32, n), delta: float64(4*d+16) * 0x1p-53}
+	t := &kdTree{d: d, pts: make([]float64, n*d), perm: make([]int32, n), delta: float64(4*d+16) * 0x1p-53, leaf: leaf}
 	for p := range n {
 		row := t.pts[p*d : (p+1)*d]
 		m.row64(p, row)
@@ -83,7 +87,7 @@ func newTree(m matrix) *kdTree {
 		}
 		t.perm[p] = int32(p)
 	}
-	t.nodes = make([]kdNode, 0, 2*(n/treeLeaf+1))
+	t.nodes = make([]kdNode, 0, 2*(n/leaf+1))
 	t.box = make([]float64, 0, 2*d*cap(t.nodes))
 	t.build(0, n)
 	t.keys = nil
@@ -124,7 +128,7 @@ func (t *kdTree) build(lo, hi int) int32 {
 			}
 		}
 	}
-	if hi-lo <= treeLeaf {
+	if hi-lo <= t.leaf {
 		return v
 	}
 	dim, wide := 0, -1.0

@@ -270,15 +270,22 @@ func itoa(v int) string {
 
 // Auto takes the tree for rows near a 2-dimensional sheet in 3 and 11
 // dimensions, and brute force for 2000 Gaussian rows in 16 dimensions
-// (intrinsic dimension 16: the tree would compute most distances).
+// (intrinsic dimension 16: the tree would compute most distances). In 3
+// columns at k = 20 the strip search is the faster (2.29 ms against the
+// tree's 2.89, build included, one thread, least of 40 calls, same run;
+// 80 distances a tree query) and stripLikely skips the tree.
 func TestTreeAutoChoice(t *testing.T) {
 	n := 2000
 	for _, d := range []int{3, 11} {
 		x := m64(lowRank(n, d, 2, 0, 1), n, d)
 		for _, k := range []int{2, 20, 100} {
+			want := SearchTree
+			if d == 3 && k == 20 {
+				want = SearchBrute
+			}
 			g, err := Search(x, k, nil)
-			if err != nil || g.Search != SearchTree {
-				t.Fatalf("sheet in %d dimensions, k = %d: auto chose %v (%v)", d, k, g.Search, err)
+			if err != nil || g.Search != want {
+				t.Fatalf("sheet in %d dimensions, k = %d: auto chose %v (%v), want %v", d, k, g.Search, err, want)
 			}
 		}
 	}

@@ -1,0 +1,65 @@
+package knn
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/intdim/intdim/tensorio/npy"
+)
+
+// stripLikely on the d ≤ 5 reference arrays at k = 20: the helix keeps the
+// tree (built and sampled by treeWorth, which takes it), the rolls and the
+// 5-column affine array skip it (treeWorth, had the tree been built, would
+// have refused it too); either way the graph is the tree's, bit for bit.
+// Outside its range (k < 8, k > sortedMaxK, more than 5 columns, fewer than
+// 1,024 rows) it never skips.
+func TestStripLikely(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		skip bool
+	}{
+		{"bm_M5a_Helix1d", false},
+		{"bm_M7_Roll", true},
+		{"dup10_swissroll_D3", true},
+		{"swissroll_noise0.0", true},
+		{"bm_M2_Affine_3to5", true},
+	} {
+		h, v, err := npy.ReadFile(filepath.Join("..", "testdata", "refs", c.name+".npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := m64(v, h.Rows(), h.Cols())
+		if got := stripLikely(view(x), 20); got != c.skip {
+			t.Errorf("%s: stripLikely = %v, want %v", c.name, got, c.skip)
+		}
+		if c.skip && treeWorth(newTree(view(x)), 20) {
+			t.Errorf("%s: skipped a tree treeWorth takes", c.name)
+		}
+		for _, k := range []int{4, 7, 33, 100} {
+			if stripLikely(view(x), k) {
+				t.Errorf("%s: stripLikely at k = %d", c.name, k)
+			}
+		}
+		g, err := Search(x, 20, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]SearchMode{false: SearchTree, true: SearchBrute}[c.skip]; g.Search != want {
+			t.Errorf("%s: auto chose %v, want %v", c.name, g.Search, want)
+		}
+		tg, err := Search(x, 20, &Options{Search: SearchTree})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sameAs(g, tg) {
+			t.Errorf("%s: the auto graph differs from the tree's", c.name)
+		}
+	}
+	n := 2000
+	if stripLikely(view(m64(randMatrix(1000, 3, 5), 1000, 3)), 20) || stripLikely(view(m64(randMatrix(n, 6, 5), n, 6)), 20) {
+		t.Error("stripLikely skipped the tree outside its range")
+	}
+	if !stripLikely(view(m64(randMatrix(n, 3, 5), n, 3)), 20) {
+		t.Error("stripLikely kept the tree for Gaussian rows of 3 columns")
+	}
+}
