@@ -18,6 +18,8 @@ import (
 // and without it (bestK's insertions), with single-precision seeds and
 // without them; and kernelSearch takes it for them.
 func TestRowStripSearch(t *testing.T) {
+	rank, seedF32 := rankUsable, seedF32Usable
+	t.Cleanup(func() { rankUsable, seedF32Usable = rank, seedF32 })
 	type tc struct {
 		name string
 		v    matrix
@@ -60,13 +62,13 @@ func TestRowStripSearch(t *testing.T) {
 		}
 		rankUsable = false // bestK's insertions for every row
 		got := rowStripSearch(c.v, pr, c.k, gs, 1)
-		rankUsable = kernel.RankVariant() != "purego"
+		rankUsable = rank
 		if !sameAs(got, want) {
 			t.Fatalf("%s: strip search without rankNearest differs from brute force", c.name)
 		}
 		seedF32Usable = false // the seeds from double-precision minima
 		got = rowStripSearch(c.v, pr, c.k, gs, 1)
-		seedF32Usable = kernel.GroupMinF32Variant() != "purego"
+		seedF32Usable = seedF32
 		if !sameAs(got, want) {
 			t.Fatalf("%s: strip search without single-precision seeds differs from brute force", c.name)
 		}

@@ -24,6 +24,8 @@ func scanF32Ref(g, h []float32, t float32) []int32 {
 // infinities, NaN, entries whose double overflows, and subnormals; nothing
 // past len(g) is written.
 func TestScanRowAllF32(t *testing.T) {
+	old := scanF32Best
+	t.Cleanup(func() { scanF32Best = old })
 	rng := rand.New(rand.NewPCG(31, 32))
 	inf := float32(math.Inf(1))
 	special := []float32{float32(math.NaN()), inf, -inf, 0, float32(math.Copysign(0, -1)), 0x1p-149, math.MaxFloat32, -math.MaxFloat32}
@@ -61,7 +63,6 @@ func TestScanRowAllF32(t *testing.T) {
 			}
 		}
 	}
-	scanF32Best = scanF32s[0]
 	for _, im := range scanF32s {
 		t.Logf("scanF32 variant %s", im.name)
 	}

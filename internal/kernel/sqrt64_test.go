@@ -10,6 +10,8 @@ import (
 // lengths around the vector widths (8 and 16), on squared distances,
 // subnormals, ±0, ±Inf, NaN and negative values.
 func TestSqrt64(t *testing.T) {
+	old := sqrtBest
+	t.Cleanup(func() { sqrtBest = old })
 	rng := rand.New(rand.NewPCG(9, 10))
 	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), -1, 0x1p-1074, math.MaxFloat64}
 	for _, im := range sqrtImpls {
@@ -39,7 +41,6 @@ func TestSqrt64(t *testing.T) {
 			}
 		}
 	}
-	sqrtBest = sqrtImpls[0]
 	for _, im := range sqrtImpls {
 		t.Logf("sqrt variant %s", im.name)
 	}
