@@ -10,7 +10,8 @@ import (
 
 // TestDist2CandsBitForBit: the batched distances equal matrix.dist2 bit for
 // bit, float32 and float64 rows, row views, every width up to past
-// kernel.Dist2Lanes, candidate counts not multiples of four, duplicates.
+// kernel.Dist2Lanes, candidate counts up to 20 (Dist2T8's blocks of eight
+// followed by the four-candidate chains and the last few), duplicates.
 func TestDist2CandsBitForBit(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 2))
 	for d := 1; d <= 40; d++ {
@@ -30,7 +31,7 @@ func TestDist2CandsBitForBit(t *testing.T) {
 		}
 		for _, x := range []*cloud.Matrix{cloud.Must64(v64, n, d), cloud.Must32(v32, n, d)} {
 			for _, m := range []matrix{view(x), {m: x, d: d, rows: rows}} {
-				for nc := 0; nc <= 11; nc++ {
+				for nc := 0; nc <= 20; nc++ {
 					for i := 0; i < m.n(); i += 5 {
 						c := make([]treeCand, nc)
 						for t := range c {
