@@ -156,12 +156,18 @@ func rowGroupMinsF32(gi, hu []float32, gs int, mins32 []float32, mins []float64)
 // pure-Go twin is no faster than GroupMin32's). Tests turn it off.
 var seedF32Usable = kernel.GroupMinF32Variant() != "purego"
 
-// stripH32Up returns h rounded up to float32 for rowSeedKth, or nil where
-// h32 (stripH32) is nil or seedF32Usable is false.
+// stripH32Up returns h rounded up to float32 for rowSeedKth (ceil32s),
+// or nil where h32 (stripH32) is nil or seedF32Usable is false.
 func stripH32Up(h []float64, h32 []float32) []float32 {
 	if h32 == nil || !seedF32Usable {
 		return nil
 	}
+	return ceil32s(h)
+}
+
+// ceil32s returns each value of h rounded up to float32 (the least
+// float32 at least it), for h within float32's range.
+func ceil32s(h []float64) []float32 {
 	hu := make([]float32, len(h))
 	for j, v := range h {
 		f := float32(v)

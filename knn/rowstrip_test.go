@@ -258,9 +258,12 @@ func TestScanStripRow(t *testing.T) {
 // tail of the 16-lane groups), group widths 1 to 24, k up to a quarter of
 // the groups, scales 2⁻⁶⁰ to 2⁴⁸ (norms beyond stripF32Max keep the
 // double-precision seed), negative values, ties and the row's own entry
-// at −Inf; both seeds finite.
+// at −Inf; both seeds finite. The norms are rounded up by ceil32s, as
+// stripH32Up does, so the trials run on every machine (the pure-Go
+// GroupMinF32 included), not only where stripH32Up is not nil.
 func TestRowSeedKth(t *testing.T) {
 	rng := rand.New(rand.NewPCG(51, 52))
+	trials := 0 // with single-precision seeds
 	for trial := range 600 {
 		n := 100 + rng.IntN(601)
 		gs := 1 + rng.IntN(24)
@@ -275,18 +278,25 @@ func TestRowSeedKth(t *testing.T) {
 			}
 		}
 		gi[rng.IntN(n)] = float32(math.Inf(-1))
+		fits := slices.Max(hv) <= stripF32Max
 		hu32 := stripH32Up(hv, stripH32(hv))
-		if kernel.GroupMinF32Variant() != "purego" && hu32 == nil && slices.Max(hv) <= stripF32Max {
+		if kernel.GroupMinF32Variant() != "purego" && hu32 == nil && fits {
 			t.Fatalf("trial %d: no single-precision norms", trial)
 		}
-		if hu32 == nil {
+		if !fits {
 			continue
 		}
+		up := ceil32s(hv) // the same rounding where the variants leave hu32 nil
+		if hu32 != nil && !slices.Equal(hu32, up) {
+			t.Fatalf("trial %d: stripH32Up differs from ceil32s", trial)
+		}
+		hu32 = up
 		for j, v := range hv {
-			if float64(hu32[j]) < v {
-				t.Fatalf("stripH32Up rounds %v down to %v", v, hu32[j])
+			if float64(hu32[j]) < v || float64(math.Nextafter32(hu32[j], float32(math.Inf(-1)))) >= v {
+				t.Fatalf("ceil32s rounds %v to %v, not the least float32 at least it", v, hu32[j])
 			}
 		}
+		trials++
 		ng, ngF := seedGroups(n, gs), seedGroupsF32(n, gs)
 		k := 1 + rng.IntN(max(1, min(ng, ngF)/4))
 		b := new(stripBuf)
@@ -306,4 +316,8 @@ func TestRowSeedKth(t *testing.T) {
 			t.Fatalf("trial %d: seeds %v and %v", trial, bound, want)
 		}
 	}
+	if trials < 400 {
+		t.Fatalf("%d of 600 trials with single-precision seeds", trials)
+	}
+	t.Logf("%d of 600 trials with single-precision seeds", trials)
 }
