@@ -79,7 +79,9 @@ func countKernel(m matrix, ts []float64, threads int) (c []int64, ok bool) {
 		// The float32 entries are the Gram entries themselves (SymGram32);
 		// kernel.ScanRowAll32 finds the columns with hⱼ − 2ĝᵢⱼ ≤ t,
 		// vectorised, all at once, and the test below keeps those under t;
-		// scanStripRow screens them in single precision first (h32).
+		// for the rows whose threshold stripT32 takes (and h32 not nil),
+		// screenStripRow finds the same columns, screened in single
+		// precision first (scanStripRow's proof).
 		pass := make([][kernel.BlockRows]int32, threads)
 		h32 := stripH32(h)
 		// Each row's thresholds once, not once a block.

@@ -98,8 +98,11 @@ func rowStripSearch(m matrix, pr *prepared, k, gs, threads int) *Graph {
 // a′ ≤ w + |a′|·2⁻²⁴ + 2⁻¹⁵⁰ with |a′| ≤ (|w| + 2⁻¹⁵⁰)(1 + 2⁻²³), so the
 // value is at most w + |w|·2⁻²³ + 2⁻¹⁴⁸, an increasing function of w: the
 // k groups whose single-precision minimum is at most the k-th w each hold
-// a row within the raised k-th. A k-th of −Inf (an entry whose double
-// overflows float32) takes the double-precision minima instead.
+// a row within the raised k-th. In float64, kth + |kth|·2⁻²² is exact
+// (kth is a float32, 24 bits, and the sum's bits span 46, 47 with a carry,
+// within 53); adding 2⁻¹⁴⁰ rounds monotonically, so the result is at least
+// the proven bound. A k-th of −Inf (an entry whose double overflows
+// float32) takes the double-precision minima instead.
 func rowSeedKth(gi []float32, hv []float64, hu32 []float32, gs, ng, ngF, k int, b *stripBuf) float64 {
 	if hu32 != nil {
 		kth := kthPartition(rowGroupMinsF32(gi, hu32, gs, b.mins32[:ngF], b.mins[:ngF]), b.tmp, k)
