@@ -53,15 +53,16 @@ func gramSeedWidth(n, k int) int {
 	return gs
 }
 
-// seedGroups returns the number of groups of gramSeeds over cols columns
-// of a block: 8 per chunk of 8·gs columns, 8 more over the largest
-// multiple of 8 left (groups of fewer than gs), and the last few columns in
-// groups of gs.
-func seedGroups(cols, gs int) int {
-	w := 8 * gs
-	m, rem := cols/w*8, cols%w
-	if rem >= 8 {
-		m, rem = m+8, rem%8
+// seedGroups returns the number of groups over cols columns of a kernel
+// with lanes lanes (kernel.GroupMin32: 8, gramSeeds' groups of a block and
+// rowGroupMins'; kernel.GroupMinF32: 16, rowGroupMinsF32's): lanes per
+// chunk of lanes·gs columns, lanes more over the largest multiple of lanes
+// left (groups of fewer than gs), and the last few columns in groups of gs.
+func seedGroups(cols, gs, lanes int) int {
+	w := lanes * gs
+	m, rem := cols/w*lanes, cols%w
+	if rem >= lanes {
+		m, rem = m+lanes, rem%lanes
 	}
 	return m + (rem+gs-1)/gs
 }
@@ -81,7 +82,7 @@ func gramSeeds(pr *prepared, c *collector, n, k, gs, threads int) {
 	off := make([]int, nb+1) // a row's minima of column block J start at off[J]
 	for J := range nb {
 		cols := min(kernel.BlockRows, n-J*kernel.BlockRows)
-		off[J+1] = off[J] + seedGroups(cols, gs)
+		off[J+1] = off[J] + seedGroups(cols, gs, 8)
 	}
 	m := off[nb]
 	h := c.h

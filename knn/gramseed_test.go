@@ -118,7 +118,7 @@ func gramSeedsAll(pr *prepared, c *collector, n, k, gs, threads int) {
 	off := make([]int, nb+1) // a row's minima of column block J start at off[J]
 	for J := range nb {
 		cols := min(kernel.BlockRows, n-J*kernel.BlockRows)
-		off[J+1] = off[J] + seedGroups(cols, gs)
+		off[J+1] = off[J] + seedGroups(cols, gs, 8)
 	}
 	m := off[nb]
 	mins := make([]float64, n*m)

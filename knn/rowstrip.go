@@ -56,10 +56,10 @@ func rowStripSearch(m matrix, pr *prepared, k, gs, threads int) *Graph {
 	}
 	slack := 2*pr.tau*top + pr.eabs
 	h32 := stripH32(hv)
-	ng := seedGroups(n, gs)
+	ng := seedGroups(n, gs, 8)
 	hu32, ngF := stripH32Up(hv, h32), 0
 	if hu32 != nil {
-		ngF = seedGroupsF32(n, gs)
+		ngF = seedGroups(n, gs, 16)
 	}
 	g := &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k)}
 	strips := (rows + h - 1) / h
@@ -113,46 +113,15 @@ func rowSeedKth(gi []float32, hv []float64, hu32 []float32, gs, ng, ngF, k int, 
 	return kthPartition(rowGroupMins(gi, hv, gs, b.mins[:ng]), b.tmp, k)
 }
 
-// seedGroupsF32 returns the number of groups of rowGroupMinsF32 over cols
-// columns: 16 per chunk of 16·gs columns, 16 more over the largest
-// multiple of 16 left (groups of fewer than gs), and the last few columns
-// in groups of gs.
-func seedGroupsF32(cols, gs int) int {
-	w := 16 * gs
-	m, rem := cols/w*16, cols%w
-	if rem >= 16 {
-		m, rem = m+16, rem%16
-	}
-	return m + (rem+gs-1)/gs
-}
-
-// rowGroupMinsF32 sets mins, of seedGroupsF32(len(gi), gs) values, to the
+// rowGroupMinsF32 sets mins, of seedGroups(len(gi), gs, 16) values, to the
 // least hu[j] − float32(2·gi[j]), computed in float32, over groups of at
 // most gs columns j (GroupMinF32's lanes), via mins32, and returns it.
 func rowGroupMinsF32(gi, hu []float32, gs int, mins32 []float32, mins []float64) []float64 {
-	w := 16 * gs
-	full := len(gi) / w * w
-	kernel.GroupMinF32(gi[:full], hu[:full], gs, mins32)
-	o := full / w * 16
-	if r := (len(gi) - full) / 16; r > 0 { // 16 groups of r < gs
-		kernel.GroupMinF32(gi[full:full+16*r], hu[full:full+16*r], r, mins32[o:])
-		full += 16 * r
-		o += 16
-	}
-	for q := full; q < len(gi); q += gs { // fewer than 16 left
-		v := float32(math.Inf(1))
-		for r := q; r < min(q+gs, len(gi)); r++ {
-			if x := hu[r] - float32(2*gi[r]); x < v {
-				v = x
-			}
-		}
-		mins32[o] = v
-		o++
-	}
-	for t, v := range mins32[:o] {
+	m32 := groupMins(gi, hu, gs, 16, kernel.GroupMinF32, mins32)
+	for t, v := range m32 {
 		mins[t] = float64(v)
 	}
-	return mins[:o]
+	return mins[:len(m32)]
 }
 
 // seedF32Usable reports whether GroupMinF32 has a vector variant (its
@@ -182,23 +151,33 @@ func ceil32s(h []float64) []float32 {
 	return hu
 }
 
-// rowGroupMins sets mins, of seedGroups(len(gi), gs) values, to the least
+// rowGroupMins sets mins, of seedGroups(len(gi), gs, 8) values, to the least
 // hv[j] − 2·float64(gi[j]) over groups of at most gs columns j (gramSeeds'
 // groups of one column block, over the whole row), and returns it.
 func rowGroupMins(gi []float32, hv []float64, gs int, mins []float64) []float64 {
-	w := 8 * gs
+	return groupMins(gi, hv, gs, 8, kernel.GroupMin32, mins)
+}
+
+// groupMins sets mins, of seedGroups(len(gi), gs, lanes) values, to the
+// least h[j] − 2·T(gi[j]), computed in T, over groups of at most gs columns
+// j, and returns it: kern (GroupMin32 or GroupMinF32, lanes lanes) takes
+// the chunks of lanes·gs columns, then lanes groups of r < gs over the
+// largest multiple of lanes left, and the last few columns are grouped by
+// gs here, computed as kern computes them (2·T(gi[j]) rounded to T first).
+func groupMins[T float32 | float64](gi []float32, h []T, gs, lanes int, kern func([]float32, []T, int, []T), mins []T) []T {
+	w := lanes * gs
 	full := len(gi) / w * w
-	kernel.GroupMin32(gi[:full], hv[:full], gs, mins)
-	o := full / w * 8
-	if r := (len(gi) - full) / 8; r > 0 { // 8 groups of r < gs
-		kernel.GroupMin32(gi[full:full+8*r], hv[full:full+8*r], r, mins[o:])
-		full += 8 * r
-		o += 8
+	kern(gi[:full], h[:full], gs, mins)
+	o := full / w * lanes
+	if r := (len(gi) - full) / lanes; r > 0 { // lanes groups of r < gs
+		kern(gi[full:full+lanes*r], h[full:full+lanes*r], r, mins[o:])
+		full += lanes * r
+		o += lanes
 	}
-	for q := full; q < len(gi); q += gs { // fewer than 8 left
-		v := math.Inf(1)
+	for q := full; q < len(gi); q += gs { // fewer than lanes left
+		v := T(math.Inf(1))
 		for r := q; r < min(q+gs, len(gi)); r++ {
-			if x := hv[r] - 2*float64(gi[r]); x < v {
+			if x := h[r] - T(2*T(gi[r])); x < v {
 				v = x
 			}
 		}

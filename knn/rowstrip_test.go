@@ -147,7 +147,7 @@ func TestRowGroupMins(t *testing.T) {
 				g[q] = float32(rng.NormFloat64())
 				h[q] = rng.Float64()
 			}
-			mins := rowGroupMins(g, h, gs, make([]float64, seedGroups(n, gs)))
+			mins := rowGroupMins(g, h, gs, make([]float64, seedGroups(n, gs, 8)))
 			// Every value is ≥ the minimum of its group and equals one, and
 			// every group has at most gs values: recompute by layout.
 			w := 8 * gs
@@ -297,7 +297,7 @@ func TestRowSeedKth(t *testing.T) {
 			}
 		}
 		trials++
-		ng, ngF := seedGroups(n, gs), seedGroupsF32(n, gs)
+		ng, ngF := seedGroups(n, gs, 8), seedGroups(n, gs, 16)
 		k := 1 + rng.IntN(max(1, min(ng, ngF)/4))
 		b := new(stripBuf)
 		b.grow(0, max(ng, ngF), n)
