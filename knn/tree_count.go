@@ -204,7 +204,11 @@ func (k *treeCounter) count(v int32, active int) {
 // twentieth of them at n = 2,000, d = 11; a sample's leaves are coarser, so
 // its share is the larger). Rows of 11 columns spread over 10 dimensions
 // (CorrInt's radii, n = 2,000) no longer build the whole tree to leave it.
+// Up to 5 columns countLikely's scaled tree decides instead.
 func treeMayCount(m matrix, ts []float64) bool {
+	if countLikely(m, ts) {
+		return false
+	}
 	t := sampleTree(m)
 	if t == nil {
 		return true

@@ -1,7 +1,8 @@
 package knn
 
-// stripLikely: the tree skipped, before it is built, where the strip search
-// will beat it (SearchAuto, up to 5 columns, k ≤ sortedMaxK).
+// stripLikely and countLikely: the tree skipped, before it is built, where
+// the strip search (SearchAuto, up to 5 columns, k ≤ sortedMaxK) or
+// countKernel will beat it.
 
 // treeSkipScale is the share of the rows (one in treeSkipScale) that
 // stripLikely's scaled tree holds.
@@ -56,4 +57,47 @@ func stripLikely(m matrix, k int) bool {
 	perEval := 13 + float64(d)/3
 	perQuery := float64(n)*(0.4+0.015*float64(d)) + float64(k)*21
 	return float64(r.evals*treeSkipScale)*perEval >= treeSkipShare*treeSkipQueries*perQuery
+}
+
+// treeCountSkip is the share of countKernel's predicted cost above which
+// countLikely skips the tree.
+const treeCountSkip = 1.4
+
+// countLikely reports whether countKernel is predicted to count the pairs
+// of the rows of m within the thresholds ts faster than the tree by enough
+// that the tree of all the rows need not be built for countWorth (up to 5
+// columns, at least 1,024 rows). As stripLikely it queries a scaled tree
+// (every treeSkipScale-th row, leaves of treeLeaf / treeSkipScale rows;
+// the same thresholds): its distances times treeSkipScale estimate the
+// whole tree's, its boxes (as many leaves) the whole tree's, costed as
+// countWorth costs them; true when they reach treeCountSkip times
+// countWorth's budget for countKernel. Measured at CorrInt's radii on the
+// d ≤ 5 reference arrays (32 queries, cost over the budget, the scaled
+// tree's against the whole tree's): the rolls 1.63–1.76 (1.92–2.10), the
+// 5-column affine array 2.67 (3.20), the helix 1.10 (1.09); countWorth
+// refuses the tree on all five.
+func countLikely(m matrix, ts []float64) bool {
+	n, d := m.n(), m.d
+	if d > 5 || n < 1024 {
+		return false
+	}
+	ns := n / treeSkipScale
+	rows := make([]int, ns)
+	for s := range rows {
+		rows[s] = m.index(s * n / ns)
+	}
+	t := newTreeLeaf(matrix{m: m.m, d: d, rows: rows}, treeLeaf/treeSkipScale)
+	if t == nil {
+		return false
+	}
+	k := &treeCounter{t: t, ts: ts, c: make([]int64, len(ts))}
+	fd := float64(d)
+	budget := treeCountSkip * treeSkipQueries * float64(n) / 2 * (0.55 + fd/40)
+	for s := range treeSkipQueries {
+		k.query(s * ns / treeSkipQueries)
+		if float64(k.evals*treeSkipScale)*(fd+4)+float64(k.nodes)*(3*fd+10) >= budget {
+			return true
+		}
+	}
+	return false
 }

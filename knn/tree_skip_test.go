@@ -2,6 +2,7 @@ package knn
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/intdim/intdim/tensorio/npy"
@@ -61,5 +62,54 @@ func TestStripLikely(t *testing.T) {
 	}
 	if !stripLikely(view(m64(randMatrix(n, 3, 5), n, 3)), 20) {
 		t.Error("stripLikely kept the tree for Gaussian rows of 3 columns")
+	}
+}
+
+// countLikely at CorrInt's radii (the medians of the 10th and 20th
+// neighbour distances) on the d ≤ 5 reference arrays: the rolls and the
+// 5-column affine array skip the tree (countWorth, had it been built, would
+// have refused it too), the helix does not; the counts are the naive ones.
+func TestCountLikely(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		skip bool
+	}{
+		{"bm_M5a_Helix1d", false},
+		{"bm_M7_Roll", true},
+		{"dup10_swissroll_D3", true},
+		{"swissroll_noise0.0", true},
+		{"bm_M2_Affine_3to5", true},
+	} {
+		h, v, err := npy.ReadFile(filepath.Join("..", "testdata", "refs", c.name+".npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := m64(v, h.Rows(), h.Cols())
+		g, err := Search(x, 20, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := x.N()
+		var rs, ts []float64
+		for _, k := range []int{10, 20} {
+			r := make([]float64, n)
+			for i := range n {
+				r[i] = g.Dist[i*20+k-1]
+			}
+			slices.Sort(r)
+			rs = append(rs, r[n/2])
+			ts = append(ts, sqrtThreshold(r[n/2]))
+		}
+		if got := countLikely(view(x), ts); got != c.skip {
+			t.Errorf("%s: countLikely = %v, want %v", c.name, got, c.skip)
+		}
+		if c.skip && countWorth(newTree(view(x)), ts) {
+			t.Errorf("%s: skipped a tree countWorth takes", c.name)
+		}
+		checkCount(t, c.name, x, rs...)
+	}
+	n := 2000
+	if countLikely(view(m64(randMatrix(1000, 3, 5), 1000, 3)), []float64{1}) || countLikely(view(m64(randMatrix(n, 6, 5), n, 6)), []float64{1}) {
+		t.Error("countLikely skipped the tree outside its range")
 	}
 }
