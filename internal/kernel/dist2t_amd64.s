@@ -2,6 +2,21 @@
 
 #include "textflag.h"
 
+// LOADROW(off, z): z = lane l's row (l = off/8, off the byte offset of
+// rows[l]) at columns cb … cb+7, loaded under K1, zero beyond it.
+#define LOADROW(off, z) \
+	MOVQ off(R8), R9 \
+	ADDQ BX, R9 \
+	VMOVUPD.Z (DI)(R9*8), K1, z
+
+// COLUMN(off, z): s += u·u with u = a[cb + c] − z (c = off/8, column c
+// of every row in z), lane by lane.
+#define COLUMN(off, z) \
+	VBROADCASTSD off(R11), Z25 \
+	VSUBPD z, Z25, Z25 \
+	VMULPD Z25, Z25, Z25 \
+	VADDPD Z25, Z24, Z24
+
 // func dist2T8AVX512(a *float64, d int, x *float64, rows *[8]int, out *[8]float64)
 //
 // Lane l holds row l (element offset rows[l] in x). Columns in blocks of
@@ -32,30 +47,14 @@ tmask:
 	SHLQ CX, AX
 	DECQ AX
 	KMOVW AX, K1
-	MOVQ 0(R8), R9
-	ADDQ BX, R9
-	VMOVUPD.Z (DI)(R9*8), K1, Z0
-	MOVQ 8(R8), R9
-	ADDQ BX, R9
-	VMOVUPD.Z (DI)(R9*8), K1, Z1
-	MOVQ 16(R8), R9
-	ADDQ BX, R9
-	VMOVUPD.Z (DI)(R9*8), K1, Z2
-	MOVQ 24(R8), R9
-	ADDQ BX, R9
-	VMOVUPD.Z (DI)(R9*8), K1, Z3
-	MOVQ 32(R8), R9
-	ADDQ BX, R9
-	VMOVUPD.Z (DI)(R9*8), K1, Z4
-	MOVQ 40(R8), R9
-	ADDQ BX, R9
-	VMOVUPD.Z (DI)(R9*8), K1, Z5
-	MOVQ 48(R8), R9
-	ADDQ BX, R9
-	VMOVUPD.Z (DI)(R9*8), K1, Z6
-	MOVQ 56(R8), R9
-	ADDQ BX, R9
-	VMOVUPD.Z (DI)(R9*8), K1, Z7
+	LOADROW(0, Z0)
+	LOADROW(8, Z1)
+	LOADROW(16, Z2)
+	LOADROW(24, Z3)
+	LOADROW(32, Z4)
+	LOADROW(40, Z5)
+	LOADROW(48, Z6)
+	LOADROW(56, Z7)
 	VUNPCKLPD Z1, Z0, Z8
 	VUNPCKHPD Z1, Z0, Z9
 	VUNPCKLPD Z3, Z2, Z10
@@ -81,52 +80,28 @@ tmask:
 	VSHUFF64X2 $0x88, Z23, Z19, Z3
 	VSHUFF64X2 $0xdd, Z23, Z19, Z7
 	LEAQ (SI)(BX*8), R11
-	VBROADCASTSD 0(R11), Z25
-	VSUBPD Z0, Z25, Z25
-	VMULPD Z25, Z25, Z25
-	VADDPD Z25, Z24, Z24
+	COLUMN(0, Z0)
 	CMPQ DX, $1
 	JLE tnext
-	VBROADCASTSD 8(R11), Z25
-	VSUBPD Z1, Z25, Z25
-	VMULPD Z25, Z25, Z25
-	VADDPD Z25, Z24, Z24
+	COLUMN(8, Z1)
 	CMPQ DX, $2
 	JLE tnext
-	VBROADCASTSD 16(R11), Z25
-	VSUBPD Z2, Z25, Z25
-	VMULPD Z25, Z25, Z25
-	VADDPD Z25, Z24, Z24
+	COLUMN(16, Z2)
 	CMPQ DX, $3
 	JLE tnext
-	VBROADCASTSD 24(R11), Z25
-	VSUBPD Z3, Z25, Z25
-	VMULPD Z25, Z25, Z25
-	VADDPD Z25, Z24, Z24
+	COLUMN(24, Z3)
 	CMPQ DX, $4
 	JLE tnext
-	VBROADCASTSD 32(R11), Z25
-	VSUBPD Z4, Z25, Z25
-	VMULPD Z25, Z25, Z25
-	VADDPD Z25, Z24, Z24
+	COLUMN(32, Z4)
 	CMPQ DX, $5
 	JLE tnext
-	VBROADCASTSD 40(R11), Z25
-	VSUBPD Z5, Z25, Z25
-	VMULPD Z25, Z25, Z25
-	VADDPD Z25, Z24, Z24
+	COLUMN(40, Z5)
 	CMPQ DX, $6
 	JLE tnext
-	VBROADCASTSD 48(R11), Z25
-	VSUBPD Z6, Z25, Z25
-	VMULPD Z25, Z25, Z25
-	VADDPD Z25, Z24, Z24
+	COLUMN(48, Z6)
 	CMPQ DX, $7
 	JLE tnext
-	VBROADCASTSD 56(R11), Z25
-	VSUBPD Z7, Z25, Z25
-	VMULPD Z25, Z25, Z25
-	VADDPD Z25, Z24, Z24
+	COLUMN(56, Z7)
 tnext:
 	ADDQ $8, BX
 	JMP tblock
