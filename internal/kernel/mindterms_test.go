@@ -6,12 +6,15 @@ import (
 	"testing"
 )
 
-// mindRef is the scalar loop of estimate.MiNDML's derivatives, as written
-// there before MiNDTerms64.
+// mindRef is the scalar loop of estimate.MiNDML's derivatives as written
+// there before MiNDTerms64, with each product rounded by a conversion: the
+// Go spec lets a compiler fuse x*y + z unless a conversion intervenes, and
+// arm64's does (amd64's never did, so the values there are unchanged).
 func mindRef(l, d, kf float64) (t1, t2 float64) {
 	rd := math.Exp(d * l)
 	q := rd / (1 - rd)
-	return l - (kf-1)*q*l, (kf - 1) * q / (1 - rd) * l * l
+	a := float64((kf - 1) * q)
+	return l - float64(a*l), float64(float64(a/(1-rd))*l) * l
 }
 
 // TestMiNDTerms64: every variant gives the scalar loop's terms bit for bit,
