@@ -41,11 +41,7 @@ func stripLikely(m matrix, k int) bool {
 		return false
 	}
 	ns, ks := n/treeSkipScale, k/treeSkipScale
-	rows := make([]int, ns)
-	for s := range rows {
-		rows[s] = m.index(s * n / ns)
-	}
-	t := newTreeLeaf(matrix{m: m.m, d: d, rows: rows}, treeLeaf/treeSkipScale)
+	t := scaledTree(m)
 	if t == nil {
 		return false
 	}
@@ -82,11 +78,7 @@ func countLikely(m matrix, ts []float64) bool {
 		return false
 	}
 	ns := n / treeSkipScale
-	rows := make([]int, ns)
-	for s := range rows {
-		rows[s] = m.index(s * n / ns)
-	}
-	t := newTreeLeaf(matrix{m: m.m, d: d, rows: rows}, treeLeaf/treeSkipScale)
+	t := scaledTree(m)
 	if t == nil {
 		return false
 	}
@@ -100,4 +92,17 @@ func countLikely(m matrix, ts []float64) bool {
 		}
 	}
 	return false
+}
+
+// scaledTree is the tree of every treeSkipScale-th row of m, with leaves
+// of treeLeaf / treeSkipScale rows, that stripLikely and countLikely query
+// (nil where newTreeLeaf builds none).
+func scaledTree(m matrix) *kdTree {
+	n := m.n()
+	ns := n / treeSkipScale
+	rows := make([]int, ns)
+	for s := range rows {
+		rows[s] = m.index(s * n / ns)
+	}
+	return newTreeLeaf(matrix{m: m.m, d: m.d, rows: rows}, treeLeaf/treeSkipScale)
 }
