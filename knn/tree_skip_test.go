@@ -5,8 +5,32 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/tensorio/npy"
 )
+
+// lowDimRef is one of the d ≤ 5 reference arrays and whether the tree is
+// skipped for it (the helix keeps the tree; the rolls and the 5-column
+// affine array skip it).
+type lowDimRef struct {
+	name string
+	x    *cloud.Matrix
+	skip bool
+}
+
+// lowDimRefs reads the d ≤ 5 reference arrays of testdata/refs.
+func lowDimRefs(t *testing.T) []lowDimRef {
+	t.Helper()
+	var refs []lowDimRef
+	for _, name := range []string{"bm_M5a_Helix1d", "bm_M7_Roll", "dup10_swissroll_D3", "swissroll_noise0.0", "bm_M2_Affine_3to5"} {
+		h, v, err := npy.ReadFile(filepath.Join("..", "testdata", "refs", name+".npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, lowDimRef{name, m64(v, h.Rows(), h.Cols()), name != "bm_M5a_Helix1d"})
+	}
+	return refs
+}
 
 // stripLikely on the d ≤ 5 reference arrays at k = 20: the helix keeps the
 // tree (built and sampled by treeWorth, which takes it), the rolls and the
@@ -15,21 +39,8 @@ import (
 // Outside its range (k < 8, k > sortedMaxK, more than 5 columns, fewer than
 // 1,024 rows) it never skips.
 func TestStripLikely(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		skip bool
-	}{
-		{"bm_M5a_Helix1d", false},
-		{"bm_M7_Roll", true},
-		{"dup10_swissroll_D3", true},
-		{"swissroll_noise0.0", true},
-		{"bm_M2_Affine_3to5", true},
-	} {
-		h, v, err := npy.ReadFile(filepath.Join("..", "testdata", "refs", c.name+".npy"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := m64(v, h.Rows(), h.Cols())
+	for _, c := range lowDimRefs(t) {
+		x := c.x
 		if got := stripLikely(view(x), 20); got != c.skip {
 			t.Errorf("%s: stripLikely = %v, want %v", c.name, got, c.skip)
 		}
@@ -70,21 +81,8 @@ func TestStripLikely(t *testing.T) {
 // 5-column affine array skip the tree (countWorth, had it been built, would
 // have refused it too), the helix does not; the counts are the naive ones.
 func TestCountLikely(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		skip bool
-	}{
-		{"bm_M5a_Helix1d", false},
-		{"bm_M7_Roll", true},
-		{"dup10_swissroll_D3", true},
-		{"swissroll_noise0.0", true},
-		{"bm_M2_Affine_3to5", true},
-	} {
-		h, v, err := npy.ReadFile(filepath.Join("..", "testdata", "refs", c.name+".npy"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := m64(v, h.Rows(), h.Cols())
+	for _, c := range lowDimRefs(t) {
+		x := c.x
 		g, err := Search(x, 20, nil)
 		if err != nil {
 			t.Fatal(err)
