@@ -87,7 +87,9 @@ func rowStripSearch(m matrix, pr *prepared, k, gs, threads int) *Graph {
 // rowSeedKth returns the k-th smallest of row gi's group minima of
 // hv[j] − 2·float64(gi[j]) (ng groups, rowGroupMins), or, where hu32 is not
 // nil, a bound on it from the minima in single precision: the k-th
-// smallest w of rowGroupMinsF32 (ngF groups of hu32, hv rounded up),
+// smallest w of the single-precision minima hu32[j] − float32(2·gi[j])
+// (groupMins by GroupMinF32: ngF groups of hu32, hv rounded up; their
+// k-th by kthPartition32, not widened first),
 // raised to w + |w|·2⁻²² + 2⁻¹⁴⁰. Either is a valid seed (gramseed.go): k
 // groups hold a row j with hv[j] − 2·float64(gi[j]) at most it.
 //
@@ -105,23 +107,12 @@ func rowStripSearch(m matrix, pr *prepared, k, gs, threads int) *Graph {
 // float32) takes the double-precision minima instead.
 func rowSeedKth(gi []float32, hv []float64, hu32 []float32, gs, ng, ngF, k int, b *stripBuf) float64 {
 	if hu32 != nil {
-		kth := kthPartition(rowGroupMinsF32(gi, hu32, gs, b.mins32[:ngF], b.mins[:ngF]), b.tmp, k)
+		kth := float64(kthPartition32(groupMins(gi, hu32, gs, 16, kernel.GroupMinF32, b.mins32[:ngF]), b.tmp32, k))
 		if !math.IsInf(kth, -1) {
 			return kth + math.Abs(kth)*0x1p-22 + 0x1p-140 // +Inf and NaN stay
 		}
 	}
 	return kthPartition(rowGroupMins(gi, hv, gs, b.mins[:ng]), b.tmp, k)
-}
-
-// rowGroupMinsF32 sets mins, of seedGroups(len(gi), gs, 16) values, to the
-// least hu[j] − float32(2·gi[j]), computed in float32, over groups of at
-// most gs columns j (GroupMinF32's lanes), via mins32, and returns it.
-func rowGroupMinsF32(gi, hu []float32, gs int, mins32 []float32, mins []float64) []float64 {
-	m32 := groupMins(gi, hu, gs, 16, kernel.GroupMinF32, mins32)
-	for t, v := range m32 {
-		mins[t] = float64(v)
-	}
-	return mins[:len(m32)]
 }
 
 // seedF32Usable reports whether GroupMinF32 has a vector variant (its
@@ -326,9 +317,10 @@ func pruneStrip(pr *prepared, i, k int, c []treeCand, sc *[]float32) []treeCand 
 // passing columns.
 type stripBuf struct {
 	g      []float32
-	mins32 []float32 // rowGroupMinsF32's minima
+	mins32 []float32 // rowSeedKth's single-precision minima
 	mins   []float64
 	tmp    []float64 // kthPartition's scratch
+	tmp32  []float32 // kthPartition32's
 	pass   []int32
 }
 
@@ -353,6 +345,10 @@ func (b *stripBuf) grow(ng, nm, np int) {
 		b.tmp = make([]float64, nm)
 	}
 	b.tmp = b.tmp[:nm]
+	if cap(b.tmp32) < nm {
+		b.tmp32 = make([]float32, nm)
+	}
+	b.tmp32 = b.tmp32[:nm]
 }
 
 // stripBufs recycles the strips across searches.

@@ -11,10 +11,22 @@ import "github.com/intdim/intdim/internal/kernel"
 // most 8 go to kthSmallest (32 left a fifth of a k = 100 row's selection
 // there).
 func kthPartition(v, tmp []float64, k int) float64 {
+	return kthPartitionWith(v, tmp, k, kernel.Partition3)
+}
+
+// kthPartition32 is kthPartition for float32 values, by
+// kernel.Partition3F32 (sixteen values at a time): the k-th of a row's
+// single-precision group minima without widening them first.
+func kthPartition32(v, tmp []float32, k int) float32 {
+	return kthPartitionWith(v, tmp, k, kernel.Partition3F32)
+}
+
+// kthPartitionWith is kthPartition with the partition step part.
+func kthPartitionWith[F float32 | float64](v, tmp []F, k int, part func(v []F, p F, lo, hi []F) (nl, nh int)) F {
 	for len(v) > 8 {
 		a, b, c := v[0], v[len(v)/2], v[len(v)-1]
 		pv := max(min(a, b), min(max(a, b), c)) // the median of a, b, c
-		nl, nh := kernel.Partition3(v, pv, v, tmp)
+		nl, nh := part(v, pv, v, tmp)
 		switch {
 		case k <= nl:
 			v = v[:nl]

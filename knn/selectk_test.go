@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// TestKthPartition: kthPartition returns the k-th smallest value (that of
-// a sorted copy) for every k, on lengths around its cut-off and the vector
-// width, with many ties, zeros of both signs and infinities.
+// TestKthPartition: kthPartition and kthPartition32 return the k-th
+// smallest value (that of a sorted copy) for every k, on lengths around
+// their cut-off and the vector widths, with many ties, zeros of both signs
+// and infinities.
 func TestKthPartition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	for trial := range 300 {
@@ -31,9 +32,18 @@ func TestKthPartition(t *testing.T) {
 		sorted := slices.Clone(v)
 		slices.Sort(sorted)
 		tmp := make([]float64, n)
+		v32, tmp32 := make([]float32, n), make([]float32, n)
+		for q, x := range v {
+			v32[q] = float32(x)
+		}
+		sorted32 := slices.Clone(v32)
+		slices.Sort(sorted32)
 		for k := 1; k <= n; k++ {
 			if got := kthPartition(slices.Clone(v), tmp, k); got != sorted[k-1] {
 				t.Fatalf("n=%d k=%d: %v, want %v", n, k, got, sorted[k-1])
+			}
+			if got := kthPartition32(slices.Clone(v32), tmp32, k); got != sorted32[k-1] {
+				t.Fatalf("float32 n=%d k=%d: %v, want %v", n, k, got, sorted32[k-1])
 			}
 		}
 	}
