@@ -55,23 +55,48 @@ func Gram(x []float32, n, d, threads int) []float64 {
 }
 
 // AddGram adds X·Xᵀ of the packed matrix p into g (n×n, row-major), both
-// triangles; blocks are disjoint, so it is safe with many threads.
+// triangles; blocks are disjoint, so it is safe with many threads. Each
+// entry off the diagonal is computed once, for i < j, and added to both
+// g[i·n + j] and g[j·n + i]: the micro-kernel's sum for (j, i) is the same
+// sequence of the same products, so the values are those of computing
+// both (SymGram's complete diagonal blocks), bit for bit, from about 60 %
+// of a diagonal block's tiles (the pruned plan's 192 sample rows: 58 of 96).
 func AddGram(g []float64, p *Packed, threads int) {
 	n := p.N
 	if len(g) != n*n {
 		panic(fmt.Sprintf("kernel: len(g) = %d, want %d²", len(g), n))
 	}
-	SymGram(p, threads, func(_, i0, i1, j0, j1 int, b []float64, ldb int) {
+	if p.a == nil || p.b == nil {
+		panic("kernel: AddGram needs both layouts")
+	}
+	tasks := symTasks(p.Rows)
+	run(len(tasks), threadCount(threads), func(w *worker, _, t int) {
+		i0, j0 := tasks[t].bi*BlockRows, tasks[t].bj*BlockRows
+		i1, j1 := min(i0+BlockRows, p.Rows), min(j0+BlockRows, p.Rows)
+		w.blockTiles(p, p, i0, i1, j0, j1, false, true)
+		if i0 >= n || j0 >= n {
+			return
+		}
+		i1, j1 = min(i1, n), min(j1, n)
+		b := w.g64
 		for i := i0; i < i1; i++ {
-			src := b[(i-i0)*ldb : (i-i0)*ldb+j1-j0]
+			src := b[(i-i0)*BlockRows : (i-i0)*BlockRows+j1-j0]
+			if j0 == i0 {
+				// A diagonal block: the entries on and above the diagonal.
+				g[i*n+i] += src[i-i0]
+				for j := i + 1; j < j1; j++ {
+					v := src[j-j0]
+					g[i*n+j] += v
+					g[j*n+i] += v
+				}
+				continue
+			}
 			dst := g[i*n+j0 : i*n+j1]
 			for j, v := range src {
 				dst[j] += v
 			}
-			if j0 != i0 {
-				for j, v := range src {
-					g[(j0+j)*n+i] += v
-				}
+			for j, v := range src {
+				g[(j0+j)*n+i] += v
 			}
 		}
 	})

@@ -40,6 +40,15 @@ func (w *worker) block(pa, pb *Packed, i0, i1, j0, j1 int) {
 // those are the float32 sums themselves (one flush, exact both ways), and
 // g64 is left unset.
 func (w *worker) blockTo(pa, pb *Packed, i0, i1, j0, j1 int, f32 bool) {
+	w.blockTiles(pa, pb, i0, i1, j0, j1, f32, false)
+}
+
+// blockTiles is blockTo, skipping with upper the tiles wholly below the
+// diagonal (rows ip … ip+mr−1 all past the columns jp … jp+nr−1: ip ≥
+// jp + nr, in a diagonal block): their entries are then left unset, those on
+// and above the diagonal are blockTo's, bit for bit (each entry is the same
+// sequence of micro-kernel steps whichever tiles run).
+func (w *worker) blockTiles(pa, pb *Packed, i0, i1, j0, j1 int, f32, upper bool) {
 	im, d := pa.im, pa.D
 	mr, nr := im.mr, im.nr
 	const ld = BlockRows
@@ -56,7 +65,7 @@ func (w *worker) blockTo(pa, pb *Packed, i0, i1, j0, j1 int, f32 bool) {
 			acc := k0 != 0
 			for jp := j0; jp < j1; jp += nr {
 				bp := &pb.b[jp*d+k0*nr]
-				for ip := i0; ip < i1; ip += mr {
+				for ip := i0; ip < rowEnd(i1, jp+nr, upper); ip += mr {
 					im.tile(&pa.a[ip*d+k0*mr], bp, kc, &w.c32[(ip-i0)*ld+jp-j0], ld, acc)
 				}
 			}
@@ -69,7 +78,7 @@ func (w *worker) blockTo(pa, pb *Packed, i0, i1, j0, j1 int, f32 bool) {
 		acc := k0%FlushEvery != 0
 		for jp := j0; jp < j1; jp += nr {
 			bp := &pb.b[jp*d+k0*nr]
-			for ip := i0; ip < i1; ip += mr {
+			for ip := i0; ip < rowEnd(i1, jp+nr, upper); ip += mr {
 				im.tile(&pa.a[ip*d+k0*mr], bp, kc, &w.c32[(ip-i0)*ld+jp-j0], ld, acc)
 			}
 		}
@@ -98,6 +107,16 @@ func (w *worker) blockTo(pa, pb *Packed, i0, i1, j0, j1 int, f32 bool) {
 			}
 		}
 	}
+}
+
+// rowEnd is the end of the tile rows blockTiles runs against the tile
+// columns ending at jEnd: i1, or with upper at most jEnd (the tiles from
+// there on lie below the diagonal).
+func rowEnd(i1, jEnd int, upper bool) int {
+	if upper {
+		return min(i1, jEnd)
+	}
+	return i1
 }
 
 func threadCount(threads int) int {

@@ -209,3 +209,31 @@ func FuzzTile(f *testing.F) {
 		}
 	})
 }
+
+// TestAddGramUpperTiles: AddGram, which runs only the tiles on or above the
+// diagonal and mirrors them, equals Dots of the rows with themselves (every
+// tile run) bit for bit, with each tile variant, on shapes with partial
+// tiles, one and several blocks, and one and several flushes.
+func TestAddGramUpperTiles(t *testing.T) {
+	r := rand.New(rand.NewPCG(25, 26))
+	for _, im := range available {
+		useImpl(t, im)
+		for _, s := range []struct{ n, d int }{{1, 7}, {13, 40}, {33, 300}, {BlockRows, 129}, {BlockRows + 45, 64}, {2*BlockRows + 7, 33}, {70, FlushEvery + 100}} {
+			x := randF32(r, s.n*s.d)
+			want := make([]float64, s.n*s.n)
+			Dots(want, x, s.n, x, s.n, s.d, 1)
+			for _, th := range []int{1, 3} {
+				g := make([]float64, s.n*s.n)
+				for i := range g {
+					g[i] = float64(i % 5) // AddGram adds
+				}
+				AddGram(g, Pack(x, s.n, s.d), th)
+				for i := range g {
+					if w := want[i] + float64(i%5); math.Float64bits(g[i]) != math.Float64bits(w) {
+						t.Fatalf("%s %v threads %d: g[%d] = %v, want %v", im.name, s, th, i, g[i], w)
+					}
+				}
+			}
+		}
+	}
+}
