@@ -10,9 +10,19 @@ import (
 
 // TestDist2CandsBitForBit: the batched distances equal matrix.dist2 bit for
 // bit, float32 and float64 rows, row views, every width up to past
-// kernel.Dist2Lanes, candidate counts up to 20 (Dist2T8's blocks of eight
-// followed by the four-candidate chains and the last few), duplicates.
+// kernel.Dist2Lanes, candidate counts up to 20 (kernel.Dist2Cands' groups
+// of eight and its last, short one; the four-candidate chains and the last
+// few), duplicates, with and without kernel.Dist2Cands.
 func TestDist2CandsBitForBit(t *testing.T) {
+	old := dist2CandsVec
+	t.Cleanup(func() { dist2CandsVec = old })
+	for _, vec := range []bool{old, false} {
+		dist2CandsVec = vec
+		testDist2CandsBitForBit(t)
+	}
+}
+
+func testDist2CandsBitForBit(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 2))
 	for d := 1; d <= 40; d++ {
 		n := 37

@@ -33,6 +33,7 @@ type variants struct {
 	mind        []mindImpl                                                                           // MiNDTerms64
 	sqrt        []sqrtImpl                                                                           // Sqrt64
 	dist2T      []dist2TImpl                                                                         // Dist2T8
+	dist2Cands  []dist2CandsImpl                                                                     // Dist2Cands
 	scanF32     []scanF32Impl                                                                        // ScanRowAllF32
 	groupMinF32 []groupMinF32Impl                                                                    // GroupMinF32
 	maxAbs      func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
@@ -50,26 +51,27 @@ type peakImpl struct {
 // Every variant this machine runs, per kernel, fastest first; the pure-Go
 // twin is always last.
 var (
-	available    []impl
-	available64  []impl64
-	dist2Impls   []dist2Impl
-	sqDiffs      []sqDiffImpl
-	dist2F32s    []dist2F32Impl
-	sqDiffF32s   []sqDiffF32Impl
-	peakImpls    []peakImpl
-	scanImpls    []scanImpl
-	covImpls     []covImpl
-	groupMins    []groupMinImpl
-	partImpls    []partImpl
-	partF32Impls []partF32Impl
-	logImpls     []logImpl
-	rankImpls    []rankImpl
-	sortNets     []sortNetImpl
-	mindImpls    []mindImpl
-	sqrtImpls    []sqrtImpl
-	dist2Ts      []dist2TImpl
-	scanF32s     []scanF32Impl
-	groupMinF32s []groupMinF32Impl
+	available       []impl
+	available64     []impl64
+	dist2Impls      []dist2Impl
+	sqDiffs         []sqDiffImpl
+	dist2F32s       []dist2F32Impl
+	sqDiffF32s      []sqDiffF32Impl
+	peakImpls       []peakImpl
+	scanImpls       []scanImpl
+	covImpls        []covImpl
+	groupMins       []groupMinImpl
+	partImpls       []partImpl
+	partF32Impls    []partF32Impl
+	logImpls        []logImpl
+	rankImpls       []rankImpl
+	sortNets        []sortNetImpl
+	mindImpls       []mindImpl
+	sqrtImpls       []sqrtImpl
+	dist2Ts         []dist2TImpl
+	dist2CandsImpls []dist2CandsImpl
+	scanF32s        []scanF32Impl
+	groupMinF32s    []groupMinF32Impl
 )
 
 // The variants the exported functions use (tests swap them).
@@ -92,6 +94,7 @@ var (
 	mindBest        mindImpl
 	sqrtBest        sqrtImpl
 	dist2TBest      dist2TImpl
+	dist2CandsBest  dist2CandsImpl
 	scanF32Best     scanF32Impl
 	groupMinF32Best groupMinF32Impl
 )
@@ -116,6 +119,7 @@ func init() {
 	mindImpls, mindBest = withTwin(v.mind, mindImpl{"purego", mindTermsGo})
 	sqrtImpls, sqrtBest = withTwin(v.sqrt, sqrtImpl{"purego", sqrt64Go})
 	dist2Ts, dist2TBest = withTwin(v.dist2T, dist2TImpl{"purego", dist2T8Go})
+	dist2CandsImpls, dist2CandsBest = withTwin(v.dist2Cands, dist2CandsImpl{"purego", dist2CandsGo})
 	scanF32s, scanF32Best = withTwin(v.scanF32, scanF32Impl{"purego", scanRowAllF32Go})
 	groupMinF32s, groupMinF32Best = withTwin(v.groupMinF32, groupMinF32Impl{"purego", groupMinF32Go})
 	maxAbsBest = v.maxAbs

@@ -1,0 +1,69 @@
+package kernel
+
+import "unsafe"
+
+// Cand is a candidate neighbour for Dist2Cands: J is its row, S receives
+// its squared distance (knn's candidates share this layout).
+type Cand struct {
+	S float64
+	J int32
+}
+
+// Dist2Cands sets c[t].S, for every t, to Σ_q (a[q] − x[J·ld + q])² over
+// the len(a) columns of row J = c[t].J of x (rows ld apart, J ≥ 0 and
+// J·ld + len(a) ≤ len(x)), summed in column order from q = 0, each square
+// rounded before its addition: Dist2T8's sums, bit for bit, for a whole
+// list of candidates at once. AVX-512 takes the candidates eight at a
+// time as Dist2T8 does (the rows' columns loaded under a mask and
+// transposed, then the scalar loop's subtraction, multiplication and
+// addition per column, without fused operations), reading the rows from
+// the candidates and writing the sums into them itself, the last
+// len(c) mod 8 in lanes under a mask.
+//
+// It panics if a row J lies outside x.
+func Dist2Cands(a, x []float64, ld int, c []Cand) {
+	d := len(a)
+	if len(c) == 0 {
+		return
+	}
+	if d == 0 {
+		for t := range c {
+			c[t].S = 0
+		}
+		return
+	}
+	var top uint32
+	for _, e := range c {
+		top = max(top, uint32(e.J)) // a negative J wraps above every row
+	}
+	if int64(top)*int64(ld)+int64(d) > int64(len(x)) {
+		panic("kernel: Dist2Cands row outside x")
+	}
+	dist2CandsBest.dist(&a[0], d, &x[0], ld, &c[0], len(c))
+}
+
+// dist2CandsImpl is one variant of Dist2Cands over n ≥ 1 candidates,
+// d ≥ 1, rows in range.
+type dist2CandsImpl struct {
+	name string
+	dist func(a *float64, d int, x *float64, ld int, c *Cand, n int)
+}
+
+// dist2CandsGo is the specification of the variants.
+func dist2CandsGo(a *float64, d int, x *float64, ld int, c *Cand, n int) {
+	as, cs := unsafe.Slice(a, d), unsafe.Slice(c, n)
+	for t := range cs {
+		r := int(cs[t].J) * ld
+		b := unsafe.Slice(x, r+d)[r:]
+		var s float64
+		for q, v := range as {
+			u := v - b[q]
+			s += float64(u * u)
+		}
+		cs[t].S = s
+	}
+}
+
+// Dist2CandsVariant returns the name of the Dist2Cands variant in use:
+// "avx512" or "purego".
+func Dist2CandsVariant() string { return dist2CandsBest.name }

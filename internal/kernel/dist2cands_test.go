@@ -1,0 +1,135 @@
+package kernel
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestDist2Cands: every variant gives the scalar column-order sums bit for
+// bit, for 0 … 40 columns (whole and partial blocks of eight), 0 … 40
+// candidates (whole groups of eight and the twin's remainder), rows of a
+// wider matrix, repeated rows, the matrix's last row (no read past it), and
+// values with ±0, ±Inf, NaN and wide exponents; each candidate's J and the
+// candidates beyond the list are left as they were.
+func TestDist2Cands(t *testing.T) {
+	old := dist2CandsBest
+	t.Cleanup(func() { dist2CandsBest = old })
+	rng := rand.New(rand.NewPCG(17, 18))
+	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), 0x1p-1074, 1e300}
+	for _, im := range dist2CandsImpls {
+		dist2CandsBest = im
+		for trial := range 800 {
+			d := trial % 41
+			ld := d + rng.IntN(3)
+			n := 1 + rng.IntN(50)
+			x := make([]float64, n*ld)
+			for q := range x {
+				x[q] = rng.NormFloat64() * math.Pow(2, float64(rng.IntN(40)-20))
+				if trial%5 == 4 && rng.IntN(8) == 0 {
+					x[q] = special[rng.IntN(len(special))]
+				}
+			}
+			x = x[: (n-1)*ld+d : (n-1)*ld+d] // the last row ends the slice
+			a := make([]float64, d)
+			for q := range a {
+				a[q] = rng.NormFloat64()
+			}
+			m := (trial / 41) % 41
+			c := make([]Cand, m+1)
+			for q := range c {
+				c[q] = Cand{S: -7, J: int32(rng.IntN(n))}
+			}
+			if m > 0 {
+				c[rng.IntN(m)].J = int32(n - 1)
+			}
+			js := make([]int32, len(c))
+			for q, e := range c {
+				js[q] = e.J
+			}
+			Dist2Cands(a, x, ld, c[:m])
+			for q, e := range c {
+				if e.J != js[q] {
+					t.Fatalf("%s d=%d m=%d candidate %d: J %d, was %d", im.name, d, m, q, e.J, js[q])
+				}
+			}
+			for q, e := range c[:m] {
+				r := int(e.J) * ld
+				if w := dist2TRef(a, x[r:r+d]); !sameBits(e.S, w) {
+					t.Fatalf("%s d=%d ld=%d m=%d candidate %d: %v, want %v", im.name, d, ld, m, q, e.S, w)
+				}
+			}
+			if c[m].S != -7 {
+				t.Fatalf("%s d=%d m=%d: the candidate past the list was written", im.name, d, m)
+			}
+		}
+	}
+	for _, im := range dist2CandsImpls {
+		t.Logf("dist2 candidates variant %s", im.name)
+	}
+}
+
+// TestDist2CandsOutside: a row J outside x panics (negative J included)
+// rather than reading past x.
+func TestDist2CandsOutside(t *testing.T) {
+	x := make([]float64, 3*4)
+	for _, j := range []int32{3, -1, math.MaxInt32} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("J = %d: no panic", j)
+				}
+			}()
+			c := make([]Cand, 9)
+			c[4].J = j
+			Dist2Cands(make([]float64, 4), x, 4, c)
+		}()
+	}
+}
+
+// FuzzDist2Cands: every variant equals the scalar sums bit for bit on
+// arbitrary values (raw bits) and candidate rows.
+func FuzzDist2Cands(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 0xbf, 9}, uint8(11), uint8(3), uint8(17))
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0xf0, 0x7f, 0, 0, 0, 0, 0, 0, 0x86, 0x40}, uint8(31), uint8(0), uint8(8))
+	f.Fuzz(func(t *testing.T, data []byte, d8, extra, m8 uint8) {
+		d := int(d8) % 40
+		ld := d + int(extra)%4
+		n := 9
+		x := make([]float64, (n-1)*ld+d)
+		a := make([]float64, d)
+		val := func(q int) float64 {
+			if len(data) == 0 {
+				return 0
+			}
+			var u uint64
+			for b := range 8 {
+				u |= uint64(data[(8*q+b)%len(data)]) << (8 * b)
+			}
+			return math.Float64frombits(u)
+		}
+		for q := range x {
+			x[q] = val(q + 3)
+		}
+		for q := range a {
+			a[q] = val(q)
+		}
+		m := int(m8) % 50
+		old := dist2CandsBest
+		defer func() { dist2CandsBest = old }()
+		for _, im := range dist2CandsImpls {
+			dist2CandsBest = im
+			c := make([]Cand, m)
+			for q := range c {
+				c[q].J = int32((q*7 + int(extra)) % n)
+			}
+			Dist2Cands(a, x, ld, c)
+			for q, e := range c {
+				r := int(e.J) * ld
+				if w := dist2TRef(a, x[r:r+d]); !sameBits(e.S, w) {
+					t.Fatalf("%s d=%d m=%d candidate %d: %v, want %v", im.name, d, m, q, e.S, w)
+				}
+			}
+		}
+	})
+}
