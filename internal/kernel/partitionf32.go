@@ -11,30 +11,17 @@ import "unsafe"
 //
 // One step of a selection (knn: the k-th smallest of a row's
 // single-precision group minima, without widening them first): AVX-512
-// compresses sixteen values at a time into each side.
+// compresses sixteen values at a time into each side, the last len(v) mod
+// 16 under masks (no branch on the values).
 func Partition3F32(v []float32, p float32, lo, hi []float32) (nl, nh int) {
 	if len(v) == 0 {
 		return 0, 0
 	}
 	lo, hi = lo[:len(v)], hi[:len(v)]
-	n := len(v) &^ 15
-	if n > 0 {
-		nl, nh = partF32Best.part3(&v[0], n, p, &lo[0], &hi[0])
-	}
-	for _, x := range v[n:] {
-		if x < p {
-			lo[nl] = x
-			nl++
-		} else if x > p {
-			hi[nh] = x
-			nh++
-		}
-	}
-	return nl, nh
+	return partF32Best.part3(&v[0], len(v), p, &lo[0], &hi[0])
 }
 
-// partF32Impl is one variant of Partition3F32 over n values (a multiple
-// of 16).
+// partF32Impl is one variant of Partition3F32 over n ≥ 1 values.
 type partF32Impl struct {
 	name  string
 	part3 func(v *float32, n int, p float32, lo, hi *float32) (nl, nh int)
