@@ -447,9 +447,10 @@ const projRows = kernel.BlockRows
 // plan's Q with the float32 kernel, puts the rows in the seeding tree's
 // order, and computes the margins; nil when a centred row has an entry
 // beyond 2²⁰ (the plan's sample missed the spread) or not finite. Blocks
-// of rows are centred, packed and projected by threads workers at once.
+// of rows are centred, packed and projected, 256 features at a time
+// (kernel.CrossChunks), by threads workers at once.
 // The coordinates go into buf's memory where its capacity is n·M or more,
-// and the first worker packs its rows into spare's memory where not nil
+// and the first worker packs its chunks into spare's memory where not nil
 // (the plan's packed sample, prunePlan.spare). With deferred, the margins
 // are left to the caller (newProjectionDeferred).
 func project(x matrix, pl *prunePlan, k, threads int, buf []float64, spare *kernel.Packed, deferred bool) *projection {
@@ -486,17 +487,12 @@ func project(x matrix, pl *prunePlan, k, threads int, buf []float64, spare *kern
 				}
 				i1 := min(i0+projRows, n)
 				clear(acc[:i1-i0])
-				y.PackRightChunks(i1-i0, d, func(i, k0 int, dst []float32) {
+				// Centred 256 features of every row of the block at a
+				// time, straight into the product (CrossChunks: the
+				// block's packed copy, 4.2 MB on pool1, is never written).
+				y.CrossChunks(&q, i1-i0, d, func(i, k0 int, dst []float32) {
 					x.centreChunk(i0+i, k0, pl.mean, pl.scale, dst, &acc[i])
-				})
-				for i := i0; i < i1; i++ {
-					s := laneTree(&acc[i-i0])
-					cn[i] = s
-					if !(s <= 0x1p40) && !(x.centreTop(i, pl.mean, pl.scale) <= 0x1p20) {
-						bad.Store(true)
-					}
-				}
-				kernel.Cross(&q, y, 1, func(_, t0, t1, j0, j1 int, g []float64, ld int) {
+				}, func(_, t0, t1, j0, j1 int, g []float64, ld int) {
 					// Row by row: each row's coordinates written
 					// contiguously (by direction, the writes strode 8·M
 					// bytes: the 20,000 × 768 layer's projection 0.127 →
@@ -508,6 +504,13 @@ func project(x matrix, pl *prunePlan, k, threads int, buf []float64, spare *kern
 						}
 					}
 				})
+				for i := i0; i < i1; i++ {
+					s := laneTree(&acc[i-i0])
+					cn[i] = s
+					if !(s <= 0x1p40) && !(x.centreTop(i, pl.mean, pl.scale) <= 0x1p20) {
+						bad.Store(true)
+					}
+				}
 			}
 		}()
 	}
