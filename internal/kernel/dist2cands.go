@@ -32,27 +32,30 @@ func Dist2Cands(a, x []float64, ld int, c []Cand) {
 		}
 		return
 	}
-	var top uint32
-	for _, e := range c {
-		top = max(top, uint32(e.J)) // a negative J wraps above every row
+	rows := 0 // the rows J with J·ld + d ≤ len(x)
+	if len(x) >= d {
+		rows = 1 + (len(x)-d)/max(ld, 1)
 	}
-	if int64(top)*int64(ld)+int64(d) > int64(len(x)) {
+	if !dist2CandsBest.dist(&a[0], d, unsafe.SliceData(x), ld, &c[0], len(c), rows) {
 		panic("kernel: Dist2Cands row outside x")
 	}
-	dist2CandsBest.dist(&a[0], d, &x[0], ld, &c[0], len(c))
 }
 
 // dist2CandsImpl is one variant of Dist2Cands over n ≥ 1 candidates,
-// d ≥ 1, rows in range.
+// d ≥ 1: it reports false, its sums unfinished, when a J (unsigned) is not
+// below rows, the rows of x.
 type dist2CandsImpl struct {
 	name string
-	dist func(a *float64, d int, x *float64, ld int, c *Cand, n int)
+	dist func(a *float64, d int, x *float64, ld int, c *Cand, n, rows int) bool
 }
 
 // dist2CandsGo is the specification of the variants.
-func dist2CandsGo(a *float64, d int, x *float64, ld int, c *Cand, n int) {
+func dist2CandsGo(a *float64, d int, x *float64, ld int, c *Cand, n, rows int) bool {
 	as, cs := unsafe.Slice(a, d), unsafe.Slice(c, n)
 	for t := range cs {
+		if int64(uint32(cs[t].J)) >= int64(rows) {
+			return false
+		}
 		r := int(cs[t].J) * ld
 		b := unsafe.Slice(x, r+d)[r:]
 		var s float64
@@ -62,6 +65,7 @@ func dist2CandsGo(a *float64, d int, x *float64, ld int, c *Cand, n int) {
 		}
 		cs[t].S = s
 	}
+	return true
 }
 
 // Dist2CandsVariant returns the name of the Dist2Cands variant in use:

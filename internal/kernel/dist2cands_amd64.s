@@ -3,9 +3,12 @@
 #include "textflag.h"
 
 // CROW(joff, soff): the element offset J·ld of the candidate whose J lies
-// at joff(R14), kept at soff(SP).
+// at joff(R14), kept at soff(SP); to cbad if J (unsigned) is not below
+// rows.
 #define CROW(joff, soff) \
 	MOVLQZX joff(R14), AX \
+	CMPQ AX, R10 \
+	JAE cbad \
 	IMULQ R13, AX \
 	MOVQ AX, soff(SP)
 
@@ -23,7 +26,7 @@
 	VMULPD Z25, Z25, Z25 \
 	VADDPD Z25, Z24, Z24
 
-// func dist2CandsAVX512(a *float64, d int, x *float64, ld int, c *Cand, n int)
+// func dist2CandsAVX512(a *float64, d int, x *float64, ld int, c *Cand, n, rows int) (ok bool)
 //
 // Eight candidates at a time (16 bytes each: S, then J; the last r < 8
 // as eight lanes whose lanes r … 7 repeat the first's row, their
@@ -35,14 +38,15 @@
 // written over the candidates' S: the candidates' 128 bytes loaded, the
 // sums spread to their even quadwords by VEXPANDPD under 0x55 (J and the
 // padding kept), stored back, under K3 and K4 (all quadwords but in the
-// last, short group).
-TEXT ·dist2CandsAVX512(SB), NOSPLIT, $64-48
+// last, short group). A J not below rows returns false at once.
+TEXT ·dist2CandsAVX512(SB), NOSPLIT, $64-57
 	MOVQ a+0(FP), SI
 	MOVQ d+8(FP), R12
 	MOVQ x+16(FP), DI
 	MOVQ ld+24(FP), R13
 	MOVQ c+32(FP), R14
 	MOVQ n+40(FP), R8
+	MOVQ rows+48(FP), R10
 	MOVQ $0x55, AX
 	KMOVW AX, K2
 cgroup:
@@ -187,5 +191,10 @@ cstore:
 	SUBQ $8, R8
 	JMP cgroup
 cdone:
+	MOVB $1, ok+56(FP)
+	VZEROUPPER
+	RET
+cbad:
+	MOVB $0, ok+56(FP)
 	VZEROUPPER
 	RET
