@@ -185,7 +185,7 @@ func groupMins[T float32 | float64](gi []float32, h []T, gs, lanes int, kern fun
 // scratch of len(gi) indices; h32 is stripH32(hv).
 func stripRow(m matrix, pr *prepared, hv []float64, h32 []float32, k, i int, u float64, gi []float32, pass []int32, tk *TopK, idx []int32, dist []float64) {
 	c := tk.buf[:0]
-	pass = scanStripRow(gi, hv, h32, u-hv[i]+pr.eabs, pass)
+	pass = scanStripCands(gi, hv, h32, u-hv[i]+pr.eabs, pass)
 	for _, q := range pass {
 		if int(q) != i {
 			// s carries the Gram entry until the exact distance replaces it.
@@ -261,6 +261,22 @@ func scanStripRow(gi []float32, h []float64, h32 []float32, t float64, pass []in
 		return pass[:kernel.ScanRowAll32(gi, h, t, pass)]
 	}
 	return screenStripRow(gi, h, h32, t, t32, pass)
+}
+
+// scanStripCands is scanStripRow for stripRow's candidates: where the
+// single-precision screen applies, the columns it keeps, without their
+// test in double precision. They hold every column that passes it (see
+// scanStripRow), and a column more is harmless: its exact distance is
+// computed with the others', and the k smallest of a set holding the k
+// nearest are the k nearest. The test removed 0 to 5 of 90,000–440,000
+// kept columns over the reference arrays' searches (k = 20, 100), at the
+// cost of a second pass over them.
+func scanStripCands(gi []float32, h []float64, h32 []float32, t float64, pass []int32) []int32 {
+	t32, ok := stripT32(t)
+	if h32 == nil || !ok {
+		return pass[:kernel.ScanRowAll32(gi, h, t, pass)]
+	}
+	return pass[:kernel.ScanRowAllF32(gi, h32, t32, pass)]
 }
 
 // stripT32 returns scanStripRow's single-precision threshold for t,
