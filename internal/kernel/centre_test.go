@@ -175,3 +175,45 @@ func TestGramChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestGramChunksBlock: GramChunks of at most BlockRows rows, 256 features
+// at a time (gramChunksBlock), is Gram's bit for bit with each tile
+// variant, for rows filling whole, partial and single panels and widths
+// within a kernel block, at a flush and across several; chunk is called
+// once for every row and 256 features, each row's in increasing order.
+func TestGramChunksBlock(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 30))
+	for _, im := range available {
+		useImpl(t, im)
+		for _, n := range []int{1, 12, 31, 33, 150, BlockRows} {
+			for _, d := range []int{1, 255, 257, FlushEvery, FlushEvery + 1, 2*FlushEvery + 700} {
+				if testing.Short() && n*d > 100_000 {
+					continue
+				}
+				x := make([]float32, n*d)
+				for i := range x {
+					x[i] = float32(r.NormFloat64())
+				}
+				want := Gram(x, n, d, 2)
+				next := make([]int, n)
+				got := GramChunks(n, d, func(i, k0 int, dst []float32) {
+					if k0 != next[i] || len(dst) != min(256, d-k0) {
+						t.Fatalf("%s %d×%d: row %d chunk at %d of %d, want at %d", im.name, n, d, i, k0, len(dst), next[i])
+					}
+					next[i] += len(dst)
+					copy(dst, x[i*d+k0:])
+				}, 2)
+				for i, v := range next {
+					if v != d {
+						t.Fatalf("%s %d×%d: row %d chunked up to %d", im.name, n, d, i, v)
+					}
+				}
+				for i := range want {
+					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("%s %d×%d: g[%d] = %v, want %v", im.name, n, d, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}

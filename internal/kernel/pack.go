@@ -173,6 +173,9 @@ func (p *Packed) PackRightChunks(n, d int, chunk func(i, k0 int, dst []float32))
 // matrix (conv1's 250 sample rows: 50 MB of fresh memory, 12,000 page
 // faults).
 func GramChunks(n, d int, chunk func(i, k0 int, dst []float32), threads int) []float64 {
+	if n <= BlockRows {
+		return gramChunksBlock(n, d, chunk)
+	}
 	g := make([]float64, n*n)
 	var p Packed
 	im := best
