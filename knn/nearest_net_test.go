@@ -8,18 +8,20 @@ import (
 )
 
 // TestNearestNet: nearest writes the k smallest entries by candLess, in
-// order, with the sorting network (kernel.SortKeys) and without, for lists
+// order, with the sorting network (kernel.SortKeys; its keys built by
+// kernel.CandKeys or in Go) and without, for lists
 // of 33 to 260 entries (around the network's 128 and nearest's selection)
 // whose keys tie, are ±0 or negative, or differ in their low 8 bits alone
 // (the bits the network's keys give to the slots), and distinct indices in
 // any order.
 func TestNearestNet(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	old := sortNet
-	defer func() { sortNet = old }()
+	old, oldKeys := sortNet, candKeysVec
+	defer func() { sortNet, candKeysVec = old, oldKeys }()
 	var sc sortScratch
-	for _, net := range []bool{old, false} {
-		sortNet = net
+	for v := range 3 { // the network with the vector keys, with the Go keys, none
+		net := old && v < 2
+		sortNet, candKeysVec = net, oldKeys && v == 0
 		for n := 33; n <= 260; n += 3 {
 			for trial := range 7 {
 				c := make([]treeCand, n)

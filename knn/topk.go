@@ -283,6 +283,9 @@ var sortNet = kernel.SortNetVariant() != "purego"
 // the distances are then distinct and the keys' slots are in candLess
 // order.
 func netKeys(c []treeCand, sc *sortScratch) (keys []uint64, exact bool) {
+	if candKeysVec { // the same keys, built and tested eight at a time
+		return kernel.CandKeys(kernelCands(c), &sc.net)
+	}
 	n := len(c)
 	keys = sc.net[:n]
 	for t, e := range c {
@@ -301,6 +304,10 @@ func netKeys(c []treeCand, sc *sortScratch) (keys []uint64, exact bool) {
 	}
 	return keys, same == 0
 }
+
+// candKeysVec reports whether kernel.CandKeys runs in vector lanes (else
+// netKeys builds and tests the keys in Go). Tests turn it off.
+var candKeysVec = kernel.CandKeysVariant() == "avx512"
 
 // sortNearNet returns the entries of c sorted by candLess, in sc.tmp (c
 // is left as it was): sortNear for 8 < len(c) ≤ kernel.SortNetMax by

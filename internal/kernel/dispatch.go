@@ -34,6 +34,7 @@ type variants struct {
 	sqrt        []sqrtImpl                                                                           // Sqrt64
 	dist2T      []dist2TImpl                                                                         // Dist2T8
 	dist2Cands  []dist2CandsImpl                                                                     // Dist2Cands
+	candKeys    []candKeysImpl                                                                       // CandKeys
 	scanF32     []scanF32Impl                                                                        // ScanRowAllF32
 	groupMinF32 []groupMinF32Impl                                                                    // GroupMinF32
 	maxAbs      func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
@@ -70,6 +71,7 @@ var (
 	sqrtImpls       []sqrtImpl
 	dist2Ts         []dist2TImpl
 	dist2CandsImpls []dist2CandsImpl
+	candKeysImpls   []candKeysImpl
 	scanF32s        []scanF32Impl
 	groupMinF32s    []groupMinF32Impl
 )
@@ -95,6 +97,7 @@ var (
 	sqrtBest        sqrtImpl
 	dist2TBest      dist2TImpl
 	dist2CandsBest  dist2CandsImpl
+	candKeysBest    candKeysImpl
 	scanF32Best     scanF32Impl
 	groupMinF32Best groupMinF32Impl
 )
@@ -120,6 +123,7 @@ func init() {
 	sqrtImpls, sqrtBest = withTwin(v.sqrt, sqrtImpl{"purego", sqrt64Go})
 	dist2Ts, dist2TBest = withTwin(v.dist2T, dist2TImpl{"purego", dist2T8Go})
 	dist2CandsImpls, dist2CandsBest = withTwin(v.dist2Cands, dist2CandsImpl{"purego", dist2CandsGo})
+	candKeysImpls, candKeysBest = withTwin(v.candKeys, candKeysImpl{"purego", candKeysGo, keysDistinctGo})
 	scanF32s, scanF32Best = withTwin(v.scanF32, scanF32Impl{"purego", scanRowAllF32Go})
 	groupMinF32s, groupMinF32Best = withTwin(v.groupMinF32, groupMinF32Impl{"purego", groupMinF32Go})
 	maxAbsBest = v.maxAbs
