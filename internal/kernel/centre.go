@@ -14,7 +14,12 @@ import (
 // row. AVX-512 where available (eight values per instruction: 2.3 times
 // the pace of the Go loop over conv1's rows in the pruned search's
 // projection, 0.07 → 0.03 s a search, where reading the rows from memory
-// sets the pace), else Go; both give the same bits.
+// sets the pace), else Go; both give the same bits. The assembly also
+// prefetches the 256 values that follow the ones it reads (the row's next
+// chunk: the pruned projection and GramChunks centre one chunk of each of
+// up to 192 rows in turn, more streams than the hardware prefetcher
+// follows; pool1's pruned estimate 139.5 → 136.4 ms of CPU, one thread,
+// conv1's 468 → 449 ms, two, medians of 5 and 3 alternating runs).
 func CentreF32(dst, row []float32, mean []float64, scale float64, acc *[32]float64) {
 	if len(dst) != len(row) || len(mean) != len(row) {
 		panic(fmt.Sprintf("kernel: CentreF32 of %d values into %d with %d means", len(row), len(dst), len(mean)))
