@@ -16,10 +16,20 @@ func kthPartition(v, tmp []float64, k int) float64 {
 
 // kthPartition32 is kthPartition for float32 values, by
 // kernel.Partition3F32 (sixteen values at a time): the k-th of a row's
-// single-precision group minima without widening them first.
+// single-precision group minima without widening them first. Where
+// kernel.KthF32 runs in vector lanes, the whole selection is its one call
+// (the same steps, the last 16 values ranked in a register; a zero k-th
+// may come back with either sign, which rowSeedKth's bound does not see).
 func kthPartition32(v, tmp []float32, k int) float32 {
+	if kthF32Vec {
+		return kernel.KthF32(v, tmp, k)
+	}
 	return kthPartitionWith(v, tmp, k, kernel.Partition3F32)
 }
+
+// kthF32Vec reports whether kernel.KthF32 runs in vector lanes (its
+// pure-Go twin sorts). Tests turn it off.
+var kthF32Vec = kernel.KthF32Variant() == "avx512"
 
 // kthPartitionWith is kthPartition with the partition step part.
 func kthPartitionWith[F float32 | float64](v, tmp []F, k int, part func(v []F, p F, lo, hi []F) (nl, nh int)) F {

@@ -7,11 +7,20 @@ import (
 	"testing"
 )
 
-// TestKthPartition: kthPartition and kthPartition32 return the k-th
-// smallest value (that of a sorted copy) for every k, on lengths around
-// their cut-off and the vector widths, with many ties, zeros of both signs
-// and infinities.
+// TestKthPartition: kthPartition and kthPartition32 (with kernel.KthF32
+// and without) return the k-th smallest value (that of a sorted copy) for
+// every k, on lengths around their cut-off and the vector widths, with
+// many ties, zeros of both signs and infinities.
 func TestKthPartition(t *testing.T) {
+	old := kthF32Vec
+	t.Cleanup(func() { kthF32Vec = old })
+	for _, vec := range []bool{old, false} {
+		kthF32Vec = vec
+		testKthPartition(t)
+	}
+}
+
+func testKthPartition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	for trial := range 300 {
 		n := 1 + rng.IntN(140)

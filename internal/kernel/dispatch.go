@@ -35,6 +35,7 @@ type variants struct {
 	dist2T      []dist2TImpl                                                                         // Dist2T8
 	dist2Cands  []dist2CandsImpl                                                                     // Dist2Cands
 	candKeys    []candKeysImpl                                                                       // CandKeys
+	kthF32      []kthF32Impl                                                                         // KthF32
 	scanF32     []scanF32Impl                                                                        // ScanRowAllF32
 	groupMinF32 []groupMinF32Impl                                                                    // GroupMinF32
 	maxAbs      func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
@@ -72,6 +73,7 @@ var (
 	dist2Ts         []dist2TImpl
 	dist2CandsImpls []dist2CandsImpl
 	candKeysImpls   []candKeysImpl
+	kthF32Impls     []kthF32Impl
 	scanF32s        []scanF32Impl
 	groupMinF32s    []groupMinF32Impl
 )
@@ -98,6 +100,7 @@ var (
 	dist2TBest      dist2TImpl
 	dist2CandsBest  dist2CandsImpl
 	candKeysBest    candKeysImpl
+	kthF32Best      kthF32Impl
 	scanF32Best     scanF32Impl
 	groupMinF32Best groupMinF32Impl
 )
@@ -124,6 +127,7 @@ func init() {
 	dist2Ts, dist2TBest = withTwin(v.dist2T, dist2TImpl{"purego", dist2T8Go})
 	dist2CandsImpls, dist2CandsBest = withTwin(v.dist2Cands, dist2CandsImpl{"purego", dist2CandsGo})
 	candKeysImpls, candKeysBest = withTwin(v.candKeys, candKeysImpl{"purego", candKeysGo, keysDistinctGo})
+	kthF32Impls, kthF32Best = withTwin(v.kthF32, kthF32Impl{"purego", kthF32Go})
 	scanF32s, scanF32Best = withTwin(v.scanF32, scanF32Impl{"purego", scanRowAllF32Go})
 	groupMinF32s, groupMinF32Best = withTwin(v.groupMinF32, groupMinF32Impl{"purego", groupMinF32Go})
 	maxAbsBest = v.maxAbs

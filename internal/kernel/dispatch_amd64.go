@@ -33,6 +33,7 @@ func archVariants() variants {
 		v.dist2T = append(v.dist2T, dist2TImpl{"avx512", dist2T8AVX512})
 		v.dist2Cands = append(v.dist2Cands, dist2CandsImpl{"avx512", dist2CandsAVX512})
 		v.candKeys = append(v.candKeys, candKeysImpl{"avx512", candKeysAVX512, keysDistinctAVX512})
+		v.kthF32 = append(v.kthF32, kthF32Impl{"avx512", kthF32AVX512})
 		if cpu.X86.HasFMA && cpu.X86.HasAVX { // math.Exp's FMA form (useFMA)
 			v.mind = append(v.mind, mindImpl{"avx512", mindTermsAVX512})
 		}

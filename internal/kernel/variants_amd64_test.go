@@ -43,6 +43,7 @@ func TestDispatchAVX512(t *testing.T) {
 	check("Dist2T8", dist2TBest.name, avx512)
 	check("Dist2Cands", dist2CandsBest.name, avx512)
 	check("CandKeys", candKeysBest.name, avx512)
+	check("KthF32", kthF32Best.name, avx512)
 	check("ScanRowAllF32", scanF32Best.name, avx512)
 	check("GroupMinF32", groupMinF32Best.name, avx512)
 	if (maxAbsBest != nil) != avx512 || (hashRowsBest != nil) != avx512 {
