@@ -36,7 +36,11 @@
 // them does not predict the strip search faster (stripLikely: up to 5
 // columns, 8 ≤ k ≤ 32; the whole tree is then not built) and the distances
 // the whole tree computes for a sample of queries predict a gain
-// (treeWorth). The graph is the same either way.
+// (treeWorth). Up to leafBatchMaxDim columns the tree is searched a leaf
+// of queries at a time (leafSearch, tree_leaf.go: one descent per leaf,
+// the distances by kernel.Dist2Cols), and the distances a sample of its
+// leaves computes decide instead of treeWorth's (leafWorth). The graph is
+// the same either way.
 // SearchColumns streams a layer from a ColumnSource in column blocks (the
 // pipeline passes a .npy file when Streams, the one memory rule, says so:
 // it does not fit the budget, or it is wide); knn itself opens no files.
@@ -221,8 +225,14 @@ func Search(x *cloud.Matrix, k int, opt *Options) (*Graph, error) {
 	v, threads := view(x), opt.threads()
 	var t *kdTree
 	if mode := opt.search(); mode == SearchTree || mode == SearchAuto && x.D() <= treeMaxDim && treeMayPay(v, k) && !stripLikely(v, k) {
-		if t = newTree(v); t != nil && (mode == SearchTree || treeWorth(t, k)) {
-			return keepTree(treeSearch(v, t, k, threads), t, x, opt), nil
+		if t = newTree(v); t != nil {
+			if li := newLeafIndex(t); li != nil {
+				if g := leafSearchAuto(v, li, k, threads, mode == SearchTree); g != nil {
+					return keepTree(g, t, x, opt), nil
+				}
+			} else if mode == SearchTree || treeWorth(t, k) {
+				return keepTree(treeSearch(v, t, k, threads), t, x, opt), nil
+			}
 		}
 	}
 	if mode := opt.search(); mode != SearchBrute {

@@ -31,8 +31,14 @@ func ChooseSearch(x *cloud.Matrix, k int, opt *Options) (SearchMode, *Pruning, e
 	}
 	v, mode := view(x), opt.search()
 	if mode == SearchTree || mode == SearchAuto && x.D() <= treeMaxDim && treeMayPay(v, k) && !stripLikely(v, k) {
-		if t := newTree(v); t != nil && (mode == SearchTree || treeWorth(t, k)) {
-			return SearchTree, nil, nil
+		if t := newTree(v); t != nil {
+			if li := newLeafIndex(t); li != nil {
+				if mode == SearchTree || li.leafWorth(newGraph(n, k), k, make([]bool, len(li.leaves))) {
+					return SearchTree, nil, nil
+				}
+			} else if mode == SearchTree || treeWorth(t, k) {
+				return SearchTree, nil, nil
+			}
 		}
 	}
 	if mode != SearchBrute {

@@ -38,6 +38,7 @@ type variants struct {
 	kthF32      []kthF32Impl                                                                         // KthF32
 	scanF32     []scanF32Impl                                                                        // ScanRowAllF32
 	groupMinF32 []groupMinF32Impl                                                                    // GroupMinF32
+	dist2Cols   []dist2ColsImpl                                                                      // Dist2Cols
 	maxAbs      func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
 	hashRows    func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
 }
@@ -76,6 +77,7 @@ var (
 	kthF32Impls     []kthF32Impl
 	scanF32s        []scanF32Impl
 	groupMinF32s    []groupMinF32Impl
+	dist2ColsAll    []dist2ColsImpl
 )
 
 // The variants the exported functions use (tests swap them).
@@ -103,6 +105,7 @@ var (
 	kthF32Best      kthF32Impl
 	scanF32Best     scanF32Impl
 	groupMinF32Best groupMinF32Impl
+	dist2ColsBest   dist2ColsImpl
 )
 
 func init() {
@@ -130,6 +133,7 @@ func init() {
 	kthF32Impls, kthF32Best = withTwin(v.kthF32, kthF32Impl{"purego", kthF32Go})
 	scanF32s, scanF32Best = withTwin(v.scanF32, scanF32Impl{"purego", scanRowAllF32Go})
 	groupMinF32s, groupMinF32Best = withTwin(v.groupMinF32, groupMinF32Impl{"purego", groupMinF32Go})
+	dist2ColsAll, dist2ColsBest = withTwin(v.dist2Cols, dist2ColsImpl{"purego", dist2ColsGo})
 	maxAbsBest = v.maxAbs
 	hashRowsBest = v.hashRows
 }

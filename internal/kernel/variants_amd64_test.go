@@ -46,6 +46,7 @@ func TestDispatchAVX512(t *testing.T) {
 	check("KthF32", kthF32Best.name, avx512)
 	check("ScanRowAllF32", scanF32Best.name, avx512)
 	check("GroupMinF32", groupMinF32Best.name, avx512)
+	check("Dist2Cols", dist2ColsBest.name, avx512)
 	if (maxAbsBest != nil) != avx512 || (hashRowsBest != nil) != avx512 {
 		t.Errorf("MaxAbsBits64, HashRows64 assembly set: %v, %v; expected: %v",
 			maxAbsBest != nil, hashRowsBest != nil, avx512)
