@@ -33,7 +33,7 @@ func ChooseSearch(x *cloud.Matrix, k int, opt *Options) (SearchMode, *Pruning, e
 	if mode == SearchTree || mode == SearchAuto && x.D() <= treeMaxDim && treeMayPay(v, k) && !stripLikely(v, k) {
 		if t := newTree(v); t != nil {
 			if li := newLeafIndex(t); li != nil {
-				if mode == SearchTree || li.leafWorth(newGraph(n, k), k, make([]bool, len(li.leaves))) {
+				if mode == SearchTree || li.leafWorth(k) {
 					return SearchTree, nil, nil
 				}
 			} else if mode == SearchTree || treeWorth(t, k) {

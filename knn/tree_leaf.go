@@ -127,8 +127,11 @@ type leafScratch struct {
 	ns    sortScratch
 	rank  rankScratch
 	best  bestK
-	// Counts for leafWorth: queries, distances computed, rows kept.
+	// Counts for leafWorth: queries, distances computed, rows kept; and
+	// whether the queries only count (their k-th distance selected, no
+	// list written).
 	queries, evals, kept int
+	countOnly            bool
 }
 
 var leafScratches = sync.Pool{New: func() any { return new(leafScratch) }}
@@ -137,26 +140,17 @@ var leafScratches = sync.Pool{New: func() any { return new(leafScratch) }}
 // the tree of m (see above).
 func leafSearch(m matrix, li *leafIndex, k, threads int) *Graph {
 	g := newGraph(m.n(), k)
-	li.searchLeaves(g, k, threads, nil)
+	parallelRows(len(li.leaves), threads, func(a int, _ *TopK) {
+		sc := leafScratches.Get().(*leafScratch)
+		li.searchLeaf(a, k, g, sc)
+		leafScratches.Put(sc)
+	})
 	return g
 }
 
 // newGraph returns an empty graph of n rows and k neighbours, by the tree.
 func newGraph(n, k int) *Graph {
 	return &Graph{N: n, K: k, Index: make([]int32, n*k), Dist: make([]float64, n*k), Search: SearchTree}
-}
-
-// searchLeaves runs searchLeaf on every leaf not marked in skip (nil:
-// none) from threads goroutines.
-func (li *leafIndex) searchLeaves(g *Graph, k, threads int, skip []bool) {
-	parallelRows(len(li.leaves), threads, func(a int, _ *TopK) {
-		if skip != nil && skip[a] {
-			return
-		}
-		sc := leafScratches.Get().(*leafScratch)
-		li.searchLeaf(a, k, g, sc)
-		leafScratches.Put(sc)
-	})
 }
 
 // searchLeaf writes the k nearest of every row of leaf a into g.
@@ -320,6 +314,9 @@ func (li *leafIndex) queryDense(p int, u float64, k int, g *Graph, sc *leafScrat
 	sc.queries++
 	sc.evals += m
 	sc.kept += o
+	if sc.countOnly { // the k-th Dist2 of the rows kept: the k-th of all
+		return math.Sqrt(kthKey(c, k, &sc.ns.keys))
+	}
 	i := int(self)
 	idx, dist := g.Index[i*k:(i+1)*k], g.Dist[i*k:(i+1)*k]
 	selectNearest(c, k, idx, dist, sc)
@@ -384,8 +381,13 @@ func grow[T any](s []T, n int) []T {
 // leafSampleLeaves is the number of leaves leafWorth searches.
 const leafSampleLeaves = 8
 
-// leafWorth searches the rows of leafSampleLeaves leaves spread over the
-// tree (their results written to g and marked in done) and reports whether
+// leafSampleStop is the ratio of the predicted costs, leaf search to
+// brute force, past which leafWorth stops after two leaves.
+const leafSampleStop = 1.15
+
+// leafWorth runs the queries of leafSampleLeaves leaves spread over the
+// tree, counting (each query's k-th distance selected for the bounds of
+// the next, no list sorted or written), and reports whether
 // the leaf search of all the rows is predicted to cost less than brute
 // force, from the distances they computed and the rows they kept per
 // query. Measured on the d ≤ 5 reference arrays of BENCHMARKS.md (n =
@@ -408,33 +410,39 @@ const leafSampleLeaves = 8
 // 150·k. The helix takes the leaf search at both k (1.41 ms against 2.02
 // at k = 20, 3.88 against 4.10 at k = 100), the plane at k = 100 (3.74
 // against 4.01), the rolls and the affine array at neither (5.2–6.8
-// against 4.1–5.4 at k = 100). Under
-// 2·leafSampleLeaves leaves it returns true.
-func (li *leafIndex) leafWorth(g *Graph, k int, done []bool) bool {
+// against 4.1–5.4 at k = 100). It stops, false, after two leaves or more
+// once the prediction exceeds leafSampleStop times brute force's (the
+// rolls at k = 100 at 1.2, the affine array at 1.7: the 128 sampled
+// queries cost the affine array 0.36 ms of 4.2 at k = 100 in MOM, against
+// treeWorth's 4 queries before it). Under 2·leafSampleLeaves leaves it
+// returns true.
+func (li *leafIndex) leafWorth(k int) bool {
 	nl := len(li.leaves)
 	if nl < 2*leafSampleLeaves {
 		return true
 	}
-	sc := new(leafScratch)
-	for s := range leafSampleLeaves {
-		a := s*nl/leafSampleLeaves + nl/(2*leafSampleLeaves)
-		li.searchLeaf(a, k, g, sc)
-		done[a] = true
-	}
 	d, n := float64(li.t.d), float64(len(li.t.perm))
-	q := float64(sc.queries)
-	e, kept := float64(sc.evals)/q, float64(sc.kept)/q
-	leaf := 25*(d+2) + 0.3*(d+2)*e
-	if k <= sortedMaxK {
-		leaf += 350 + 0.1*kept*kept
-	} else {
-		leaf += 1000 + 3*kept
-	}
 	brute := n*1.5 + 150*float64(k)
 	if li.t.d <= 5 && len(li.t.perm) <= rowStripMaxRows && gramSeedWidth(len(li.t.perm), k) > 0 {
 		brute = n*0.3 + 20*float64(k)
 		if k > sortedMaxK {
 			brute = n*0.5 + 10*float64(k)
+		}
+	}
+	sc := &leafScratch{countOnly: true}
+	leaf := 0.0
+	for s := range leafSampleLeaves {
+		li.searchLeaf(s*nl/leafSampleLeaves+nl/(2*leafSampleLeaves), k, nil, sc)
+		q := float64(sc.queries)
+		e, kept := float64(sc.evals)/q, float64(sc.kept)/q
+		leaf = 25*(d+2) + 0.3*(d+2)*e
+		if k <= sortedMaxK {
+			leaf += 350 + 0.1*kept*kept
+		} else {
+			leaf += 1000 + 3*kept
+		}
+		if s >= 1 && leaf > leafSampleStop*brute {
+			return false // clearly dearer already
 		}
 	}
 	return leaf < brute
@@ -446,11 +454,8 @@ func leafSearchAuto(m matrix, li *leafIndex, k, threads int, forced bool) *Graph
 	if forced {
 		return leafSearch(m, li, k, threads)
 	}
-	g := newGraph(m.n(), k)
-	done := make([]bool, len(li.leaves))
-	if !li.leafWorth(g, k, done) {
+	if !li.leafWorth(k) {
 		return nil
 	}
-	li.searchLeaves(g, k, threads, done)
-	return g
+	return leafSearch(m, li, k, threads)
 }
