@@ -55,7 +55,7 @@ func gramSeedWidth(n, k int) int {
 
 // seedGroups returns the number of groups over cols columns of a kernel
 // with lanes lanes (kernel.GroupMin32: 8, gramSeeds' groups of a block and
-// rowGroupMins'; kernel.GroupMinF32: 16, rowGroupMinsF32's): lanes per
+// rowGroupMins'; kernel.GroupMinF32: 16, rowSeedKth's groupMins): lanes per
 // chunk of lanes·gs columns, lanes more over the largest multiple of lanes
 // left (groups of fewer than gs), and the last few columns in groups of gs.
 func seedGroups(cols, gs, lanes int) int {
