@@ -3,15 +3,15 @@ package kernel
 // gramChunksBlock is GramChunks of at most BlockRows rows (one diagonal
 // block), bit for bit, kcBlock (256) features at a time instead of
 // FlushEvery: each step's chunks of every row (chunk called for the rows
-// in increasing order, each row's chunks in increasing k0, as GramChunks
-// calls it) are transposed into both layouts of n × 256 values, the
-// tiles on and above the diagonal run on them (AddGram's), and every
-// FlushEvery features their float32 sums are added in float64 into both
-// triangles of G. Each entry is the same sequence of micro-kernel steps
-// and float64 additions as through GramChunks' packed chunk of FlushEvery
-// features (1.5 MB a layout for the pruned plan's 192 sample rows, fresh
-// memory written beyond L2 and read back); the layouts here (2 × 192 KiB)
-// stay in L2.
+// in increasing order here, each row's chunks in increasing k0, which is
+// all GramChunks promises: no order across rows) are transposed into both
+// layouts of n × 256 values, the tiles on and above the diagonal run on
+// them (AddGram's), and every FlushEvery features their float32 sums are
+// added in float64 into both triangles of G. Each entry is the same
+// sequence of micro-kernel steps and float64 additions as through
+// GramChunks' packed chunk of FlushEvery features (1.5 MB a layout for the
+// pruned plan's 192 sample rows, fresh memory written beyond L2 and read
+// back); the layouts here (2 × 192 KiB) stay in L2.
 func gramChunksBlock(n, d int, chunk func(i, k0 int, dst []float32)) []float64 {
 	g := make([]float64, n*n)
 	if n == 0 || d == 0 {

@@ -171,7 +171,10 @@ func (p *Packed) PackRightChunks(n, d int, chunk func(i, k0 int, dst []float32))
 // FlushEvery features are one flush of the micro-kernel's float32 sums,
 // added in float64 in the same order), without a packed copy of the whole
 // matrix (conv1's 250 sample rows: 50 MB of fresh memory, 12,000 page
-// faults).
+// faults). chunk is called once for each chunk, one call at a time, each
+// row's chunks in increasing k0; no order across rows is promised (rows
+// restart every FlushEvery features, and at most BlockRows rows take
+// gramChunksBlock's order).
 func GramChunks(n, d int, chunk func(i, k0 int, dst []float32), threads int) []float64 {
 	if n <= BlockRows {
 		return gramChunksBlock(n, d, chunk)
