@@ -10,7 +10,7 @@ type Cand struct {
 }
 
 // Dist2Cands sets c[t].S, for every t, to Σ_q (a[q] − x[J·ld + q])² over
-// the len(a) columns of row J = c[t].J of x (rows ld apart, J ≥ 0 and
+// the len(a) columns of row J = c[t].J of x (rows ld ≥ 1 apart, J ≥ 0 and
 // J·ld + len(a) ≤ len(x)), summed in column order from q = 0, each square
 // rounded before its addition: Dist2T8's sums, bit for bit, for a whole
 // list of candidates at once. AVX-512 takes the candidates eight at a
@@ -20,7 +20,9 @@ type Cand struct {
 // the candidates and writing the sums into them itself, the last
 // len(c) mod 8 in lanes under a mask.
 //
-// It panics if a row J lies outside x.
+// It panics if a row J lies outside x, or if ld < 1 with len(a) ≥ 1 (the
+// row check counts the rows of x by ld: with ld = 0 it would reject rows
+// that every J shares).
 func Dist2Cands(a, x []float64, ld int, c []Cand) {
 	d := len(a)
 	if len(c) == 0 {
@@ -32,9 +34,12 @@ func Dist2Cands(a, x []float64, ld int, c []Cand) {
 		}
 		return
 	}
+	if ld < 1 {
+		panic("kernel: Dist2Cands with ld < 1")
+	}
 	rows := 0 // the rows J with J·ld + d ≤ len(x)
 	if len(x) >= d {
-		rows = 1 + (len(x)-d)/max(ld, 1)
+		rows = 1 + (len(x)-d)/ld
 	}
 	if !dist2CandsBest.dist(&a[0], d, unsafe.SliceData(x), ld, &c[0], len(c), rows) {
 		panic("kernel: Dist2Cands row outside x")

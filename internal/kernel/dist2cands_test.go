@@ -3,6 +3,7 @@ package kernel
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -84,6 +85,27 @@ func TestDist2CandsOutside(t *testing.T) {
 			c[4].J = j
 			Dist2Cands(make([]float64, 4), x, 4, c)
 		}()
+	}
+}
+
+// TestDist2CandsLd: rows less than one apart (ld ≤ 0) panic as such with
+// columns to read (the row check divides by ld), and not without columns.
+func TestDist2CandsLd(t *testing.T) {
+	x := make([]float64, 3*4)
+	for _, ld := range []int{0, -1, -4} {
+		func() {
+			defer func() {
+				if r, _ := recover().(string); !strings.Contains(r, "ld < 1") {
+					t.Errorf("ld = %d: panic %q, want the ld panic", ld, r)
+				}
+			}()
+			Dist2Cands(make([]float64, 4), x, ld, make([]Cand, 3))
+		}()
+		c := []Cand{{S: 5, J: 2}}
+		Dist2Cands(nil, x, ld, c)
+		if c[0].S != 0 {
+			t.Errorf("ld = %d, no columns: S = %v, want 0", ld, c[0].S)
+		}
 	}
 }
 
