@@ -70,21 +70,33 @@ func TestDist2Cands(t *testing.T) {
 	}
 }
 
-// TestDist2CandsOutside: a row J outside x panics (negative J included)
-// rather than reading past x.
+// TestDist2CandsOutside: in every variant, a row J outside x panics
+// (negative J included) rather than reading past x, wherever the bad J
+// lies: first, last of a group of eight, alone in the masked last group,
+// or in a list shorter than one group.
 func TestDist2CandsOutside(t *testing.T) {
+	old := dist2CandsBest
+	t.Cleanup(func() { dist2CandsBest = old })
 	x := make([]float64, 3*4)
-	for _, j := range []int32{3, -1, math.MaxInt32} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("J = %d: no panic", j)
-				}
-			}()
-			c := make([]Cand, 9)
-			c[4].J = j
-			Dist2Cands(make([]float64, 4), x, 4, c)
-		}()
+	for _, im := range dist2CandsImpls {
+		dist2CandsBest = im
+		for _, p := range []struct{ n, at int }{{9, 0}, {9, 4}, {9, 7}, {9, 8}, {3, 2}} {
+			for _, j := range []int32{3, -1, math.MaxInt32} {
+				func() {
+					defer func() {
+						if r, _ := recover().(string); !strings.Contains(r, "row outside x") {
+							t.Errorf("%s J = %d at %d of %d: panic %q, want the row panic", im.name, j, p.at, p.n, r)
+						}
+					}()
+					c := make([]Cand, p.n)
+					for q := range c {
+						c[q].J = int32(q % 3)
+					}
+					c[p.at].J = j
+					Dist2Cands(make([]float64, 4), x, 4, c)
+				}()
+			}
+		}
 	}
 }
 
