@@ -26,9 +26,10 @@ func candKeysRef(c []Cand) ([]uint64, bool) {
 
 // TestCandKeys: every variant gives the keys and the distinctness of the
 // definition for every length 0 … 128 (whole and partial groups of
-// eight), with distinct, tied and nearly tied values (differing in the
-// low 8 bits alone), ±0, ±Inf, NaN and negative values, and reads no
-// candidate past the list (the list ends its slice).
+// eight), with distinct, tied and nearly tied values (differing in bit 0
+// or 7 alone, which the slot byte discards, or in bit 8, the lowest one
+// kept), ±0, ±Inf, NaN and negative values, and reads no candidate past
+// the list (the list ends its slice).
 func TestCandKeys(t *testing.T) {
 	old := candKeysBest
 	t.Cleanup(func() { candKeysBest = old })
@@ -44,7 +45,8 @@ func TestCandKeys(t *testing.T) {
 				switch trial % 4 {
 				case 1: // ties and near ties
 					if q > 0 && rng.IntN(6) == 0 {
-						c[q].S = math.Float64frombits(math.Float64bits(c[q-1].S) ^ uint64(rng.IntN(2)))
+						flip := [...]uint64{0, 1, 1 << 7, 1 << 8}[rng.IntN(4)]
+						c[q].S = math.Float64frombits(math.Float64bits(c[q-1].S) ^ flip)
 					}
 				case 2:
 					if rng.IntN(8) == 0 {
@@ -62,6 +64,44 @@ func TestCandKeys(t *testing.T) {
 	}
 	for _, im := range candKeysImpls {
 		t.Logf("candidate keys variant %s", im.name)
+	}
+}
+
+// TestCandKeysNearTie: with otherwise distinct values, one pair differing
+// in bit 8 of S alone stays distinct and one differing in bit 7 alone (the
+// slot byte's) does not, in every variant, for the pair first, across
+// and beside a group of eight's boundary and last, of either sign.
+func TestCandKeysNearTie(t *testing.T) {
+	old := candKeysBest
+	t.Cleanup(func() { candKeysBest = old })
+	for _, im := range candKeysImpls {
+		candKeysBest = im
+		for _, n := range []int{2, 8, 9, 16, 17, 100, SortNetMax} {
+			for _, p := range []int{1, 7, 8, 9, 15, 16, n - 1} {
+				if p >= n {
+					continue
+				}
+				for _, sign := range []float64{1, -1} {
+					for _, f := range []struct {
+						flip uint64
+						want bool
+					}{{1 << 8, true}, {1 << 7, false}, {1, false}} {
+						c := make([]Cand, n)
+						for q := range c {
+							c[q] = Cand{S: sign * float64(q+1), J: int32(q)}
+						}
+						c[p].S = math.Float64frombits(math.Float64bits(c[p-1].S) ^ f.flip)
+						want, wd := candKeysRef(c)
+						var buf [SortNetMax]uint64
+						keys, distinct := CandKeys(c, &buf)
+						if wd != f.want || distinct != f.want || !slices.Equal(keys, want) {
+							t.Fatalf("%s n=%d pair at %d sign %v flip %#x: distinct %v (definition %v), want %v; keys %x, want %x",
+								im.name, n, p, sign, f.flip, distinct, wd, f.want, keys, want)
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
