@@ -255,6 +255,9 @@ func stripH32(h []float64) []float32 {
 // subnormal w adds at most 2⁻¹⁵⁰, within roundUp32's 2⁻¹⁴⁰, and T ≥ t +
 // |t|·2⁻²³ + 2⁻¹⁴¹. Where 2g overflows, w = −Inf passes (g > 0) or a > 2¹²⁸
 // exceeds t (g < 0); h32 never rounds up.
+//
+// Only the tests call it whole: countKernel (CountPairs) calls its parts,
+// stripT32 and screenStripRow, and stripRow calls scanStripCands.
 func scanStripRow(gi []float32, h []float64, h32 []float32, t float64, pass []int32) []int32 {
 	t32, ok := stripT32(t)
 	if h32 == nil || !ok {

@@ -190,7 +190,9 @@ func TestRowGroupMins(t *testing.T) {
 }
 
 // TestScanStripRow: scanStripRow returns ScanRowAll32's columns, screened
-// in single precision or not: Gram rows and norms of random rows at scales
+// in single precision or not, and scanStripCands (stripRow's candidates)
+// a superset of them, increasing: with h32 and a threshold stripT32 takes,
+// exactly ScanRowAllF32's columns, else ScanRowAll32's: Gram rows and norms of random rows at scales
 // from 2⁻⁶⁰ to 2⁶⁰, thresholds at a column's own value (the tie), just
 // below and above it, negative, zero, huge, infinite and NaN, entries of
 // ±Inf, NaN and beyond float32's range; stripH32 declines h with a NaN or
@@ -244,6 +246,27 @@ func TestScanStripRow(t *testing.T) {
 			got := scanStripRow(g, h, hh, th, make([]int32, n))
 			if !slices.Equal(got, want) {
 				t.Fatalf("trial %d (n=%d t=%v, screened %v): %v, want %v", trial, n, th, hh != nil, got, want)
+			}
+			cands := scanStripCands(g, h, hh, th, make([]int32, n))
+			r := 0 // want ⊆ cands, both increasing
+			for x, q := range cands {
+				if x > 0 && q <= cands[x-1] {
+					t.Fatalf("trial %d: candidates %v not increasing", trial, cands)
+				}
+				if r < len(want) && want[r] == q {
+					r++
+				}
+			}
+			if r < len(want) {
+				t.Fatalf("trial %d (n=%d t=%v, screened %v): candidates %v miss column %d of %v", trial, n, th, hh != nil, cands, want[r], want)
+			}
+			exact := want
+			if t32, ok := stripT32(th); hh != nil && ok {
+				exact = make([]int32, n)
+				exact = exact[:kernel.ScanRowAllF32(g, hh, t32, exact)]
+			}
+			if !slices.Equal(cands, exact) {
+				t.Fatalf("trial %d (n=%d t=%v, screened %v): candidates %v, want %v", trial, n, th, hh != nil, cands, exact)
 			}
 		}
 	}
