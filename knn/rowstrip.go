@@ -89,7 +89,8 @@ func rowStripSearch(m matrix, pr *prepared, k, gs, threads int) *Graph {
 // nil, a bound on it from the minima in single precision: the k-th
 // smallest w of the single-precision minima hu32[j] − float32(2·gi[j])
 // (groupMins by GroupMinF32: ngF groups of hu32, hv rounded up; their
-// k-th by kthPartition32, not widened first),
+// k-th by kernel.KthF32, not widened first; a zero k-th may come back with
+// either sign, which the bound below does not see),
 // raised to w + |w|·2⁻²² + 2⁻¹⁴⁰. Either is a valid seed (gramseed.go): k
 // groups hold a row j with hv[j] − 2·float64(gi[j]) at most it.
 //
@@ -107,7 +108,7 @@ func rowStripSearch(m matrix, pr *prepared, k, gs, threads int) *Graph {
 // float32) takes the double-precision minima instead.
 func rowSeedKth(gi []float32, hv []float64, hu32 []float32, gs, ng, ngF, k int, b *stripBuf) float64 {
 	if hu32 != nil {
-		kth := float64(kthPartition32(groupMins(gi, hu32, gs, 16, kernel.GroupMinF32, b.mins32[:ngF]), b.tmp32, k))
+		kth := float64(kernel.KthF32(groupMins(gi, hu32, gs, 16, kernel.GroupMinF32, b.mins32[:ngF]), b.tmp32, k))
 		if !math.IsInf(kth, -1) {
 			return kth + math.Abs(kth)*0x1p-22 + 0x1p-140 // +Inf and NaN stay
 		}
@@ -339,7 +340,7 @@ type stripBuf struct {
 	mins32 []float32 // rowSeedKth's single-precision minima
 	mins   []float64
 	tmp    []float64 // kthPartition's scratch
-	tmp32  []float32 // kthPartition32's
+	tmp32  []float32 // kernel.KthF32's
 	pass   []int32
 }
 

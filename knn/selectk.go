@@ -11,32 +11,10 @@ import "github.com/intdim/intdim/internal/kernel"
 // most 8 go to kthSmallest (32 left a fifth of a k = 100 row's selection
 // there).
 func kthPartition(v, tmp []float64, k int) float64 {
-	return kthPartitionWith(v, tmp, k, kernel.Partition3)
-}
-
-// kthPartition32 is kthPartition for float32 values, by
-// kernel.Partition3F32 (sixteen values at a time): the k-th of a row's
-// single-precision group minima without widening them first. Where
-// kernel.KthF32 runs in vector lanes, the whole selection is its one call
-// (the same steps, the last 16 values ranked in a register; a zero k-th
-// may come back with either sign, which rowSeedKth's bound does not see).
-func kthPartition32(v, tmp []float32, k int) float32 {
-	if kthF32Vec {
-		return kernel.KthF32(v, tmp, k)
-	}
-	return kthPartitionWith(v, tmp, k, kernel.Partition3F32)
-}
-
-// kthF32Vec reports whether kernel.KthF32 runs in vector lanes (its
-// pure-Go twin sorts). Tests turn it off.
-var kthF32Vec = kernel.KthF32Variant() == "avx512"
-
-// kthPartitionWith is kthPartition with the partition step part.
-func kthPartitionWith[F float32 | float64](v, tmp []F, k int, part func(v []F, p F, lo, hi []F) (nl, nh int)) F {
 	for len(v) > 8 {
 		a, b, c := v[0], v[len(v)/2], v[len(v)-1]
 		pv := max(min(a, b), min(max(a, b), c)) // the median of a, b, c
-		nl, nh := part(v, pv, v, tmp)
+		nl, nh := kernel.Partition3(v, pv, v, tmp)
 		switch {
 		case k <= nl:
 			v = v[:nl]

@@ -5,22 +5,15 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/intdim/intdim/internal/kernel"
 )
 
-// TestKthPartition: kthPartition and kthPartition32 (with kernel.KthF32
-// and without) return the k-th smallest value (that of a sorted copy) for
+// TestKthPartition: kthPartition and kernel.KthF32 (rowSeedKth's
+// selection) return the k-th smallest value (that of a sorted copy) for
 // every k, on lengths around their cut-off and the vector widths, with
 // many ties, zeros of both signs and infinities.
 func TestKthPartition(t *testing.T) {
-	old := kthF32Vec
-	t.Cleanup(func() { kthF32Vec = old })
-	for _, vec := range []bool{old, false} {
-		kthF32Vec = vec
-		testKthPartition(t)
-	}
-}
-
-func testKthPartition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	for trial := range 300 {
 		n := 1 + rng.IntN(140)
@@ -51,7 +44,7 @@ func testKthPartition(t *testing.T) {
 			if got := kthPartition(slices.Clone(v), tmp, k); got != sorted[k-1] {
 				t.Fatalf("n=%d k=%d: %v, want %v", n, k, got, sorted[k-1])
 			}
-			if got := kthPartition32(slices.Clone(v32), tmp32, k); got != sorted32[k-1] {
+			if got := kernel.KthF32(slices.Clone(v32), tmp32, k); got != sorted32[k-1] {
 				t.Fatalf("float32 n=%d k=%d: %v, want %v", n, k, got, sorted32[k-1])
 			}
 		}

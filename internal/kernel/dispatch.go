@@ -26,7 +26,6 @@ type variants struct {
 	cov         []covImpl                                                                            // GramCols64 for d ≤ covMaxD
 	groupMin    []groupMinImpl                                                                       // GroupMin32
 	part        []partImpl                                                                           // Partition3
-	partF32     []partF32Impl                                                                        // Partition3F32
 	log         []logImpl                                                                            // Log64
 	rank        []rankImpl                                                                           // RankLess
 	sortNet     []sortNetImpl                                                                        // SortKeysIn
@@ -65,7 +64,6 @@ var (
 	covImpls        []covImpl
 	groupMins       []groupMinImpl
 	partImpls       []partImpl
-	partF32Impls    []partF32Impl
 	logImpls        []logImpl
 	rankImpls       []rankImpl
 	sortNets        []sortNetImpl
@@ -93,7 +91,6 @@ var (
 	covBest         covImpl
 	groupMinBest    groupMinImpl
 	partBest        partImpl
-	partF32Best     partF32Impl
 	logBest         logImpl
 	rankBest        rankImpl
 	sortNetBest     sortNetImpl
@@ -121,7 +118,6 @@ func init() {
 	covImpls, covBest = withTwin(v.cov, covGoImpl)
 	groupMins, groupMinBest = withTwin(v.groupMin, groupMinImpl{"purego", groupMin32Go})
 	partImpls, partBest = withTwin(v.part, partImpl{"purego", partition3Go})
-	partF32Impls, partF32Best = withTwin(v.partF32, partF32Impl{"purego", partition3F32Go})
 	logImpls, logBest = withTwin(v.log, logImpl{"purego", log64Go})
 	rankImpls, rankBest = withTwin(v.rank, rankImpl{"purego", rankLessGo})
 	sortNets, sortNetBest = withTwin(v.sortNet, sortNetImpl{"purego", sortKeysGo})

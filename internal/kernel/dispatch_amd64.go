@@ -25,7 +25,6 @@ func archVariants() variants {
 		v.hashRows = hashRowsAVX512
 		v.groupMin = append(v.groupMin, groupMinImpl{"avx512", groupMin32AVX512})
 		v.part = append(v.part, partImpl{"avx512", partition3AVX512})
-		v.partF32 = append(v.partF32, partF32Impl{"avx512", partition3F32AVX512})
 		v.log = append(v.log, logImpl{"avx512", log64AVX512})
 		v.rank = append(v.rank, rankImpl{"avx512", rankLessAVX512})
 		v.sortNet = append(v.sortNet, sortNetImpl{"avx512", sortKeysAVX512})

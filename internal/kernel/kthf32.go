@@ -12,7 +12,8 @@ import (
 //
 // AVX-512 runs the whole selection in one call: while more than 16 values
 // remain, a pivot (the median of the first, middle and last) splits them
-// as Partition3F32 does, below it to the front of v, above it to tmp, and
+// as Partition3 splits float64 values (here sixteen at a time, the last
+// n mod 16 under masks), below it to the front of v, above it to tmp, and
 // the side that holds rank k is kept (or the pivot returned, when rank k
 // is among its copies); the last 16 or fewer are loaded into a register
 // and each lane's count of values below it and at most it found by

@@ -7,12 +7,13 @@
 // SI = v, DI = tmp (swapped as the kept side moves), CX = n, DX = k.
 // While n > 16: the pivot p = max(min(a, b), min(max(a, b), c)) of a =
 // v[0], b = v[n/2], c = v[n−1]; the values below p compressed to v[0:nl]
-// and those above to tmp[0:nh] (Partition3F32's loop, its last n mod 16
-// under masks); k ≤ nl keeps v[0:nl], k ≤ n − nh returns p, else k −= n −
-// nh and tmp[0:nh] becomes v. Then the n ≤ 16 values in Z1 (lanes past n
-// masked off by K3): for each value w = v[j], lanes i with w < v[i] add 1
-// to lt[i] and lanes with w ≤ v[i] to le[i]; the first lane with lt < k ≤
-// le holds the k-th (NaN returned if none: only a NaN input leaves none).
+// and those above to tmp[0:nh] (each in the order of v, sixteen at a
+// time by VCOMPRESSPS, the last n mod 16 under masks); k ≤ nl keeps
+// v[0:nl], k ≤ n − nh returns p, else k −= n − nh and tmp[0:nh] becomes
+// v. Then the n ≤ 16 values in Z1 (lanes past n masked off by K3): for
+// each value w = v[j], lanes i with w < v[i] add 1 to lt[i] and lanes
+// with w ≤ v[i] to le[i]; the first lane with lt < k ≤ le holds the k-th
+// (NaN returned if none: only a NaN input leaves none).
 TEXT ·kthF32AVX512(SB), NOSPLIT, $0-36
 	MOVQ v+0(FP), SI
 	MOVQ tmp+8(FP), DI

@@ -34,7 +34,6 @@ func TestDispatchAVX512(t *testing.T) {
 	check("GramCols64", covBest.name, avx512)
 	check("GroupMin32", groupMinBest.name, avx512)
 	check("Partition3", partBest.name, avx512)
-	check("Partition3F32", partF32Best.name, avx512)
 	check("Log64", logBest.name, avx512)
 	check("RankLess", rankBest.name, avx512)
 	check("SortKeysIn", sortNetBest.name, avx512)
