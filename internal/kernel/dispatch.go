@@ -31,7 +31,6 @@ type variants struct {
 	sortNet     []sortNetImpl                                                                        // SortKeysIn
 	mind        []mindImpl                                                                           // MiNDTerms64
 	sqrt        []sqrtImpl                                                                           // Sqrt64
-	dist2T      []dist2TImpl                                                                         // Dist2T8
 	dist2Cands  []dist2CandsImpl                                                                     // Dist2Cands
 	candKeys    []candKeysImpl                                                                       // CandKeys
 	kthF32      []kthF32Impl                                                                         // KthF32
@@ -69,7 +68,6 @@ var (
 	sortNets        []sortNetImpl
 	mindImpls       []mindImpl
 	sqrtImpls       []sqrtImpl
-	dist2Ts         []dist2TImpl
 	dist2CandsImpls []dist2CandsImpl
 	candKeysImpls   []candKeysImpl
 	kthF32Impls     []kthF32Impl
@@ -96,7 +94,6 @@ var (
 	sortNetBest     sortNetImpl
 	mindBest        mindImpl
 	sqrtBest        sqrtImpl
-	dist2TBest      dist2TImpl
 	dist2CandsBest  dist2CandsImpl
 	candKeysBest    candKeysImpl
 	kthF32Best      kthF32Impl
@@ -123,7 +120,6 @@ func init() {
 	sortNets, sortNetBest = withTwin(v.sortNet, sortNetImpl{"purego", sortKeysGo})
 	mindImpls, mindBest = withTwin(v.mind, mindImpl{"purego", mindTermsGo})
 	sqrtImpls, sqrtBest = withTwin(v.sqrt, sqrtImpl{"purego", sqrt64Go})
-	dist2Ts, dist2TBest = withTwin(v.dist2T, dist2TImpl{"purego", dist2T8Go})
 	dist2CandsImpls, dist2CandsBest = withTwin(v.dist2Cands, dist2CandsImpl{"purego", dist2CandsGo})
 	candKeysImpls, candKeysBest = withTwin(v.candKeys, candKeysImpl{"purego", candKeysGo, keysDistinctGo})
 	kthF32Impls, kthF32Best = withTwin(v.kthF32, kthF32Impl{"purego", kthF32Go})

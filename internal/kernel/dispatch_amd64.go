@@ -29,7 +29,6 @@ func archVariants() variants {
 		v.rank = append(v.rank, rankImpl{"avx512", rankLessAVX512})
 		v.sortNet = append(v.sortNet, sortNetImpl{"avx512", sortKeysAVX512})
 		v.sqrt = append(v.sqrt, sqrtImpl{"avx512", sqrt64AVX512})
-		v.dist2T = append(v.dist2T, dist2TImpl{"avx512", dist2T8AVX512})
 		v.dist2Cands = append(v.dist2Cands, dist2CandsImpl{"avx512", dist2CandsAVX512})
 		v.candKeys = append(v.candKeys, candKeysImpl{"avx512", candKeysAVX512, keysDistinctAVX512})
 		v.kthF32 = append(v.kthF32, kthF32Impl{"avx512", kthF32AVX512})

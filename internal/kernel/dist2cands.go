@@ -12,13 +12,14 @@ type Cand struct {
 // Dist2Cands sets c[t].S, for every t, to Σ_q (a[q] − x[J·ld + q])² over
 // the len(a) columns of row J = c[t].J of x (rows ld ≥ 1 apart, J ≥ 0 and
 // J·ld + len(a) ≤ len(x)), summed in column order from q = 0, each square
-// rounded before its addition: Dist2T8's sums, bit for bit, for a whole
+// rounded before its addition: knn's exact distances of a row's
+// candidates for fewer than Dist2Lanes columns, bit for bit, for a whole
 // list of candidates at once. AVX-512 takes the candidates eight at a
-// time as Dist2T8 does (the rows' columns loaded under a mask and
-// transposed, then the scalar loop's subtraction, multiplication and
-// addition per column, without fused operations), reading the rows from
-// the candidates and writing the sums into them itself, the last
-// len(c) mod 8 in lanes under a mask.
+// time in the lanes of one register (the rows' columns eight at a time,
+// loaded under a mask and transposed, then the scalar loop's subtraction,
+// multiplication and addition per column, in its order, without fused
+// operations), reading the rows from the candidates and writing the sums
+// into them itself, the last len(c) mod 8 in lanes under a mask.
 //
 // It panics if a row J lies outside x, or if ld < 1 with len(a) ≥ 1 (the
 // row check counts the rows of x by ld: with ld = 0 it would reject rows

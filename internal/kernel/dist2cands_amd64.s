@@ -31,7 +31,7 @@
 // Eight candidates at a time (16 bytes each: S, then J; the last r < 8
 // as eight lanes whose lanes r … 7 repeat the first's row, their
 // candidates neither read nor written): their rows' offsets J·ld to the
-// stack, then Dist2T8's loop (lane l holds candidate
+// stack, then the column loop (lane l holds candidate
 // l; columns in blocks of eight loaded under a mask of the block's
 // columns, transposed by VUNPCKLPD/VUNPCKHPD and two rounds of VSHUFF64X2,
 // then per column in order u = a[c] − x, s += u·u), and the eight sums

@@ -7,6 +7,16 @@ import (
 	"testing"
 )
 
+// dist2CandsRef is knn's scalar sum of squared differences in column order.
+func dist2CandsRef(a, b []float64) float64 {
+	var s float64
+	for c, v := range a {
+		u := v - b[c]
+		s += float64(u * u)
+	}
+	return s
+}
+
 // TestDist2Cands: every variant gives the scalar column-order sums bit for
 // bit, for 0 … 40 columns (whole and partial blocks of eight), 0 … 40
 // candidates (whole groups of eight and the twin's remainder), rows of a
@@ -56,7 +66,7 @@ func TestDist2Cands(t *testing.T) {
 			}
 			for q, e := range c[:m] {
 				r := int(e.J) * ld
-				if w := dist2TRef(a, x[r:r+d]); !sameBits(e.S, w) {
+				if w := dist2CandsRef(a, x[r:r+d]); !sameBits(e.S, w) {
 					t.Fatalf("%s d=%d ld=%d m=%d candidate %d: %v, want %v", im.name, d, ld, m, q, e.S, w)
 				}
 			}
@@ -160,7 +170,7 @@ func FuzzDist2Cands(f *testing.F) {
 			Dist2Cands(a, x, ld, c)
 			for q, e := range c {
 				r := int(e.J) * ld
-				if w := dist2TRef(a, x[r:r+d]); !sameBits(e.S, w) {
+				if w := dist2CandsRef(a, x[r:r+d]); !sameBits(e.S, w) {
 					t.Fatalf("%s d=%d m=%d candidate %d: %v, want %v", im.name, d, m, q, e.S, w)
 				}
 			}

@@ -42,7 +42,6 @@
 //   - Dist2Cols: exact Dist2 of rows held by column, and the rows within a
 //     bound (FuzzDist2Cols).
 //   - Dist2LowerF32: a float32 lower bound on Dist2F32 (FuzzDist2LowerF32).
-//   - Dist2T8: eight rows' exact Dist2 in one register's lanes (FuzzDist2T8).
 //   - GroupMinF32: GroupMin32's minima in float32 (FuzzGroupMinF32).
 //   - KthF32: the k-th smallest of float32 values in one call (FuzzKthF32).
 //   - MiNDTerms64: the MiND_ML log-likelihood's terms (FuzzMiNDTerms64).

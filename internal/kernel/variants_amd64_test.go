@@ -39,7 +39,6 @@ func TestDispatchAVX512(t *testing.T) {
 	check("SortKeysIn", sortNetBest.name, avx512)
 	check("MiNDTerms64", mindBest.name, avx512 && cpu.X86.HasFMA && cpu.X86.HasAVX)
 	check("Sqrt64", sqrtBest.name, avx512)
-	check("Dist2T8", dist2TBest.name, avx512)
 	check("Dist2Cands", dist2CandsBest.name, avx512)
 	check("CandKeys", candKeysBest.name, avx512)
 	check("KthF32", kthF32Best.name, avx512)
