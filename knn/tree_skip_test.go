@@ -37,14 +37,17 @@ func lowDimRefs(t *testing.T) []lowDimRef {
 // 5-column affine array skip it (treeWorth, had the tree been built, would
 // have refused it too); either way the graph is the tree's, bit for bit.
 // Outside its range (k < 8, k > sortedMaxK, more than 5 columns, fewer than
-// 1,024 rows) it never skips.
+// 1,024 rows) or without RankLess's vector variant (rankUsable false:
+// purego, no AVX-512) it never skips.
 func TestStripLikely(t *testing.T) {
+	rank := rankUsable
+	t.Cleanup(func() { rankUsable = rank })
 	for _, c := range lowDimRefs(t) {
 		x := c.x
-		if got := stripLikely(view(x), 20); got != c.skip {
-			t.Errorf("%s: stripLikely = %v, want %v", c.name, got, c.skip)
+		if got := stripLikely(view(x), 20); got != (c.skip && rankUsable) {
+			t.Errorf("%s: stripLikely = %v, want %v", c.name, got, c.skip && rankUsable)
 		}
-		if c.skip && treeWorth(newTree(view(x)), 20) {
+		if c.skip && rankUsable && treeWorth(newTree(view(x)), 20) { // without, treeWorth costs the strip dearer
 			t.Errorf("%s: skipped a tree treeWorth takes", c.name)
 		}
 		for _, k := range []int{4, 7, 33, 100} {
@@ -71,8 +74,14 @@ func TestStripLikely(t *testing.T) {
 	if stripLikely(view(m64(randMatrix(1000, 3, 5), 1000, 3)), 20) || stripLikely(view(m64(randMatrix(n, 6, 5), n, 6)), 20) {
 		t.Error("stripLikely skipped the tree outside its range")
 	}
-	if !stripLikely(view(m64(randMatrix(n, 3, 5), n, 3)), 20) {
-		t.Error("stripLikely kept the tree for Gaussian rows of 3 columns")
+	if stripLikely(view(m64(randMatrix(n, 3, 5), n, 3)), 20) != rankUsable {
+		t.Errorf("stripLikely for Gaussian rows of 3 columns: %v, want %v (the strip's ranks vectorised)", !rankUsable, rankUsable)
+	}
+	rankUsable = false
+	for _, c := range lowDimRefs(t) {
+		if stripLikely(view(c.x), 20) {
+			t.Errorf("%s: stripLikely without RankLess's vector variant", c.name)
+		}
 	}
 }
 
