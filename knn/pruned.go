@@ -200,17 +200,23 @@ func pcandLess(a, b pcand) bool { return a.lo < b.lo || a.lo == b.lo && a.j < b.
 // list as it was, or (capped) hold a pair that a nearer one displaces
 // later: the list ends with the same k pairs either way.
 //
+// The bound sums the pair's chunks in the plan's order (c.lowChunks) and
+// stops as soon as it exceeds the row's bound (lowerF32 is
+// kernel.Dist2LowerF32Until).
+//
 // With a memo (c.memo, pairMemo), a pair's row that comes later in the
 // tree order (j < i) first looks for the value its other row stored: an
 // exact Dist2 is pushed as computed, a lower bound is tested as lowerF32's
-// (the same value); the earlier row (j > i) stores what it computed.
+// (the same value, or one at most an ulp below: memoBound) or, where its
+// sum stopped early (memoPartial) and does not drop the pair, the bound
+// is summed again; the earlier row (j > i) stores what it computed.
 func (c *pcollector) exact(r *prow, i, j int, s *[32]float64) {
 	o := c.pj.orig
 	full := r.h.Len() == r.h.k
 	test := c.low && full
 	if c.memo != nil && j < i {
-		if v, exact, ok := c.memo.get(o[i], o[j]); ok {
-			if exact {
+		if v, kind, ok := c.memo.get(o[i], o[j]); ok {
+			if kind == memoDist {
 				r.h.Push(v, o[j])
 				c.stale[i] = true
 				return
@@ -218,31 +224,36 @@ func (c *pcollector) exact(r *prow, i, j int, s *[32]float64) {
 			if full && v > r.bound() {
 				return
 			}
-			test = false // lowerF32 would give v again
+			test = test && kind == memoPartial // memoBound: lowerF32 would give v again
 		}
 	}
 	// s, Dist2's partial sums (256 bytes, cleared by dist2With), holds the
 	// bound's 64 float32 lanes meanwhile.
 	if test {
-		if lo := lowerF32(c.x.m.Row32(c.x.index(int(o[i]))), c.x.m.Row32(c.x.index(int(o[j]))),
-			(*[kernel.Dist2LowLanes]float32)(unsafe.Pointer(s))); lo > r.bound() {
+		b := r.bound()
+		if lo, all := lowerF32(c.x.m.Row32(c.x.index(int(o[i]))), c.x.m.Row32(c.x.index(int(o[j]))),
+			c.lowChunks, b, (*[kernel.Dist2LowLanes]float32)(unsafe.Pointer(s))); lo > b {
 			if c.memo != nil && j > i {
-				c.memo.put(o[i], o[j], lo, false)
+				kind := memoBound
+				if !all {
+					kind = memoPartial
+				}
+				c.memo.put(o[i], o[j], lo, kind)
 			}
 			return
 		}
 	}
 	v := c.x.dist2With(int(o[i]), int(o[j]), s)
 	if c.memo != nil && j > i {
-		c.memo.put(o[i], o[j], v, true)
+		c.memo.put(o[i], o[j], v, memoDist)
 	}
 	r.h.Push(v, o[j])
 	c.stale[i] = true
 }
 
-// lowerF32 is kernel.Dist2LowerF32, a lower bound on the Dist2 of two
+// lowerF32 is kernel.Dist2LowerF32Until, a lower bound on the Dist2 of two
 // float32 rows (a variable for the tests).
-var lowerF32 = kernel.Dist2LowerF32
+var lowerF32 = kernel.Dist2LowerF32Until
 
 // exact lends Dist2's partial sums to lowerF32's lanes: they must fit.
 var _ [unsafe.Sizeof([32]float64{}) - unsafe.Sizeof([kernel.Dist2LowLanes]float32{})]byte
@@ -409,19 +420,22 @@ func (c *pcollector) finish(i int, idx []int32, dist []float64, sc *TopK, s *[32
 // margins of the bound on the first m coordinates (the Gram's) and on all
 // M (the refinement's).
 type projection struct {
-	m, mm    int
-	p        []float64 // n×M coordinates p̂, by position
-	orig     []int32   // the row at each position
-	leaf     []int32   // the seeding leaf of each position (non-decreasing); nil: no seeding
-	c2       []float64 // squared norms of the centred, scaled rows, by position
-	coarse   margins   // on the first m coordinates
-	mid      []margins // on the first midEnds[s] coordinates (m < midEnds[s] < M)
-	midEnds  []int
-	full     margins     // on all M
-	mcalc    *marginCalc // the margins being computed (newProjectionDeferred)
-	scale    float64     // s, the power of two of the centring
-	gammaD   float64     // γ_{d+8}
-	lowScale float64     // (1 − γ_{d+8})(1 − 2⁻⁴⁰)/s²
+	m, mm   int
+	p       []float64 // n×M coordinates p̂, by position
+	orig    []int32   // the row at each position
+	leaf    []int32   // the seeding leaf of each position (non-decreasing); nil: no seeding
+	c2      []float64 // squared norms of the centred, scaled rows, by position
+	coarse  margins   // on the first m coordinates
+	mid     []margins // on the first midEnds[s] coordinates (m < midEnds[s] < M)
+	midEnds []int
+	full    margins     // on all M
+	mcalc   *marginCalc // the margins being computed (newProjectionDeferred)
+	scale   float64     // s, the power of two of the centring
+	// lowChunks is the plan's order of the float32 bound's chunks
+	// (prunePlan.lowChunks); nil: increasing.
+	lowChunks []int32
+	gammaD    float64 // γ_{d+8}
+	lowScale  float64 // (1 − γ_{d+8})(1 − 2⁻⁴⁰)/s²
 }
 
 // margins are the residual norms ρ̂ᵢ and the margins aᵢ, βᵢ of a bound on
@@ -579,7 +593,7 @@ func newProjection(pl *prunePlan, d int, p []float64, orig []int32, c2 []float64
 // a pass of its own over n·M values (16 MB for a strip of 32,000 rows on
 // 64 directions, read again from memory by the next pass).
 func newProjectionDeferred(pl *prunePlan, d int, p []float64, orig []int32, c2 []float64) *projection {
-	pj := &projection{m: pl.m, mm: pl.mm, p: p, orig: orig, c2: c2, scale: pl.scale, gammaD: gamma(d + 8)}
+	pj := &projection{m: pl.m, mm: pl.mm, p: p, orig: orig, c2: c2, scale: pl.scale, gammaD: gamma(d + 8), lowChunks: pl.lowChunks}
 	pj.lowScale = (1 - pj.gammaD) * (1 - 0x1p-40) / (pl.scale * pl.scale)
 	pj.midEnds = midEnds(pl.m, pl.mm)
 	pj.initMargins(c2, append([]int{pl.m, pl.mm}, pj.midEnds...), d, pl.epsQ)
@@ -949,8 +963,11 @@ type pcollector struct {
 	// over[i] is rows[i].overflow, read by every pair past the Gram's
 	// test without the row's state (a cache miss).
 	over []bool
-	low  bool      // float32 rows of at least lowMinD values: exact tests lowerF32 first
-	memo *pairMemo // pairs' Dist2 or float32 bounds for their other row (exact); nil: none
+	low  bool // float32 rows of at least lowMinD values: exact tests lowerF32 first
+	// lowChunks is the order in which lowerF32 sums a pair's chunks
+	// (projection.lowChunks); nil: increasing.
+	lowChunks []int32
+	memo      *pairMemo // pairs' Dist2 or float32 bounds for their other row (exact); nil: none
 }
 
 func newPcollector(x matrix, pj *projection, pr *prepared, k int) *pcollector {
@@ -969,6 +986,9 @@ func newPcollectorAt(x matrix, pj *projection, pr *prepared, k, at int) *pcollec
 	c := &pcollector{x: x, pj: pj, rows: make([]prow, n), leaf: pj.leaf, n2: pr.norm, tau: pr.tau, eabs: pr.eabs, k: k}
 	c.s22 = pr.scale * pr.scale * (1 + pj.coarse.gamma)
 	c.low = x.m.Elem() == cloud.Float32 && x.d >= lowMinD
+	if c.low && len(pj.lowChunks) == (x.d+kernel.Dist2LowChunk-1)/kernel.Dist2LowChunk {
+		c.lowChunks = pj.lowChunks
+	}
 	// A row with more candidates than about n·costKernel/costExact costs
 	// more exactly than through the kernel (searchQueries): where the
 	// bound is weak (isotropic data), the search degrades to brute force.

@@ -36,9 +36,9 @@ func TestPrunedLowerF32(t *testing.T) {
 	orig := lowerF32
 	defer func() { lowerF32 = orig }()
 	var calls atomic.Int64 // the search's threads call it
-	lowerF32 = func(a, b []float32, s *[kernel.Dist2LowLanes]float32) float64 {
+	lowerF32 = func(a, b []float32, chunks []int32, thr float64, s *[kernel.Dist2LowLanes]float32) (float64, bool) {
 		calls.Add(1)
-		return orig(a, b, s)
+		return orig(a, b, chunks, thr, s)
 	}
 	n, d := 500, lowMinD+70
 	rnd := make([]float32, n*d)
@@ -68,7 +68,10 @@ func TestPrunedLowerF32(t *testing.T) {
 	}
 	checkStrips(t, "float32 lower bound", x, 2, pr, Euclidean, []int{0, 120, 333, n})
 	// A bound above Dist2 drops pairs that belong to the graph.
-	lowerF32 = func(a, b []float32, s *[kernel.Dist2LowLanes]float32) float64 { return 2 * orig(a, b, s) }
+	lowerF32 = func(a, b []float32, chunks []int32, thr float64, s *[kernel.Dist2LowLanes]float32) (float64, bool) {
+		lo, all := orig(a, b, chunks, thr/2, s)
+		return 2 * lo, all
+	}
 	want := bruteForce(view(x), 2, 2)
 	got, err := Search(x, 2, &Options{Search: SearchPruned, Threads: 1})
 	if err != nil {
@@ -79,12 +82,73 @@ func TestPrunedLowerF32(t *testing.T) {
 	}
 	// Narrower rows: not taken.
 	calls.Store(0)
-	lowerF32 = func(a, b []float32, s *[kernel.Dist2LowLanes]float32) float64 {
+	lowerF32 = func(a, b []float32, chunks []int32, thr float64, s *[kernel.Dist2LowLanes]float32) (float64, bool) {
 		calls.Add(1)
-		return orig(a, b, s)
+		return orig(a, b, chunks, thr, s)
 	}
 	checkPruned(t, "narrow", lowRank32(n, lowMinD-64, 30, 33), 2, Euclidean)
 	if calls.Load() != 0 {
 		t.Fatalf("the float32 lower bound was taken %d times on rows of %d values", calls.Load(), lowMinD-64)
+	}
+}
+
+// TestPlanLowChunks: on wide float32 rows the plan orders the float32
+// bound's chunks by decreasing energy (two chunks of larger columns first,
+// a chunk of constant columns last), a permutation of all of them; the
+// search sums pairs in that order and stops early for some (counted), with
+// brute force's graph; float64 rows get no order.
+func TestPlanLowChunks(t *testing.T) {
+	n, d := 400, lowMinD+300 // 10 chunks, the last of 44 values
+	nc := (d + kernel.Dist2LowChunk - 1) / kernel.Dist2LowChunk
+	x := lowRank32(n, d, 30, 51)
+	for i := range n {
+		v := x.Row32(i)
+		for j := range d {
+			switch j / kernel.Dist2LowChunk {
+			case 3:
+				v[j] *= 10
+			case 7:
+				v[j] *= 4
+			case 5:
+				v[j] = 1.5
+			}
+		}
+	}
+	pl := planPrune(view(x), 2, 2, true)
+	if pl == nil {
+		t.Fatal("no plan")
+	}
+	if len(pl.lowChunks) != nc || pl.lowChunks[0] != 3 || pl.lowChunks[1] != 7 || pl.lowChunks[nc-1] != 5 {
+		t.Fatalf("chunk order %v, want 3, 7 first and 5 last of %d", pl.lowChunks, nc)
+	}
+	seen := make([]bool, nc)
+	for _, c := range pl.lowChunks {
+		if c < 0 || int(c) >= nc || seen[c] {
+			t.Fatalf("chunk order %v: not a permutation", pl.lowChunks)
+		}
+		seen[c] = true
+	}
+	orig := lowerF32
+	defer func() { lowerF32 = orig }()
+	var early, ordered atomic.Int64
+	lowerF32 = func(a, b []float32, chunks []int32, thr float64, s *[kernel.Dist2LowLanes]float32) (float64, bool) {
+		if len(chunks) == nc && chunks[0] == 3 {
+			ordered.Add(1)
+		}
+		lo, all := orig(a, b, chunks, thr, s)
+		if !all {
+			early.Add(1)
+		}
+		return lo, all
+	}
+	for _, k := range []int{1, 2, 20} {
+		checkPruned(t, "ordered chunks", x, k, Euclidean)
+	}
+	if early.Load() == 0 || ordered.Load() == 0 {
+		t.Fatalf("%d bounds in the plan's order, %d stopped early", ordered.Load(), early.Load())
+	}
+	x64 := cloud.Must64(x.Float64(), n, d)
+	if pl := planPrune(view(x64), 2, 2, true); pl == nil || pl.lowChunks != nil {
+		t.Fatalf("float64 rows: plan %v", pl)
 	}
 }

@@ -23,21 +23,43 @@ func TestPairMemo(t *testing.T) {
 	if _, _, ok := m.get(3, 7); ok {
 		t.Fatal("an empty memo answered")
 	}
-	m.put(7, 3, 1.5, false)
-	if v, exact, ok := m.get(3, 7); !ok || exact || v != 1.5 {
-		t.Fatalf("get(3, 7) = %v, %v, %v after put(7, 3, 1.5, bound)", v, exact, ok)
+	m.put(7, 3, 1.5, memoBound)
+	if v, kind, ok := m.get(3, 7); !ok || kind != memoBound || v != 1.5 {
+		t.Fatalf("get(3, 7) = %v, %v, %v after put(7, 3, 1.5, bound)", v, kind, ok)
 	}
-	m.put(3, 7, 2.25, true)
-	if v, exact, ok := m.get(7, 3); !ok || !exact || v != 2.25 {
-		t.Fatalf("get(7, 3) = %v, %v, %v after put(3, 7, 2.25, exact)", v, exact, ok)
+	m.put(3, 7, 2.25, memoDist)
+	if v, kind, ok := m.get(7, 3); !ok || kind != memoDist || v != 2.25 {
+		t.Fatalf("get(7, 3) = %v, %v, %v after put(3, 7, 2.25, exact)", v, kind, ok)
 	}
-	m.put(0, 1, 0, true)
-	if v, exact, ok := m.get(1, 0); !ok || !exact || v != 0 || math.Signbit(v) {
-		t.Fatalf("get(1, 0) = %v, %v, %v after an exact 0", v, exact, ok)
+	m.put(0, 1, 0, memoDist)
+	if v, kind, ok := m.get(1, 0); !ok || kind != memoDist || v != 0 || math.Signbit(v) {
+		t.Fatalf("get(1, 0) = %v, %v, %v after an exact 0", v, kind, ok)
 	}
-	m.put(0, 2, 0, false) // a bound of 0 is not kept
-	if _, _, ok := m.get(0, 2); ok {
-		t.Fatal("a bound of 0 was kept")
+	for _, kind := range []memoKind{memoBound, memoPartial} {
+		m.put(0, 2, 0, kind) // a bound of 0 is not kept
+		if _, _, ok := m.get(0, 2); ok {
+			t.Fatalf("a bound of 0 (kind %d) was kept", kind)
+		}
+	}
+	// A bound's kind in its lowest bit: the value kept is the bound or
+	// the float64 just below it, never above; an exact Dist2 as it is.
+	even, odd := 1.5, math.Nextafter(1.5, 2) // lowest bits 0 and 1
+	for _, tc := range []struct {
+		v    float64
+		kind memoKind
+		want float64
+	}{
+		{even, memoBound, even}, {odd, memoBound, 1.5}, {even, memoPartial, math.Nextafter(1.5, 0)},
+		{odd, memoPartial, odd}, {odd, memoDist, odd}, {math.SmallestNonzeroFloat64, memoPartial, math.SmallestNonzeroFloat64},
+	} {
+		m.put(4, 5, tc.v, tc.kind)
+		if v, kind, ok := m.get(5, 4); !ok || kind != tc.kind || v != tc.want {
+			t.Fatalf("put(4, 5, %v, %d): get = %v, %d, %v; want %v", tc.v, tc.kind, v, kind, ok, tc.want)
+		}
+	}
+	m.put(4, 6, math.SmallestNonzeroFloat64, memoBound) // lowered to 0: not kept
+	if _, _, ok := m.get(4, 6); ok {
+		t.Fatal("a bound lowered to 0 was kept")
 	}
 	if _, _, ok := m.get(3, 8); ok {
 		t.Fatal("a pair never put was found")
@@ -58,7 +80,7 @@ func TestPairMemo(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(g), 9))
 			for t := 0; t < 500; t++ {
 				a, b := int32(rng.IntN(200)), int32(rng.IntN(200))
-				small.put(a, b, val(a, b), a%2 == 0)
+				small.put(a, b, val(a, b), memoKind(a%2)) // memoDist or memoBound of an integer: as put
 				c, d := int32(rng.IntN(200)), int32(rng.IntN(200))
 				if v, _, ok := small.get(c, d); ok {
 					found.Add(1)
@@ -92,9 +114,9 @@ func TestPrunedMemo(t *testing.T) {
 	origLow, origMemo := lowerF32, newMemo
 	defer func() { lowerF32, newMemo = origLow, origMemo }()
 	var calls atomic.Int64
-	lowerF32 = func(a, b []float32, s *[kernel.Dist2LowLanes]float32) float64 {
+	lowerF32 = func(a, b []float32, chunks []int32, thr float64, s *[kernel.Dist2LowLanes]float32) (float64, bool) {
 		calls.Add(1)
-		return origLow(a, b, s)
+		return origLow(a, b, chunks, thr, s)
 	}
 	n, d := 400, lowMinD+40
 	rnd := make([]float32, n*d)
@@ -130,7 +152,7 @@ func TestPrunedMemo(t *testing.T) {
 		m := newPairMemo(n)
 		for a := int32(0); a < int32(n); a++ {
 			for b := a + 1; b < int32(n) && b < a+8; b++ {
-				m.put(a, b, 0, true)
+				m.put(a, b, 0, memoDist)
 			}
 		}
 		return m

@@ -1,11 +1,14 @@
 package knn
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/intdim/intdim/cloud"
 	"github.com/intdim/intdim/internal/kernel"
 	"github.com/intdim/intdim/internal/linalg"
 )
@@ -89,6 +92,12 @@ type prunePlan struct {
 	// its memory (4.3 MB on pool1 and conv1 that would be fresh, page
 	// faults included, otherwise); nil once taken.
 	spare *kernel.Packed
+	// lowChunks orders the chunks of kernel.Dist2LowChunk columns by
+	// decreasing energy in the sample (the float32 kernel plan's, on
+	// float32 rows of at least lowMinD values; nil otherwise): the float32
+	// lower bound sums a pair's chunks in this order, so that the bound
+	// passes the row's bound after fewer of them (exact, Dist2LowerF32Until).
+	lowChunks []int32
 	// predicted costs, seconds of one thread, and candidates per row
 	// (coarse, for each m considered) and exact distances per row (fine),
 	// for tests and benchmarks
@@ -432,10 +441,27 @@ func (pl *prunePlan) directionsWith(x matrix, ns, mcap, threads int, f32 bool) b
 		// of the sample's transpose (StartRightT: no row-major copy).
 		cp.StartRightT(d, ns)
 		var scratch [32]float64
+		// Each chunk's energy: its centred values' squares, which
+		// centreChunk adds into scratch's lanes (GramChunks' chunks begin at
+		// multiples of 256 and come one call at a time).
+		var energy []float64
+		if x.m.Elem() == cloud.Float32 && d >= lowMinD {
+			energy = make([]float64, (d+kernel.Dist2LowChunk-1)/kernel.Dist2LowChunk)
+		}
 		g = kernel.GramChunks(ns, d, func(t, k0 int, dst []float32) {
+			if energy != nil {
+				scratch = [32]float64{}
+			}
 			x.centreChunk(t*n/ns, k0, pl.mean, pl.scale, dst, &scratch)
 			cp.SetRightT(t, k0, dst)
+			if energy != nil {
+				e := &energy[k0/kernel.Dist2LowChunk]
+				for _, v := range scratch {
+					*e += v
+				}
+			}
 		}, threads)
+		pl.lowChunks = chunkOrder(energy)
 	} else {
 		sample = make([]float64, ns*d)
 		for t := 0; t < ns; t++ {
@@ -850,4 +876,18 @@ func symEigen(g []float64, n int) ([]float64, *mat.Dense, bool) {
 	var vecs mat.Dense
 	eig.VectorsTo(&vecs)
 	return vals, &vecs, vals[n-1] > 0
+}
+
+// chunkOrder returns the indices of energy by decreasing energy (ties by
+// index); nil for none.
+func chunkOrder(energy []float64) []int32 {
+	if energy == nil {
+		return nil
+	}
+	order := make([]int32, len(energy))
+	for c := range order {
+		order[c] = int32(c)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(energy[b], energy[a]) })
+	return order
 }

@@ -108,7 +108,7 @@ func init() {
 	available64, best64 = withTwin(v.tile64, goImpl64(4, 8))
 	dist2Impls, dist2Best = withTwin(v.dist2, dist2Impl{"purego", dist2AccPtr})
 	dist2F32s, dist2F32 = withTwin(v.dist2f32, dist2F32Impl{"purego", dist2AccF32Ptr})
-	sqDiffF32s, sqDiffF32Best = withTwin(v.sqDiffF32, sqDiffF32Impl{"purego", sqDiffF32Ptr})
+	sqDiffF32s, sqDiffF32Best = withTwin(v.sqDiffF32, sqDiffF32Impl{"purego", sqDiffF32Ptr, sqDiffChunksF32Go})
 	sqDiffs, sqDiffBest = withTwin(v.sqDiff, sqDiffImpl{"purego", sqDiffPtr})
 	peakImpls, peakBest = withTwin(v.peak, peakImpl{"purego", func(iters int) { peakSink = peakLoopGo(iters) }, 8 * 2})
 	scanImpls, scanBest = withTwin(v.scan, scanImpl{"purego", scanRow32Go, scanCol32Go, scanRowAll32Go})

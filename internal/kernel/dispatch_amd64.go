@@ -17,7 +17,7 @@ func archVariants() variants {
 		v.dist2 = append(v.dist2, dist2Impl{"avx512", dist2AccAVX512})
 		v.sqDiff = append(v.sqDiff, sqDiffImpl{"avx512", sqDiffAVX512})
 		v.dist2f32 = append(v.dist2f32, dist2F32Impl{"avx512", dist2AccF32AVX512})
-		v.sqDiffF32 = append(v.sqDiffF32, sqDiffF32Impl{"avx512", sqDiffF32AVX512})
+		v.sqDiffF32 = append(v.sqDiffF32, sqDiffF32Impl{"avx512", sqDiffF32AVX512, sqDiffChunksF32AVX512})
 		v.peak = append(v.peak, peakImpl{"avx512", fmaLoopAVX512, 24 * 16 * 2})
 		v.scan = append(v.scan, scanImpl{"avx512", scanRow32AVX512, scanCol32AVX512, scanRowAll32AVX512})
 		v.cov = append(v.cov, covAVX512)

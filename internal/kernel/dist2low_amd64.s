@@ -42,3 +42,127 @@ done:
 	VMOVUPS Z3, 192(DX)
 	VZEROUPPER
 	RET
+
+// func sqDiffChunksF32AVX512(a, b *float32, chunks *int32, nc, m int, thr float32, s *[64]float32) int
+//
+// sqDiffF32AVX512's lanes over the chunks (256 values each, clipped to m)
+// in the order of chunks; after each non-empty chunk but the last, the
+// lanes' float32 sum (sqDiffChunksF32Go's order) against thr. The next
+// chunk's lines of both rows are prefetched as a chunk begins.
+TEXT ·sqDiffChunksF32AVX512(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ chunks+16(FP), R8
+	MOVQ nc+24(FP), R9
+	MOVQ m+32(FP), R10
+	VMOVSS thr+40(FP), X15
+	MOVQ s+48(FP), DX
+	VMOVUPS 0(DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	XORQ R11, R11 // t
+chunk:
+	CMPQ R11, R9
+	JGE all
+	MOVLQSX (R8)(R11*4), AX
+	SHLQ $8, AX // c0 = 256·c
+	LEAQ 256(AX), BX
+	CMPQ BX, R10
+	CMOVQGT R10, BX // c1 = min(c0 + 256, m)
+	INCQ R11
+	CMPQ R11, R9
+	JGE nopf
+	// prefetch chunk t+1 of both rows (1 KiB each)
+	MOVLQSX (R8)(R11*4), CX
+	SHLQ $10, CX // bytes
+	LEAQ (SI)(CX*1), R12
+	LEAQ (DI)(CX*1), R13
+	PREFETCHT0 0(R12)
+	PREFETCHT0 64(R12)
+	PREFETCHT0 128(R12)
+	PREFETCHT0 192(R12)
+	PREFETCHT0 256(R12)
+	PREFETCHT0 320(R12)
+	PREFETCHT0 384(R12)
+	PREFETCHT0 448(R12)
+	PREFETCHT0 512(R12)
+	PREFETCHT0 576(R12)
+	PREFETCHT0 640(R12)
+	PREFETCHT0 704(R12)
+	PREFETCHT0 768(R12)
+	PREFETCHT0 832(R12)
+	PREFETCHT0 896(R12)
+	PREFETCHT0 960(R12)
+	PREFETCHT0 0(R13)
+	PREFETCHT0 64(R13)
+	PREFETCHT0 128(R13)
+	PREFETCHT0 192(R13)
+	PREFETCHT0 256(R13)
+	PREFETCHT0 320(R13)
+	PREFETCHT0 384(R13)
+	PREFETCHT0 448(R13)
+	PREFETCHT0 512(R13)
+	PREFETCHT0 576(R13)
+	PREFETCHT0 640(R13)
+	PREFETCHT0 704(R13)
+	PREFETCHT0 768(R13)
+	PREFETCHT0 832(R13)
+	PREFETCHT0 896(R13)
+	PREFETCHT0 960(R13)
+nopf:
+	SUBQ AX, BX // values in the chunk
+	JLE chunk   // empty: no test
+	SHRQ $6, BX
+	LEAQ (SI)(AX*4), R12
+	LEAQ (DI)(AX*4), R13
+loop:
+	VMOVUPS 0(R12), Z4
+	VMOVUPS 64(R12), Z5
+	VMOVUPS 128(R12), Z6
+	VMOVUPS 192(R12), Z7
+	VSUBPS 0(R13), Z4, Z4
+	VSUBPS 64(R13), Z5, Z5
+	VSUBPS 128(R13), Z6, Z6
+	VSUBPS 192(R13), Z7, Z7
+	VMULPS Z4, Z4, Z4
+	VMULPS Z5, Z5, Z5
+	VMULPS Z6, Z6, Z6
+	VMULPS Z7, Z7, Z7
+	VADDPS Z4, Z0, Z0
+	VADDPS Z5, Z1, Z1
+	VADDPS Z6, Z2, Z2
+	VADDPS Z7, Z3, Z3
+	ADDQ $256, R12
+	ADDQ $256, R13
+	DECQ BX
+	JNZ loop
+	CMPQ R11, R9
+	JGE all // the last chunk: no test
+	// h = (((u[j] + u[j+8]) + …) with u = (z0 + z1) + (z2 + z3)
+	VADDPS Z1, Z0, Z8
+	VADDPS Z3, Z2, Z9
+	VADDPS Z9, Z8, Z8
+	VEXTRACTF32X8 $1, Z8, Y9
+	VADDPS Y9, Y8, Y8
+	VEXTRACTF128 $1, Y8, X9
+	VADDPS X9, X8, X8
+	VMOVHLPS X8, X8, X9
+	VADDPS X9, X8, X8
+	VMOVSHDUP X8, X9
+	VADDSS X9, X8, X8
+	VUCOMISS X15, X8
+	JA stop
+	JMP chunk
+stop:
+	MOVQ R11, ret+56(FP)
+	JMP store
+all:
+	MOVQ R9, ret+56(FP)
+store:
+	VMOVUPS Z0, 0(DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VZEROUPPER
+	RET
