@@ -310,7 +310,9 @@ func TestLeavesThreads(t *testing.T) {
 // the search (prunePlan.spare), whose projection packs its first block of
 // rows into that memory (stale sample values in it); the graph equals brute
 // force's, for float32 and float64 rows, 1 and 3 threads, k = 2 and 10, and
-// the search takes the spare (nil afterwards). A Pruning's plan keeps none.
+// the search takes the spare (nil afterwards) and the plan's Q (its
+// coordinates in Q's memory, with rows ≥ n: newPrunedWith). A Pruning's plan
+// keeps none.
 func TestPrunedSpare(t *testing.T) {
 	n, d := 500, 2300
 	xs := lowRank(n, d, 20, 1e-2, 29)
@@ -328,10 +330,18 @@ func TestPrunedSpare(t *testing.T) {
 					t.Fatalf("k = %d: no float32 plan with its packed sample", k)
 				}
 				got := prunedSearch(v, k, threads, pl)
-				if got.Search != SearchPruned || pl.spare != nil {
-					t.Fatalf("k = %d, %d threads: pruned %v, spare left %v", k, threads, got.Search == SearchPruned, pl.spare != nil)
+				if got.Search != SearchPruned || pl.spare != nil || pl.q != nil {
+					t.Fatalf("k = %d, %d threads: pruned %v, spare left %v, Q left %v", k, threads, got.Search == SearchPruned, pl.spare != nil, pl.q != nil)
 				}
 				sameGraph(t, got, want)
+				pl = planPrune(v, k, threads, true)
+				q := pl.q
+				spare := pl.spare
+				pl.spare = nil
+				c, _ := newPrunedWith(v, k, threads, pl, spare)
+				if c == nil || &c.pj.p[0] != &q[:1][0] {
+					t.Fatalf("k = %d, %d threads: the coordinates are not in Q's memory", k, threads)
+				}
 			}
 		}
 		pr, err := PlanSearch(x, 2, &Options{Search: SearchPruned})
