@@ -10,8 +10,7 @@ package kernel
 func sqDiffF32AVX512(a, b *float32, n int, s *[Dist2LowLanes]float32)
 
 // sqDiffChunksF32AVX512 implements sqDiffChunksF32Go: sqDiffF32AVX512's
-// loop over each chunk, the test's sum in registers, and the next chunk's
-// lines prefetched.
+// loop over each chunk, the test's sum in registers.
 //
 //go:noescape
 func sqDiffChunksF32AVX512(a, b *float32, chunks *int32, nc, m int, thr float32, s *[Dist2LowLanes]float32) int
