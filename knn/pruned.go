@@ -464,12 +464,17 @@ const projRows = kernel.BlockRows
 // of rows are centred, packed and projected, 256 features at a time
 // (kernel.CrossChunks), by threads workers at once.
 // The coordinates go into buf's memory where its capacity is n·M or more,
-// and the first worker packs its chunks into spare's memory where not nil
-// (the plan's packed sample, prunePlan.spare). With deferred, the margins
-// are left to the caller (newProjectionDeferred).
+// and Q is packed into spare's memory where not nil (the plan's packed
+// sample, prunePlan.spare: 4.3 MB on pool1, where Q takes 2.8 MB that
+// would otherwise be fresh, page faults included; each worker's panel,
+// 192 KiB, is its own). With deferred, the margins are left to the caller
+// (newProjectionDeferred).
 func project(x matrix, pl *prunePlan, k, threads int, buf []float64, spare *kernel.Packed, deferred bool) *projection {
 	n, d, mm := x.n(), x.d, pl.mm
 	var q kernel.Packed
+	if spare != nil {
+		spare.Recycle(&q)
+	}
 	q.PackLeftFunc(mm, d, func(t int, dst []float32) {
 		for j, v := range pl.q[t*d : (t+1)*d] {
 			dst[j] = float32(v)
@@ -489,9 +494,6 @@ func project(x matrix, pl *prunePlan, k, threads int, buf []float64, spare *kern
 	for w := 0; w < max(1, min(threads, (n+projRows-1)/projRows)); w++ {
 		wg.Add(1)
 		y := new(kernel.Packed)
-		if w == 0 && spare != nil {
-			y = spare // the plan's packed sample: its memory reused
-		}
 		go func() {
 			defer wg.Done()
 			var acc [projRows][32]float64

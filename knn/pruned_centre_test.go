@@ -307,8 +307,8 @@ func TestLeavesThreads(t *testing.T) {
 }
 
 // TestPrunedSpare: the float32 plan of wide rows hands its packed sample to
-// the search (prunePlan.spare), whose projection packs its first block of
-// rows into that memory (stale sample values in it); the graph equals brute
+// the search (prunePlan.spare), whose projection packs Q into that memory
+// (stale sample values in it); the graph equals brute
 // force's, for float32 and float64 rows, 1 and 3 threads, k = 2 and 10, and
 // the search takes the spare (nil afterwards) and the plan's Q (its
 // coordinates in Q's memory, with rows ≥ n: newPrunedWith). A Pruning's plan
@@ -341,6 +341,9 @@ func TestPrunedSpare(t *testing.T) {
 				c, _ := newPrunedWith(v, k, threads, pl, spare)
 				if c == nil || &c.pj.p[0] != &q[:1][0] {
 					t.Fatalf("k = %d, %d threads: the coordinates are not in Q's memory", k, threads)
+				}
+				if spare.N != 0 || spare.Rows != 0 {
+					t.Fatalf("k = %d, %d threads: the spare kept its buffers (kernel.Packed.Recycle)", k, threads)
 				}
 			}
 		}

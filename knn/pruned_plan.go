@@ -88,8 +88,8 @@ type prunePlan struct {
 	mm    int       // coordinates of the fine bound, M ≥ m
 	epsQ  float64
 	// spare is the float32 kernel plan's packed sample, no longer needed
-	// once Q is made: the projection packs its first block of rows into
-	// its memory (4.3 MB on pool1 and conv1 that would be fresh, page
+	// once Q is made: the projection packs Q into its memory
+	// (kernel.Packed.Recycle; 2.8 MB on pool1 that would be fresh, page
 	// faults included, otherwise); nil once taken.
 	spare *kernel.Packed
 	// lowChunks orders the chunks of kernel.Dist2LowChunk columns by

@@ -260,11 +260,20 @@ func (c *pcollector) leafStarts() []int32 {
 func (c *pcollector) seed(threads int) {
 	start := c.leafStarts()
 	o := c.pj.orig
+	// Each goroutine's leaves reuse one scratch (the leaves' w² bounds
+	// and distances, 2.5 MB of fresh memory on pool1 otherwise).
+	var scratch sync.Pool
 	parallelRowsAcc(len(start)-1, threads, func(l int, _ *TopK, acc *[32]float64) {
 		lo, hi := int(start[l]), int(start[l+1])
 		w := hi - lo
-		bound := make([]float64, w*w)
-		dist := make([]float64, w*w) // exact Dist2 of the pair, NaN until computed
+		sc, _ := scratch.Get().(*seedScratch)
+		if sc == nil {
+			sc = new(seedScratch)
+		}
+		defer scratch.Put(sc)
+		sc.bound, sc.dist = slices.Grow(sc.bound[:0], w*w)[:w*w], slices.Grow(sc.dist[:0], w*w)[:w*w]
+		bound := sc.bound // the pair's fine bound (every pair's written below)
+		dist := sc.dist   // exact Dist2 of the pair, NaN until computed
 		for a := 0; a < w; a++ {
 			for b := a + 1; b < w; b++ {
 				v := c.lowerFine(lo+a, lo+b)
@@ -274,7 +283,8 @@ func (c *pcollector) seed(threads int) {
 		for t := range dist {
 			dist[t] = math.NaN()
 		}
-		cands := make([]pcand, 0, w)
+		cands := slices.Grow(sc.cands[:0], w)
+		defer func() { sc.cands = cands[:0] }()
 		for a := 0; a < w; a++ {
 			i := lo + a
 			r := &c.rows[i]
@@ -305,6 +315,12 @@ func (c *pcollector) seed(threads int) {
 			r.limit = max(r.limit, 2*len(r.cand))
 		}
 	})
+}
+
+// seedScratch is a seeding goroutine's memory, reused from leaf to leaf.
+type seedScratch struct {
+	bound, dist []float64
+	cands       []pcand
 }
 
 // selectLeast puts the e least candidates of c by pcandLess (a total

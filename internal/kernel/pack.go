@@ -285,6 +285,24 @@ func (p *Packed) SetRightT(s, j0 int, v []float32) {
 	}
 }
 
+// Recycle hands p's buffers to q, whose next packing takes them where
+// they are large enough (its left layout the larger, its right layout the
+// other) instead of fresh memory; p is left empty, its values no longer
+// to be read. q's own buffers are kept where larger.
+func (p *Packed) Recycle(q *Packed) {
+	a, b := p.abuf, p.bbuf
+	if cap(a) < cap(b) {
+		a, b = b, a
+	}
+	if a != nil && cap(a) > cap(q.abuf) {
+		q.abuf = a[:0]
+	}
+	if b != nil && cap(b) > cap(q.bbuf) {
+		q.bbuf = b[:0]
+	}
+	*p = Packed{}
+}
+
 func (p *Packed) reset(im impl, n, d, pad int) {
 	if n < 0 || d < 0 {
 		panic(fmt.Sprintf("kernel: negative shape %d×%d", n, d))

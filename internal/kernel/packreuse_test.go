@@ -306,3 +306,47 @@ func TestStartRightT(t *testing.T) {
 		}
 	}
 }
+
+// TestRecycle: a packed matrix's buffers handed to another (Recycle) take
+// its next left packing (the larger buffer) and right packing where large
+// enough, with PackLeft's and PackRight's values over the stale ones; the
+// giver is left empty; a receiver's larger buffer is kept.
+func TestRecycle(t *testing.T) {
+	const d = 9
+	x := make([]float32, 40*d)
+	for i := range x {
+		x[i] = float32(i%13) - 6.5
+	}
+	var big Packed
+	big.StartRightT(d, 60) // a right layout of 60 rows of d
+	big.PackLeft(x, 40, d, false)
+	la, lb := &big.abuf[:1][0], &big.bbuf[:1][0]
+	larger := la
+	if cap(big.bbuf) > cap(big.abuf) {
+		larger = lb
+	}
+	var q Packed
+	big.Recycle(&q)
+	if big.abuf != nil || big.bbuf != nil || big.a != nil || big.b != nil || big.N != 0 {
+		t.Fatal("Recycle left buffers in the giver")
+	}
+	var want Packed
+	want.PackLeft(x[:20*d], 20, d, false)
+	q.PackLeftFunc(20, d, func(i int, dst []float32) { copy(dst, x[i*d:(i+1)*d]) })
+	if &q.a[0] != larger || !slices.Equal(q.a, want.a) {
+		t.Fatalf("left layout in the larger buffer %v, values equal %v", &q.a[0] == larger, slices.Equal(q.a, want.a))
+	}
+	want.PackRight(x[:20*d], 20, d, false)
+	q.PackRightFunc(20, d, func(i int, dst []float32) { copy(dst, x[i*d:(i+1)*d]) })
+	if !slices.Equal(q.b, want.b) {
+		t.Fatal("right layout differs")
+	}
+	keep := make([]float32, 0, 100000)
+	r := Packed{abuf: keep}
+	var small Packed
+	small.PackLeft(x[:2*d], 2, d, false)
+	small.Recycle(&r)
+	if cap(r.abuf) != 100000 {
+		t.Fatal("a receiver's larger buffer was replaced")
+	}
+}
