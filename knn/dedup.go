@@ -68,6 +68,8 @@ func scanRows[E real](n, d int, data []E, group, keep []int) []int {
 		if !kernel.HashRows64(f, n, d, keys) { // vector hashing, d ≤ 24
 			hashRows64(f, d, keys)
 		}
+	} else if x32, ok := any(data).([]float32); ok {
+		hashRows32(x32, n, d, keys)
 	} else {
 		for i := range keys {
 			keys[i] = hashRow(row(i))
@@ -245,11 +247,57 @@ func scanRowsWide[E real](n, d int, data []E, group, keep []int) []int {
 // multiplies overlap), then a final avalanche that brings the high bits,
 // where a value's changes propagate, down to the low bits that pick the
 // slot. Equal rows hash equally; unequal ones are told apart by equalRows.
+// A float32 row's first 64·⌊d/64⌋ values go through kernel.HashLanes32's
+// 32 lanes first (hashFinish32), as hashRows32 hashes many rows.
 func hashRow[E real](row []E) uint64 {
+	if r32, ok := any(row).([]float32); ok {
+		var lanes [kernel.HashLaneCount]uint64
+		kernel.HashLanes32(r32, 1, len(r32), lanes[:])
+		return hashFinish32(r32, &lanes)
+	}
+	return hashFrom(row, 0, 1, 2, 3, 4)
+}
+
+// hashRows32 sets keys[i] to hashRow of row i of the n×d float32 matrix x:
+// kernel.HashLanes32 over hashBatch rows at a time (their lanes, 16 KiB,
+// stay in L1), each finished by hashFinish32. AVX-512 lanes (eight 64-bit
+// multiplies an instruction) take pool1's 2,000 rows of 5,408 values in
+// a fraction of the scalar lanes' time (BENCHMARKS.md, issue 16).
+func hashRows32(x []float32, n, d int, keys []uint64) {
+	var lanes [hashBatch * kernel.HashLaneCount]uint64
+	for i0 := 0; i0 < n; i0 += hashBatch {
+		b := min(hashBatch, n-i0)
+		kernel.HashLanes32(x[i0*d:(i0+b)*d], b, d, lanes[:b*kernel.HashLaneCount])
+		for t := range b {
+			keys[i0+t] = hashFinish32(x[(i0+t)*d:(i0+t+1)*d], (*[kernel.HashLaneCount]uint64)(lanes[t*kernel.HashLaneCount:]))
+		}
+	}
+}
+
+// hashBatch is the number of rows hashRows32 takes at a time.
+const hashBatch = 64
+
+// hashFinish32 is hashRow of the float32 row r32 from the lanes of
+// kernel.HashLanes32 over its first s = 64·⌊len/64⌋ values: lane q of four
+// starts at lanes[q] and takes lanes[q + 4t], t = 1 … 7, by multiply–xor;
+// then the values from s on, as hashFrom takes them, and its avalanche.
+func hashFinish32(r32 []float32, lanes *[kernel.HashLaneCount]uint64) uint64 {
 	const m = 0x9E3779B97F4A7C15
-	h0, h1, h2, h3 := uint64(1), uint64(2), uint64(3), uint64(4)
-	i := 0
-	if r32, ok := any(row).([]float32); ok && len(r32) >= 8 {
+	var h [4]uint64
+	for q := range h {
+		h[q] = lanes[q]
+		for t := 1; t < kernel.HashLaneCount/4; t++ {
+			h[q] = (h[q] ^ lanes[4*t+q]) * m
+		}
+	}
+	return hashFrom(r32, len(r32)/kernel.HashLaneFloats*kernel.HashLaneFloats, h[0], h[1], h[2], h[3])
+}
+
+// hashFrom is hashRow's four lanes from values i on, starting from h0 …
+// h3, and the avalanche.
+func hashFrom[E real](row []E, i int, h0, h1, h2, h3 uint64) uint64 {
+	const m = 0x9E3779B97F4A7C15
+	if r32, ok := any(row).([]float32); ok && len(r32)-i >= 8 {
 		// float32: the bits of two values per lane and multiply, eight
 		// per step, −0 made +0 in the integers (the high bit of each half
 		// kept only where the rest is not zero): 1.7 times the pace of
@@ -261,18 +309,16 @@ func hashRow[E real](row []E) uint64 {
 		// start is not realigned: equal rows at different offsets must
 		// hash alike), which amd64, arm64 and 386 load without fault: one load per pair, 1.5 times the pace of two
 		// 32-bit loads joined (pool1's 2,000 rows of 5,408: 14.5 → 9 ms).
-		const abs, one = 0x7fffffff7fffffff, 0x8000000080000000
-		w := unsafe.Slice((*uint64)(unsafe.Pointer(&r32[0])), len(r32)/2)
-		pair := func(v uint64) uint64 { return v & (abs | (v&abs+abs)&one) }
+		w := unsafe.Slice((*uint64)(unsafe.Pointer(&r32[i])), (len(r32)-i)/2)
 		j := 0
 		for ; j+4 <= len(w); j += 4 {
 			r := w[j : j+4 : j+4]
-			h0 = (h0 ^ pair(r[0])) * m
-			h1 = (h1 ^ pair(r[1])) * m
-			h2 = (h2 ^ pair(r[2])) * m
-			h3 = (h3 ^ pair(r[3])) * m
+			h0 = (h0 ^ kernel.HashPair(r[0])) * m
+			h1 = (h1 ^ kernel.HashPair(r[1])) * m
+			h2 = (h2 ^ kernel.HashPair(r[2])) * m
+			h3 = (h3 ^ kernel.HashPair(r[3])) * m
 		}
-		i = 2 * j
+		i += 2 * j
 	}
 	for ; i+4 <= len(row); i += 4 {
 		h0 = (h0 ^ math.Float64bits(float64(row[i])+0)) * m

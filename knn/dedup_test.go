@@ -176,18 +176,35 @@ func TestDistinctByBits(t *testing.T) {
 	}
 }
 
-// hashRowPairs is hashRow's float32 path as it was written before the
-// 64-bit word loads: each pair of values joined from two 32-bit loads.
+// hashRowPairs is hashRow's float32 path written from its definition,
+// each pair of values joined from two 32-bit loads: 32 lanes over the
+// first 64·⌊n/64⌋ values (kernel.HashLanes32), folded into four, then
+// four lanes over the pairs that remain and one value at a time.
 func hashRowPairs(r32 []float32) uint64 {
 	const m = 0x9E3779B97F4A7C15
-	h0, h1, h2, h3 := uint64(1), uint64(2), uint64(3), uint64(4)
-	i := 0
-	if len(r32) >= 8 {
-		const abs, one = 0x7fffffff7fffffff, 0x8000000080000000
-		pair := func(lo, hi float32) uint64 {
-			v := uint64(math.Float32bits(lo)) | uint64(math.Float32bits(hi))<<32
-			return v & (abs | (v&abs+abs)&one)
+	const abs, one = 0x7fffffff7fffffff, 0x8000000080000000
+	pair := func(lo, hi float32) uint64 {
+		v := uint64(math.Float32bits(lo)) | uint64(math.Float32bits(hi))<<32
+		return v & (abs | (v&abs+abs)&one)
+	}
+	var lanes [32]uint64
+	for l := range lanes {
+		lanes[l] = uint64(l + 1)
+	}
+	s := len(r32) / 64 * 64
+	for j := 0; j < s/2; j++ {
+		lanes[j%32] = (lanes[j%32] ^ pair(r32[2*j], r32[2*j+1])) * m
+	}
+	var h [4]uint64
+	for q := range h {
+		h[q] = lanes[q]
+		for t := 1; t < 8; t++ {
+			h[q] = (h[q] ^ lanes[4*t+q]) * m
 		}
+	}
+	h0, h1, h2, h3 := h[0], h[1], h[2], h[3]
+	i := s
+	if len(r32)-i >= 8 {
 		for ; i+8 <= len(r32); i += 8 {
 			r := r32[i : i+8]
 			h0 = (h0 ^ pair(r[0], r[1])) * m
@@ -209,22 +226,24 @@ func hashRowPairs(r32 []float32) uint64 {
 	h1 ^= h1 >> 31
 	h2 ^= h2 >> 27
 	h3 ^= h3 >> 33
-	h := h0 ^ (h1 * 31) ^ (h2 * 961) ^ (h3 * 29791) ^ uint64(len(r32))
-	h ^= h >> 33
-	h *= 0xc4ceb9fe1a85ec53
-	h ^= h >> 29
-	h *= 0xff51afd7ed558ccd
-	h ^= h >> 33
-	return h
+	hh := h0 ^ (h1 * 31) ^ (h2 * 961) ^ (h3 * 29791) ^ uint64(len(r32))
+	hh ^= hh >> 33
+	hh *= 0xc4ceb9fe1a85ec53
+	hh ^= hh >> 29
+	hh *= 0xff51afd7ed558ccd
+	hh ^= hh >> 33
+	return hh
 }
 
-// TestHashRowWords: hashRow of float32 rows (pairs read as 64-bit words)
-// equals the two-load formulation for every length up to 40, at an
-// 8-byte boundary and 4 bytes past one, with −0 and +0 hashing alike.
+// TestHashRowWords: hashRow of float32 rows (pairs read as 64-bit words,
+// the first 64·⌊n/64⌋ values through kernel.HashLanes32) equals the
+// definition written with two 32-bit loads for every length up to 200, at
+// an 8-byte boundary and 4 bytes past one, with −0 and +0 hashing alike;
+// hashRows32 gives each row's hashRow for batches across hashBatch.
 func TestHashRowWords(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	buf := make([]float32, 41)
-	for n := 1; n <= 40; n++ {
+	buf := make([]float32, 201)
+	for n := 1; n <= 200; n++ {
 		for _, off := range []int{0, 1} {
 			row := buf[off : off+n]
 			for i := range row {
@@ -239,6 +258,21 @@ func TestHashRowWords(t *testing.T) {
 			row[pos] = float32(math.Copysign(0, -1))
 			if hashRow(row) != h || hashRowPairs(row) != h {
 				t.Fatalf("n = %d, offset %d: −0 and +0 at %d hash apart", n, off, pos)
+			}
+		}
+	}
+	for _, d := range []int{1, 63, 64, 130} {
+		for _, n := range []int{1, hashBatch, hashBatch + 3, 2*hashBatch + 1} {
+			x := make([]float32, n*d)
+			for i := range x {
+				x[i] = float32(rng.NormFloat64())
+			}
+			keys := make([]uint64, n)
+			hashRows32(x, n, d, keys)
+			for i := range n {
+				if keys[i] != hashRow(x[i*d:(i+1)*d]) {
+					t.Fatalf("d=%d n=%d: row %d hashes apart from hashRow", d, n, i)
+				}
 			}
 		}
 	}

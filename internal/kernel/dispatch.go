@@ -37,6 +37,7 @@ type variants struct {
 	scanF32     []scanF32Impl                                                                        // ScanRowAllF32
 	groupMinF32 []groupMinF32Impl                                                                    // GroupMinF32
 	dist2Cols   []dist2ColsImpl                                                                      // Dist2Cols
+	hashLanes   []hashLanesImpl                                                                      // HashLanes32
 	maxAbs      func(p *float64, n int, out *[8]uint64)                                              // MaxAbsBits64
 	hashRows    func(src *float64, d, rows int, keys *uint64, consts *[covMaxD]uint64, masks uint64) // HashRows64
 }
@@ -74,6 +75,7 @@ var (
 	scanF32s        []scanF32Impl
 	groupMinF32s    []groupMinF32Impl
 	dist2ColsAll    []dist2ColsImpl
+	hashLanesImpls  []hashLanesImpl
 )
 
 // The variants the exported functions use (tests swap them).
@@ -100,6 +102,7 @@ var (
 	scanF32Best     scanF32Impl
 	groupMinF32Best groupMinF32Impl
 	dist2ColsBest   dist2ColsImpl
+	hashLanesBest   hashLanesImpl
 )
 
 func init() {
@@ -126,6 +129,7 @@ func init() {
 	scanF32s, scanF32Best = withTwin(v.scanF32, scanF32Impl{"purego", scanRowAllF32Go})
 	groupMinF32s, groupMinF32Best = withTwin(v.groupMinF32, groupMinF32Impl{"purego", groupMinF32Go})
 	dist2ColsAll, dist2ColsBest = withTwin(v.dist2Cols, dist2ColsImpl{"purego", dist2ColsGo})
+	hashLanesImpls, hashLanesBest = withTwin(v.hashLanes, hashLanesImpl{"purego", hashLanesGo})
 	maxAbsBest = v.maxAbs
 	hashRowsBest = v.hashRows
 }

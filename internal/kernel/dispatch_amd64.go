@@ -38,6 +38,9 @@ func archVariants() variants {
 		v.scanF32 = append(v.scanF32, scanF32Impl{"avx512", scanRowAllF32AVX512})
 		v.groupMinF32 = append(v.groupMinF32, groupMinF32Impl{"avx512", groupMinF32AVX512})
 		v.dist2Cols = append(v.dist2Cols, dist2ColsImpl{"avx512", dist2ColsAVX512})
+		if cpu.X86.HasAVX512DQ { // VPMULLQ
+			v.hashLanes = append(v.hashLanes, hashLanesImpl{"avx512", hashLanesAVX512})
+		}
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		v.tile = append(v.tile, impl{name: "avx2", mr: 6, nr: 16, tile: tile6x16AVX2})

@@ -45,6 +45,7 @@ func TestDispatchAVX512(t *testing.T) {
 	check("ScanRowAllF32", scanF32Best.name, avx512)
 	check("GroupMinF32", groupMinF32Best.name, avx512)
 	check("Dist2Cols", dist2ColsBest.name, avx512)
+	check("HashLanes32", hashLanesBest.name, avx512 && cpu.X86.HasAVX512DQ)
 	if (maxAbsBest != nil) != avx512 || (hashRowsBest != nil) != avx512 {
 		t.Errorf("MaxAbsBits64, HashRows64 assembly set: %v, %v; expected: %v",
 			maxAbsBest != nil, hashRowsBest != nil, avx512)
