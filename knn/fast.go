@@ -107,6 +107,30 @@ func (m matrix) addRow(acc []float64, p int) {
 	}
 }
 
+// addRowRange adds row p to acc and lowers lo[j], raises hi[j] to its
+// values (a NaN is in acc only).
+func (m matrix) addRowRange(acc, lo, hi []float64, p int) {
+	if m.m.Elem() == cloud.Float32 {
+		addRowRange(acc, lo, hi, m.m.Row32(m.index(p)))
+	} else {
+		addRowRange(acc, lo, hi, m.m.Row64(m.index(p)))
+	}
+}
+
+func addRowRange[E real](acc, lo, hi []float64, row []E) {
+	acc, lo, hi = acc[:len(row)], lo[:len(row)], hi[:len(row)]
+	for j, v := range row {
+		f := float64(v)
+		acc[j] += f
+		if f < lo[j] {
+			lo[j] = f
+		}
+		if f > hi[j] {
+			hi[j] = f
+		}
+	}
+}
+
 // maxDev returns max(big, maxⱼ |row p[j] − mean[j]|).
 func (m matrix) maxDev(p int, mean []float64, big float64) float64 {
 	if m.m.Elem() == cloud.Float32 {

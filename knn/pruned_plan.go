@@ -351,18 +351,31 @@ func autoMayPlan(n, d, k int) (may, dear bool) {
 // centring returns the mean of the rows t·n/ns (t < ns) and the power of
 // two that scales the largest deviation from it into [1/2, 1), as
 // prepareWith centres and scales; false when a deviation is not finite.
+//
+// One pass over the sample: each column's sum, least and largest value
+// (addRowRange); the largest deviation is then that of a column's least
+// or largest value, the same bits as the deviation of every value (the
+// float64 subtraction rounds monotonically, and fl(m − a) = −fl(a − m)),
+// and a NaN or infinity makes the mean, hence the deviation, NaN or
+// infinite as before (pool1's plan: the second pass, 1.4 % of the pruned
+// search, gone).
 func centring(x matrix, ns int) (mean []float64, scale float64, ok bool) {
 	n, d := x.n(), x.d
-	mean = make([]float64, d)
+	mean = make([]float64, 3*d)
+	lo, hi := mean[d:2*d:2*d], mean[2*d:]
+	mean = mean[:d:d]
+	for j := range lo {
+		lo[j], hi[j] = math.Inf(1), math.Inf(-1)
+	}
 	for t := 0; t < ns; t++ {
-		x.addRow(mean, t*n/ns)
+		x.addRowRange(mean, lo, hi, t*n/ns)
 	}
 	var big float64
 	for j := range mean {
 		mean[j] /= float64(ns)
 	}
-	for t := 0; t < ns; t++ {
-		big = x.maxDev(t*n/ns, mean, big)
+	for j, m := range mean {
+		big = max(big, math.Abs(hi[j]-m), math.Abs(lo[j]-m))
 	}
 	if math.IsNaN(big) || math.IsInf(big, 0) {
 		return nil, 0, false
