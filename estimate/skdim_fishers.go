@@ -92,37 +92,19 @@ func FisherS(x *cloud.Matrix, cond float64) (float64, error) {
 	right := kernel.PackRight64(z, n, m)
 	const rowsPer = 48 // whole tiles of every kernel variant (Dots64 then writes in place)
 	dots := make([]float64, rowsPer*n)
+	idx := make([]int32, n)
+	gather := true
 	for i0 := 0; i0 < n; i0 += rowsPer {
 		rows := min(rowsPer, n-i0)
 		kernel.Dots64(dots[:rows*n], z[i0*m:(i0+rows)*m], rows, right, 1)
 		for r := range rows {
 			i := i0 + r
-			row := dots[r*n : (r+1)*n]
-			li := row[i]
-			// g/li ≥ α₀ exactly when g ≥ g0 (rounded division is monotone
-			// in g for li > 0): most pairs are then left without dividing.
-			g0 := math.Inf(-1)
-			if li > 0 && !math.IsInf(li, 0) {
-				g0 = divisionThreshold(alphas[0], li)
-			}
-			for j, g := range row {
-				if !(g >= g0) {
-					continue
-				}
-				v := g / li
-				if !(v >= alphas[0]) || j == i { // NaN too
-					continue
-				}
-				// The largest a with v ≥ αₐ: from the nearest grid step,
-				// then exact comparisons (at most a step or two).
-				a := min(max(int((v-0.6)/0.02), 0), na-1)
-				for a < na-1 && v >= alphas[a+1] {
-					a++
-				}
-				for v < alphas[a] {
-					a--
-				}
-				bins[a]++
+			// Gathered while the last gathered row had more than 1/16 of
+			// its entries past g0, and every 16th row to look again.
+			if gather || i%16 == 0 {
+				gather = binRow(dots[r*n:(r+1)*n], i, alphas, bins, idx, true) > n/16
+			} else {
+				binRow(dots[r*n:(r+1)*n], i, alphas, bins, idx, false)
 			}
 		}
 	}
@@ -165,6 +147,87 @@ func FisherS(x *cloud.Matrix, cond float64) (float64, error) {
 		return 0, errors.New("FisherS: the reference alpha is fully separable")
 	}
 	return est, nil
+}
+
+// binRow adds to bins[a] the entries g = ⟨zᵢ, zⱼ⟩ (j ≠ i) of row, the
+// inner products of point i, whose v = g/⟨zᵢ, zᵢ⟩ has αₐ as the largest
+// of alphas (increasing, from 0.6 in steps of about 0.02) at most v.
+//
+// g/lᵢ ≥ α₀ exactly when g ≥ g0 (rounded division is monotone in g for
+// lᵢ > 0). A first pass writes the positions of the entries with g ≥ g0
+// into idx without a branch (each position written, the count raised by
+// the comparison), a second bins them (binExact): on the 3-column arrays
+// of ../shared/refs a fifth of the entries pass, in no predictable order,
+// and the branch per entry of one pass mispredicted for most of them
+// (BENCHMARKS.md, issue 14). Where few entries pass (the 11- and
+// 20-column arrays: 2 %), the branch is predicted and one pass costs less:
+// gather false takes it, and the result is the number of entries that
+// passed (0 then), for the caller's choice on the next row. idx has room
+// for len(row) positions.
+func binRow(row []float64, i int, alphas []float64, bins []int64, idx []int32, gather bool) int {
+	li := row[i]
+	g0 := math.Inf(-1)
+	if li > 0 && !math.IsInf(li, 0) {
+		g0 = divisionThreshold(alphas[0], li)
+	}
+	if !gather {
+		for j, g := range row {
+			if g >= g0 && j != i {
+				binExact(g/li, alphas, bins)
+			}
+		}
+		return 0
+	}
+	idx = idx[:len(row)]
+	k := 0
+	for j, g := range row {
+		idx[k] = int32(j)
+		inc := 0
+		if g >= g0 {
+			inc = 1
+		}
+		k += inc
+	}
+	for _, j := range idx[:k] {
+		if int(j) != i {
+			binExact(row[j]/li, alphas, bins)
+		}
+	}
+	return k
+}
+
+// binRowExact is binRow in one pass, a branch per entry (its definition;
+// the tests compare the two).
+func binRowExact(row []float64, i int, alphas []float64, bins []int64) {
+	li := row[i]
+	g0 := math.Inf(-1)
+	if li > 0 && !math.IsInf(li, 0) {
+		g0 = divisionThreshold(alphas[0], li)
+	}
+	for j, g := range row {
+		if !(g >= g0) || j == i {
+			continue
+		}
+		binExact(g/li, alphas, bins)
+	}
+}
+
+// binExact adds v to the bin of the largest αₐ ≤ v, none when v < α₀ or
+// NaN: from the nearest grid step, then exact comparisons (at most a step
+// or two).
+func binExact(v float64, alphas []float64, bins []int64) {
+	na := len(alphas)
+	if !(v >= alphas[0]) {
+		return
+	}
+	a := min(max(int((v-0.6)*50), 0), na-1) // a guess; the comparisons decide
+	for a < na-1 && v >= alphas[a+1] {
+		a++
+	}
+	for v < alphas[a] {
+		a--
+	}
+	bins[a]++
 }
 
 // divisionThreshold returns the least g with g/l ≥ a in floating point
