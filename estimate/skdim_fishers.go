@@ -196,22 +196,6 @@ func binRow(row []float64, i int, alphas []float64, bins []int64, idx []int32, g
 	return k
 }
 
-// binRowExact is binRow in one pass, a branch per entry (its definition;
-// the tests compare the two).
-func binRowExact(row []float64, i int, alphas []float64, bins []int64) {
-	li := row[i]
-	g0 := math.Inf(-1)
-	if li > 0 && !math.IsInf(li, 0) {
-		g0 = divisionThreshold(alphas[0], li)
-	}
-	for j, g := range row {
-		if !(g >= g0) || j == i {
-			continue
-		}
-		binExact(g/li, alphas, bins)
-	}
-}
-
 // binExact adds v to the bin of the largest αₐ ≤ v, none when v < α₀ or
 // NaN: from the nearest grid step, then exact comparisons (at most a step
 // or two).

@@ -45,19 +45,25 @@ func Dist2LowerF32(a, b []float32, s *[Dist2LowLanes]float32) float64 {
 	}
 	*s = [Dist2LowLanes]float32{}
 	sqDiffF32(s, a[:m], b[:m])
+	sub, f1, f2 := lowConsts(len(a), m)
+	return max(lowFrom(laneSeqSum(s), sub, f1, f2), 0)
+}
+
+// lowConsts returns the constants of Dist2LowerF32's bound for rows of n
+// values and a prefix of m: sub = m·2⁻¹⁴⁸, f1 = 1 − γ′_{L+2} (float32's u,
+// L = m/64) and f2 = 1 − γ_{n+8}.
+func lowConsts(n, m int) (sub, f1, f2 float64) {
+	nu := float64(m/Dist2LowLanes+2) * 0x1p-24
+	return float64(m) * 0x1p-148, 1 - nu/(1-nu), 1 - gamma64(n+8)
+}
+
+// laneSeqSum adds the 64 lanes in float64 in order.
+func laneSeqSum(s *[Dist2LowLanes]float32) float64 {
 	var t float64
 	for _, v := range s {
 		t += float64(v)
 	}
-	if !(t <= math.MaxFloat64) {
-		return 0
-	}
-	v := (1-gamma64(63))*t - float64(m)*0x1p-148
-	if !(v > 0) {
-		return 0
-	}
-	nu := float64(l+2) * 0x1p-24
-	return v * (1 - nu/(1-nu)) * (1 - gamma64(len(a)+8)) * (1 - 0x1p-40)
+	return t
 }
 
 // Dist2LowChunk is the width of the chunks in which Dist2LowerF32Until
@@ -99,9 +105,7 @@ func Dist2LowerF32Until(a, b []float32, chunks []int32, thr float64, s *[Dist2Lo
 	if len(chunks) != nc {
 		panic(fmt.Sprintf("kernel: Dist2LowerF32Until of %d values in %d chunks", len(a), len(chunks)))
 	}
-	nu := float64(l+2) * 0x1p-24
-	f1, f2 := 1-nu/(1-nu), 1-gamma64(len(a)+8)
-	sub := float64(m) * 0x1p-148
+	sub, f1, f2 := lowConsts(len(a), m)
 	thr32 := float32(math.Inf(1))
 	if thr < 0 {
 		thr32 = -1
@@ -122,28 +126,24 @@ func Dist2LowerF32Until(a, b []float32, chunks []int32, thr float64, s *[Dist2Lo
 			return v, false
 		}
 	}
-	t := 0.0
-	for _, v := range s {
-		t += float64(v)
-	}
-	return max(lowFrom(t, sub, f1, f2), 0), true
+	return max(lowFrom(laneSeqSum(s), sub, f1, f2), 0), true
 }
 
-// identity holds 0, 1, 2, …: the increasing chunk order.
-var identity = func() []int32 {
-	id := make([]int32, 1<<12)
-	for c := range id {
-		id[c] = int32(c)
-	}
-	return id
-}()
+// identity holds 0, 1, 2, …: the increasing chunk order of rows of up to
+// a million values.
+var identity = countUp(1 << 12)
 
 // identityChunks returns the chunks 0 … nc − 1 in increasing order.
 func identityChunks(nc int) []int32 {
 	if nc <= len(identity) {
 		return identity[:nc]
 	}
-	id := make([]int32, nc)
+	return countUp(nc)
+}
+
+// countUp returns 0, 1, …, n − 1.
+func countUp(n int) []int32 {
+	id := make([]int32, n)
 	for c := range id {
 		id[c] = int32(c)
 	}

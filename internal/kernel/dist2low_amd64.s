@@ -2,6 +2,27 @@
 
 #include "textflag.h"
 
+// SQDIFF64 adds the squared differences of the 64 float32 values at A
+// and B into the lanes Z0–Z3 (values 0–15, 16–31, 32–47, 48–63):
+// subtract, multiply, add, no fusion; Z4–Z7 are clobbered.
+#define SQDIFF64(A, B) \
+	VMOVUPS 0(A), Z4 \
+	VMOVUPS 64(A), Z5 \
+	VMOVUPS 128(A), Z6 \
+	VMOVUPS 192(A), Z7 \
+	VSUBPS 0(B), Z4, Z4 \
+	VSUBPS 64(B), Z5, Z5 \
+	VSUBPS 128(B), Z6, Z6 \
+	VSUBPS 192(B), Z7, Z7 \
+	VMULPS Z4, Z4, Z4 \
+	VMULPS Z5, Z5, Z5 \
+	VMULPS Z6, Z6, Z6 \
+	VMULPS Z7, Z7, Z7 \
+	VADDPS Z4, Z0, Z0 \
+	VADDPS Z5, Z1, Z1 \
+	VADDPS Z6, Z2, Z2 \
+	VADDPS Z7, Z3, Z3
+
 // func sqDiffF32AVX512(a, b *float32, n int, s *[64]float32)
 TEXT ·sqDiffF32AVX512(SB), NOSPLIT, $0-32
 	MOVQ a+0(FP), SI
@@ -15,22 +36,7 @@ TEXT ·sqDiffF32AVX512(SB), NOSPLIT, $0-32
 	SHRQ $6, CX
 	JZ done
 loop:
-	VMOVUPS 0(SI), Z4
-	VMOVUPS 64(SI), Z5
-	VMOVUPS 128(SI), Z6
-	VMOVUPS 192(SI), Z7
-	VSUBPS 0(DI), Z4, Z4
-	VSUBPS 64(DI), Z5, Z5
-	VSUBPS 128(DI), Z6, Z6
-	VSUBPS 192(DI), Z7, Z7
-	VMULPS Z4, Z4, Z4
-	VMULPS Z5, Z5, Z5
-	VMULPS Z6, Z6, Z6
-	VMULPS Z7, Z7, Z7
-	VADDPS Z4, Z0, Z0
-	VADDPS Z5, Z1, Z1
-	VADDPS Z6, Z2, Z2
-	VADDPS Z7, Z3, Z3
+	SQDIFF64(SI, DI)
 	ADDQ $256, SI
 	ADDQ $256, DI
 	DECQ CX
@@ -79,22 +85,7 @@ chunk:
 	LEAQ (SI)(AX*4), R12
 	LEAQ (DI)(AX*4), R13
 loop:
-	VMOVUPS 0(R12), Z4
-	VMOVUPS 64(R12), Z5
-	VMOVUPS 128(R12), Z6
-	VMOVUPS 192(R12), Z7
-	VSUBPS 0(R13), Z4, Z4
-	VSUBPS 64(R13), Z5, Z5
-	VSUBPS 128(R13), Z6, Z6
-	VSUBPS 192(R13), Z7, Z7
-	VMULPS Z4, Z4, Z4
-	VMULPS Z5, Z5, Z5
-	VMULPS Z6, Z6, Z6
-	VMULPS Z7, Z7, Z7
-	VADDPS Z4, Z0, Z0
-	VADDPS Z5, Z1, Z1
-	VADDPS Z6, Z2, Z2
-	VADDPS Z7, Z3, Z3
+	SQDIFF64(R12, R13)
 	ADDQ $256, R12
 	ADDQ $256, R13
 	DECQ BX
