@@ -166,13 +166,15 @@ func symTasksNear(rows, near int) []symTask {
 // packed matrix p on or above the diagonal (j0 ≥ i0), each computed once,
 // from threads goroutines (0 means GOMAXPROCS). Blocks are BlockRows square
 // except at the end; diagonal blocks are complete (both triangles). Calls
-// for different blocks run concurrently.
+// for different blocks run concurrently; two concurrent calls share
+// neither block row nor block column where the order allows it
+// (symSched).
 func SymGram(p *Packed, threads int, fn BlockFunc) {
 	if p.a == nil || p.b == nil {
 		panic("kernel: SymGram needs both layouts")
 	}
 	tasks := symTasks(p.Rows)
-	run(len(tasks), threadCount(threads), func(w *worker, id, t int) {
+	runSym(tasks, threadCount(threads), func(w *worker, id, t int) {
 		i0, j0 := tasks[t].bi*BlockRows, tasks[t].bj*BlockRows
 		i1, j1 := min(i0+BlockRows, p.Rows), min(j0+BlockRows, p.Rows)
 		w.block(p, p, i0, i1, j0, j1)
@@ -194,13 +196,15 @@ func SymGram32(p *Packed, threads int, fn BlockFunc32) {
 // diagonals first (the diagonal and the next near − 1), block row by block
 // row, then the rest block row by block row: the same blocks and values in
 // another order, for a search that learns most from the pairs of rows near
-// each other (the pruned search, rows in a tree's order).
+// each other (the pruned search, rows in a tree's order). Like SymGram's,
+// its workers keep off each other's block rows and columns where they can
+// (symSched).
 func SymGram32Near(p *Packed, threads, near int, fn BlockFunc32) {
 	if p.a == nil || p.b == nil {
 		panic("kernel: SymGram32 needs both layouts")
 	}
 	tasks := symTasksNear(p.Rows, near)
-	run(len(tasks), threadCount(threads), func(w *worker, id, t int) {
+	runSym(tasks, threadCount(threads), func(w *worker, id, t int) {
 		i0, j0 := tasks[t].bi*BlockRows, tasks[t].bj*BlockRows
 		i1, j1 := min(i0+BlockRows, p.Rows), min(j0+BlockRows, p.Rows)
 		w.blockTo(p, p, i0, i1, j0, j1, true)
