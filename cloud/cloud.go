@@ -12,6 +12,7 @@ package cloud
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -212,7 +213,7 @@ func copyRuns[E float32 | float64](dst, src []E, rows []int, d int) {
 // The values are scanned once; later calls return the same answer.
 func (m *Matrix) Finite() error {
 	m.once.Do(func() {
-		if allFinite(m.f32, m.f64) {
+		if allFiniteSplit(m.f32, m.f64) {
 			m.finite.Store(true)
 			return
 		}
@@ -271,6 +272,41 @@ func (m *Matrix) Close() error {
 	m.close = nil
 	m.f32, m.f64 = nil, nil
 	return c()
+}
+
+// splitValues is the number of values from which Finite splits its scan
+// among GOMAXPROCS goroutines (pool1's 10.8 million float32 values read
+// from memory at ≈ 17 GB/s by one core: 2.5 ms alone).
+const splitValues = 1 << 20
+
+// allFiniteSplit is allFinite of a and b, the values in GOMAXPROCS parts
+// scanned concurrently when there are splitValues or more: the same
+// answer (every part finite).
+func allFiniteSplit(a []float32, b []float64) bool {
+	parts := min(runtime.GOMAXPROCS(0), (len(a)+len(b))/(splitValues/2))
+	if parts < 2 {
+		return allFinite(a, b)
+	}
+	var bad atomic.Bool
+	var wg sync.WaitGroup
+	for p := range parts {
+		// Part p's values: [len·p/parts, len·(p+1)/parts), rounded to
+		// multiples of 16 (each part's words then align as the whole's).
+		a0, a1 := len(a)*p/parts&^15, len(a)*(p+1)/parts&^15
+		b0, b1 := len(b)*p/parts&^15, len(b)*(p+1)/parts&^15
+		if p == parts-1 {
+			a1, b1 = len(a), len(b)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if !allFinite(a[a0:a1], b[b0:b1]) {
+				bad.Store(true)
+			}
+		}()
+	}
+	wg.Wait()
+	return !bad.Load()
 }
 
 // AllFinite32 reports whether every value of v is finite (no NaN, no

@@ -3,6 +3,7 @@ package cloud
 import (
 	"errors"
 	"math"
+	"runtime"
 	"testing"
 )
 
@@ -57,6 +58,45 @@ func TestFinite(t *testing.T) {
 	f := Must32([]float32{1, float32(math.NaN())}, 1, 2)
 	if err := f.Finite(); !errors.As(err, &nf) || nf.Col != 1 {
 		t.Errorf("float32 NaN: %v", err)
+	}
+}
+
+// Finite's scan split among goroutines (splitValues or more values): a NaN
+// or infinity found wherever it lies, at the parts' ends included, and
+// the first one named; for 1 to 4 goroutines, the slice aligned or not.
+func TestFiniteSplit(t *testing.T) {
+	n := 3*splitValues + 37
+	base := make([]float32, n+1)
+	base64 := make([]float64, n)
+	for _, procs := range []int{1, 2, 3, 4} {
+		old := runtime.GOMAXPROCS(procs)
+		for _, off := range []int{0, 1} {
+			a := base[off : off+n]
+			at := []int{0, 15, 16, n/2 - 1, n / 2, n / 3 &^ 15, n/3&^15 - 1, 2 * n / 3 &^ 15, n - 1}
+			for _, k := range at {
+				for _, bad := range []float64{math.NaN(), math.Inf(1)} {
+					a[k] = float32(bad)
+					if allFiniteSplit(a, nil) {
+						t.Fatalf("GOMAXPROCS %d, offset %d: %v at %d not found", procs, off, bad, k)
+					}
+					m := Must32(a, 1, n)
+					var nf *NonFiniteError
+					if err := m.Finite(); !errors.As(err, &nf) || nf.Col != k {
+						t.Fatalf("GOMAXPROCS %d: %v at %d: Finite = %v", procs, bad, k, err)
+					}
+					a[k] = 1
+					base64[k] = bad
+					if allFiniteSplit(nil, base64) {
+						t.Fatalf("GOMAXPROCS %d: float64 %v at %d not found", procs, bad, k)
+					}
+					base64[k] = 0
+				}
+			}
+			if !allFiniteSplit(a, nil) || !allFiniteSplit(nil, base64) {
+				t.Fatalf("GOMAXPROCS %d: finite values refused", procs)
+			}
+		}
+		runtime.GOMAXPROCS(old)
 	}
 }
 

@@ -3,6 +3,7 @@ package knn
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -273,6 +274,32 @@ func TestHashRowWords(t *testing.T) {
 				if keys[i] != hashRow(x[i*d:(i+1)*d]) {
 					t.Fatalf("d=%d n=%d: row %d hashes apart from hashRow", d, n, i)
 				}
+			}
+		}
+	}
+}
+
+// hashRows32 on enough values to split its rows among goroutines: each
+// row's hashRow, for 1 to 4 of them.
+func TestHashRows32Split(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	n, d := 4*hashBatch+7, 3*hashSplitValues/(4*hashBatch+7)+1
+	x := make([]float32, n*d)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	want := make([]uint64, n)
+	for i := range want {
+		want[i] = hashRow(x[i*d : (i+1)*d])
+	}
+	for _, procs := range []int{1, 2, 3, 4} {
+		old := runtime.GOMAXPROCS(procs)
+		keys := make([]uint64, n)
+		hashRows32(x, n, d, keys)
+		runtime.GOMAXPROCS(old)
+		for i := range n {
+			if keys[i] != want[i] {
+				t.Fatalf("GOMAXPROCS %d: row %d hashes apart from hashRow", procs, i)
 			}
 		}
 	}

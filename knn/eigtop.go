@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/blas"
+	gfloats "gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/lapack/gonum"
 
 	"github.com/intdim/intdim/internal/kernel"
@@ -91,13 +92,7 @@ func topEigen(g []float64, n int, count func(vals []float64) int, threads int) (
 			lu.solve(x)
 			for s := first; s < t; s++ {
 				zs := z[s*n : (s+1)*n]
-				var p float64
-				for i, v := range zs {
-					p += v * x[i]
-				}
-				for i, v := range zs {
-					x[i] -= p * v
-				}
+				gfloats.AddScaled(x, -gfloats.Dot(zs, x), zs)
 			}
 			var nx float64
 			for _, v := range x {
