@@ -154,14 +154,6 @@ func checkInput(x []float32, shape []int) {
 	}
 }
 
-// firstLine is the first line of s.
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
 // ORTLibError reports that the ort backend has no onnxruntime library:
 // none was named (Lib "": neither RunnerOptions.ORTLib nor ONNXRUNTIME_LIB),
 // or the one named cannot be read (Err).
