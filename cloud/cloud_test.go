@@ -68,8 +68,9 @@ func TestFiniteSplit(t *testing.T) {
 	n := 3*splitValues + 37
 	base := make([]float32, n+1)
 	base64 := make([]float64, n)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, procs := range []int{1, 2, 3, 4} {
-		old := runtime.GOMAXPROCS(procs)
+		runtime.GOMAXPROCS(procs)
 		for _, off := range []int{0, 1} {
 			a := base[off : off+n]
 			at := []int{0, 15, 16, n/2 - 1, n / 2, n / 3 &^ 15, n/3&^15 - 1, 2 * n / 3 &^ 15, n - 1}
@@ -96,7 +97,6 @@ func TestFiniteSplit(t *testing.T) {
 				t.Fatalf("GOMAXPROCS %d: finite values refused", procs)
 			}
 		}
-		runtime.GOMAXPROCS(old)
 	}
 }
 

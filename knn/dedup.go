@@ -3,7 +3,6 @@ package knn
 import (
 	"math"
 	"runtime"
-	"sync"
 	"unsafe"
 
 	"github.com/intdim/intdim/cloud"
@@ -266,38 +265,25 @@ func hashRow[E real](row []E) uint64 {
 // multiplies an instruction) take pool1's 2,000 rows of 5,408 values in
 // a fraction of the scalar lanes' time (BENCHMARKS.md, issue 16).
 func hashRows32(x []float32, n, d int, keys []uint64) {
-	// Many values: GOMAXPROCS goroutines, each on a run of whole batches
-	// (pool1's 2,000 rows: 2.5 ms alone, read from memory).
-	parts := min(runtime.GOMAXPROCS(0), n*d/hashSplitValues, n/hashBatch)
-	if parts < 2 {
+	// Many values: parallelChunks' runs of 64 rows (hashBatch) on
+	// GOMAXPROCS goroutines (pool1's 2,000 rows: 2.5 ms alone, read from
+	// memory).
+	if n*d < hashSplitValues {
 		hashRowRange(x, 0, n, d, keys)
 		return
 	}
-	var wg sync.WaitGroup
-	for p := range parts {
-		i0, i1 := n*p/parts/hashBatch*hashBatch, n*(p+1)/parts/hashBatch*hashBatch
-		if p == parts-1 {
-			i1 = n
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			hashRowRange(x, i0, i1, d, keys)
-		}()
-	}
-	wg.Wait()
+	parallelChunks(n, runtime.GOMAXPROCS(0), func(lo, hi int) { hashRowRange(x, lo, hi, d, keys) })
 }
 
 // hashSplitValues is the number of values from which hashRows32 splits
 // its rows among goroutines.
 const hashSplitValues = 1 << 20
 
-// hashRowRange is hashRows32 on the rows [i0, i1).
+// hashRowRange is hashRows32 on the rows [i0, i1), hashBatch at a time.
 func hashRowRange(x []float32, i0, i1, d int, keys []uint64) {
-	n := i1
 	var lanes [hashBatch * kernel.HashLaneCount]uint64
-	for ; i0 < n; i0 += hashBatch {
-		b := min(hashBatch, n-i0)
+	for ; i0 < i1; i0 += hashBatch {
+		b := min(hashBatch, i1-i0)
 		kernel.HashLanes32(x[i0*d:(i0+b)*d], b, d, lanes[:b*kernel.HashLaneCount])
 		for t := range b {
 			keys[i0+t] = hashFinish32(x[(i0+t)*d:(i0+t+1)*d], (*[kernel.HashLaneCount]uint64)(lanes[t*kernel.HashLaneCount:]))

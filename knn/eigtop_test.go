@@ -199,3 +199,31 @@ func TestTopEigenEdges(t *testing.T) {
 		orthonormal("diagonal, all", vecs, n)
 	}
 }
+
+// BenchmarkTopEigenClustered: 128 vectors of the Gram matrix of 192 rows
+// of 400 columns scaled by 1/(1 + column), a spectrum whose small
+// eigenvalues lie within 10⁻³·‖T‖ of each other (one cluster: the inverse
+// iteration orthogonalises each vector against all before it); BENCHMARKS.md
+// issue 16, 8.0 → 6.5 ms with gonum's vector dot and axpy.
+func BenchmarkTopEigenClustered(b *testing.B) {
+	const n, d = 192, 400
+	x := make([]float64, n*d)
+	s := uint64(1)
+	for i := range x {
+		s = s*6364136223846793005 + 1442695040888963407
+		x[i] = (float64(int64(s>>11))/(1<<52) - 1) / float64(1+i%d)
+	}
+	g := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			var t float64
+			for k := 0; k < d; k++ {
+				t += x[i*d+k] * x[j*d+k]
+			}
+			g[i*n+j] = t
+		}
+	}
+	for b.Loop() {
+		topEigen(g, n, func([]float64) int { return 128 }, 1)
+	}
+}

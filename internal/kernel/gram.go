@@ -275,6 +275,17 @@ func run(n, threads int, f func(w *worker, id, t int)) {
 		return
 	}
 	var next atomic.Int64
+	spawn(threads, func(w *worker, id int) {
+		for t := int(next.Add(1) - 1); t < n; t = int(next.Add(1) - 1) {
+			f(w, id, t)
+		}
+	})
+}
+
+// spawn runs body(w, id) in threads goroutines, id in [0, threads), each
+// with its own worker buffers, and waits for them (run and runSym hand
+// out their tasks inside body).
+func spawn(threads int, body func(w *worker, id int)) {
 	var wg sync.WaitGroup
 	for id := 0; id < threads; id++ {
 		wg.Add(1)
@@ -282,13 +293,7 @@ func run(n, threads int, f func(w *worker, id, t int)) {
 			defer wg.Done()
 			w := workers.Get().(*worker)
 			defer workers.Put(w)
-			for {
-				t := int(next.Add(1) - 1)
-				if t >= n {
-					return
-				}
-				f(w, id, t)
-			}
+			body(w, id)
 		}()
 	}
 	wg.Wait()

@@ -80,17 +80,9 @@ func runSym(tasks []symTask, threads int, f func(w *worker, id, t int)) {
 		return
 	}
 	s := newSymSched(tasks)
-	var wg sync.WaitGroup
-	for id := 0; id < threads; id++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := workers.Get().(*worker)
-			defer workers.Put(w)
-			for t := s.next(-1); t >= 0; t = s.next(t) {
-				f(w, id, t)
-			}
-		}()
-	}
-	wg.Wait()
+	spawn(threads, func(w *worker, id int) {
+		for t := s.next(-1); t >= 0; t = s.next(t) {
+			f(w, id, t)
+		}
+	})
 }
